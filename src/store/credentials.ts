@@ -1,0 +1,85 @@
+import { generateSecret, hashSecret } from "../security/secrets.js";
+import type { Db } from "./database.js";
+
+/** Who may connect to the broker: a provisioned agent, or a service (the aggregator) with full rights. */
+export type Principal =
+  | { type: "agent"; agentId: string; hallId: string; secretHash: string }
+  | { type: "service"; serviceId: string; secretHash: string };
+
+/** The port the broker authenticates against. Service ids start with `_` so they never clash with agent ids. */
+export interface CredentialLookup {
+  findPrincipal(username: string): Principal | null;
+}
+
+export interface ProvisionedAgent {
+  agentId: string;
+  hallId: string;
+  /** Shown once to whoever provisions the agent; only its hash is stored. */
+  secret: string;
+}
+
+export class CredentialStore implements CredentialLookup {
+  constructor(private readonly db: Db) {}
+
+  findPrincipal(username: string): Principal | null {
+    if (username.startsWith("_")) {
+      const row = this.db
+        .prepare("SELECT id, secret_hash FROM service_accounts WHERE id = ?")
+        .get(username) as { id: string; secret_hash: string } | undefined;
+      return row ? { type: "service", serviceId: row.id, secretHash: row.secret_hash } : null;
+    }
+    const row = this.db
+      .prepare("SELECT id, hall_id, secret_hash FROM agents WHERE id = ? AND revoked_ms IS NULL")
+      .get(username) as { id: string; hall_id: string; secret_hash: string } | undefined;
+    return row ? { type: "agent", agentId: row.id, hallId: row.hall_id, secretHash: row.secret_hash } : null;
+  }
+
+  /** Creates an agent with a fresh secret. Fails if the agent id exists or the hall does not. */
+  async provisionAgent(
+    hallId: string,
+    agentId: string,
+    name?: string,
+    nowMs = Date.now(),
+  ): Promise<ProvisionedAgent> {
+    const secret = generateSecret();
+    const hash = await hashSecret(secret);
+    this.db
+      .prepare("INSERT INTO agents (id, hall_id, name, secret_hash, created_ms) VALUES (?, ?, ?, ?, ?)")
+      .run(agentId, hallId, name ?? null, hash, nowMs);
+    return { agentId, hallId, secret };
+  }
+
+  /** Replaces an agent's secret; the old one stops working at its next connect. */
+  async rotateAgentSecret(agentId: string, nowMs = Date.now()): Promise<ProvisionedAgent> {
+    const secret = generateSecret();
+    const hash = await hashSecret(secret);
+    const row = this.db.prepare("SELECT hall_id FROM agents WHERE id = ?").get(agentId) as
+      | { hall_id: string }
+      | undefined;
+    if (!row) throw new Error(`unknown agent ${agentId}`);
+    this.db
+      .prepare("UPDATE agents SET secret_hash = ?, rotated_ms = ?, revoked_ms = NULL WHERE id = ?")
+      .run(hash, nowMs, agentId);
+    return { agentId, hallId: row.hall_id, secret };
+  }
+
+  revokeAgent(agentId: string, nowMs = Date.now()): boolean {
+    return (
+      this.db
+        .prepare("UPDATE agents SET revoked_ms = ? WHERE id = ? AND revoked_ms IS NULL")
+        .run(nowMs, agentId).changes > 0
+    );
+  }
+
+  /** Creates or replaces a service account (id must start with `_`) and returns its new secret. */
+  async setServiceSecret(serviceId: string, secret = generateSecret(), nowMs = Date.now()): Promise<string> {
+    if (!serviceId.startsWith("_")) throw new Error("service ids start with '_'");
+    const hash = await hashSecret(secret);
+    this.db
+      .prepare(
+        "INSERT INTO service_accounts (id, secret_hash, created_ms) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET secret_hash = excluded.secret_hash",
+      )
+      .run(serviceId, hash, nowMs);
+    return secret;
+  }
+}
