@@ -39,14 +39,11 @@ export const topics = {
   aggregatorStatus: () => `${PREFIX}/_system/aggregator/status`,
   /** Prefix under which an agent may publish (its ACL). Ends with `/`. */
   agentPrefix: (hallId: string, agentId: string) => `${PREFIX}/${hallId}/${agentId}/`,
-  /** What the aggregator subscribes to: everything agents publish, plus other aggregators' status. */
-  aggregatorSubscriptions: () => [
-    `${PREFIX}/+/+/status`,
-    `${PREFIX}/+/+/birth`,
-    `${PREFIX}/+/+/telemetry/+`,
-    `${PREFIX}/+/+/event/+`,
-    `${PREFIX}/+/+/reply`,
-  ],
+  /**
+   * What the aggregator subscribes to: the whole tree, so that malformed topics under the root are seen and
+   * dead-lettered rather than silently missed (a broker that does not enforce the grammar lets them through).
+   */
+  aggregatorSubscriptions: () => [`${TOPIC_ROOT}/#`],
 } as const;
 
 /**

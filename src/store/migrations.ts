@@ -29,4 +29,79 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 2,
+    sql: `
+      CREATE TABLE agent_state (
+        agent_id TEXT PRIMARY KEY,
+        hall_id TEXT NOT NULL,
+        session INTEGER,
+        connectivity TEXT NOT NULL,
+        connectivity_since_ms INTEGER NOT NULL,
+        lost_messages INTEGER NOT NULL DEFAULT 0,
+        duplicate_messages INTEGER NOT NULL DEFAULT 0,
+        version TEXT,
+        platform TEXT,
+        hostname TEXT,
+        device_ids TEXT NOT NULL DEFAULT '[]',
+        last_birth_ms INTEGER
+      );
+      CREATE TABLE devices (
+        hall_id TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        agent_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        model TEXT NOT NULL,
+        zone TEXT NOT NULL,
+        name TEXT,
+        report_interval_sec INTEGER NOT NULL,
+        connectivity TEXT NOT NULL,
+        connectivity_since_ms INTEGER NOT NULL,
+        connectivity_reason TEXT,
+        last_seen_ms INTEGER,
+        values_json TEXT,
+        values_ts_ms INTEGER,
+        retired INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (hall_id, device_id)
+      );
+      CREATE INDEX devices_agent ON devices(agent_id);
+      -- One row per connectivity interval; end_ms is NULL for the current one. Uptime is computed from these.
+      CREATE TABLE device_connectivity_history (
+        id INTEGER PRIMARY KEY,
+        hall_id TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        connectivity TEXT NOT NULL,
+        reason TEXT,
+        start_ms INTEGER NOT NULL,
+        end_ms INTEGER
+      );
+      CREATE INDEX connectivity_history_device ON device_connectivity_history(hall_id, device_id, start_ms);
+      CREATE TABLE dead_letters (
+        id INTEGER PRIMARY KEY,
+        received_ms INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        payload_sample TEXT NOT NULL,
+        payload_bytes INTEGER NOT NULL,
+        detail TEXT NOT NULL
+      );
+      CREATE INDEX dead_letters_reason ON dead_letters(reason, received_ms);
+      CREATE TABLE device_events (
+        id INTEGER PRIMARY KEY,
+        hall_id TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        ts_ms INTEGER NOT NULL,
+        received_ms INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        message TEXT,
+        data_json TEXT,
+        historical INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX device_events_device ON device_events(hall_id, device_id, ts_ms);
+      CREATE TABLE counters (
+        name TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+      );
+    `,
+  },
 ];

@@ -3,7 +3,11 @@ import { parseTopic, topics } from "../../src/contract/index.js";
 
 describe("topic grammar", () => {
   it("round-trips every agent topic", () => {
-    expect(parseTopic(topics.agentStatus("h1", "a1"))).toEqual({ type: "status", hallId: "h1", agentId: "a1" });
+    expect(parseTopic(topics.agentStatus("h1", "a1"))).toEqual({
+      type: "status",
+      hallId: "h1",
+      agentId: "a1",
+    });
     expect(parseTopic(topics.birth("h1", "a1"))).toEqual({ type: "birth", hallId: "h1", agentId: "a1" });
     expect(parseTopic(topics.telemetry("h1", "a1", "k-01"))).toEqual({
       type: "telemetry",

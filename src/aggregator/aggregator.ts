@@ -1,0 +1,432 @@
+import { randomUUID } from "node:crypto";
+import mqtt, { type IPublishPacket, type MqttClient } from "mqtt";
+import {
+  type AggregatorStatus,
+  type Command,
+  type Decoded,
+  decodeMessage,
+  decodeTelemetryValues,
+  type RejectReason,
+  topics,
+} from "../contract/index.js";
+import type { SilencePolicy } from "../core/presence/silence.js";
+import { PresenceTracker } from "../core/presence/tracker.js";
+import { type AgentState, type DeviceState, deviceKey, type PresenceEffect } from "../core/presence/types.js";
+import type { Logger } from "../logging.js";
+import { CounterStore } from "../store/counters.js";
+import type { Db } from "../store/database.js";
+import { DeadLetterStore } from "../store/dead-letters.js";
+import { DeviceEventStore, type StoredDeviceEvent } from "../store/events.js";
+import { PresenceStore } from "../store/presence-store.js";
+import { Backoff } from "../util/backoff.js";
+import { AgentDirectory } from "./agent-directory.js";
+import { DeadLetterSink } from "./dead-letter-sink.js";
+import { EventBus } from "./event-bus.js";
+import type { AggregatorEvents } from "./events.js";
+
+export interface AggregatorOptions {
+  brokerUrl: string;
+  username: string;
+  password: string;
+  instanceId?: string;
+  db: Db;
+  logger: Logger;
+  silencePolicy: SilencePolicy;
+  maxPayloadBytes?: number;
+  deadLetterMaxRows?: number;
+  flushIntervalMs?: number;
+  silenceCheckIntervalMs?: number;
+  /** At most one rebirth request per agent in this period. */
+  rebirthMinIntervalMs?: number;
+  now?: () => number;
+}
+
+export interface AggregatorStats {
+  brokerConnected: boolean;
+  messagesReceived: number;
+  messagesByType: Record<string, number>;
+  deadLettersByReason: Record<string, number>;
+  deadLetterOverflow: number;
+  lostMessages: number;
+  duplicateMessages: number;
+  rebirthRequests: number;
+  devicesByConnectivity: Record<string, number>;
+  agentsByConnectivity: Record<string, number>;
+}
+
+/**
+ * Where every message enters Hallwatch: subscribes to all agent topics, validates each message,
+ * dead-letters what is invalid, keeps presence, persists state, and publishes events on its bus.
+ */
+export class Aggregator {
+  readonly bus: EventBus<AggregatorEvents>;
+  readonly presence: PresenceTracker;
+  readonly instanceId: string;
+  private readonly now: () => number;
+  private readonly store: PresenceStore;
+  private readonly deadLetterStore: DeadLetterStore;
+  private readonly eventStore: DeviceEventStore;
+  private readonly counterStore: CounterStore;
+  private readonly directory: AgentDirectory;
+  private readonly deadLetters: DeadLetterSink;
+  private client: MqttClient | null = null;
+  private readonly backoff = new Backoff({ initialMs: 500, maxMs: 30_000 });
+  private timers: NodeJS.Timeout[] = [];
+  private readonly dirtyDevices = new Map<string, DeviceState>();
+  private readonly dirtyAgents = new Map<string, AgentState>();
+  private transitions: {
+    device: DeviceState;
+    to: DeviceState["connectivity"];
+    reason: string;
+    atMs: number;
+  }[] = [];
+  private pendingEvents: StoredDeviceEvent[] = [];
+  private readonly lastRebirthMs = new Map<string, number>();
+  private brokerConnected = false;
+  private stopping = false;
+  private messagesReceived = 0;
+  private readonly messagesByType = new Map<string, number>();
+  private rebirthRequests = 0;
+
+  constructor(private readonly options: AggregatorOptions) {
+    this.now = options.now ?? Date.now;
+    this.instanceId = options.instanceId ?? randomUUID().slice(0, 8);
+    this.bus = new EventBus<AggregatorEvents>(options.logger);
+    this.presence = new PresenceTracker(this.now(), options.silencePolicy);
+    this.store = new PresenceStore(options.db);
+    this.deadLetterStore = new DeadLetterStore(options.db, options.deadLetterMaxRows);
+    this.eventStore = new DeviceEventStore(options.db);
+    this.counterStore = new CounterStore(options.db);
+    this.directory = new AgentDirectory(options.db);
+    this.deadLetters = new DeadLetterSink(options.logger);
+  }
+
+  get isBrokerConnected(): boolean {
+    return this.brokerConnected;
+  }
+
+  async start(): Promise<void> {
+    this.presence.restore(this.store.loadAgents(), this.store.loadDevices());
+    this.deadLetters.restoreCounts(this.counterStore.load());
+    const log = this.options.logger;
+    const will: AggregatorStatus = { v: 1, state: "offline", instanceId: this.instanceId, tsMs: this.now() };
+    const client = mqtt.connect(this.options.brokerUrl, {
+      clientId: `${this.options.username}-${this.instanceId}`,
+      username: this.options.username,
+      password: this.options.password,
+      clean: true,
+      reconnectPeriod: 1000,
+      connectTimeout: 10_000,
+      will: {
+        topic: topics.aggregatorStatus(),
+        payload: Buffer.from(JSON.stringify(will)),
+        qos: 1,
+        retain: true,
+      },
+    });
+    this.client = client;
+    client.on("connect", () => {
+      this.backoff.reset();
+      client.options.reconnectPeriod = 1000;
+      this.onConnected(client);
+    });
+    client.on("close", () => {
+      client.options.reconnectPeriod = this.backoff.nextDelayMs();
+      if (this.brokerConnected && !this.stopping) {
+        this.brokerConnected = false;
+        log.warn("lost the MQTT broker; device states are unknown until it returns");
+        this.applyEffects(this.presence.onBrokerLost(this.now()));
+        this.bus.emit("broker_connection", { connected: false, atMs: this.now() });
+      }
+    });
+    client.on("error", (err) => log.warn({ err: err.message }, "MQTT client error"));
+    client.on("message", (topic, payload, packet) => this.handleMessage(topic, payload, packet));
+    this.timers.push(setInterval(() => this.flush(), this.options.flushIntervalMs ?? 1000));
+    this.timers.push(
+      setInterval(
+        () => this.applyEffects(this.presence.checkSilence(this.now())),
+        this.options.silenceCheckIntervalMs ?? 1000,
+      ),
+    );
+    await new Promise<void>((resolve) => {
+      if (client.connected) resolve();
+      else client.once("connect", () => resolve());
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    const client = this.client;
+    this.client = null;
+    if (client) {
+      if (client.connected) {
+        const status: AggregatorStatus = {
+          v: 1,
+          state: "offline",
+          instanceId: this.instanceId,
+          tsMs: this.now(),
+        };
+        await client
+          .publishAsync(topics.aggregatorStatus(), JSON.stringify(status), { qos: 1, retain: true })
+          .catch(() => undefined);
+      }
+      await client.endAsync().catch(() => undefined);
+    }
+    this.brokerConnected = false;
+    this.flush();
+  }
+
+  stats(): AggregatorStats {
+    const devicesByConnectivity: Record<string, number> = { online: 0, offline: 0, unknown: 0 };
+    for (const d of this.presence.allDevices()) {
+      if (!d.retired)
+        devicesByConnectivity[d.connectivity] = (devicesByConnectivity[d.connectivity] ?? 0) + 1;
+    }
+    const agentsByConnectivity: Record<string, number> = { online: 0, offline: 0, unknown: 0 };
+    let lostMessages = 0;
+    let duplicateMessages = 0;
+    for (const a of this.presence.allAgents()) {
+      agentsByConnectivity[a.connectivity] = (agentsByConnectivity[a.connectivity] ?? 0) + 1;
+      lostMessages += a.lostMessages;
+      duplicateMessages += a.duplicateMessages;
+    }
+    return {
+      brokerConnected: this.brokerConnected,
+      messagesReceived: this.messagesReceived,
+      messagesByType: Object.fromEntries(this.messagesByType),
+      deadLettersByReason: Object.fromEntries(this.deadLetters.countsByReason),
+      deadLetterOverflow: this.deadLetters.overflowCount,
+      lostMessages,
+      duplicateMessages,
+      rebirthRequests: this.rebirthRequests,
+      devicesByConnectivity,
+      agentsByConnectivity,
+    };
+  }
+
+  get deadLetterArchive(): DeadLetterStore {
+    return this.deadLetterStore;
+  }
+
+  get events(): DeviceEventStore {
+    return this.eventStore;
+  }
+
+  get history(): PresenceStore {
+    return this.store;
+  }
+
+  /** Sends a command to an agent on its command topic. */
+  async sendCommand(
+    hallId: string,
+    agentId: string,
+    command: Omit<Command, "v" | "id" | "tsMs">,
+  ): Promise<string> {
+    const client = this.client;
+    if (!client?.connected) throw new Error("not connected to the MQTT broker");
+    const id = randomUUID();
+    const message = { v: 1, id, tsMs: this.now(), ...command };
+    await client.publishAsync(topics.command(hallId, agentId), JSON.stringify(message), { qos: 1 });
+    return id;
+  }
+
+  /** Writes pending state, events, dead letters and counters to SQLite in a few transactions. */
+  flush(): void {
+    try {
+      if (this.dirtyDevices.size > 0 || this.dirtyAgents.size > 0 || this.transitions.length > 0) {
+        const transitions = this.transitions;
+        this.transitions = [];
+        this.store.save(this.dirtyDevices.values(), this.dirtyAgents.values(), transitions);
+        this.dirtyDevices.clear();
+        this.dirtyAgents.clear();
+      }
+      const events = this.pendingEvents;
+      this.pendingEvents = [];
+      this.eventStore.saveBatch(events);
+      const letters = this.deadLetters.drain();
+      if (letters.length > 0) {
+        this.deadLetterStore.saveBatch(letters);
+        this.counterStore.saveAll(this.deadLetters.countersForStorage());
+      }
+    } catch (err) {
+      this.options.logger.error({ err }, "failed to persist aggregator state");
+    }
+  }
+
+  private onConnected(client: MqttClient): void {
+    const nowMs = this.now();
+    this.brokerConnected = true;
+    this.presence.onBrokerConnected(nowMs);
+    const status: AggregatorStatus = { v: 1, state: "online", instanceId: this.instanceId, tsMs: nowMs };
+    client.publish(topics.aggregatorStatus(), JSON.stringify(status), { qos: 1, retain: true });
+    client.subscribe(topics.aggregatorSubscriptions(), { qos: 1 }, (err) => {
+      if (err) this.options.logger.error({ err: err.message }, "subscribe failed");
+    });
+    this.options.logger.info(
+      { brokerUrl: this.options.brokerUrl, instanceId: this.instanceId },
+      "aggregator connected",
+    );
+    this.bus.emit("broker_connection", { connected: true, atMs: nowMs });
+  }
+
+  private handleMessage(topic: string, payload: Buffer, packet: IPublishPacket): void {
+    const nowMs = this.now();
+    this.messagesReceived += 1;
+    try {
+      const decoded = decodeMessage(topic, payload, this.options.maxPayloadBytes);
+      if (!decoded.ok) {
+        this.deadLetters.record(decoded.reason, topic, payload, decoded.detail, nowMs);
+        return;
+      }
+      this.messagesByType.set(decoded.value.type, (this.messagesByType.get(decoded.value.type) ?? 0) + 1);
+      this.route(decoded.value, topic, payload, packet.retain === true, nowMs);
+    } catch (err) {
+      // Never let one message take the pipeline down; keep it for inspection instead.
+      this.options.logger.error({ err, topic }, "failed to process message");
+      this.deadLetters.record(
+        "schema_mismatch",
+        topic,
+        payload,
+        `processing error: ${(err as Error).message}`,
+        nowMs,
+      );
+    }
+  }
+
+  private route(message: Decoded, topic: string, payload: Buffer, retained: boolean, nowMs: number): void {
+    if (message.type === "aggregator_status" || message.type === "cmd") return;
+    const { hallId, agentId } = message.topic;
+    const reject = (reason: RejectReason, detail: string) =>
+      this.deadLetters.record(reason, topic, payload, detail, nowMs);
+    const provisionedHall = this.directory.hallOf(agentId, nowMs);
+    if (provisionedHall === null) {
+      reject("unknown_agent", `agent ${agentId} is not provisioned`);
+      return;
+    }
+    if (provisionedHall !== hallId) {
+      reject("hall_mismatch", `agent ${agentId} belongs to hall ${provisionedHall}, not ${hallId}`);
+      return;
+    }
+    switch (message.type) {
+      case "status":
+        this.applyEffects(this.presence.onAgentStatus(hallId, agentId, message.message, nowMs));
+        this.markAgentDirty(agentId);
+        return;
+      case "birth":
+        if (message.message.agent.id !== agentId) {
+          reject("schema_mismatch", `birth names agent ${message.message.agent.id} on ${agentId}'s topic`);
+          return;
+        }
+        this.applyEffects(this.presence.onBirth(hallId, agentId, message.message, retained, nowMs));
+        this.markAgentDirty(agentId);
+        return;
+      case "telemetry": {
+        const { deviceId } = message.topic;
+        const known = this.presence.device(hallId, deviceId);
+        let values = null;
+        if (known && known.agentId === agentId && !known.retired) {
+          const checked = decodeTelemetryValues(known.kind, message.message.values);
+          if (!checked.ok) reject("schema_mismatch", checked.detail);
+          else values = checked.values;
+        }
+        const result = this.presence.onData(hallId, agentId, deviceId, message.message, values, nowMs);
+        this.applyEffects(result.effects);
+        if (!result.ok) {
+          reject("unknown_device", `device ${deviceId} is not in agent ${agentId}'s birth`);
+          return;
+        }
+        this.dirtyDevices.set(deviceKey(hallId, deviceId), result.device);
+        this.markAgentDirty(agentId);
+        if (values !== null) {
+          this.bus.emit("telemetry", {
+            device: result.device,
+            values,
+            envelope: message.message,
+            receivedMs: nowMs,
+          });
+        }
+        return;
+      }
+      case "event": {
+        const { deviceId } = message.topic;
+        const result = this.presence.onData(hallId, agentId, deviceId, message.message, null, nowMs);
+        this.applyEffects(result.effects);
+        if (!result.ok) {
+          reject("unknown_device", `device ${deviceId} is not in agent ${agentId}'s birth`);
+          return;
+        }
+        this.dirtyDevices.set(deviceKey(hallId, deviceId), result.device);
+        const event = message.message;
+        this.pendingEvents.push({
+          hallId,
+          deviceId,
+          tsMs: event.tsMs,
+          receivedMs: nowMs,
+          type: event.type,
+          message: event.message ?? null,
+          data: event.data ?? null,
+          historical: event.historical === true,
+        });
+        this.bus.emit("device_event", { device: result.device, event, receivedMs: nowMs });
+        return;
+      }
+      case "reply":
+        this.options.logger.debug({ agentId, reply: message.message }, "command reply");
+        return;
+    }
+  }
+
+  private markAgentDirty(agentId: string): void {
+    const agent = this.presence.agent(agentId);
+    if (agent) this.dirtyAgents.set(agentId, agent);
+  }
+
+  private applyEffects(effects: readonly PresenceEffect[]): void {
+    for (const effect of effects) {
+      switch (effect.type) {
+        case "device_connectivity":
+          this.dirtyDevices.set(deviceKey(effect.device.hallId, effect.device.deviceId), effect.device);
+          this.transitions.push({
+            device: effect.device,
+            to: effect.to,
+            reason: effect.reason,
+            atMs: effect.atMs,
+          });
+          this.bus.emit("device_connectivity", effect);
+          break;
+        case "agent_connectivity":
+          this.dirtyAgents.set(effect.agent.agentId, effect.agent);
+          this.bus.emit("agent_connectivity", effect);
+          break;
+        case "device_registered":
+        case "device_retired":
+          this.dirtyDevices.set(deviceKey(effect.device.hallId, effect.device.deviceId), effect.device);
+          break;
+        case "sequence_gap":
+          this.dirtyAgents.set(effect.agent.agentId, effect.agent);
+          this.options.logger.warn(
+            { agentId: effect.agent.agentId, expected: effect.expectedSeq, received: effect.receivedSeq },
+            "sequence gap: messages lost",
+          );
+          break;
+        case "request_rebirth":
+          this.requestRebirth(effect.hallId, effect.agentId, effect.why);
+          break;
+      }
+    }
+  }
+
+  private requestRebirth(hallId: string, agentId: string, why: string): void {
+    const nowMs = this.now();
+    const last = this.lastRebirthMs.get(agentId);
+    if (last !== undefined && nowMs - last < (this.options.rebirthMinIntervalMs ?? 30_000)) return;
+    this.lastRebirthMs.set(agentId, nowMs);
+    this.rebirthRequests += 1;
+    this.options.logger.info({ agentId, why }, "requesting rebirth");
+    this.sendCommand(hallId, agentId, { cmd: "rebirth" }).catch((err: Error) =>
+      this.options.logger.warn({ agentId, err: err.message }, "rebirth request failed"),
+    );
+  }
+}

@@ -1,0 +1,22 @@
+import type { DeviceEvent, TelemetryEnvelope, TelemetryValues } from "../contract/index.js";
+import type { AgentState, Connectivity, ConnectivityReason, DeviceState } from "../core/presence/types.js";
+
+/** What the aggregator tells the rest of Hallwatch (fault engine, console, sinks). */
+export interface AggregatorEvents {
+  telemetry: {
+    device: DeviceState;
+    values: TelemetryValues;
+    envelope: TelemetryEnvelope;
+    receivedMs: number;
+  };
+  device_event: { device: DeviceState; event: DeviceEvent; receivedMs: number };
+  device_connectivity: {
+    device: DeviceState;
+    from: Connectivity;
+    to: Connectivity;
+    reason: ConnectivityReason;
+    atMs: number;
+  };
+  agent_connectivity: { agent: AgentState; from: Connectivity; to: Connectivity; atMs: number };
+  broker_connection: { connected: boolean; atMs: number };
+}

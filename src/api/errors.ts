@@ -1,0 +1,28 @@
+/** Every error the API can answer with: a stable code, its HTTP status, and a default message. */
+export const API_ERRORS = {
+  bad_request: { status: 400, message: "the request is not valid" },
+  not_found: { status: 404, message: "no such resource" },
+  route_not_found: { status: 404, message: "no such endpoint" },
+  internal: { status: 500, message: "internal error" },
+} as const;
+
+export type ApiErrorCode = keyof typeof API_ERRORS;
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: ApiErrorCode,
+    message?: string,
+    readonly details?: unknown,
+  ) {
+    super(message ?? API_ERRORS[code].message);
+    this.name = "ApiError";
+  }
+
+  get status(): number {
+    return API_ERRORS[this.code].status;
+  }
+}
+
+export function errorBody(code: ApiErrorCode, message: string, details?: unknown) {
+  return { error: { code, message, ...(details === undefined ? {} : { details }) } };
+}

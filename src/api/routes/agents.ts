@@ -1,0 +1,38 @@
+import { z } from "zod";
+import { agentIdSchema, hallIdSchema } from "../../contract/index.js";
+import type { ApiDeps } from "../app.js";
+import { ApiError } from "../errors.js";
+import { agentView } from "../views.js";
+import type { TypedApp } from "./types.js";
+
+const connectivity = z.enum(["online", "offline", "unknown"]);
+
+export async function registerAgentRoutes(app: TypedApp, deps: ApiDeps): Promise<void> {
+  app.get(
+    "/api/agents",
+    {
+      schema: {
+        querystring: z.object({ hallId: hallIdSchema.optional(), connectivity: connectivity.optional() }),
+      },
+    },
+    async (request) => {
+      const { hallId, connectivity: c } = request.query;
+      const items = [...deps.aggregator.presence.allAgents()]
+        .filter(
+          (a) => (hallId === undefined || a.hallId === hallId) && (c === undefined || a.connectivity === c),
+        )
+        .sort((a, b) => a.agentId.localeCompare(b.agentId))
+        .map(agentView);
+      return { items };
+    },
+  );
+  app.get(
+    "/api/agents/:agentId",
+    { schema: { params: z.object({ agentId: agentIdSchema }) } },
+    async (request) => {
+      const agent = deps.aggregator.presence.agent(request.params.agentId);
+      if (!agent) throw new ApiError("not_found", `no agent ${request.params.agentId} has been heard from`);
+      return agentView(agent);
+    },
+  );
+}

@@ -1,0 +1,27 @@
+import { z } from "zod";
+import type { ApiDeps } from "../app.js";
+import type { TypedApp } from "./types.js";
+
+export async function registerDeadLetterRoutes(app: TypedApp, deps: ApiDeps): Promise<void> {
+  app.get(
+    "/api/dead-letters",
+    {
+      schema: {
+        querystring: z.object({
+          reason: z.string().max(32).optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(50),
+          beforeId: z.coerce.number().int().min(1).optional(),
+        }),
+      },
+    },
+    async (request) => {
+      deps.aggregator.flush();
+      const stats = deps.aggregator.stats();
+      return {
+        countsByReason: stats.deadLettersByReason,
+        notStored: stats.deadLetterOverflow,
+        items: deps.aggregator.deadLetterArchive.recent(request.query),
+      };
+    },
+  );
+}

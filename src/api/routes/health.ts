@@ -1,0 +1,20 @@
+import type { ApiDeps } from "../app.js";
+import type { TypedApp } from "./types.js";
+
+export async function registerHealthRoutes(app: TypedApp, deps: ApiDeps): Promise<void> {
+  const startedMs = Date.now();
+  app.get("/api/health", async (_request, reply) => {
+    const connected = deps.aggregator.isBrokerConnected;
+    const body = {
+      status: connected ? "ok" : "degraded",
+      brokerConnected: connected,
+      version: deps.version,
+      uptimeSec: Math.round((Date.now() - startedMs) / 1000),
+    };
+    return reply.status(connected ? 200 : 503).send(body);
+  });
+  app.get("/metrics", async (_request, reply) => {
+    const text = await deps.metrics.metrics();
+    return reply.header("content-type", deps.metrics.contentType).send(text);
+  });
+}

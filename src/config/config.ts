@@ -1,0 +1,136 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { DEVICE_KINDS, type DeviceKind } from "../contract/index.js";
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const kindSeconds = z.partialRecord(z.enum(DEVICE_KINDS), z.number().int().min(1));
+
+export const configSchema = z.strictObject({
+  dataDir: z.string().min(1).default("./data"),
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  http: z
+    .strictObject({
+      /** Loopback by default until the console has logins (deny unless allowed). */
+      host: z.string().min(1).default("127.0.0.1"),
+      port: port.default(8080),
+    })
+    .prefault({}),
+  mqtt: z
+    .strictObject({
+      /** When set, an external broker is used and the embedded one is not started. */
+      brokerUrl: z.string().url().nullable().default(null),
+      /** The aggregator's service identity on the broker (starts with `_`). */
+      username: z.string().startsWith("_").default("_aggregator"),
+      /** For an external broker; the embedded one generates and keeps its own in the data directory. */
+      password: z.string().min(1).nullable().default(null),
+      host: z.string().min(1).default("0.0.0.0"),
+      port: port.default(1883),
+      wsPort: port.nullable().default(null),
+      maxPayloadBytes: z
+        .number()
+        .int()
+        .min(256)
+        .max(1024 * 1024)
+        .default(64 * 1024),
+      publishRatePerSec: z.number().min(1).default(200),
+      publishBurst: z.number().min(1).default(400),
+    })
+    .prefault({}),
+  demo: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      hallId: z.string().default("demo-hall"),
+      seed: z.number().int().default(42),
+      /** Loopback HTTP port of the simulator's fault-injection control (0 = ephemeral). */
+      controlPort: port.default(8788),
+    })
+    .prefault({}),
+  presence: z
+    .strictObject({
+      missedReports: z.number().int().min(1).default(3),
+      minTimeoutSecByKind: kindSeconds.default({}),
+      timeoutSecByKind: kindSeconds.default({}),
+    })
+    .prefault({}),
+  deadLetters: z.strictObject({ maxRows: z.number().int().min(100).default(100_000) }).prefault({}),
+});
+
+export type HallwatchConfig = z.infer<typeof configSchema>;
+export type { DeviceKind };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Environment variables and the config paths they set; documented in README. */
+export const ENVIRONMENT = {
+  HALLWATCH_CONFIG: "path of a JSON config file (optional); environment variables below override it",
+  HALLWATCH_DATA_DIR: "dataDir",
+  HALLWATCH_LOG_LEVEL: "logLevel",
+  HALLWATCH_HTTP_HOST: "http.host",
+  HALLWATCH_HTTP_PORT: "http.port",
+  HALLWATCH_MQTT_URL: "mqtt.brokerUrl",
+  HALLWATCH_MQTT_USERNAME: "mqtt.username",
+  HALLWATCH_MQTT_PASSWORD: "mqtt.password",
+  HALLWATCH_MQTT_HOST: "mqtt.host",
+  HALLWATCH_MQTT_PORT: "mqtt.port",
+  HALLWATCH_MQTT_WS_PORT: "mqtt.wsPort",
+  HALLWATCH_DEMO: "demo.enabled",
+  HALLWATCH_SIM_CONTROL_PORT: "demo.controlPort",
+} as const;
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split(".");
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    if (typeof node[key] !== "object" || node[key] === null) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1] as string] = value;
+}
+
+function envValue(name: string, raw: string): unknown {
+  if (name === "HALLWATCH_DEMO") return !["0", "false", "no", "off"].includes(raw.toLowerCase());
+  if (/_PORT$/.test(name)) return raw === "" ? null : raw;
+  return raw;
+}
+
+/** Reads the config file (if any) and the environment, validates once, and returns a frozen config. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): HallwatchConfig {
+  let base: Record<string, unknown> = {};
+  const file = env.HALLWATCH_CONFIG;
+  if (file) {
+    try {
+      base = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    } catch (err) {
+      throw new ConfigError([`HALLWATCH_CONFIG (${file}): ${(err as Error).message}`]);
+    }
+  }
+  for (const [name, path] of Object.entries(ENVIRONMENT)) {
+    const raw = env[name];
+    if (name === "HALLWATCH_CONFIG" || raw === undefined) continue;
+    setPath(base, path, envValue(name, raw));
+  }
+  return parseConfig(base);
+}
+
+export function parseConfig(input: unknown): HallwatchConfig {
+  const result = configSchema.safeParse(input);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((i) => `${i.path.length > 0 ? i.path.join(".") : "(root)"}: ${i.message}`),
+    );
+  }
+  return deepFreeze(result.data);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object") {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

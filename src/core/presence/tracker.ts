@@ -1,0 +1,329 @@
+import type { AgentStatus, Birth, TelemetryValues } from "../../contract/index.js";
+import { DEFAULT_SILENCE_POLICY, type SilencePolicy, silenceTimeoutMs } from "./silence.js";
+import {
+  type AgentState,
+  type Connectivity,
+  type ConnectivityReason,
+  type DeviceState,
+  deviceKey,
+  type PresenceEffect,
+} from "./types.js";
+
+const NO_EFFECTS: readonly PresenceEffect[] = Object.freeze([]);
+
+export type DataResult =
+  | { ok: true; device: DeviceState; effects: readonly PresenceEffect[] }
+  | { ok: false; reason: "unknown_device"; effects: readonly PresenceEffect[] };
+
+/**
+ * Who is online, pure: fed decoded messages and the time, it answers with effects for adapters to apply.
+ * Presence follows the Sparkplug idea: a status or will of an older session than the newest one seen is
+ * stale and ignored; a birth lists the devices an agent hosts; every data message carries the session's seq.
+ */
+export class PresenceTracker {
+  private readonly agents = new Map<string, AgentState>();
+  private readonly devices = new Map<string, DeviceState>();
+  private readonly timeoutMsByDevice = new Map<string, number>();
+  /** Silence is measured from max(lastSeen, baseline): the baseline moves at start and when the broker returns. */
+  private silenceBaselineMs: number;
+  private brokerConnected = false;
+
+  constructor(
+    nowMs: number,
+    private readonly policy: SilencePolicy = DEFAULT_SILENCE_POLICY,
+  ) {
+    this.silenceBaselineMs = nowMs;
+  }
+
+  /** Loads persisted state after a restart. lastSeq baselines are dropped: they may be stale after a crash. */
+  restore(agents: Iterable<AgentState>, devices: Iterable<DeviceState>): void {
+    for (const agent of agents) this.agents.set(agent.agentId, { ...agent, lastSeq: null });
+    for (const device of devices) this.putDevice({ ...device });
+  }
+
+  agent(agentId: string): AgentState | undefined {
+    return this.agents.get(agentId);
+  }
+
+  device(hallId: string, deviceId: string): DeviceState | undefined {
+    return this.devices.get(deviceKey(hallId, deviceId));
+  }
+
+  allAgents(): IterableIterator<AgentState> {
+    return this.agents.values();
+  }
+
+  allDevices(): IterableIterator<DeviceState> {
+    return this.devices.values();
+  }
+
+  get deviceCount(): number {
+    return this.devices.size;
+  }
+
+  onAgentStatus(
+    hallId: string,
+    agentId: string,
+    status: AgentStatus,
+    nowMs: number,
+  ): readonly PresenceEffect[] {
+    const agent = this.ensureAgent(hallId, agentId, nowMs);
+    if (agent.session !== null && status.session < agent.session) return NO_EFFECTS; // a late will of an old session
+    const sessionChanged = agent.session !== status.session;
+    agent.session = status.session;
+    if (sessionChanged) agent.lastSeq = null;
+    const effects: PresenceEffect[] = [];
+    if (status.state === "online") {
+      this.setAgentConnectivity(agent, "online", nowMs, effects);
+    } else {
+      this.setAgentConnectivity(agent, "offline", nowMs, effects);
+      const reason: ConnectivityReason = status.reason === "shutdown" ? "agent_shutdown" : "agent_offline";
+      for (const device of this.devicesOf(agent))
+        this.setDeviceConnectivity(device, "offline", reason, nowMs, effects);
+    }
+    return effects;
+  }
+
+  /**
+   * `retained` births are replays of an older birth (delivered at subscribe time), so they set no seq baseline.
+   */
+  onBirth(
+    hallId: string,
+    agentId: string,
+    birth: Birth,
+    retained: boolean,
+    nowMs: number,
+  ): readonly PresenceEffect[] {
+    const agent = this.ensureAgent(hallId, agentId, nowMs);
+    if (agent.session !== null && birth.session < agent.session) return NO_EFFECTS;
+    const sameSessionKnownOffline = agent.session === birth.session && agent.connectivity === "offline";
+    agent.session = birth.session;
+    agent.lastSeq = retained ? null : 0;
+    agent.version = birth.agent.version;
+    agent.platform = birth.agent.platform ?? null;
+    agent.hostname = birth.agent.hostname ?? null;
+    agent.lastBirthMs = birth.tsMs;
+    const effects: PresenceEffect[] = [];
+    const listed = new Set<string>();
+    for (const spec of birth.devices) {
+      listed.add(spec.id);
+      const key = deviceKey(hallId, spec.id);
+      let device = this.devices.get(key);
+      if (!device || device.agentId !== agentId || device.retired) {
+        device = {
+          hallId,
+          deviceId: spec.id,
+          agentId,
+          kind: spec.kind,
+          model: spec.model,
+          zone: spec.zone,
+          name: spec.name ?? null,
+          reportIntervalSec: spec.reportIntervalSec,
+          connectivity: device?.connectivity ?? "unknown",
+          connectivitySinceMs: device?.connectivitySinceMs ?? nowMs,
+          connectivityReason: device?.connectivityReason ?? null,
+          lastSeenMs: device?.lastSeenMs ?? null,
+          values: device && device.kind === spec.kind ? device.values : null,
+          valuesTsMs: device && device.kind === spec.kind ? device.valuesTsMs : null,
+          retired: false,
+        };
+        this.putDevice(device);
+        effects.push({ type: "device_registered", device });
+      } else {
+        device.kind = spec.kind;
+        device.model = spec.model;
+        device.zone = spec.zone;
+        device.name = spec.name ?? null;
+        device.reportIntervalSec = spec.reportIntervalSec;
+        this.timeoutMsByDevice.set(key, silenceTimeoutMs(device.kind, device.reportIntervalSec, this.policy));
+      }
+    }
+    for (const device of this.devicesOf(agent)) {
+      if (!listed.has(device.deviceId) && !device.retired) {
+        device.retired = true;
+        this.setDeviceConnectivity(device, "offline", "retired", nowMs, effects);
+        effects.push({ type: "device_retired", device });
+      }
+    }
+    agent.deviceIds = [...listed];
+    if (!sameSessionKnownOffline) {
+      this.setAgentConnectivity(agent, "online", nowMs, effects);
+      for (const device of this.devicesOf(agent))
+        this.setDeviceConnectivity(device, "online", "birth", nowMs, effects);
+    }
+    return effects;
+  }
+
+  /** Any data message (telemetry or event) of a device: seq bookkeeping, liveness, and for telemetry the values. */
+  onData(
+    hallId: string,
+    agentId: string,
+    deviceId: string,
+    envelope: { session: number; seq: number; tsMs: number; historical?: boolean | undefined },
+    values: TelemetryValues | null,
+    nowMs: number,
+  ): DataResult {
+    const agent = this.ensureAgent(hallId, agentId, nowMs);
+    let effects: PresenceEffect[] | null = null;
+    const push = (e: PresenceEffect) => {
+      effects ??= [];
+      effects.push(e);
+    };
+    const device = this.devices.get(deviceKey(hallId, deviceId));
+    if (envelope.session === agent.session) {
+      this.trackSeq(agent, envelope.seq, push);
+    } else if (agent.session === null || envelope.session > agent.session) {
+      // We missed this session's birth: adopt the session and ask for the birth again.
+      agent.session = envelope.session;
+      agent.lastSeq = envelope.seq;
+      push({ type: "request_rebirth", hallId, agentId, why: "data from a session whose birth was not seen" });
+    }
+    if (!device || device.agentId !== agentId || device.retired) {
+      push({ type: "request_rebirth", hallId, agentId, why: `data for device ${deviceId} not in the birth` });
+      return { ok: false, reason: "unknown_device", effects: effects ?? NO_EFFECTS };
+    }
+    if (envelope.session < (agent.session ?? 0)) return { ok: true, device, effects: effects ?? NO_EFFECTS };
+    if (values !== null && (device.valuesTsMs === null || envelope.tsMs >= device.valuesTsMs)) {
+      device.values = values;
+      device.valuesTsMs = envelope.tsMs;
+    }
+    if (!envelope.historical) {
+      device.lastSeenMs = nowMs;
+      if (agent.connectivity !== "online") {
+        const list: PresenceEffect[] = [];
+        this.setAgentConnectivity(agent, "online", nowMs, list);
+        for (const e of list) push(e);
+      }
+      if (device.connectivity !== "online") {
+        const list: PresenceEffect[] = [];
+        this.setDeviceConnectivity(device, "online", "data", nowMs, list);
+        for (const e of list) push(e);
+      }
+    }
+    return { ok: true, device, effects: effects ?? NO_EFFECTS };
+  }
+
+  /** Marks silent devices offline. Call about once a second. Does nothing while the broker is away. */
+  checkSilence(nowMs: number): readonly PresenceEffect[] {
+    if (!this.brokerConnected) return NO_EFFECTS;
+    let effects: PresenceEffect[] | null = null;
+    for (const [key, device] of this.devices) {
+      if (device.connectivity === "offline" || device.retired) continue;
+      const since = Math.max(device.lastSeenMs ?? 0, this.silenceBaselineMs);
+      const timeoutMs = this.timeoutMsByDevice.get(key) ?? 0;
+      if (nowMs - since > timeoutMs) {
+        effects ??= [];
+        this.setDeviceConnectivity(device, "offline", "silence", nowMs, effects);
+      }
+    }
+    return effects ?? NO_EFFECTS;
+  }
+
+  /** The aggregator lost the broker: it cannot know anything, so everything is unknown, never offline. */
+  onBrokerLost(nowMs: number): readonly PresenceEffect[] {
+    this.brokerConnected = false;
+    const effects: PresenceEffect[] = [];
+    for (const agent of this.agents.values()) {
+      this.setAgentConnectivity(agent, "unknown", nowMs, effects);
+      agent.lastSeq = null;
+    }
+    for (const device of this.devices.values()) {
+      if (!device.retired) this.setDeviceConnectivity(device, "unknown", "broker_lost", nowMs, effects);
+    }
+    return effects;
+  }
+
+  /** Silence timers restart from now, so a return of the broker causes no offline storm. */
+  onBrokerConnected(nowMs: number): void {
+    this.brokerConnected = true;
+    this.silenceBaselineMs = nowMs;
+  }
+
+  private trackSeq(agent: AgentState, seq: number, push: (e: PresenceEffect) => void): void {
+    if (agent.lastSeq === null) {
+      agent.lastSeq = seq;
+      return;
+    }
+    const expected = agent.lastSeq + 1;
+    if (seq === expected) {
+      agent.lastSeq = seq;
+    } else if (seq > expected) {
+      const lost = seq - expected;
+      agent.lostMessages += lost;
+      agent.lastSeq = seq;
+      push({ type: "sequence_gap", agent, expectedSeq: expected, receivedSeq: seq, lost });
+      push({
+        type: "request_rebirth",
+        hallId: agent.hallId,
+        agentId: agent.agentId,
+        why: `${lost} message(s) lost`,
+      });
+    } else {
+      agent.duplicateMessages += 1; // QoS 1 redelivery or reordering: values still apply, seq stays
+    }
+  }
+
+  private ensureAgent(hallId: string, agentId: string, nowMs: number): AgentState {
+    let agent = this.agents.get(agentId);
+    if (!agent) {
+      agent = {
+        hallId,
+        agentId,
+        session: null,
+        connectivity: "unknown",
+        connectivitySinceMs: nowMs,
+        lastSeq: null,
+        lostMessages: 0,
+        duplicateMessages: 0,
+        version: null,
+        platform: null,
+        hostname: null,
+        deviceIds: [],
+        lastBirthMs: null,
+      };
+      this.agents.set(agentId, agent);
+    }
+    return agent;
+  }
+
+  private putDevice(device: DeviceState): void {
+    const key = deviceKey(device.hallId, device.deviceId);
+    this.devices.set(key, device);
+    this.timeoutMsByDevice.set(key, silenceTimeoutMs(device.kind, device.reportIntervalSec, this.policy));
+  }
+
+  private *devicesOf(agent: AgentState): Iterable<DeviceState> {
+    for (const deviceId of agent.deviceIds) {
+      const device = this.devices.get(deviceKey(agent.hallId, deviceId));
+      if (device && device.agentId === agent.agentId) yield device;
+    }
+  }
+
+  private setAgentConnectivity(
+    agent: AgentState,
+    to: Connectivity,
+    nowMs: number,
+    effects: PresenceEffect[],
+  ): void {
+    if (agent.connectivity === to) return;
+    const from = agent.connectivity;
+    agent.connectivity = to;
+    agent.connectivitySinceMs = nowMs;
+    effects.push({ type: "agent_connectivity", agent, from, to, atMs: nowMs });
+  }
+
+  private setDeviceConnectivity(
+    device: DeviceState,
+    to: Connectivity,
+    reason: ConnectivityReason,
+    nowMs: number,
+    effects: PresenceEffect[],
+  ): void {
+    if (device.connectivity === to) return;
+    const from = device.connectivity;
+    device.connectivity = to;
+    device.connectivitySinceMs = nowMs;
+    device.connectivityReason = reason;
+    effects.push({ type: "device_connectivity", device, from, to, reason, atMs: nowMs });
+  }
+}

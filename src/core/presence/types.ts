@@ -1,0 +1,71 @@
+import type { DeviceKind, TelemetryValues } from "../../contract/index.js";
+
+/** "unknown" means the aggregator cannot tell (it lost the broker, or has not heard since it started). */
+export type Connectivity = "online" | "offline" | "unknown";
+
+export type ConnectivityReason =
+  | "birth"
+  | "data"
+  | "agent_offline"
+  | "agent_shutdown"
+  | "silence"
+  | "broker_lost"
+  | "retired";
+
+export interface DeviceState {
+  hallId: string;
+  deviceId: string;
+  agentId: string;
+  kind: DeviceKind;
+  model: string;
+  zone: string;
+  name: string | null;
+  reportIntervalSec: number;
+  connectivity: Connectivity;
+  connectivitySinceMs: number;
+  connectivityReason: ConnectivityReason | null;
+  /** Receive time of the last live (non-historical) data message. */
+  lastSeenMs: number | null;
+  values: TelemetryValues | null;
+  /** Agent timestamp of `values`. */
+  valuesTsMs: number | null;
+  /** No longer listed in its agent's birth. Kept for history, never raises silence. */
+  retired: boolean;
+}
+
+export interface AgentState {
+  hallId: string;
+  agentId: string;
+  /** Highest session seen from this agent; statuses and wills of older sessions are ignored. */
+  session: number | null;
+  connectivity: Connectivity;
+  connectivitySinceMs: number;
+  /** Last data seq of the current session; null when no baseline is known (after a restart or a retained birth). */
+  lastSeq: number | null;
+  lostMessages: number;
+  duplicateMessages: number;
+  version: string | null;
+  platform: string | null;
+  hostname: string | null;
+  deviceIds: string[];
+  lastBirthMs: number | null;
+}
+
+export type PresenceEffect =
+  | {
+      type: "device_connectivity";
+      device: DeviceState;
+      from: Connectivity;
+      to: Connectivity;
+      reason: ConnectivityReason;
+      atMs: number;
+    }
+  | { type: "agent_connectivity"; agent: AgentState; from: Connectivity; to: Connectivity; atMs: number }
+  | { type: "device_registered"; device: DeviceState }
+  | { type: "device_retired"; device: DeviceState }
+  | { type: "sequence_gap"; agent: AgentState; expectedSeq: number; receivedSeq: number; lost: number }
+  | { type: "request_rebirth"; hallId: string; agentId: string; why: string };
+
+export function deviceKey(hallId: string, deviceId: string): string {
+  return `${hallId}/${deviceId}`;
+}

@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import { Aggregator, type AggregatorOptions } from "../../src/aggregator/aggregator.js";
+import { buildApi } from "../../src/api/app.js";
+import { createMetrics } from "../../src/api/metrics.js";
+import { DEFAULT_SILENCE_POLICY } from "../../src/core/presence/silence.js";
+import { silentLogger } from "../../src/logging.js";
+import { type Db, openDatabase } from "../../src/store/database.js";
+import { HallStore } from "../../src/store/halls.js";
+
+/** A real aggregator + API over a real SQLite file, pointed at a given broker. */
+export class AggregatorHarness {
+  db!: Db;
+  aggregator!: Aggregator;
+  api!: FastifyInstance;
+  halls!: HallStore;
+  readonly dataDir = mkdtempSync(join(tmpdir(), "hallwatch-agg-"));
+
+  constructor(
+    private readonly brokerUrl: string,
+    private readonly overrides: Partial<AggregatorOptions> = {},
+  ) {}
+
+  openDb(): Db {
+    this.db = openDatabase(join(this.dataDir, "hallwatch.db"));
+    this.halls = new HallStore(this.db);
+    return this.db;
+  }
+
+  /** Registers agents directly in the registry (the broker in these tests does no auth). */
+  provision(hallId: string, agentIds: string[]): void {
+    this.halls.upsert({ id: hallId, name: `Hall ${hallId}` });
+    const stmt = this.db.prepare(
+      "INSERT OR IGNORE INTO agents (id, hall_id, secret_hash, created_ms) VALUES (?, ?, 'unused', ?)",
+    );
+    for (const id of agentIds) stmt.run(id, hallId, Date.now());
+  }
+
+  async start(): Promise<void> {
+    if (!this.db) this.openDb();
+    this.aggregator = new Aggregator({
+      brokerUrl: this.brokerUrl,
+      username: "_aggregator",
+      password: "unused",
+      db: this.db,
+      logger: silentLogger(),
+      silencePolicy: DEFAULT_SILENCE_POLICY,
+      flushIntervalMs: 100,
+      silenceCheckIntervalMs: 100,
+      ...this.overrides,
+    });
+    await this.aggregator.start();
+    this.api = await buildApi({
+      aggregator: this.aggregator,
+      halls: this.halls,
+      metrics: createMetrics(this.aggregator, null),
+      logger: silentLogger(),
+      version: "test",
+    });
+  }
+
+  async get<T = any>(url: string): Promise<T> {
+    const res = await this.api.inject({ method: "GET", url });
+    return res.json() as T;
+  }
+
+  async device(hallId: string, deviceId: string): Promise<any> {
+    const res = await this.api.inject({ method: "GET", url: `/api/devices/${hallId}/${deviceId}` });
+    return res.statusCode === 200 ? res.json() : null;
+  }
+
+  /** Stops the aggregator and API but keeps the database file (for restart tests). */
+  async stopAggregator(): Promise<void> {
+    await this.api?.close();
+    await this.aggregator?.stop();
+    this.db.close();
+  }
+
+  async close(): Promise<void> {
+    await this.stopAggregator().catch(() => undefined);
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
