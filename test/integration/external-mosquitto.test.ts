@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BirthDevice } from "../../src/contract/index.js";
+import { AggregatorHarness } from "../aggregator/harness.js";
+import { requireInCi } from "../helpers/external-servers.js";
+import { MOSQUITTO, type Mosquitto, startMosquitto } from "../helpers/mosquitto.js";
+import { kioskValues, RawAgent } from "../helpers/raw-agent.js";
+import { waitFor } from "../helpers/wait.js";
+
+const available = requireInCi(MOSQUITTO, "mosquitto");
+const kiosk: BirthDevice = {
+  id: "kiosk-1",
+  kind: "kiosk",
+  model: "K",
+  zone: "self-service",
+  reportIntervalSec: 1,
+};
+
+describe.skipIf(!available)("aggregator against an external Mosquitto broker", () => {
+  let mosquitto: Mosquitto;
+  let harness: AggregatorHarness;
+
+  beforeAll(async () => {
+    mosquitto = await startMosquitto({
+      _aggregator: "agg-secret",
+      "ext-kiosk-1": "kiosk-secret",
+      "ext-kiosk-2": "k2",
+    });
+    harness = new AggregatorHarness(mosquitto.url, { password: "agg-secret" });
+    harness.openDb();
+    harness.provision("ext-hall", ["ext-kiosk-1", "ext-kiosk-2"]);
+    await harness.start();
+  });
+
+  afterAll(async () => {
+    await harness?.close();
+    await mosquitto?.stop();
+  });
+
+  it("tracks an agent through birth, telemetry and its last will", async () => {
+    const agent = new RawAgent(mosquitto.url, "ext-hall", "ext-kiosk-1", 1, [kiosk], {
+      username: "ext-kiosk-1",
+      password: "kiosk-secret",
+    });
+    await agent.connect();
+    await agent.online();
+    await agent.birth();
+    await agent.telemetry("kiosk-1", { ...kioskValues, paperPct: 33 });
+    await waitFor(
+      async () => (await harness.device("ext-hall", "kiosk-1"))?.values?.paperPct === 33,
+      "telemetry",
+    );
+    agent.kill();
+    await waitFor(
+      async () => (await harness.device("ext-hall", "kiosk-1"))?.connectivity === "offline",
+      "offline",
+    );
+    expect((await harness.device("ext-hall", "kiosk-1")).connectivityReason).toBe("agent_offline");
+  });
+
+  it("is protected by the broker's ACL: an agent cannot publish under another agent's prefix", async () => {
+    const rogue = new RawAgent(mosquitto.url, "ext-hall", "ext-kiosk-2", 1, [], {
+      username: "ext-kiosk-2",
+      password: "k2",
+    });
+    await rogue.connect();
+    // Mosquitto silently drops an unauthorised publish; the aggregator must never see it.
+    await rogue.publish("hallwatch/v1/ext-hall/ext-kiosk-1/status", {
+      v: 1,
+      state: "online",
+      session: 99,
+      tsMs: 1,
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await harness.get("/api/agents/ext-kiosk-1")).session).toBe(1);
+    await rogue.stop();
+  });
+});
