@@ -1,0 +1,28 @@
+// Benchmarks print figures; they never pass or fail on timing. Usage: npm run bench -- <name> [--flag value]
+import { benchIngest } from "./ingest.js";
+
+const [name = "ingest", ...rest] = process.argv.slice(2);
+const flags = new Map<string, string>();
+for (let i = 0; i < rest.length; i += 2) flags.set((rest[i] ?? "").replace(/^--/, ""), rest[i + 1] ?? "");
+const num = (key: string, fallback: number) => Number(flags.get(key) ?? fallback);
+const quick = flags.has("quick") || process.env.CI === "true";
+
+const benches: Record<string, () => Promise<Record<string, number | string>>> = {
+  ingest: () =>
+    benchIngest({
+      halls: num("halls", 20),
+      devices: num("devices", 50),
+      messages: num("messages", quick ? 10_000 : 100_000),
+      qos: num("qos", 1) as 0 | 1,
+    }),
+};
+
+const bench = benches[name];
+if (!bench) {
+  console.error(`unknown benchmark "${name}"; known: ${Object.keys(benches).join(", ")}`);
+  process.exit(2);
+}
+const figures = await bench();
+console.log(`\n${name}`);
+console.table(figures);
+process.exit(0);
