@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { verifySecret } from "../src/security/secrets.js";
 import type { CredentialLookup, Principal } from "../src/store/credentials.js";
 
-const MAX_CACHE_ENTRIES = 50_000;
+const MAX_CACHE_ENTRIES = 10_000;
 
 export type AuthResult =
   | { ok: true; principal: Principal }
@@ -10,11 +10,15 @@ export type AuthResult =
 
 /**
  * Checks a username and password against the stored scrypt hashes. A successful check is remembered by
- * (username, SHA-256 of the password, stored hash) so a reconnect storm does not saturate the thread pool;
- * a rotated or revoked secret changes or removes the stored hash and so invalidates the entry.
+ * (username, SHA-256 of the password) together with the stored hash it matched, so a reconnect storm does
+ * not saturate the thread pool with scrypt; rotating a secret changes the stored hash and revoking removes
+ * the principal, and either invalidates the entry. Concurrent checks of the same pair share one scrypt.
+ * Failures are never cached, so a wrong password always costs a full scrypt.
  */
 export class Authenticator {
+  /** cache key → the stored hash the password was verified against; oldest first (Map order). */
   private readonly verified = new Map<string, string>();
+  private readonly inFlight = new Map<string, Promise<boolean>>();
 
   constructor(private readonly credentials: CredentialLookup) {}
 
@@ -23,11 +27,26 @@ export class Authenticator {
     const principal = this.credentials.findPrincipal(username);
     if (!principal) return { ok: false, why: "unknown" };
     const digest = createHash("sha256").update(password).digest("base64");
-    const cacheKey = `${username}\u0000${digest}`;
-    if (this.verified.get(cacheKey) === principal.secretHash) return { ok: true, principal };
-    if (!(await verifySecret(password, principal.secretHash))) return { ok: false, why: "bad_secret" };
-    if (this.verified.size >= MAX_CACHE_ENTRIES) this.verified.clear();
-    this.verified.set(cacheKey, principal.secretHash);
+    const key = `${username}\u0000${digest}`;
+    if (this.verified.get(key) === principal.secretHash) return { ok: true, principal };
+
+    const flightKey = `${key}\u0000${principal.secretHash}`;
+    let check = this.inFlight.get(flightKey);
+    if (!check) {
+      check = verifySecret(password, principal.secretHash).finally(() => this.inFlight.delete(flightKey));
+      this.inFlight.set(flightKey, check);
+    }
+    if (!(await check)) return { ok: false, why: "bad_secret" };
+    this.remember(key, principal.secretHash);
     return { ok: true, principal };
+  }
+
+  private remember(key: string, secretHash: string): void {
+    this.verified.delete(key);
+    if (this.verified.size >= MAX_CACHE_ENTRIES) {
+      const oldest = this.verified.keys().next();
+      if (!oldest.done) this.verified.delete(oldest.value);
+    }
+    this.verified.set(key, secretHash);
   }
 }
