@@ -26,10 +26,7 @@ export interface BrokerOptions {
   publishRatePerSec?: number;
   /** Publishes an agent may send at once before it is slowed down; default 400. */
   publishBurst?: number;
-  /**
-   * An agent whose publishes run this far ahead of its rate (the time it would have to be paused to catch
-   * up) is disconnected; default 10 s.
-   */
+  /** An agent that has been held back by the rate limit without a break for this long is disconnected; default 10 s. */
   maxThrottleMs?: number;
   /** Monotonic clock in ms for the rate limiter; injectable for tests. */
   nowMs?: () => number;
@@ -64,7 +61,7 @@ function authError(message: string, returnCode: number): AuthError {
 
 /**
  * The embedded MQTT broker: Aedes with deny-by-default authentication and authorisation, a packet-size
- * guard ahead of the parser, and a per-agent publish rate enforced by pausing the agent's transport.
+ * guard ahead of the parser, and a per-agent publish rate enforced by not reading from the agent's transport (TCP backpressure).
  */
 export class HallwatchBroker {
   private aedes: Aedes | null = null;
@@ -73,7 +70,6 @@ export class HallwatchBroker {
   private readonly streams = new Set<GuardedStream>();
   private readonly principals = new WeakMap<Client, Principal>();
   private readonly wills = new WeakMap<Client, WillSummary>();
-  private readonly buckets = new WeakMap<Client, TokenBucket>();
   private readonly authenticator: Authenticator;
   private counters: Counters = HallwatchBroker.zeroCounters();
 
@@ -124,6 +120,7 @@ export class HallwatchBroker {
         this.authenticate(client, username, password).then(
           (principal) => {
             this.principals.set(client, principal);
+            if (principal.type === "agent") this.limitPublishes(client);
             this.counters.connectionsAccepted += 1;
             done(null, true);
           },
@@ -263,11 +260,6 @@ export class HallwatchBroker {
       this.log.warn({ clientId: client?.id, topic: topic.slice(0, 200) }, "publish refused by ACL");
       return `not allowed to publish to ${topic.slice(0, 200)}`;
     }
-    if (client !== null && !this.withinRate(client)) {
-      this.counters.floodDisconnects += 1;
-      this.log.warn({ clientId: client.id }, "publishing far over the rate limit: disconnected");
-      return "publish rate far over the limit";
-    }
     return null;
   }
 
@@ -279,28 +271,28 @@ export class HallwatchBroker {
   }
 
   /**
-   * Token bucket per agent connection. A publish over the rate is still accepted (it has already been
-   * read) but the connection is then not read again until the debt is repaid; a client whose debt exceeds
-   * maxThrottleMs is cut off. Services and the will of a closing client are not limited.
+   * A token bucket per agent connection, enforced on its transport before parsing (see GuardedStream).
+   * Services are not limited: the aggregator is trusted and publishes little.
    */
-  private withinRate(client: Client): boolean {
-    if (client.closed || this.principals.get(client)?.type !== "agent") return true;
-    const nowMs = this.options.nowMs?.() ?? performance.now();
-    let bucket = this.buckets.get(client);
-    if (!bucket) {
-      bucket = new TokenBucket(
+  private limitPublishes(client: Client): void {
+    if (!(client.conn instanceof GuardedStream)) return;
+    const nowMs = this.options.nowMs ?? (() => performance.now());
+    client.conn.limitPublishes({
+      bucket: new TokenBucket(
         this.options.publishRatePerSec ?? 200,
         this.options.publishBurst ?? 400,
-        nowMs,
-      );
-      this.buckets.set(client, bucket);
-    }
-    const waitMs = bucket.take(nowMs);
-    if (waitMs === 0) return true;
-    if (waitMs > (this.options.maxThrottleMs ?? 10_000)) return false;
-    this.counters.throttleEvents += 1;
-    if (client.conn instanceof GuardedStream) client.conn.throttle(waitMs);
-    return true;
+        nowMs(),
+      ),
+      nowMs,
+      maxThrottleMs: this.options.maxThrottleMs ?? 10_000,
+      onThrottle: () => {
+        this.counters.throttleEvents += 1;
+      },
+      onCut: () => {
+        this.counters.floodDisconnects += 1;
+        this.log.warn({ clientId: client.id }, "publishing over the rate limit for too long: disconnected");
+      },
+    });
   }
 }
 

@@ -1,15 +1,28 @@
 import { Duplex } from "node:stream";
+import type { TokenBucket } from "./rate-limiter.js";
+
+const PUBLISH = 3;
+
+export interface PublishLimit {
+  bucket: TokenBucket;
+  nowMs: () => number;
+  /** A client that has had to wait for tokens continuously for this long is disconnected. */
+  maxThrottleMs: number;
+  onThrottle(): void;
+  onCut(): void;
+}
 
 /**
- * Sits between a client's transport (a TCP socket, or a WebSocket wrapped as a stream) and Aedes.
+ * Sits between a client's transport (a TCP socket, or a WebSocket wrapped as a stream) and Aedes, and walks
+ * the MQTT framing of what the client sends: each packet's type byte, then its variable-length "remaining
+ * length" (MQTT 3.1.1 §2.2.3), then the body, which it skips over without copying.
  *
- * Size: it walks each MQTT packet's fixed header (type byte, then the variable-length "remaining length",
- * MQTT 3.1.1 §2.2.3) as bytes stream past and cuts the connection as soon as a packet announces more than
- * `maxPacketBytes`, before its body is buffered. Aedes' parser (mqtt-packet) would otherwise collect a
- * whole packet of up to 256 MB in memory before anyone could look at it.
+ * Size: a packet that announces more than `maxPacketBytes` cuts the connection before its body is buffered.
+ * Aedes' parser (mqtt-packet) would otherwise collect a whole packet of up to 256 MB in memory first.
  *
- * Rate: `throttle(ms)` stops reading from the transport for a while. What the client sends meanwhile waits
- * in kernel buffers and then in the client's own TCP window (backpressure), not in the broker's memory.
+ * Rate: once `limitPublishes` is set, each PUBLISH needs a token. Without one, the stream stops reading from
+ * the transport until a token is due, so a flood waits in kernel buffers and in the client's own TCP window
+ * (backpressure), never in the broker's memory, and the broker's event loop stays free for other clients.
  */
 export class GuardedStream extends Duplex {
   private state: "type" | "length" | "body" = "type";
@@ -17,8 +30,11 @@ export class GuardedStream extends Duplex {
   private lengthMultiplier = 1;
   private lengthBytes = 0;
   private bodyLeft = 0;
-  private throttled = false;
-  private resumeTimer: NodeJS.Timeout | null = null;
+  private limit: PublishLimit | null = null;
+  /** The unscanned rest of a chunk, held while waiting for a token. */
+  private pending: Buffer | null = null;
+  private pendingTimer: NodeJS.Timeout | null = null;
+  private throttledSinceMs: number | null = null;
   private wantsData = false;
 
   constructor(
@@ -29,29 +45,27 @@ export class GuardedStream extends Duplex {
     readonly remoteAddress: string | undefined,
   ) {
     super({ allowHalfOpen: false });
-    inner.on("data", (chunk: Buffer) => this.onData(chunk));
-    inner.on("end", () => this.push(null));
+    inner.on("data", (chunk: Buffer) => {
+      // Defensive: a transport may emit one more chunk after pause(); keep order behind what is held.
+      if (this.pending !== null) this.pending = Buffer.concat([this.pending, chunk]);
+      else this.consume(chunk);
+    });
+    inner.on("end", () => {
+      if (this.pending === null) this.push(null);
+    });
     inner.on("error", (err) => this.destroy(err));
     inner.on("close", () => this.destroy());
     inner.pause();
   }
 
-  /** Stops reading from this client for `ms` (restarting the wait if already throttled). */
-  throttle(ms: number): void {
-    if (this.destroyed) return;
-    this.throttled = true;
-    this.inner.pause();
-    if (this.resumeTimer) clearTimeout(this.resumeTimer);
-    this.resumeTimer = setTimeout(() => {
-      this.resumeTimer = null;
-      this.throttled = false;
-      if (this.wantsData && !this.destroyed) this.inner.resume();
-    }, ms);
+  /** From now on, every PUBLISH the client sends takes a token from `limit.bucket`. */
+  limitPublishes(limit: PublishLimit): void {
+    this.limit = limit;
   }
 
   override _read(): void {
     this.wantsData = true;
-    if (!this.throttled) this.inner.resume();
+    if (this.pending === null) this.inner.resume();
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
@@ -67,22 +81,45 @@ export class GuardedStream extends Duplex {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    if (this.resumeTimer) clearTimeout(this.resumeTimer);
-    this.resumeTimer = null;
+    if (this.pendingTimer) clearTimeout(this.pendingTimer);
+    this.pendingTimer = null;
+    this.pending = null;
     this.inner.destroy();
     callback(error);
   }
 
-  private onData(chunk: Buffer): void {
-    if (!this.scan(chunk)) return;
-    if (!this.push(chunk)) {
+  private consume(chunk: Buffer): void {
+    if (this.destroyed) return;
+    const stop = this.scan(chunk);
+    if (stop === "destroyed") return;
+    const passed = stop === "end" ? chunk : chunk.subarray(0, stop.at);
+    if (passed.length > 0 && !this.push(passed)) {
       this.wantsData = false;
       this.inner.pause();
     }
+    if (stop !== "end") {
+      this.inner.pause();
+      this.pending = chunk.subarray(stop.at);
+      this.pendingTimer = setTimeout(() => this.resumePending(), stop.waitMs);
+    }
   }
 
-  /** Walks the MQTT framing over the chunk; a header may be split across chunks at any byte. */
-  private scan(chunk: Buffer): boolean {
+  private resumePending(): void {
+    const pending = this.pending;
+    this.pendingTimer = null;
+    this.pending = null;
+    if (pending === null || this.destroyed) return;
+    this.consume(pending);
+    if (this.pending !== null || this.destroyed) return;
+    if (this.inner.readableEnded) this.push(null);
+    else if (this.wantsData) this.inner.resume();
+  }
+
+  /**
+   * Walks the framing over the chunk; a header may be split across chunks at any byte. Returns "end" when
+   * the whole chunk may pass, or the offset of a PUBLISH that must first wait `waitMs` for a token.
+   */
+  private scan(chunk: Buffer): "end" | "destroyed" | { at: number; waitMs: number } {
     let i = 0;
     while (i < chunk.length) {
       if (this.state === "body") {
@@ -93,14 +130,20 @@ export class GuardedStream extends Duplex {
         continue;
       }
       const byte = chunk[i] as number;
-      i += 1;
       if (this.state === "type") {
+        if (byte >> 4 === PUBLISH && this.limit) {
+          const waitMs = this.admit(this.limit);
+          if (waitMs === null) return "destroyed";
+          if (waitMs > 0) return { at: i, waitMs };
+        }
+        i += 1;
         this.state = "length";
         this.lengthValue = 0;
         this.lengthMultiplier = 1;
         this.lengthBytes = 0;
         continue;
       }
+      i += 1;
       this.lengthValue += (byte & 0x7f) * this.lengthMultiplier;
       this.lengthMultiplier *= 128;
       this.lengthBytes += 1;
@@ -110,11 +153,27 @@ export class GuardedStream extends Duplex {
       if (more || this.lengthValue > this.maxPacketBytes) {
         this.onOversize(more ? Number.POSITIVE_INFINITY : this.lengthValue);
         this.destroy();
-        return false;
+        return "destroyed";
       }
       this.bodyLeft = this.lengthValue;
       this.state = this.bodyLeft === 0 ? "type" : "body";
     }
-    return true;
+    return "end";
+  }
+
+  /** 0 when the PUBLISH may pass now, ms to wait, or null when the client was cut off. */
+  private admit(limit: PublishLimit): number | null {
+    const nowMs = limit.nowMs();
+    if (limit.bucket.isRested(nowMs)) this.throttledSinceMs = null;
+    const waitMs = limit.bucket.tryTake(nowMs);
+    if (waitMs === 0) return 0;
+    this.throttledSinceMs ??= nowMs;
+    if (nowMs - this.throttledSinceMs >= limit.maxThrottleMs) {
+      limit.onCut();
+      this.destroy();
+      return null;
+    }
+    limit.onThrottle();
+    return waitMs;
   }
 }

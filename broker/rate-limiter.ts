@@ -1,4 +1,4 @@
-/** A token bucket per client: `ratePerSec` sustained, `burst` at most at once. */
+/** A token bucket: `ratePerSec` sustained, at most `burst` at once. Time is passed in, in milliseconds. */
 export class TokenBucket {
   private tokens: number;
   private lastMs: number;
@@ -12,15 +12,25 @@ export class TokenBucket {
     this.lastMs = nowMs;
   }
 
-  /** Takes one token; returns 0 when allowed, else how many ms until a token is available. */
-  take(nowMs: number): number {
-    this.tokens = Math.min(this.burst, this.tokens + ((nowMs - this.lastMs) / 1000) * this.ratePerSec);
-    this.lastMs = nowMs;
+  /** Takes a token and returns 0, or takes nothing and returns how many ms until one is available. */
+  tryTake(nowMs: number): number {
+    this.refill(nowMs);
     if (this.tokens >= 1) {
       this.tokens -= 1;
       return 0;
     }
-    this.tokens -= 1; // the publish already arrived; it is owed and repaid before the client is read again
-    return Math.ceil(((1 - this.tokens) / this.ratePerSec) * 1000);
+    return Math.max(1, Math.ceil(((1 - this.tokens) / this.ratePerSec) * 1000));
+  }
+
+  /** True when at least half the burst is available: the client has slowed down. */
+  isRested(nowMs: number): boolean {
+    this.refill(nowMs);
+    return this.tokens >= this.burst / 2;
+  }
+
+  private refill(nowMs: number): void {
+    const elapsedMs = Math.max(0, nowMs - this.lastMs);
+    this.tokens = Math.min(this.burst, this.tokens + (elapsedMs / 1000) * this.ratePerSec);
+    this.lastMs = nowMs;
   }
 }
