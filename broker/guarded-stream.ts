@@ -48,7 +48,7 @@ export class GuardedStream extends Duplex {
     inner.on("data", (chunk: Buffer) => {
       // Defensive: a transport may emit one more chunk after pause(); keep order behind what is held.
       if (this.pending !== null) this.pending = Buffer.concat([this.pending, chunk]);
-      else this.consume(chunk);
+      else this.consume(chunk, true);
     });
     inner.on("end", () => {
       if (this.pending === null) this.push(null);
@@ -88,10 +88,13 @@ export class GuardedStream extends Duplex {
     callback(error);
   }
 
-  private consume(chunk: Buffer): void {
+  /** `fresh`: a new chunk from the transport, not the held rest of an earlier one. */
+  private consume(chunk: Buffer, fresh: boolean): void {
     if (this.destroyed) return;
     const stop = this.scan(chunk);
     if (stop === "destroyed") return;
+    // A new chunk that passed whole means the client's input was not waiting on the limit.
+    if (fresh && stop === "end") this.throttledSinceMs = null;
     const passed = stop === "end" ? chunk : chunk.subarray(0, stop.at);
     if (passed.length > 0 && !this.push(passed)) {
       this.wantsData = false;
@@ -109,7 +112,7 @@ export class GuardedStream extends Duplex {
     this.pendingTimer = null;
     this.pending = null;
     if (pending === null || this.destroyed) return;
-    this.consume(pending);
+    this.consume(pending, false);
     if (this.pending !== null || this.destroyed) return;
     if (this.inner.readableEnded) this.push(null);
     else if (this.wantsData) this.inner.resume();
@@ -164,7 +167,6 @@ export class GuardedStream extends Duplex {
   /** 0 when the PUBLISH may pass now, ms to wait, or null when the client was cut off. */
   private admit(limit: PublishLimit): number | null {
     const nowMs = limit.nowMs();
-    if (limit.bucket.isRested(nowMs)) this.throttledSinceMs = null;
     const waitMs = limit.bucket.tryTake(nowMs);
     if (waitMs === 0) return 0;
     this.throttledSinceMs ??= nowMs;

@@ -22,12 +22,6 @@ export class TokenBucket {
     return Math.max(1, Math.ceil(((1 - this.tokens) / this.ratePerSec) * 1000));
   }
 
-  /** True when at least half the burst is available: the client has slowed down. */
-  isRested(nowMs: number): boolean {
-    this.refill(nowMs);
-    return this.tokens >= this.burst / 2;
-  }
-
   private refill(nowMs: number): void {
     const elapsedMs = Math.max(0, nowMs - this.lastMs);
     this.tokens = Math.min(this.burst, this.tokens + (elapsedMs / 1000) * this.ratePerSec);

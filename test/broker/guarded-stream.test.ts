@@ -1,0 +1,122 @@
+import { PassThrough } from "node:stream";
+import { afterEach, describe, expect, it } from "vitest";
+import { GuardedStream } from "../../broker/guarded-stream.js";
+import { TokenBucket } from "../../broker/rate-limiter.js";
+import { sleep } from "../helpers/wait.js";
+
+const streams: GuardedStream[] = [];
+afterEach(() => {
+  for (const s of streams.splice(0)) s.destroy();
+});
+
+/** A guard over a PassThrough: what is written into `wire` is what the client "sent". */
+function guard(maxPacketBytes: number) {
+  const wire = new PassThrough();
+  const oversized: number[] = [];
+  const stream = new GuardedStream(wire, maxPacketBytes, (n) => oversized.push(n), "test");
+  streams.push(stream);
+  const received: Buffer[] = [];
+  stream.on("data", (chunk: Buffer) => received.push(chunk));
+  stream.on("error", () => undefined);
+  return { wire, stream, oversized, bytes: () => Buffer.concat(received) };
+}
+
+/** A PUBLISH packet (QoS 0) with the given body length; the body is opaque to the guard. */
+function publishPacket(bodyBytes: number): Buffer {
+  const length: number[] = [];
+  let n = bodyBytes;
+  do {
+    let digit = n % 128;
+    n = Math.floor(n / 128);
+    if (n > 0) digit |= 0x80;
+    length.push(digit);
+  } while (n > 0);
+  return Buffer.concat([Buffer.from([0x30, ...length]), Buffer.alloc(bodyBytes, 0x61)]);
+}
+
+describe("GuardedStream framing", () => {
+  it("passes packets at the limit through unchanged, even when split at every byte", async () => {
+    const { wire, oversized, bytes } = guard(200);
+    const data = Buffer.concat([publishPacket(200), publishPacket(0), publishPacket(130)]);
+    for (const byte of data) wire.write(Buffer.from([byte]));
+    await sleep(20);
+    expect(oversized).toEqual([]);
+    expect(bytes().equals(data)).toBe(true);
+  });
+
+  it("cuts the stream at a header announcing one byte too many, split across chunks, before its body", async () => {
+    const { wire, stream, oversized, bytes } = guard(200);
+    const ok = publishPacket(10);
+    const big = publishPacket(201);
+    wire.write(Buffer.concat([ok, big.subarray(0, 2)]));
+    wire.write(big.subarray(2, 3));
+    await sleep(20);
+    expect(oversized).toEqual([201]);
+    expect(stream.destroyed).toBe(true);
+    // At most the big packet's first header bytes went on; none of its body.
+    expect(bytes().subarray(0, ok.length).equals(ok)).toBe(true);
+    expect(bytes().length).toBeLessThanOrEqual(ok.length + 2);
+  });
+
+  it("cuts a malformed remaining length of five bytes", async () => {
+    const { wire, stream, oversized } = guard(1 << 30);
+    wire.write(Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0x01]));
+    await sleep(20);
+    expect(oversized).toEqual([Number.POSITIVE_INFINITY]);
+    expect(stream.destroyed).toBe(true);
+  });
+});
+
+describe("GuardedStream publish limit", () => {
+  it("lets the burst through at once, holds the rest unread until tokens are due, and keeps order", async () => {
+    const { wire, stream, bytes } = guard(1000);
+    let nowMs = 0;
+    let throttles = 0;
+    stream.limitPublishes({
+      bucket: new TokenBucket(10, 2, nowMs),
+      nowMs: () => nowMs,
+      maxThrottleMs: 10_000,
+      onThrottle: () => throttles++,
+      onCut: () => undefined,
+    });
+    const packets = [publishPacket(1), publishPacket(2), publishPacket(3)];
+    wire.write(Buffer.concat(packets));
+    await sleep(20);
+    expect(bytes().equals(Buffer.concat(packets.slice(0, 2)))).toBe(true);
+    expect(throttles).toBe(1);
+    nowMs = 100; // one token at 10/s
+    await sleep(150); // the guard's own timer fires after ~100 ms of real time
+    expect(bytes().equals(Buffer.concat(packets))).toBe(true);
+  });
+
+  it("cuts a client that has been held back continuously for maxThrottleMs", async () => {
+    const { wire, stream } = guard(1000);
+    let nowMs = 0;
+    let cut = 0;
+    stream.limitPublishes({
+      bucket: new TokenBucket(1000, 1, nowMs),
+      nowMs: () => nowMs,
+      maxThrottleMs: 50,
+      onThrottle: () => undefined,
+      onCut: () => cut++,
+    });
+    wire.write(Buffer.concat(Array.from({ length: 200 }, () => publishPacket(1))));
+    for (let i = 0; i < 20 && !stream.destroyed; i++) {
+      nowMs += 10;
+      await sleep(5);
+    }
+    expect(cut).toBe(1);
+    expect(stream.destroyed).toBe(true);
+  });
+});
+
+describe("TokenBucket", () => {
+  it("allows the burst, then one token per 1/rate, and says how long to wait", () => {
+    const bucket = new TokenBucket(4, 2, 0);
+    expect([bucket.tryTake(0), bucket.tryTake(0)]).toEqual([0, 0]);
+    expect(bucket.tryTake(0)).toBe(250);
+    expect(bucket.tryTake(249)).toBeGreaterThan(0);
+    expect(bucket.tryTake(250)).toBe(0);
+    expect([bucket.tryTake(10_000), bucket.tryTake(10_000), bucket.tryTake(10_000)]).toEqual([0, 0, 250]);
+  });
+});
