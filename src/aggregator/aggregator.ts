@@ -18,7 +18,7 @@ import type { Db } from "../store/database.js";
 import { DeadLetterStore } from "../store/dead-letters.js";
 import { DeviceEventStore, type StoredDeviceEvent } from "../store/events.js";
 import { PresenceStore } from "../store/presence-store.js";
-import { Backoff } from "../util/backoff.js";
+import { keepConnected } from "../util/keep-connected.js";
 import { AgentDirectory } from "./agent-directory.js";
 import { DeadLetterSink } from "./dead-letter-sink.js";
 import { EventBus } from "./event-bus.js";
@@ -70,7 +70,7 @@ export class Aggregator {
   private readonly directory: AgentDirectory;
   private readonly deadLetters: DeadLetterSink;
   private client: MqttClient | null = null;
-  private readonly backoff = new Backoff({ initialMs: 500, maxMs: 30_000 });
+  private cancelReconnect: (() => void) | null = null;
   private timers: NodeJS.Timeout[] = [];
   private readonly dirtyDevices = new Map<string, DeviceState>();
   private readonly dirtyAgents = new Map<string, AgentState>();
@@ -115,7 +115,7 @@ export class Aggregator {
       username: this.options.username,
       password: this.options.password,
       clean: true,
-      reconnectPeriod: 1000,
+      reconnectPeriod: 0, // keepConnected() reconnects with backoff and jitter
       connectTimeout: 10_000,
       will: {
         topic: topics.aggregatorStatus(),
@@ -125,13 +125,9 @@ export class Aggregator {
       },
     });
     this.client = client;
-    client.on("connect", () => {
-      this.backoff.reset();
-      client.options.reconnectPeriod = 1000;
-      this.onConnected(client);
-    });
+    this.cancelReconnect = keepConnected(client, { maxDelayMs: 10_000 });
+    client.on("connect", () => this.onConnected(client));
     client.on("close", () => {
-      client.options.reconnectPeriod = this.backoff.nextDelayMs();
       if (this.brokerConnected && !this.stopping) {
         this.brokerConnected = false;
         log.warn("lost the MQTT broker; device states are unknown until it returns");
@@ -139,7 +135,9 @@ export class Aggregator {
         this.bus.emit("broker_connection", { connected: false, atMs: this.now() });
       }
     });
-    client.on("error", (err) => log.warn({ err: err.message }, "MQTT client error"));
+    client.on("error", (err) => {
+      if (!this.stopping) log.warn({ err: err.message }, "MQTT client error");
+    });
     client.on("message", (topic, payload, packet) => this.handleMessage(topic, payload, packet));
     this.timers.push(setInterval(() => this.flush(), this.options.flushIntervalMs ?? 1000));
     this.timers.push(
@@ -158,6 +156,8 @@ export class Aggregator {
     this.stopping = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    this.cancelReconnect?.();
+    this.cancelReconnect = null;
     const client = this.client;
     this.client = null;
     if (client) {

@@ -1,0 +1,31 @@
+import type { TvValues } from "../../../src/contract/index.js";
+import type { DeviceSpec } from "../../runtime/driver.js";
+import { SimDriver } from "./base.js";
+import { round } from "./random.js";
+
+export const TV_FAULTS = ["off", "standby", "no_signal", "player_stalled"] as const;
+
+export class SimTv extends SimDriver<"tv"> {
+  readonly faultNames = TV_FAULTS;
+  private stalledSinceMs: number | null = null;
+
+  constructor(spec: DeviceSpec<"tv">, seed: number) {
+    super(spec, seed);
+  }
+
+  read(nowMs: number): TvValues {
+    const power = this.has("off") ? "off" : this.has("standby") ? "standby" : "on";
+    if (this.has("player_stalled")) this.stalledSinceMs ??= nowMs;
+    else this.stalledSinceMs = null;
+    const heartbeatAgeSec =
+      this.stalledSinceMs === null
+        ? round(this.random() * 5)
+        : round(180 + (nowMs - this.stalledSinceMs) / 1000);
+    return {
+      power,
+      signalOk: power === "on" && !this.has("no_signal"),
+      input: "hdmi1",
+      playerHeartbeatAgeSec: heartbeatAgeSec,
+    };
+  }
+}

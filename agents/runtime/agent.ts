@@ -1,0 +1,397 @@
+import { hostname, platform } from "node:os";
+import { join } from "node:path";
+import mqtt, { type MqttClient } from "mqtt";
+import {
+  type AgentStatus,
+  type Birth,
+  type Command,
+  type CommandReply,
+  decodeMessage,
+  topics,
+} from "../../src/contract/index.js";
+import type { Logger } from "../../src/logging.js";
+import { keepConnected } from "../../src/util/keep-connected.js";
+import { discreteChanges, discreteLeaves } from "./discrete-changes.js";
+import type { DeviceDriver } from "./driver.js";
+import { SessionStore } from "./session-store.js";
+import { Spool, type SpooledMessage } from "./spool.js";
+
+export const AGENT_VERSION = "0.1.0";
+
+export interface AgentOptions {
+  brokerUrl: string;
+  hallId: string;
+  agentId: string;
+  password: string;
+  /** Session number and spool live here. */
+  stateDir: string;
+  drivers: DeviceDriver[];
+  logger: Logger;
+  /** How often drivers are read to catch discrete changes between reports. */
+  sampleIntervalMs?: number;
+  spoolMaxBytes?: number;
+  reconnect?: { initialDelayMs?: number; maxDelayMs?: number; random?: () => number };
+  keepaliveSec?: number;
+  now?: () => number;
+}
+
+interface DeviceRuntime {
+  driver: DeviceDriver;
+  reportIntervalSec: number;
+  nextReportMs: number;
+  lastDiscrete: Map<string, string | boolean> | null;
+  reading: boolean;
+}
+
+const REPLAY_WINDOW = 50;
+
+/**
+ * One agent: connects as its own identity with a last will, announces itself (status, birth), reports
+ * every device on its interval and at once on discrete changes, answers commands, and keeps data on disk
+ * while the broker or the aggregator is away. See docs/protocol.md for the behaviour on the wire.
+ */
+export class Agent {
+  private client: MqttClient | null = null;
+  private cancelReconnect: (() => void) | null = null;
+  private readonly sessions: SessionStore;
+  private readonly spool: Spool;
+  private readonly devices: DeviceRuntime[];
+  private session = 0;
+  private seq = 0;
+  private aggregatorOnline = true;
+  private replaying = false;
+  private sampleTimer: NodeJS.Timeout | null = null;
+  private readonly now: () => number;
+  private stopped = false;
+  published = 0;
+
+  constructor(private readonly options: AgentOptions) {
+    this.now = options.now ?? Date.now;
+    this.sessions = new SessionStore(options.stateDir);
+    this.spool = new Spool({
+      dir: join(options.stateDir, "spool"),
+      maxBytes: options.spoolMaxBytes ?? 50 * 1024 * 1024,
+    });
+    this.devices = options.drivers.map((driver) => ({
+      driver,
+      reportIntervalSec: driver.spec.reportIntervalSec,
+      nextReportMs: 0,
+      lastDiscrete: null,
+      reading: false,
+    }));
+  }
+
+  get agentId(): string {
+    return this.options.agentId;
+  }
+
+  get currentSession(): number {
+    return this.session;
+  }
+
+  get isConnected(): boolean {
+    return this.client?.connected === true;
+  }
+
+  get spooledBytes(): number {
+    return this.spool.sizeBytes;
+  }
+
+  get droppedMessages(): number {
+    return this.spool.droppedMessages;
+  }
+
+  /** Report a device at the next sample instead of waiting for its interval (e.g. after a fault injection). */
+  reportSoon(deviceId: string): void {
+    const d = this.devices.find((x) => x.driver.spec.id === deviceId);
+    if (d) d.nextReportMs = 0;
+  }
+
+  driver(deviceId: string): DeviceDriver | undefined {
+    return this.devices.find((d) => d.driver.spec.id === deviceId)?.driver;
+  }
+
+  start(): void {
+    const { hallId, agentId } = this.options;
+    this.session = this.sessions.next();
+    const client = mqtt.connect(this.options.brokerUrl, {
+      clientId: agentId,
+      username: agentId,
+      password: this.options.password,
+      clean: true,
+      keepalive: this.options.keepaliveSec ?? 30,
+      reconnectPeriod: 0, // keepConnected() backs off with jitter
+      connectTimeout: 10_000,
+      will: this.will(),
+    });
+    this.client = client;
+    this.cancelReconnect = keepConnected(client, {
+      ...this.options.reconnect,
+      beforeReconnect: () => {
+        this.session = this.sessions.next();
+        client.options.will = this.will();
+      },
+    });
+    client.on("connect", () => this.onConnect(client));
+    client.on("message", (topic, payload) => this.onMessage(topic, payload));
+    client.on("error", (err) => this.options.logger.debug({ err: err.message }, "mqtt error"));
+    client.on("close", () => this.options.logger.debug({ agentId }, "disconnected"));
+    this.sampleTimer = setInterval(() => this.sample(), this.options.sampleIntervalMs ?? 1000);
+    this.options.logger.info({ hallId, agentId, session: this.session }, "agent starting");
+  }
+
+  /** Clean stop: retained offline status ("shutdown"), then disconnect. Nothing is lost: unsent data stays spooled. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.sampleTimer) clearInterval(this.sampleTimer);
+    this.sampleTimer = null;
+    this.cancelReconnect?.();
+    const client = this.client;
+    this.client = null;
+    if (client?.connected) {
+      const status: AgentStatus = {
+        v: 1,
+        state: "offline",
+        session: this.session,
+        tsMs: this.now(),
+        reason: "shutdown",
+      };
+      const { hallId, agentId } = this.options;
+      await client
+        .publishAsync(topics.agentStatus(hallId, agentId), JSON.stringify(status), { qos: 1, retain: true })
+        .catch(() => undefined);
+    }
+    await client?.endAsync().catch(() => undefined);
+    for (const d of this.devices) await d.driver.close?.();
+  }
+
+  /** Drops the connection without DISCONNECT, as a crash or a cable pull would (the broker sends the will). */
+  kill(): void {
+    const stream = (this.client as unknown as { stream?: { destroy(): void } } | null)?.stream;
+    stream?.destroy();
+  }
+
+  private will() {
+    const status: AgentStatus = {
+      v: 1,
+      state: "offline",
+      session: this.session,
+      tsMs: this.now(),
+      reason: "will",
+    };
+    const { hallId, agentId } = this.options;
+    return {
+      topic: topics.agentStatus(hallId, agentId),
+      payload: Buffer.from(JSON.stringify(status)),
+      qos: 1 as const,
+      retain: true,
+    };
+  }
+
+  private onConnect(client: MqttClient): void {
+    const { hallId, agentId } = this.options;
+    this.options.logger.info({ agentId, session: this.session }, "agent connected");
+    const status: AgentStatus = { v: 1, state: "online", session: this.session, tsMs: this.now() };
+    client.publish(topics.agentStatus(hallId, agentId), JSON.stringify(status), { qos: 1, retain: true });
+    client.subscribe([topics.command(hallId, agentId), topics.aggregatorStatus()], { qos: 1 });
+    this.publishBirth();
+    for (const d of this.devices) d.nextReportMs = 0; // report everything right after (re)connecting
+    void this.replay();
+  }
+
+  private publishBirth(): void {
+    const client = this.client;
+    if (!client?.connected) return;
+    const { hallId, agentId } = this.options;
+    this.seq = 0;
+    const birth: Birth = {
+      v: 1,
+      session: this.session,
+      seq: 0,
+      tsMs: this.now(),
+      agent: {
+        id: agentId,
+        version: AGENT_VERSION,
+        platform: platform(),
+        hostname: hostname().slice(0, 128),
+      },
+      devices: this.devices.map((d) => ({
+        id: d.driver.spec.id,
+        kind: d.driver.spec.kind,
+        model: d.driver.spec.model,
+        zone: d.driver.spec.zone,
+        reportIntervalSec: d.reportIntervalSec,
+        ...(d.driver.spec.name ? { name: d.driver.spec.name } : {}),
+      })),
+    };
+    client.publish(topics.birth(hallId, agentId), JSON.stringify(birth), { qos: 1, retain: true });
+  }
+
+  private get canPublishLive(): boolean {
+    return this.client?.connected === true && this.aggregatorOnline && !this.replaying && this.spool.isEmpty;
+  }
+
+  /** Reads every device that is due, or all of them to catch discrete changes between reports. */
+  private sample(): void {
+    const nowMs = this.now();
+    for (const d of this.devices) {
+      if (d.reading) continue;
+      d.reading = true;
+      Promise.resolve()
+        .then(() => d.driver.read(nowMs))
+        .then((values) => this.onReading(d, values as Record<string, unknown>, nowMs))
+        .catch((err: Error) =>
+          this.options.logger.warn({ deviceId: d.driver.spec.id, err: err.message }, "driver read failed"),
+        )
+        .finally(() => {
+          d.reading = false;
+        });
+    }
+  }
+
+  private onReading(d: DeviceRuntime, values: Record<string, unknown>, nowMs: number): void {
+    if (this.stopped) return;
+    const leaves = discreteLeaves(values);
+    const changes = discreteChanges(d.lastDiscrete, leaves);
+    d.lastDiscrete = leaves;
+    const { hallId, agentId } = this.options;
+    const deviceId = d.driver.spec.id;
+    for (const change of changes) {
+      this.emit({
+        topic: topics.event(hallId, agentId, deviceId),
+        tsMs: nowMs,
+        body: { type: "changed", data: { ...change } },
+      });
+    }
+    if (changes.length > 0 || nowMs >= d.nextReportMs) {
+      d.nextReportMs = nowMs + d.reportIntervalSec * 1000;
+      this.emit({ topic: topics.telemetry(hallId, agentId, deviceId), tsMs: nowMs, body: { values } });
+    }
+  }
+
+  /** Publishes live, or keeps the message on disk until the broker and the aggregator are both there. */
+  private emit(message: SpooledMessage): void {
+    if (!this.canPublishLive) {
+      this.spool.append(message);
+      return;
+    }
+    this.publishData(message, false).catch(() => this.spool.append(message));
+  }
+
+  private publishData(message: SpooledMessage, historical: boolean): Promise<unknown> {
+    const client = this.client;
+    if (!client?.connected) return Promise.reject(new Error("not connected"));
+    this.seq += 1;
+    const payload = {
+      v: 1,
+      session: this.session,
+      seq: this.seq,
+      tsMs: message.tsMs,
+      ...(historical ? { historical: true } : {}),
+      ...message.body,
+    };
+    this.published += 1;
+    return client.publishAsync(message.topic, JSON.stringify(payload), { qos: 1 });
+  }
+
+  /** Sends what was kept on disk, oldest first, marked historical; deletes only what the broker acknowledged. */
+  private async replay(): Promise<void> {
+    if (this.replaying || this.spool.isEmpty) return;
+    this.replaying = true;
+    try {
+      while (!this.spool.isEmpty && this.client?.connected && this.aggregatorOnline) {
+        const batch = this.spool.peek().slice(0, REPLAY_WINDOW);
+        if (batch.length === 0) {
+          this.spool.ack(0);
+          break;
+        }
+        const results = await Promise.allSettled(batch.map((m) => this.publishData(m, true)));
+        const delivered = results.findIndex((r) => r.status === "rejected");
+        this.spool.ack(delivered === -1 ? batch.length : delivered);
+        if (delivered !== -1) break; // connection lost mid-batch: the rest stays on disk
+      }
+    } finally {
+      this.replaying = false;
+    }
+  }
+
+  private onMessage(topic: string, payload: Buffer): void {
+    const decoded = decodeMessage(topic, payload);
+    if (!decoded.ok) {
+      this.options.logger.warn({ topic, reason: decoded.reason, detail: decoded.detail }, "invalid message");
+      this.replyToInvalid(payload, decoded.detail);
+      return;
+    }
+    const message = decoded.value;
+    if (message.type === "aggregator_status") {
+      const wasOnline = this.aggregatorOnline;
+      this.aggregatorOnline = message.message.state === "online";
+      if (!wasOnline && this.aggregatorOnline) {
+        this.publishBirth();
+        void this.replay();
+      }
+      return;
+    }
+    if (message.type === "cmd") this.handleCommand(message.message);
+  }
+
+  private handleCommand(command: Command): void {
+    const error = this.runCommand(command);
+    this.reply({ v: 1, id: command.id, tsMs: this.now(), ok: error === null, ...(error ? { error } : {}) });
+  }
+
+  /** Carries out a command; returns null on success or what went wrong. */
+  private runCommand(command: Command): string | null {
+    switch (command.cmd) {
+      case "rebirth":
+        this.publishBirth();
+        return null;
+      case "set_report_interval": {
+        const targets = command.deviceId
+          ? this.devices.filter((d) => d.driver.spec.id === command.deviceId)
+          : this.devices;
+        if (targets.length === 0) return `unknown device ${command.deviceId}`;
+        for (const d of targets) {
+          d.reportIntervalSec = command.reportIntervalSec;
+          d.nextReportMs = Math.min(d.nextReportMs, this.now() + command.reportIntervalSec * 1000);
+        }
+        this.publishBirth();
+        return null;
+      }
+      case "identify": {
+        const d = this.devices.find((x) => x.driver.spec.id === command.deviceId);
+        if (!d) return `unknown device ${command.deviceId}`;
+        d.driver.identify?.(command.durationSec);
+        const { hallId, agentId } = this.options;
+        this.emit({
+          topic: topics.event(hallId, agentId, command.deviceId),
+          tsMs: this.now(),
+          body: { type: "identify", data: { durationSec: command.durationSec } },
+        });
+        return null;
+      }
+    }
+  }
+
+  private replyToInvalid(payload: Buffer, detail: string): void {
+    try {
+      const id = (JSON.parse(payload.toString("utf8")) as { id?: unknown }).id;
+      if (typeof id === "string" && id.length > 0 && id.length <= 64) {
+        this.reply({
+          v: 1,
+          id,
+          tsMs: this.now(),
+          ok: false,
+          error: `invalid command: ${detail}`.slice(0, 512),
+        });
+      }
+    } catch {
+      // not even JSON: nothing to answer to
+    }
+  }
+
+  private reply(reply: CommandReply): void {
+    const { hallId, agentId } = this.options;
+    this.client?.publish(topics.reply(hallId, agentId), JSON.stringify(reply), { qos: 1 });
+  }
+}

@@ -1,0 +1,157 @@
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import { Aggregator } from "../aggregator/aggregator.js";
+import { buildApi } from "../api/app.js";
+import { createMetrics } from "../api/metrics.js";
+import type { HallwatchConfig } from "../config/config.js";
+import type { Logger } from "../logging.js";
+import { CredentialStore } from "../store/credentials.js";
+import { type Db, openDatabase } from "../store/database.js";
+import { HallStore } from "../store/halls.js";
+import { ensureServiceSecret } from "./service-identity.js";
+import { VERSION } from "./version.js";
+
+/** The embedded broker as the server sees it. */
+export interface EmbeddedBroker {
+  start(): Promise<{ mqttPort: number; wsPort: number | null }>;
+  stop(): Promise<void>;
+  stats(): Record<string, number>;
+}
+
+/** The demo hall simulator as the server sees it. */
+export interface DemoSimulator {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  readonly controlUrl: string | null;
+}
+
+export interface ServerParts {
+  /** Builds the embedded broker; not called when `mqtt.brokerUrl` points at an external broker. */
+  createBroker(config: HallwatchConfig, credentials: CredentialStore, logger: Logger): EmbeddedBroker;
+  /** Prepares the demo hall (provisioning its agents) and builds its simulator. */
+  createDemo?(
+    config: HallwatchConfig,
+    ctx: { db: Db; halls: HallStore; credentials: CredentialStore; brokerUrl: string; logger: Logger },
+  ): Promise<DemoSimulator>;
+}
+
+export interface RunningAddresses {
+  httpUrl: string;
+  mqttUrl: string;
+  mqttWsUrl: string | null;
+  simulatorControlUrl: string | null;
+}
+
+/**
+ * Hallwatch in one process: SQLite, the embedded broker (unless an external one is configured),
+ * the aggregator, the HTTP API, and the demo hall. start() and stop() are symmetric.
+ */
+export class HallwatchServer {
+  private db: Db | null = null;
+  private broker: EmbeddedBroker | null = null;
+  private aggregatorInstance: Aggregator | null = null;
+  private api: FastifyInstance | null = null;
+  private demo: DemoSimulator | null = null;
+
+  constructor(
+    private readonly config: HallwatchConfig,
+    private readonly logger: Logger,
+    private readonly parts: ServerParts,
+  ) {}
+
+  get aggregator(): Aggregator {
+    if (!this.aggregatorInstance) throw new Error("server not started");
+    return this.aggregatorInstance;
+  }
+
+  async start(): Promise<RunningAddresses> {
+    const { config, logger } = this;
+    const db = openDatabase(join(config.dataDir, "hallwatch.db"));
+    this.db = db;
+    const credentials = new CredentialStore(db);
+    const halls = new HallStore(db);
+
+    let brokerUrl: string;
+    let password: string;
+    let wsUrl: string | null = null;
+    if (config.mqtt.brokerUrl) {
+      brokerUrl = config.mqtt.brokerUrl;
+      if (!config.mqtt.password)
+        throw new Error("HALLWATCH_MQTT_PASSWORD is required with an external broker");
+      password = config.mqtt.password;
+    } else {
+      password = await ensureServiceSecret(config.dataDir, config.mqtt.username, credentials);
+      this.broker = this.parts.createBroker(config, credentials, logger.child({ component: "broker" }));
+      const ports = await this.broker.start();
+      const reachableHost = config.mqtt.host === "0.0.0.0" ? "127.0.0.1" : config.mqtt.host;
+      brokerUrl = `mqtt://${reachableHost}:${ports.mqttPort}`;
+      if (ports.wsPort !== null) wsUrl = `ws://${reachableHost}:${ports.wsPort}`;
+    }
+
+    const aggregator = new Aggregator({
+      brokerUrl,
+      username: config.mqtt.username,
+      password,
+      db,
+      logger: logger.child({ component: "aggregator" }),
+      silencePolicy: config.presence,
+      maxPayloadBytes: config.mqtt.maxPayloadBytes,
+      deadLetterMaxRows: config.deadLetters.maxRows,
+    });
+    this.aggregatorInstance = aggregator;
+    await aggregator.start();
+
+    const api = await buildApi({
+      aggregator,
+      halls,
+      metrics: createMetrics(aggregator, this.broker),
+      logger,
+      version: VERSION,
+    });
+    this.api = api;
+    await api.listen({ host: config.http.host, port: config.http.port });
+    const address = api.server.address();
+    const httpPort = typeof address === "object" && address ? address.port : config.http.port;
+
+    if (config.demo.enabled && this.parts.createDemo) {
+      this.demo = await this.parts.createDemo(config, {
+        db,
+        halls,
+        credentials,
+        brokerUrl,
+        logger: logger.child({ component: "simulator" }),
+      });
+      await this.demo.start();
+    }
+    return {
+      httpUrl: `http://${config.http.host}:${httpPort}`,
+      mqttUrl: brokerUrl,
+      mqttWsUrl: wsUrl,
+      simulatorControlUrl: this.demo?.controlUrl ?? null,
+    };
+  }
+
+  /** Stops everything in reverse order; safe to call twice or after a failed start. */
+  async stop(): Promise<void> {
+    const steps: [string, (() => Promise<void>) | undefined][] = [
+      ["simulator", this.demo ? () => this.demo!.stop() : undefined],
+      ["http", this.api ? () => this.api!.close() : undefined],
+      ["aggregator", this.aggregatorInstance ? () => this.aggregatorInstance!.stop() : undefined],
+      ["broker", this.broker ? () => this.broker!.stop() : undefined],
+    ];
+    for (const [name, step] of steps) {
+      if (!step) continue;
+      try {
+        await step();
+      } catch (err) {
+        this.logger.error({ err, part: name }, "failed to stop cleanly");
+      }
+    }
+    this.demo = null;
+    this.api = null;
+    this.aggregatorInstance = null;
+    this.broker = null;
+    this.db?.close();
+    this.db = null;
+  }
+}

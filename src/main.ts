@@ -1,0 +1,65 @@
+// `npm start`: Hallwatch on its embedded default — broker, aggregator, SQLite, HTTP API and the demo hall.
+import { HallwatchBroker } from "../broker/broker.js";
+import { createDemo } from "./app/demo.js";
+import { HallwatchServer } from "./app/server.js";
+import { ConfigError, loadConfig } from "./config/config.js";
+import { createLogger } from "./logging.js";
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(2);
+  }
+  throw err;
+}
+
+const logger = createLogger(config.logLevel);
+const server = new HallwatchServer(config, logger, {
+  createBroker: (cfg, credentials, log) =>
+    new HallwatchBroker({
+      host: cfg.mqtt.host,
+      mqttPort: cfg.mqtt.port,
+      wsPort: cfg.mqtt.wsPort,
+      credentials,
+      logger: log,
+      maxPayloadBytes: cfg.mqtt.maxPayloadBytes,
+      publishRatePerSec: cfg.mqtt.publishRatePerSec,
+      publishBurst: cfg.mqtt.publishBurst,
+    }),
+  createDemo,
+});
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, "stopping Hallwatch");
+  await server.stop();
+  process.exit(0);
+}
+process.once("SIGINT", () => void shutdown("SIGINT"));
+process.once("SIGTERM", () => void shutdown("SIGTERM"));
+
+try {
+  const at = await server.start();
+  const lines = [
+    "",
+    "Hallwatch is running.",
+    `  HTTP API     ${at.httpUrl}/api/devices   (health: ${at.httpUrl}/api/health, metrics: ${at.httpUrl}/metrics)`,
+    `  MQTT broker  ${at.mqttUrl}${at.mqttWsUrl ? `   (WebSocket: ${at.mqttWsUrl})` : ""}`,
+    at.simulatorControlUrl
+      ? `  Demo hall    "${config.demo.hallId}", faults: npm run sim -- inject --hall ${config.demo.hallId} --device kiosk-1 --fault paper_jam`
+      : "  Demo hall    off (HALLWATCH_DEMO=0)",
+    `  Data         ${config.dataDir}`,
+    "Press Ctrl-C to stop.",
+    "",
+  ];
+  console.log(lines.join("\n"));
+} catch (err) {
+  logger.fatal({ err }, "Hallwatch failed to start");
+  await server.stop();
+  process.exit(1);
+}
