@@ -1,6 +1,7 @@
-// Provisioning and a standalone broker:  npm run broker -- <command>   (see --help)
+// Provisioning, and the broker on its own:  tsx broker/cli.ts <command>   (see --help)
 import { join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
+import type { ZodType } from "zod";
 import { agentIdSchema, hallIdSchema } from "../src/contract/index.js";
 import { createLogger } from "../src/logging.js";
 import { CredentialStore } from "../src/store/credentials.js";
@@ -8,131 +9,189 @@ import { type Db, openDatabase } from "../src/store/database.js";
 import { HallStore } from "../src/store/halls.js";
 import { HallwatchBroker } from "./broker.js";
 
+/** An expected failure: printed as one line, exit code 1, no stack. */
+class CliError extends Error {}
+
 const program = new Command()
   .name("hallwatch-broker")
-  .description("Hallwatch's embedded MQTT broker: provisioning of halls and agents, and running it alone")
+  .description("Hallwatch's MQTT broker: provisioning of halls, agents and services, and running it alone")
   .option(
     "--data-dir <dir>",
     "data directory holding hallwatch.db",
     process.env.HALLWATCH_DATA_DIR ?? "./data",
-  );
+  )
+  .showHelpAfterError();
 
-const id = (schema: typeof hallIdSchema) => (value: string) => {
+const idArg = (schema: ZodType<string>) => (value: string) => {
   const result = schema.safeParse(value);
   if (!result.success) throw new InvalidArgumentError(result.error.issues[0]?.message ?? "invalid id");
   return value;
 };
-const port = (value: string) => {
+const portArg = (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new InvalidArgumentError("must be a port number");
   return n;
 };
 
-function withDb<T>(fn: (db: Db) => Promise<T> | T): Promise<T> {
-  const db = openDatabase(join(program.opts<{ dataDir: string }>().dataDir, "hallwatch.db"));
-  return Promise.resolve()
-    .then(() => fn(db))
-    .finally(() => db.close());
-}
-
-function checkId(schema: typeof hallIdSchema, value: string): void {
+function checkId(schema: ZodType<string>, value: string): void {
   const result = schema.safeParse(value);
-  if (!result.success) fail(`"${value}": ${result.error.issues[0]?.message ?? "invalid id"}`);
+  if (!result.success) throw new CliError(`"${value}": ${result.error.issues[0]?.message ?? "invalid id"}`);
 }
 
-function fail(message: string): never {
-  console.error(`error: ${message}`);
-  process.exit(1);
+function dbPath(): string {
+  return join(program.opts<{ dataDir: string }>().dataDir, "hallwatch.db");
+}
+
+async function withDb<T>(fn: (db: Db) => Promise<T> | T): Promise<T> {
+  const db = openDatabase(dbPath());
+  try {
+    return await fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+function agentExists(db: Db, agentId: string): boolean {
+  return db.prepare("SELECT 1 FROM agents WHERE id = ?").get(agentId) !== undefined;
+}
+
+function printSecret(who: string, secret: string): void {
+  console.log(`${who}`);
+  console.log(`secret: ${secret}`);
+  console.log("This secret is shown once and stored only as a hash: it cannot be shown again.");
+  console.log("Put it in the agent's configuration now; if it is lost, rotate it.");
 }
 
 const hall = program.command("hall").description("manage halls");
 hall
   .command("add <hallId>")
-  .description("create or rename a hall")
+  .description("create a hall")
   .requiredOption("--name <name>", "display name")
   .option("--time-zone <zone>", "IANA time zone", "Asia/Shanghai")
   .action(async (hallId: string, opts: { name: string; timeZone: string }) => {
     checkId(hallIdSchema, hallId);
-    if (!Intl.supportedValuesOf("timeZone").includes(opts.timeZone) && opts.timeZone !== "UTC") {
-      fail(`unknown time zone ${opts.timeZone}`);
+    if (opts.timeZone !== "UTC" && !Intl.supportedValuesOf("timeZone").includes(opts.timeZone)) {
+      throw new CliError(`unknown time zone "${opts.timeZone}" (use an IANA name such as Asia/Shanghai)`);
     }
-    await withDb((db) => new HallStore(db).upsert({ id: hallId, name: opts.name, timeZone: opts.timeZone }));
-    console.log(`hall ${hallId} saved`);
+    await withDb((db) => {
+      const halls = new HallStore(db);
+      if (halls.get(hallId)) throw new CliError(`hall ${hallId} already exists`);
+      halls.upsert({ id: hallId, name: opts.name, timeZone: opts.timeZone });
+    });
+    console.log(`hall ${hallId} created`);
   });
-hall.command("list").action(() =>
-  withDb((db) => {
-    for (const h of new HallStore(db).list()) console.log(`${h.id}\t${h.timeZone}\t${h.name}`);
-  }),
-);
+hall
+  .command("list")
+  .description("list halls")
+  .action(() =>
+    withDb((db) => {
+      for (const h of new HallStore(db).list()) console.log(`${h.id}\t${h.timeZone}\t${h.name}`);
+    }),
+  );
 
 const agent = program.command("agent").description("manage agent credentials");
 agent
   .command("provision <agentId>")
-  .description("create an agent and print its secret (shown once)")
-  .requiredOption("--hall <hallId>", "the agent's hall", id(hallIdSchema))
+  .description("create an agent in a hall and print its secret (shown once)")
+  .requiredOption("--hall <hallId>", "the agent's hall", idArg(hallIdSchema))
   .option("--name <name>", "a description")
   .action(async (agentId: string, opts: { hall: string; name?: string }) => {
     checkId(agentIdSchema, agentId);
     const secret = await withDb(async (db) => {
-      if (!new HallStore(db).get(opts.hall))
-        fail(`no hall ${opts.hall}; create it with: hall add ${opts.hall} --name ...`);
-      const store = new CredentialStore(db);
-      if (store.findPrincipal(agentId) || db.prepare("SELECT 1 FROM agents WHERE id = ?").get(agentId)) {
-        fail(`agent ${agentId} exists; use "agent rotate ${agentId}" for a new secret`);
+      if (!new HallStore(db).get(opts.hall)) {
+        throw new CliError(`no hall ${opts.hall}; create it first with: hall add ${opts.hall} --name "..."`);
       }
-      return (await store.provisionAgent(opts.hall, agentId, opts.name)).secret;
+      if (agentExists(db, agentId)) {
+        throw new CliError(
+          `agent ${agentId} already exists; "agent rotate ${agentId}" gives it a new secret`,
+        );
+      }
+      return (await new CredentialStore(db).provisionAgent(opts.hall, agentId, opts.name)).secret;
     });
-    printSecret(agentId, secret);
+    printSecret(`agent ${agentId} provisioned in hall ${opts.hall}`, secret);
   });
 agent
   .command("rotate <agentId>")
-  .description("replace an agent's secret (the old one stops working) and print the new one once")
+  .description("give an agent a new secret (the old one stops working; a revoked agent is re-enabled)")
   .action(async (agentId: string) => {
+    checkId(agentIdSchema, agentId);
     const secret = await withDb(async (db) => {
-      if (!db.prepare("SELECT 1 FROM agents WHERE id = ?").get(agentId)) fail(`no agent ${agentId}`);
+      if (!agentExists(db, agentId)) throw new CliError(`no agent ${agentId}`);
       return (await new CredentialStore(db).rotateAgentSecret(agentId)).secret;
     });
-    printSecret(agentId, secret);
+    printSecret(`agent ${agentId}: new secret`, secret);
   });
 agent
   .command("revoke <agentId>")
   .description("revoke an agent: it can no longer connect")
   .action((agentId: string) =>
     withDb((db) => {
-      if (!new CredentialStore(db).revokeAgent(agentId)) fail(`no active agent ${agentId}`);
-      console.log(`agent ${agentId} revoked`);
+      checkId(agentIdSchema, agentId);
+      if (!agentExists(db, agentId)) throw new CliError(`no agent ${agentId}`);
+      if (!new CredentialStore(db).revokeAgent(agentId))
+        throw new CliError(`agent ${agentId} is already revoked`);
+      console.log(
+        `agent ${agentId} revoked; it can no longer connect (a live connection ends at its next connect)`,
+      );
     }),
   );
+
+program
+  .command("service-secret [serviceId]")
+  .description("create or replace a service identity (default _aggregator) and print its secret once")
+  .action(async (serviceId = "_aggregator") => {
+    if (!/^_[a-z0-9][a-z0-9_-]{0,62}$/.test(serviceId)) {
+      throw new CliError(`"${serviceId}": service ids start with '_' followed by a-z, 0-9, '-' or '_'`);
+    }
+    const secret = await withDb((db) => new CredentialStore(db).setServiceSecret(serviceId));
+    printSecret(`service ${serviceId}`, secret);
+  });
 
 program
   .command("serve")
   .description("run the broker alone (the aggregator then connects to it as an external broker)")
   .option("--host <host>", "listen address", process.env.HALLWATCH_MQTT_HOST ?? "0.0.0.0")
-  .option("--port <port>", "MQTT port", port, Number(process.env.HALLWATCH_MQTT_PORT ?? 1883))
-  .option("--ws-port <port>", "MQTT over WebSocket port", port)
-  .action(async (opts: { host: string; port: number; wsPort?: number }) => {
-    const db = openDatabase(join(program.opts<{ dataDir: string }>().dataDir, "hallwatch.db"));
+  .option("--port <port>", "MQTT port (env HALLWATCH_MQTT_PORT, default 1883)", portArg)
+  .option(
+    "--ws-port <port>",
+    "MQTT over WebSocket port (env HALLWATCH_MQTT_WS_PORT; off by default)",
+    portArg,
+  )
+  .action(async (opts: { host: string; port?: number; wsPort?: number }) => {
+    const envPort = process.env.HALLWATCH_MQTT_PORT;
+    const mqttPort = opts.port ?? (envPort ? portArg(envPort) : 1883);
+    const envWs = process.env.HALLWATCH_MQTT_WS_PORT;
+    const wsPort = opts.wsPort ?? (envWs ? portArg(envWs) : null);
+    const logger = createLogger(process.env.HALLWATCH_LOG_LEVEL ?? "info", "hallwatch-broker");
+    const db = openDatabase(dbPath());
     const broker = new HallwatchBroker({
       host: opts.host,
-      mqttPort: opts.port,
-      wsPort: opts.wsPort ?? null,
+      mqttPort,
+      wsPort,
       credentials: new CredentialStore(db),
-      logger: createLogger(process.env.HALLWATCH_LOG_LEVEL ?? "info", "hallwatch-broker"),
+      logger,
     });
-    await broker.start();
+    try {
+      await broker.start();
+    } catch (err) {
+      db.close();
+      throw new CliError(`cannot start the broker: ${(err as Error).message}`);
+    }
+    let stopping = false;
     const shutdown = async () => {
+      if (stopping) return;
+      stopping = true;
       await broker.stop();
       db.close();
-      process.exit(0);
+      logger.info("broker stopped");
     };
-    process.once("SIGINT", shutdown);
-    process.once("SIGTERM", shutdown);
+    process.once("SIGINT", () => void shutdown());
+    process.once("SIGTERM", () => void shutdown());
   });
 
-function printSecret(agentId: string, secret: string): void {
-  console.log(`agent:  ${agentId}`);
-  console.log(`secret: ${secret}`);
-  console.log("This secret is shown once and stored only as a hash. Put it in the agent's config now.");
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  console.error(`error: ${err instanceof CliError ? err.message : String((err as Error).message ?? err)}`);
+  process.exitCode = 1;
 }
-
-await program.parseAsync(process.argv);
