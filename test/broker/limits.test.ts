@@ -56,11 +56,14 @@ describe("payload size", () => {
 });
 
 describe("publish rate", () => {
-  it("holds back a burst past the bucket instead of dropping it: every message arrives, paced", async () => {
+  it.each([
+    ["TCP", false],
+    ["WebSocket", true],
+  ])("holds back a burst past the bucket over %s: every message arrives, in order, paced", async (_, ws) => {
     await h.start({ publishRatePerSec: 100, publishBurst: 10, maxThrottleMs: 5000 });
     const svc = await h.service();
     const seen = inbox(svc);
-    const a = await h.agent("agent-a");
+    const a = await h.agent("agent-a", {}, ws ? h.wsUrl : h.url);
     const startMs = performance.now();
     for (let i = 0; i < 60; i++) a.publish(topics.telemetry(HALL, "agent-a", "k1"), String(i));
     await waitFor(() => seen.length === 60, "all 60 messages", 5000);
