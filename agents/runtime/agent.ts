@@ -10,7 +10,7 @@ import {
   topics,
 } from "../../src/contract/index.js";
 import type { Logger } from "../../src/logging.js";
-import { keepConnected } from "../../src/util/keep-connected.js";
+import { endClient, keepConnected } from "../../src/util/keep-connected.js";
 import { discreteChanges, discreteLeaves } from "./discrete-changes.js";
 import type { DeviceDriver } from "./driver.js";
 import { SessionStore } from "./session-store.js";
@@ -161,7 +161,7 @@ export class Agent {
         .publishAsync(topics.agentStatus(hallId, agentId), JSON.stringify(status), { qos: 1, retain: true })
         .catch(() => undefined);
     }
-    await client?.endAsync().catch(() => undefined);
+    if (client) await endClient(client);
     for (const d of this.devices) await d.driver.close?.();
   }
 

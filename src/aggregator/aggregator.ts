@@ -18,7 +18,7 @@ import type { Db } from "../store/database.js";
 import { DeadLetterStore } from "../store/dead-letters.js";
 import { DeviceEventStore, type StoredDeviceEvent } from "../store/events.js";
 import { PresenceStore } from "../store/presence-store.js";
-import { keepConnected } from "../util/keep-connected.js";
+import { endClient, keepConnected } from "../util/keep-connected.js";
 import { AgentDirectory } from "./agent-directory.js";
 import { DeadLetterSink } from "./dead-letter-sink.js";
 import { EventBus } from "./event-bus.js";
@@ -172,7 +172,7 @@ export class Aggregator {
           .publishAsync(topics.aggregatorStatus(), JSON.stringify(status), { qos: 1, retain: true })
           .catch(() => undefined);
       }
-      await client.endAsync().catch(() => undefined);
+      await endClient(client);
     }
     this.brokerConnected = false;
     this.flush();

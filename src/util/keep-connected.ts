@@ -42,3 +42,19 @@ export function keepConnected(client: MqttClient, options: KeepConnectedOptions 
     client.off("close", onClose);
   };
 }
+
+/**
+ * Ends an MQTT.js client whatever state it is in. A client that is between reconnect attempts never
+ * completes a graceful end, so it is forced; a graceful end is also bounded in time.
+ */
+export async function endClient(client: MqttClient, timeoutMs = 2000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      client.end(true);
+      resolve();
+    }, timeoutMs);
+  });
+  await Promise.race([client.endAsync(!client.connected).catch(() => undefined), timeout]);
+  clearTimeout(timer);
+}
