@@ -5,11 +5,13 @@ import { Aedes, type Client } from "aedes";
 import { createWebSocketStream, WebSocketServer } from "ws";
 import { MAX_PAYLOAD_BYTES } from "../src/contract/index.js";
 import type { Logger } from "../src/logging.js";
-import type { CredentialLookup, Principal } from "../src/store/credentials.js";
-import { mayPublish, mayPublishOrphanWill, maySubscribe, mayUseWill } from "./access-policy.js";
-import { Authenticator } from "./authenticator.js";
+import type { CredentialLookup } from "../src/store/credentials.js";
+import { Gatekeeper } from "./gatekeeper.js";
 import { GuardedStream } from "./guarded-stream.js";
 import { TokenBucket } from "./rate-limiter.js";
+import { type BrokerCounters, type BrokerStats, zeroCounters } from "./stats.js";
+
+export type { BrokerStats } from "./stats.js";
 
 export interface BrokerOptions {
   /** Listen address of both listeners; default "0.0.0.0". */
@@ -26,68 +28,29 @@ export interface BrokerOptions {
   publishRatePerSec?: number;
   /** Publishes an agent may send at once before it is slowed down; default 400. */
   publishBurst?: number;
-  /** An agent that has been held back by the rate limit without a break for this long is disconnected; default 10 s. */
+  /** An agent held back by the rate limit without a break for this long is disconnected; default 10 s. */
   maxThrottleMs?: number;
   /** Monotonic clock in ms for the rate limiter; injectable for tests. */
   nowMs?: () => number;
 }
 
-/** Counters since start (plus the current client count), read by the Prometheus exporter. */
-export type BrokerStats = {
-  clients: number;
-  connectionsAccepted: number;
-  connectionsRefused: number;
-  publishesRefused: number;
-  subscriptionsRefused: number;
-  oversizedRefused: number;
-  throttleEvents: number;
-  floodDisconnects: number;
-};
-
-type Counters = Omit<BrokerStats, "clients">;
-type AuthError = Error & { returnCode: number };
-type WillSummary = { topic: string; payloadBytes: number };
-
-// CONNACK return codes, MQTT 3.1.1 §3.2.2.3.
-const IDENTIFIER_REJECTED = 2;
-const BAD_USERNAME_OR_PASSWORD = 4;
-const NOT_AUTHORIZED = 5;
 /** Room for the fixed header, topic and packet id on top of the payload limit. */
 const PACKET_OVERHEAD_BYTES = 1024;
 
-function authError(message: string, returnCode: number): AuthError {
-  return Object.assign(new Error(message), { returnCode });
-}
-
 /**
- * The embedded MQTT broker: Aedes with deny-by-default authentication and authorisation, a packet-size
- * guard ahead of the parser, and a per-agent publish rate enforced by not reading from the agent's transport (TCP backpressure).
+ * The embedded MQTT broker: Aedes behind a deny-by-default Gatekeeper (authentication and topic ACLs),
+ * with a GuardedStream on every connection that enforces the packet size before parsing and the per-agent
+ * publish rate by not reading from the agent's transport (TCP backpressure). Owns the TCP and WebSocket
+ * listeners; stop() closes them, every client connection and Aedes.
  */
 export class HallwatchBroker {
   private aedes: Aedes | null = null;
   private tcpServer: Server | null = null;
   private wsServer: WebSocketServer | null = null;
   private readonly streams = new Set<GuardedStream>();
-  private readonly principals = new WeakMap<Client, Principal>();
-  private readonly wills = new WeakMap<Client, WillSummary>();
-  private readonly authenticator: Authenticator;
-  private counters: Counters = HallwatchBroker.zeroCounters();
+  private counters: BrokerCounters = zeroCounters();
 
-  constructor(private readonly options: BrokerOptions) {
-    this.authenticator = new Authenticator(options.credentials);
-  }
-
-  private static zeroCounters(): Counters {
-    return {
-      connectionsAccepted: 0,
-      connectionsRefused: 0,
-      publishesRefused: 0,
-      subscriptionsRefused: 0,
-      oversizedRefused: 0,
-      throttleEvents: 0,
-      floodDisconnects: 0,
-    };
-  }
+  constructor(private readonly options: BrokerOptions) {}
 
   private get maxPayloadBytes(): number {
     return this.options.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;
@@ -103,49 +66,16 @@ export class HallwatchBroker {
 
   async start(): Promise<{ mqttPort: number; wsPort: number | null }> {
     if (this.aedes) throw new Error("broker already started");
-    this.counters = HallwatchBroker.zeroCounters();
+    this.counters = zeroCounters();
     const host = this.options.host ?? "0.0.0.0";
-    const aedes = await Aedes.createBroker({
-      maxClientsIdLength: 128,
-      preConnect: (client, packet, done) => {
-        if (packet.will) {
-          this.wills.set(client, {
-            topic: packet.will.topic,
-            payloadBytes: packet.will.payload?.length ?? 0,
-          });
-        }
-        done(null, true);
-      },
-      authenticate: (client, username, password, done) => {
-        this.authenticate(client, username, password).then(
-          (principal) => {
-            this.principals.set(client, principal);
-            if (principal.type === "agent") this.limitPublishes(client);
-            this.counters.connectionsAccepted += 1;
-            done(null, true);
-          },
-          (err: Partial<AuthError>) => {
-            this.counters.connectionsRefused += 1;
-            this.log.warn({ clientId: client.id, username, reason: err.message }, "connection refused");
-            done(authError(err.message ?? "refused", err.returnCode ?? NOT_AUTHORIZED), false);
-          },
-        );
-      },
-      authorizePublish: (client, packet, done) => {
-        const refusal = this.checkPublish(client, packet.topic, packet.payload.length);
-        done(refusal === null ? null : new Error(refusal));
-      },
-      authorizeSubscribe: (client, subscription, done) => {
-        const principal = this.principals.get(client);
-        if (principal && maySubscribe(principal, subscription.topic)) return done(null, subscription);
-        this.counters.subscriptionsRefused += 1;
-        this.log.warn(
-          { clientId: client.id, topic: subscription.topic.slice(0, 200) },
-          "subscription refused",
-        );
-        done(null, null); // a null subscription is answered with the SUBACK failure code 0x80 [MQTT-3.9.3]
-      },
+    const gatekeeper = new Gatekeeper({
+      credentials: this.options.credentials,
+      logger: this.log,
+      maxPayloadBytes: this.maxPayloadBytes,
+      counters: this.counters,
+      onAgentAccepted: (client) => this.limitPublishes(client),
     });
+    const aedes = await Aedes.createBroker({ maxClientsIdLength: 128, ...gatekeeper.hooks() });
     this.aedes = aedes;
     aedes.on("clientError", (client, err) =>
       this.log.debug({ clientId: client.id, err: err.message }, "client error"),
@@ -216,58 +146,6 @@ export class HallwatchBroker {
     this.streams.add(stream);
     stream.on("close", () => this.streams.delete(stream));
     aedes.handle(stream, request);
-  }
-
-  private async authenticate(
-    client: Client,
-    username: string | undefined,
-    password: Buffer | undefined,
-  ): Promise<Principal> {
-    const result = await this.authenticator.authenticate(username, password);
-    if (!result.ok) throw authError(`authentication failed (${result.why})`, BAD_USERNAME_OR_PASSWORD);
-    const { principal } = result;
-    // With MQTT session takeover [MQTT-3.1.4-2] this keeps one live connection per agent, and no
-    // principal can take over (disconnect) another's session.
-    if (principal.type === "agent" && client.id !== principal.agentId) {
-      throw authError("an agent's client id must be its agent id", IDENTIFIER_REJECTED);
-    }
-    if (principal.type === "service" && !client.id.startsWith(principal.serviceId)) {
-      throw authError("a service's client id must start with its id", IDENTIFIER_REJECTED);
-    }
-    const will = this.wills.get(client);
-    if (will && !mayUseWill(principal, will.topic)) {
-      throw authError(`last will on ${will.topic.slice(0, 200)} is not allowed`, NOT_AUTHORIZED);
-    }
-    if (will && will.payloadBytes > this.maxPayloadBytes) {
-      throw authError(`last will payload over ${this.maxPayloadBytes} bytes`, NOT_AUTHORIZED);
-    }
-    return principal;
-  }
-
-  /**
-   * Returns null when the publish is allowed, else why not. Any refusal closes the connection: MQTT 3.1.1
-   * has no negative PUBACK [MQTT-3.3.5-2]. Synchronous, so Aedes' callback is called exactly once.
-   */
-  private checkPublish(client: Client | null, topic: string, payloadBytes: number): string | null {
-    if (payloadBytes > this.maxPayloadBytes) {
-      this.counters.oversizedRefused += 1;
-      this.log.warn({ clientId: client?.id, payloadBytes }, "oversized payload refused");
-      return `payload of ${payloadBytes} bytes exceeds ${this.maxPayloadBytes}`;
-    }
-    const allowed = this.topicAllowed(client, topic);
-    if (!allowed) {
-      this.counters.publishesRefused += 1;
-      this.log.warn({ clientId: client?.id, topic: topic.slice(0, 200) }, "publish refused by ACL");
-      return `not allowed to publish to ${topic.slice(0, 200)}`;
-    }
-    return null;
-  }
-
-  private topicAllowed(client: Client | null, topic: string): boolean {
-    // client is null for a will Aedes publishes on behalf of a session that is gone.
-    if (client === null) return mayPublishOrphanWill(topic);
-    const principal = this.principals.get(client);
-    return principal !== undefined && mayPublish(principal, topic);
   }
 
   /**

@@ -1,0 +1,138 @@
+import type { AedesOptions, Client } from "aedes";
+import type { Logger } from "../src/logging.js";
+import type { CredentialLookup, Principal } from "../src/store/credentials.js";
+import { mayPublish, mayPublishOrphanWill, maySubscribe, mayUseWill } from "./access-policy.js";
+import { Authenticator } from "./authenticator.js";
+import type { BrokerCounters } from "./stats.js";
+
+type AuthError = Error & { returnCode: number };
+type WillSummary = { topic: string; payloadBytes: number };
+type Hooks = Required<
+  Pick<AedesOptions, "preConnect" | "authenticate" | "authorizePublish" | "authorizeSubscribe">
+>;
+
+// CONNACK return codes, MQTT 3.1.1 §3.2.2.3.
+const IDENTIFIER_REJECTED = 2;
+const BAD_USERNAME_OR_PASSWORD = 4;
+const NOT_AUTHORIZED = 5;
+
+function authError(message: string, returnCode: number): AuthError {
+  return Object.assign(new Error(message), { returnCode });
+}
+
+export interface GatekeeperOptions {
+  credentials: CredentialLookup;
+  logger: Logger;
+  maxPayloadBytes: number;
+  counters: BrokerCounters;
+  /** Called once an agent is authenticated, before its CONNACK. */
+  onAgentAccepted(client: Client): void;
+}
+
+/**
+ * Aedes' four hooks, denying by default (stock Aedes allows everything): who may connect, and what each
+ * principal may publish and subscribe to. Every hook calls its callback exactly once.
+ */
+export class Gatekeeper {
+  private readonly principals = new WeakMap<Client, Principal>();
+  private readonly wills = new WeakMap<Client, WillSummary>();
+  private readonly authenticator: Authenticator;
+
+  constructor(private readonly options: GatekeeperOptions) {
+    this.authenticator = new Authenticator(options.credentials);
+  }
+
+  hooks(): Hooks {
+    const { counters, logger: log } = this.options;
+    return {
+      // Aedes does not pass the will to `authenticate`, so it is noted here from the CONNECT packet.
+      preConnect: (client, packet, done) => {
+        if (packet.will) {
+          this.wills.set(client, {
+            topic: packet.will.topic,
+            payloadBytes: packet.will.payload?.length ?? 0,
+          });
+        }
+        done(null, true);
+      },
+      authenticate: (client, username, password, done) => {
+        this.authenticate(client, username, password).then(
+          (principal) => {
+            this.principals.set(client, principal);
+            counters.connectionsAccepted += 1;
+            if (principal.type === "agent") this.options.onAgentAccepted(client);
+            done(null, true);
+          },
+          (err: Partial<AuthError>) => {
+            counters.connectionsRefused += 1;
+            log.warn({ clientId: client.id, username, reason: err.message }, "connection refused");
+            done(authError(err.message ?? "refused", err.returnCode ?? NOT_AUTHORIZED), false);
+          },
+        );
+      },
+      authorizePublish: (client, packet, done) => {
+        const refusal = this.checkPublish(client, packet.topic, packet.payload.length);
+        done(refusal === null ? null : new Error(refusal));
+      },
+      authorizeSubscribe: (client, subscription, done) => {
+        const principal = this.principals.get(client);
+        if (principal && maySubscribe(principal, subscription.topic)) return done(null, subscription);
+        counters.subscriptionsRefused += 1;
+        log.warn({ clientId: client.id, topic: subscription.topic.slice(0, 200) }, "subscription refused");
+        done(null, null); // a null subscription is answered with the SUBACK failure code 0x80 [MQTT-3.9.3]
+      },
+    };
+  }
+
+  private async authenticate(
+    client: Client,
+    username: string | undefined,
+    password: Buffer | undefined,
+  ): Promise<Principal> {
+    const result = await this.authenticator.authenticate(username, password);
+    if (!result.ok) throw authError(`authentication failed (${result.why})`, BAD_USERNAME_OR_PASSWORD);
+    const { principal } = result;
+    // With MQTT session takeover [MQTT-3.1.4-2] this keeps one live connection per agent, and no
+    // principal can take over (disconnect) another's session.
+    if (principal.type === "agent" && client.id !== principal.agentId) {
+      throw authError("an agent's client id must be its agent id", IDENTIFIER_REJECTED);
+    }
+    if (principal.type === "service" && !client.id.startsWith(principal.serviceId)) {
+      throw authError("a service's client id must start with its id", IDENTIFIER_REJECTED);
+    }
+    const will = this.wills.get(client);
+    if (will && !mayUseWill(principal, will.topic)) {
+      throw authError(`last will on ${will.topic.slice(0, 200)} is not allowed`, NOT_AUTHORIZED);
+    }
+    if (will && will.payloadBytes > this.options.maxPayloadBytes) {
+      throw authError(`last will payload over ${this.options.maxPayloadBytes} bytes`, NOT_AUTHORIZED);
+    }
+    return principal;
+  }
+
+  /**
+   * Returns null when the publish is allowed, else why not. Any refusal closes the connection: MQTT 3.1.1
+   * has no negative PUBACK [MQTT-3.3.5-2].
+   */
+  private checkPublish(client: Client | null, topic: string, payloadBytes: number): string | null {
+    const { counters, logger: log, maxPayloadBytes } = this.options;
+    if (payloadBytes > maxPayloadBytes) {
+      counters.oversizedRefused += 1;
+      log.warn({ clientId: client?.id, payloadBytes }, "oversized payload refused");
+      return `payload of ${payloadBytes} bytes exceeds ${maxPayloadBytes}`;
+    }
+    if (!this.topicAllowed(client, topic)) {
+      counters.publishesRefused += 1;
+      log.warn({ clientId: client?.id, topic: topic.slice(0, 200) }, "publish refused by ACL");
+      return `not allowed to publish to ${topic.slice(0, 200)}`;
+    }
+    return null;
+  }
+
+  private topicAllowed(client: Client | null, topic: string): boolean {
+    // client is null for a will Aedes publishes on behalf of a session that is gone.
+    if (client === null) return mayPublishOrphanWill(topic);
+    const principal = this.principals.get(client);
+    return principal !== undefined && mayPublish(principal, topic);
+  }
+}

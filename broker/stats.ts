@@ -1,0 +1,30 @@
+/** Counters since start plus the current client count, read by the Prometheus exporter. */
+export type BrokerStats = {
+  clients: number;
+  connectionsAccepted: number;
+  connectionsRefused: number;
+  /** Publishes refused by the topic ACL (each closes its connection). */
+  publishesRefused: number;
+  /** Subscriptions answered with the failure code 0x80. */
+  subscriptionsRefused: number;
+  /** Payloads or whole packets over the size limit (each closes its connection). */
+  oversizedRefused: number;
+  /** Times an agent had to wait for a publish token. */
+  throttleEvents: number;
+  /** Agents cut off for staying over the publish rate. */
+  floodDisconnects: number;
+};
+
+export type BrokerCounters = Omit<BrokerStats, "clients">;
+
+export function zeroCounters(): BrokerCounters {
+  return {
+    connectionsAccepted: 0,
+    connectionsRefused: 0,
+    publishesRefused: 0,
+    subscriptionsRefused: 0,
+    oversizedRefused: 0,
+    throttleEvents: 0,
+    floodDisconnects: 0,
+  };
+}
