@@ -70,6 +70,21 @@ describe("authentication", () => {
     expect((await h.agent("agent-a", { will: own })).connected).toBe(true);
   });
 
+  it("publishes an agent's own will when its connection dies", async () => {
+    const svc = await h.service();
+    const seen = inbox(svc);
+    const will = {
+      topic: topics.agentStatus(HALL, "agent-a"),
+      payload: Buffer.from("gone"),
+      qos: 1 as const,
+      retain: true,
+    };
+    const a = await h.agent("agent-a", { will });
+    a.stream.destroy();
+    await waitFor(() => seen.some((m) => m.topic === will.topic && m.payload === "gone"), "the will");
+    expect(h.broker.stats().publishesRefused).toBe(0);
+  });
+
   it("refuses a revoked agent, and the old secret after a rotation", async () => {
     const { secret } = await creds.store.provisionAgent(HALL, "agent-r");
     const options = { clientId: "agent-r", username: "agent-r", password: secret };
