@@ -1,6 +1,6 @@
 // `npm start`: Hallwatch on its embedded default — broker, aggregator, SQLite, HTTP API and the demo hall.
-import { HallwatchBroker } from "../broker/broker.js";
 import { createDemo } from "./app/demo.js";
+import { createEmbeddedBroker } from "./app/embedded-broker.js";
 import { HallwatchServer } from "./app/server.js";
 import { ConfigError, loadConfig } from "./config/config.js";
 import { createLogger } from "./logging.js";
@@ -18,17 +18,7 @@ try {
 
 const logger = createLogger(config.logLevel);
 const server = new HallwatchServer(config, logger, {
-  createBroker: (cfg, credentials, log) =>
-    new HallwatchBroker({
-      host: cfg.mqtt.host,
-      mqttPort: cfg.mqtt.port,
-      wsPort: cfg.mqtt.wsPort,
-      credentials,
-      logger: log,
-      maxPayloadBytes: cfg.mqtt.maxPayloadBytes,
-      publishRatePerSec: cfg.mqtt.publishRatePerSec,
-      publishBurst: cfg.mqtt.publishBurst,
-    }),
+  createBroker: createEmbeddedBroker,
   createDemo,
 });
 

@@ -59,6 +59,10 @@ export class HallwatchServer {
     private readonly parts: ServerParts,
   ) {}
 
+  get demoSimulator(): DemoSimulator | null {
+    return this.demo;
+  }
+
   get aggregator(): Aggregator {
     if (!this.aggregatorInstance) throw new Error("server not started");
     return this.aggregatorInstance;
