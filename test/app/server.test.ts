@@ -92,7 +92,7 @@ describe("Hallwatch on its embedded default (what npm start runs)", () => {
       body: JSON.stringify({ hallId: "demo-hall", deviceId: "kiosk-2", fault: "meltdown", action: "inject" }),
     });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error).toMatch(/unknown fault/);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/unknown fault/);
   });
 
   it("marks a dead agent's hosted devices offline, then online again when it reconnects", async () => {
