@@ -5,7 +5,7 @@ import { Aedes, type Client } from "aedes";
 import { createWebSocketStream, WebSocketServer } from "ws";
 import { MAX_PAYLOAD_BYTES } from "../src/contract/index.js";
 import type { Logger } from "../src/logging.js";
-import type { CredentialLookup } from "../src/store/credentials.js";
+import type { CredentialLookup, Principal } from "../src/store/credentials.js";
 import { Gatekeeper } from "./gatekeeper.js";
 import { GuardedStream } from "./guarded-stream.js";
 import { TokenBucket } from "./rate-limiter.js";
@@ -30,6 +30,12 @@ export interface BrokerOptions {
   publishBurst?: number;
   /** An agent held back by the rate limit without a break for this long is disconnected; default 10 s. */
   maxThrottleMs?: number;
+  /**
+   * How often live agent connections are checked against the credential store, so that revoking an agent
+   * or rotating its secret (even from another process, such as the CLI) ends its connection; default 30 s,
+   * 0 turns it off.
+   */
+  recheckCredentialsMs?: number;
   /** Monotonic clock in ms for the rate limiter; injectable for tests. */
   nowMs?: () => number;
 }
@@ -48,6 +54,9 @@ export class HallwatchBroker {
   private tcpServer: Server | null = null;
   private wsServer: WebSocketServer | null = null;
   private readonly streams = new Set<GuardedStream>();
+  /** Live agent connections and the secret hash each was accepted with. */
+  private readonly agents = new Map<Client, Principal & { type: "agent" }>();
+  private recheckTimer: NodeJS.Timeout | null = null;
   private counters: BrokerCounters = zeroCounters();
 
   constructor(private readonly options: BrokerOptions) {}
@@ -73,7 +82,11 @@ export class HallwatchBroker {
       logger: this.log,
       maxPayloadBytes: this.maxPayloadBytes,
       counters: this.counters,
-      onAgentAccepted: (client) => this.limitPublishes(client),
+      onAgentAccepted: (client, principal) => {
+        this.agents.set(client, principal);
+        client.conn.once("close", () => this.agents.delete(client));
+        this.limitPublishes(client);
+      },
     });
     const aedes = await Aedes.createBroker({ maxClientsIdLength: 128, ...gatekeeper.hooks() });
     this.aedes = aedes;
@@ -86,6 +99,11 @@ export class HallwatchBroker {
       this.tcpServer = createServer((socket) => this.handle(socket, socket.remoteAddress));
       const mqttPort = await listen(this.tcpServer, host, this.options.mqttPort);
       const wsPort = await this.startWebSocket(host);
+      const recheckMs = this.options.recheckCredentialsMs ?? 30_000;
+      if (recheckMs > 0) {
+        this.recheckTimer = setInterval(() => this.recheckCredentials(), recheckMs);
+        this.recheckTimer.unref();
+      }
       this.log.info({ host, mqttPort, wsPort }, "MQTT broker listening");
       return { mqttPort, wsPort };
     } catch (err) {
@@ -100,6 +118,9 @@ export class HallwatchBroker {
     this.wsServer = null;
     this.tcpServer = null;
     this.aedes = null;
+    if (this.recheckTimer) clearInterval(this.recheckTimer);
+    this.recheckTimer = null;
+    this.agents.clear();
     for (const stream of this.streams) stream.destroy();
     this.streams.clear();
     if (wsServer) {
@@ -146,6 +167,24 @@ export class HallwatchBroker {
     this.streams.add(stream);
     stream.on("close", () => this.streams.delete(stream));
     aedes.handle(stream, request);
+  }
+
+  /** Ends the connection of every agent that has been revoked or given a new secret since it connected. */
+  private recheckCredentials(): void {
+    for (const [client, accepted] of this.agents) {
+      let current: Principal | null;
+      try {
+        current = this.options.credentials.findPrincipal(accepted.agentId);
+      } catch (err) {
+        this.log.error({ err }, "credential recheck failed");
+        return;
+      }
+      if (current?.secretHash === accepted.secretHash) continue;
+      this.agents.delete(client);
+      this.counters.credentialDisconnects += 1;
+      this.log.warn({ clientId: client.id }, "agent revoked or its secret rotated: connection closed");
+      client.conn.destroy();
+    }
   }
 
   /**

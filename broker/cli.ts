@@ -112,7 +112,9 @@ agent
   });
 agent
   .command("rotate <agentId>")
-  .description("give an agent a new secret (the old one stops working; a revoked agent is re-enabled)")
+  .description(
+    "give an agent a new secret (the old one stops working at once; a revoked agent is re-enabled)",
+  )
   .action(async (agentId: string) => {
     checkId(agentIdSchema, agentId);
     const secret = await withDb(async (db) => {
@@ -131,7 +133,7 @@ agent
       if (!new CredentialStore(db).revokeAgent(agentId))
         throw new CliError(`agent ${agentId} is already revoked`);
       console.log(
-        `agent ${agentId} revoked; it can no longer connect (a live connection ends at its next connect)`,
+        `agent ${agentId} revoked: it can no longer connect, and a running broker closes its open connection within 30 s`,
       );
     }),
   );

@@ -26,7 +26,7 @@ export interface GatekeeperOptions {
   maxPayloadBytes: number;
   counters: BrokerCounters;
   /** Called once an agent is authenticated, before its CONNACK. */
-  onAgentAccepted(client: Client): void;
+  onAgentAccepted(client: Client, principal: Principal & { type: "agent" }): void;
 }
 
 /**
@@ -60,7 +60,7 @@ export class Gatekeeper {
           (principal) => {
             this.principals.set(client, principal);
             counters.connectionsAccepted += 1;
-            if (principal.type === "agent") this.options.onAgentAccepted(client);
+            if (principal.type === "agent") this.options.onAgentAccepted(client, principal);
             done(null, true);
           },
           (err: Partial<AuthError>) => {

@@ -13,6 +13,8 @@ export type BrokerStats = {
   throttleEvents: number;
   /** Agents cut off for staying over the publish rate. */
   floodDisconnects: number;
+  /** Live agent connections ended because the agent was revoked or its secret rotated. */
+  credentialDisconnects: number;
 };
 
 export type BrokerCounters = Omit<BrokerStats, "clients">;
@@ -26,5 +28,6 @@ export function zeroCounters(): BrokerCounters {
     oversizedRefused: 0,
     throttleEvents: 0,
     floodDisconnects: 0,
+    credentialDisconnects: 0,
   };
 }

@@ -96,6 +96,24 @@ describe("authentication", () => {
     expect((await h.connect({ ...options, password: rotated.secret })).connected).toBe(true);
   });
 
+  it("ends a live connection once its agent is revoked or its secret rotated", async () => {
+    await h.start({ recheckCredentialsMs: 50 });
+    const { secret } = await creds.store.provisionAgent(HALL, "agent-live");
+    const options = { clientId: "agent-live", username: "agent-live", password: secret };
+    const live = await h.connect(options);
+    const other = await h.agent("agent-a");
+    const gone = closed(live);
+    creds.store.revokeAgent("agent-live");
+    await gone;
+    const rotated = await creds.store.rotateAgentSecret("agent-live");
+    const again = await h.connect({ ...options, password: rotated.secret });
+    const goneAgain = closed(again);
+    await creds.store.rotateAgentSecret("agent-live");
+    await goneAgain;
+    expect(other.connected).toBe(true);
+    expect(h.broker.stats().credentialDisconnects).toBe(2);
+  });
+
   it("keeps one live connection per agent id: a second connect takes over", async () => {
     const first = await h.agent("agent-c");
     const firstClosed = closed(first);
