@@ -1,0 +1,40 @@
+import { type QueueValues, queueValuesSchema } from "../../../src/contract/index.js";
+import type { DeviceDriver, DeviceSpec } from "../../runtime/driver.js";
+
+export interface QueueHostOptions {
+  /** The queue system's status URL returning JSON in the shape of the queue telemetry values. */
+  statusUrl: string;
+  timeoutMs?: number;
+}
+
+/**
+ * A queue-ticket system that exposes its own status as JSON (most vendors have such an endpoint; an
+ * adapter maps other shapes to this one). An unreachable or malformed status means the app is down.
+ */
+export class QueueHostDriver implements DeviceDriver<"queue"> {
+  private last: QueueValues | null = null;
+
+  constructor(
+    readonly spec: DeviceSpec<"queue">,
+    private readonly options: QueueHostOptions,
+  ) {}
+
+  async read(): Promise<QueueValues> {
+    try {
+      const response = await fetch(this.options.statusUrl, {
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 3000),
+      });
+      const parsed = queueValuesSchema.safeParse(await response.json());
+      if (response.ok && parsed.success) {
+        this.last = parsed.data;
+        return parsed.data;
+      }
+    } catch {
+      // unreachable or not JSON: reported below as app down
+    }
+    return {
+      ...(this.last ?? { printerState: "offline", waitingTotal: 0, longestWaitSec: 0, countersOpen: 0 }),
+      appOk: false,
+    };
+  }
+}

@@ -1,0 +1,110 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { agentIdSchema, deviceIdSchema, deviceKindSchema, hallIdSchema } from "../../src/contract/index.js";
+
+const driverSchema = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("simulated"), seed: z.number().int().default(1) }),
+  z.strictObject({
+    type: z.literal("kiosk-host"),
+    appHealthUrl: z.string().url(),
+    cupsPrinter: z.string().min(1).optional(),
+    diskPath: z.string().min(1).optional(),
+  }),
+  z.strictObject({ type: z.literal("signage-host"), playerHealthUrl: z.string().url() }),
+  z.strictObject({
+    type: z.literal("queue-host"),
+    statusUrl: z.string().url(),
+    timeoutMs: z.number().int().min(100).optional(),
+  }),
+]);
+
+/** Which device kind each real driver reports as. */
+const DRIVER_KIND = { "kiosk-host": "kiosk", "signage-host": "tv", "queue-host": "queue" } as const;
+
+const deviceSchema = z
+  .strictObject({
+    id: deviceIdSchema,
+    kind: deviceKindSchema,
+    model: z.string().min(1).max(64),
+    zone: z.string().min(1).max(64),
+    name: z.string().max(128).optional(),
+    reportIntervalSec: z.number().int().min(1).max(86_400),
+    driver: driverSchema,
+  })
+  .superRefine((device, ctx) => {
+    const expected = device.driver.type === "simulated" ? null : DRIVER_KIND[device.driver.type];
+    if (expected && expected !== device.kind) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["driver", "type"],
+        message: `driver ${device.driver.type} reports a ${expected}, not a ${device.kind}`,
+      });
+    }
+  });
+
+export const agentConfigSchema = z
+  .strictObject({
+    brokerUrl: z
+      .string()
+      .regex(/^(mqtts?|wss?|tcp|tls):\/\//, "must be an mqtt://, mqtts://, ws:// or wss:// URL"),
+    hallId: hallIdSchema,
+    agentId: agentIdSchema,
+    /** Prefer passwordFile: the secret then stays out of the config, which is often copied around. */
+    password: z.string().min(1).optional(),
+    passwordFile: z.string().min(1).optional(),
+    stateDir: z.string().min(1),
+    logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    spoolMaxBytes: z
+      .number()
+      .int()
+      .min(64 * 1024)
+      .default(50 * 1024 * 1024),
+    devices: z.array(deviceSchema).min(1).max(500),
+  })
+  .refine((c) => (c.password === undefined) !== (c.passwordFile === undefined), {
+    message: "give exactly one of password or passwordFile",
+    path: ["password"],
+  })
+  .refine((c) => new Set(c.devices.map((d) => d.id)).size === c.devices.length, {
+    message: "device ids must be unique",
+    path: ["devices"],
+  });
+
+export type AgentConfig = z.infer<typeof agentConfigSchema>;
+export type DeviceConfig = AgentConfig["devices"][number];
+
+export class AgentConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid agent configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "AgentConfigError";
+  }
+}
+
+export function parseAgentConfig(input: unknown): AgentConfig {
+  const result = agentConfigSchema.safeParse(input);
+  if (!result.success) {
+    throw new AgentConfigError(
+      result.error.issues.map((i) => `${i.path.length > 0 ? i.path.join(".") : "(root)"}: ${i.message}`),
+    );
+  }
+  return result.data;
+}
+
+export function loadAgentConfig(path: string): { config: AgentConfig; password: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new AgentConfigError([`${path}: ${(err as Error).message}`]);
+  }
+  const config = parseAgentConfig(json);
+  let password = config.password;
+  if (config.passwordFile) {
+    try {
+      password = readFileSync(config.passwordFile, "utf8").trim();
+    } catch (err) {
+      throw new AgentConfigError([`passwordFile: ${(err as Error).message}`]);
+    }
+  }
+  return { config, password: password ?? "" };
+}
