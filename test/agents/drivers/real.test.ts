@@ -17,17 +17,15 @@ beforeAll(async () => {
     if (req.url === "/health") {
       res.writeHead(healthy ? 200 : 503).end();
     } else if (req.url === "/queue") {
-      res
-        .writeHead(200, { "content-type": "application/json" })
-        .end(
-          JSON.stringify({
-            appOk: true,
-            printerState: "ok",
-            waitingTotal: 7,
-            longestWaitSec: 300,
-            countersOpen: 3,
-          }),
-        );
+      res.writeHead(200, { "content-type": "application/json" }).end(
+        JSON.stringify({
+          appOk: true,
+          printerState: "ok",
+          waitingTotal: 7,
+          longestWaitSec: 300,
+          countersOpen: 3,
+        }),
+      );
     } else if (req.url === "/slow") {
       setTimeout(() => res.writeHead(200).end(), 2000);
     } else {
