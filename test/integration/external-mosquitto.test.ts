@@ -1,5 +1,11 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSimDriver } from "../../agents/drivers/sim/index.js";
+import { Agent } from "../../agents/runtime/agent.js";
 import type { BirthDevice } from "../../src/contract/index.js";
+import { createLogger, silentLogger } from "../../src/logging.js";
 import { AggregatorHarness } from "../aggregator/harness.js";
 import { requireInCi } from "../helpers/external-servers.js";
 import { MOSQUITTO, type Mosquitto, startMosquitto } from "../helpers/mosquitto.js";
@@ -24,10 +30,11 @@ describe.skipIf(!available)("aggregator against an external Mosquitto broker", (
       _aggregator: "agg-secret",
       "ext-kiosk-1": "kiosk-secret",
       "ext-kiosk-2": "k2",
+      "ext-gateway": "gw-secret",
     });
     harness = new AggregatorHarness(mosquitto.url, { password: "agg-secret" });
     harness.openDb();
-    harness.provision("ext-hall", ["ext-kiosk-1", "ext-kiosk-2"]);
+    harness.provision("ext-hall", ["ext-kiosk-1", "ext-kiosk-2", "ext-gateway"]);
     await harness.start();
   });
 
@@ -73,5 +80,59 @@ describe.skipIf(!available)("aggregator against an external Mosquitto broker", (
     await new Promise((r) => setTimeout(r, 300));
     expect((await harness.get("/api/agents/ext-kiosk-1")).session).toBe(1);
     await rogue.stop();
+  });
+
+  it("runs a real Hallwatch agent through Mosquitto: birth, telemetry, events, will, and reconnection", async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), "hallwatch-ext-agent-"));
+    const agent = new Agent({
+      brokerUrl: mosquitto.url,
+      hallId: "ext-hall",
+      agentId: "ext-gateway",
+      password: "gw-secret",
+      stateDir,
+      logger: process.env.AGENT_DEBUG ? createLogger("debug") : silentLogger(),
+      sampleIntervalMs: 100,
+      reconnect: { initialDelayMs: 100, maxDelayMs: 300 },
+      drivers: [
+        createSimDriver({ id: "gw", kind: "gateway", model: "G", zone: "z", reportIntervalSec: 1 }, 1),
+        createSimDriver(
+          { id: "ext-9", kind: "extinguisher", model: "E", zone: "z", reportIntervalSec: 900 },
+          1,
+        ),
+      ],
+    });
+    try {
+      agent.start();
+      await waitFor(
+        async () => (await harness.device("ext-hall", "ext-9"))?.connectivity === "online",
+        "online",
+        10_000,
+      );
+      const sim = agent.driver("ext-9") as ReturnType<typeof createSimDriver>;
+      sim.inject("removed");
+      agent.reportSoon("ext-9");
+      await waitFor(
+        async () => (await harness.device("ext-hall", "ext-9"))?.values?.present === false,
+        "removal seen",
+      );
+      const detail = await harness.device("ext-hall", "ext-9");
+      expect(detail.recentEvents.some((e: { type: string }) => e.type === "changed")).toBe(true);
+      const sessionBefore = agent.currentSession;
+      agent.kill();
+      await waitFor(
+        async () => (await harness.get("/api/agents/ext-gateway")).session > sessionBefore,
+        "new session",
+        10_000,
+      );
+      await waitFor(
+        async () => (await harness.device("ext-hall", "gw"))?.connectivity === "online",
+        "back online",
+        10_000,
+      );
+      expect(harness.aggregator.stats().lostMessages).toBe(0);
+    } finally {
+      await agent.stop();
+      rmSync(stateDir, { recursive: true, force: true });
+    }
   });
 });
