@@ -104,8 +104,8 @@ describe.skipIf(!available)("aggregator against an external Mosquitto broker", (
     try {
       agent.start();
       await waitFor(
-        async () => (await harness.device("ext-hall", "ext-9"))?.connectivity === "online",
-        "online",
+        async () => (await harness.device("ext-hall", "ext-9"))?.values?.present === true,
+        "first report",
         10_000,
       );
       const sim = agent.driver("ext-9") as ReturnType<typeof createSimDriver>;
