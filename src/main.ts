@@ -3,6 +3,7 @@ import { createDemo } from "./app/demo.js";
 import { createEmbeddedBroker } from "./app/embedded-broker.js";
 import { HallwatchServer } from "./app/server.js";
 import { ConfigError, loadConfig } from "./config/config.js";
+import { RulesConfigError } from "./core/faults/config.js";
 import { createLogger } from "./logging.js";
 
 let config: ReturnType<typeof loadConfig>;
@@ -49,6 +50,11 @@ try {
   ];
   console.log(lines.join("\n"));
 } catch (err) {
+  if (err instanceof RulesConfigError) {
+    console.error(err.message);
+    await server.stop();
+    process.exit(2);
+  }
   logger.fatal({ err }, "Hallwatch failed to start");
   await server.stop();
   process.exit(1);

@@ -218,6 +218,16 @@ export class Aggregator {
     return this.store;
   }
 
+  /** Publishes on the broker as the aggregator (QoS 1); dropped with a debug line while disconnected. */
+  publish(topic: string, payload: string, retain = false): void {
+    const client = this.client;
+    if (!client?.connected) {
+      this.options.logger.debug({ topic }, "not connected: publication dropped");
+      return;
+    }
+    client.publish(topic, payload, { qos: 1, retain });
+  }
+
   /** Sends a command to an agent on its command topic. */
   async sendCommand(
     hallId: string,
@@ -296,7 +306,8 @@ export class Aggregator {
   }
 
   private route(message: Decoded, topic: string, payload: Buffer, retained: boolean, nowMs: number): void {
-    if (message.type === "aggregator_status" || message.type === "cmd") return;
+    if (message.type === "aggregator_status" || message.type === "alert_event" || message.type === "cmd")
+      return;
     const { hallId, agentId } = message.topic;
     const reject = (reason: RejectReason, detail: string) =>
       this.deadLetters.record(reason, topic, payload, detail, nowMs);

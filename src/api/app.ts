@@ -6,11 +6,13 @@ import {
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
 import type { Aggregator } from "../aggregator/aggregator.js";
+import type { AlertService } from "../alerts/alert-service.js";
 import type { Logger } from "../logging.js";
 import type { HallStore } from "../store/halls.js";
 import { API_ERRORS, ApiError, errorBody } from "./errors.js";
 import type { MetricsRegistry } from "./metrics.js";
 import { registerAgentRoutes } from "./routes/agents.js";
+import { registerAlertRoutes } from "./routes/alerts.js";
 import { registerDeadLetterRoutes } from "./routes/dead-letters.js";
 import { registerDeviceRoutes } from "./routes/devices.js";
 import { registerHallRoutes } from "./routes/halls.js";
@@ -18,6 +20,7 @@ import { registerHealthRoutes } from "./routes/health.js";
 
 export interface ApiDeps {
   aggregator: Aggregator;
+  alerts?: AlertService;
   halls: HallStore;
   metrics: MetricsRegistry;
   logger: Logger;
@@ -59,5 +62,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await registerAgentRoutes(typed, deps);
   await registerDeviceRoutes(typed, deps);
   await registerDeadLetterRoutes(typed, deps);
+  await registerAlertRoutes(typed, deps);
   return app;
 }

@@ -2,6 +2,7 @@
 export const API_ERRORS = {
   bad_request: { status: 400, message: "the request is not valid" },
   not_found: { status: 404, message: "no such resource" },
+  conflict: { status: 409, message: "the resource is not in a state that allows this" },
   route_not_found: { status: 404, message: "no such endpoint" },
   internal: { status: 500, message: "internal error" },
 } as const;

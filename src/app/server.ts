@@ -1,9 +1,13 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { Aggregator } from "../aggregator/aggregator.js";
+import { publishAlertChanges } from "../alerts/alert-publisher.js";
+import { AlertService } from "../alerts/alert-service.js";
 import { buildApi } from "../api/app.js";
 import { createMetrics } from "../api/metrics.js";
 import type { HallwatchConfig } from "../config/config.js";
+import { parseRulesConfig, type RulesConfig, RulesConfigError } from "../core/faults/config.js";
 import type { Logger } from "../logging.js";
 import { CredentialStore } from "../store/credentials.js";
 import { type Db, openDatabase } from "../store/database.js";
@@ -50,6 +54,8 @@ export class HallwatchServer {
   private db: Db | null = null;
   private broker: EmbeddedBroker | null = null;
   private aggregatorInstance: Aggregator | null = null;
+  private alertService: AlertService | null = null;
+  private stopAlertPublisher: (() => void) | null = null;
   private api: FastifyInstance | null = null;
   private demo: DemoSimulator | null = null;
 
@@ -63,6 +69,11 @@ export class HallwatchServer {
     return this.demo;
   }
 
+  get alerts(): AlertService {
+    if (!this.alertService) throw new Error("server not started");
+    return this.alertService;
+  }
+
   get aggregator(): Aggregator {
     if (!this.aggregatorInstance) throw new Error("server not started");
     return this.aggregatorInstance;
@@ -70,6 +81,7 @@ export class HallwatchServer {
 
   async start(): Promise<RunningAddresses> {
     const { config, logger } = this;
+    const rules = loadRules(config.rulesFile);
     const db = openDatabase(join(config.dataDir, "hallwatch.db"));
     this.db = db;
     const credentials = new CredentialStore(db);
@@ -105,8 +117,17 @@ export class HallwatchServer {
     this.aggregatorInstance = aggregator;
     await aggregator.start();
 
+    const alerts = new AlertService({ db, aggregator, rules, logger: logger.child({ component: "alerts" }) });
+    this.alertService = alerts;
+    alerts.start();
+    this.stopAlertPublisher = publishAlertChanges(
+      (listener) => alerts.bus.on("alert_changed", listener),
+      (topic, payload) => aggregator.publish(topic, payload),
+    );
+
     const api = await buildApi({
       aggregator,
+      alerts,
       halls,
       metrics: createMetrics(aggregator, this.broker),
       logger,
@@ -140,6 +161,15 @@ export class HallwatchServer {
     const steps: [string, (() => Promise<void>) | undefined][] = [
       ["simulator", this.demo ? () => this.demo!.stop() : undefined],
       ["http", this.api ? () => this.api!.close() : undefined],
+      [
+        "alerts",
+        this.alertService
+          ? async () => {
+              this.stopAlertPublisher?.();
+              this.alertService!.stop();
+            }
+          : undefined,
+      ],
       ["aggregator", this.aggregatorInstance ? () => this.aggregatorInstance!.stop() : undefined],
       ["broker", this.broker ? () => this.broker!.stop() : undefined],
     ];
@@ -154,8 +184,20 @@ export class HallwatchServer {
     this.demo = null;
     this.api = null;
     this.aggregatorInstance = null;
+    this.alertService = null;
     this.broker = null;
     this.db?.close();
     this.db = null;
   }
+}
+
+function loadRules(file: string | null): RulesConfig {
+  if (file === null) return parseRulesConfig({});
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new RulesConfigError([`${file}: ${(err as Error).message}`]);
+  }
+  return parseRulesConfig(json);
 }

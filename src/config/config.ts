@@ -53,6 +53,8 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   deadLetters: z.strictObject({ maxRows: z.number().int().min(100).default(100_000) }).prefault({}),
+  /** JSON file of fault-rule overrides (thresholds, durations, severities, audiences, escalation); see docs/faults.md. */
+  rulesFile: z.string().min(1).nullable().default(null),
 });
 
 export type HallwatchConfig = z.infer<typeof configSchema>;
@@ -80,6 +82,7 @@ export const ENVIRONMENT = {
   HALLWATCH_MQTT_WS_PORT: "mqtt.wsPort",
   HALLWATCH_DEMO: "demo.enabled",
   HALLWATCH_SIM_CONTROL_PORT: "demo.controlPort",
+  HALLWATCH_RULES: "rulesFile",
 } as const;
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {

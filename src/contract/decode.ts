@@ -3,8 +3,10 @@ import { type DeviceKind, KIND_SPECS, type TelemetryValuesByKind } from "./kinds
 import {
   type AgentStatus,
   type AggregatorStatus,
+  type AlertEvent,
   agentStatusSchema,
   aggregatorStatusSchema,
+  alertEventSchema,
   type Birth,
   birthSchema,
   type Command,
@@ -34,7 +36,8 @@ export type Decoded =
   | { type: "event"; topic: AgentTopic & { type: "event" }; message: DeviceEvent }
   | { type: "reply"; topic: AgentTopic & { type: "reply" }; message: CommandReply }
   | { type: "cmd"; topic: AgentTopic & { type: "cmd" }; message: Command }
-  | { type: "aggregator_status"; message: AggregatorStatus };
+  | { type: "aggregator_status"; message: AggregatorStatus }
+  | { type: "alert_event"; hallId: string; message: AlertEvent };
 
 export type DecodeResult = { ok: true; value: Decoded } | { ok: false; reason: RejectReason; detail: string };
 
@@ -49,6 +52,7 @@ const schemaByType = {
   reply: commandReplySchema,
   cmd: commandSchema,
   aggregator_status: aggregatorStatusSchema,
+  alert_event: alertEventSchema,
 } as const;
 
 export function describeIssues(error: z.ZodError): string {
@@ -84,6 +88,12 @@ export function decodeMessage(
   if (!result.success) return { ok: false, reason: "schema_mismatch", detail: describeIssues(result.error) };
   if (parsedTopic.type === "aggregator_status") {
     return { ok: true, value: { type: "aggregator_status", message: result.data as AggregatorStatus } };
+  }
+  if (parsedTopic.type === "alert_event") {
+    return {
+      ok: true,
+      value: { type: "alert_event", hallId: parsedTopic.hallId, message: result.data as AlertEvent },
+    };
   }
   return { ok: true, value: { type: parsedTopic.type, topic: parsedTopic, message: result.data } as Decoded };
 }

@@ -117,3 +117,44 @@ export const aggregatorStatusSchema = z.strictObject({
   tsMs: epochMsSchema,
 });
 export type AggregatorStatus = z.infer<typeof aggregatorStatusSchema>;
+
+export const severitySchema = z.enum(["critical", "major", "minor", "warning", "operational"]);
+export const roleSchema = z.enum(["duty_manager", "floor_staff", "maintenance", "security", "admin"]);
+
+/** Published by the aggregator on `hallwatch/v1/_system/alerts/{hallId}` at every change of an alert. */
+export const alertEventSchema = z.strictObject({
+  v,
+  tsMs: epochMsSchema,
+  action: z.enum([
+    "opened",
+    "updated",
+    "reopened",
+    "acknowledged",
+    "resolved",
+    "commented",
+    "escalated",
+    "reminded",
+    "affected_changed",
+  ]),
+  by: z.string().max(128).nullable(),
+  alert: z.strictObject({
+    id: z.string().min(1).max(64),
+    hallId: z.string(),
+    deviceId: z.string().nullable(),
+    agentId: z.string().nullable(),
+    kind: deviceKindSchema.nullable(),
+    faultType: z.string().min(1).max(64),
+    severity: severitySchema,
+    audience: z.array(roleSchema),
+    status: z.enum(["open", "acknowledged", "resolved"]),
+    summary: z.strictObject({ en: z.string(), zh: z.string() }),
+    openedMs: epochMsSchema,
+    lastSeenMs: epochMsSchema,
+    count: z.number().int().min(1),
+    lastObserved: z.union([z.number(), z.string(), z.boolean(), z.null()]),
+    affected: z.array(z.string()),
+    flapping: z.boolean(),
+    escalationLevel: z.number().int().min(0),
+  }),
+});
+export type AlertEvent = z.infer<typeof alertEventSchema>;

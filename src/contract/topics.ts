@@ -10,6 +10,7 @@ import { isValidId } from "./ids.js";
  *   hallwatch/v1/{hallId}/{agentId}/reply               answers to commands
  *   hallwatch/v1/{hallId}/{agentId}/cmd                 commands to the agent (aggregator → agent)
  *   hallwatch/v1/_system/aggregator/status              aggregator presence, retained (also its last will)
+ *   hallwatch/v1/_system/alerts/{hallId}                alert changes, for other systems (aggregator → )
  *
  * Ids never start with `_`, so `_system` cannot collide with a hall.
  */
@@ -25,7 +26,10 @@ export type AgentTopic =
   | { type: "status" | "birth" | "reply" | "cmd"; hallId: string; agentId: string }
   | { type: "telemetry" | "event"; hallId: string; agentId: string; deviceId: string };
 
-export type ParsedTopic = AgentTopic | { type: "aggregator_status" };
+export type ParsedTopic =
+  | AgentTopic
+  | { type: "aggregator_status" }
+  | { type: "alert_event"; hallId: string };
 
 export const topics = {
   agentStatus: (hallId: string, agentId: string) => `${PREFIX}/${hallId}/${agentId}/status`,
@@ -37,6 +41,7 @@ export const topics = {
   reply: (hallId: string, agentId: string) => `${PREFIX}/${hallId}/${agentId}/reply`,
   command: (hallId: string, agentId: string) => `${PREFIX}/${hallId}/${agentId}/cmd`,
   aggregatorStatus: () => `${PREFIX}/_system/aggregator/status`,
+  alertEvents: (hallId: string) => `${PREFIX}/_system/alerts/${hallId}`,
   /** Prefix under which an agent may publish (its ACL). Ends with `/`. */
   agentPrefix: (hallId: string, agentId: string) => `${PREFIX}/${hallId}/${agentId}/`,
   /**
@@ -55,6 +60,9 @@ export function parseTopic(topic: string): ParsedTopic | null {
   if (parts[0] !== TOPIC_ROOT || parts[1] !== PROTOCOL_VERSION) return null;
   if (parts.length === 5 && parts[2] === "_system" && parts[3] === "aggregator" && parts[4] === "status") {
     return { type: "aggregator_status" };
+  }
+  if (parts.length === 5 && parts[2] === "_system" && parts[3] === "alerts" && isValidId(parts[4] ?? "")) {
+    return { type: "alert_event", hallId: parts[4] as string };
   }
   const [, , hallId, agentId, type, deviceId] = parts;
   if (hallId === undefined || agentId === undefined || type === undefined) return null;

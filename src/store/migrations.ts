@@ -104,4 +104,56 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 3,
+    sql: `
+      CREATE TABLE alerts (
+        id TEXT PRIMARY KEY,
+        key TEXT NOT NULL,
+        hall_id TEXT NOT NULL,
+        device_id TEXT,
+        agent_id TEXT,
+        kind TEXT,
+        fault_type TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        audience_json TEXT NOT NULL,
+        summary_json TEXT NOT NULL,
+        status TEXT NOT NULL,
+        opened_ms INTEGER NOT NULL,
+        raised_ms INTEGER NOT NULL,
+        last_seen_ms INTEGER NOT NULL,
+        count INTEGER NOT NULL,
+        last_observed_json TEXT,
+        affected_json TEXT NOT NULL,
+        acknowledged_json TEXT,
+        resolved_json TEXT,
+        resolved_ms INTEGER,
+        flapping INTEGER NOT NULL,
+        reopen_count INTEGER NOT NULL,
+        escalation_level INTEGER NOT NULL,
+        last_reminder_ms INTEGER
+      );
+      CREATE INDEX alerts_key ON alerts(key, opened_ms);
+      CREATE INDEX alerts_hall ON alerts(hall_id, status, opened_ms);
+      CREATE INDEX alerts_open ON alerts(status) WHERE status != 'resolved';
+      CREATE TABLE alert_history (
+        id INTEGER PRIMARY KEY,
+        alert_id TEXT NOT NULL REFERENCES alerts(id),
+        at_ms INTEGER NOT NULL,
+        action TEXT NOT NULL,
+        by_user TEXT,
+        from_status TEXT,
+        to_status TEXT NOT NULL,
+        detail_json TEXT
+      );
+      CREATE INDEX alert_history_alert ON alert_history(alert_id, id);
+      -- Per device: the fault rules' condition tracking (pending durations), so they resume after a restart.
+      CREATE TABLE fault_conditions (
+        hall_id TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        states_json TEXT NOT NULL,
+        PRIMARY KEY (hall_id, device_id)
+      );
+    `,
+  },
 ];

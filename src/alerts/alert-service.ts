@@ -1,0 +1,358 @@
+import { randomUUID } from "node:crypto";
+import type { Aggregator } from "../aggregator/aggregator.js";
+import { EventBus } from "../aggregator/event-bus.js";
+import {
+  type Alert,
+  acknowledge,
+  addComment,
+  autoResolve,
+  changeAffected,
+  type HistoryEntry,
+  isActive,
+  isLifecycleError,
+  type LifecycleError,
+  observe,
+  type RaiseInput,
+  raise,
+  resolveManually,
+  type Transition,
+} from "../core/alerts/alert.js";
+import { type EscalationPolicy, escalate, remind } from "../core/alerts/escalation.js";
+import { offlineSeverity, type RulesConfig, resolveRuleSettings } from "../core/faults/config.js";
+import { type ConnectivityCondition, hallConnectivity } from "../core/faults/connectivity.js";
+import { evaluateValues, hasPending } from "../core/faults/evaluate.js";
+import { RULES_BY_KIND } from "../core/faults/rules/index.js";
+import type { DeviceConditionStates, FaultSignal, Role, RuleSettings } from "../core/faults/types.js";
+import type { DeviceState } from "../core/presence/types.js";
+import { deviceKey } from "../core/presence/types.js";
+import type { Logger } from "../logging.js";
+import { type AlertFilter, AlertStore } from "../store/alerts.js";
+import type { Db } from "../store/database.js";
+
+export interface AlertChange {
+  alert: Alert;
+  entry: HistoryEntry | null;
+  /** Set on escalations: who should now be told. */
+  escalatedTo?: Role[];
+}
+
+export interface AlertEvents {
+  alert_changed: AlertChange;
+}
+
+export interface AlertServiceOptions {
+  db: Db;
+  aggregator: Aggregator;
+  rules: RulesConfig;
+  logger: Logger;
+  tickIntervalMs?: number;
+  now?: () => number;
+}
+
+const CONNECTIVITY_SUMMARY = {
+  offline: { en: "Device offline", zh: "设备离线" },
+  agent_offline: { en: "Agent offline: its devices are unreachable", zh: "采集代理离线，所托管设备无法访问" },
+  gateway_down: {
+    en: "Hall gateway down: the hall's devices are unreachable",
+    zh: "营业厅网关故障，厅内设备无法访问",
+  },
+} as const;
+
+/**
+ * Turns device state into alerts: value rules on each reading (and on ticks, for durations), connectivity
+ * faults with their dependencies per hall, the lifecycle (acknowledge, resolve, reopen), escalation and
+ * reminders. Everything runs on the event loop one step at a time, so evaluation is serialised per device.
+ */
+export class AlertService {
+  readonly bus: EventBus<AlertEvents>;
+  private readonly store: AlertStore;
+  private readonly now: () => number;
+  /** The latest alert per key (active, or resolved within the flap window). */
+  private readonly latestByKey = new Map<string, Alert>();
+  private readonly conditions = new Map<string, DeviceConditionStates>();
+  private readonly settingsCache = new Map<string, Map<string, RuleSettings>>();
+  private readonly pendingDevices = new Set<string>();
+  private readonly dirtyHalls = new Set<string>();
+  private readonly unsubscribe: (() => void)[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private readonly escalation: EscalationPolicy;
+
+  constructor(private readonly options: AlertServiceOptions) {
+    this.now = options.now ?? Date.now;
+    this.bus = new EventBus<AlertEvents>(options.logger);
+    this.store = new AlertStore(options.db);
+    const { rules } = options;
+    this.escalation = {
+      afterMsBySeverity: Object.fromEntries(
+        Object.entries(rules.escalation.afterSecBySeverity).map(([s, sec]) => [s, sec * 1000]),
+      ),
+      levels: rules.escalation.levels,
+      offlineReminderEveryMs: rules.offlineReminderEverySec * 1000,
+    };
+  }
+
+  start(): void {
+    const nowMs = this.now();
+    for (const alert of this.store.loadCurrent(nowMs - this.options.rules.flapWindowSec * 1000)) {
+      this.latestByKey.set(alert.key, alert);
+    }
+    for (const [key, states] of this.store.loadConditions()) {
+      this.conditions.set(key, states);
+      if (hasPending(states)) this.pendingDevices.add(key);
+    }
+    const bus = this.options.aggregator.bus;
+    this.unsubscribe.push(
+      bus.on("telemetry", ({ device, envelope }) => {
+        if (!envelope.historical) this.evaluateDevice(device);
+      }),
+      bus.on("device_connectivity", ({ device }) => this.dirtyHalls.add(device.hallId)),
+      bus.on("agent_connectivity", ({ agent }) => this.dirtyHalls.add(agent.hallId)),
+    );
+    for (const device of this.options.aggregator.presence.allDevices()) this.dirtyHalls.add(device.hallId);
+    this.timer = setInterval(() => this.tick(), this.options.tickIntervalMs ?? 1000);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    for (const off of this.unsubscribe.splice(0)) off();
+  }
+
+  // ---- queries and people's actions -------------------------------------------------------------
+
+  list(filter: AlertFilter): { items: Alert[]; total: number } {
+    return this.store.list(filter);
+  }
+
+  get(id: string): { alert: Alert; history: HistoryEntry[] } | null {
+    const alert = this.store.get(id);
+    return alert ? { alert, history: this.store.history(id) } : null;
+  }
+
+  acknowledge(id: string, by: string, comment: string | null): Alert | LifecycleError | null {
+    return this.act(id, (alert, nowMs) => acknowledge(alert, by, comment, nowMs));
+  }
+
+  resolve(id: string, by: string, reason: string): Alert | LifecycleError | null {
+    return this.act(id, (alert, nowMs) => resolveManually(alert, by, reason, nowMs));
+  }
+
+  comment(id: string, by: string, text: string): Alert | LifecycleError | null {
+    return this.act(id, (alert, nowMs) => addComment(alert, by, text, nowMs));
+  }
+
+  private act(id: string, change: (alert: Alert, nowMs: number) => Transition | LifecycleError) {
+    const stored = this.store.get(id);
+    if (!stored) return null;
+    const current =
+      this.latestByKey.get(stored.key)?.id === id ? (this.latestByKey.get(stored.key) as Alert) : stored;
+    const result = change(current, this.now());
+    if (isLifecycleError(result)) return result;
+    this.commit(result);
+    return result.alert;
+  }
+
+  // ---- evaluation -------------------------------------------------------------------------------
+
+  /** Evaluates one device's value rules against its latest values. */
+  evaluateDevice(device: DeviceState): void {
+    if (device.values === null || device.retired) return;
+    const key = deviceKey(device.hallId, device.deviceId);
+    const prior = this.conditions.get(key) ?? {};
+    const { states, signals, changed } = evaluateValues(
+      {
+        kind: device.kind,
+        values: device.values as never,
+        settings: this.settingsFor(device),
+        watched: true,
+      },
+      prior,
+      this.now(),
+    );
+    if (changed) {
+      this.conditions.set(key, states);
+      this.store.saveConditions(device.hallId, device.deviceId, states);
+    }
+    if (hasPending(states)) this.pendingDevices.add(key);
+    else this.pendingDevices.delete(key);
+    for (const signal of signals) this.applySignal(device, signal);
+  }
+
+  /** Durations, connectivity per changed hall, escalations and reminders. */
+  tick(): void {
+    try {
+      const presence = this.options.aggregator.presence;
+      for (const key of [...this.pendingDevices]) {
+        const [hallId, deviceId] = key.split("/") as [string, string];
+        const device = presence.device(hallId, deviceId);
+        if (device && device.connectivity === "online") this.evaluateDevice(device);
+      }
+      if (this.dirtyHalls.size > 0 && this.options.aggregator.isBrokerConnected) {
+        const halls = [...this.dirtyHalls];
+        this.dirtyHalls.clear();
+        for (const hallId of halls) this.reconcileHall(hallId);
+      }
+      const nowMs = this.now();
+      for (const alert of [...this.latestByKey.values()]) {
+        if (!isActive(alert)) {
+          if (alert.resolved && nowMs - alert.resolved.atMs > this.options.rules.flapWindowSec * 1000) {
+            this.latestByKey.delete(alert.key);
+          }
+          continue;
+        }
+        const escalated = escalate(alert, this.escalation, nowMs);
+        if (escalated) this.commit(escalated, escalated.audience);
+        const current = this.latestByKey.get(alert.key) ?? alert;
+        const reminded = remind(current, this.escalation, nowMs);
+        if (reminded) this.commit(reminded);
+      }
+    } catch (err) {
+      this.options.logger.error({ err }, "alert tick failed");
+    }
+  }
+
+  private settingsFor(device: DeviceState): Map<string, RuleSettings> {
+    const key = deviceKey(device.hallId, device.deviceId);
+    let settings = this.settingsCache.get(key);
+    if (!settings) {
+      settings = resolveRuleSettings(this.options.rules, device.kind, device.hallId, device.deviceId);
+      this.settingsCache.set(key, settings);
+    }
+    return settings;
+  }
+
+  private applySignal(device: DeviceState, signal: FaultSignal): void {
+    const key = `${device.hallId}/device/${device.deviceId}/${signal.faultType}`;
+    const latest = this.latestByKey.get(key) ?? null;
+    const nowMs = signal.atMs;
+    if (signal.type === "raise") {
+      const settings = this.settingsFor(device).get(signal.faultType);
+      const definition = RULES_BY_KIND[device.kind].find((r) => r.faultType === signal.faultType);
+      if (!settings || !definition) return;
+      this.commit(
+        raise(
+          latest,
+          {
+            key,
+            hallId: device.hallId,
+            deviceId: device.deviceId,
+            agentId: device.agentId,
+            kind: device.kind,
+            faultType: signal.faultType,
+            severity: settings.severity,
+            audience: settings.audience,
+            summary: definition.summary,
+            observed: signal.observed,
+            affected: [device.deviceId],
+          },
+          nowMs,
+          this.options.rules.flapWindowSec * 1000,
+          randomUUID(),
+        ),
+      );
+      if (device.kind === "gateway" && signal.faultType === "uplink_down") this.dirtyHalls.add(device.hallId);
+    } else if (latest && isActive(latest)) {
+      if (signal.type === "update") {
+        this.commit({ ...observe(latest, signal.observed, nowMs), entry: null });
+      } else {
+        const resolved = autoResolve(latest, nowMs);
+        if (!isLifecycleError(resolved)) this.commit(resolved);
+        if (device.kind === "gateway" && signal.faultType === "uplink_down")
+          this.dirtyHalls.add(device.hallId);
+      }
+    }
+  }
+
+  private reconcileHall(hallId: string): void {
+    const presence = this.options.aggregator.presence;
+    const devices = [...presence.allDevices()].filter((d) => d.hallId === hallId && !d.retired);
+    const agentConnectivity = new Map(
+      [...presence.allAgents()].filter((a) => a.hallId === hallId).map((a) => [a.agentId, a.connectivity]),
+    );
+    const gateway = devices.find((d) => d.kind === "gateway");
+    const uplinkDown = gateway
+      ? this.conditions.get(deviceKey(hallId, gateway.deviceId))?.uplink_down?.active === true
+      : false;
+    const verdict = hallConnectivity({
+      hallId,
+      devices: devices.map((d) => ({
+        deviceId: d.deviceId,
+        agentId: d.agentId,
+        kind: d.kind,
+        connectivity: d.connectivity,
+        reason: d.connectivityReason,
+        watched: true,
+      })),
+      agentConnectivity,
+      uplinkDown,
+    });
+    const nowMs = this.now();
+    const desired = new Map(verdict.conditions.map((c) => [c.key, c]));
+    for (const condition of verdict.conditions) {
+      const latest = this.latestByKey.get(condition.key) ?? null;
+      if (latest && isActive(latest)) {
+        const changed = changeAffected(latest, condition.affected, nowMs);
+        if (changed) this.commit(changed);
+      } else {
+        this.commit(
+          raise(
+            latest,
+            this.connectivityRaise(hallId, condition),
+            nowMs,
+            this.options.rules.flapWindowSec * 1000,
+            randomUUID(),
+          ),
+        );
+      }
+    }
+    for (const alert of [...this.latestByKey.values()]) {
+      if (alert.hallId !== hallId || !isActive(alert) || desired.has(alert.key)) continue;
+      if (!["offline", "agent_offline", "gateway_down"].includes(alert.faultType)) continue;
+      // A device the aggregator cannot see right now neither opens nor closes anything.
+      if (alert.affected.some((d) => verdict.unknownDevices.has(d))) continue;
+      const resolved = autoResolve(alert, nowMs, "back online");
+      if (!isLifecycleError(resolved)) this.commit(resolved);
+    }
+    if (verdict.attachToUplinkAlert) {
+      const key = `${hallId}/device/${verdict.attachToUplinkAlert.deviceId}/uplink_down`;
+      const uplink = this.latestByKey.get(key);
+      if (uplink && isActive(uplink)) {
+        const changed = changeAffected(uplink, verdict.attachToUplinkAlert.affected, nowMs);
+        if (changed) this.commit(changed);
+      }
+    }
+  }
+
+  private connectivityRaise(hallId: string, c: ConnectivityCondition): RaiseInput {
+    const { connectivity } = this.options.rules;
+    const severity =
+      c.faultType === "gateway_down"
+        ? connectivity.gatewayDownSeverity
+        : c.kind
+          ? offlineSeverity(this.options.rules, c.kind)
+          : connectivity.offlineSeverity;
+    return {
+      key: c.key,
+      hallId,
+      deviceId: c.deviceId,
+      agentId: c.agentId,
+      kind: c.kind,
+      faultType: c.faultType,
+      severity,
+      audience:
+        c.faultType === "gateway_down" ? connectivity.gatewayDownAudience : connectivity.offlineAudience,
+      summary: CONNECTIVITY_SUMMARY[c.faultType],
+      observed: c.affected.length,
+      affected: c.affected,
+    };
+  }
+
+  private commit(transition: { alert: Alert; entry: HistoryEntry | null }, escalatedTo?: Role[]): void {
+    const { alert, entry } = transition;
+    this.store.save(alert, entry);
+    const latest = this.latestByKey.get(alert.key);
+    if (!latest || latest.id === alert.id || latest.openedMs <= alert.openedMs)
+      this.latestByKey.set(alert.key, alert);
+    this.bus.emit("alert_changed", { alert, entry, ...(escalatedTo ? { escalatedTo } : {}) });
+  }
+}

@@ -1,0 +1,230 @@
+import type { DeviceKind } from "../../contract/index.js";
+import type { Role, Severity } from "../faults/types.js";
+
+export type AlertStatus = "open" | "acknowledged" | "resolved";
+export type Observed = number | string | boolean | null;
+
+export interface Alert {
+  id: string;
+  /** One active alert per key: `hallId/device/deviceId/faultType`, or an agent or hall key for dependencies. */
+  key: string;
+  hallId: string;
+  deviceId: string | null;
+  agentId: string | null;
+  kind: DeviceKind | null;
+  faultType: string;
+  severity: Severity;
+  audience: Role[];
+  summary: { en: string; zh: string };
+  status: AlertStatus;
+  openedMs: number;
+  /** When it was last raised (opened or reopened): escalation counts from here. */
+  raisedMs: number;
+  lastSeenMs: number;
+  /** How many times the fault was raised (reopens included). */
+  count: number;
+  lastObserved: Observed;
+  /** Devices this alert stands for (dependency alerts: an agent's or a hall's devices). */
+  affected: string[];
+  acknowledged: { by: string; atMs: number; comment: string | null } | null;
+  resolved: { by: string; atMs: number; reason: string } | null;
+  flapping: boolean;
+  reopenCount: number;
+  escalationLevel: number;
+  lastReminderMs: number | null;
+}
+
+export type HistoryAction =
+  | "opened"
+  | "updated"
+  | "reopened"
+  | "acknowledged"
+  | "resolved"
+  | "commented"
+  | "escalated"
+  | "reminded"
+  | "affected_changed";
+
+export interface HistoryEntry {
+  alertId: string;
+  atMs: number;
+  action: HistoryAction;
+  by: string | null;
+  fromStatus: AlertStatus | null;
+  toStatus: AlertStatus;
+  detail: Record<string, unknown> | null;
+}
+
+export interface Transition {
+  alert: Alert;
+  entry: HistoryEntry;
+}
+
+export type LifecycleError = {
+  error: "already_resolved" | "already_acknowledged" | "not_active";
+  message: string;
+};
+
+export const isActive = (alert: Alert) => alert.status !== "resolved";
+
+const entry = (
+  alert: Alert,
+  atMs: number,
+  action: HistoryAction,
+  by: string | null,
+  fromStatus: AlertStatus | null,
+  detail: Record<string, unknown> | null = null,
+): HistoryEntry => ({ alertId: alert.id, atMs, action, by, fromStatus, toStatus: alert.status, detail });
+
+export interface RaiseInput {
+  key: string;
+  hallId: string;
+  deviceId: string | null;
+  agentId: string | null;
+  kind: DeviceKind | null;
+  faultType: string;
+  severity: Severity;
+  audience: Role[];
+  summary: { en: string; zh: string };
+  observed: Observed;
+  affected: string[];
+}
+
+/**
+ * A fault is raised. The latest alert with the same key decides what happens: an active one is updated
+ * (a repeat, never a duplicate); one resolved within the flap window is reopened and marked flapping;
+ * otherwise a new alert opens with `newId`.
+ */
+export function raise(
+  latest: Alert | null,
+  input: RaiseInput,
+  nowMs: number,
+  flapWindowMs: number,
+  newId: string,
+): Transition {
+  if (latest && isActive(latest)) {
+    const alert: Alert = {
+      ...latest,
+      count: latest.count + 1,
+      lastSeenMs: nowMs,
+      lastObserved: input.observed,
+      affected: input.affected,
+    };
+    return {
+      alert,
+      entry: entry(alert, nowMs, "updated", null, latest.status, { observed: input.observed, repeat: true }),
+    };
+  }
+  if (latest?.resolved && nowMs - latest.resolved.atMs <= flapWindowMs) {
+    const alert: Alert = {
+      ...latest,
+      status: "open",
+      raisedMs: nowMs,
+      lastSeenMs: nowMs,
+      count: latest.count + 1,
+      lastObserved: input.observed,
+      affected: input.affected,
+      severity: input.severity,
+      audience: input.audience,
+      acknowledged: null,
+      resolved: null,
+      flapping: true,
+      reopenCount: latest.reopenCount + 1,
+      escalationLevel: 0,
+      lastReminderMs: null,
+    };
+    return { alert, entry: entry(alert, nowMs, "reopened", null, "resolved", { observed: input.observed }) };
+  }
+  const alert: Alert = {
+    id: newId,
+    key: input.key,
+    hallId: input.hallId,
+    deviceId: input.deviceId,
+    agentId: input.agentId,
+    kind: input.kind,
+    faultType: input.faultType,
+    severity: input.severity,
+    audience: input.audience,
+    summary: input.summary,
+    status: "open",
+    openedMs: nowMs,
+    raisedMs: nowMs,
+    lastSeenMs: nowMs,
+    count: 1,
+    lastObserved: input.observed,
+    affected: input.affected,
+    acknowledged: null,
+    resolved: null,
+    flapping: false,
+    reopenCount: 0,
+    escalationLevel: 0,
+    lastReminderMs: null,
+  };
+  return { alert, entry: entry(alert, nowMs, "opened", null, null, { observed: input.observed }) };
+}
+
+/** A new reading of an active fault (the value moved) — recorded, not counted as a repeat. */
+export function observe(alert: Alert, observed: Observed, nowMs: number): Transition {
+  const next: Alert = { ...alert, lastObserved: observed, lastSeenMs: nowMs };
+  return { alert: next, entry: entry(next, nowMs, "updated", null, alert.status, { observed }) };
+}
+
+export function changeAffected(alert: Alert, affected: string[], nowMs: number): Transition | null {
+  const same = affected.length === alert.affected.length && affected.every((d, i) => d === alert.affected[i]);
+  if (same) return null;
+  const next: Alert = { ...alert, affected, lastSeenMs: nowMs };
+  return { alert: next, entry: entry(next, nowMs, "affected_changed", null, alert.status, { affected }) };
+}
+
+/** The clear condition holds: resolved automatically. */
+export function autoResolve(
+  alert: Alert,
+  nowMs: number,
+  reason = "condition cleared",
+): Transition | LifecycleError {
+  if (!isActive(alert))
+    return { error: "already_resolved", message: `alert ${alert.id} is already resolved` };
+  const next: Alert = { ...alert, status: "resolved", resolved: { by: "auto", atMs: nowMs, reason } };
+  return { alert: next, entry: entry(next, nowMs, "resolved", "auto", alert.status, { reason }) };
+}
+
+export function acknowledge(
+  alert: Alert,
+  by: string,
+  comment: string | null,
+  nowMs: number,
+): Transition | LifecycleError {
+  if (alert.status === "resolved")
+    return { error: "already_resolved", message: `alert ${alert.id} is resolved` };
+  if (alert.status === "acknowledged") {
+    return {
+      error: "already_acknowledged",
+      message: `alert ${alert.id} was acknowledged by ${alert.acknowledged?.by}`,
+    };
+  }
+  const next: Alert = { ...alert, status: "acknowledged", acknowledged: { by, atMs: nowMs, comment } };
+  return {
+    alert: next,
+    entry: entry(next, nowMs, "acknowledged", by, alert.status, comment ? { comment } : null),
+  };
+}
+
+export function resolveManually(
+  alert: Alert,
+  by: string,
+  reason: string,
+  nowMs: number,
+): Transition | LifecycleError {
+  if (alert.status === "resolved")
+    return { error: "already_resolved", message: `alert ${alert.id} is already resolved` };
+  const next: Alert = { ...alert, status: "resolved", resolved: { by, atMs: nowMs, reason } };
+  return { alert: next, entry: entry(next, nowMs, "resolved", by, alert.status, { reason }) };
+}
+
+export function addComment(alert: Alert, by: string, text: string, nowMs: number): Transition {
+  return { alert, entry: entry(alert, nowMs, "commented", by, alert.status, { comment: text }) };
+}
+
+export function isLifecycleError(value: Transition | LifecycleError): value is LifecycleError {
+  return "error" in value;
+}

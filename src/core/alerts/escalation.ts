@@ -1,0 +1,59 @@
+import type { Role, Severity } from "../faults/types.js";
+import type { Alert, HistoryEntry, Transition } from "./alert.js";
+
+export interface EscalationPolicy {
+  afterMsBySeverity: Partial<Record<Severity, number>>;
+  /** Roles to notify at each level; level 1 is levels[0]. */
+  levels: Role[][];
+  offlineReminderEveryMs: number;
+}
+
+const CONNECTIVITY_FAULTS = new Set(["offline", "agent_offline", "gateway_down", "uplink_down"]);
+
+/**
+ * Escalates an unacknowledged alert one level per period of its severity (critical 5 min, major 30 min by
+ * default), up to the last level. The level lives on the alert, so a restart never escalates twice.
+ */
+export function escalate(
+  alert: Alert,
+  policy: EscalationPolicy,
+  nowMs: number,
+): (Transition & { audience: Role[] }) | null {
+  if (alert.status !== "open") return null;
+  const afterMs = policy.afterMsBySeverity[alert.severity];
+  if (afterMs === undefined) return null;
+  const due = Math.min(policy.levels.length, Math.floor((nowMs - alert.raisedMs) / afterMs));
+  if (due <= alert.escalationLevel) return null;
+  const audience = policy.levels[due - 1] ?? [];
+  const next: Alert = { ...alert, escalationLevel: due };
+  const entry: HistoryEntry = {
+    alertId: alert.id,
+    atMs: nowMs,
+    action: "escalated",
+    by: null,
+    fromStatus: alert.status,
+    toStatus: alert.status,
+    detail: { level: due, audience },
+  };
+  return { alert: next, entry, audience };
+}
+
+/** A device (or agent, or hall gateway) that stays down produces a reminder every period, acknowledged or not. */
+export function remind(alert: Alert, policy: EscalationPolicy, nowMs: number): Transition | null {
+  if (alert.status === "resolved" || !CONNECTIVITY_FAULTS.has(alert.faultType)) return null;
+  const since = alert.lastReminderMs ?? alert.raisedMs;
+  if (nowMs - since < policy.offlineReminderEveryMs) return null;
+  const next: Alert = { ...alert, lastReminderMs: nowMs };
+  return {
+    alert: next,
+    entry: {
+      alertId: alert.id,
+      atMs: nowMs,
+      action: "reminded",
+      by: null,
+      fromStatus: alert.status,
+      toStatus: alert.status,
+      detail: { downForMs: nowMs - alert.raisedMs },
+    },
+  };
+}

@@ -1,0 +1,161 @@
+import { z } from "zod";
+import { DEVICE_KINDS, type DeviceKind } from "../../contract/index.js";
+import { RULES_BY_KIND } from "./rules/index.js";
+import { ROLES, type RuleSettings, SEVERITIES, type Severity } from "./types.js";
+
+const overrideSchema = z.strictObject({
+  enabled: z.boolean().optional(),
+  severity: z.enum(SEVERITIES).optional(),
+  audience: z.array(z.enum(ROLES)).min(1).optional(),
+  forSec: z.number().min(0).max(86_400).optional(),
+  params: z.record(z.string(), z.number()).optional(),
+});
+export type RuleOverride = z.infer<typeof overrideSchema>;
+
+const byKind = z.partialRecord(z.enum(DEVICE_KINDS), z.record(z.string(), overrideSchema));
+
+/** Connectivity faults: a device offline while expected up, an agent dead, a hall's gateway down. */
+const connectivitySchema = z.strictObject({
+  offlineSeverityByKind: z.partialRecord(z.enum(DEVICE_KINDS), z.enum(SEVERITIES)).default({}),
+  offlineSeverity: z.enum(SEVERITIES).default("major"),
+  offlineAudience: z.array(z.enum(ROLES)).min(1).default(["duty_manager", "maintenance"]),
+  gatewayDownSeverity: z.enum(SEVERITIES).default("critical"),
+  gatewayDownAudience: z.array(z.enum(ROLES)).min(1).default(["maintenance", "duty_manager"]),
+});
+
+export const rulesConfigSchema = z
+  .strictObject({
+    /** Overrides per kind: `{ "charger": { "overheat": { "params": { "aboveC": 60 } } } }`. */
+    kinds: byKind.default({}),
+    /** Overrides per hall, then per kind. */
+    halls: z.record(z.string(), byKind).default({}),
+    /** Overrides per device, keyed `hallId/deviceId`. */
+    devices: z
+      .record(
+        z.string().regex(/^[^/]+\/[^/]+$/, "keys are hallId/deviceId"),
+        z.record(z.string(), overrideSchema),
+      )
+      .default({}),
+    connectivity: connectivitySchema.prefault({}),
+    /** A resolved alert that comes back within this window is reopened (and marked flapping). */
+    flapWindowSec: z.number().min(0).default(600),
+    escalation: z
+      .strictObject({
+        /** Unacknowledged alerts of these severities escalate after this long, and again after each period. */
+        afterSecBySeverity: z
+          .partialRecord(z.enum(SEVERITIES), z.number().min(1))
+          .default({ critical: 300, major: 1800 }),
+        /** Roles added at each escalation level (level 1 is the first escalation). */
+        levels: z
+          .array(z.array(z.enum(ROLES)).min(1))
+          .min(1)
+          .default([["duty_manager", "maintenance"], ["admin"]]),
+      })
+      .prefault({}),
+    /** An offline device (or dead agent, or hall gateway) that stays down produces a reminder this often. */
+    offlineReminderEverySec: z.number().min(60).default(3600),
+  })
+  .superRefine((config, ctx) => {
+    const knownFaults = (kind: DeviceKind) => new Map(RULES_BY_KIND[kind].map((r) => [r.faultType, r]));
+    const check = (kind: DeviceKind, faults: Record<string, RuleOverride>, path: (string | number)[]) => {
+      const known = knownFaults(kind);
+      for (const [faultType, override] of Object.entries(faults)) {
+        const definition = known.get(faultType);
+        if (!definition) {
+          ctx.addIssue({
+            code: "custom",
+            path: [...path, faultType],
+            message: `${kind} has no fault "${faultType}"; known: ${[...known.keys()].join(", ")}`,
+          });
+          continue;
+        }
+        for (const name of Object.keys(override.params ?? {})) {
+          if (!(name in definition.defaults.params)) {
+            ctx.addIssue({
+              code: "custom",
+              path: [...path, faultType, "params", name],
+              message: `${kind}.${faultType} has no parameter "${name}"; known: ${Object.keys(definition.defaults.params).join(", ") || "none"}`,
+            });
+          }
+        }
+      }
+    };
+    for (const [kind, faults] of Object.entries(config.kinds))
+      check(kind as DeviceKind, faults ?? {}, ["kinds", kind]);
+    for (const [hall, kinds] of Object.entries(config.halls)) {
+      for (const [kind, faults] of Object.entries(kinds))
+        check(kind as DeviceKind, faults ?? {}, ["halls", hall, kind]);
+    }
+    const allFaults = new Set(DEVICE_KINDS.flatMap((k) => RULES_BY_KIND[k].map((r) => r.faultType)));
+    for (const [device, faults] of Object.entries(config.devices)) {
+      for (const faultType of Object.keys(faults)) {
+        if (!allFaults.has(faultType))
+          ctx.addIssue({
+            code: "custom",
+            path: ["devices", device, faultType],
+            message: `no fault "${faultType}"`,
+          });
+      }
+    }
+  });
+
+export type RulesConfig = z.infer<typeof rulesConfigSchema>;
+
+export class RulesConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid rules configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "RulesConfigError";
+  }
+}
+
+/** Validates a rules file; every bad path is listed so one edit fixes them all. */
+export function parseRulesConfig(input: unknown): RulesConfig {
+  const result = rulesConfigSchema.safeParse(input ?? {});
+  if (!result.success) {
+    throw new RulesConfigError(
+      result.error.issues.map((i) => `${i.path.length > 0 ? i.path.join(".") : "(root)"}: ${i.message}`),
+    );
+  }
+  return result.data;
+}
+
+function merge(base: RuleSettings, override: RuleOverride | undefined): RuleSettings {
+  if (!override) return base;
+  return {
+    enabled: override.enabled ?? base.enabled,
+    severity: override.severity ?? base.severity,
+    audience: override.audience ?? base.audience,
+    forSec: override.forSec ?? base.forSec,
+    params: { ...base.params, ...override.params },
+  };
+}
+
+/** The settings of every rule for one device: defaults, then kind, hall and device overrides, in that order. */
+export function resolveRuleSettings(
+  config: RulesConfig,
+  kind: DeviceKind,
+  hallId: string,
+  deviceId: string,
+): Map<string, RuleSettings> {
+  const settings = new Map<string, RuleSettings>();
+  for (const definition of RULES_BY_KIND[kind]) {
+    const t = definition.faultType;
+    let s: RuleSettings = {
+      enabled: true,
+      ...definition.defaults,
+      params: { ...definition.defaults.params },
+    };
+    s = merge(s, config.kinds[kind]?.[t]);
+    s = merge(s, config.halls[hallId]?.[kind]?.[t]);
+    s = merge(s, config.devices[`${hallId}/${deviceId}`]?.[t]);
+    settings.set(t, s);
+  }
+  return settings;
+}
+
+export function offlineSeverity(config: RulesConfig, kind: DeviceKind): Severity {
+  return (
+    config.connectivity.offlineSeverityByKind[kind] ??
+    (kind === "gateway" ? "critical" : config.connectivity.offlineSeverity)
+  );
+}

@@ -1,0 +1,89 @@
+import { param, rule } from "./helpers.js";
+
+export const queueRules = [
+  rule({
+    faultType: "printer_jam",
+    kind: "queue",
+    defaults: { severity: "critical", audience: ["floor_staff", "duty_manager"], forSec: 0, params: {} },
+    raise: ({ values }) => values.printerState === "jam",
+    clear: ({ values }) => values.printerState !== "jam",
+    observed: ({ values }) => values.printerState,
+    summary: { en: "Ticket printer jammed: no tickets", zh: "取号机卡纸，无法取号" },
+  }),
+  rule({
+    faultType: "paper_out",
+    kind: "queue",
+    defaults: { severity: "critical", audience: ["floor_staff", "duty_manager"], forSec: 0, params: {} },
+    raise: ({ values }) => values.printerState === "paper_out" || values.paperPct === 0,
+    clear: ({ values }) => values.printerState !== "paper_out" && values.paperPct !== 0,
+    summary: { en: "Ticket paper out: no tickets", zh: "取号纸用完，无法取号" },
+  }),
+  rule({
+    faultType: "paper_low",
+    kind: "queue",
+    defaults: {
+      severity: "warning",
+      audience: ["floor_staff"],
+      forSec: 0,
+      params: { belowPct: 15, clearAbovePct: 20 },
+    },
+    raise: ({ values, params }) =>
+      values.paperPct !== undefined && values.paperPct > 0 && values.paperPct < param(params, "belowPct"),
+    clear: ({ values, params }) =>
+      values.paperPct === undefined ||
+      values.paperPct === 0 ||
+      values.paperPct >= param(params, "clearAbovePct"),
+    observed: ({ values }) => values.paperPct ?? null,
+    summary: { en: "Ticket paper low", zh: "取号纸将用完" },
+  }),
+  rule({
+    faultType: "display_fault",
+    kind: "queue",
+    defaults: { severity: "major", audience: ["maintenance"], forSec: 0, params: {} },
+    raise: ({ values }) => values.displaysOk === false,
+    clear: ({ values }) => values.displaysOk !== false,
+    summary: { en: "Calling display fault", zh: "叫号屏故障" },
+  }),
+  rule({
+    faultType: "voice_fault",
+    kind: "queue",
+    defaults: { severity: "major", audience: ["maintenance"], forSec: 0, params: {} },
+    raise: ({ values }) => values.voiceOk === false,
+    clear: ({ values }) => values.voiceOk !== false,
+    summary: { en: "Voice announcement fault", zh: "语音叫号故障" },
+  }),
+  rule({
+    faultType: "app_down",
+    kind: "queue",
+    defaults: { severity: "critical", audience: ["duty_manager", "maintenance"], forSec: 60, params: {} },
+    raise: ({ values }) => !values.appOk,
+    clear: ({ values }) => values.appOk,
+    summary: { en: "Queue application down", zh: "排队系统无响应" },
+  }),
+  rule({
+    faultType: "congestion",
+    kind: "queue",
+    defaults: {
+      severity: "operational",
+      audience: ["floor_staff", "duty_manager"],
+      forSec: 0,
+      params: {
+        waitingAbove: 20,
+        longestWaitAboveSec: 1800,
+        clearWaitingAtMost: 15,
+        clearLongestWaitAtMostSec: 1200,
+      },
+    },
+    raise: ({ values, params }) =>
+      values.waitingTotal > param(params, "waitingAbove") ||
+      values.longestWaitSec > param(params, "longestWaitAboveSec"),
+    clear: ({ values, params }) =>
+      values.waitingTotal <= param(params, "clearWaitingAtMost") &&
+      values.longestWaitSec <= param(params, "clearLongestWaitAtMostSec"),
+    observed: ({ values }) => values.waitingTotal,
+    summary: {
+      en: "Hall congested: steer customers to other channels",
+      zh: "大厅拥堵，请引导客户使用其他渠道",
+    },
+  }),
+];
