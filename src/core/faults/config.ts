@@ -23,83 +23,86 @@ const connectivitySchema = z.strictObject({
   gatewayDownAudience: z.array(z.enum(ROLES)).min(1).default(["maintenance", "duty_manager"]),
 });
 
-export const rulesConfigSchema = z
-  .strictObject({
-    /** Overrides per kind: `{ "charger": { "overheat": { "params": { "aboveC": 60 } } } }`. */
-    kinds: byKind.default({}),
-    /** Overrides per hall, then per kind. */
-    halls: z.record(z.string(), byKind).default({}),
-    /** Overrides per device, keyed `hallId/deviceId`. */
-    devices: z
-      .record(
-        z.string().regex(/^[^/]+\/[^/]+$/, "keys are hallId/deviceId"),
-        z.record(z.string(), overrideSchema),
-      )
-      .default({}),
-    connectivity: connectivitySchema.prefault({}),
-    /** A resolved alert that comes back within this window is reopened (and marked flapping). */
-    flapWindowSec: z.number().min(0).default(600),
-    escalation: z
-      .strictObject({
-        /** Unacknowledged alerts of these severities escalate after this long, and again after each period. */
-        afterSecBySeverity: z
-          .partialRecord(z.enum(SEVERITIES), z.number().min(1))
-          .default({ critical: 300, major: 1800 }),
-        /** Roles added at each escalation level (level 1 is the first escalation). */
-        levels: z
-          .array(z.array(z.enum(ROLES)).min(1))
-          .min(1)
-          .default([["duty_manager", "maintenance"], ["admin"]]),
-      })
-      .prefault({}),
-    /** An offline device (or dead agent, or hall gateway) that stays down produces a reminder this often. */
-    offlineReminderEverySec: z.number().min(60).default(3600),
-  })
-  .superRefine((config, ctx) => {
-    const knownFaults = (kind: DeviceKind) => new Map(RULES_BY_KIND[kind].map((r) => [r.faultType, r]));
-    const check = (kind: DeviceKind, faults: Record<string, RuleOverride>, path: (string | number)[]) => {
-      const known = knownFaults(kind);
-      for (const [faultType, override] of Object.entries(faults)) {
-        const definition = known.get(faultType);
-        if (!definition) {
-          ctx.addIssue({
-            code: "custom",
-            path: [...path, faultType],
-            message: `${kind} has no fault "${faultType}"; known: ${[...known.keys()].join(", ")}`,
-          });
-          continue;
-        }
-        for (const name of Object.keys(override.params ?? {})) {
-          if (!(name in definition.defaults.params)) {
-            ctx.addIssue({
-              code: "custom",
-              path: [...path, faultType, "params", name],
-              message: `${kind}.${faultType} has no parameter "${name}"; known: ${Object.keys(definition.defaults.params).join(", ") || "none"}`,
-            });
-          }
-        }
-      }
-    };
-    for (const [kind, faults] of Object.entries(config.kinds))
-      check(kind as DeviceKind, faults ?? {}, ["kinds", kind]);
-    for (const [hall, kinds] of Object.entries(config.halls)) {
-      for (const [kind, faults] of Object.entries(kinds))
-        check(kind as DeviceKind, faults ?? {}, ["halls", hall, kind]);
-    }
-    const allFaults = new Set(DEVICE_KINDS.flatMap((k) => RULES_BY_KIND[k].map((r) => r.faultType)));
-    for (const [device, faults] of Object.entries(config.devices)) {
-      for (const faultType of Object.keys(faults)) {
-        if (!allFaults.has(faultType))
-          ctx.addIssue({
-            code: "custom",
-            path: ["devices", device, faultType],
-            message: `no fault "${faultType}"`,
-          });
-      }
-    }
-  });
+export const rulesConfigSchema = z.strictObject({
+  /** Overrides per kind: `{ "charger": { "overheat": { "params": { "aboveC": 60 } } } }`. */
+  kinds: byKind.default({}),
+  /** Overrides per hall, then per kind. */
+  halls: z.record(z.string(), byKind).default({}),
+  /** Overrides per device, keyed `hallId/deviceId`. */
+  devices: z
+    .record(
+      z.string().regex(/^[^/]+\/[^/]+$/, "keys are hallId/deviceId"),
+      z.record(z.string(), overrideSchema),
+    )
+    .default({}),
+  connectivity: connectivitySchema.prefault({}),
+  /** A resolved alert that comes back within this window is reopened (and marked flapping). */
+  flapWindowSec: z.number().min(0).default(600),
+  escalation: z
+    .strictObject({
+      /** Unacknowledged alerts of these severities escalate after this long, and again after each period. */
+      afterSecBySeverity: z
+        .partialRecord(z.enum(SEVERITIES), z.number().min(1))
+        .default({ critical: 300, major: 1800 }),
+      /** Roles added at each escalation level (level 1 is the first escalation). */
+      levels: z
+        .array(z.array(z.enum(ROLES)).min(1))
+        .min(1)
+        .default([["duty_manager", "maintenance"], ["admin"]]),
+    })
+    .prefault({}),
+  /** An offline device (or dead agent, or hall gateway) that stays down produces a reminder this often. */
+  offlineReminderEverySec: z.number().min(60).default(3600),
+});
 
 export type RulesConfig = z.infer<typeof rulesConfigSchema>;
+
+const asRecord = (value: unknown): Record<string, unknown> =>
+  value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+
+/**
+ * Fault types and parameter names that do not exist. Checked on the raw input, apart from the schema,
+ * so these are listed together with the schema's own problems.
+ */
+function referenceProblems(input: unknown): string[] {
+  const problems: string[] = [];
+  const config = asRecord(input);
+  const check = (kind: string, faults: unknown, path: string) => {
+    if (!(DEVICE_KINDS as readonly string[]).includes(kind)) return; // the schema reports unknown kinds
+    const known = new Map(RULES_BY_KIND[kind as DeviceKind].map((r) => [r.faultType, r]));
+    for (const [faultType, override] of Object.entries(asRecord(faults))) {
+      const definition = known.get(faultType);
+      if (!definition) {
+        problems.push(
+          `${path}.${faultType}: ${kind} has no fault "${faultType}"; known: ${[...known.keys()].join(", ")}`,
+        );
+        continue;
+      }
+      for (const name of Object.keys(asRecord(asRecord(override).params))) {
+        if (!(name in definition.defaults.params)) {
+          const knownParams = Object.keys(definition.defaults.params).join(", ") || "none";
+          problems.push(
+            `${path}.${faultType}.params.${name}: ${kind}.${faultType} has no parameter "${name}"; known: ${knownParams}`,
+          );
+        }
+      }
+    }
+  };
+  for (const [kind, faults] of Object.entries(asRecord(config.kinds))) check(kind, faults, `kinds.${kind}`);
+  for (const [hall, kinds] of Object.entries(asRecord(config.halls))) {
+    for (const [kind, faults] of Object.entries(asRecord(kinds)))
+      check(kind, faults, `halls.${hall}.${kind}`);
+  }
+  const allFaults = new Set(DEVICE_KINDS.flatMap((k) => RULES_BY_KIND[k].map((r) => r.faultType)));
+  for (const [device, faults] of Object.entries(asRecord(config.devices))) {
+    for (const faultType of Object.keys(asRecord(faults))) {
+      if (!allFaults.has(faultType)) problems.push(`devices.${device}.${faultType}: no fault "${faultType}"`);
+    }
+  }
+  return problems;
+}
 
 export class RulesConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -111,11 +114,13 @@ export class RulesConfigError extends Error {
 /** Validates a rules file; every bad path is listed so one edit fixes them all. */
 export function parseRulesConfig(input: unknown): RulesConfig {
   const result = rulesConfigSchema.safeParse(input ?? {});
-  if (!result.success) {
-    throw new RulesConfigError(
-      result.error.issues.map((i) => `${i.path.length > 0 ? i.path.join(".") : "(root)"}: ${i.message}`),
-    );
-  }
+  const problems = [
+    ...(result.success
+      ? []
+      : result.error.issues.map((i) => `${i.path.length > 0 ? i.path.join(".") : "(root)"}: ${i.message}`)),
+    ...referenceProblems(input),
+  ];
+  if (!result.success || problems.length > 0) throw new RulesConfigError(problems);
   return result.data;
 }
 

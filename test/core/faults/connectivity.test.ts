@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import type { DeviceKind } from "../../../src/contract/index.js";
+import { type HallDeviceInput, hallConnectivity } from "../../../src/core/faults/connectivity.js";
+import type { Connectivity } from "../../../src/core/presence/types.js";
+
+const device = (
+  deviceId: string,
+  agentId: string,
+  kind: DeviceKind,
+  connectivity: Connectivity = "online",
+): HallDeviceInput => ({
+  deviceId,
+  agentId,
+  kind,
+  connectivity,
+  reason: connectivity === "offline" ? "agent_offline" : null,
+  watched: true,
+});
+
+describe("hall connectivity faults", () => {
+  it("folds an agent's 10 dead devices into exactly one agent alert", () => {
+    const devices = [
+      device("gw", "gw-agent", "gateway"),
+      ...Array.from({ length: 10 }, (_, i) => device(`ext-${i}`, "sensor-agent", "extinguisher", "offline")),
+    ];
+    const verdict = hallConnectivity({
+      hallId: "h",
+      devices,
+      agentConnectivity: new Map([
+        ["gw-agent", "online"],
+        ["sensor-agent", "offline"],
+      ]),
+      uplinkDown: false,
+    });
+    expect(verdict.conditions).toHaveLength(1);
+    expect(verdict.conditions[0]).toMatchObject({ faultType: "agent_offline", agentId: "sensor-agent" });
+    expect(verdict.conditions[0]?.affected).toHaveLength(10);
+  });
+
+  it("raises a plain device-offline fault when the device is silent but its agent lives", () => {
+    const verdict = hallConnectivity({
+      hallId: "h",
+      devices: [
+        device("gw", "g", "gateway"),
+        { ...device("k1", "a1", "kiosk", "offline"), reason: "silence" },
+      ],
+      agentConnectivity: new Map([["a1", "online"]]),
+      uplinkDown: false,
+    });
+    expect(verdict.conditions.map((c) => [c.faultType, c.deviceId])).toEqual([["offline", "k1"]]);
+  });
+
+  it("shows only the gateway when the hall gateway is down, with the hall's offline devices under it", () => {
+    const verdict = hallConnectivity({
+      hallId: "h",
+      devices: [
+        device("gw", "g", "gateway", "offline"),
+        device("k1", "a1", "kiosk", "offline"),
+        device("k2", "a2", "kiosk", "offline"),
+      ],
+      agentConnectivity: new Map([
+        ["g", "offline"],
+        ["a1", "offline"],
+        ["a2", "offline"],
+      ]),
+      uplinkDown: false,
+    });
+    expect(verdict.conditions).toEqual([
+      expect.objectContaining({ faultType: "gateway_down", deviceId: "gw", affected: ["k1", "k2"] }),
+    ]);
+  });
+
+  it("attaches offline devices to the uplink alert while the gateway reports its uplink down", () => {
+    const verdict = hallConnectivity({
+      hallId: "h",
+      devices: [device("gw", "g", "gateway"), device("k1", "a1", "kiosk", "offline")],
+      agentConnectivity: new Map([["a1", "offline"]]),
+      uplinkDown: true,
+    });
+    expect(verdict.conditions).toEqual([]);
+    expect(verdict.attachToUplinkAlert).toEqual({ deviceId: "gw", affected: ["k1"] });
+  });
+
+  it("raises nothing for unknown connectivity, and nothing for devices not expected up", () => {
+    const verdict = hallConnectivity({
+      hallId: "h",
+      devices: [
+        device("k1", "a1", "kiosk", "unknown"),
+        { ...device("tv1", "a2", "tv", "offline"), watched: false },
+      ],
+      agentConnectivity: new Map([["a2", "offline"]]),
+      uplinkDown: false,
+    });
+    expect(verdict.conditions).toEqual([]);
+    expect(verdict.unknownDevices).toEqual(new Set(["k1"]));
+  });
+});
