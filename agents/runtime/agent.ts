@@ -9,10 +9,10 @@ import {
   decodeMessage,
   topics,
 } from "../../src/contract/index.js";
-import type { Logger } from "../../src/logging.js";
-import { endClient, keepConnected } from "../../src/util/keep-connected.js";
+import { type Logger, silentLogger } from "../../src/logging.js";
 import { discreteChanges, discreteLeaves } from "./discrete-changes.js";
 import type { DeviceDriver } from "./driver.js";
+import { applyBackoff, endClient, type ReconnectOptions } from "./reconnect.js";
 import { SessionStore } from "./session-store.js";
 import { Spool, type SpooledMessage } from "./spool.js";
 
@@ -26,12 +26,16 @@ export interface AgentOptions {
   /** Session number and spool live here. */
   stateDir: string;
   drivers: DeviceDriver[];
-  logger: Logger;
-  /** How often drivers are read to catch discrete changes between reports. */
+  logger?: Logger;
+  /** How often drivers are read to catch discrete changes between reports (default 1000). */
   sampleIntervalMs?: number;
+  /** Bounds of the on-disk queue (default 50 MiB, no message bound); past them the oldest is dropped. */
   spoolMaxBytes?: number;
-  reconnect?: { initialDelayMs?: number; maxDelayMs?: number; random?: () => number };
+  spoolMaxMessages?: number;
+  /** Backoff between reconnect attempts (default 0.5 s doubling to 30 s, half of each delay random). */
+  reconnect?: Omit<ReconnectOptions, "beforeReconnect">;
   keepaliveSec?: number;
+  connectTimeoutMs?: number;
   now?: () => number;
 }
 
@@ -52,7 +56,8 @@ const REPLAY_WINDOW = 50;
  */
 export class Agent {
   private client: MqttClient | null = null;
-  private cancelReconnect: (() => void) | null = null;
+  private detachBackoff: (() => void) | null = null;
+  private readonly logger: Logger;
   private readonly sessions: SessionStore;
   private readonly spool: Spool;
   private readonly devices: DeviceRuntime[];
@@ -67,10 +72,12 @@ export class Agent {
 
   constructor(private readonly options: AgentOptions) {
     this.now = options.now ?? Date.now;
+    this.logger = options.logger ?? silentLogger();
     this.sessions = new SessionStore(options.stateDir);
     this.spool = new Spool({
       dir: join(options.stateDir, "spool"),
       maxBytes: options.spoolMaxBytes ?? 50 * 1024 * 1024,
+      ...(options.spoolMaxMessages === undefined ? {} : { maxMessages: options.spoolMaxMessages }),
     });
     this.devices = options.drivers.map((driver) => ({
       driver,
@@ -97,8 +104,18 @@ export class Agent {
     return this.spool.sizeBytes;
   }
 
+  /** Messages waiting on disk for the broker and the aggregator. */
+  get spooledMessages(): number {
+    return this.spool.size;
+  }
+
+  /** Messages dropped because the on-disk queue was full (oldest first). */
   get droppedMessages(): number {
     return this.spool.droppedMessages;
+  }
+
+  get isAggregatorOnline(): boolean {
+    return this.aggregatorOnline;
   }
 
   /** Report a device at the next sample instead of waiting for its interval (e.g. after a fault injection). */
@@ -113,6 +130,7 @@ export class Agent {
 
   start(): void {
     const { hallId, agentId } = this.options;
+    this.stopped = false;
     this.session = this.sessions.next();
     const client = mqtt.connect(this.options.brokerUrl, {
       clientId: agentId,
@@ -120,13 +138,14 @@ export class Agent {
       password: this.options.password,
       clean: true,
       keepalive: this.options.keepaliveSec ?? 30,
-      reconnectPeriod: 0, // keepConnected() backs off with jitter
-      connectTimeout: 10_000,
+      reconnectPeriod: 0, // applyBackoff() reconnects, with backoff and jitter
+      connectTimeout: this.options.connectTimeoutMs ?? 10_000,
       will: this.will(),
     });
     this.client = client;
-    this.cancelReconnect = keepConnected(client, {
+    this.detachBackoff = applyBackoff(client, {
       ...this.options.reconnect,
+      // Every connect attempt is a new session, and the will the broker keeps must carry it.
       beforeReconnect: () => {
         this.session = this.sessions.next();
         client.options.will = this.will();
@@ -134,10 +153,10 @@ export class Agent {
     });
     client.on("connect", () => this.onConnect(client));
     client.on("message", (topic, payload) => this.onMessage(topic, payload));
-    client.on("error", (err) => this.options.logger.debug({ err: err.message }, "mqtt error"));
-    client.on("close", () => this.options.logger.debug({ agentId }, "disconnected"));
+    client.on("error", (err) => this.logger.debug({ err: err.message }, "mqtt error"));
+    client.on("close", () => this.logger.debug({ agentId }, "disconnected"));
     this.sampleTimer = setInterval(() => this.sample(), this.options.sampleIntervalMs ?? 1000);
-    this.options.logger.info({ hallId, agentId, session: this.session }, "agent starting");
+    this.logger.info({ hallId, agentId, session: this.session }, "agent starting");
   }
 
   /** Clean stop: retained offline status ("shutdown"), then disconnect. Nothing is lost: unsent data stays spooled. */
@@ -145,7 +164,8 @@ export class Agent {
     this.stopped = true;
     if (this.sampleTimer) clearInterval(this.sampleTimer);
     this.sampleTimer = null;
-    this.cancelReconnect?.();
+    this.detachBackoff?.();
+    this.detachBackoff = null;
     const client = this.client;
     this.client = null;
     if (client?.connected) {
@@ -165,7 +185,23 @@ export class Agent {
     for (const d of this.devices) await d.driver.close?.();
   }
 
-  /** Drops the connection without DISCONNECT, as a crash or a cable pull would (the broker sends the will). */
+  /**
+   * Dies like a power cut: the socket drops without DISCONNECT (the broker sends the will) and nothing
+   * reconnects until start() is called again. What it had spooled stays on disk.
+   */
+  crash(): void {
+    this.stopped = true;
+    if (this.sampleTimer) clearInterval(this.sampleTimer);
+    this.sampleTimer = null;
+    this.detachBackoff?.();
+    this.detachBackoff = null;
+    const client = this.client;
+    this.client = null;
+    (client as unknown as { stream?: { destroy(): void } } | null)?.stream?.destroy();
+    client?.end(true);
+  }
+
+  /** Drops the connection without DISCONNECT, as a cable pull would (the broker sends the will); it reconnects. */
   kill(): void {
     const stream = (this.client as unknown as { stream?: { destroy(): void } } | null)?.stream;
     stream?.destroy();
@@ -190,13 +226,16 @@ export class Agent {
 
   private onConnect(client: MqttClient): void {
     const { hallId, agentId } = this.options;
-    this.options.logger.info({ agentId, session: this.session }, "agent connected");
+    this.logger.info({ agentId, session: this.session }, "agent connected");
     const status: AgentStatus = { v: 1, state: "online", session: this.session, tsMs: this.now() };
     client.publish(topics.agentStatus(hallId, agentId), JSON.stringify(status), { qos: 1, retain: true });
-    client.subscribe([topics.command(hallId, agentId), topics.aggregatorStatus()], { qos: 1 });
     this.publishBirth();
     for (const d of this.devices) d.nextReportMs = 0; // report everything right after (re)connecting
-    void this.replay();
+    // Replay once subscribed, so a retained "aggregator offline" has had its chance to arrive first.
+    client
+      .subscribeAsync([topics.command(hallId, agentId), topics.aggregatorStatus()], { qos: 1 })
+      .catch((err: Error) => this.logger.debug({ err: err.message }, "subscribe failed"))
+      .finally(() => void this.replay());
   }
 
   private publishBirth(): void {
@@ -241,7 +280,7 @@ export class Agent {
         .then(() => d.driver.read(nowMs))
         .then((values) => this.onReading(d, values as Record<string, unknown>, nowMs))
         .catch((err: Error) =>
-          this.options.logger.warn({ deviceId: d.driver.spec.id, err: err.message }, "driver read failed"),
+          this.logger.warn({ deviceId: d.driver.spec.id, err: err.message }, "driver read failed"),
         )
         .finally(() => {
           d.reading = false;
@@ -272,10 +311,16 @@ export class Agent {
   /** Publishes live, or keeps the message on disk until the broker and the aggregator are both there. */
   private emit(message: SpooledMessage): void {
     if (!this.canPublishLive) {
-      this.spool.append(message);
+      this.toSpool(message);
       return;
     }
-    this.publishData(message, false).catch(() => this.spool.append(message));
+    this.publishData(message, false).catch(() => this.toSpool(message));
+  }
+
+  private toSpool(message: SpooledMessage): void {
+    this.spool.append(message);
+    // A live publish that failed while still connected would otherwise wait for the next reconnect.
+    if (!this.replaying && this.client?.connected && this.aggregatorOnline) void this.replay();
   }
 
   private publishData(message: SpooledMessage, historical: boolean): Promise<unknown> {
@@ -300,7 +345,7 @@ export class Agent {
     this.replaying = true;
     try {
       while (!this.spool.isEmpty && this.client?.connected && this.aggregatorOnline) {
-        const batch = this.spool.peek().slice(0, REPLAY_WINDOW);
+        const batch = this.spool.peek(REPLAY_WINDOW);
         if (batch.length === 0) {
           this.spool.ack(0);
           break;
@@ -318,7 +363,7 @@ export class Agent {
   private onMessage(topic: string, payload: Buffer): void {
     const decoded = decodeMessage(topic, payload);
     if (!decoded.ok) {
-      this.options.logger.warn({ topic, reason: decoded.reason, detail: decoded.detail }, "invalid message");
+      this.logger.warn({ topic, reason: decoded.reason, detail: decoded.detail }, "invalid message");
       this.replyToInvalid(payload, decoded.detail);
       return;
     }

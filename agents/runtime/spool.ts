@@ -1,12 +1,4 @@
-import {
-  appendFileSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 /** A data message waiting for the broker and the aggregator; session and seq are stamped at replay. */
@@ -19,37 +11,70 @@ export interface SpooledMessage {
 
 export interface SpoolOptions {
   dir: string;
-  /** Upper bound of the spool on disk; past it the oldest segment is dropped (and counted). */
+  /** Upper bound of the spool on disk; past it the oldest messages are dropped (and counted). */
   maxBytes: number;
+  /** Upper bound in messages (default: no bound besides maxBytes). */
+  maxMessages?: number;
+  /** Messages per segment file; by default small enough that one segment is at most 1/8 of the bounds. */
   messagesPerSegment?: number;
 }
 
+interface Segment {
+  id: number;
+  /** Lines written to the file (the first `acked` of them, for the head, are already delivered). */
+  count: number;
+  bytes: number;
+  /** Ends in a line torn by a crash: never appended to again, so the next line stays whole. */
+  sealed?: boolean;
+}
+
 /**
- * A bounded, crash-safe FIFO on disk: append-only JSON-lines segments. A segment is deleted only once every
- * message in it was acknowledged; progress inside the head segment is kept in `<segment>.acked`, so a crash
- * during replay re-sends at most the unacknowledged tail.
+ * A bounded, crash-safe FIFO on disk: append-only JSON-lines segment files. A segment is deleted only once
+ * every message in it was acknowledged (or dropped for space); progress inside the head segment is kept in
+ * `<segment>.acked`, so a crash during replay re-sends at most the unacknowledged tail. Every append is a
+ * completed write() before it returns: a process crash loses nothing (an OS crash may lose the last writes).
  */
 export class Spool {
-  private segments: number[] = [];
-  private writeCount = 0;
+  private segments: Segment[] = [];
+  private headAcked = 0;
+  private headLines: SpooledMessage[] | null = null;
   private totalBytes = 0;
   private readonly perSegment: number;
+  private readonly segmentMaxBytes: number;
+  private readonly maxMessages: number;
   droppedMessages = 0;
 
   constructor(private readonly options: SpoolOptions) {
-    this.perSegment = options.messagesPerSegment ?? 500;
+    this.maxMessages = options.maxMessages ?? Number.POSITIVE_INFINITY;
+    this.perSegment =
+      options.messagesPerSegment ?? Math.max(1, Math.min(500, Math.ceil(this.maxMessages / 8)));
+    this.segmentMaxBytes = Math.max(1, Math.floor(options.maxBytes / 8));
     mkdirSync(options.dir, { recursive: true });
-    this.segments = readdirSync(options.dir)
+    const ids = readdirSync(options.dir)
       .filter((f) => /^\d+\.jsonl$/.test(f))
       .map((f) => Number.parseInt(f, 10))
       .sort((a, b) => a - b);
-    for (const s of this.segments) this.totalBytes += statSync(this.path(s)).size;
-    const last = this.segments.at(-1);
-    if (last !== undefined) this.writeCount = this.lines(last).length;
+    for (const id of ids) {
+      const text = readFileSync(this.path(id), "utf8");
+      const count = parseLines(text).length;
+      if (count === 0) {
+        this.deleteFiles(id);
+        continue;
+      }
+      this.segments.push({ id, count, bytes: Buffer.byteLength(text), sealed: !text.endsWith("\n") });
+      this.totalBytes += Buffer.byteLength(text);
+    }
+    this.headAcked = this.readAcked();
+    this.enforceBounds();
   }
 
   get isEmpty(): boolean {
-    return this.segments.length === 0;
+    return this.size === 0;
+  }
+
+  /** Messages waiting to be delivered. */
+  get size(): number {
+    return this.segments.reduce((n, s) => n + s.count, 0) - this.headAcked;
   }
 
   get sizeBytes(): number {
@@ -57,81 +82,97 @@ export class Spool {
   }
 
   append(message: SpooledMessage): void {
-    let segment = this.segments.at(-1);
-    if (segment === undefined || this.writeCount >= this.perSegment) {
-      segment = (segment ?? 0) + 1;
-      this.segments.push(segment);
-      this.writeCount = 0;
+    let tail = this.segments.at(-1);
+    if (
+      tail === undefined ||
+      tail.sealed ||
+      tail.count >= this.perSegment ||
+      tail.bytes >= this.segmentMaxBytes
+    ) {
+      tail = { id: (tail?.id ?? 0) + 1, count: 0, bytes: 0 };
+      this.segments.push(tail);
     }
     const line = `${JSON.stringify(message)}\n`;
-    appendFileSync(this.path(segment), line);
-    this.writeCount += 1;
+    appendFileSync(this.path(tail.id), line);
+    tail.count += 1;
+    tail.bytes += Buffer.byteLength(line);
     this.totalBytes += Buffer.byteLength(line);
-    while (this.totalBytes > this.options.maxBytes && this.segments.length > 1) this.dropOldest();
+    if (this.headLines !== null && tail === this.segments[0]) this.headLines.push(message);
+    this.enforceBounds();
   }
 
-  /** The oldest unacknowledged messages of the head segment (empty when the spool is empty). */
-  peek(): SpooledMessage[] {
+  /** The oldest undelivered messages, in order, from the head segment (empty when the spool is empty). */
+  peek(limit = Number.POSITIVE_INFINITY): SpooledMessage[] {
     const head = this.segments[0];
     if (head === undefined) return [];
-    return this.lines(head).slice(this.acked(head));
+    this.headLines ??= parseLines(readFileSync(this.path(head.id), "utf8"));
+    return this.headLines.slice(this.headAcked, this.headAcked + limit);
   }
 
-  /** Records that the first `count` messages returned by peek() were delivered. */
+  /** Records that the first `count` messages returned by peek() were delivered, and forgets them on disk. */
   ack(count: number): void {
     const head = this.segments[0];
     if (head === undefined || count <= 0) return;
-    const done = this.acked(head) + count;
-    if (done >= this.lines(head).length) {
-      const wasWriteSegment = head === this.segments.at(-1);
-      this.removeSegment(head);
-      if (wasWriteSegment) this.writeCount = 0;
-    } else {
-      writeFileSync(this.ackPath(head), String(done));
+    this.headAcked = Math.min(head.count, this.headAcked + count);
+    if (this.headAcked >= head.count) this.removeHead();
+    else writeFileSync(this.ackPath(head.id), String(this.headAcked));
+  }
+
+  /** Drops the oldest segment while over a bound; the newest segment always stays. */
+  private enforceBounds(): void {
+    while (
+      this.segments.length > 1 &&
+      (this.totalBytes > this.options.maxBytes || this.size > this.maxMessages)
+    ) {
+      const head = this.segments[0]!;
+      this.droppedMessages += head.count - this.headAcked;
+      this.removeHead();
     }
   }
 
-  private dropOldest(): void {
-    const head = this.segments[0];
+  private removeHead(): void {
+    const head = this.segments.shift();
     if (head === undefined) return;
-    this.droppedMessages += this.lines(head).length - this.acked(head);
-    this.removeSegment(head);
+    this.totalBytes -= head.bytes;
+    this.deleteFiles(head.id);
+    this.headAcked = this.readAcked();
+    this.headLines = null;
   }
 
-  private removeSegment(segment: number): void {
-    this.totalBytes -= statSync(this.path(segment)).size;
-    rmSync(this.path(segment), { force: true });
-    rmSync(this.ackPath(segment), { force: true });
-    this.segments = this.segments.filter((s) => s !== segment);
+  private deleteFiles(id: number): void {
+    rmSync(this.path(id), { force: true });
+    rmSync(this.ackPath(id), { force: true });
   }
 
-  private lines(segment: number): SpooledMessage[] {
-    const text = readFileSync(this.path(segment), "utf8");
-    const out: SpooledMessage[] = [];
-    for (const line of text.split("\n")) {
-      if (line.length === 0) continue;
-      try {
-        out.push(JSON.parse(line) as SpooledMessage);
-      } catch {
-        // a line torn by a crash mid-write is skipped
-      }
-    }
-    return out;
-  }
-
-  private acked(segment: number): number {
+  private readAcked(): number {
+    const head = this.segments[0];
+    if (head === undefined) return 0;
     try {
-      return Number.parseInt(readFileSync(this.ackPath(segment), "utf8"), 10) || 0;
+      const n = Number.parseInt(readFileSync(this.ackPath(head.id), "utf8"), 10);
+      return Number.isSafeInteger(n) && n > 0 ? Math.min(n, head.count) : 0;
     } catch {
       return 0;
     }
   }
 
-  private path(segment: number): string {
-    return join(this.options.dir, `${String(segment).padStart(8, "0")}.jsonl`);
+  private path(id: number): string {
+    return join(this.options.dir, `${String(id).padStart(8, "0")}.jsonl`);
   }
 
-  private ackPath(segment: number): string {
-    return `${this.path(segment)}.acked`;
+  private ackPath(id: number): string {
+    return `${this.path(id)}.acked`;
   }
+}
+
+function parseLines(text: string): SpooledMessage[] {
+  const out: SpooledMessage[] = [];
+  for (const line of text.split("\n")) {
+    if (line.length === 0) continue;
+    try {
+      out.push(JSON.parse(line) as SpooledMessage);
+    } catch {
+      // a line torn by a crash mid-write is skipped
+    }
+  }
+  return out;
 }

@@ -104,6 +104,19 @@ export class HallSimulator {
     agent.kill();
   }
 
+  /** Cuts an agent's power: its will is published and it stays down until restartAgent(). */
+  crashAgent(agentId: string): void {
+    const agent = this.agents.get(agentId);
+    if (!agent) throw new SimulatorError(`no simulated agent ${agentId}`);
+    agent.crash();
+  }
+
+  restartAgent(agentId: string): void {
+    const agent = this.agents.get(agentId);
+    if (!agent) throw new SimulatorError(`no simulated agent ${agentId}`);
+    agent.start();
+  }
+
   private entry(hallId: string, deviceId: string) {
     const entry = this.drivers.get(`${hallId}/${deviceId}`);
     if (!entry) throw new SimulatorError(`no simulated device ${deviceId} in hall ${hallId}`);

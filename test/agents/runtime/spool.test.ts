@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -54,5 +54,27 @@ describe("Spool", () => {
     expect(kept.at(-1)).toBe(20);
     expect(kept.length + spool.droppedMessages).toBe(20);
     expect(kept).toEqual([...kept].sort((a, b) => a - b));
+  });
+
+  it("bounds by message count too, dropping the oldest and counting them", () => {
+    const spool = new Spool({ dir: newDir(), maxBytes: 10_000_000, maxMessages: 40 });
+    for (let i = 1; i <= 100; i++) spool.append(msg(i));
+    expect(spool.size).toBeLessThanOrEqual(40);
+    expect(spool.droppedMessages).toBe(100 - spool.size);
+    const kept = drain(spool);
+    expect(kept).toEqual(Array.from({ length: kept.length }, (_, i) => 100 - kept.length + 1 + i));
+  });
+
+  it("skips a line torn by a crash and keeps the next appends whole", () => {
+    const dir = newDir();
+    const first = new Spool({ dir, maxBytes: 10_000_000, messagesPerSegment: 10 });
+    first.append(msg(1));
+    const file = readdirSync(dir).find((f) => f.endsWith(".jsonl"))!;
+    appendFileSync(join(dir, file), '{"topic":"t/2","ts'); // the process died mid-write
+    const second = new Spool({ dir, maxBytes: 10_000_000, messagesPerSegment: 10 });
+    second.append(msg(3));
+    expect(second.size).toBe(2);
+    expect(drain(second)).toEqual([1, 3]);
+    expect(readdirSync(dir)).toEqual([]);
   });
 });
