@@ -1,4 +1,5 @@
 // Benchmarks print figures; they never pass or fail on timing. Usage: npm run bench -- <name> [--flag value]
+import { benchAlertLatency } from "./alert-latency.js";
 import { benchIngest } from "./ingest.js";
 
 const [name = "ingest", ...rest] = process.argv.slice(2);
@@ -14,6 +15,13 @@ const benches: Record<string, () => Promise<Record<string, number | string>>> = 
       devices: num("devices", 50),
       messages: num("messages", quick ? 10_000 : 100_000),
       qos: num("qos", 1) as 0 | 1,
+    }),
+  "alert-latency": () =>
+    benchAlertLatency({
+      halls: num("halls", 20),
+      devices: num("devices", 50),
+      ratePerSec: num("rate", quick ? 1000 : 5000),
+      samples: num("samples", quick ? 30 : 200),
     }),
 };
 
