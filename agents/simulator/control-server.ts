@@ -1,6 +1,15 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { z } from "zod";
+import { SIM_FAULTS } from "../drivers/sim/index.js";
+import { SimulatorError, type SimulatorErrorCode } from "./errors.js";
 import type { HallSimulator } from "./hall-simulator.js";
+
+const STATUS_BY_CODE: Record<SimulatorErrorCode, number> = {
+  unknown_hall: 404,
+  unknown_device: 404,
+  unknown_agent: 404,
+  unknown_fault: 400,
+};
 
 const faultRequestSchema = z.strictObject({
   hallId: z.string().min(1),
@@ -21,7 +30,11 @@ async function readJson(request: IncomingMessage, maxBytes = 16 * 1024): Promise
   return JSON.parse(Buffer.concat(chunks).toString("utf8"));
 }
 
-/** Fault injection over HTTP, loopback only: GET /faults lists devices, POST /faults injects or clears. */
+/**
+ * Fault injection over HTTP, loopback only. GET /faults: {devices: [{hallId, agentId, deviceId, kind, faults,
+ * activeFaults}], faultNames: {kind: [fault]}}. POST /faults {hallId, deviceId, fault, action: "inject"|"clear"}:
+ * 200 {ok: true, ...}, or {error, code} with 400 (bad body, unknown fault) or 404 (unknown hall or device).
+ */
 export class SimulatorControlServer {
   private server: Server | null = null;
 
@@ -38,7 +51,8 @@ export class SimulatorControlServer {
       };
       const path = (request.url ?? "/").split("?")[0];
       if (path !== "/faults") return send(404, { error: "no such endpoint; use /faults" });
-      if (request.method === "GET") return send(200, { devices: this.simulator.devices() });
+      if (request.method === "GET")
+        return send(200, { devices: this.simulator.devices(), faultNames: SIM_FAULTS });
       if (request.method !== "POST") return send(405, { error: "use GET or POST" });
       readJson(request)
         .then((body) => {
@@ -53,7 +67,11 @@ export class SimulatorControlServer {
           else this.simulator.clear(hallId, deviceId, fault);
           send(200, { ok: true, ...parsed.data });
         })
-        .catch((err: Error) => send(400, { error: err.message }));
+        .catch((err: Error) =>
+          err instanceof SimulatorError
+            ? send(STATUS_BY_CODE[err.code], { error: err.message, code: err.code })
+            : send(400, { error: err.message, code: "bad_request" }),
+        );
     });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
