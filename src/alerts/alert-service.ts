@@ -23,7 +23,7 @@ import { type ConnectivityCondition, hallConnectivity } from "../core/faults/con
 import { evaluateValues, hasPending } from "../core/faults/evaluate.js";
 import { RULES_BY_KIND } from "../core/faults/rules/index.js";
 import type { DeviceConditionStates, FaultSignal, Role, RuleSettings } from "../core/faults/types.js";
-import type { DeviceState } from "../core/presence/types.js";
+import type { Connectivity, DeviceState } from "../core/presence/types.js";
 import { deviceKey } from "../core/presence/types.js";
 import type { Logger } from "../logging.js";
 import { type AlertFilter, AlertStore } from "../store/alerts.js";
@@ -188,9 +188,16 @@ export class AlertService {
         if (device && device.connectivity === "online") this.evaluateDevice(device);
       }
       if (this.dirtyHalls.size > 0 && this.options.aggregator.isBrokerConnected) {
-        const halls = [...this.dirtyHalls];
+        // One pass over all devices and agents for every changed hall, not one pass per hall.
+        const devicesByHall = new Map<string, DeviceState[]>([...this.dirtyHalls].map((h) => [h, []]));
         this.dirtyHalls.clear();
-        for (const hallId of halls) this.reconcileHall(hallId);
+        for (const d of presence.allDevices()) if (!d.retired) devicesByHall.get(d.hallId)?.push(d);
+        const agentsByHall = new Map<string, Map<string, Connectivity>>(
+          [...devicesByHall.keys()].map((h) => [h, new Map()]),
+        );
+        for (const a of presence.allAgents()) agentsByHall.get(a.hallId)?.set(a.agentId, a.connectivity);
+        for (const [hallId, devices] of devicesByHall)
+          this.reconcileHall(hallId, devices, agentsByHall.get(hallId) ?? new Map());
       }
       const nowMs = this.now();
       for (const alert of [...this.latestByKey.values()]) {
@@ -263,12 +270,11 @@ export class AlertService {
     }
   }
 
-  private reconcileHall(hallId: string): void {
-    const presence = this.options.aggregator.presence;
-    const devices = [...presence.allDevices()].filter((d) => d.hallId === hallId && !d.retired);
-    const agentConnectivity = new Map(
-      [...presence.allAgents()].filter((a) => a.hallId === hallId).map((a) => [a.agentId, a.connectivity]),
-    );
+  private reconcileHall(
+    hallId: string,
+    devices: DeviceState[],
+    agentConnectivity: Map<string, Connectivity>,
+  ): void {
     const gateway = devices.find((d) => d.kind === "gateway");
     const uplinkDown = gateway
       ? this.conditions.get(deviceKey(hallId, gateway.deviceId))?.uplink_down?.active === true
