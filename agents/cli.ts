@@ -32,14 +32,24 @@ program
       password,
       stateDir: config.stateDir,
       spoolMaxBytes: config.spoolMaxBytes,
+      ...(config.spoolMaxMessages ? { spoolMaxMessages: config.spoolMaxMessages } : {}),
+      sampleIntervalMs: config.sampleIntervalMs,
+      reconnect: config.reconnect,
       drivers: config.devices.map((d) => driverFromConfig(d, sensors)),
       logger,
     });
     agent.start();
     const stop = async (signal: string) => {
       logger.info({ signal }, "stopping agent");
-      await agent.stop();
-      process.exit(0);
+      // A stop that hangs (a driver that never returns) must not keep a service manager waiting forever.
+      setTimeout(() => process.exit(1), 10_000).unref();
+      try {
+        await agent.stop();
+        process.exit(0);
+      } catch (err) {
+        logger.error({ err: (err as Error).message }, "unclean stop");
+        process.exit(1);
+      }
     };
     process.once("SIGINT", () => void stop("SIGINT"));
     process.once("SIGTERM", () => void stop("SIGTERM"));

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { agentIdSchema, deviceIdSchema, deviceKindSchema, hallIdSchema } from "../../src/contract/index.js";
 
@@ -15,6 +16,7 @@ const driverSchema = z.discriminatedUnion("type", [
     type: z.literal("queue-host"),
     statusUrl: z.string().url(),
     timeoutMs: z.number().int().min(100).optional(),
+    cupsPrinter: z.string().min(1).optional(),
   }),
 ]);
 
@@ -59,6 +61,15 @@ export const agentConfigSchema = z
       .int()
       .min(64 * 1024)
       .default(50 * 1024 * 1024),
+    spoolMaxMessages: z.number().int().min(100).optional(),
+    /** How often drivers are read to catch changes between reports (real drivers: keep it ≥ 1000). */
+    sampleIntervalMs: z.number().int().min(100).max(60_000).default(1000),
+    reconnect: z
+      .strictObject({
+        initialDelayMs: z.number().int().min(10).default(500),
+        maxDelayMs: z.number().int().min(100).default(30_000),
+      })
+      .default({ initialDelayMs: 500, maxDelayMs: 30_000 }),
     devices: z.array(deviceSchema).min(1).max(500),
   })
   .refine((c) => (c.password === undefined) !== (c.passwordFile === undefined), {
@@ -90,6 +101,10 @@ export function parseAgentConfig(input: unknown): AgentConfig {
   return result.data;
 }
 
+/**
+ * Reads, validates and freezes a config file. Relative `stateDir` and `passwordFile` are taken relative to
+ * the config file's folder, so a service works whatever its working directory.
+ */
 export function loadAgentConfig(path: string): { config: AgentConfig; password: string } {
   let json: unknown;
   try {
@@ -97,7 +112,13 @@ export function loadAgentConfig(path: string): { config: AgentConfig; password: 
   } catch (err) {
     throw new AgentConfigError([`${path}: ${(err as Error).message}`]);
   }
-  const config = parseAgentConfig(json);
+  const parsed = parseAgentConfig(json);
+  const base = dirname(resolve(path));
+  const config: AgentConfig = Object.freeze({
+    ...parsed,
+    stateDir: resolve(base, parsed.stateDir),
+    ...(parsed.passwordFile ? { passwordFile: resolve(base, parsed.passwordFile) } : {}),
+  });
   let password = config.password;
   if (config.passwordFile) {
     try {

@@ -1,10 +1,13 @@
 import { type QueueValues, queueValuesSchema } from "../../../src/contract/index.js";
 import type { DeviceDriver, DeviceSpec } from "../../runtime/driver.js";
+import { readCupsPrinter } from "./cups-printer.js";
 
 export interface QueueHostOptions {
   /** The queue system's status URL returning JSON in the shape of the queue telemetry values. */
   statusUrl: string;
   timeoutMs?: number;
+  /** CUPS queue of the ticket printer, when the queue system does not report it (or to trust CUPS over it). */
+  cupsPrinter?: string;
 }
 
 /**
@@ -20,6 +23,14 @@ export class QueueHostDriver implements DeviceDriver<"queue"> {
   ) {}
 
   async read(): Promise<QueueValues> {
+    const [values, printerState] = await Promise.all([
+      this.readStatus(),
+      this.options.cupsPrinter ? readCupsPrinter(this.options.cupsPrinter) : Promise.resolve(null),
+    ]);
+    return printerState === null ? values : { ...values, printerState };
+  }
+
+  private async readStatus(): Promise<QueueValues> {
     try {
       const response = await fetch(this.options.statusUrl, {
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 3000),

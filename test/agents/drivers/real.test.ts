@@ -103,6 +103,14 @@ describe("real drivers", () => {
     expect(decodeTelemetryValues("queue", down).ok).toBe(true);
   });
 
+  it("lets CUPS report a queue machine's ticket printer over the queue system's own status", async () => {
+    const spec = { id: "queue-1", kind: "queue" as const, model: "Q", zone: "z", reportIntervalSec: 10 };
+    const driver = new QueueHostDriver(spec, { statusUrl: `${base}/queue`, cupsPrinter: "no-such-printer" });
+    const values = await driver.read();
+    expect(values).toMatchObject({ appOk: true, waitingTotal: 7, printerState: "offline" });
+    expect(decodeTelemetryValues("queue", values).ok).toBe(true);
+  });
+
   it("ages the signage player's heartbeat while its health check fails", async () => {
     const spec = { id: "tv-1", kind: "tv" as const, model: "T", zone: "z", reportIntervalSec: 10 };
     const driver = new SignageHostDriver(spec, { playerHealthUrl: `${base}/health` });
