@@ -1,0 +1,255 @@
+import { readFileSync } from "node:fs";
+import mqtt from "mqtt";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { decodeMessage, topics } from "../../src/contract/index.js";
+import { sleep, waitFor } from "../helpers/wait.js";
+import { AlertStack, HALL, openStream } from "./harness.js";
+
+const FAST_RULES = {
+  kinds: {
+    charger: { overheat: { forSec: 2 } },
+    kiosk: { app_down: { forSec: 1 } },
+    gateway: { uplink_down: { forSec: 1 } },
+  },
+};
+
+const T = 20_000;
+
+async function startedStack(rules: unknown = FAST_RULES): Promise<AlertStack> {
+  const stack = new AlertStack(rules);
+  await stack.start();
+  await waitFor(
+    async () => (await stack.get(`/api/devices?hallId=${HALL}&connectivity=online`)).items.length === 36,
+    "36 devices online",
+    T,
+  );
+  return stack;
+}
+
+const FAULTS = [
+  ["kiosk-1", "paper_jam", "printer_jam", "major", ["floor_staff"]],
+  ["kiosk-2", "paper_low", "paper_low", "warning", ["floor_staff"]],
+  ["queue-1", "congestion", "congestion", "operational", ["floor_staff", "duty_manager"]],
+  ["queue-2", "printer_jam", "printer_jam", "critical", ["floor_staff", "duty_manager"]],
+  ["ext-1", "removed", "removed", "critical", ["security", "duty_manager"]],
+  ["hydrant-1", "low_pressure", "hydrant_low_pressure", "critical", ["security", "maintenance"]],
+  ["charger-1", "overheat", "overheat", "critical", ["duty_manager", "security"]],
+  ["tv-3", "player_stalled", "player_stalled", "major", ["maintenance"]],
+] as const;
+
+describe("alerts end to end (real broker, real agents, simulator faults)", () => {
+  let stack: AlertStack;
+  let stream: Awaited<ReturnType<typeof openStream>>;
+
+  beforeAll(async () => {
+    stack = await startedStack();
+    stream = await openStream(`${stack.at.httpUrl}/api/alerts/stream`);
+  });
+
+  afterAll(async () => {
+    stream?.close();
+    await stack?.close();
+  });
+
+  it.each(FAULTS)(
+    "%s %s → %s alert (%s) on the API and the live stream; clearing resolves it",
+    async (deviceId, fault, faultType, severity, audience) => {
+      stack.simulator.inject(HALL, deviceId, fault);
+      const alert = await waitFor(
+        async () =>
+          (await stack.alerts(`&deviceId=${deviceId}&status=open`)).find((a) => a.faultType === faultType),
+        `${faultType} alert`,
+        T,
+      );
+      expect(alert).toMatchObject({ severity, audience: [...audience], count: 1 });
+      await waitFor(
+        () => stream.events.some((e) => e.alert.id === alert.id && e.action === "opened"),
+        "live stream event",
+        T,
+      );
+      stack.simulator.clear(HALL, deviceId, fault);
+      const resolved = await waitFor(
+        async () => {
+          const detail = await stack.get(`/api/alerts/${alert.id}`);
+          return detail.status === "resolved" ? detail : null;
+        },
+        "auto-resolved",
+        T,
+      );
+      expect(resolved.resolved.by).toBe("auto");
+      expect(resolved.history.map((h: { action: string }) => h.action)).toEqual(["opened", "resolved"]);
+      await waitFor(
+        () => stream.events.some((e) => e.alert.id === alert.id && e.action === "resolved"),
+        "resolved on stream",
+        T,
+      );
+      expect(
+        (await stack.alerts(`&deviceId=${deviceId}`)).filter((a) => a.faultType === faultType),
+      ).toHaveLength(1);
+    },
+  );
+
+  it("lets a person acknowledge, comment and resolve, and refuses what the state does not allow", async () => {
+    stack.simulator.inject(HALL, "kiosk-3", "paper_jam");
+    const alert = await waitFor(
+      async () => (await stack.alerts("&deviceId=kiosk-3&status=open"))[0],
+      "alert",
+      T,
+    );
+    expect(
+      (await stack.post(`/api/alerts/${alert.id}/acknowledge`, { by: "duty.zhang", comment: "going" }))
+        .status,
+    ).toBe(200);
+    expect((await stack.post(`/api/alerts/${alert.id}/acknowledge`, { by: "duty.zhang" })).status).toBe(409);
+    expect(
+      (await stack.post(`/api/alerts/${alert.id}/comments`, { by: "floor.li", text: "jam cleared, testing" }))
+        .status,
+    ).toBe(200);
+    expect((await stack.post(`/api/alerts/${alert.id}/resolve`, { by: "floor.li" })).status).toBe(400);
+    expect(
+      (await stack.post(`/api/alerts/${alert.id}/resolve`, { by: "floor.li", reason: "fixed" })).status,
+    ).toBe(200);
+    expect((await stack.post("/api/alerts/nope/resolve", { by: "x", reason: "y" })).status).toBe(404);
+    const detail = await stack.get(`/api/alerts/${alert.id}`);
+    expect(detail.history.map((h: { action: string; by: string | null }) => [h.action, h.by])).toEqual([
+      ["opened", null],
+      ["acknowledged", "duty.zhang"],
+      ["commented", "floor.li"],
+      ["resolved", "floor.li"],
+    ]);
+    stack.simulator.clear(HALL, "kiosk-3", "paper_jam");
+  });
+
+  it("publishes alert changes on the documented MQTT topic", async () => {
+    const secret = readFileSync(`${stack.dataDir}/service-secret`, "utf8").trim();
+    const client = await mqtt.connectAsync(stack.at.mqttUrl, {
+      clientId: "_aggregator-observer",
+      username: "_aggregator",
+      password: secret,
+    });
+    const seen: any[] = [];
+    client.on("message", (topic, payload) => {
+      const decoded = decodeMessage(topic, payload);
+      if (decoded.ok && decoded.value.type === "alert_event") seen.push(decoded.value.message);
+    });
+    await client.subscribeAsync(topics.alertEvents(HALL), { qos: 1 });
+    stack.simulator.inject(HALL, "ext-2", "seal_broken");
+    await waitFor(
+      () => seen.some((e) => e.alert.faultType === "seal_broken" && e.action === "opened"),
+      "alert on MQTT",
+      T,
+    );
+    await client.endAsync();
+  });
+});
+
+describe("connectivity alerts and restarts", () => {
+  let stack: AlertStack;
+
+  afterEach(async () => {
+    await stack?.close();
+  });
+
+  it("raises exactly one alert when an agent hosting 10 devices dies", async () => {
+    stack = await startedStack();
+    stack.simulator.crashAgent(`${HALL}-sensor-hub`);
+    const alert = await waitFor(
+      async () => (await stack.alerts("&status=open")).find((a) => a.faultType === "agent_offline"),
+      "agent alert",
+      T,
+    );
+    expect(alert.agentId).toBe(`${HALL}-sensor-hub`);
+    expect(alert.affected).toHaveLength(10);
+    await sleep(1500);
+    expect((await stack.alerts()).map((a) => a.faultType)).toEqual(["agent_offline"]);
+    stack.simulator.restartAgent(`${HALL}-sensor-hub`);
+    await waitFor(
+      async () => (await stack.get(`/api/alerts/${alert.id}`)).status === "resolved",
+      "resolved when back",
+      T,
+    );
+  });
+
+  it("shows one gateway alert and no device-offline alerts while the hall gateway is down", async () => {
+    stack = await startedStack();
+    stack.simulator.crashAgent(`${HALL}-gateway`);
+    const gatewayAlert = await waitFor(
+      async () => (await stack.alerts("&status=open")).find((a) => a.faultType === "gateway_down"),
+      "gateway alert",
+      T,
+    );
+    stack.simulator.crashAgent(`${HALL}-kiosk-1`);
+    stack.simulator.crashAgent(`${HALL}-sensor-hub`);
+    // 10 sensors on the gateway agent, kiosk-1, and the hub's 10 extinguishers
+    await waitFor(
+      async () => (await stack.get(`/api/alerts/${gatewayAlert.id}`)).affected.length === 21,
+      "devices under the gateway alert",
+      T,
+    );
+    await sleep(1500);
+    expect((await stack.alerts()).map((a) => a.faultType)).toEqual(["gateway_down"]);
+  });
+
+  it("folds offline devices into the uplink alert while the gateway reports its uplink down", async () => {
+    stack = await startedStack();
+    stack.simulator.inject(HALL, "gateway", "uplink_loss");
+    const uplink = await waitFor(
+      async () => (await stack.alerts("&status=open")).find((a) => a.faultType === "uplink_down"),
+      "uplink alert",
+      T,
+    );
+    stack.simulator.crashAgent(`${HALL}-tv-2`);
+    await waitFor(
+      async () => (await stack.get(`/api/alerts/${uplink.id}`)).affected.includes("tv-2"),
+      "tv-2 under the uplink alert",
+      T,
+    );
+    await sleep(1500);
+    expect((await stack.alerts()).map((a) => a.faultType)).toEqual(["uplink_down"]);
+  });
+
+  it("neither duplicates nor drops alerts across a server restart, and resumes pending durations", async () => {
+    stack = await startedStack({
+      ...FAST_RULES,
+      kinds: { ...FAST_RULES.kinds, charger: { overheat: { forSec: 4 } } },
+    });
+    stack.simulator.inject(HALL, "kiosk-4", "paper_jam");
+    const jam = await waitFor(
+      async () => (await stack.alerts("&deviceId=kiosk-4&status=open"))[0],
+      "jam alert",
+      T,
+    );
+    stack.simulator.inject(HALL, "charger-2", "overheat");
+    await waitFor(
+      async () => (await stack.get(`/api/devices/${HALL}/charger-2`)).values.enclosureTempC > 55,
+      "overheat reading",
+      T,
+    );
+    const pendingSinceMs = Date.now();
+    await stack.stopServer();
+    await stack.start(); // same data directory and port; the agents reconnect with their faults still on
+    const overheat = await waitFor(
+      async () =>
+        (await stack.alerts("&deviceId=charger-2&status=open")).find((a) => a.faultType === "overheat"),
+      "overheat raised after the restart",
+      T,
+    );
+    expect(overheat.count).toBe(1);
+    expect(overheat.openedMs - pendingSinceMs).toBeGreaterThanOrEqual(3000);
+    const kioskAlerts = (await stack.alerts("&deviceId=kiosk-4")).filter(
+      (a) => a.faultType === "printer_jam",
+    );
+    expect(kioskAlerts).toHaveLength(1);
+    expect(kioskAlerts[0]).toMatchObject({ id: jam.id, status: "open", count: 1 });
+    stack.simulator.clear(HALL, "kiosk-4", "paper_jam");
+    const after = await waitFor(
+      async () => {
+        const d = await stack.get(`/api/alerts/${jam.id}`);
+        return d.status === "resolved" ? d : null;
+      },
+      "jam resolved after restart",
+      T,
+    );
+    expect(after.history.map((h: { action: string }) => h.action)).toEqual(["opened", "resolved"]);
+  });
+});
