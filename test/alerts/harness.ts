@@ -42,7 +42,7 @@ export class AlertStack {
   simulator!: HallSimulator;
   private mqttPort = 0;
 
-  constructor(private readonly rules: unknown = {}) {
+  constructor(rules: unknown = {}) {
     writeFileSync(join(this.dataDir, "rules.json"), JSON.stringify(rules));
   }
 
