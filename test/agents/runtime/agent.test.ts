@@ -54,9 +54,15 @@ describe("Agent", () => {
     stateDir = mkdtempSync(join(tmpdir(), "hallwatch-agent-"));
     seen = [];
     observer = await mqtt.connectAsync(broker.url, { clientId: "observer", reconnectPeriod: 100 });
-    observer.on("message", (topic, payload, packet) =>
-      seen.push({ topic, json: JSON.parse(payload.toString()), retain: packet.retain }),
-    );
+    observer.on("message", (topic, payload, packet) => {
+      let json: any;
+      try {
+        json = JSON.parse(payload.toString());
+      } catch {
+        return; // the test's own garbage command
+      }
+      seen.push({ topic, json, retain: packet.retain });
+    });
     await observer.subscribeAsync("hallwatch/#", { qos: 1 });
   });
 
@@ -140,14 +146,21 @@ describe("Agent", () => {
     await send({ id: "r3", cmd: "identify", deviceId: "kiosk-1", durationSec: 5 });
     await send({ id: "r4", cmd: "identify", deviceId: "nope" });
     await send({ id: "r5", cmd: "self_destruct" });
-    await waitFor(() => replies().length >= 5, "five replies");
+    // Not JSON, and no id: nothing to answer to, and no crash.
+    await observer.publishAsync(topics.command(H, A), "{not json", { qos: 1 });
+    await send({ cmd: "rebirth" });
+    await send({ id: "r6", cmd: "set_report_interval", reportIntervalSec: 0 });
+    await waitFor(() => replies().length >= 6, "six replies");
     expect(Object.fromEntries(replies().map((r) => [r.id, r.ok]))).toEqual({
       r1: true,
       r2: true,
       r3: true,
       r4: false,
       r5: false,
+      r6: false,
     });
+    expect(replies().find((r) => r.id === "r4").error).toMatch(/unknown device nope/);
+    expect(agent.isConnected).toBe(true);
     const births = of("birth").filter((m) => !m.retain);
     expect(births.at(-1)?.json.devices.find((d: { id: string }) => d.id === "ext-1").reportIntervalSec).toBe(
       600,
