@@ -128,7 +128,9 @@ export class Agent {
     return this.devices.find((d) => d.driver.spec.id === deviceId)?.driver;
   }
 
+  /** Connects (in the background) and starts sampling; a no-op while already started. */
   start(): void {
+    if (this.client) return;
     const { hallId, agentId } = this.options;
     this.stopped = false;
     this.session = this.sessions.next();
