@@ -14,8 +14,10 @@ import { topics } from "../src/contract/index.js";
 import { parseRulesConfig } from "../src/core/faults/config.js";
 import { DEFAULT_SILENCE_POLICY } from "../src/core/presence/silence.js";
 import { silentLogger } from "../src/logging.js";
+import { AuditLog } from "../src/store/audit.js";
 import { openDatabase } from "../src/store/database.js";
 import { HallStore } from "../src/store/halls.js";
+import { UserStore } from "../src/store/users.js";
 
 export interface LatencyOptions {
   halls: number;
@@ -69,7 +71,24 @@ export async function benchAlertLatency(o: LatencyOptions): Promise<Record<strin
   await aggregator.start();
   const alerts = new AlertService({ db, aggregator, rules: parseRulesConfig({}), logger });
   alerts.start();
+  const users = new UserStore(db);
+  await users.create({
+    username: "bench",
+    displayName: "Bench",
+    password: "bench-password",
+    roles: ["admin"],
+    halls: ["*"],
+  });
+  const { token } = users.createApiToken("bench", "bench", null);
+  const auth = {
+    users,
+    audit: new AuditLog(db),
+    sessionIdleMs: 3_600_000,
+    sessionAbsoluteMs: 3_600_000,
+    secureCookies: false,
+  };
   const api = await buildApi({
+    auth,
     aggregator,
     alerts,
     halls,
@@ -99,7 +118,10 @@ export async function benchAlertLatency(o: LatencyOptions): Promise<Record<strin
 
   const arrivals = new Map<number, number>();
   const controller = new AbortController();
-  const response = await fetch(`${apiUrl}/api/alerts/stream`, { signal: controller.signal });
+  const response = await fetch(`${apiUrl}/api/alerts/stream`, {
+    signal: controller.signal,
+    headers: { authorization: `Bearer ${token}` },
+  });
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
   let round = 0;

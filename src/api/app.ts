@@ -1,24 +1,43 @@
+import fastifyCookie from "@fastify/cookie";
+import fastifySwagger from "@fastify/swagger";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import {
   hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
 import type { Aggregator } from "../aggregator/aggregator.js";
 import type { AlertService } from "../alerts/alert-service.js";
+import type { ThrottlePolicy } from "../auth/login-throttle.js";
+import { registerRequestAuth } from "../auth/request-auth.js";
 import type { Logger } from "../logging.js";
+import type { AuditLog } from "../store/audit.js";
 import type { HallStore } from "../store/halls.js";
+import type { UserStore } from "../store/users.js";
 import { API_ERRORS, ApiError, errorBody } from "./errors.js";
 import type { MetricsRegistry } from "./metrics.js";
 import { registerAgentRoutes } from "./routes/agents.js";
 import { registerAlertRoutes } from "./routes/alerts.js";
+import { registerAuthRoutes } from "./routes/auth.js";
 import { registerDeadLetterRoutes } from "./routes/dead-letters.js";
 import { registerDeviceRoutes } from "./routes/devices.js";
 import { registerHallRoutes } from "./routes/halls.js";
 import { registerHealthRoutes } from "./routes/health.js";
 
+export interface AuthDeps {
+  users: UserStore;
+  audit: AuditLog;
+  sessionIdleMs: number;
+  sessionAbsoluteMs: number;
+  /** Secure cookies need HTTPS; set behind a TLS-terminating proxy. */
+  secureCookies: boolean;
+  throttle?: ThrottlePolicy;
+}
+
 export interface ApiDeps {
+  auth: AuthDeps;
   aggregator: Aggregator;
   alerts?: AlertService;
   halls: HallStore;
@@ -33,6 +52,26 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   // Request logs would drown the useful lines at info level; errors are still logged by the error handler.
   const httpLogger = deps.logger.child({ component: "http" }, { level: "warn" }) as FastifyBaseLogger;
   const app = Fastify({ loggerInstance: httpLogger });
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: "Hallwatch API", version: deps.version },
+      components: {
+        securitySchemes: {
+          session: { type: "apiKey", in: "cookie", name: "hallwatch_session" },
+          token: { type: "http", scheme: "bearer" },
+        },
+      },
+      security: [{ session: [] }, { token: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  registerRequestAuth(app, {
+    users: deps.auth.users,
+    sessionIdleMs: deps.auth.sessionIdleMs,
+    sessionAbsoluteMs: deps.auth.sessionAbsoluteMs,
+    now: deps.now ?? Date.now,
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler((error, request, reply) => {
@@ -58,10 +97,12 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   );
   const typed = app.withTypeProvider<ZodTypeProvider>();
   await registerHealthRoutes(typed, deps);
+  await registerAuthRoutes(typed, deps);
   await registerHallRoutes(typed, deps);
   await registerAgentRoutes(typed, deps);
   await registerDeviceRoutes(typed, deps);
   await registerDeadLetterRoutes(typed, deps);
   await registerAlertRoutes(typed, deps);
+  typed.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -1,6 +1,10 @@
 /** Every error the API can answer with: a stable code, its HTTP status, and a default message. */
 export const API_ERRORS = {
   bad_request: { status: 400, message: "the request is not valid" },
+  unauthenticated: { status: 401, message: "sign in first" },
+  forbidden: { status: 403, message: "not allowed for your role or halls" },
+  csrf_failed: { status: 403, message: "missing or wrong CSRF token" },
+  too_many_attempts: { status: 429, message: "too many failed attempts; try again later" },
   not_found: { status: 404, message: "no such resource" },
   conflict: { status: 409, message: "the resource is not in a state that allows this" },
   route_not_found: { status: 404, message: "no such endpoint" },

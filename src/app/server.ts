@@ -6,12 +6,15 @@ import { publishAlertChanges } from "../alerts/alert-publisher.js";
 import { AlertService } from "../alerts/alert-service.js";
 import { buildApi } from "../api/app.js";
 import { createMetrics } from "../api/metrics.js";
+import { ensureDemoUsers, ensureFirstAdmin } from "../auth/bootstrap.js";
 import type { HallwatchConfig } from "../config/config.js";
 import { parseRulesConfig, type RulesConfig, RulesConfigError } from "../core/faults/config.js";
 import type { Logger } from "../logging.js";
+import { AuditLog } from "../store/audit.js";
 import { CredentialStore } from "../store/credentials.js";
 import { type Db, openDatabase } from "../store/database.js";
 import { HallStore } from "../store/halls.js";
+import { UserStore } from "../store/users.js";
 import { ensureServiceSecret } from "./service-identity.js";
 import { VERSION } from "./version.js";
 
@@ -59,10 +62,14 @@ export class HallwatchServer {
   private api: FastifyInstance | null = null;
   private demo: DemoSimulator | null = null;
 
+  private sessionSweep: NodeJS.Timeout | null = null;
+
   constructor(
     private readonly config: HallwatchConfig,
     private readonly logger: Logger,
     private readonly parts: ServerParts,
+    /** Where one-time secrets (the first admin's password) are shown: the console, never the log. */
+    private readonly print: (line: string) => void = (line) => console.log(line),
   ) {}
 
   get demoSimulator(): DemoSimulator | null {
@@ -86,6 +93,10 @@ export class HallwatchServer {
     this.db = db;
     const credentials = new CredentialStore(db);
     const halls = new HallStore(db);
+    const users = new UserStore(db);
+    await ensureFirstAdmin(users, config.auth.adminPassword, this.print);
+    this.sessionSweep = setInterval(() => users.deleteExpiredSessions(), 3_600_000);
+    this.sessionSweep.unref();
 
     let brokerUrl: string;
     let password: string;
@@ -126,6 +137,13 @@ export class HallwatchServer {
     );
 
     const api = await buildApi({
+      auth: {
+        users,
+        audit: new AuditLog(db),
+        sessionIdleMs: config.auth.sessionIdleMin * 60_000,
+        sessionAbsoluteMs: config.auth.sessionMaxHours * 3_600_000,
+        secureCookies: config.auth.secureCookies,
+      },
       aggregator,
       alerts,
       halls,
@@ -139,6 +157,7 @@ export class HallwatchServer {
     const httpPort = typeof address === "object" && address ? address.port : config.http.port;
 
     if (config.demo.enabled && this.parts.createDemo) {
+      await ensureDemoUsers(users, config.demo.hallId);
       this.demo = await this.parts.createDemo(config, {
         db,
         halls,
@@ -158,6 +177,8 @@ export class HallwatchServer {
 
   /** Stops everything in reverse order; safe to call twice or after a failed start. */
   async stop(): Promise<void> {
+    if (this.sessionSweep) clearInterval(this.sessionSweep);
+    this.sessionSweep = null;
     const steps: [string, (() => Promise<void>) | undefined][] = [
       ["simulator", this.demo ? () => this.demo!.stop() : undefined],
       ["http", this.api ? () => this.api!.close() : undefined],

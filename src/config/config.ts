@@ -53,6 +53,16 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   deadLetters: z.strictObject({ maxRows: z.number().int().min(100).default(100_000) }).prefault({}),
+  auth: z
+    .strictObject({
+      /** Password of the first admin at first start; without it a one-time password is printed once. */
+      adminPassword: z.string().min(10, "at least 10 characters").nullable().default(null),
+      /** Mark the session cookie Secure (needs HTTPS, e.g. behind a TLS proxy). */
+      secureCookies: z.boolean().default(false),
+      sessionIdleMin: z.number().int().min(1).default(480),
+      sessionMaxHours: z.number().int().min(1).default(24),
+    })
+    .prefault({}),
   /** JSON file of fault-rule overrides (thresholds, durations, severities, audiences, escalation); see docs/faults.md. */
   rulesFile: z.string().min(1).nullable().default(null),
 });
@@ -83,6 +93,8 @@ export const ENVIRONMENT = {
   HALLWATCH_DEMO: "demo.enabled",
   HALLWATCH_SIM_CONTROL_PORT: "demo.controlPort",
   HALLWATCH_RULES: "rulesFile",
+  HALLWATCH_ADMIN_PASSWORD: "auth.adminPassword",
+  HALLWATCH_SECURE_COOKIES: "auth.secureCookies",
 } as const;
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
@@ -96,6 +108,7 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
 }
 
 function envValue(name: string, raw: string): unknown {
+  if (name === "HALLWATCH_SECURE_COOKIES") return ["1", "true", "yes", "on"].includes(raw.toLowerCase());
   if (name === "HALLWATCH_DEMO") return !["0", "false", "no", "off"].includes(raw.toLowerCase());
   if (/_PORT$/.test(name)) return raw === "" ? null : raw;
   return raw;

@@ -37,6 +37,8 @@ export interface AlertFilter {
   /** "active" = open or acknowledged. */
   status?: AlertStatus | "active" | undefined;
   faultType?: string | undefined;
+  /** Only alerts addressed to one of these roles. */
+  audienceAnyOf?: string[] | undefined;
   fromMs?: number | undefined;
   toMs?: number | undefined;
   limit: number;
@@ -194,6 +196,15 @@ export class AlertStore {
     eq("kind", "kind", filter.kind);
     eq("severity", "severity", filter.severity);
     eq("fault_type", "faultType", filter.faultType);
+    if (filter.audienceAnyOf) {
+      const names = filter.audienceAnyOf.map((_, i) => `@role${i}`);
+      where.push(
+        `EXISTS (SELECT 1 FROM json_each(audience_json) WHERE value IN (${names.join(", ") || "NULL"}))`,
+      );
+      filter.audienceAnyOf.forEach((r, i) => {
+        args[`role${i}`] = r;
+      });
+    }
     if (filter.status === "active") where.push("status != 'resolved'");
     else eq("status", "status", filter.status);
     if (filter.fromMs !== undefined) {

@@ -156,4 +156,53 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 4,
+    sql: `
+      CREATE TABLE users (
+        username TEXT PRIMARY KEY,
+        display_name TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        roles_json TEXT NOT NULL,
+        -- JSON array of hall ids; ["*"] for every hall (admins)
+        halls_json TEXT NOT NULL,
+        language TEXT NOT NULL DEFAULT 'zh',
+        created_ms INTEGER NOT NULL,
+        password_changed_ms INTEGER NOT NULL,
+        disabled_ms INTEGER
+      );
+      -- Session and API tokens are stored as SHA-256 hashes: they are long random values, so a fast hash is enough.
+      CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        username TEXT NOT NULL REFERENCES users(username),
+        csrf_token TEXT NOT NULL,
+        created_ms INTEGER NOT NULL,
+        last_seen_ms INTEGER NOT NULL,
+        expires_ms INTEGER NOT NULL,
+        ip TEXT
+      );
+      CREATE INDEX sessions_user ON sessions(username);
+      CREATE TABLE api_tokens (
+        id TEXT PRIMARY KEY,
+        token_hash TEXT NOT NULL UNIQUE,
+        username TEXT NOT NULL REFERENCES users(username),
+        name TEXT NOT NULL,
+        created_ms INTEGER NOT NULL,
+        expires_ms INTEGER,
+        last_used_ms INTEGER,
+        revoked_ms INTEGER
+      );
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at_ms INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT,
+        before_json TEXT,
+        after_json TEXT,
+        ip TEXT
+      );
+      CREATE INDEX audit_log_at ON audit_log(at_ms);
+    `,
+  },
 ];

@@ -157,7 +157,7 @@ describe("aggregator", () => {
     expect(badJson).toMatchObject({ topic: "hallwatch/v1/h1/a1/telemetry/k1", payloadSample: "{not json" });
     const k1 = await harness.device(HALL, "k1");
     expect(k1.values.paperPct).toBe(80);
-    const metrics = await harness.api.inject({ method: "GET", url: "/metrics" });
+    const metrics = await harness.api.inject({ method: "GET", url: "/metrics", headers: harness.headers });
     expect(metrics.body).toMatch(/hallwatch_dead_letters_total\{reason="bad_json"\} 1/);
   });
 

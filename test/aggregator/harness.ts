@@ -9,6 +9,7 @@ import { DEFAULT_SILENCE_POLICY } from "../../src/core/presence/silence.js";
 import { silentLogger } from "../../src/logging.js";
 import { type Db, openDatabase } from "../../src/store/database.js";
 import { HallStore } from "../../src/store/halls.js";
+import { testAuth } from "../helpers/auth.js";
 
 /** A real aggregator + API over a real SQLite file, pointed at a given broker. */
 export class AggregatorHarness {
@@ -16,6 +17,7 @@ export class AggregatorHarness {
   aggregator!: Aggregator;
   api!: FastifyInstance;
   halls!: HallStore;
+  adminToken = "";
   readonly dataDir = mkdtempSync(join(tmpdir(), "hallwatch-agg-"));
 
   constructor(
@@ -52,7 +54,10 @@ export class AggregatorHarness {
       ...this.overrides,
     });
     await this.aggregator.start();
+    const auth = await testAuth(this.db);
+    this.adminToken = auth.adminToken;
     this.api = await buildApi({
+      auth: auth.deps,
       aggregator: this.aggregator,
       halls: this.halls,
       metrics: createMetrics(this.aggregator, null),
@@ -61,13 +66,21 @@ export class AggregatorHarness {
     });
   }
 
+  get headers(): Record<string, string> {
+    return { authorization: `Bearer ${this.adminToken}` };
+  }
+
   async get<T = any>(url: string): Promise<T> {
-    const res = await this.api.inject({ method: "GET", url });
+    const res = await this.api.inject({ method: "GET", url, headers: this.headers });
     return res.json() as T;
   }
 
   async device(hallId: string, deviceId: string): Promise<any> {
-    const res = await this.api.inject({ method: "GET", url: `/api/devices/${hallId}/${deviceId}` });
+    const res = await this.api.inject({
+      method: "GET",
+      url: `/api/devices/${hallId}/${deviceId}`,
+      headers: this.headers,
+    });
     return res.statusCode === 200 ? res.json() : null;
   }
 

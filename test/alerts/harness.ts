@@ -11,6 +11,7 @@ import { silentLogger } from "../../src/logging.js";
 import { CredentialStore } from "../../src/store/credentials.js";
 import { openDatabase } from "../../src/store/database.js";
 import { HallStore } from "../../src/store/halls.js";
+import { bearerToken } from "../helpers/auth.js";
 import { freePort } from "../helpers/free-port.js";
 
 export const HALL = "alert-hall";
@@ -41,6 +42,7 @@ export class AlertStack {
   at!: RunningAddresses;
   simulator!: HallSimulator;
   private mqttPort = 0;
+  token = "";
 
   constructor(rules: unknown = {}) {
     writeFileSync(join(this.dataDir, "rules.json"), JSON.stringify(rules));
@@ -54,10 +56,12 @@ export class AlertStack {
       http: { port: 0 },
       mqtt: { host: "127.0.0.1", port: this.mqttPort },
       demo: { enabled: false },
+      auth: { adminPassword: "alerts-test-admin" },
       rulesFile: join(this.dataDir, "rules.json"),
     });
     this.server = new HallwatchServer(config, silentLogger(), { createBroker: createEmbeddedBroker });
     this.at = await this.server.start();
+    this.token = await bearerToken(this.at.httpUrl, "admin", "alerts-test-admin");
     if (!this.simulator) await this.startSimulator();
   }
 
@@ -88,14 +92,16 @@ export class AlertStack {
   }
 
   async get<T = any>(path: string): Promise<T> {
-    const response = await fetch(`${this.at.httpUrl}${path}`);
+    const response = await fetch(`${this.at.httpUrl}${path}`, {
+      headers: { authorization: `Bearer ${this.token}` },
+    });
     return (await response.json()) as T;
   }
 
   async post(path: string, body: unknown): Promise<Response> {
     return fetch(`${this.at.httpUrl}${path}`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", authorization: `Bearer ${this.token}` },
       body: JSON.stringify(body),
     });
   }
@@ -117,9 +123,12 @@ export class AlertStack {
 }
 
 /** Collects the live alert stream (server-sent events) of a running stack. */
-export async function openStream(url: string): Promise<{ events: any[]; close: () => void }> {
+export async function openStream(url: string, token: string): Promise<{ events: any[]; close: () => void }> {
   const controller = new AbortController();
-  const response = await fetch(url, { signal: controller.signal });
+  const response = await fetch(url, {
+    signal: controller.signal,
+    headers: { authorization: `Bearer ${token}` },
+  });
   const events: any[] = [];
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();

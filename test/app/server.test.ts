@@ -8,6 +8,7 @@ import { createEmbeddedBroker } from "../../src/app/embedded-broker.js";
 import { HallwatchServer, type RunningAddresses } from "../../src/app/server.js";
 import { parseConfig } from "../../src/config/config.js";
 import { silentLogger } from "../../src/logging.js";
+import { bearerToken } from "../helpers/auth.js";
 import { waitFor } from "../helpers/wait.js";
 
 const dataDir = mkdtempSync(join(tmpdir(), "hallwatch-server-"));
@@ -17,12 +18,14 @@ const config = parseConfig({
   http: { port: 0 },
   mqtt: { host: "127.0.0.1", port: 0 },
   demo: { controlPort: 0 },
+  auth: { adminPassword: "server-test-admin" },
 });
+let token = "";
 const newServer = () =>
   new HallwatchServer(config, silentLogger(), { createBroker: createEmbeddedBroker, createDemo });
 
 async function getJson(url: string): Promise<any> {
-  const response = await fetch(url);
+  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
   return response.json();
 }
 
@@ -35,6 +38,7 @@ describe("Hallwatch on its embedded default (what npm start runs)", () => {
     startMs = Date.now();
     server = newServer();
     at = await server.start();
+    token = await bearerToken(at.httpUrl, "admin", "server-test-admin");
   });
 
   afterAll(async () => {

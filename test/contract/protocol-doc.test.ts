@@ -43,7 +43,16 @@ describe("docs/protocol.md", () => {
 
   it("has an example for every message type and every device kind", () => {
     const types = new Set(examples.map((e) => parseTopic(e.topic)?.type));
-    for (const t of ["status", "birth", "telemetry", "event", "cmd", "reply", "aggregator_status", "alert_event"]) {
+    for (const t of [
+      "status",
+      "birth",
+      "telemetry",
+      "event",
+      "cmd",
+      "reply",
+      "aggregator_status",
+      "alert_event",
+    ]) {
       expect(types).toContain(t);
     }
     const kinds = new Set(examples.map((e) => e.kind));

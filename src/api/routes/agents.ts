@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { canSeeHall } from "../../auth/principal.js";
+import { requireRole } from "../../auth/request-auth.js";
 import { agentIdSchema, hallIdSchema } from "../../contract/index.js";
 import type { ApiDeps } from "../app.js";
 import { ApiError } from "../errors.js";
@@ -6,6 +8,7 @@ import { agentView } from "../views.js";
 import type { TypedApp } from "./types.js";
 
 const connectivity = z.enum(["online", "offline", "unknown"]);
+const AGENT_READERS = ["admin", "maintenance", "duty_manager"] as const;
 
 export async function registerAgentRoutes(app: TypedApp, deps: ApiDeps): Promise<void> {
   app.get(
@@ -16,8 +19,10 @@ export async function registerAgentRoutes(app: TypedApp, deps: ApiDeps): Promise
       },
     },
     async (request) => {
+      const p = requireRole(request, AGENT_READERS);
       const { hallId, connectivity: c } = request.query;
       const items = [...deps.aggregator.presence.allAgents()]
+        .filter((a) => canSeeHall(p, a.hallId))
         .filter(
           (a) => (hallId === undefined || a.hallId === hallId) && (c === undefined || a.connectivity === c),
         )
@@ -30,8 +35,11 @@ export async function registerAgentRoutes(app: TypedApp, deps: ApiDeps): Promise
     "/api/agents/:agentId",
     { schema: { params: z.object({ agentId: agentIdSchema }) } },
     async (request) => {
+      const p = requireRole(request, AGENT_READERS);
       const agent = deps.aggregator.presence.agent(request.params.agentId);
-      if (!agent) throw new ApiError("not_found", `no agent ${request.params.agentId} has been heard from`);
+      if (!agent || !canSeeHall(p, agent.hallId)) {
+        throw new ApiError("not_found", `no agent ${request.params.agentId} has been heard from`);
+      }
       return agentView(agent);
     },
   );

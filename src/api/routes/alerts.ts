@@ -1,18 +1,34 @@
 import { z } from "zod";
 import { alertEvent } from "../../alerts/alert-publisher.js";
-import type { AlertChange } from "../../alerts/alert-service.js";
+import type { AlertChange, AlertService } from "../../alerts/alert-service.js";
+import { canActOnAlert, canSeeAlert, hallScope, isAdmin, type Principal } from "../../auth/principal.js";
+import { caller } from "../../auth/request-auth.js";
 import { deviceIdSchema, deviceKindSchema, hallIdSchema, severitySchema } from "../../contract/index.js";
 import type { ApiDeps } from "../app.js";
 import { ApiError } from "../errors.js";
 import type { TypedApp } from "./types.js";
 
-const actor = z.string().trim().min(1).max(128);
 const idParams = z.object({ id: z.string().min(1).max(64) });
 const SSE_HEARTBEAT_MS = 15_000;
+
+/** Roles whose users see only the alerts addressed to them (the duty manager and admins see all of their halls). */
+function audienceFilter(p: Principal): string[] | undefined {
+  return isAdmin(p) || p.roles.includes("duty_manager") ? undefined : p.roles;
+}
 
 export async function registerAlertRoutes(app: TypedApp, deps: ApiDeps): Promise<void> {
   const alerts = deps.alerts;
   if (!alerts) return;
+  const audit = (p: Principal, ip: string, action: string, target: string, before: unknown, after: unknown) =>
+    deps.auth.audit.record({
+      atMs: (deps.now ?? Date.now)(),
+      actor: p.username,
+      action,
+      target,
+      before,
+      after,
+      ip,
+    });
 
   app.get(
     "/api/alerts",
@@ -33,12 +49,16 @@ export async function registerAlertRoutes(app: TypedApp, deps: ApiDeps): Promise
       },
     },
     async (request) => {
+      const p = caller(request);
       const { hallId, ...rest } = request.query;
-      return alerts.list({ ...rest, hallIds: hallId ? [hallId] : undefined });
+      const scope = hallScope(p);
+      const hallIds = hallId ? (scope && !scope.includes(hallId) ? [] : [hallId]) : scope;
+      return alerts.list({ ...rest, hallIds, audienceAnyOf: audienceFilter(p) });
     },
   );
 
   app.get("/api/alerts/stream", async (request, reply) => {
+    const p = caller(request);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -49,6 +69,7 @@ export async function registerAlertRoutes(app: TypedApp, deps: ApiDeps): Promise
     });
     res.write(": hallwatch alert stream\n\n");
     const send = (change: AlertChange) => {
+      if (!canSeeAlert(p, change.alert)) return;
       res.write(
         `event: alert\nid: ${change.alert.id}\ndata: ${JSON.stringify(alertEvent(change, Date.now()))}\n\n`,
       );
@@ -61,52 +82,51 @@ export async function registerAlertRoutes(app: TypedApp, deps: ApiDeps): Promise
     });
   });
 
+  const visible = (p: Principal, id: string) => {
+    const found = alerts.get(id);
+    if (!found || !canSeeAlert(p, found.alert)) throw new ApiError("not_found", `no alert ${id}`);
+    return found;
+  };
+
   app.get("/api/alerts/:id", { schema: { params: idParams } }, async (request) => {
-    const found = alerts.get(request.params.id);
-    if (!found) throw new ApiError("not_found", `no alert ${request.params.id}`);
+    const found = visible(caller(request), request.params.id);
     return { ...found.alert, history: found.history };
   });
 
-  const outcome = (result: ReturnType<typeof alerts.acknowledge>, id: string) => {
-    if (result === null) throw new ApiError("not_found", `no alert ${id}`);
+  const act = (
+    request: { ip: string; params: { id: string } } & Parameters<typeof caller>[0],
+    action: string,
+    change: (by: string) => ReturnType<AlertService["acknowledge"]>,
+  ) => {
+    const p = caller(request);
+    const before = visible(p, request.params.id).alert;
+    if (!canActOnAlert(p, before))
+      throw new ApiError("forbidden", "this alert is not addressed to your role");
+    const result = change(p.username);
+    if (result === null) throw new ApiError("not_found", `no alert ${request.params.id}`);
     if ("error" in result) throw new ApiError("conflict", result.message);
+    audit(p, request.ip, action, request.params.id, { status: before.status }, { status: result.status });
     return result;
   };
 
   app.post(
     "/api/alerts/:id/acknowledge",
-    {
-      schema: {
-        params: idParams,
-        body: z.strictObject({ by: actor, comment: z.string().max(2000).optional() }),
-      },
-    },
+    { schema: { params: idParams, body: z.strictObject({ comment: z.string().max(2000).optional() }) } },
     async (request) =>
-      outcome(
-        alerts.acknowledge(request.params.id, request.body.by, request.body.comment ?? null),
-        request.params.id,
+      act(request, "alert_acknowledged", (by) =>
+        alerts.acknowledge(request.params.id, by, request.body.comment ?? null),
       ),
   );
   app.post(
     "/api/alerts/:id/resolve",
-    {
-      schema: {
-        params: idParams,
-        body: z.strictObject({ by: actor, reason: z.string().trim().min(1).max(2000) }),
-      },
-    },
+    { schema: { params: idParams, body: z.strictObject({ reason: z.string().trim().min(1).max(2000) }) } },
     async (request) =>
-      outcome(alerts.resolve(request.params.id, request.body.by, request.body.reason), request.params.id),
+      act(request, "alert_resolved", (by) => alerts.resolve(request.params.id, by, request.body.reason)),
   );
   app.post(
     "/api/alerts/:id/comments",
-    {
-      schema: {
-        params: idParams,
-        body: z.strictObject({ by: actor, text: z.string().trim().min(1).max(2000) }),
-      },
-    },
+    { schema: { params: idParams, body: z.strictObject({ text: z.string().trim().min(1).max(2000) }) } },
     async (request) =>
-      outcome(alerts.comment(request.params.id, request.body.by, request.body.text), request.params.id),
+      act(request, "alert_commented", (by) => alerts.comment(request.params.id, by, request.body.text)),
   );
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { requireRole } from "../../auth/request-auth.js";
 import type { ApiDeps } from "../app.js";
 import type { TypedApp } from "./types.js";
 
@@ -15,6 +16,7 @@ export async function registerDeadLetterRoutes(app: TypedApp, deps: ApiDeps): Pr
       },
     },
     async (request) => {
+      requireRole(request, ["admin"]);
       deps.aggregator.flush();
       const stats = deps.aggregator.stats();
       return {

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { canSeeHall } from "../../auth/principal.js";
+import { caller } from "../../auth/request-auth.js";
 import { deviceIdSchema, deviceKindSchema, hallIdSchema } from "../../contract/index.js";
 import type { ApiDeps } from "../app.js";
 import { ApiError } from "../errors.js";
@@ -23,9 +25,11 @@ export async function registerDeviceRoutes(app: TypedApp, deps: ApiDeps): Promis
     },
     async (request) => {
       const q = request.query;
+      const p = caller(request);
       const items = [...deps.aggregator.presence.allDevices()]
         .filter(
           (d) =>
+            canSeeHall(p, d.hallId) &&
             (q.includeRetired === "true" || !d.retired) &&
             (q.hallId === undefined || d.hallId === q.hallId) &&
             (q.kind === undefined || d.kind === q.kind) &&
@@ -48,7 +52,8 @@ export async function registerDeviceRoutes(app: TypedApp, deps: ApiDeps): Promis
     async (request) => {
       const { hallId, deviceId } = request.params;
       const device = deps.aggregator.presence.device(hallId, deviceId);
-      if (!device) throw new ApiError("not_found", `no device ${deviceId} in hall ${hallId}`);
+      if (!device || !canSeeHall(caller(request), hallId))
+        throw new ApiError("not_found", `no device ${deviceId} in hall ${hallId}`);
       const nowMs = (deps.now ?? Date.now)();
       deps.aggregator.flush();
       return {

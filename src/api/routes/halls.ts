@@ -1,14 +1,18 @@
 import { z } from "zod";
+import { canSeeHall } from "../../auth/principal.js";
+import { caller } from "../../auth/request-auth.js";
 import { hallIdSchema } from "../../contract/index.js";
 import type { ApiDeps } from "../app.js";
 import { ApiError } from "../errors.js";
 import type { TypedApp } from "./types.js";
 
+const NONE = { online: 0, offline: 0, unknown: 0, total: 0 };
+
 function countsByHall(deps: ApiDeps) {
   const counts = new Map<string, { online: number; offline: number; unknown: number; total: number }>();
   for (const d of deps.aggregator.presence.allDevices()) {
     if (d.retired) continue;
-    const c = counts.get(d.hallId) ?? { online: 0, offline: 0, unknown: 0, total: 0 };
+    const c = counts.get(d.hallId) ?? { ...NONE };
     c[d.connectivity] += 1;
     c.total += 1;
     counts.set(d.hallId, c);
@@ -17,25 +21,24 @@ function countsByHall(deps: ApiDeps) {
 }
 
 export async function registerHallRoutes(app: TypedApp, deps: ApiDeps): Promise<void> {
-  app.get("/api/halls", async () => {
+  app.get("/api/halls", async (request) => {
+    const p = caller(request);
     const counts = countsByHall(deps);
-    return {
-      items: deps.halls.list().map((h) => ({
-        ...h,
-        devices: counts.get(h.id) ?? { online: 0, offline: 0, unknown: 0, total: 0 },
-      })),
-    };
+    const items = deps.halls
+      .list()
+      .filter((h) => canSeeHall(p, h.id))
+      .map((h) => ({ ...h, devices: counts.get(h.id) ?? NONE }));
+    return { items };
   });
   app.get(
     "/api/halls/:hallId",
     { schema: { params: z.object({ hallId: hallIdSchema }) } },
     async (request) => {
       const hall = deps.halls.get(request.params.hallId);
-      if (!hall) throw new ApiError("not_found", `no hall ${request.params.hallId}`);
-      return {
-        ...hall,
-        devices: countsByHall(deps).get(hall.id) ?? { online: 0, offline: 0, unknown: 0, total: 0 },
-      };
+      // Halls outside the caller's scope look exactly like halls that do not exist.
+      if (!hall || !canSeeHall(caller(request), hall.id))
+        throw new ApiError("not_found", `no hall ${request.params.hallId}`);
+      return { ...hall, devices: countsByHall(deps).get(hall.id) ?? NONE };
     },
   );
 }

@@ -1,3 +1,4 @@
+import { requireRole } from "../../auth/request-auth.js";
 import type { ApiDeps } from "../app.js";
 import type { TypedApp } from "./types.js";
 
@@ -13,7 +14,8 @@ export async function registerHealthRoutes(app: TypedApp, deps: ApiDeps): Promis
     };
     return reply.status(connected ? 200 : 503).send(body);
   });
-  app.get("/metrics", async (_request, reply) => {
+  app.get("/metrics", async (request, reply) => {
+    requireRole(request, ["admin"]);
     const text = await deps.metrics.metrics();
     return reply.header("content-type", deps.metrics.contentType).send(text);
   });

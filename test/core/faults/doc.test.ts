@@ -15,7 +15,8 @@ describe("docs/faults.md", () => {
         expect(cells[4]).toBe(r.defaults.severity);
         expect(cells[5]).toBe(r.defaults.audience.join(", "));
         expect(Number(cells[6])).toBe(r.defaults.forSec);
-        for (const [name, value] of Object.entries(r.defaults.params)) expect(cells[7]).toContain(`${name} ${value}`);
+        for (const [name, value] of Object.entries(r.defaults.params))
+          expect(cells[7]).toContain(`${name} ${value}`);
       }
     }
   });

@@ -1,0 +1,42 @@
+import { randomBytes } from "node:crypto";
+import type { Role } from "../core/faults/types.js";
+import type { UserStore } from "../store/users.js";
+
+/**
+ * The first admin (user name `admin`) at first start: with HALLWATCH_ADMIN_PASSWORD if given, otherwise a
+ * one-time password printed once to the console (never to the log).
+ */
+export async function ensureFirstAdmin(
+  users: UserStore,
+  password: string | null,
+  print: (line: string) => void,
+): Promise<void> {
+  if (users.count() > 0) return;
+  const chosen = password ?? randomBytes(12).toString("base64url");
+  await users.create({
+    username: "admin",
+    displayName: "Administrator",
+    password: chosen,
+    roles: ["admin"],
+    halls: ["*"],
+  });
+  if (password === null) {
+    print(
+      `First start: created user "admin" with the one-time password ${chosen}  (shown once; change it after signing in)`,
+    );
+  }
+}
+
+/** Demo users of the demo hall, documented in README. Created only while the demo hall runs. */
+export const DEMO_USERS: { username: string; displayName: string; roles: Role[]; password: string }[] = [
+  { username: "duty", displayName: "值班经理 Duty manager", roles: ["duty_manager"], password: "demo-duty" },
+  { username: "floor", displayName: "导办 Floor staff", roles: ["floor_staff"], password: "demo-floor" },
+  { username: "maint", displayName: "维护 Maintenance", roles: ["maintenance"], password: "demo-maint" },
+  { username: "guard", displayName: "保安 Security", roles: ["security"], password: "demo-guard" },
+];
+
+export async function ensureDemoUsers(users: UserStore, hallId: string): Promise<void> {
+  for (const user of DEMO_USERS) {
+    if (!users.get(user.username)) await users.create({ ...user, halls: [hallId] });
+  }
+}

@@ -1,0 +1,80 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { ApiError } from "../api/errors.js";
+import type { Role } from "../core/faults/types.js";
+import type { UserRecord, UserStore } from "../store/users.js";
+import { hasAnyRole, type Principal } from "./principal.js";
+
+export const SESSION_COOKIE = "hallwatch_session";
+export const CSRF_HEADER = "x-csrf-token";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    principal: Principal | null;
+    /** The session's CSRF token (cookie sessions only). */
+    csrfToken: string | null;
+  }
+}
+
+export interface RequestAuthOptions {
+  users: UserStore;
+  sessionIdleMs: number;
+  sessionAbsoluteMs: number;
+  now: () => number;
+}
+
+/** What anyone may call without signing in. */
+const PUBLIC = new Set(["GET /api/health", "POST /api/auth/login", "GET /api/openapi.json"]);
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+const principalOf = (user: UserRecord, via: Principal["via"]): Principal => ({
+  username: user.username,
+  displayName: user.displayName,
+  roles: user.roles,
+  halls: user.halls,
+  language: user.language,
+  via,
+});
+
+/**
+ * Deny by default: every API route needs a session cookie (plus the CSRF header on anything that changes
+ * state) or a bearer API token, except the few public ones above.
+ */
+export function registerRequestAuth(app: FastifyInstance, options: RequestAuthOptions): void {
+  app.decorateRequest("principal", null);
+  app.decorateRequest("csrfToken", null);
+  app.addHook("onRequest", async (request: FastifyRequest, _reply: FastifyReply) => {
+    const path = request.url.split("?")[0] ?? "";
+    if (!path.startsWith("/api/") && path !== "/metrics") return;
+    if (PUBLIC.has(`${request.method} ${path}`)) return;
+    const nowMs = options.now();
+    const authorization = request.headers.authorization;
+    if (authorization?.startsWith("Bearer ")) {
+      const user = options.users.apiTokenUser(authorization.slice(7).trim(), nowMs);
+      if (!user) throw new ApiError("unauthenticated", "invalid or expired API token");
+      request.principal = principalOf(user, "token");
+      return;
+    }
+    const token = request.cookies?.[SESSION_COOKIE];
+    const session = token
+      ? options.users.session(token, options.sessionIdleMs, options.sessionAbsoluteMs, nowMs)
+      : null;
+    if (!session) throw new ApiError("unauthenticated", "sign in first");
+    if (!SAFE_METHODS.has(request.method) && request.headers[CSRF_HEADER] !== session.csrfToken) {
+      throw new ApiError("csrf_failed", `missing or wrong ${CSRF_HEADER} header`);
+    }
+    request.principal = principalOf(session.user, "session");
+    request.csrfToken = session.csrfToken;
+  });
+}
+
+/** The caller, who must be signed in (the hook guarantees it on protected routes). */
+export function caller(request: FastifyRequest): Principal {
+  if (!request.principal) throw new ApiError("unauthenticated", "sign in first");
+  return request.principal;
+}
+
+export function requireRole(request: FastifyRequest, roles: readonly Role[]): Principal {
+  const p = caller(request);
+  if (!hasAnyRole(p, roles)) throw new ApiError("forbidden", `needs one of the roles: ${roles.join(", ")}`);
+  return p;
+}

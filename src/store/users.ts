@@ -1,0 +1,184 @@
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import type { Role } from "../core/faults/types.js";
+import { hashSecret, verifySecret } from "../security/secrets.js";
+import type { Db } from "./database.js";
+
+export interface UserRecord {
+  username: string;
+  displayName: string;
+  roles: Role[];
+  halls: string[];
+  language: "zh" | "en";
+  createdMs: number;
+  disabled: boolean;
+}
+
+interface UserRow {
+  username: string;
+  display_name: string;
+  password_hash: string;
+  roles_json: string;
+  halls_json: string;
+  language: "zh" | "en";
+  created_ms: number;
+  disabled_ms: number | null;
+}
+
+const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
+const toUser = (r: UserRow): UserRecord => ({
+  username: r.username,
+  displayName: r.display_name,
+  roles: JSON.parse(r.roles_json) as Role[],
+  halls: JSON.parse(r.halls_json) as string[],
+  language: r.language,
+  createdMs: r.created_ms,
+  disabled: r.disabled_ms !== null,
+});
+
+export interface NewUser {
+  username: string;
+  displayName: string;
+  password: string;
+  roles: Role[];
+  halls: string[];
+  language?: "zh" | "en";
+}
+
+/** Users with scrypt-hashed passwords; sessions and API tokens as SHA-256 hashes of long random values. */
+export class UserStore {
+  constructor(private readonly db: Db) {}
+
+  count(): number {
+    return (this.db.prepare("SELECT COUNT(*) AS n FROM users").get() as { n: number }).n;
+  }
+
+  async create(user: NewUser, nowMs = Date.now()): Promise<UserRecord> {
+    const hash = await hashSecret(user.password);
+    this.db
+      .prepare(
+        `INSERT INTO users (username, display_name, password_hash, roles_json, halls_json, language, created_ms, password_changed_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        user.username,
+        user.displayName,
+        hash,
+        JSON.stringify(user.roles),
+        JSON.stringify(user.halls),
+        user.language ?? "zh",
+        nowMs,
+        nowMs,
+      );
+    return this.get(user.username) as UserRecord;
+  }
+
+  get(username: string): UserRecord | null {
+    const row = this.db.prepare("SELECT * FROM users WHERE username = ?").get(username) as
+      | UserRow
+      | undefined;
+    return row ? toUser(row) : null;
+  }
+
+  list(): UserRecord[] {
+    return (this.db.prepare("SELECT * FROM users ORDER BY username").all() as UserRow[]).map(toUser);
+  }
+
+  /** Checks a password; unknown users cost a hash too, so timing does not tell which usernames exist. */
+  async verifyPassword(username: string, password: string): Promise<UserRecord | null> {
+    const row = this.db.prepare("SELECT * FROM users WHERE username = ?").get(username) as
+      | UserRow
+      | undefined;
+    const ok = await verifySecret(password, row?.password_hash ?? DUMMY_HASH);
+    return row && ok && row.disabled_ms === null ? toUser(row) : null;
+  }
+
+  // ---- sessions ----
+
+  createSession(
+    username: string,
+    ttlMs: number,
+    ip: string | null,
+    nowMs = Date.now(),
+  ): { token: string; csrfToken: string } {
+    const token = randomBytes(32).toString("base64url");
+    const csrfToken = randomBytes(24).toString("base64url");
+    this.db
+      .prepare(
+        "INSERT INTO sessions (token_hash, username, csrf_token, created_ms, last_seen_ms, expires_ms, ip) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      )
+      .run(sha256(token), username, csrfToken, nowMs, nowMs, nowMs + ttlMs, ip);
+    return { token, csrfToken };
+  }
+
+  /** The live session of a cookie token, sliding its idle expiry; null when unknown, expired or the user is disabled. */
+  session(
+    token: string,
+    idleMs: number,
+    absoluteMs: number,
+    nowMs = Date.now(),
+  ): { user: UserRecord; csrfToken: string } | null {
+    const row = this.db
+      .prepare(
+        `SELECT s.csrf_token, s.created_ms, s.expires_ms, u.* FROM sessions s JOIN users u ON u.username = s.username
+         WHERE s.token_hash = ?`,
+      )
+      .get(sha256(token)) as
+      | (UserRow & { csrf_token: string; created_ms: number; expires_ms: number })
+      | undefined;
+    if (!row || row.disabled_ms !== null || row.expires_ms <= nowMs) return null;
+    const expiresMs = Math.min(nowMs + idleMs, row.created_ms + absoluteMs);
+    this.db
+      .prepare("UPDATE sessions SET last_seen_ms = ?, expires_ms = ? WHERE token_hash = ?")
+      .run(nowMs, expiresMs, sha256(token));
+    return { user: toUser(row), csrfToken: row.csrf_token };
+  }
+
+  deleteSession(token: string): void {
+    this.db.prepare("DELETE FROM sessions WHERE token_hash = ?").run(sha256(token));
+  }
+
+  deleteExpiredSessions(nowMs = Date.now()): number {
+    return this.db.prepare("DELETE FROM sessions WHERE expires_ms <= ?").run(nowMs).changes;
+  }
+
+  // ---- API tokens ----
+
+  createApiToken(
+    username: string,
+    name: string,
+    expiresMs: number | null,
+    nowMs = Date.now(),
+  ): { id: string; token: string } {
+    const id = randomUUID();
+    const token = `hw_${randomBytes(32).toString("base64url")}`;
+    this.db
+      .prepare(
+        "INSERT INTO api_tokens (id, token_hash, username, name, created_ms, expires_ms) VALUES (?, ?, ?, ?, ?, ?)",
+      )
+      .run(id, sha256(token), username, name, nowMs, expiresMs);
+    return { id, token };
+  }
+
+  apiTokenUser(token: string, nowMs = Date.now()): UserRecord | null {
+    const row = this.db
+      .prepare(
+        `SELECT t.id AS token_id, t.expires_ms, u.* FROM api_tokens t JOIN users u ON u.username = t.username
+         WHERE t.token_hash = ? AND t.revoked_ms IS NULL`,
+      )
+      .get(sha256(token)) as (UserRow & { token_id: string; expires_ms: number | null }) | undefined;
+    if (!row || row.disabled_ms !== null || (row.expires_ms !== null && row.expires_ms <= nowMs)) return null;
+    this.db.prepare("UPDATE api_tokens SET last_used_ms = ? WHERE id = ?").run(nowMs, row.token_id);
+    return toUser(row);
+  }
+
+  revokeApiToken(id: string, username: string, nowMs = Date.now()): boolean {
+    return (
+      this.db
+        .prepare("UPDATE api_tokens SET revoked_ms = ? WHERE id = ? AND username = ? AND revoked_ms IS NULL")
+        .run(nowMs, id, username).changes > 0
+    );
+  }
+}
+
+/** A valid hash of a random secret, checked against for unknown usernames. */
+const DUMMY_HASH = await hashSecret(randomBytes(16).toString("hex"));
