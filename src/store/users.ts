@@ -117,16 +117,17 @@ export class UserStore {
     absoluteMs: number,
     nowMs = Date.now(),
   ): { user: UserRecord; csrfToken: string } | null {
+    // Aliased: users has its own created_ms, which a plain u.* would put over the session's.
     const row = this.db
       .prepare(
-        `SELECT s.csrf_token, s.created_ms, s.expires_ms, u.* FROM sessions s JOIN users u ON u.username = s.username
-         WHERE s.token_hash = ?`,
+        `SELECT u.*, s.csrf_token, s.created_ms AS session_created_ms, s.expires_ms AS session_expires_ms
+         FROM sessions s JOIN users u ON u.username = s.username WHERE s.token_hash = ?`,
       )
       .get(sha256(token)) as
-      | (UserRow & { csrf_token: string; created_ms: number; expires_ms: number })
+      | (UserRow & { csrf_token: string; session_created_ms: number; session_expires_ms: number })
       | undefined;
-    if (!row || row.disabled_ms !== null || row.expires_ms <= nowMs) return null;
-    const expiresMs = Math.min(nowMs + idleMs, row.created_ms + absoluteMs);
+    if (!row || row.disabled_ms !== null || row.session_expires_ms <= nowMs) return null;
+    const expiresMs = Math.min(nowMs + idleMs, row.session_created_ms + absoluteMs);
     this.db
       .prepare("UPDATE sessions SET last_seen_ms = ?, expires_ms = ? WHERE token_hash = ?")
       .run(nowMs, expiresMs, sha256(token));
