@@ -1,22 +1,21 @@
-import { hostname, platform } from "node:os";
 import { join } from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
 import {
   type AgentStatus,
-  type Birth,
   type Command,
   type CommandReply,
   decodeMessage,
   topics,
 } from "../../src/contract/index.js";
 import { type Logger, silentLogger } from "../../src/logging.js";
+import { buildBirth, readCommandId } from "./birth.js";
 import { discreteChanges, discreteLeaves } from "./discrete-changes.js";
 import type { DeviceDriver } from "./driver.js";
 import { applyBackoff, endClient, type ReconnectOptions } from "./reconnect.js";
 import { SessionStore } from "./session-store.js";
 import { Spool, type SpooledMessage } from "./spool.js";
 
-export const AGENT_VERSION = "0.1.0";
+export { AGENT_VERSION } from "./birth.js";
 
 export interface AgentOptions {
   brokerUrl: string;
@@ -245,26 +244,12 @@ export class Agent {
     if (!client?.connected) return;
     const { hallId, agentId } = this.options;
     this.seq = 0;
-    const birth: Birth = {
-      v: 1,
+    const birth = buildBirth({
+      agentId,
       session: this.session,
-      seq: 0,
-      tsMs: this.now(),
-      agent: {
-        id: agentId,
-        version: AGENT_VERSION,
-        platform: platform(),
-        hostname: hostname().slice(0, 128),
-      },
-      devices: this.devices.map((d) => ({
-        id: d.driver.spec.id,
-        kind: d.driver.spec.kind,
-        model: d.driver.spec.model,
-        zone: d.driver.spec.zone,
-        reportIntervalSec: d.reportIntervalSec,
-        ...(d.driver.spec.name ? { name: d.driver.spec.name } : {}),
-      })),
-    };
+      nowMs: this.now(),
+      devices: this.devices.map((d) => ({ spec: d.driver.spec, reportIntervalSec: d.reportIntervalSec })),
+    });
     client.publish(topics.birth(hallId, agentId), JSON.stringify(birth), { qos: 1, retain: true });
   }
 
@@ -366,7 +351,13 @@ export class Agent {
     const decoded = decodeMessage(topic, payload);
     if (!decoded.ok) {
       this.logger.warn({ topic, reason: decoded.reason, detail: decoded.detail }, "invalid message");
-      this.replyToInvalid(payload, decoded.detail);
+      // A command that fails validation is still answered when its id can be read.
+      const id =
+        topic === topics.command(this.options.hallId, this.options.agentId) ? readCommandId(payload) : null;
+      if (id !== null) {
+        const error = `invalid command: ${decoded.detail}`.slice(0, 512);
+        this.reply({ v: 1, id, tsMs: this.now(), ok: false, error });
+      }
       return;
     }
     const message = decoded.value;
@@ -417,23 +408,6 @@ export class Agent {
         });
         return null;
       }
-    }
-  }
-
-  private replyToInvalid(payload: Buffer, detail: string): void {
-    try {
-      const id = (JSON.parse(payload.toString("utf8")) as { id?: unknown }).id;
-      if (typeof id === "string" && id.length > 0 && id.length <= 64) {
-        this.reply({
-          v: 1,
-          id,
-          tsMs: this.now(),
-          ok: false,
-          error: `invalid command: ${detail}`.slice(0, 512),
-        });
-      }
-    } catch {
-      // not even JSON: nothing to answer to
     }
   }
 
