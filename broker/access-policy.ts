@@ -10,7 +10,12 @@ export function mayPublish(principal: Principal, topic: string): boolean {
   if (principal.type === "service") return topic.startsWith(`${TOPIC_ROOT}/`);
   if (!topic.startsWith(topics.agentPrefix(principal.hallId, principal.agentId))) return false;
   const parsed = parseTopic(topic);
-  if (parsed === null || parsed.type === "aggregator_status" || parsed.type === "alert_event" || parsed.type === "cmd") {
+  if (
+    parsed === null ||
+    parsed.type === "aggregator_status" ||
+    parsed.type === "alert_event" ||
+    parsed.type === "cmd"
+  ) {
     return false;
   }
   return parsed.hallId === principal.hallId && parsed.agentId === principal.agentId;

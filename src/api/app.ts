@@ -12,6 +12,7 @@ import type { Aggregator } from "../aggregator/aggregator.js";
 import type { AlertService } from "../alerts/alert-service.js";
 import type { ThrottlePolicy } from "../auth/login-throttle.js";
 import { registerRequestAuth } from "../auth/request-auth.js";
+import { registerConsole } from "../console/console.js";
 import type { Logger } from "../logging.js";
 import type { AuditLog } from "../store/audit.js";
 import type { HallStore } from "../store/halls.js";
@@ -103,6 +104,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await registerDeviceRoutes(typed, deps);
   await registerDeadLetterRoutes(typed, deps);
   await registerAlertRoutes(typed, deps);
+  await registerConsole(app);
   typed.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -1,0 +1,47 @@
+export interface User {
+  username: string;
+  displayName: string;
+  roles: string[];
+  halls: string[];
+  language: "zh" | "en";
+}
+
+export interface AlertView {
+  id: string;
+  hallId: string;
+  deviceId: string | null;
+  agentId: string | null;
+  kind: string | null;
+  faultType: string;
+  severity: "critical" | "major" | "minor" | "warning" | "operational";
+  audience: string[];
+  status: "open" | "acknowledged" | "resolved";
+  summary: { en: string; zh: string };
+  openedMs: number;
+  lastSeenMs: number;
+  count: number;
+  lastObserved: number | string | boolean | null;
+  affected: string[];
+  flapping: boolean;
+  escalationLevel: number;
+}
+
+export interface DeviceView {
+  hallId: string;
+  deviceId: string;
+  agentId: string;
+  kind: string;
+  model: string;
+  zone: string;
+  name: string | null;
+  connectivity: "online" | "offline" | "unknown";
+  connectivitySinceMs: number;
+  lastSeenMs: number | null;
+  values: Record<string, unknown> | null;
+}
+
+export interface HallView {
+  id: string;
+  name: string;
+  devices: { online: number; offline: number; unknown: number; total: number };
+}

@@ -1,0 +1,38 @@
+import { readFileSync } from "node:fs";
+import { build } from "esbuild";
+import type { FastifyInstance } from "fastify";
+
+const here = (file: string) => new URL(file, import.meta.url);
+
+/**
+ * The web console: one page and one script bundle, built in memory at start and served from here with every
+ * asset local (hall networks can be offline) and a strict Content-Security-Policy.
+ */
+export async function registerConsole(app: FastifyInstance): Promise<void> {
+  const result = await build({
+    entryPoints: [here("./client/main.ts").pathname],
+    bundle: true,
+    format: "esm",
+    target: "es2022",
+    minify: true,
+    write: false,
+    logLevel: "silent",
+  });
+  const script = result.outputFiles[0]?.text ?? "";
+  const html = readFileSync(here("./index.html"), "utf8");
+  const css = readFileSync(here("./app.css"), "utf8");
+  const csp =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+  const send =
+    (type: string, body: string) => async (_request: unknown, reply: import("fastify").FastifyReply) =>
+      reply
+        .header("content-type", type)
+        .header("content-security-policy", csp)
+        .header("x-content-type-options", "nosniff")
+        .header("referrer-policy", "no-referrer")
+        .header("cache-control", "no-cache")
+        .send(body);
+  app.get("/", send("text/html; charset=utf-8", html));
+  app.get("/assets/app.js", send("text/javascript; charset=utf-8", script));
+  app.get("/assets/app.css", send("text/css; charset=utf-8", css));
+}

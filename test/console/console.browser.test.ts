@@ -1,0 +1,165 @@
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { HallSimulator } from "../../agents/simulator/hall-simulator.js";
+import { createDemo } from "../../src/app/demo.js";
+import { createEmbeddedBroker } from "../../src/app/embedded-broker.js";
+import { HallwatchServer, type RunningAddresses } from "../../src/app/server.js";
+import { parseConfig } from "../../src/config/config.js";
+import { silentLogger } from "../../src/logging.js";
+import { CredentialStore } from "../../src/store/credentials.js";
+import { openDatabase } from "../../src/store/database.js";
+import { findBinary, requireInCi } from "../helpers/external-servers.js";
+import { RawAgent } from "../helpers/raw-agent.js";
+import { waitFor } from "../helpers/wait.js";
+
+const CHROMIUM = findBinary(["/usr/bin/chromium", "/usr/bin/chromium-browser"]);
+const available = requireInCi(CHROMIUM, "chromium");
+const ARTIFACTS = join(process.cwd(), "test-artifacts");
+
+describe.skipIf(!available)("web console in a real browser", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "hallwatch-console-"));
+  let server: HallwatchServer;
+  let at: RunningAddresses;
+  let browser: Browser;
+  let simulator: HallSimulator;
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const config = parseConfig({
+      dataDir,
+      logLevel: "silent",
+      http: { port: 0 },
+      mqtt: { host: "127.0.0.1", port: 0 },
+      demo: { controlPort: 0 },
+      auth: { adminPassword: "console-test-admin" },
+    });
+    server = new HallwatchServer(config, silentLogger(), { createBroker: createEmbeddedBroker, createDemo });
+    at = await server.start();
+    simulator = (server.demoSimulator as unknown as { simulator: HallSimulator }).simulator;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM as string,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function signIn(
+    username: string,
+    password: string,
+    viewport = { width: 1400, height: 900 },
+  ): Promise<Page> {
+    const page = await browser.newPage({ viewport, locale: "zh-CN" });
+    await page.goto(at.httpUrl);
+    await page.fill("input[name=username]", username);
+    await page.fill("input[name=password]", password);
+    await page.click("button[type=submit]");
+    await page.waitForSelector("[data-testid=board]");
+    return page;
+  }
+
+  it("lets the duty manager see a fault appear live, acknowledge and resolve it", async () => {
+    const page = await signIn("duty", "demo-duty");
+    await page.waitForSelector("[data-testid=live].up");
+    await page.screenshot({ path: join(ARTIFACTS, "board-empty.png"), fullPage: true });
+    simulator.inject("demo-hall", "kiosk-1", "paper_jam");
+    const card = page.locator("article[data-fault=printer_jam]");
+    await card.waitFor({ timeout: 15_000 });
+    await expect(card.locator("h3").textContent()).resolves.toBe("凭条打印机卡纸");
+    await page.screenshot({ path: join(ARTIFACTS, "board-alert.png"), fullPage: true });
+    await card.getByRole("button", { name: "确认" }).click();
+    await expect
+      .poll(() => card.locator("[data-testid=status]").textContent(), { timeout: 10_000 })
+      .toBe("已确认");
+    page.once("dialog", (dialog) => void dialog.accept("纸已取出"));
+    await card.getByRole("button", { name: "解决" }).click();
+    await card.waitFor({ state: "detached", timeout: 10_000 });
+    const alerts = (await page.evaluate(async () =>
+      (await fetch("/api/alerts?deviceId=kiosk-1")).json(),
+    )) as { items: { status: string; resolved: { by: string; reason: string } }[] };
+    expect(alerts.items[0]).toMatchObject({
+      status: "resolved",
+      resolved: { by: "duty", reason: "纸已取出" },
+    });
+    simulator.clear("demo-hall", "kiosk-1", "paper_jam");
+    await page.close();
+  });
+
+  it("shows floor staff only the alerts addressed to them, on a phone", async () => {
+    simulator.inject("demo-hall", "queue-2", "display_fault"); // maintenance only
+    simulator.inject("demo-hall", "kiosk-2", "paper_low"); // floor staff
+    const page = await signIn("floor", "demo-floor", { width: 390, height: 844 });
+    await page.locator("article[data-fault=paper_low]").waitFor({ timeout: 15_000 });
+    await waitFor(
+      async () => server.alerts.list({ limit: 10, offset: 0, faultType: "display_fault" }).total === 1,
+      "the display alert exists",
+      15_000,
+    );
+    expect(await page.locator("article[data-fault=display_fault]").count()).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS, "board-phone-floor.png"), fullPage: true });
+    // The API refuses what the page does not show.
+    const status = await page.evaluate(async () => (await fetch("/api/dead-letters")).status);
+    expect(status).toBe(403);
+    await page.close();
+  });
+
+  it("shows a name containing <script> as text", async () => {
+    const db = openDatabase(join(dataDir, "hallwatch.db"));
+    const { secret } = await new CredentialStore(db).provisionAgent("demo-hall", "xss-agent");
+    db.close();
+    const agent = new RawAgent(
+      at.mqttUrl,
+      "demo-hall",
+      "xss-agent",
+      1,
+      [
+        {
+          id: "evil-1",
+          kind: "kiosk",
+          model: "K",
+          zone: "<img src=x onerror=window.__xss=1>",
+          reportIntervalSec: 10,
+          name: "<script>window.__xss=1</script>",
+        },
+      ],
+      { username: "xss-agent", password: secret },
+    );
+    await agent.connect();
+    await agent.online();
+    await agent.birth();
+    const page = await signIn("admin", "console-test-admin");
+    await page.goto(`${at.httpUrl}/#/devices`);
+    const tile = page.locator("a[data-device=evil-1]");
+    await tile.waitFor({ timeout: 10_000 });
+    await expect(tile.locator("strong").textContent()).resolves.toBe("<script>window.__xss=1</script>");
+    expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    await page.screenshot({ path: join(ARTIFACTS, "devices.png"), fullPage: true });
+    await agent.stop();
+    await page.close();
+  });
+
+  it("refuses a wrong password in the page", async () => {
+    const page = await browser.newPage();
+    await page.goto(at.httpUrl);
+    await page.fill("input[name=username]", "duty");
+    await page.fill("input[name=password]", "nope");
+    await page.click("button[type=submit]");
+    await expect.poll(() => page.locator(".error").textContent()).toBe("用户名或密码错误");
+    await page.close();
+  });
+});
