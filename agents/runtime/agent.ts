@@ -8,10 +8,10 @@ import {
   topics,
 } from "../../src/contract/index.js";
 import { type Logger, silentLogger } from "../../src/logging.js";
+import { applyBackoff, endClient, type ReconnectOptions } from "../../src/util/reconnect.js";
 import { buildBirth, readCommandId } from "./birth.js";
 import { discreteChanges, discreteLeaves } from "./discrete-changes.js";
 import type { DeviceDriver } from "./driver.js";
-import { applyBackoff, endClient, type ReconnectOptions } from "./reconnect.js";
 import { SessionStore } from "./session-store.js";
 import { Spool, type SpooledMessage } from "./spool.js";
 

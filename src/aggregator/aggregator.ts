@@ -18,7 +18,7 @@ import type { Db } from "../store/database.js";
 import { DeadLetterStore } from "../store/dead-letters.js";
 import { DeviceEventStore, type StoredDeviceEvent } from "../store/events.js";
 import { PresenceStore } from "../store/presence-store.js";
-import { endClient, keepConnected } from "../util/keep-connected.js";
+import { applyBackoff, endClient } from "../util/reconnect.js";
 import { AgentDirectory } from "./agent-directory.js";
 import { DeadLetterSink } from "./dead-letter-sink.js";
 import { EventBus } from "./event-bus.js";
@@ -115,7 +115,7 @@ export class Aggregator {
       username: this.options.username,
       password: this.options.password,
       clean: true,
-      reconnectPeriod: 0, // keepConnected() reconnects with backoff and jitter
+      reconnectPeriod: 0, // applyBackoff() reconnects with backoff and jitter
       connectTimeout: 10_000,
       will: {
         topic: topics.aggregatorStatus(),
@@ -125,7 +125,7 @@ export class Aggregator {
       },
     });
     this.client = client;
-    this.cancelReconnect = keepConnected(client, { maxDelayMs: 10_000 });
+    this.cancelReconnect = applyBackoff(client, { maxDelayMs: 10_000 });
     client.on("connect", () => this.onConnected(client));
     client.on("close", () => {
       if (this.brokerConnected && !this.stopping) {

@@ -1,10 +1,10 @@
 import mqtt from "mqtt";
 import { describe, expect, it } from "vitest";
-import { Backoff } from "../../../agents/runtime/backoff.js";
-import { applyBackoff } from "../../../agents/runtime/reconnect.js";
-import { freePort } from "../../helpers/free-port.js";
-import { startPlainBroker } from "../../helpers/plain-broker.js";
-import { waitFor } from "../../helpers/wait.js";
+import { Backoff } from "../../src/util/backoff.js";
+import { applyBackoff } from "../../src/util/reconnect.js";
+import { freePort } from "../helpers/free-port.js";
+import { startPlainBroker } from "../helpers/plain-broker.js";
+import { waitFor } from "../helpers/wait.js";
 
 describe("Backoff", () => {
   it("doubles up to the cap", () => {
