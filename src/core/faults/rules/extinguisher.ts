@@ -1,4 +1,5 @@
 import { param, rule } from "./helpers.js";
+import { batteryLowRule } from "./shared.js";
 
 export const extinguisherRules = [
   rule({
@@ -43,18 +44,5 @@ export const extinguisherRules = [
     clear: ({ values }) => values.sealIntact !== false,
     summary: { en: "Extinguisher seal broken", zh: "灭火器铅封破损" },
   }),
-  rule({
-    faultType: "battery_low",
-    kind: "extinguisher",
-    defaults: {
-      severity: "warning",
-      audience: ["maintenance"],
-      forSec: 0,
-      params: { belowPct: 20, clearAbovePct: 25 },
-    },
-    raise: ({ values, params }) => values.batteryPct < param(params, "belowPct"),
-    clear: ({ values, params }) => values.batteryPct >= param(params, "clearAbovePct"),
-    observed: ({ values }) => values.batteryPct,
-    summary: { en: "Sensor battery low", zh: "传感器电量低" },
-  }),
+  batteryLowRule("extinguisher"),
 ];

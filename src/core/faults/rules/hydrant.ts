@@ -1,4 +1,5 @@
 import { param, rule } from "./helpers.js";
+import { batteryLowRule } from "./shared.js";
 
 export const hydrantRules = [
   rule({
@@ -33,18 +34,5 @@ export const hydrantRules = [
     clear: ({ values }) => !values.doorOpen,
     summary: { en: "Hydrant cabinet door open", zh: "消火栓箱门未关" },
   }),
-  rule({
-    faultType: "battery_low",
-    kind: "hydrant",
-    defaults: {
-      severity: "warning",
-      audience: ["maintenance"],
-      forSec: 0,
-      params: { belowPct: 20, clearAbovePct: 25 },
-    },
-    raise: ({ values, params }) => values.batteryPct < param(params, "belowPct"),
-    clear: ({ values, params }) => values.batteryPct >= param(params, "clearAbovePct"),
-    observed: ({ values }) => values.batteryPct,
-    summary: { en: "Sensor battery low", zh: "传感器电量低" },
-  }),
+  batteryLowRule("hydrant"),
 ];

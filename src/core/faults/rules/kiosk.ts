@@ -1,42 +1,20 @@
 import { param, rule } from "./helpers.js";
+import { printerRules } from "./shared.js";
 
 export const kioskRules = [
-  rule({
-    faultType: "printer_jam",
-    kind: "kiosk",
-    defaults: { severity: "major", audience: ["floor_staff"], forSec: 0, params: {} },
-    raise: ({ values }) => values.printerState === "jam",
-    clear: ({ values }) => values.printerState !== "jam",
-    observed: ({ values }) => values.printerState,
-    summary: { en: "Receipt printer jammed", zh: "凭条打印机卡纸" },
-  }),
-  rule({
-    faultType: "paper_out",
-    kind: "kiosk",
-    defaults: { severity: "major", audience: ["floor_staff"], forSec: 0, params: {} },
-    raise: ({ values }) => values.printerState === "paper_out" || values.paperPct === 0,
-    clear: ({ values }) => values.printerState !== "paper_out" && values.paperPct !== 0,
-    observed: ({ values }) => values.paperPct ?? values.printerState,
-    summary: { en: "Receipt paper out", zh: "凭条纸用完" },
-  }),
-  rule({
-    faultType: "paper_low",
-    kind: "kiosk",
-    defaults: {
-      severity: "warning",
-      audience: ["floor_staff"],
-      forSec: 0,
-      params: { belowPct: 15, clearAbovePct: 20 },
+  ...printerRules(
+    "kiosk",
+    {
+      jam: { severity: "major", audience: ["floor_staff"], forSec: 0 },
+      out: { severity: "major", audience: ["floor_staff"], forSec: 0 },
+      low: { severity: "warning", audience: ["floor_staff"], forSec: 0 },
     },
-    raise: ({ values, params }) =>
-      values.paperPct !== undefined && values.paperPct > 0 && values.paperPct < param(params, "belowPct"),
-    clear: ({ values, params }) =>
-      values.paperPct === undefined ||
-      values.paperPct >= param(params, "clearAbovePct") ||
-      values.paperPct === 0,
-    observed: ({ values }) => values.paperPct ?? null,
-    summary: { en: "Receipt paper low", zh: "凭条纸将用完" },
-  }),
+    {
+      jam: { en: "Receipt printer jammed", zh: "凭条打印机卡纸" },
+      out: { en: "Receipt paper out", zh: "凭条纸用完" },
+      low: { en: "Receipt paper low", zh: "凭条纸将用完" },
+    },
+  ),
   rule({
     faultType: "printer_fault",
     kind: "kiosk",

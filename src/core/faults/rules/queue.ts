@@ -1,41 +1,20 @@
 import { param, rule } from "./helpers.js";
+import { printerRules } from "./shared.js";
 
 export const queueRules = [
-  rule({
-    faultType: "printer_jam",
-    kind: "queue",
-    defaults: { severity: "critical", audience: ["floor_staff", "duty_manager"], forSec: 0, params: {} },
-    raise: ({ values }) => values.printerState === "jam",
-    clear: ({ values }) => values.printerState !== "jam",
-    observed: ({ values }) => values.printerState,
-    summary: { en: "Ticket printer jammed: no tickets", zh: "取号机卡纸，无法取号" },
-  }),
-  rule({
-    faultType: "paper_out",
-    kind: "queue",
-    defaults: { severity: "critical", audience: ["floor_staff", "duty_manager"], forSec: 0, params: {} },
-    raise: ({ values }) => values.printerState === "paper_out" || values.paperPct === 0,
-    clear: ({ values }) => values.printerState !== "paper_out" && values.paperPct !== 0,
-    summary: { en: "Ticket paper out: no tickets", zh: "取号纸用完，无法取号" },
-  }),
-  rule({
-    faultType: "paper_low",
-    kind: "queue",
-    defaults: {
-      severity: "warning",
-      audience: ["floor_staff"],
-      forSec: 0,
-      params: { belowPct: 15, clearAbovePct: 20 },
+  ...printerRules(
+    "queue",
+    {
+      jam: { severity: "critical", audience: ["floor_staff", "duty_manager"], forSec: 0 },
+      out: { severity: "critical", audience: ["floor_staff", "duty_manager"], forSec: 0 },
+      low: { severity: "warning", audience: ["floor_staff"], forSec: 0 },
     },
-    raise: ({ values, params }) =>
-      values.paperPct !== undefined && values.paperPct > 0 && values.paperPct < param(params, "belowPct"),
-    clear: ({ values, params }) =>
-      values.paperPct === undefined ||
-      values.paperPct === 0 ||
-      values.paperPct >= param(params, "clearAbovePct"),
-    observed: ({ values }) => values.paperPct ?? null,
-    summary: { en: "Ticket paper low", zh: "取号纸将用完" },
-  }),
+    {
+      jam: { en: "Ticket printer jammed: no tickets", zh: "取号机卡纸，无法取号" },
+      out: { en: "Ticket paper out: no tickets", zh: "取号纸用完，无法取号" },
+      low: { en: "Ticket paper low", zh: "取号纸将用完" },
+    },
+  ),
   rule({
     faultType: "display_fault",
     kind: "queue",
