@@ -169,8 +169,11 @@ export class HallwatchBroker {
     aedes.handle(stream, request);
   }
 
-  /** Ends the connection of every agent that has been revoked or given a new secret since it connected. */
-  private recheckCredentials(): void {
+  /**
+   * Ends the connection of every agent that has been revoked or given a new secret since it connected.
+   * Runs on a timer (for changes made by another process) and at once when the admin API changes a credential.
+   */
+  recheckCredentials(): void {
     for (const [client, accepted] of this.agents) {
       let current: Principal | null;
       try {

@@ -15,10 +15,12 @@ import { registerRequestAuth } from "../auth/request-auth.js";
 import { registerConsole } from "../console/console.js";
 import type { Logger } from "../logging.js";
 import type { AuditLog } from "../store/audit.js";
+import type { CredentialStore } from "../store/credentials.js";
 import type { HallStore } from "../store/halls.js";
 import type { UserStore } from "../store/users.js";
 import { API_ERRORS, ApiError, errorBody } from "./errors.js";
 import type { MetricsRegistry } from "./metrics.js";
+import { registerAdminRoutes } from "./routes/admin.js";
 import { registerAgentRoutes } from "./routes/agents.js";
 import { registerAlertRoutes } from "./routes/alerts.js";
 import { registerAuthRoutes } from "./routes/auth.js";
@@ -42,6 +44,10 @@ export interface ApiDeps {
   aggregator: Aggregator;
   alerts?: AlertService;
   halls: HallStore;
+  /** Agent provisioning from the admin pages; absent where no one provisions (benchmarks). */
+  credentials?: CredentialStore;
+  /** Told after a revocation or rotation, so open connections with the old secret end at once. */
+  onCredentialsChanged?: () => void;
   metrics: MetricsRegistry;
   logger: Logger;
   version: string;
@@ -104,6 +110,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await registerDeviceRoutes(typed, deps);
   await registerDeadLetterRoutes(typed, deps);
   await registerAlertRoutes(typed, deps);
+  await registerAdminRoutes(typed, deps);
   await registerConsole(app);
   typed.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -23,6 +23,8 @@ export interface EmbeddedBroker {
   start(): Promise<{ mqttPort: number; wsPort: number | null }>;
   stop(): Promise<void>;
   stats(): Record<string, number>;
+  /** Closes connections whose credentials were revoked or rotated. */
+  recheckCredentials(): void;
 }
 
 /** The demo hall simulator as the server sees it. */
@@ -147,6 +149,8 @@ export class HallwatchServer {
       aggregator,
       alerts,
       halls,
+      credentials,
+      onCredentialsChanged: () => this.broker?.recheckCredentials(),
       metrics: createMetrics(aggregator, this.broker),
       logger,
       version: VERSION,

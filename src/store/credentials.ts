@@ -63,6 +63,42 @@ export class CredentialStore implements CredentialLookup {
     return { agentId, hallId: row.hall_id, secret };
   }
 
+  /** Provisioned agents (never their secrets), for the admin pages. */
+  listAgents(): {
+    agentId: string;
+    hallId: string;
+    name: string | null;
+    createdMs: number;
+    rotatedMs: number | null;
+    revokedMs: number | null;
+  }[] {
+    return (
+      this.db
+        .prepare(
+          "SELECT id, hall_id, name, created_ms, rotated_ms, revoked_ms FROM agents ORDER BY hall_id, id",
+        )
+        .all() as {
+        id: string;
+        hall_id: string;
+        name: string | null;
+        created_ms: number;
+        rotated_ms: number | null;
+        revoked_ms: number | null;
+      }[]
+    ).map((r) => ({
+      agentId: r.id,
+      hallId: r.hall_id,
+      name: r.name,
+      createdMs: r.created_ms,
+      rotatedMs: r.rotated_ms,
+      revokedMs: r.revoked_ms,
+    }));
+  }
+
+  agentExists(agentId: string): boolean {
+    return this.db.prepare("SELECT 1 FROM agents WHERE id = ?").get(agentId) !== undefined;
+  }
+
   revokeAgent(agentId: string, nowMs = Date.now()): boolean {
     return (
       this.db

@@ -11,6 +11,7 @@ import { DEFAULT_SILENCE_POLICY } from "../../src/core/presence/silence.js";
 import { silentLogger } from "../../src/logging.js";
 import { AlertStore } from "../../src/store/alerts.js";
 import { AuditLog } from "../../src/store/audit.js";
+import { CredentialStore } from "../../src/store/credentials.js";
 import { type Db, openDatabase } from "../../src/store/database.js";
 import { HallStore } from "../../src/store/halls.js";
 import { UserStore } from "../../src/store/users.js";
@@ -90,6 +91,7 @@ beforeEach(async () => {
     aggregator,
     alerts,
     halls,
+    credentials: new CredentialStore(db),
     metrics: createMetrics(aggregator, null),
     logger,
     version: "test",
@@ -259,7 +261,14 @@ describe("API security", () => {
       ).statusCode,
     ).toBe(404);
     // Admin-only endpoints.
-    for (const url of ["/api/users", "/api/audit", "/api/dead-letters", "/metrics", "/api/agents"]) {
+    for (const url of [
+      "/api/users",
+      "/api/audit",
+      "/api/dead-letters",
+      "/metrics",
+      "/api/agents",
+      "/api/admin/agents",
+    ]) {
       expect((await app.inject({ method: "GET", url, headers })).statusCode, url).toBe(403);
     }
     expect(

@@ -153,6 +153,45 @@ describe.skipIf(!available)("web console in a real browser", () => {
     await page.close();
   });
 
+  it("lets an admin provision an agent whose once-shown secret then connects, and revoke it", async () => {
+    const page = await signIn("admin", "console-test-admin");
+    await page.goto(`${at.httpUrl}/#/admin`);
+    await page.fill("input[name=agentId]", "demo-hall-kiosk-new");
+    await page.click("form.inline >> text=开通");
+    const secretText = await page.locator("[data-testid=secret] code").textContent({ timeout: 10_000 });
+    const secret = (secretText ?? "").trim().split(/\s+/)[1] ?? "";
+    expect(secret.length).toBeGreaterThan(30);
+    await page.screenshot({ path: join(ARTIFACTS, "admin.png"), fullPage: true });
+    const agent = new RawAgent(
+      at.mqttUrl,
+      "demo-hall",
+      "demo-hall-kiosk-new",
+      1,
+      [{ id: "kiosk-new", kind: "kiosk", model: "K", zone: "self-service", reportIntervalSec: 10 }],
+      { username: "demo-hall-kiosk-new", password: secret },
+    );
+    await agent.connect();
+    await agent.online();
+    await agent.birth();
+    await waitFor(
+      () => server.aggregator.presence.device("demo-hall", "kiosk-new")?.connectivity === "online",
+      "new kiosk online",
+    );
+    // The page never shows the secret again, and the audit log names who did it (without the secret).
+    await page.reload();
+    await page.locator("[data-testid=agents]").waitFor();
+    expect(await page.content()).not.toContain(secret);
+    await expect(page.locator("[data-testid=audit]").textContent()).resolves.toContain("agent_provisioned");
+    await page.locator("tr[data-agent=demo-hall-kiosk-new] >> text=吊销").click();
+    await waitFor(
+      () => server.aggregator.presence.agent("demo-hall-kiosk-new")?.connectivity === "offline",
+      "revoked agent cut off at once",
+      5000,
+    );
+    await agent.stop().catch(() => undefined);
+    await page.close();
+  }, 90_000);
+
   it("refuses a wrong password in the page", async () => {
     const page = await browser.newPage();
     await page.goto(at.httpUrl);

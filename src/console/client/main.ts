@@ -1,3 +1,4 @@
+import { renderAdmin } from "./admin.js";
 import { ApiFailure, api, setCsrf } from "./api.js";
 import { formatTime, h, replace } from "./dom.js";
 import { type Lang, TEXT, type Text } from "./i18n.js";
@@ -43,7 +44,10 @@ function route(): void {
     return;
   }
   const [, page, hallId, deviceId] = location.hash.split("/");
-  if (page === "device" && hallId && deviceId) void renderDevice(hallId, deviceId);
+  if (page === "admin" && state.user.roles.includes("admin")) {
+    state.stream?.close();
+    void renderAdmin(root, header(), t(), state.lang);
+  } else if (page === "device" && hallId && deviceId) void renderDevice(hallId, deviceId);
   else if (page === "devices") void renderDevices();
   else void renderBoard();
 }
@@ -113,7 +117,13 @@ function header(): HTMLElement {
     "header",
     {},
     h("strong", {}, t().title),
-    h("nav", {}, h("a", { href: "#/board" }, t().board), h("a", { href: "#/devices" }, t().devices)),
+    h(
+      "nav",
+      {},
+      h("a", { href: "#/board" }, t().board),
+      h("a", { href: "#/devices" }, t().devices),
+      user.roles.includes("admin") ? h("a", { href: "#/admin" }, t().admin) : null,
+    ),
     h(
       "span",
       { class: `live ${state.streamUp ? "up" : "down"}`, "data-testid": "live" },
