@@ -18,6 +18,8 @@ import {
   type Transition,
 } from "../core/alerts/alert.js";
 import { type EscalationPolicy, escalate, remind } from "../core/alerts/escalation.js";
+import type { OpeningHours } from "../core/calendar/opening-hours.js";
+import { isWatched } from "../core/calendar/watch-policy.js";
 import { offlineSeverity, type RulesConfig, resolveRuleSettings } from "../core/faults/config.js";
 import { type ConnectivityCondition, hallConnectivity } from "../core/faults/connectivity.js";
 import { evaluateValues, hasPending } from "../core/faults/evaluate.js";
@@ -46,8 +48,13 @@ export interface AlertServiceOptions {
   rules: RulesConfig;
   logger: Logger;
   tickIntervalMs?: number;
+  /** A hall's opening hours (null: always open). Devices that need not be up while closed are not alerted on. */
+  openingHours?: (hallId: string) => OpeningHours | null;
   now?: () => number;
 }
+
+/** Opening and closing change who must be up: every hall is re-checked this often. */
+const CALENDAR_RECHECK_MS = 60_000;
 
 const CONNECTIVITY_SUMMARY = {
   offline: { en: "Device offline", zh: "设备离线" },
@@ -75,6 +82,8 @@ export class AlertService {
   private readonly dirtyHalls = new Set<string>();
   private readonly unsubscribe: (() => void)[] = [];
   private timer: NodeJS.Timeout | null = null;
+  private readonly hoursCache = new Map<string, OpeningHours | null>();
+  private lastCalendarCheckMs = 0;
   private readonly escalation: EscalationPolicy;
 
   constructor(private readonly options: AlertServiceOptions) {
@@ -116,6 +125,22 @@ export class AlertService {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     for (const off of this.unsubscribe.splice(0)) off();
+  }
+
+  /** Call after a hall's opening hours changed. */
+  openingHoursChanged(hallId: string): void {
+    this.hoursCache.delete(hallId);
+    this.dirtyHalls.add(hallId);
+  }
+
+  private watched(device: { hallId: string; kind: DeviceState["kind"] }, nowMs: number): boolean {
+    if (!this.options.openingHours) return true;
+    let hours = this.hoursCache.get(device.hallId);
+    if (hours === undefined) {
+      hours = this.options.openingHours(device.hallId);
+      this.hoursCache.set(device.hallId, hours);
+    }
+    return isWatched(device.kind, hours, nowMs);
   }
 
   // ---- queries and people's actions -------------------------------------------------------------
@@ -164,7 +189,7 @@ export class AlertService {
         kind: device.kind,
         values: device.values as never,
         settings: this.settingsFor(device),
-        watched: true,
+        watched: this.watched(device, this.now()),
       },
       prior,
       this.now(),
@@ -186,6 +211,10 @@ export class AlertService {
         const [hallId, deviceId] = key.split("/") as [string, string];
         const device = presence.device(hallId, deviceId);
         if (device && device.connectivity === "online") this.evaluateDevice(device);
+      }
+      if (this.now() - this.lastCalendarCheckMs >= CALENDAR_RECHECK_MS) {
+        this.lastCalendarCheckMs = this.now();
+        for (const d of presence.allDevices()) this.dirtyHalls.add(d.hallId);
       }
       if (this.dirtyHalls.size > 0 && this.options.aggregator.isBrokerConnected) {
         // One pass over all devices and agents for every changed hall, not one pass per hall.
@@ -275,6 +304,7 @@ export class AlertService {
     devices: DeviceState[],
     agentConnectivity: Map<string, Connectivity>,
   ): void {
+    const nowMs = this.now();
     const gateway = devices.find((d) => d.kind === "gateway");
     const uplinkDown = gateway
       ? this.conditions.get(deviceKey(hallId, gateway.deviceId))?.uplink_down?.active === true
@@ -287,12 +317,11 @@ export class AlertService {
         kind: d.kind,
         connectivity: d.connectivity,
         reason: d.connectivityReason,
-        watched: true,
+        watched: this.watched(d, nowMs),
       })),
       agentConnectivity,
       uplinkDown,
     });
-    const nowMs = this.now();
     const desired = new Map(verdict.conditions.map((c) => [c.key, c]));
     for (const condition of verdict.conditions) {
       const latest = this.latestByKey.get(condition.key) ?? null;

@@ -130,7 +130,13 @@ export class HallwatchServer {
     this.aggregatorInstance = aggregator;
     await aggregator.start();
 
-    const alerts = new AlertService({ db, aggregator, rules, logger: logger.child({ component: "alerts" }) });
+    const alerts = new AlertService({
+      db,
+      aggregator,
+      rules,
+      logger: logger.child({ component: "alerts" }),
+      openingHours: (hallId) => halls.openingHours(hallId),
+    });
     this.alertService = alerts;
     alerts.start();
     this.stopAlertPublisher = publishAlertChanges(

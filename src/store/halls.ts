@@ -1,3 +1,4 @@
+import { type OpeningHours, openingHoursSchema } from "../core/calendar/opening-hours.js";
 import type { Db } from "./database.js";
 
 export interface Hall {
@@ -35,5 +36,22 @@ export class HallStore {
         created_ms: number;
       }[]
     ).map((r) => ({ id: r.id, name: r.name, timeZone: r.time_zone, createdMs: r.created_ms }));
+  }
+
+  /** A hall's opening hours, or null when none are set (the hall then counts as always open). */
+  openingHours(id: string): OpeningHours | null {
+    const row = this.db.prepare("SELECT opening_hours_json FROM halls WHERE id = ?").get(id) as
+      | { opening_hours_json: string | null }
+      | undefined;
+    if (!row?.opening_hours_json) return null;
+    return openingHoursSchema.parse(JSON.parse(row.opening_hours_json));
+  }
+
+  setOpeningHours(id: string, hours: OpeningHours | null): boolean {
+    return (
+      this.db
+        .prepare("UPDATE halls SET opening_hours_json = ? WHERE id = ?")
+        .run(hours === null ? null : JSON.stringify(hours), id).changes > 0
+    );
   }
 }

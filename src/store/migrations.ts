@@ -205,4 +205,11 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
       CREATE INDEX audit_log_at ON audit_log(at_ms);
     `,
   },
+  {
+    version: 5,
+    sql: `
+      -- Opening hours (JSON, see src/core/calendar/opening-hours.ts); NULL = always open.
+      ALTER TABLE halls ADD COLUMN opening_hours_json TEXT;
+    `,
+  },
 ];

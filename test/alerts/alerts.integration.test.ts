@@ -37,7 +37,7 @@ const FAULTS = [
   ["tv-3", "player_stalled", "player_stalled", "major", ["maintenance"]],
 ] as const;
 
-describe("alerts end to end (real broker, real agents, simulator faults)", () => {
+describe("alerts end to end (real broker, real agents, simulator faults)", { timeout: 60_000 }, () => {
   let stack: AlertStack;
   let stream: Awaited<ReturnType<typeof openStream>>;
 
@@ -137,7 +137,7 @@ describe("alerts end to end (real broker, real agents, simulator faults)", () =>
   });
 });
 
-describe("connectivity alerts and restarts", () => {
+describe("connectivity alerts and restarts", { timeout: 60_000 }, () => {
   let stack: AlertStack;
 
   afterEach(async () => {
@@ -246,4 +246,34 @@ describe("connectivity alerts and restarts", () => {
     );
     expect(after.history.map((h: { action: string }) => h.action)).toEqual(["opened", "resolved"]);
   });
+
+  it("does not alert on a TV or kiosk that is off while the hall is closed, but watches fire equipment around the clock", async () => {
+    stack = await startedStack();
+    const allWeek = (ranges: { open: string; close: string }[]) =>
+      Object.fromEntries(["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map((d) => [d, ranges]));
+    const closed = { timeZone: "Asia/Shanghai", weekly: allWeek([]) };
+    expect((await stack.put(`/api/halls/${HALL}/opening-hours`, { openingHours: closed })).status).toBe(200);
+    stack.simulator.crashAgent(`${HALL}-tv-1`);
+    stack.simulator.crashAgent(`${HALL}-sensor-hub`);
+    await waitFor(
+      async () => (await stack.alerts("&status=open")).some((a) => a.faultType === "agent_offline"),
+      "hub alert",
+      T,
+    );
+    await sleep(2000);
+    const whileClosed = await stack.alerts("&status=open");
+    expect(whileClosed.map((a) => a.agentId)).toEqual([`${HALL}-sensor-hub`]);
+    // Opening time: the TV must now be up, and its absence is a fault.
+    const open = { timeZone: "Asia/Shanghai", weekly: allWeek([{ open: "00:00", close: "24:00" }]) };
+    expect((await stack.put(`/api/halls/${HALL}/opening-hours`, { openingHours: open })).status).toBe(200);
+    await waitFor(
+      async () => (await stack.alerts("&status=open")).some((a) => a.agentId === `${HALL}-tv-1`),
+      "TV alert once open",
+      T,
+    );
+    const bad = await stack.put(`/api/halls/${HALL}/opening-hours`, {
+      openingHours: { timeZone: "Nowhere/Land", weekly: {} },
+    });
+    expect(bad.status).toBe(400);
+  }, 60_000);
 });

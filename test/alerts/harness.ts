@@ -106,6 +106,14 @@ export class AlertStack {
     });
   }
 
+  async put(path: string, body: unknown): Promise<Response> {
+    return fetch(`${this.at.httpUrl}${path}`, {
+      method: "PUT",
+      headers: { "content-type": "application/json", authorization: `Bearer ${this.token}` },
+      body: JSON.stringify(body),
+    });
+  }
+
   async alerts(query = ""): Promise<any[]> {
     return (await this.get<{ items: any[] }>(`/api/alerts?hallId=${HALL}&limit=500${query}`)).items;
   }

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { canSeeHall } from "../../auth/principal.js";
-import { caller } from "../../auth/request-auth.js";
+import { caller, requireRole } from "../../auth/request-auth.js";
 import { hallIdSchema } from "../../contract/index.js";
+import { openingHoursSchema } from "../../core/calendar/opening-hours.js";
 import type { ApiDeps } from "../app.js";
 import { ApiError } from "../errors.js";
 import type { TypedApp } from "./types.js";
@@ -39,6 +40,37 @@ export async function registerHallRoutes(app: TypedApp, deps: ApiDeps): Promise<
       if (!hall || !canSeeHall(caller(request), hall.id))
         throw new ApiError("not_found", `no hall ${request.params.hallId}`);
       return { ...hall, devices: countsByHall(deps).get(hall.id) ?? NONE };
+    },
+  );
+
+  const params = z.object({ hallId: hallIdSchema });
+  app.get("/api/halls/:hallId/opening-hours", { schema: { params } }, async (request) => {
+    const { hallId } = request.params;
+    if (!deps.halls.get(hallId) || !canSeeHall(caller(request), hallId))
+      throw new ApiError("not_found", `no hall ${hallId}`);
+    return { hallId, openingHours: deps.halls.openingHours(hallId) };
+  });
+  app.put(
+    "/api/halls/:hallId/opening-hours",
+    { schema: { params, body: z.strictObject({ openingHours: openingHoursSchema.nullable() }) } },
+    async (request) => {
+      const p = requireRole(request, ["admin", "duty_manager"]);
+      const { hallId } = request.params;
+      if (!deps.halls.get(hallId) || !canSeeHall(p, hallId))
+        throw new ApiError("not_found", `no hall ${hallId}`);
+      const before = deps.halls.openingHours(hallId);
+      deps.halls.setOpeningHours(hallId, request.body.openingHours);
+      deps.alerts?.openingHoursChanged(hallId);
+      deps.auth.audit.record({
+        atMs: (deps.now ?? Date.now)(),
+        actor: p.username,
+        action: "opening_hours_changed",
+        target: hallId,
+        before,
+        after: request.body.openingHours,
+        ip: request.ip,
+      });
+      return { hallId, openingHours: request.body.openingHours };
     },
   );
 }
