@@ -28,6 +28,7 @@ import { registerDeadLetterRoutes } from "./routes/dead-letters.js";
 import { registerDeviceRoutes } from "./routes/devices.js";
 import { registerHallRoutes } from "./routes/halls.js";
 import { registerHealthRoutes } from "./routes/health.js";
+import { registerUptimeRoutes } from "./routes/uptime.js";
 
 export interface AuthDeps {
   users: UserStore;
@@ -111,6 +112,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await registerDeadLetterRoutes(typed, deps);
   await registerAlertRoutes(typed, deps);
   await registerAdminRoutes(typed, deps);
+  await registerUptimeRoutes(typed, deps);
   await registerConsole(app);
   typed.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   return app;

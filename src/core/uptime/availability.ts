@@ -1,0 +1,93 @@
+import { clip, type Interval, intersect, subtract, totalMs } from "./intervals.js";
+
+export interface StateSpan {
+  connectivity: "online" | "offline" | "unknown";
+  startMs: number;
+  /** null: still current (ends at `nowMs`). */
+  endMs: number | null;
+}
+
+export interface Availability {
+  /** Time the device should have been up: expected (opening hours or around the clock) minus maintenance. */
+  expectedMs: number;
+  upMs: number;
+  downMs: number;
+  /** Expected time the aggregator could not tell (it had lost the broker): neither up nor down. */
+  unknownMs: number;
+  maintenanceMs: number;
+  /** upMs / (upMs + downMs); null when nothing was expected or nothing could be told. */
+  ratio: number | null;
+}
+
+/**
+ * Availability of one device over [fromMs, toMs). Time before the device was first known is not expected of
+ * it; maintenance is never counted as expected, up or down; unknown time is reported apart, not as down.
+ */
+export function availability(
+  history: readonly StateSpan[],
+  expected: readonly Interval[],
+  maintenance: readonly Interval[],
+  fromMs: number,
+  toMs: number,
+  nowMs: number,
+): Availability {
+  const end = Math.min(toMs, nowMs);
+  const firstKnownMs = history.reduce((min, s) => Math.min(min, s.startMs), Number.POSITIVE_INFINITY);
+  const window: Interval[] =
+    end > Math.max(fromMs, firstKnownMs) ? [[Math.max(fromMs, firstKnownMs), end]] : [];
+  const maintained = intersect(clip(maintenance, fromMs, end), intersect(expected, window));
+  const due = subtract(intersect(expected, window), maintenance);
+  const spans = (state: StateSpan["connectivity"]) =>
+    history.filter((s) => s.connectivity === state).map((s): Interval => [s.startMs, s.endMs ?? nowMs]);
+  const upMs = totalMs(intersect(due, spans("online")));
+  const unknownMs = totalMs(intersect(due, spans("unknown")));
+  const expectedMs = totalMs(due);
+  const downMs = expectedMs - upMs - unknownMs;
+  return {
+    expectedMs,
+    upMs,
+    downMs,
+    unknownMs,
+    maintenanceMs: totalMs(maintained),
+    ratio: upMs + downMs > 0 ? upMs / (upMs + downMs) : null,
+  };
+}
+
+export interface FaultPeriod {
+  openedMs: number;
+  resolvedMs: number | null;
+}
+
+/**
+ * MTBF = up time ÷ number of failures that began in the range; MTTR = mean time from a failure's start to its
+ * resolution, over the failures of the range that were resolved. Null when there is nothing to divide by.
+ */
+export function mtbfMttr(
+  upMs: number,
+  faults: readonly FaultPeriod[],
+): { failures: number; mtbfMs: number | null; mttrMs: number | null } {
+  const resolved = faults.filter((f) => f.resolvedMs !== null);
+  return {
+    failures: faults.length,
+    mtbfMs: faults.length > 0 ? upMs / faults.length : null,
+    mttrMs:
+      resolved.length > 0
+        ? resolved.reduce((s, f) => s + ((f.resolvedMs as number) - f.openedMs), 0) / resolved.length
+        : null,
+  };
+}
+
+/** Sums per-device figures into a kind or hall figure (ratios are recomputed, never averaged). */
+export function sumAvailability(items: readonly Availability[]): Availability {
+  const sum = (k: keyof Omit<Availability, "ratio">) => items.reduce((s, a) => s + a[k], 0);
+  const upMs = sum("upMs");
+  const downMs = sum("downMs");
+  return {
+    expectedMs: sum("expectedMs"),
+    upMs,
+    downMs,
+    unknownMs: sum("unknownMs"),
+    maintenanceMs: sum("maintenanceMs"),
+    ratio: upMs + downMs > 0 ? upMs / (upMs + downMs) : null,
+  };
+}
