@@ -29,6 +29,7 @@ export function alertEvent(change: AlertChange, nowMs: number): AlertEvent {
       affected: a.affected,
       flapping: a.flapping,
       escalationLevel: a.escalationLevel,
+      inMaintenance: a.inMaintenance,
     },
   };
 }

@@ -50,6 +50,11 @@ export interface AlertServiceOptions {
   tickIntervalMs?: number;
   /** A hall's opening hours (null: always open). Devices that need not be up while closed are not alerted on. */
   openingHours?: (hallId: string) => OpeningHours | null;
+  /** Whether a device is in a maintenance window at a time. */
+  inMaintenance?: (
+    device: { hallId: string; deviceId: string; kind: DeviceState["kind"] },
+    nowMs: number,
+  ) => boolean;
   now?: () => number;
 }
 
@@ -280,6 +285,7 @@ export class AlertService {
             summary: definition.summary,
             observed: signal.observed,
             affected: [device.deviceId],
+            inMaintenance: this.options.inMaintenance?.(device, nowMs) ?? false,
           },
           nowMs,
           this.options.rules.flapWindowSec * 1000,
@@ -358,6 +364,17 @@ export class AlertService {
     }
   }
 
+  /** A dependency alert is in maintenance only when every device under it is. */
+  private allInMaintenance(hallId: string, deviceIds: readonly string[]): boolean {
+    const check = this.options.inMaintenance;
+    if (!check || deviceIds.length === 0) return false;
+    const nowMs = this.now();
+    return deviceIds.every((id) => {
+      const d = this.options.aggregator.presence.device(hallId, id);
+      return d !== undefined && check(d, nowMs);
+    });
+  }
+
   private connectivityRaise(hallId: string, c: ConnectivityCondition): RaiseInput {
     const { connectivity } = this.options.rules;
     const severity =
@@ -379,6 +396,7 @@ export class AlertService {
       summary: CONNECTIVITY_SUMMARY[c.faultType],
       observed: c.affected.length,
       affected: c.affected,
+      inMaintenance: this.allInMaintenance(hallId, c.affected),
     };
   }
 

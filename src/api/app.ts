@@ -12,6 +12,7 @@ import type { Aggregator } from "../aggregator/aggregator.js";
 import type { AlertService } from "../alerts/alert-service.js";
 import type { ThrottlePolicy } from "../auth/login-throttle.js";
 import { registerRequestAuth } from "../auth/request-auth.js";
+import type { MaintenanceCalendar } from "../calendar/maintenance-calendar.js";
 import { registerConsole } from "../console/console.js";
 import type { Logger } from "../logging.js";
 import type { AuditLog } from "../store/audit.js";
@@ -28,6 +29,7 @@ import { registerDeadLetterRoutes } from "./routes/dead-letters.js";
 import { registerDeviceRoutes } from "./routes/devices.js";
 import { registerHallRoutes } from "./routes/halls.js";
 import { registerHealthRoutes } from "./routes/health.js";
+import { registerMaintenanceRoutes } from "./routes/maintenance.js";
 import { registerUptimeRoutes } from "./routes/uptime.js";
 
 export interface AuthDeps {
@@ -49,6 +51,7 @@ export interface ApiDeps {
   credentials?: CredentialStore;
   /** Told after a revocation or rotation, so open connections with the old secret end at once. */
   onCredentialsChanged?: () => void;
+  maintenance?: MaintenanceCalendar;
   metrics: MetricsRegistry;
   logger: Logger;
   version: string;
@@ -113,6 +116,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await registerAlertRoutes(typed, deps);
   await registerAdminRoutes(typed, deps);
   await registerUptimeRoutes(typed, deps);
+  await registerMaintenanceRoutes(typed, deps);
   await registerConsole(app);
   typed.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -7,6 +7,7 @@ import { AlertService } from "../alerts/alert-service.js";
 import { buildApi } from "../api/app.js";
 import { createMetrics } from "../api/metrics.js";
 import { ensureDemoUsers, ensureFirstAdmin } from "../auth/bootstrap.js";
+import { MaintenanceCalendar } from "../calendar/maintenance-calendar.js";
 import type { HallwatchConfig } from "../config/config.js";
 import { parseRulesConfig, type RulesConfig, RulesConfigError } from "../core/faults/config.js";
 import type { Logger } from "../logging.js";
@@ -14,6 +15,7 @@ import { AuditLog } from "../store/audit.js";
 import { CredentialStore } from "../store/credentials.js";
 import { type Db, openDatabase } from "../store/database.js";
 import { HallStore } from "../store/halls.js";
+import { MaintenanceStore } from "../store/maintenance.js";
 import { UserStore } from "../store/users.js";
 import { ensureServiceSecret } from "./service-identity.js";
 import { VERSION } from "./version.js";
@@ -96,6 +98,7 @@ export class HallwatchServer {
     const credentials = new CredentialStore(db);
     const halls = new HallStore(db);
     const users = new UserStore(db);
+    const maintenance = new MaintenanceCalendar(new MaintenanceStore(db), halls);
     await ensureFirstAdmin(users, config.auth.adminPassword, this.print);
     this.sessionSweep = setInterval(() => users.deleteExpiredSessions(), 3_600_000);
     this.sessionSweep.unref();
@@ -136,6 +139,7 @@ export class HallwatchServer {
       rules,
       logger: logger.child({ component: "alerts" }),
       openingHours: (hallId) => halls.openingHours(hallId),
+      inMaintenance: (device, nowMs) => maintenance.isInMaintenance(device, nowMs),
     });
     this.alertService = alerts;
     alerts.start();
@@ -157,6 +161,7 @@ export class HallwatchServer {
       halls,
       credentials,
       onCredentialsChanged: () => this.broker?.recheckCredentials(),
+      maintenance,
       metrics: createMetrics(aggregator, this.broker),
       logger,
       version: VERSION,

@@ -155,6 +155,8 @@ export const alertEventSchema = z.strictObject({
     affected: z.array(z.string()),
     flapping: z.boolean(),
     escalationLevel: z.number().int().min(0),
+    /** Raised during a maintenance window: recorded, not notified. */
+    inMaintenance: z.boolean().optional(),
   }),
 });
 export type AlertEvent = z.infer<typeof alertEventSchema>;

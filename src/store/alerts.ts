@@ -27,6 +27,7 @@ interface AlertRow {
   reopen_count: number;
   escalation_level: number;
   last_reminder_ms: number | null;
+  in_maintenance: number;
 }
 
 export interface AlertFilter {
@@ -72,6 +73,7 @@ function toAlert(r: AlertRow): Alert {
     reopenCount: r.reopen_count,
     escalationLevel: r.escalation_level,
     lastReminderMs: r.last_reminder_ms,
+    inMaintenance: r.in_maintenance === 1,
   };
 }
 
@@ -84,16 +86,17 @@ export class AlertStore {
     this.upsert = db.prepare(`
       INSERT INTO alerts (id, key, hall_id, device_id, agent_id, kind, fault_type, severity, audience_json, summary_json,
         status, opened_ms, raised_ms, last_seen_ms, count, last_observed_json, affected_json, acknowledged_json,
-        resolved_json, resolved_ms, flapping, reopen_count, escalation_level, last_reminder_ms)
+        resolved_json, resolved_ms, flapping, reopen_count, escalation_level, last_reminder_ms, in_maintenance)
       VALUES (@id, @key, @hall_id, @device_id, @agent_id, @kind, @fault_type, @severity, @audience_json, @summary_json,
         @status, @opened_ms, @raised_ms, @last_seen_ms, @count, @last_observed_json, @affected_json, @acknowledged_json,
-        @resolved_json, @resolved_ms, @flapping, @reopen_count, @escalation_level, @last_reminder_ms)
+        @resolved_json, @resolved_ms, @flapping, @reopen_count, @escalation_level, @last_reminder_ms, @in_maintenance)
       ON CONFLICT(id) DO UPDATE SET severity = excluded.severity, audience_json = excluded.audience_json,
         status = excluded.status, raised_ms = excluded.raised_ms, last_seen_ms = excluded.last_seen_ms,
         count = excluded.count, last_observed_json = excluded.last_observed_json, affected_json = excluded.affected_json,
         acknowledged_json = excluded.acknowledged_json, resolved_json = excluded.resolved_json,
         resolved_ms = excluded.resolved_ms, flapping = excluded.flapping, reopen_count = excluded.reopen_count,
-        escalation_level = excluded.escalation_level, last_reminder_ms = excluded.last_reminder_ms`);
+        escalation_level = excluded.escalation_level, last_reminder_ms = excluded.last_reminder_ms,
+        in_maintenance = excluded.in_maintenance`);
     this.insertHistory = db.prepare(
       `INSERT INTO alert_history (alert_id, at_ms, action, by_user, from_status, to_status, detail_json)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -127,6 +130,7 @@ export class AlertStore {
         reopen_count: alert.reopenCount,
         escalation_level: alert.escalationLevel,
         last_reminder_ms: alert.lastReminderMs,
+        in_maintenance: alert.inMaintenance ? 1 : 0,
       });
       if (entry) {
         this.insertHistory.run(

@@ -212,4 +212,22 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
       ALTER TABLE halls ADD COLUMN opening_hours_json TEXT;
     `,
   },
+  {
+    version: 6,
+    sql: `
+      CREATE TABLE maintenance_windows (
+        id TEXT PRIMARY KEY,
+        hall_id TEXT NOT NULL REFERENCES halls(id),
+        scope_json TEXT NOT NULL,
+        recurrence_json TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_ms INTEGER NOT NULL,
+        deleted_ms INTEGER
+      );
+      CREATE INDEX maintenance_windows_hall ON maintenance_windows(hall_id);
+      -- An alert raised while its device was in a maintenance window is recorded but not notified.
+      ALTER TABLE alerts ADD COLUMN in_maintenance INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];

@@ -276,4 +276,46 @@ describe("connectivity alerts and restarts", { timeout: 60_000 }, () => {
     });
     expect(bad.status).toBe(400);
   }, 60_000);
+
+  it("records alerts during a maintenance window as in maintenance, and leaves the window out of uptime", async () => {
+    stack = await startedStack();
+    const startMs = Date.now();
+    const created = await stack.post(`/api/halls/${HALL}/maintenance-windows`, {
+      scope: { type: "device", deviceId: "kiosk-2" },
+      recurrence: { type: "once", startMs, endMs: startMs + 3_600_000 },
+      reason: "printer replacement",
+    });
+    expect(created.status).toBe(200);
+    const window = (await created.json()) as { id: string; createdBy: string };
+    expect(window.createdBy).toBe("admin");
+    stack.simulator.inject(HALL, "kiosk-2", "paper_jam");
+    stack.simulator.inject(HALL, "kiosk-3", "paper_jam");
+    const during = await waitFor(
+      async () => {
+        const items = await stack.alerts("&status=open&faultType=printer_jam");
+        return items.length === 2 ? items : null;
+      },
+      "two jam alerts",
+      T,
+    );
+    expect(Object.fromEntries(during.map((a) => [a.deviceId, a.inMaintenance]))).toEqual({
+      "kiosk-2": true,
+      "kiosk-3": false,
+    });
+    await sleep(500);
+    const uptime = await stack.get(`/api/uptime?hallId=${HALL}&deviceId=kiosk-2&fromMs=${startMs - 60_000}`);
+    expect(uptime.items[0].maintenanceMs).toBeGreaterThan(0);
+    expect(uptime.items[0].expectedMs).toBeLessThan(61_000);
+    const bad = await stack.post(`/api/halls/${HALL}/maintenance-windows`, {
+      scope: { type: "kind", kind: "toaster" },
+      recurrence: { type: "daily", start: "25:00", durationMin: 10 },
+      reason: "x",
+    });
+    expect(bad.status).toBe(400);
+    const removed = await fetch(`${stack.at.httpUrl}/api/maintenance-windows/${window.id}`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${stack.token}` },
+    });
+    expect(removed.status).toBe(200);
+  });
 });

@@ -30,7 +30,8 @@ export async function registerUptimeRoutes(app: TypedApp, deps: ApiDeps): Promis
 
   const deviceFigures = (device: DeviceState, fromMs: number, toMs: number, nowMs: number): Availability => {
     const history = deps.aggregator.history.connectivityHistory(device.hallId, device.deviceId, fromMs, toMs);
-    return availability(history, expectedFor(device, fromMs, toMs), [], fromMs, toMs, nowMs);
+    const maintenance = deps.maintenance?.intervals(device, fromMs, toMs) ?? [];
+    return availability(history, expectedFor(device, fromMs, toMs), maintenance, fromMs, toMs, nowMs);
   };
 
   app.get(

@@ -32,6 +32,8 @@ export interface Alert {
   reopenCount: number;
   escalationLevel: number;
   lastReminderMs: number | null;
+  /** Raised while its device was in a maintenance window: recorded, not notified, not escalated. */
+  inMaintenance: boolean;
 }
 
 export type HistoryAction =
@@ -88,6 +90,7 @@ export interface RaiseInput {
   summary: { en: string; zh: string };
   observed: Observed;
   affected: string[];
+  inMaintenance?: boolean;
 }
 
 /**
@@ -132,6 +135,7 @@ export function raise(
       reopenCount: latest.reopenCount + 1,
       escalationLevel: 0,
       lastReminderMs: null,
+      inMaintenance: input.inMaintenance ?? false,
     };
     return { alert, entry: entry(alert, nowMs, "reopened", null, "resolved", { observed: input.observed }) };
   }
@@ -159,6 +163,7 @@ export function raise(
     reopenCount: 0,
     escalationLevel: 0,
     lastReminderMs: null,
+    inMaintenance: input.inMaintenance ?? false,
   };
   return { alert, entry: entry(alert, nowMs, "opened", null, null, { observed: input.observed }) };
 }

@@ -19,7 +19,7 @@ export function escalate(
   policy: EscalationPolicy,
   nowMs: number,
 ): (Transition & { audience: Role[] }) | null {
-  if (alert.status !== "open") return null;
+  if (alert.status !== "open" || alert.inMaintenance) return null;
   const afterMs = policy.afterMsBySeverity[alert.severity];
   if (afterMs === undefined) return null;
   const due = Math.min(policy.levels.length, Math.floor((nowMs - alert.raisedMs) / afterMs));
@@ -40,7 +40,8 @@ export function escalate(
 
 /** A device (or agent, or hall gateway) that stays down produces a reminder every period, acknowledged or not. */
 export function remind(alert: Alert, policy: EscalationPolicy, nowMs: number): Transition | null {
-  if (alert.status === "resolved" || !CONNECTIVITY_FAULTS.has(alert.faultType)) return null;
+  if (alert.status === "resolved" || alert.inMaintenance || !CONNECTIVITY_FAULTS.has(alert.faultType))
+    return null;
   const since = alert.lastReminderMs ?? alert.raisedMs;
   if (nowMs - since < policy.offlineReminderEveryMs) return null;
   const next: Alert = { ...alert, lastReminderMs: nowMs };
