@@ -13,6 +13,7 @@ import type { AlertService } from "../alerts/alert-service.js";
 import type { ThrottlePolicy } from "../auth/login-throttle.js";
 import { registerRequestAuth } from "../auth/request-auth.js";
 import type { MaintenanceCalendar } from "../calendar/maintenance-calendar.js";
+import type { ReadinessService } from "../calendar/readiness-service.js";
 import { registerConsole } from "../console/console.js";
 import type { Logger } from "../logging.js";
 import type { AuditLog } from "../store/audit.js";
@@ -30,6 +31,7 @@ import { registerDeviceRoutes } from "./routes/devices.js";
 import { registerHallRoutes } from "./routes/halls.js";
 import { registerHealthRoutes } from "./routes/health.js";
 import { registerMaintenanceRoutes } from "./routes/maintenance.js";
+import { registerReadinessRoutes } from "./routes/readiness.js";
 import { registerUptimeRoutes } from "./routes/uptime.js";
 
 export interface AuthDeps {
@@ -52,6 +54,7 @@ export interface ApiDeps {
   /** Told after a revocation or rotation, so open connections with the old secret end at once. */
   onCredentialsChanged?: () => void;
   maintenance?: MaintenanceCalendar;
+  readiness?: ReadinessService;
   metrics: MetricsRegistry;
   logger: Logger;
   version: string;
@@ -117,6 +120,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await registerAdminRoutes(typed, deps);
   await registerUptimeRoutes(typed, deps);
   await registerMaintenanceRoutes(typed, deps);
+  await registerReadinessRoutes(typed, deps);
   await registerConsole(app);
   typed.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   return app;

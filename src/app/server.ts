@@ -8,6 +8,7 @@ import { buildApi } from "../api/app.js";
 import { createMetrics } from "../api/metrics.js";
 import { ensureDemoUsers, ensureFirstAdmin } from "../auth/bootstrap.js";
 import { MaintenanceCalendar } from "../calendar/maintenance-calendar.js";
+import { ReadinessService } from "../calendar/readiness-service.js";
 import type { HallwatchConfig } from "../config/config.js";
 import { parseRulesConfig, type RulesConfig, RulesConfigError } from "../core/faults/config.js";
 import type { Logger } from "../logging.js";
@@ -62,6 +63,7 @@ export class HallwatchServer {
   private broker: EmbeddedBroker | null = null;
   private aggregatorInstance: Aggregator | null = null;
   private alertService: AlertService | null = null;
+  private readiness: ReadinessService | null = null;
   private stopAlertPublisher: (() => void) | null = null;
   private api: FastifyInstance | null = null;
   private demo: DemoSimulator | null = null;
@@ -143,6 +145,14 @@ export class HallwatchServer {
     });
     this.alertService = alerts;
     alerts.start();
+    this.readiness = new ReadinessService({
+      db,
+      halls,
+      aggregator,
+      alerts,
+      logger: logger.child({ component: "readiness" }),
+    });
+    this.readiness.start();
     this.stopAlertPublisher = publishAlertChanges(
       (listener) => alerts.bus.on("alert_changed", listener),
       (topic, payload) => aggregator.publish(topic, payload),
@@ -162,6 +172,7 @@ export class HallwatchServer {
       credentials,
       onCredentialsChanged: () => this.broker?.recheckCredentials(),
       maintenance,
+      readiness: this.readiness,
       metrics: createMetrics(aggregator, this.broker),
       logger,
       version: VERSION,
@@ -202,6 +213,7 @@ export class HallwatchServer {
         this.alertService
           ? async () => {
               this.stopAlertPublisher?.();
+              this.readiness?.stop();
               this.alertService!.stop();
             }
           : undefined,

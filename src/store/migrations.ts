@@ -230,4 +230,16 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
       ALTER TABLE alerts ADD COLUMN in_maintenance INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 7,
+    sql: `
+      CREATE TABLE readiness_reports (
+        hall_id TEXT NOT NULL,
+        opening_ms INTEGER NOT NULL,
+        generated_ms INTEGER NOT NULL,
+        report_json TEXT NOT NULL,
+        PRIMARY KEY (hall_id, opening_ms)
+      );
+    `,
+  },
 ];

@@ -318,4 +318,22 @@ describe("connectivity alerts and restarts", { timeout: 60_000 }, () => {
     });
     expect(removed.status).toBe(200);
   });
+
+  it("previews the pre-opening readiness report: devices not ready and open faults", async () => {
+    stack = await startedStack();
+    stack.simulator.crashAgent(`${HALL}-tv-1`);
+    stack.simulator.inject(HALL, "queue-1", "paper_low");
+    const report = await waitFor(
+      async () => {
+        const body = await stack.get(`/api/halls/${HALL}/readiness?preview=true`);
+        return body.report.notReady.length > 0 && body.report.openAlerts.length > 0 ? body.report : null;
+      },
+      "report with the dead TV and the paper alert",
+      T,
+    );
+    expect(report.ready).toBe(false);
+    expect(report.notReady.map((d: { deviceId: string }) => d.deviceId)).toEqual(["tv-1"]);
+    expect(report.openAlerts.map((a: { faultType: string }) => a.faultType)).toContain("paper_low");
+    expect((await stack.get(`/api/halls/${HALL}/readiness`)).report).toBeNull();
+  });
 });
