@@ -32,6 +32,7 @@ import { registerHallRoutes } from "./routes/halls.js";
 import { registerHealthRoutes } from "./routes/health.js";
 import { registerMaintenanceRoutes } from "./routes/maintenance.js";
 import { registerReadinessRoutes } from "./routes/readiness.js";
+import { registerReportRoutes } from "./routes/reports.js";
 import { registerUptimeRoutes } from "./routes/uptime.js";
 
 export interface AuthDeps {
@@ -121,6 +122,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await registerUptimeRoutes(typed, deps);
   await registerMaintenanceRoutes(typed, deps);
   await registerReadinessRoutes(typed, deps);
+  await registerReportRoutes(typed, deps);
   await registerConsole(app);
   typed.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { DateTime } from "luxon";
 import mqtt from "mqtt";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { decodeMessage, topics } from "../../src/contract/index.js";
@@ -326,7 +327,8 @@ describe("connectivity alerts and restarts", { timeout: 60_000 }, () => {
     const report = await waitFor(
       async () => {
         const body = await stack.get(`/api/halls/${HALL}/readiness?preview=true`);
-        return body.report.notReady.length > 0 && body.report.openAlerts.length > 0 ? body.report : null;
+        const faults = body.report.openAlerts.map((x: { faultType: string }) => x.faultType);
+        return body.report.notReady.length > 0 && faults.includes("paper_low") ? body.report : null;
       },
       "report with the dead TV and the paper alert",
       T,
@@ -335,5 +337,28 @@ describe("connectivity alerts and restarts", { timeout: 60_000 }, () => {
     expect(report.notReady.map((d: { deviceId: string }) => d.deviceId)).toEqual(["tv-1"]);
     expect(report.openAlerts.map((a: { faultType: string }) => a.faultType)).toContain("paper_low");
     expect((await stack.get(`/api/halls/${HALL}/readiness`)).report).toBeNull();
+  });
+
+  it("produces today's daily report as JSON, CSV and a printable page", async () => {
+    stack = await startedStack();
+    stack.simulator.inject(HALL, "kiosk-1", "paper_jam");
+    await waitFor(
+      async () => (await stack.alerts("&deviceId=kiosk-1&status=open")).length === 1,
+      "jam alert",
+      T,
+    );
+    const today = DateTime.now().setZone("Asia/Shanghai").toISODate();
+    const report = await stack.get(`/api/halls/${HALL}/reports/day?date=${today}`);
+    expect(report.uptime.devices).toHaveLength(36);
+    expect(report.faults.items.map((f: { faultType: string }) => f.faultType)).toContain("printer_jam");
+    const csv = await fetch(`${stack.at.httpUrl}/api/halls/${HALL}/reports/day?date=${today}&format=csv`, {
+      headers: { authorization: `Bearer ${stack.token}` },
+    });
+    expect(csv.headers.get("content-type")).toMatch(/text\/csv/);
+    expect(await csv.text()).toMatch(/^fault,alert-hall,kiosk-1,/m);
+    const html = await fetch(`${stack.at.httpUrl}/api/halls/${HALL}/reports/month?format=html`, {
+      headers: { authorization: `Bearer ${stack.token}` },
+    });
+    expect(await html.text()).toContain("月报 Monthly report");
   });
 });

@@ -2,37 +2,17 @@ import { DateTime } from "luxon";
 import { z } from "zod";
 import { canSeeHall } from "../../auth/principal.js";
 import { caller } from "../../auth/request-auth.js";
-import { deviceIdSchema, deviceKindSchema, hallIdSchema, KIND_SPECS } from "../../contract/index.js";
-import { openIntervals } from "../../core/calendar/opening-hours.js";
-import type { DeviceState } from "../../core/presence/types.js";
-import {
-  type Availability,
-  availability,
-  mtbfMttr,
-  sumAvailability,
-} from "../../core/uptime/availability.js";
-import type { Interval } from "../../core/uptime/intervals.js";
+import { deviceIdSchema, deviceKindSchema, hallIdSchema } from "../../contract/index.js";
+import { type Availability, sumAvailability } from "../../core/uptime/availability.js";
+import { deviceAvailability, uptimeRows } from "../../reports/uptime-rows.js";
 import type { ApiDeps } from "../app.js";
 import { ApiError } from "../errors.js";
 import type { TypedApp } from "./types.js";
 
 const DAY_MS = 86_400_000;
-const FAILURE_SEVERITIES = new Set(["critical", "major", "minor"]);
 
 export async function registerUptimeRoutes(app: TypedApp, deps: ApiDeps): Promise<void> {
   const now = deps.now ?? Date.now;
-
-  const expectedFor = (device: DeviceState, fromMs: number, toMs: number): Interval[] => {
-    const hours = deps.halls.openingHours(device.hallId);
-    if (KIND_SPECS[device.kind].watchedAroundTheClock || hours === null) return [[fromMs, toMs]];
-    return openIntervals(hours, fromMs, toMs);
-  };
-
-  const deviceFigures = (device: DeviceState, fromMs: number, toMs: number, nowMs: number): Availability => {
-    const history = deps.aggregator.history.connectivityHistory(device.hallId, device.deviceId, fromMs, toMs);
-    const maintenance = deps.maintenance?.intervals(device, fromMs, toMs) ?? [];
-    return availability(history, expectedFor(device, fromMs, toMs), maintenance, fromMs, toMs, nowMs);
-  };
 
   app.get(
     "/api/uptime",
@@ -68,24 +48,7 @@ export async function registerUptimeRoutes(app: TypedApp, deps: ApiDeps): Promis
           (q.kind === undefined || d.kind === q.kind) &&
           (q.deviceId === undefined || d.deviceId === q.deviceId),
       );
-      const rows = devices.map((d) => {
-        const figures = deviceFigures(d, fromMs, toMs, nowMs);
-        const faults = deps.alerts
-          ? deps.alerts
-              .list({ hallIds: [d.hallId], deviceId: d.deviceId, fromMs, toMs, limit: 10_000, offset: 0 })
-              .items.filter(
-                (a) => FAILURE_SEVERITIES.has(a.severity) && a.openedMs >= fromMs && a.openedMs < toMs,
-              )
-              .map((a) => ({ openedMs: a.openedMs, resolvedMs: a.resolved?.atMs ?? null }))
-          : [];
-        return {
-          hallId: d.hallId,
-          deviceId: d.deviceId,
-          kind: d.kind,
-          ...figures,
-          ...mtbfMttr(figures.upMs, faults),
-        };
-      });
+      const rows = uptimeRows(deps, devices, fromMs, toMs, nowMs);
       if (q.format === "csv") {
         const header =
           "hallId,deviceId,kind,expectedMs,upMs,downMs,unknownMs,maintenanceMs,availability,failures,mtbfMs,mttrMs";
@@ -129,7 +92,7 @@ export async function registerUptimeRoutes(app: TypedApp, deps: ApiDeps): Promis
           buckets.push({
             startMs: b0,
             endMs: b1,
-            totals: sumAvailability(devices.map((d) => deviceFigures(d, b0, b1, nowMs))),
+            totals: sumAvailability(devices.map((d) => deviceAvailability(deps, d, b0, b1, nowMs))),
           });
           start = next;
         }

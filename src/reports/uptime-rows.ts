@@ -1,0 +1,91 @@
+import type { Aggregator } from "../aggregator/aggregator.js";
+import type { AlertService } from "../alerts/alert-service.js";
+import type { MaintenanceCalendar } from "../calendar/maintenance-calendar.js";
+import { KIND_SPECS } from "../contract/index.js";
+import { openIntervals } from "../core/calendar/opening-hours.js";
+import type { DeviceState } from "../core/presence/types.js";
+import { type Availability, availability, mtbfMttr } from "../core/uptime/availability.js";
+import type { Interval } from "../core/uptime/intervals.js";
+import type { HallStore } from "../store/halls.js";
+
+export interface UptimeSources {
+  aggregator: Aggregator;
+  halls: HallStore;
+  alerts?: AlertService | undefined;
+  maintenance?: MaintenanceCalendar | undefined;
+}
+
+export type UptimeRow = {
+  hallId: string;
+  deviceId: string;
+  kind: DeviceState["kind"];
+  name: string | null;
+  zone: string;
+} & Availability & {
+    failures: number;
+    mtbfMs: number | null;
+    mttrMs: number | null;
+  };
+
+const FAILURE_SEVERITIES = new Set(["critical", "major", "minor"]);
+
+/** When a device must be up within a range: opening hours, or the whole range for fire equipment and gateways. */
+export function expectedIntervals(
+  halls: HallStore,
+  device: DeviceState,
+  fromMs: number,
+  toMs: number,
+): Interval[] {
+  const hours = halls.openingHours(device.hallId);
+  if (KIND_SPECS[device.kind].watchedAroundTheClock || hours === null) return [[fromMs, toMs]];
+  return openIntervals(hours, fromMs, toMs);
+}
+
+export function deviceAvailability(
+  src: UptimeSources,
+  device: DeviceState,
+  fromMs: number,
+  toMs: number,
+  nowMs: number,
+): Availability {
+  const history = src.aggregator.history.connectivityHistory(device.hallId, device.deviceId, fromMs, toMs);
+  const maintenance = src.maintenance?.intervals(device, fromMs, toMs) ?? [];
+  return availability(
+    history,
+    expectedIntervals(src.halls, device, fromMs, toMs),
+    maintenance,
+    fromMs,
+    toMs,
+    nowMs,
+  );
+}
+
+/** Uptime, MTBF and MTTR of each device over a range (the figures of GET /api/uptime and of the reports). */
+export function uptimeRows(
+  src: UptimeSources,
+  devices: readonly DeviceState[],
+  fromMs: number,
+  toMs: number,
+  nowMs: number,
+): UptimeRow[] {
+  return devices.map((d) => {
+    const figures = deviceAvailability(src, d, fromMs, toMs, nowMs);
+    const faults = src.alerts
+      ? src.alerts
+          .list({ hallIds: [d.hallId], deviceId: d.deviceId, fromMs, toMs, limit: 10_000, offset: 0 })
+          .items.filter(
+            (a) => FAILURE_SEVERITIES.has(a.severity) && a.openedMs >= fromMs && a.openedMs < toMs,
+          )
+          .map((a) => ({ openedMs: a.openedMs, resolvedMs: a.resolved?.atMs ?? null }))
+      : [];
+    return {
+      hallId: d.hallId,
+      deviceId: d.deviceId,
+      kind: d.kind,
+      name: d.name,
+      zone: d.zone,
+      ...figures,
+      ...mtbfMttr(figures.upMs, faults),
+    };
+  });
+}
