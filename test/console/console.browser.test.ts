@@ -192,6 +192,23 @@ describe.skipIf(!available)("web console in a real browser", () => {
     await page.close();
   }, 90_000);
 
+  it("shows maintenance staff the uptime view, the readiness check, and lets them plan a maintenance window", async () => {
+    const page = await signIn("maint", "demo-maint");
+    await page.goto(`${at.httpUrl}/#/uptime`);
+    await page.locator("[data-testid=uptime] tr[data-device=kiosk-1]").waitFor({ timeout: 10_000 });
+    await page.locator("[data-testid=readiness]").waitFor();
+    await page.fill("input[name=windowReason]", "夜间系统更新");
+    await page.click("text=添加维护");
+    await expect
+      .poll(() => page.locator("[data-testid=uptime] li").count(), { timeout: 10_000 })
+      .toBeGreaterThan(0);
+    await expect(page.locator("[data-testid=uptime] li").first().textContent()).resolves.toContain(
+      "夜间系统更新",
+    );
+    await page.screenshot({ path: join(ARTIFACTS, "uptime.png"), fullPage: true });
+    await page.close();
+  });
+
   it("refuses a wrong password in the page", async () => {
     const page = await browser.newPage();
     await page.goto(at.httpUrl);

@@ -3,6 +3,7 @@ import { ApiFailure, api, setCsrf } from "./api.js";
 import { formatTime, h, replace } from "./dom.js";
 import { type Lang, TEXT, type Text } from "./i18n.js";
 import type { AlertView, DeviceView, HallView, User } from "./types.js";
+import { renderUptime } from "./uptime.js";
 
 const SEVERITY_ORDER = { critical: 0, major: 1, minor: 2, warning: 3, operational: 4 } as const;
 
@@ -44,7 +45,10 @@ function route(): void {
     return;
   }
   const [, page, hallId, deviceId] = location.hash.split("/");
-  if (page === "admin" && state.user.roles.includes("admin")) {
+  if (page === "uptime") {
+    state.stream?.close();
+    void renderUptime(root, header(), t(), state.lang);
+  } else if (page === "admin" && state.user.roles.includes("admin")) {
     state.stream?.close();
     void renderAdmin(root, header(), t(), state.lang);
   } else if (page === "device" && hallId && deviceId) void renderDevice(hallId, deviceId);
@@ -122,6 +126,7 @@ function header(): HTMLElement {
       {},
       h("a", { href: "#/board" }, t().board),
       h("a", { href: "#/devices" }, t().devices),
+      h("a", { href: "#/uptime" }, t().uptime),
       user.roles.includes("admin") ? h("a", { href: "#/admin" }, t().admin) : null,
     ),
     h(
