@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Aggregator } from "../aggregator/aggregator.js";
 import { EventBus } from "../aggregator/event-bus.js";
+import { KIND_SPECS } from "../contract/index.js";
 import {
   type Alert,
   acknowledge,
@@ -19,6 +20,7 @@ import {
 } from "../core/alerts/alert.js";
 import { type EscalationPolicy, escalate, remind } from "../core/alerts/escalation.js";
 import type { OpeningHours } from "../core/calendar/opening-hours.js";
+import { openIntervals } from "../core/calendar/opening-hours.js";
 import { isWatched } from "../core/calendar/watch-policy.js";
 import { offlineSeverity, type RulesConfig, resolveRuleSettings } from "../core/faults/config.js";
 import { type ConnectivityCondition, hallConnectivity } from "../core/faults/connectivity.js";
@@ -55,6 +57,8 @@ export interface AlertServiceOptions {
     device: { hallId: string; deviceId: string; kind: DeviceState["kind"] },
     nowMs: number,
   ) => boolean;
+  /** How often every hall is re-checked for opening and closing (default 60 s). */
+  calendarRecheckMs?: number;
   now?: () => number;
 }
 
@@ -63,6 +67,7 @@ const CALENDAR_RECHECK_MS = 60_000;
 
 const CONNECTIVITY_SUMMARY = {
   offline: { en: "Device offline", zh: "设备离线" },
+  not_ready: { en: "Not ready at opening", zh: "开门时设备未就绪" },
   agent_offline: { en: "Agent offline: its devices are unreachable", zh: "采集代理离线，所托管设备无法访问" },
   gateway_down: {
     en: "Hall gateway down: the hall's devices are unreachable",
@@ -217,7 +222,7 @@ export class AlertService {
         const device = presence.device(hallId, deviceId);
         if (device && device.connectivity === "online") this.evaluateDevice(device);
       }
-      if (this.now() - this.lastCalendarCheckMs >= CALENDAR_RECHECK_MS) {
+      if (this.now() - this.lastCalendarCheckMs >= (this.options.calendarRecheckMs ?? CALENDAR_RECHECK_MS)) {
         this.lastCalendarCheckMs = this.now();
         for (const d of presence.allDevices()) this.dirtyHalls.add(d.hallId);
       }
@@ -324,6 +329,7 @@ export class AlertService {
         connectivity: d.connectivity,
         reason: d.connectivityReason,
         watched: this.watched(d, nowMs),
+        notReadyAtOpening: this.downBeforeOpening(d, nowMs),
       })),
       agentConnectivity,
       uplinkDown,
@@ -348,7 +354,7 @@ export class AlertService {
     }
     for (const alert of [...this.latestByKey.values()]) {
       if (alert.hallId !== hallId || !isActive(alert) || desired.has(alert.key)) continue;
-      if (!["offline", "agent_offline", "gateway_down"].includes(alert.faultType)) continue;
+      if (!["offline", "not_ready", "agent_offline", "gateway_down"].includes(alert.faultType)) continue;
       // A device the aggregator cannot see right now neither opens nor closes anything.
       if (alert.affected.some((d) => verdict.unknownDevices.has(d))) continue;
       const resolved = autoResolve(alert, nowMs, "back online");
@@ -362,6 +368,21 @@ export class AlertService {
         if (changed) this.commit(changed);
       }
     }
+  }
+
+  /** For devices that follow opening hours: down since before the current opening began. */
+  private downBeforeOpening(device: DeviceState, nowMs: number): boolean {
+    if (
+      device.connectivity !== "offline" ||
+      KIND_SPECS[device.kind].watchedAroundTheClock ||
+      !this.options.openingHours
+    ) {
+      return false;
+    }
+    const hours = this.hoursCache.get(device.hallId) ?? this.options.openingHours(device.hallId);
+    if (!hours) return false;
+    const current = openIntervals(hours, nowMs - 86_400_000, nowMs + 1).at(-1);
+    return current !== undefined && current[1] > nowMs && device.connectivitySinceMs <= current[0];
   }
 
   /** A dependency alert is in maintenance only when every device under it is. */

@@ -142,6 +142,7 @@ export class HallwatchServer {
       logger: logger.child({ component: "alerts" }),
       openingHours: (hallId) => halls.openingHours(hallId),
       inMaintenance: (device, nowMs) => maintenance.isInMaintenance(device, nowMs),
+      calendarRecheckMs: config.alerts.calendarRecheckSec * 1000,
     });
     this.alertService = alerts;
     alerts.start();

@@ -63,6 +63,12 @@ export const configSchema = z.strictObject({
       sessionMaxHours: z.number().int().min(1).default(24),
     })
     .prefault({}),
+  alerts: z
+    .strictObject({
+      /** How often halls are re-checked for opening and closing. */
+      calendarRecheckSec: z.number().int().min(1).max(3600).default(60),
+    })
+    .prefault({}),
   /** JSON file of fault-rule overrides (thresholds, durations, severities, audiences, escalation); see docs/faults.md. */
   rulesFile: z.string().min(1).nullable().default(null),
 });

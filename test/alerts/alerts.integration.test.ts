@@ -361,4 +361,35 @@ describe("connectivity alerts and restarts", { timeout: 60_000 }, () => {
     });
     expect(await html.text()).toContain("月报 Monthly report");
   });
+
+  it("opening a minute away: a TV switched off before opening raises nothing until the hall opens, then 'not ready'", async () => {
+    stack = await startedStack();
+    const now = DateTime.now().setZone("Asia/Shanghai");
+    let opening = now.plus({ minutes: 1 }).startOf("minute");
+    if (opening.diff(now).as("seconds") < 15) opening = opening.plus({ minutes: 1 });
+    if (opening.hour === 0 && opening.minute <= 1) return; // too close to midnight for a same-day range; skip this run
+    const weekday = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][opening.weekday - 1] as string;
+    const hours = {
+      timeZone: "Asia/Shanghai",
+      weekly: { [weekday]: [{ open: opening.toFormat("HH:mm"), close: "24:00" }] },
+    };
+    expect((await stack.put(`/api/halls/${HALL}/opening-hours`, { openingHours: hours })).status).toBe(200);
+    stack.simulator.crashAgent(`${HALL}-tv-1`);
+    await sleep(3000);
+    expect(
+      (await stack.alerts("&status=open")).filter(
+        (a) => a.deviceId === "tv-1" || a.agentId === `${HALL}-tv-1`,
+      ),
+    ).toEqual([]);
+    const preview = await stack.get(`/api/halls/${HALL}/readiness?preview=true`);
+    expect(preview.report.openingMs).toBe(opening.toMillis());
+    expect(preview.report.notReady.map((d: { deviceId: string }) => d.deviceId)).toEqual(["tv-1"]);
+    const alert = await waitFor(
+      async () => (await stack.alerts("&status=open")).find((a) => a.deviceId === "tv-1"),
+      "not-ready alert after opening",
+      opening.toMillis() - Date.now() + 15_000,
+    );
+    expect(alert.faultType).toBe("not_ready");
+    expect(Date.now()).toBeGreaterThanOrEqual(opening.toMillis());
+  }, 150_000);
 });

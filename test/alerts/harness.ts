@@ -57,6 +57,7 @@ export class AlertStack {
       mqtt: { host: "127.0.0.1", port: this.mqttPort },
       demo: { enabled: false },
       auth: { adminPassword: "alerts-test-admin" },
+      alerts: { calendarRecheckSec: 1 },
       rulesFile: join(this.dataDir, "rules.json"),
     });
     this.server = new HallwatchServer(config, silentLogger(), { createBroker: createEmbeddedBroker });

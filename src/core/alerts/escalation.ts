@@ -8,7 +8,7 @@ export interface EscalationPolicy {
   offlineReminderEveryMs: number;
 }
 
-const CONNECTIVITY_FAULTS = new Set(["offline", "agent_offline", "gateway_down", "uplink_down"]);
+const CONNECTIVITY_FAULTS = new Set(["offline", "not_ready", "agent_offline", "gateway_down", "uplink_down"]);
 
 /**
  * Escalates an unacknowledged alert one level per period of its severity (critical 5 min, major 30 min by

@@ -9,6 +9,8 @@ export interface HallDeviceInput {
   reason: ConnectivityReason | null;
   /** Expected up now (opening hours, or around the clock for fire equipment and the gateway). */
   watched: boolean;
+  /** Already down when the hall opened: "not ready" rather than "went offline". */
+  notReadyAtOpening?: boolean;
 }
 
 export interface HallConnectivityInput {
@@ -19,7 +21,7 @@ export interface HallConnectivityInput {
   uplinkDown: boolean;
 }
 
-export type ConnectivityFault = "offline" | "agent_offline" | "gateway_down";
+export type ConnectivityFault = "offline" | "not_ready" | "agent_offline" | "gateway_down";
 
 /** A connectivity fault that should be active now. `key` is stable for one alert per subject and fault. */
 export interface ConnectivityCondition {
@@ -41,6 +43,7 @@ export interface HallConnectivityVerdict {
 
 export const conditionKey = {
   device: (hallId: string, deviceId: string) => `${hallId}/device/${deviceId}/offline`,
+  notReady: (hallId: string, deviceId: string) => `${hallId}/device/${deviceId}/not_ready`,
   agent: (hallId: string, agentId: string) => `${hallId}/agent/${agentId}/agent_offline`,
   gateway: (hallId: string) => `${hallId}/gateway_down`,
 };
@@ -89,7 +92,17 @@ export function hallConnectivity(input: HallConnectivityInput): HallConnectivity
   const conditions: ConnectivityCondition[] = [];
   const byAgent = new Map<string, string[]>();
   for (const device of down) {
-    if (input.agentConnectivity.get(device.agentId) === "offline") {
+    if (device.notReadyAtOpening) {
+      // Switched off (or never switched on) before opening: the duty manager's "not ready" list, one per device.
+      conditions.push({
+        key: conditionKey.notReady(hallId, device.deviceId),
+        faultType: "not_ready",
+        deviceId: device.deviceId,
+        agentId: device.agentId,
+        kind: device.kind,
+        affected: [device.deviceId],
+      });
+    } else if (input.agentConnectivity.get(device.agentId) === "offline") {
       byAgent.set(device.agentId, [...(byAgent.get(device.agentId) ?? []), device.deviceId]);
     } else {
       conditions.push({

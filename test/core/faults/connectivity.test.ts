@@ -94,4 +94,17 @@ describe("hall connectivity faults", () => {
     expect(verdict.conditions).toEqual([]);
     expect(verdict.unknownDevices).toEqual(new Set(["k1"]));
   });
+
+  it("names a device that was already down when the hall opened 'not ready', one per device", () => {
+    const verdict = hallConnectivity({
+      hallId: "h",
+      devices: [
+        device("gw", "g", "gateway"),
+        { ...device("tv-1", "t1", "tv", "offline"), notReadyAtOpening: true },
+      ],
+      agentConnectivity: new Map([["t1", "offline"]]),
+      uplinkDown: false,
+    });
+    expect(verdict.conditions.map((c) => [c.faultType, c.deviceId])).toEqual([["not_ready", "tv-1"]]);
+  });
 });
