@@ -11,9 +11,12 @@ import type { MaintenanceStore } from "../store/maintenance.js";
 
 type DeviceRef = { hallId: string; deviceId: string; kind: DeviceKind };
 
+/** Windows changed by another process (the CLI) are seen within this time. */
+const CACHE_MS = 30_000;
+
 /** Maintenance windows per hall, cached, in each hall's time zone; used by alerts (not notified) and uptime. */
 export class MaintenanceCalendar {
-  private readonly byHall = new Map<string, MaintenanceWindow[]>();
+  private readonly byHall = new Map<string, { windows: MaintenanceWindow[]; loadedMs: number }>();
 
   constructor(
     private readonly store: MaintenanceStore,
@@ -21,11 +24,10 @@ export class MaintenanceCalendar {
   ) {}
 
   windows(hallId: string): MaintenanceWindow[] {
-    let windows = this.byHall.get(hallId);
-    if (!windows) {
-      windows = this.store.list(hallId);
-      this.byHall.set(hallId, windows);
-    }
+    const cached = this.byHall.get(hallId);
+    if (cached && Date.now() - cached.loadedMs < CACHE_MS) return cached.windows;
+    const windows = this.store.list(hallId);
+    this.byHall.set(hallId, { windows, loadedMs: Date.now() });
     return windows;
   }
 

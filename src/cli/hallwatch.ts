@@ -1,0 +1,165 @@
+// Operations from the shell:  npm run hallwatch -- <command>   (see --help)
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Command } from "commander";
+import { DEVICE_KINDS } from "../contract/index.js";
+import { maintenanceWindowSchema } from "../core/calendar/maintenance.js";
+import { openingHoursSchema } from "../core/calendar/opening-hours.js";
+import { AuditLog } from "../store/audit.js";
+import { type Db, openDatabase } from "../store/database.js";
+import { HallStore } from "../store/halls.js";
+import { MaintenanceStore } from "../store/maintenance.js";
+
+const program = new Command()
+  .name("hallwatch")
+  .description("Hallwatch operations: maintenance windows and opening hours (changes are audited)")
+  .option(
+    "--data-dir <dir>",
+    "data directory holding hallwatch.db",
+    process.env.HALLWATCH_DATA_DIR ?? "./data",
+  )
+  .option("--by <name>", "who is making the change (for the audit log)", process.env.USER ?? "cli");
+
+function withDb<T>(fn: (db: Db) => T): T {
+  const db = openDatabase(join(program.opts<{ dataDir: string }>().dataDir, "hallwatch.db"));
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+function fail(message: string): never {
+  console.error(`error: ${message}`);
+  process.exit(1);
+}
+
+function hallMustExist(db: Db, hallId: string): void {
+  if (!new HallStore(db).get(hallId)) fail(`no hall ${hallId}`);
+}
+
+const issues = (error: { issues: { path: PropertyKey[]; message: string }[] }) =>
+  error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("\n  ");
+
+const maintenance = program.command("maintenance").description("maintenance windows");
+maintenance
+  .command("add")
+  .description("plan a maintenance window (alerts recorded but not notified, time left out of uptime)")
+  .requiredOption("--hall <hallId>")
+  .option("--kind <kind>", `every device of a kind (${DEVICE_KINDS.join(", ")})`)
+  .option("--device <deviceId>", "one device")
+  .option("--from <iso>", "one-off: start, e.g. 2026-11-24T02:00+08:00")
+  .option("--to <iso>", "one-off: end")
+  .option("--daily <HH:mm>", "every day at this local time")
+  .option("--weekly <days>", "with --at: e.g. mon,thu")
+  .option("--monthly <day>", "with --at: day of month")
+  .option("--at <HH:mm>", "local start time for --weekly / --monthly")
+  .option("--cron <expression>", "a cron expression (with --duration)")
+  .option("--duration <minutes>", "length of each recurring window")
+  .requiredOption("--reason <text>", "why")
+  .action((o: Record<string, string | undefined>) => {
+    const duration = o.duration ? Number(o.duration) : undefined;
+    const recurrence = o.from
+      ? { type: "once", startMs: Date.parse(o.from), endMs: Date.parse(o.to ?? "") }
+      : o.daily
+        ? { type: "daily", start: o.daily, durationMin: duration }
+        : o.weekly
+          ? { type: "weekly", weekdays: o.weekly.split(","), start: o.at, durationMin: duration }
+          : o.monthly
+            ? { type: "monthly", dayOfMonth: Number(o.monthly), start: o.at, durationMin: duration }
+            : o.cron
+              ? { type: "cron", expression: o.cron, durationMin: duration }
+              : fail("give one of --from/--to, --daily, --weekly, --monthly or --cron");
+    const scope = o.device
+      ? { type: "device", deviceId: o.device }
+      : o.kind
+        ? { type: "kind", kind: o.kind }
+        : { type: "hall" };
+    const parsed = maintenanceWindowSchema.safeParse({ scope, recurrence, reason: o.reason });
+    if (!parsed.success) fail(`invalid window:\n  ${issues(parsed.error)}`);
+    withDb((db) => {
+      hallMustExist(db, o.hall as string);
+      const by = program.opts<{ by: string }>().by;
+      const window = new MaintenanceStore(db).add(o.hall as string, parsed.data, by);
+      new AuditLog(db).record({
+        atMs: Date.now(),
+        actor: by,
+        action: "maintenance_window_added",
+        target: window.id,
+        before: undefined,
+        after: window,
+        ip: null,
+      });
+      console.log(`added ${window.id}`);
+    });
+  });
+maintenance
+  .command("list")
+  .requiredOption("--hall <hallId>")
+  .action((o: { hall: string }) =>
+    withDb((db) => {
+      for (const w of new MaintenanceStore(db).list(o.hall)) {
+        console.log(
+          `${w.id}\t${JSON.stringify(w.scope)}\t${JSON.stringify(w.recurrence)}\t${w.reason}\t${w.createdBy}`,
+        );
+      }
+    }),
+  );
+maintenance.command("remove <id>").action((id: string) =>
+  withDb((db) => {
+    const removed = new MaintenanceStore(db).remove(id);
+    if (!removed) fail(`no window ${id}`);
+    const by = program.opts<{ by: string }>().by;
+    new AuditLog(db).record({
+      atMs: Date.now(),
+      actor: by,
+      action: "maintenance_window_removed",
+      target: id,
+      before: removed,
+      after: undefined,
+      ip: null,
+    });
+    console.log(`removed ${id}`);
+  }),
+);
+
+const hours = program.command("hours").description("opening hours");
+hours
+  .command("set")
+  .requiredOption("--hall <hallId>")
+  .requiredOption("--file <path>", "JSON: {timeZone, weekly: {mon: [{open, close}], …}, exceptions: […]}")
+  .action((o: { hall: string; file: string }) => {
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(o.file, "utf8"));
+    } catch (err) {
+      fail(`${o.file}: ${(err as Error).message}`);
+    }
+    const parsed = openingHoursSchema.safeParse(json);
+    if (!parsed.success) fail(`invalid opening hours:\n  ${issues(parsed.error)}`);
+    withDb((db) => {
+      hallMustExist(db, o.hall);
+      const halls = new HallStore(db);
+      const before = halls.openingHours(o.hall);
+      halls.setOpeningHours(o.hall, parsed.data);
+      const by = program.opts<{ by: string }>().by;
+      new AuditLog(db).record({
+        atMs: Date.now(),
+        actor: by,
+        action: "opening_hours_changed",
+        target: o.hall,
+        before,
+        after: parsed.data,
+        ip: null,
+      });
+      console.log(`opening hours of ${o.hall} saved`);
+    });
+  });
+hours
+  .command("show")
+  .requiredOption("--hall <hallId>")
+  .action((o: { hall: string }) =>
+    withDb((db) => console.log(JSON.stringify(new HallStore(db).openingHours(o.hall), null, 2))),
+  );
+
+await program.parseAsync(process.argv);
