@@ -1,6 +1,7 @@
 // Background telemetry: births, then `rate` messages/s for `halls × devices` kiosks until stdin closes.
 import mqtt from "mqtt";
 import { topics } from "../../src/contract/index.js";
+import { publishBenchBirths } from "./bench-agents.js";
 
 const [url, hallsArg, devicesArg, rateArg] = process.argv.slice(2);
 const halls = Number(hallsArg);
@@ -10,28 +11,7 @@ const ratePerSec = Number(rateArg);
 const clients = await Promise.all(
   Array.from({ length: halls }, (_, h) => mqtt.connectAsync(url as string, { clientId: `load-${h}` })),
 );
-await Promise.all(
-  clients.map((c, h) =>
-    c.publishAsync(
-      topics.birth(`hall-${h}`, `agent-${h}`),
-      JSON.stringify({
-        v: 1,
-        session: 1,
-        seq: 0,
-        tsMs: Date.now(),
-        agent: { id: `agent-${h}`, version: "bench" },
-        devices: Array.from({ length: devicesPerHall }, (_, d) => ({
-          id: `kiosk-${d}`,
-          kind: "kiosk",
-          model: "K",
-          zone: "z",
-          reportIntervalSec: 10,
-        })),
-      }),
-      { qos: 1 },
-    ),
-  ),
-);
+await publishBenchBirths(clients, devicesPerHall);
 process.stdout.write("ready\n");
 const values = { appOk: true, printerState: "ok", paperPct: 80, cpuPct: 10, memPct: 30, diskPct: 40 };
 const seqs = new Array<number>(halls).fill(0);

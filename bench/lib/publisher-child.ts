@@ -1,6 +1,7 @@
 // Publishes births, then telemetry for `halls × devicesPerHall` kiosks, as fast as the broker takes it.
 import mqtt from "mqtt";
 import { topics } from "../../src/contract/index.js";
+import { publishBenchBirths } from "./bench-agents.js";
 
 const [url, hallsArg, devicesArg, messagesArg, qosArg] = process.argv.slice(2);
 const halls = Number(hallsArg);
@@ -14,28 +15,7 @@ const clients = await Promise.all(
 const values = { appOk: true, printerState: "ok", paperPct: 80, cpuPct: 10, memPct: 30, diskPct: 40 };
 const seqs = new Array<number>(halls).fill(0);
 
-await Promise.all(
-  clients.map((c, h) =>
-    c.publishAsync(
-      topics.birth(`hall-${h}`, `agent-${h}`),
-      JSON.stringify({
-        v: 1,
-        session: 1,
-        seq: 0,
-        tsMs: Date.now(),
-        agent: { id: `agent-${h}`, version: "bench" },
-        devices: Array.from({ length: devicesPerHall }, (_, d) => ({
-          id: `kiosk-${d}`,
-          kind: "kiosk",
-          model: "K",
-          zone: "z",
-          reportIntervalSec: 10,
-        })),
-      }),
-      { qos: 1 },
-    ),
-  ),
-);
+await publishBenchBirths(clients, devicesPerHall);
 process.stdout.write("births\n");
 await new Promise<void>((resolve) => process.stdin.once("data", () => resolve()));
 

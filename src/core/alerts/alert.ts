@@ -78,20 +78,20 @@ const entry = (
   detail: Record<string, unknown> | null = null,
 ): HistoryEntry => ({ alertId: alert.id, atMs, action, by, fromStatus, toStatus: alert.status, detail });
 
-export interface RaiseInput {
-  key: string;
-  hallId: string;
-  deviceId: string | null;
-  agentId: string | null;
-  kind: DeviceKind | null;
-  faultType: string;
-  severity: Severity;
-  audience: Role[];
-  summary: { en: string; zh: string };
-  observed: Observed;
-  affected: string[];
-  inMaintenance?: boolean;
-}
+/** What a raise says about the fault; the rest of the alert is lifecycle state. */
+export type RaiseInput = Pick<
+  Alert,
+  | "key"
+  | "hallId"
+  | "deviceId"
+  | "agentId"
+  | "kind"
+  | "faultType"
+  | "severity"
+  | "audience"
+  | "summary"
+  | "affected"
+> & { observed: Observed; inMaintenance?: boolean };
 
 /**
  * A fault is raised. The latest alert with the same key decides what happens: an active one is updated
