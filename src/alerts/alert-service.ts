@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Aggregator } from "../aggregator/aggregator.js";
 import { EventBus } from "../aggregator/event-bus.js";
-import { KIND_SPECS } from "../contract/index.js";
 import {
   type Alert,
   acknowledge,
@@ -21,7 +20,7 @@ import {
 import { type EscalationPolicy, escalate, remind } from "../core/alerts/escalation.js";
 import type { OpeningHours } from "../core/calendar/opening-hours.js";
 import { openIntervals } from "../core/calendar/opening-hours.js";
-import { isWatched } from "../core/calendar/watch-policy.js";
+import { DEFAULT_AROUND_THE_CLOCK, isWatched } from "../core/calendar/watch-policy.js";
 import { offlineSeverity, type RulesConfig, resolveRuleSettings } from "../core/faults/config.js";
 import { type ConnectivityCondition, hallConnectivity } from "../core/faults/connectivity.js";
 import { evaluateValues, hasPending } from "../core/faults/evaluate.js";
@@ -59,6 +58,8 @@ export interface AlertServiceOptions {
   ) => boolean;
   /** How often every hall is re-checked for opening and closing (default 60 s). */
   calendarRecheckMs?: number;
+  /** Kinds that must be up whether the hall is open or not (default: fire equipment and the gateway). */
+  aroundTheClockKinds?: ReadonlySet<DeviceState["kind"]>;
   now?: () => number;
 }
 
@@ -150,7 +151,7 @@ export class AlertService {
       hours = this.options.openingHours(device.hallId);
       this.hoursCache.set(device.hallId, hours);
     }
-    return isWatched(device.kind, hours, nowMs);
+    return isWatched(device.kind, hours, nowMs, this.options.aroundTheClockKinds);
   }
 
   // ---- queries and people's actions -------------------------------------------------------------
@@ -374,7 +375,7 @@ export class AlertService {
   private downBeforeOpening(device: DeviceState, nowMs: number): boolean {
     if (
       device.connectivity !== "offline" ||
-      KIND_SPECS[device.kind].watchedAroundTheClock ||
+      (this.options.aroundTheClockKinds ?? DEFAULT_AROUND_THE_CLOCK).has(device.kind) ||
       !this.options.openingHours
     ) {
       return false;

@@ -15,6 +15,7 @@ import { registerRequestAuth } from "../auth/request-auth.js";
 import type { MaintenanceCalendar } from "../calendar/maintenance-calendar.js";
 import type { ReadinessService } from "../calendar/readiness-service.js";
 import { registerConsole } from "../console/console.js";
+import type { DeviceKind } from "../contract/index.js";
 import type { Logger } from "../logging.js";
 import type { AuditLog } from "../store/audit.js";
 import type { CredentialStore } from "../store/credentials.js";
@@ -55,6 +56,8 @@ export interface ApiDeps {
   /** Told after a revocation or rotation, so open connections with the old secret end at once. */
   onCredentialsChanged?: () => void;
   maintenance?: MaintenanceCalendar;
+  /** Kinds that must be up whether the hall is open or not (uptime counts them all day). */
+  aroundTheClockKinds?: ReadonlySet<DeviceKind>;
   readiness?: ReadinessService;
   metrics: MetricsRegistry;
   logger: Logger;

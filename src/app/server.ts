@@ -143,6 +143,7 @@ export class HallwatchServer {
       openingHours: (hallId) => halls.openingHours(hallId),
       inMaintenance: (device, nowMs) => maintenance.isInMaintenance(device, nowMs),
       calendarRecheckMs: config.alerts.calendarRecheckSec * 1000,
+      aroundTheClockKinds: new Set(config.alerts.aroundTheClockKinds),
     });
     this.alertService = alerts;
     alerts.start();
@@ -173,6 +174,7 @@ export class HallwatchServer {
       credentials,
       onCredentialsChanged: () => this.broker?.recheckCredentials(),
       maintenance,
+      aroundTheClockKinds: new Set(config.alerts.aroundTheClockKinds),
       readiness: this.readiness,
       metrics: createMetrics(aggregator, this.broker),
       logger,

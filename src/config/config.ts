@@ -67,6 +67,8 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** How often halls are re-checked for opening and closing. */
       calendarRecheckSec: z.number().int().min(1).max(3600).default(60),
+      /** Kinds that must be up whether the hall is open or not. */
+      aroundTheClockKinds: z.array(z.enum(DEVICE_KINDS)).default(["extinguisher", "hydrant", "gateway"]),
     })
     .prefault({}),
   /** JSON file of fault-rule overrides (thresholds, durations, severities, audiences, escalation); see docs/faults.md. */

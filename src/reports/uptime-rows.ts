@@ -1,14 +1,16 @@
 import type { Aggregator } from "../aggregator/aggregator.js";
 import type { AlertService } from "../alerts/alert-service.js";
 import type { MaintenanceCalendar } from "../calendar/maintenance-calendar.js";
-import { KIND_SPECS } from "../contract/index.js";
+import type { DeviceKind } from "../contract/index.js";
 import { openIntervals } from "../core/calendar/opening-hours.js";
+import { DEFAULT_AROUND_THE_CLOCK } from "../core/calendar/watch-policy.js";
 import type { DeviceState } from "../core/presence/types.js";
 import { type Availability, availability, mtbfMttr } from "../core/uptime/availability.js";
 import type { Interval } from "../core/uptime/intervals.js";
 import type { HallStore } from "../store/halls.js";
 
 export interface UptimeSources {
+  aroundTheClockKinds?: ReadonlySet<DeviceKind> | undefined;
   aggregator: Aggregator;
   halls: HallStore;
   alerts?: AlertService | undefined;
@@ -35,9 +37,10 @@ export function expectedIntervals(
   device: DeviceState,
   fromMs: number,
   toMs: number,
+  aroundTheClock: ReadonlySet<DeviceKind> = DEFAULT_AROUND_THE_CLOCK,
 ): Interval[] {
   const hours = halls.openingHours(device.hallId);
-  if (KIND_SPECS[device.kind].watchedAroundTheClock || hours === null) return [[fromMs, toMs]];
+  if (aroundTheClock.has(device.kind) || hours === null) return [[fromMs, toMs]];
   return openIntervals(hours, fromMs, toMs);
 }
 
@@ -52,7 +55,7 @@ export function deviceAvailability(
   const maintenance = src.maintenance?.intervals(device, fromMs, toMs) ?? [];
   return availability(
     history,
-    expectedIntervals(src.halls, device, fromMs, toMs),
+    expectedIntervals(src.halls, device, fromMs, toMs, src.aroundTheClockKinds),
     maintenance,
     fromMs,
     toMs,

@@ -133,3 +133,16 @@ describe("watch policy", () => {
     expect(isWatched("tv", null, night)).toBe(true); // no hours configured: always watched
   });
 });
+
+describe("configurable watch policy", () => {
+  it("can watch chargers around the clock too", () => {
+    const night = DateTime.fromISO("2026-11-23T23:00", { zone: "Asia/Shanghai" }).toMillis();
+    const hours = openingHoursSchema.parse({
+      timeZone: "Asia/Shanghai",
+      weekly: { mon: [{ open: "09:00", close: "18:00" }] },
+    });
+    expect(isWatched("charger", hours, night)).toBe(false);
+    expect(isWatched("charger", hours, night, new Set(["charger", "extinguisher"]))).toBe(true);
+    expect(isWatched("gateway", hours, night, new Set(["charger"]))).toBe(false);
+  });
+});
