@@ -225,6 +225,7 @@ export class AlertService {
       }
       if (this.now() - this.lastCalendarCheckMs >= (this.options.calendarRecheckMs ?? CALENDAR_RECHECK_MS)) {
         this.lastCalendarCheckMs = this.now();
+        this.hoursCache.clear(); // opening hours may have been changed by another process (the CLI)
         for (const d of presence.allDevices()) this.dirtyHalls.add(d.hallId);
       }
       if (this.dirtyHalls.size > 0 && this.options.aggregator.isBrokerConnected) {
@@ -236,8 +237,13 @@ export class AlertService {
           [...devicesByHall.keys()].map((h) => [h, new Map()]),
         );
         for (const a of presence.allAgents()) agentsByHall.get(a.hallId)?.set(a.agentId, a.connectivity);
-        for (const [hallId, devices] of devicesByHall)
-          this.reconcileHall(hallId, devices, agentsByHall.get(hallId) ?? new Map());
+        for (const [hallId, devices] of devicesByHall) {
+          try {
+            this.reconcileHall(hallId, devices, agentsByHall.get(hallId) ?? new Map());
+          } catch (err) {
+            this.options.logger.error({ err, hallId }, "connectivity reconcile failed");
+          }
+        }
       }
       const nowMs = this.now();
       for (const alert of [...this.latestByKey.values()]) {
