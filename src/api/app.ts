@@ -17,6 +17,8 @@ import type { ReadinessService } from "../calendar/readiness-service.js";
 import { registerConsole } from "../console/console.js";
 import type { DeviceKind } from "../contract/index.js";
 import type { Logger } from "../logging.js";
+import type { NotificationDispatcher } from "../notify/dispatcher.js";
+import type { NotifyStore } from "../notify/store.js";
 import type { AuditLog } from "../store/audit.js";
 import type { CredentialStore } from "../store/credentials.js";
 import type { HallStore } from "../store/halls.js";
@@ -32,6 +34,7 @@ import { registerDeviceRoutes } from "./routes/devices.js";
 import { registerHallRoutes } from "./routes/halls.js";
 import { registerHealthRoutes } from "./routes/health.js";
 import { registerMaintenanceRoutes } from "./routes/maintenance.js";
+import { registerNotifyRoutes } from "./routes/notify.js";
 import { registerReadinessRoutes } from "./routes/readiness.js";
 import { registerReportRoutes } from "./routes/reports.js";
 import { registerUptimeRoutes } from "./routes/uptime.js";
@@ -56,6 +59,7 @@ export interface ApiDeps {
   /** Told after a revocation or rotation, so open connections with the old secret end at once. */
   onCredentialsChanged?: () => void;
   maintenance?: MaintenanceCalendar;
+  notify?: { store: NotifyStore; dispatcher: NotificationDispatcher };
   /** Kinds that must be up whether the hall is open or not (uptime counts them all day). */
   aroundTheClockKinds?: ReadonlySet<DeviceKind>;
   readiness?: ReadinessService;
@@ -126,6 +130,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await registerMaintenanceRoutes(typed, deps);
   await registerReadinessRoutes(typed, deps);
   await registerReportRoutes(typed, deps);
+  await registerNotifyRoutes(typed, deps);
   await registerConsole(app);
   typed.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   return app;

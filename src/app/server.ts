@@ -12,6 +12,8 @@ import { ReadinessService } from "../calendar/readiness-service.js";
 import type { HallwatchConfig } from "../config/config.js";
 import { parseRulesConfig, type RulesConfig, RulesConfigError } from "../core/faults/config.js";
 import type { Logger } from "../logging.js";
+import { NotificationDispatcher } from "../notify/dispatcher.js";
+import { NotifyStore } from "../notify/store.js";
 import { AuditLog } from "../store/audit.js";
 import { CredentialStore } from "../store/credentials.js";
 import { type Db, openDatabase } from "../store/database.js";
@@ -64,6 +66,8 @@ export class HallwatchServer {
   private aggregatorInstance: Aggregator | null = null;
   private alertService: AlertService | null = null;
   private readiness: ReadinessService | null = null;
+  private notifier: NotificationDispatcher | null = null;
+  private stopReadinessNotices: (() => void) | null = null;
   private stopAlertPublisher: (() => void) | null = null;
   private api: FastifyInstance | null = null;
   private demo: DemoSimulator | null = null;
@@ -155,6 +159,18 @@ export class HallwatchServer {
       logger: logger.child({ component: "readiness" }),
     });
     this.readiness.start();
+    const notifyStore = new NotifyStore(db);
+    const notifier = new NotificationDispatcher({
+      store: notifyStore,
+      subscribe: (listener) => alerts.bus.on("alert_changed", listener),
+      logger: logger.child({ component: "notify" }),
+      linkBaseUrl: config.publicUrl,
+    });
+    this.notifier = notifier;
+    notifier.start();
+    this.stopReadinessNotices = this.readiness.bus.on("readiness_report", (report) =>
+      notifier.onReadiness(report),
+    );
     this.stopAlertPublisher = publishAlertChanges(
       (listener) => alerts.bus.on("alert_changed", listener),
       (topic, payload) => aggregator.publish(topic, payload),
@@ -176,6 +192,7 @@ export class HallwatchServer {
       maintenance,
       aroundTheClockKinds: new Set(config.alerts.aroundTheClockKinds),
       readiness: this.readiness,
+      notify: { store: notifyStore, dispatcher: notifier },
       metrics: createMetrics(aggregator, this.broker),
       logger,
       version: VERSION,
@@ -217,6 +234,8 @@ export class HallwatchServer {
           ? async () => {
               this.stopAlertPublisher?.();
               this.readiness?.stop();
+              this.stopReadinessNotices?.();
+              this.notifier?.stop();
               this.alertService!.stop();
             }
           : undefined,

@@ -71,6 +71,8 @@ export const configSchema = z.strictObject({
       aroundTheClockKinds: z.array(z.enum(DEVICE_KINDS)).default(["extinguisher", "hydrant", "gateway"]),
     })
     .prefault({}),
+  /** The console's address as people reach it, for links in notifications (e.g. https://hallwatch.example.org). */
+  publicUrl: z.string().url().nullable().default(null),
   /** JSON file of fault-rule overrides (thresholds, durations, severities, audiences, escalation); see docs/faults.md. */
   rulesFile: z.string().min(1).nullable().default(null),
 });
@@ -101,6 +103,7 @@ export const ENVIRONMENT = {
   HALLWATCH_DEMO: "demo.enabled",
   HALLWATCH_SIM_CONTROL_PORT: "demo.controlPort",
   HALLWATCH_RULES: "rulesFile",
+  HALLWATCH_PUBLIC_URL: "publicUrl",
   HALLWATCH_ADMIN_PASSWORD: "auth.adminPassword",
   HALLWATCH_SECURE_COOKIES: "auth.secureCookies",
 } as const;

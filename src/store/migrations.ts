@@ -242,4 +242,50 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 8,
+    sql: `
+      CREATE TABLE notify_channels (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        language TEXT NOT NULL,
+        enabled INTEGER NOT NULL,
+        config_json TEXT NOT NULL
+      );
+      CREATE TABLE notify_rules (
+        id TEXT PRIMARY KEY,
+        rule_json TEXT NOT NULL
+      );
+      -- Messages waiting to be delivered; dedupe_key makes each (alert change, channel) exactly one delivery.
+      CREATE TABLE notify_outbox (
+        id INTEGER PRIMARY KEY,
+        dedupe_key TEXT NOT NULL UNIQUE,
+        channel_id TEXT NOT NULL,
+        alert_id TEXT,
+        action TEXT NOT NULL,
+        message_json TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_ms INTEGER NOT NULL,
+        created_ms INTEGER NOT NULL
+      );
+      CREATE TABLE notify_deliveries (
+        id INTEGER PRIMARY KEY,
+        at_ms INTEGER NOT NULL,
+        channel_id TEXT NOT NULL,
+        alert_id TEXT,
+        action TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        ok INTEGER NOT NULL,
+        error TEXT,
+        duration_ms INTEGER NOT NULL
+      );
+      CREATE INDEX notify_deliveries_at ON notify_deliveries(at_ms);
+      -- Which channels were told about an alert: its resolution always goes to them too.
+      CREATE TABLE notify_sent (
+        alert_id TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        PRIMARY KEY (alert_id, channel_id)
+      );
+    `,
+  },
 ];

@@ -392,4 +392,60 @@ describe("connectivity alerts and restarts", { timeout: 60_000 }, () => {
     expect(alert.faultType).toBe("not_ready");
     expect(Date.now()).toBeGreaterThanOrEqual(opening.toMillis());
   }, 150_000);
+
+  it("notifies a configured webhook of an injected fault and of its resolution, end to end", async () => {
+    stack = await startedStack();
+    const { createServer } = await import("node:http");
+    const bodies: any[] = [];
+    const receiver = createServer((req, res) => {
+      let raw = "";
+      req.on("data", (c) => {
+        raw += c;
+      });
+      req.on("end", () => {
+        bodies.push(JSON.parse(raw));
+        res.writeHead(200).end("{}");
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
+      const channel = (await (
+        await stack.post("/api/notify/channels", {
+          name: "duty room",
+          config: { type: "webhook", url, secret: "0123456789abcdef0123" },
+        })
+      ).json()) as {
+        id: string;
+        config: { secret: string };
+      };
+      expect(channel.config.secret).toBe("••••••");
+      expect(
+        (
+          await stack.post("/api/notify/rules", {
+            name: "floor",
+            roles: ["floor_staff"],
+            channelIds: [channel.id],
+          })
+        ).status,
+      ).toBe(200);
+      stack.simulator.inject(HALL, "kiosk-4", "paper_jam");
+      await waitFor(
+        () => bodies.some((b) => b.action === "opened" && b.alert.deviceId === "kiosk-4"),
+        "opened notice",
+        T,
+      );
+      stack.simulator.clear(HALL, "kiosk-4", "paper_jam");
+      await waitFor(
+        () => bodies.some((b) => b.action === "resolved" && b.alert.deviceId === "kiosk-4"),
+        "resolved notice",
+        T,
+      );
+      const log = await stack.get("/api/notify/deliveries");
+      expect(log.items.filter((d: { ok: boolean }) => d.ok).length).toBeGreaterThanOrEqual(2);
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise((r) => receiver.close(r));
+    }
+  });
 });

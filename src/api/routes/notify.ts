@@ -1,0 +1,82 @@
+import { z } from "zod";
+import { requireRole } from "../../auth/request-auth.js";
+import { channelSchema, maskChannel } from "../../notify/channels.js";
+import { routingRuleSchema } from "../../notify/routing.js";
+import type { ApiDeps } from "../app.js";
+import { ApiError } from "../errors.js";
+import type { TypedApp } from "./types.js";
+
+/** Notification channels, routing rules, the delivery log and "send test" — admins only; changes audited. */
+export async function registerNotifyRoutes(app: TypedApp, deps: ApiDeps): Promise<void> {
+  const notify = deps.notify;
+  if (!notify) return;
+  const { store, dispatcher } = notify;
+  const now = deps.now ?? Date.now;
+  const audit = (
+    actor: string,
+    ip: string,
+    action: string,
+    target: string,
+    before?: unknown,
+    after?: unknown,
+  ) => deps.auth.audit.record({ atMs: now(), actor, action, target, before, after, ip });
+  const id = z.object({ id: z.string().uuid() });
+
+  app.get("/api/notify/channels", async (request) => {
+    requireRole(request, ["admin"]);
+    return { items: store.channels().map(maskChannel) };
+  });
+  app.post("/api/notify/channels", { schema: { body: channelSchema } }, async (request) => {
+    const p = requireRole(request, ["admin"]);
+    const channel = store.addChannel(request.body);
+    audit(p.username, request.ip, "notify_channel_added", channel.id, undefined, maskChannel(channel));
+    return maskChannel(channel);
+  });
+  app.delete("/api/notify/channels/:id", { schema: { params: id } }, async (request) => {
+    const p = requireRole(request, ["admin"]);
+    const before = store.channel(request.params.id);
+    if (!before || !store.removeChannel(request.params.id))
+      throw new ApiError("not_found", "no such channel");
+    audit(p.username, request.ip, "notify_channel_removed", request.params.id, maskChannel(before));
+    return { ok: true };
+  });
+  app.post("/api/notify/channels/:id/test", { schema: { params: id } }, async (request) => {
+    requireRole(request, ["admin"]);
+    if (!store.channel(request.params.id)) throw new ApiError("not_found", "no such channel");
+    return dispatcher.sendTest(request.params.id);
+  });
+  app.get("/api/notify/rules", async (request) => {
+    requireRole(request, ["admin"]);
+    return { items: store.rules() };
+  });
+  app.post("/api/notify/rules", { schema: { body: routingRuleSchema } }, async (request) => {
+    const p = requireRole(request, ["admin"]);
+    const unknown = request.body.channelIds.filter((c) => !store.channel(c));
+    if (unknown.length > 0) throw new ApiError("bad_request", `no channel ${unknown.join(", ")}`);
+    const rule = store.addRule(request.body);
+    audit(p.username, request.ip, "notify_rule_added", rule.id, undefined, rule);
+    return rule;
+  });
+  app.delete("/api/notify/rules/:id", { schema: { params: id } }, async (request) => {
+    const p = requireRole(request, ["admin"]);
+    if (!store.removeRule(request.params.id)) throw new ApiError("not_found", "no such rule");
+    audit(p.username, request.ip, "notify_rule_removed", request.params.id);
+    return { ok: true };
+  });
+  app.get(
+    "/api/notify/deliveries",
+    {
+      schema: {
+        querystring: z.object({
+          limit: z.coerce.number().int().min(1).max(500).default(100),
+          channelId: z.string().optional(),
+          alertId: z.string().optional(),
+        }),
+      },
+    },
+    async (request) => {
+      requireRole(request, ["admin", "duty_manager"]);
+      return { items: store.deliveries(request.query), pending: store.pending() };
+    },
+  );
+}
