@@ -209,6 +209,61 @@ describe.skipIf(!available)("web console in a real browser", () => {
     await page.close();
   });
 
+  it("lets an admin add a notification channel and a rule, send a test, and add a user", async () => {
+    const { createServer } = await import("node:http");
+    const bodies: any[] = [];
+    const receiver = createServer((req, res) => {
+      let raw = "";
+      req.on("data", (c) => {
+        raw += c;
+      });
+      req.on("end", () => {
+        bodies.push(JSON.parse(raw));
+        res.writeHead(200, { "content-type": "application/json" }).end('{"errcode":0}');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    try {
+      const page = await signIn("admin", "console-test-admin");
+      await page.goto(`${at.httpUrl}/#/admin`);
+      await page.locator("[data-testid=notify]").waitFor({ timeout: 10_000 });
+      await page.selectOption("select[name=channelType]", "wecom");
+      await page.fill("input[name=channelName]", "值班群");
+      await page.fill(
+        "input[name=channelUrl]",
+        `http://127.0.0.1:${(receiver.address() as { port: number }).port}/robot`,
+      );
+      await page.locator("[data-testid=notify] form").first().locator("button[type=submit]").click();
+      const row = page.locator("tr[data-channel=值班群]");
+      await row.waitFor({ timeout: 10_000 });
+      await page.fill("input[name=ruleName]", "duty");
+      await page.locator("[data-testid=notify] form").nth(1).locator("button[type=submit]").click();
+      await expect
+        .poll(() => page.locator("[data-testid=notify] li").count(), { timeout: 10_000 })
+        .toBeGreaterThan(0);
+      page.once("dialog", (dialog) => void dialog.accept());
+      await page.locator("tr[data-channel=值班群] >> text=发送测试").click();
+      await waitFor(
+        () => bodies.some((b) => b.msgtype === "markdown" && String(b.markdown.content).includes("测试")),
+        "test message received",
+      );
+      await page.locator("[data-testid=deliveries] tr").first().waitFor({ timeout: 10_000 });
+      await page.fill("input[name=newUsername]", "duty-2");
+      await page.fill("input[name=newDisplayName]", "夜班值班经理");
+      await page.fill("input[name=newPassword]", "a-long-password-1");
+      await page.selectOption("select[name=newRole]", "duty_manager");
+      await page.click("text=添加用户");
+      await expect
+        .poll(async () => (await page.content()).includes("夜班值班经理"), { timeout: 10_000 })
+        .toBe(true);
+      await page.screenshot({ path: join(ARTIFACTS, "admin-notify.png"), fullPage: true });
+      await page.close();
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise((r) => receiver.close(r));
+    }
+  }, 60_000);
+
   it("refuses a wrong password in the page", async () => {
     const page = await browser.newPage();
     await page.goto(at.httpUrl);

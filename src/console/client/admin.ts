@@ -1,6 +1,7 @@
 import { api } from "./api.js";
 import { formatTime, h, replace } from "./dom.js";
 import type { Text } from "./i18n.js";
+import { notifySection, userForm } from "./notify-admin.js";
 import type { HallView } from "./types.js";
 
 interface ProvisionedAgent {
@@ -40,6 +41,7 @@ export async function renderAdmin(
     api<{ items: AuditRow[] }>("GET", "/api/audit?limit=50"),
   ]);
   const reload = () => void renderAdmin(root, header, t, lang);
+  const notify = await notifySection(t, lang, reload);
   const secretBox = h("div", { class: "secret", "data-testid": "secret" });
   const showSecret = (agentId: string, secret: string) =>
     replace(secretBox, h("p", {}, t.secretOnce), h("code", {}, `${agentId}  ${secret}`));
@@ -168,6 +170,9 @@ export async function renderAdmin(
           ),
         ),
       ),
+      userForm(t, halls.items, reload),
+      h("h2", {}, t.notifications),
+      notify,
       h("h2", {}, t.audit),
       h(
         "table",
