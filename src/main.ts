@@ -39,7 +39,8 @@ try {
   const lines = [
     "",
     "Hallwatch is running.",
-    `  HTTP API     ${at.httpUrl}/api/devices   (health: ${at.httpUrl}/api/health, metrics: ${at.httpUrl}/metrics)`,
+    `  Web console  ${at.httpUrl}/   (admin; demo users duty / floor / maint / guard, passwords demo-<user>; see README)`,
+    `  HTTP API     ${at.httpUrl}/api/openapi.json   (health: ${at.httpUrl}/api/health)`,
     `  MQTT broker  ${at.mqttUrl}${at.mqttWsUrl ? `   (WebSocket: ${at.mqttWsUrl})` : ""}`,
     at.simulatorControlUrl
       ? `  Demo hall    "${config.demo.hallId}", faults: npm run sim -- inject --hall ${config.demo.hallId} --device kiosk-1 --fault paper_jam`

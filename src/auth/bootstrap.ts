@@ -22,7 +22,7 @@ export async function ensureFirstAdmin(
   });
   if (password === null) {
     print(
-      `First start: created user "admin" with the one-time password ${chosen}  (shown once; change it after signing in)`,
+      `First start: created user "admin" with the one-time password ${chosen}  (shown once; change it with POST /api/auth/password)`,
     );
   }
 }

@@ -92,6 +92,17 @@ export class UserStore {
     return row && ok && row.disabled_ms === null ? toUser(row) : null;
   }
 
+  /** Sets a new password and ends every session of the user (they sign in again with the new one). */
+  async setPassword(username: string, password: string, nowMs = Date.now()): Promise<void> {
+    const hash = await hashSecret(password);
+    this.db.transaction(() => {
+      this.db
+        .prepare("UPDATE users SET password_hash = ?, password_changed_ms = ? WHERE username = ?")
+        .run(hash, nowMs, username);
+      this.db.prepare("DELETE FROM sessions WHERE username = ?").run(username);
+    })();
+  }
+
   // ---- sessions ----
 
   createSession(

@@ -379,4 +379,35 @@ describe("API security", () => {
     const token = s.cookie.split("=")[1] ?? "";
     expect(JSON.stringify(db.prepare("SELECT * FROM sessions").all())).not.toContain(token);
   });
+
+  it("changes a password only with the current one, and ends the user's sessions", async () => {
+    const s = await signIn("duty-north");
+    const headers = { cookie: s.cookie, "x-csrf-token": s.csrf };
+    const wrong = await app.inject({
+      method: "POST",
+      url: "/api/auth/password",
+      headers,
+      payload: { current: "nope", next: "a-new-password-1" },
+    });
+    expect(wrong.statusCode).toBe(401);
+    const short = await app.inject({
+      method: "POST",
+      url: "/api/auth/password",
+      headers,
+      payload: { current: "duty-north-password", next: "short" },
+    });
+    expect(short.statusCode).toBe(400);
+    const ok = await app.inject({
+      method: "POST",
+      url: "/api/auth/password",
+      headers,
+      payload: { current: "duty-north-password", next: "a-new-password-1" },
+    });
+    expect(ok.statusCode).toBe(200);
+    expect(
+      (await app.inject({ method: "GET", url: "/api/auth/me", headers: { cookie: s.cookie } })).statusCode,
+    ).toBe(401);
+    expect((await signIn("duty-north")).status).toBe(401);
+    expect((await signIn("duty-north", "a-new-password-1")).status).toBe(200);
+  });
 });

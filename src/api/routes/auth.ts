@@ -69,6 +69,27 @@ export async function registerAuthRoutes(app: TypedApp, deps: ApiDeps): Promise<
     return { ok: true };
   });
 
+  app.post(
+    "/api/auth/password",
+    {
+      schema: {
+        body: z.strictObject({
+          current: z.string().min(1).max(256),
+          next: z.string().min(10, "at least 10 characters").max(256),
+        }),
+      },
+    },
+    async (request) => {
+      const p = caller(request);
+      if (!(await auth.users.verifyPassword(p.username, request.body.current))) {
+        throw new ApiError("unauthenticated", "the current password is wrong");
+      }
+      await auth.users.setPassword(p.username, request.body.next, now());
+      audit(request, p.username, "password_changed", p.username);
+      return { ok: true, note: "every session of this user ended; sign in again" };
+    },
+  );
+
   app.get("/api/auth/me", async (request) => ({ user: caller(request), csrfToken: request.csrfToken }));
 
   app.post(
