@@ -3,6 +3,7 @@ import { DateTime } from "luxon";
 import mqtt from "mqtt";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { decodeMessage, topics } from "../../src/contract/index.js";
+import { startJsonReceiver } from "../helpers/json-receiver.js";
 import { sleep, waitFor } from "../helpers/wait.js";
 import { AlertStack, HALL, openStream } from "./harness.js";
 
@@ -395,21 +396,10 @@ describe("connectivity alerts and restarts", { timeout: 60_000 }, () => {
 
   it("notifies a configured webhook of an injected fault and of its resolution, end to end", async () => {
     stack = await startedStack();
-    const { createServer } = await import("node:http");
-    const bodies: any[] = [];
-    const receiver = createServer((req, res) => {
-      let raw = "";
-      req.on("data", (c) => {
-        raw += c;
-      });
-      req.on("end", () => {
-        bodies.push(JSON.parse(raw));
-        res.writeHead(200).end("{}");
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    const receiver = await startJsonReceiver("{}");
+    const bodies = receiver.bodies;
     try {
-      const url = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
+      const url = `${receiver.url}/hook`;
       const channel = (await (
         await stack.post("/api/notify/channels", {
           name: "duty room",
@@ -444,8 +434,7 @@ describe("connectivity alerts and restarts", { timeout: 60_000 }, () => {
       const log = await stack.get("/api/notify/deliveries");
       expect(log.items.filter((d: { ok: boolean }) => d.ok).length).toBeGreaterThanOrEqual(2);
     } finally {
-      receiver.closeAllConnections();
-      await new Promise((r) => receiver.close(r));
+      await receiver.close();
     }
   });
 });

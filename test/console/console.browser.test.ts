@@ -12,6 +12,7 @@ import { silentLogger } from "../../src/logging.js";
 import { CredentialStore } from "../../src/store/credentials.js";
 import { openDatabase } from "../../src/store/database.js";
 import { findBinary, requireInCi } from "../helpers/external-servers.js";
+import { startJsonReceiver } from "../helpers/json-receiver.js";
 import { RawAgent } from "../helpers/raw-agent.js";
 import { waitFor } from "../helpers/wait.js";
 
@@ -210,29 +211,15 @@ describe.skipIf(!available)("web console in a real browser", () => {
   });
 
   it("lets an admin add a notification channel and a rule, send a test, and add a user", async () => {
-    const { createServer } = await import("node:http");
-    const bodies: any[] = [];
-    const receiver = createServer((req, res) => {
-      let raw = "";
-      req.on("data", (c) => {
-        raw += c;
-      });
-      req.on("end", () => {
-        bodies.push(JSON.parse(raw));
-        res.writeHead(200, { "content-type": "application/json" }).end('{"errcode":0}');
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    const receiver = await startJsonReceiver();
+    const bodies = receiver.bodies;
     try {
       const page = await signIn("admin", "console-test-admin");
       await page.goto(`${at.httpUrl}/#/admin`);
       await page.locator("[data-testid=notify]").waitFor({ timeout: 10_000 });
       await page.selectOption("select[name=channelType]", "wecom");
       await page.fill("input[name=channelName]", "值班群");
-      await page.fill(
-        "input[name=channelUrl]",
-        `http://127.0.0.1:${(receiver.address() as { port: number }).port}/robot`,
-      );
+      await page.fill("input[name=channelUrl]", `${receiver.url}/robot`);
       await page.locator("[data-testid=notify] form").first().locator("button[type=submit]").click();
       const row = page.locator("tr[data-channel=值班群]");
       await row.waitFor({ timeout: 10_000 });
@@ -259,8 +246,7 @@ describe.skipIf(!available)("web console in a real browser", () => {
       await page.screenshot({ path: join(ARTIFACTS, "admin-notify.png"), fullPage: true });
       await page.close();
     } finally {
-      receiver.closeAllConnections();
-      await new Promise((r) => receiver.close(r));
+      await receiver.close();
     }
   }, 60_000);
 

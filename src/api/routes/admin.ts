@@ -2,6 +2,7 @@ import { z } from "zod";
 import { requireRole } from "../../auth/request-auth.js";
 import { agentIdSchema, hallIdSchema } from "../../contract/index.js";
 import type { ApiDeps } from "../app.js";
+import { auditor } from "../audit.js";
 import { ApiError } from "../errors.js";
 import type { TypedApp } from "./types.js";
 
@@ -19,14 +20,7 @@ export async function registerAdminRoutes(app: TypedApp, deps: ApiDeps): Promise
   const credentials = deps.credentials;
   if (!credentials) return;
   const now = deps.now ?? Date.now;
-  const audit = (
-    actor: string,
-    ip: string,
-    action: string,
-    target: string,
-    before?: unknown,
-    after?: unknown,
-  ) => deps.auth.audit.record({ atMs: now(), actor, action, target, before, after, ip });
+  const audit = auditor(deps);
 
   app.post(
     "/api/halls",

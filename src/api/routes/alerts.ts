@@ -5,6 +5,7 @@ import { canActOnAlert, canSeeAlert, hallScope, isAdmin, type Principal } from "
 import { caller } from "../../auth/request-auth.js";
 import { deviceIdSchema, deviceKindSchema, hallIdSchema, severitySchema } from "../../contract/index.js";
 import type { ApiDeps } from "../app.js";
+import { auditor } from "../audit.js";
 import { ApiError } from "../errors.js";
 import type { TypedApp } from "./types.js";
 
@@ -19,16 +20,9 @@ function audienceFilter(p: Principal): string[] | undefined {
 export async function registerAlertRoutes(app: TypedApp, deps: ApiDeps): Promise<void> {
   const alerts = deps.alerts;
   if (!alerts) return;
+  const record = auditor(deps);
   const audit = (p: Principal, ip: string, action: string, target: string, before: unknown, after: unknown) =>
-    deps.auth.audit.record({
-      atMs: (deps.now ?? Date.now)(),
-      actor: p.username,
-      action,
-      target,
-      before,
-      after,
-      ip,
-    });
+    record(p.username, ip, action, target, before, after);
 
   app.get(
     "/api/alerts",

@@ -4,6 +4,7 @@ import { caller, requireRole } from "../../auth/request-auth.js";
 import { hallIdSchema } from "../../contract/index.js";
 import { openingHoursSchema } from "../../core/calendar/opening-hours.js";
 import type { ApiDeps } from "../app.js";
+import { auditor } from "../audit.js";
 import { ApiError } from "../errors.js";
 import type { TypedApp } from "./types.js";
 
@@ -22,6 +23,7 @@ function countsByHall(deps: ApiDeps) {
 }
 
 export async function registerHallRoutes(app: TypedApp, deps: ApiDeps): Promise<void> {
+  const audit = auditor(deps);
   app.get("/api/halls", async (request) => {
     const p = caller(request);
     const counts = countsByHall(deps);
@@ -61,15 +63,7 @@ export async function registerHallRoutes(app: TypedApp, deps: ApiDeps): Promise<
       const before = deps.halls.openingHours(hallId);
       deps.halls.setOpeningHours(hallId, request.body.openingHours);
       deps.alerts?.openingHoursChanged(hallId);
-      deps.auth.audit.record({
-        atMs: (deps.now ?? Date.now)(),
-        actor: p.username,
-        action: "opening_hours_changed",
-        target: hallId,
-        before,
-        after: request.body.openingHours,
-        ip: request.ip,
-      });
+      audit(p.username, request.ip, "opening_hours_changed", hallId, before, request.body.openingHours);
       return { hallId, openingHours: request.body.openingHours };
     },
   );

@@ -4,6 +4,7 @@ import { caller, requireRole } from "../../auth/request-auth.js";
 import { hallIdSchema } from "../../contract/index.js";
 import { maintenanceWindowSchema } from "../../core/calendar/maintenance.js";
 import type { ApiDeps } from "../app.js";
+import { auditor } from "../audit.js";
 import { ApiError } from "../errors.js";
 import type { TypedApp } from "./types.js";
 
@@ -11,6 +12,7 @@ const PLANNERS = ["admin", "duty_manager", "maintenance"] as const;
 
 /** Maintenance windows: planned by maintenance and the duty manager, with who and why, audited. */
 export async function registerMaintenanceRoutes(app: TypedApp, deps: ApiDeps): Promise<void> {
+  const audit = auditor(deps);
   const calendar = deps.maintenance;
   if (!calendar) return;
   const now = deps.now ?? Date.now;
@@ -32,15 +34,7 @@ export async function registerMaintenanceRoutes(app: TypedApp, deps: ApiDeps): P
       if (!deps.halls.get(hallId) || !canSeeHall(p, hallId))
         throw new ApiError("not_found", `no hall ${hallId}`);
       const window = calendar.add(hallId, request.body, p.username, now());
-      deps.auth.audit.record({
-        atMs: now(),
-        actor: p.username,
-        action: "maintenance_window_added",
-        target: window.id,
-        before: undefined,
-        after: window,
-        ip: request.ip,
-      });
+      audit(p.username, request.ip, "maintenance_window_added", window.id, undefined, window);
       return window;
     },
   );
@@ -54,15 +48,7 @@ export async function registerMaintenanceRoutes(app: TypedApp, deps: ApiDeps): P
       if (!existing || !canSeeHall(p, existing.hallId)) throw new ApiError("not_found", "no such window");
       const removed = calendar.remove(request.params.id, now());
       if (!removed) throw new ApiError("not_found", "no such window");
-      deps.auth.audit.record({
-        atMs: now(),
-        actor: p.username,
-        action: "maintenance_window_removed",
-        target: removed.id,
-        before: removed,
-        after: undefined,
-        ip: request.ip,
-      });
+      audit(p.username, request.ip, "maintenance_window_removed", removed.id, removed, undefined);
       return { ok: true };
     },
   );

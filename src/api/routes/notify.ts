@@ -3,6 +3,7 @@ import { requireRole } from "../../auth/request-auth.js";
 import { channelSchema, maskChannel } from "../../notify/channels.js";
 import { routingRuleSchema } from "../../notify/routing.js";
 import type { ApiDeps } from "../app.js";
+import { auditor } from "../audit.js";
 import { ApiError } from "../errors.js";
 import type { TypedApp } from "./types.js";
 
@@ -11,15 +12,7 @@ export async function registerNotifyRoutes(app: TypedApp, deps: ApiDeps): Promis
   const notify = deps.notify;
   if (!notify) return;
   const { store, dispatcher } = notify;
-  const now = deps.now ?? Date.now;
-  const audit = (
-    actor: string,
-    ip: string,
-    action: string,
-    target: string,
-    before?: unknown,
-    after?: unknown,
-  ) => deps.auth.audit.record({ atMs: now(), actor, action, target, before, after, ip });
+  const audit = auditor(deps);
   const id = z.object({ id: z.string().uuid() });
 
   app.get("/api/notify/channels", async (request) => {
