@@ -431,8 +431,12 @@ describe("connectivity alerts and restarts", { timeout: 60_000 }, () => {
         "resolved notice",
         T,
       );
-      const log = await stack.get("/api/notify/deliveries");
-      expect(log.items.filter((d: { ok: boolean }) => d.ok).length).toBeGreaterThanOrEqual(2);
+      await waitFor(
+        async () =>
+          (await stack.get("/api/notify/deliveries")).items.filter((d: { ok: boolean }) => d.ok).length >= 2,
+        "both deliveries logged",
+        T,
+      );
     } finally {
       await receiver.close();
     }

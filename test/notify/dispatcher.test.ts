@@ -198,7 +198,7 @@ describe("notification dispatcher against real receivers", () => {
     expect(
       store.deliveries({ limit: 10, channelId: bad.id }).every((d) => !d.ok && /401/.test(d.error ?? "")),
     ).toBe(true);
-    expect(store.pending()).toBe(0);
+    await waitFor(() => store.pending() === 0, "outbox emptied");
     dispatcher.stop();
   });
 
@@ -376,7 +376,7 @@ describe("notification dispatcher against real receivers", () => {
     });
     again.start();
     await waitFor(() => received["/flaky"]?.length === 1, "delivered after restart");
-    expect(store.pending()).toBe(0);
+    await waitFor(() => store.pending() === 0, "outbox emptied");
     again.stop();
     void make;
   });
