@@ -33,8 +33,19 @@ export interface ConnectivityCondition {
   affected: string[];
 }
 
+/** A condition that still holds but is represented by its cause's alert (`causeKey`). */
+export interface SuppressedCondition extends ConnectivityCondition {
+  causeKey: string;
+}
+
 export interface HallConnectivityVerdict {
   conditions: ConnectivityCondition[];
+  /**
+   * Device and agent conditions folded into a cause (a dead agent, the gateway down, the uplink down). Their own
+   * alerts must not open; one already open must stay open, linked to `causeKey`, rather than be resolved as
+   * "back online": the device is still down, and resolving it would reopen it as flapping when the cause clears.
+   */
+  suppressed: SuppressedCondition[];
   /** While the uplink is down, offline devices are attached to the gateway's uplink_down alert instead. */
   attachToUplinkAlert: { deviceId: string; affected: string[] } | null;
   /** Devices the aggregator cannot see now: alerts involving them neither open nor close. */
@@ -43,6 +54,9 @@ export interface HallConnectivityVerdict {
 
 export const conditionKey = {
   device: (hallId: string, deviceId: string) => `${hallId}/device/${deviceId}/offline`,
+  /** A value fault of one device, e.g. the gateway's uplink_down. */
+  deviceFault: (hallId: string, deviceId: string, faultType: string) =>
+    `${hallId}/device/${deviceId}/${faultType}`,
   notReady: (hallId: string, deviceId: string) => `${hallId}/device/${deviceId}/not_ready`,
   agent: (hallId: string, agentId: string) => `${hallId}/agent/${agentId}/agent_offline`,
   gateway: (hallId: string) => `${hallId}/gateway_down`,
@@ -63,68 +77,91 @@ export function hallConnectivity(input: HallConnectivityInput): HallConnectivity
   );
   const gateway = input.devices.find((d) => d.kind === "gateway");
   const gatewayOffline = gateway !== undefined && gateway.connectivity === "offline";
+  const behindGateway = foldDevices(
+    input,
+    down.filter((d) => d.deviceId !== gateway?.deviceId),
+  );
+  const under = (causeKey: string, conditions: ConnectivityCondition[]) =>
+    conditions.map((c) => ({ ...c, causeKey }));
 
   if (gateway && gatewayOffline) {
-    const affected = down.filter((d) => d.deviceId !== gateway.deviceId).map((d) => d.deviceId);
+    const causeKey = conditionKey.gateway(hallId);
     return {
       conditions: [
         {
-          key: conditionKey.gateway(hallId),
+          key: causeKey,
           faultType: "gateway_down",
           deviceId: gateway.deviceId,
           agentId: gateway.agentId,
           kind: "gateway",
-          affected,
+          affected: behindGateway.affected,
         },
       ],
+      suppressed: under(causeKey, [...behindGateway.conditions, ...behindGateway.suppressed]),
       attachToUplinkAlert: null,
       unknownDevices,
     };
   }
   if (gateway && input.uplinkDown) {
+    const causeKey = conditionKey.deviceFault(hallId, gateway.deviceId, "uplink_down");
     return {
       conditions: [],
-      attachToUplinkAlert: { deviceId: gateway.deviceId, affected: down.map((d) => d.deviceId) },
+      suppressed: under(causeKey, [...behindGateway.conditions, ...behindGateway.suppressed]),
+      attachToUplinkAlert: { deviceId: gateway.deviceId, affected: behindGateway.affected },
       unknownDevices,
     };
   }
+  const all = foldDevices(input, down);
+  return {
+    conditions: all.conditions,
+    suppressed: all.suppressed,
+    attachToUplinkAlert: null,
+    unknownDevices,
+  };
+}
 
+/** Per-device conditions, with the devices of a dead agent folded into one agent condition. */
+function foldDevices(
+  input: HallConnectivityInput,
+  down: readonly HallDeviceInput[],
+): { conditions: ConnectivityCondition[]; suppressed: SuppressedCondition[]; affected: string[] } {
+  const { hallId } = input;
   const conditions: ConnectivityCondition[] = [];
-  const byAgent = new Map<string, string[]>();
+  const suppressed: SuppressedCondition[] = [];
+  const byAgent = new Map<string, HallDeviceInput[]>();
+  const own = (device: HallDeviceInput, faultType: "offline" | "not_ready"): ConnectivityCondition => ({
+    key:
+      faultType === "offline"
+        ? conditionKey.device(hallId, device.deviceId)
+        : conditionKey.notReady(hallId, device.deviceId),
+    faultType,
+    deviceId: device.deviceId,
+    agentId: device.agentId,
+    kind: device.kind,
+    affected: [device.deviceId],
+  });
   for (const device of down) {
     if (device.notReadyAtOpening) {
       // Switched off (or never switched on) before opening: the duty manager's "not ready" list, one per device.
-      conditions.push({
-        key: conditionKey.notReady(hallId, device.deviceId),
-        faultType: "not_ready",
-        deviceId: device.deviceId,
-        agentId: device.agentId,
-        kind: device.kind,
-        affected: [device.deviceId],
-      });
+      conditions.push(own(device, "not_ready"));
     } else if (input.agentConnectivity.get(device.agentId) === "offline") {
-      byAgent.set(device.agentId, [...(byAgent.get(device.agentId) ?? []), device.deviceId]);
+      byAgent.set(device.agentId, [...(byAgent.get(device.agentId) ?? []), device]);
     } else {
-      conditions.push({
-        key: conditionKey.device(hallId, device.deviceId),
-        faultType: "offline",
-        deviceId: device.deviceId,
-        agentId: device.agentId,
-        kind: device.kind,
-        affected: [device.deviceId],
-      });
+      conditions.push(own(device, "offline"));
     }
   }
-  for (const [agentId, affected] of byAgent) {
-    const only = affected.length === 1 ? input.devices.find((d) => d.deviceId === affected[0]) : undefined;
+  for (const [agentId, devices] of byAgent) {
+    const only = devices.length === 1 ? devices[0] : undefined;
+    const key = conditionKey.agent(hallId, agentId);
     conditions.push({
-      key: conditionKey.agent(hallId, agentId),
+      key,
       faultType: "agent_offline",
       deviceId: only?.deviceId ?? null,
       agentId,
       kind: only?.kind ?? null,
-      affected: affected.sort(),
+      affected: devices.map((d) => d.deviceId).sort(),
     });
+    for (const device of devices) suppressed.push({ ...own(device, "offline"), causeKey: key });
   }
-  return { conditions, attachToUplinkAlert: null, unknownDevices };
+  return { conditions, suppressed, affected: down.map((d) => d.deviceId).sort() };
 }

@@ -515,4 +515,15 @@ describe("fault rules", () => {
       }),
     );
   });
+
+  it("does not call the player of a dark TV stalled (tv_not_on covers it, and at night nothing should)", () => {
+    for (const power of ["off", "standby"]) {
+      const dark = { ...tv, power, signalOk: false, playerHeartbeatAgeSec: 600 };
+      expect(of(run("tv", dark, {}, 0, false).signals, "player_stalled"), power).toEqual([]);
+    }
+    const stalled = run("tv", { ...tv, playerHeartbeatAgeSec: 600 }, {}, 0);
+    expect(of(stalled.signals, "player_stalled")).toEqual(["raise"]);
+    const switchedOff = { ...tv, power: "off", signalOk: false, playerHeartbeatAgeSec: 600 };
+    expect(of(run("tv", switchedOff, stalled.states, 1000).signals, "player_stalled")).toEqual(["clear"]);
+  });
 });

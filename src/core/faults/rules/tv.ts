@@ -28,9 +28,13 @@ export const tvRules = [
       forSec: 0,
       params: { aboveSec: 120, clearBelowSec: 60 },
     },
+    // A player on a dark screen may stop its heartbeat; that is tv_not_on's business (or night), not a stall.
     raise: ({ values, params }) =>
-      values.playerHeartbeatAgeSec !== undefined && values.playerHeartbeatAgeSec > param(params, "aboveSec"),
+      values.power === "on" &&
+      values.playerHeartbeatAgeSec !== undefined &&
+      values.playerHeartbeatAgeSec > param(params, "aboveSec"),
     clear: ({ values, params }) =>
+      values.power !== "on" ||
       values.playerHeartbeatAgeSec === undefined ||
       values.playerHeartbeatAgeSec < param(params, "clearBelowSec"),
     observed: ({ values }) => values.playerHeartbeatAgeSec ?? null,
