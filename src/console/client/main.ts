@@ -155,11 +155,19 @@ function header(): HTMLElement {
 // ---- the alert board ---------------------------------------------------------------------------
 
 async function renderBoard(): Promise<void> {
+  // The stream opens first, so a change that happens while the list loads is not lost; for an alert in both,
+  // whichever was seen last wins.
+  const board = h("section", { class: "board", "data-testid": "board" });
+  state.alerts = new Map();
+  openStream(board);
   const [halls, alerts] = await Promise.all([
     api<{ items: HallView[] }>("GET", "/api/halls"),
     api<{ items: AlertView[] }>("GET", "/api/alerts?status=active&limit=500"),
   ]);
-  state.alerts = new Map(alerts.items.map((a) => [a.id, a]));
+  for (const a of alerts.items) {
+    const streamed = state.alerts.get(a.id);
+    if (!streamed || streamed.lastSeenMs < a.lastSeenMs) state.alerts.set(a.id, a);
+  }
   const summary = h(
     "section",
     { class: "halls" },
@@ -174,10 +182,8 @@ async function renderBoard(): Promise<void> {
       ),
     ),
   );
-  const board = h("section", { class: "board", "data-testid": "board" });
   replace(root, header(), summary, board);
   drawAlerts(board);
-  openStream(board);
 }
 
 function drawAlerts(board: HTMLElement): void {
