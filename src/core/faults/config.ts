@@ -104,6 +104,53 @@ function referenceProblems(input: unknown): string[] {
   return problems;
 }
 
+const numericParams = (override: unknown): Record<string, number> =>
+  Object.fromEntries(
+    Object.entries(asRecord(asRecord(override).params)).filter(
+      (entry): entry is [string, number] => typeof entry[1] === "number",
+    ),
+  );
+
+/**
+ * Parameters that are valid one by one but not together (e.g. a clear threshold above the raise threshold),
+ * checked on the merged settings at every path that overrides them: defaults, kind, hall, then device.
+ */
+function consistencyProblems(input: unknown): string[] {
+  const config = asRecord(input);
+  const problems = new Set<string>();
+  for (const kind of DEVICE_KINDS) {
+    for (const definition of RULES_BY_KIND[kind]) {
+      const check = definition.checkParams;
+      if (!check) continue;
+      const t = definition.faultType;
+      const report = (path: string, params: Record<string, number>, overridden: boolean) => {
+        if (!overridden) return;
+        for (const problem of check(params)) problems.add(`${path}.params: ${problem}`);
+      };
+      const kindParams = {
+        ...definition.defaults.params,
+        ...numericParams(asRecord(asRecord(config.kinds)[kind])[t]),
+      };
+      report(`kinds.${kind}.${t}`, kindParams, t in asRecord(asRecord(config.kinds)[kind]));
+      const hallParams = new Map<string, Record<string, number>>();
+      for (const [hall, kinds] of Object.entries(asRecord(config.halls))) {
+        const override = asRecord(asRecord(kinds)[kind])[t];
+        const params = { ...kindParams, ...numericParams(override) };
+        hallParams.set(hall, params);
+        report(`halls.${hall}.${kind}.${t}`, params, override !== undefined);
+      }
+      for (const [device, faults] of Object.entries(asRecord(config.devices))) {
+        const override = asRecord(faults)[t];
+        if (override === undefined) continue;
+        const hall = device.split("/")[0] ?? "";
+        const params = { ...(hallParams.get(hall) ?? kindParams), ...numericParams(override) };
+        report(`devices.${device}.${t}`, params, true);
+      }
+    }
+  }
+  return [...problems];
+}
+
 export class RulesConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`invalid rules configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
@@ -119,6 +166,7 @@ export function parseRulesConfig(input: unknown): RulesConfig {
       ? []
       : result.error.issues.map((i) => `${i.path.length > 0 ? i.path.join(".") : "(root)"}: ${i.message}`)),
     ...referenceProblems(input),
+    ...consistencyProblems(input),
   ];
   if (!result.success || problems.length > 0) throw new RulesConfigError(problems);
   return result.data;

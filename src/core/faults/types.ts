@@ -38,6 +38,11 @@ export interface RuleDefinition<K extends DeviceKind = DeviceKind> {
   summary: { en: string; zh: string };
   /** Only evaluated while the device is expected up (e.g. a TV that is not on). */
   onlyWhenWatched?: boolean;
+  /**
+   * Problems with merged parameters, e.g. a clear threshold on the wrong side of the raise threshold (a value
+   * could then both raise and clear, and the alert would open and resolve on every evaluation).
+   */
+  checkParams?(params: Record<string, number>): string[];
 }
 
 /** Per (device, fault type) tracking, plain JSON so pending durations survive a restart. */

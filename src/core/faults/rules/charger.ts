@@ -1,5 +1,5 @@
 import type { ChargerValues } from "../../../contract/index.js";
-import { param, rule } from "./helpers.js";
+import { hysteresis, param, rule } from "./helpers.js";
 
 const faultedPorts = (values: ChargerValues) => values.ports.filter((p) => p.state === "fault").length;
 const halfOrMore = (values: ChargerValues) => faultedPorts(values) * 2 >= values.ports.length;
@@ -17,6 +17,7 @@ export const chargerRules = [
     raise: ({ values, params }) => values.enclosureTempC > param(params, "aboveC"),
     clear: ({ values, params }) => values.enclosureTempC < param(params, "clearBelowC"),
     observed: ({ values }) => values.enclosureTempC,
+    checkParams: hysteresis("above", "aboveC", "clearBelowC"),
     summary: { en: "Charger over temperature: fire risk", zh: "充电桩温度过高，有火灾风险" },
   }),
   rule({

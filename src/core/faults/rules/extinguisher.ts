@@ -1,6 +1,16 @@
 import { param, rule } from "./helpers.js";
 import { batteryLowRule } from "./shared.js";
 
+/** The zone must be a real interval, and the clear band inside it must not be empty. */
+function greenZone(params: Record<string, number>): string[] {
+  const { minMpa = 0, maxMpa = 0, clearMarginMpa = 0 } = params;
+  if (minMpa >= maxMpa) return [`minMpa (${minMpa}) must be < maxMpa (${maxMpa})`];
+  if (clearMarginMpa < 0) return [`clearMarginMpa (${clearMarginMpa}) must be ≥ 0`];
+  if (minMpa + clearMarginMpa > maxMpa - clearMarginMpa)
+    return [`clearMarginMpa (${clearMarginMpa}) leaves no pressure that clears the fault`];
+  return [];
+}
+
 export const extinguisherRules = [
   rule({
     faultType: "removed",
@@ -26,6 +36,7 @@ export const extinguisherRules = [
       values.pressureMpa >= param(params, "minMpa") + param(params, "clearMarginMpa") &&
       values.pressureMpa <= param(params, "maxMpa") - param(params, "clearMarginMpa"),
     observed: ({ values }) => values.pressureMpa,
+    checkParams: greenZone,
     summary: { en: "Extinguisher pressure outside the green zone", zh: "灭火器压力超出绿区" },
   }),
   rule({

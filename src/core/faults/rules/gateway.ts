@@ -1,4 +1,4 @@
-import { param, rule } from "./helpers.js";
+import { hysteresis, param, rule } from "./helpers.js";
 
 export const gatewayRules = [
   rule({
@@ -21,6 +21,7 @@ export const gatewayRules = [
     raise: ({ values, params }) => values.latencyMs > param(params, "aboveMs"),
     clear: ({ values, params }) => values.latencyMs < param(params, "clearBelowMs"),
     observed: ({ values }) => values.latencyMs,
+    checkParams: hysteresis("above", "aboveMs", "clearBelowMs"),
     summary: { en: "Hall uplink slow", zh: "营业厅网络延迟高" },
   }),
 ];

@@ -1,4 +1,4 @@
-import { param, rule } from "./helpers.js";
+import { hysteresis, param, rule } from "./helpers.js";
 import { batteryLowRule } from "./shared.js";
 
 export const hydrantRules = [
@@ -16,6 +16,7 @@ export const hydrantRules = [
     raise: ({ values, params }) => values.pressureMpa < param(params, "belowMpa"),
     clear: ({ values, params }) => values.pressureMpa >= param(params, "clearAboveMpa"),
     observed: ({ values }) => values.pressureMpa,
+    checkParams: hysteresis("below", "belowMpa", "clearAboveMpa"),
     summary: { en: "Hydrant water pressure below minimum", zh: "消火栓水压不足" },
   }),
   rule({

@@ -1,4 +1,4 @@
-import { param, rule } from "./helpers.js";
+import { hysteresis, param, rule } from "./helpers.js";
 import { printerRules } from "./shared.js";
 
 export const kioskRules = [
@@ -44,6 +44,7 @@ export const kioskRules = [
     raise: ({ values, params }) => values.diskPct > param(params, "abovePct"),
     clear: ({ values, params }) => values.diskPct < param(params, "clearBelowPct"),
     observed: ({ values }) => values.diskPct,
+    checkParams: hysteresis("above", "abovePct", "clearBelowPct"),
     summary: { en: "Disk almost full", zh: "磁盘空间不足" },
   }),
   rule({

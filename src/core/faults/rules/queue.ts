@@ -1,4 +1,4 @@
-import { param, rule } from "./helpers.js";
+import { checks, hysteresis, param, rule } from "./helpers.js";
 import { printerRules } from "./shared.js";
 
 export const queueRules = [
@@ -60,6 +60,10 @@ export const queueRules = [
       values.waitingTotal <= param(params, "clearWaitingAtMost") &&
       values.longestWaitSec <= param(params, "clearLongestWaitAtMostSec"),
     observed: ({ values }) => values.waitingTotal,
+    checkParams: checks(
+      hysteresis("above", "waitingAbove", "clearWaitingAtMost"),
+      hysteresis("above", "longestWaitAboveSec", "clearLongestWaitAtMostSec"),
+    ),
     summary: {
       en: "Hall congested: steer customers to other channels",
       zh: "大厅拥堵，请引导客户使用其他渠道",

@@ -1,5 +1,5 @@
 import type { RuleDefinition, RuleSettings } from "../types.js";
-import { param, rule } from "./helpers.js";
+import { hysteresis, param, rule } from "./helpers.js";
 
 type Defaults = Omit<RuleSettings, "enabled" | "params">;
 
@@ -39,6 +39,7 @@ export function printerRules<K extends "kiosk" | "queue">(
         values.paperPct === 0 ||
         values.paperPct >= param(params, "clearAbovePct"),
       observed: ({ values }) => values.paperPct ?? null,
+      checkParams: hysteresis("below", "belowPct", "clearAbovePct"),
       summary: text.low,
     }),
   ];
@@ -58,6 +59,7 @@ export function batteryLowRule<K extends "extinguisher" | "hydrant">(kind: K): R
     raise: ({ values, params }) => values.batteryPct < param(params, "belowPct"),
     clear: ({ values, params }) => values.batteryPct >= param(params, "clearAbovePct"),
     observed: ({ values }) => values.batteryPct,
+    checkParams: hysteresis("below", "belowPct", "clearAbovePct"),
     summary: { en: "Sensor battery low", zh: "传感器电量低" },
   });
 }

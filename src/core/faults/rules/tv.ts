@@ -1,4 +1,4 @@
-import { param, rule } from "./helpers.js";
+import { hysteresis, param, rule } from "./helpers.js";
 
 export const tvRules = [
   rule({
@@ -38,6 +38,7 @@ export const tvRules = [
       values.playerHeartbeatAgeSec === undefined ||
       values.playerHeartbeatAgeSec < param(params, "clearBelowSec"),
     observed: ({ values }) => values.playerHeartbeatAgeSec ?? null,
+    checkParams: hysteresis("above", "aboveSec", "clearBelowSec"),
     summary: { en: "Content player stalled", zh: "播放器停止响应" },
   }),
 ];
