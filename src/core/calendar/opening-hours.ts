@@ -1,17 +1,34 @@
 import { DateTime, IANAZone } from "luxon";
 import { z } from "zod";
+import type { Interval } from "../uptime/intervals.js";
+import { HHMM_OR_24_PATTERN, HHMM_PATTERN, localTimeMs, WEEKDAYS, weekdayOf } from "./local-time.js";
 
-const HHMM = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
+export type { Interval } from "../uptime/intervals.js";
+export { WEEKDAYS, type Weekday } from "./local-time.js";
+
+/** One local opening range of a day; "24:00" closes at midnight. Ranges past midnight are split across two days. */
 const range = z
-  .strictObject({ open: z.string().regex(HHMM, "HH:mm"), close: z.string().regex(HHMM, "HH:mm") })
+  .strictObject({
+    open: z.string().regex(HHMM_PATTERN, "HH:mm"),
+    close: z.string().regex(HHMM_OR_24_PATTERN, "HH:mm or 24:00"),
+  })
   .refine((r) => r.open < r.close, {
-    message: "close must be after open (ranges past midnight: split them)",
+    message:
+      "close must be after open (a range past midnight: end it at 24:00 and continue from 00:00 the next day)",
   });
+export type OpeningRange = z.infer<typeof range>;
 const dayRanges = z.array(range).max(6).default([]);
 
-export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
+const note = z.string().max(200).optional();
+const exceptionSchema = z.union([
+  /** Closed all day (a holiday). */
+  z.strictObject({ date: z.iso.date(), closed: z.literal(true), note }),
+  /** Open with these ranges instead of the weekly ones (extended or shortened hours, a working weekend). */
+  z.strictObject({ date: z.iso.date(), ranges: z.array(range).min(1).max(6), note }),
+]);
+export type OpeningException = z.infer<typeof exceptionSchema>;
 
-/** A hall's opening hours: a weekly schedule plus dated exceptions, in the hall's own time zone. */
+/** A hall's opening hours: a weekly schedule plus dated exceptions, in the hall's own IANA time zone. */
 export const openingHoursSchema = z.strictObject({
   timeZone: z
     .string()
@@ -23,50 +40,39 @@ export const openingHoursSchema = z.strictObject({
       typeof dayRanges
     >,
   ),
-  /** Holidays (closed) and special days (their own ranges), by local date. */
+  /** By local date; at most one per date. */
   exceptions: z
-    .array(
-      z.union([
-        z.strictObject({ date: z.iso.date(), closed: z.literal(true), note: z.string().max(200).optional() }),
-        z.strictObject({
-          date: z.iso.date(),
-          ranges: z.array(range).min(1).max(6),
-          note: z.string().max(200).optional(),
-        }),
-      ]),
-    )
-    .default([]),
+    .array(exceptionSchema)
+    .default([])
+    .refine(
+      (list) => new Set(list.map((e) => e.date)).size === list.length,
+      "two exceptions on the same date",
+    ),
 });
 export type OpeningHours = z.infer<typeof openingHoursSchema>;
-export type Interval = readonly [startMs: number, endMs: number];
 
-function rangesOn(hours: OpeningHours, day: DateTime): readonly { open: string; close: string }[] {
+/** The local ranges of one local day: its exception if it has one, else its weekday's. */
+export function rangesOn(hours: OpeningHours, day: DateTime): readonly OpeningRange[] {
   const iso = day.toISODate();
   const exception = hours.exceptions.find((e) => e.date === iso);
   if (exception) return "closed" in exception ? [] : exception.ranges;
-  return hours.weekly[WEEKDAYS[day.weekday - 1] as (typeof WEEKDAYS)[number]];
+  return hours.weekly[weekdayOf(day)];
 }
 
-function at(day: DateTime, hhmm: string): number {
-  const [h, m] = hhmm.split(":").map(Number) as [number, number];
-  // 24:00 is the start of the next day; luxon moves a time that a DST change skips to the next valid instant.
-  return (
-    h === 24
-      ? day.plus({ days: 1 }).startOf("day")
-      : day.set({ hour: h, minute: m, second: 0, millisecond: 0 })
-  ).toMillis();
-}
-
-/** The open periods within [fromMs, toMs), as UTC milliseconds, merged and sorted. */
+/**
+ * The open periods within [fromMs, toMs), as UTC milliseconds, clipped, merged and sorted. Ranges that touch
+ * (18:00–24:00 then 00:00–02:00) merge into one period. Local times follow DST: a Berlin day open 00:00–24:00
+ * lasts 23 hours in March and 25 in October; 09:00 is 09:00 local on either side of the change.
+ */
 export function openIntervals(hours: OpeningHours, fromMs: number, toMs: number): Interval[] {
   if (toMs <= fromMs) return [];
   const out: [number, number][] = [];
-  let day = DateTime.fromMillis(fromMs, { zone: hours.timeZone }).startOf("day").minus({ days: 1 });
+  let day = DateTime.fromMillis(fromMs, { zone: hours.timeZone }).startOf("day");
   const lastDay = DateTime.fromMillis(toMs, { zone: hours.timeZone }).startOf("day");
   while (day <= lastDay) {
-    for (const r of rangesOn(hours, day)) {
-      const start = Math.max(fromMs, at(day, r.open));
-      const end = Math.min(toMs, at(day, r.close));
+    for (const r of [...rangesOn(hours, day)].sort((a, b) => a.open.localeCompare(b.open))) {
+      const start = Math.max(fromMs, localTimeMs(day, r.open));
+      const end = Math.min(toMs, localTimeMs(day, r.close));
       if (end <= start) continue;
       const last = out[out.length - 1];
       if (last && start <= last[1]) last[1] = Math.max(last[1], end);
@@ -77,13 +83,25 @@ export function openIntervals(hours: OpeningHours, fromMs: number, toMs: number)
   return out;
 }
 
-export function isOpenAt(hours: OpeningHours, ms: number): boolean {
-  return openIntervals(hours, ms, ms + 1).length > 0;
+export function isOpenAt(hours: OpeningHours, atMs: number): boolean {
+  return openIntervals(hours, atMs, atMs + 1).length > 0;
 }
 
-/** When the hall next opens after `afterMs` (null if not within two weeks). */
+const SEARCH_STEP_MS = 31 * 86_400_000;
+const SEARCH_LIMIT_MS = 400 * 86_400_000;
+
+/**
+ * When the hall next opens strictly after `afterMs`: the start of an open period (touching ranges count as one,
+ * so 24:00/00:00 inside a round-the-clock weekend is not an opening). Null if it stays closed for 400 days.
+ */
 export function nextOpening(hours: OpeningHours, afterMs: number): number | null {
-  const intervals = openIntervals(hours, afterMs, afterMs + 14 * 86_400_000);
-  // An interval starting at afterMs is the current one, clipped: the next opening is a later start.
-  return intervals.find(([startMs]) => startMs > afterMs)?.[0] ?? null;
+  for (let fromMs = afterMs; fromMs < afterMs + SEARCH_LIMIT_MS; fromMs += SEARCH_STEP_MS) {
+    // A period already running at the start of the query comes back clipped to its first millisecond: skip it.
+    const queryFromMs = fromMs - 1;
+    const found = openIntervals(hours, queryFromMs, fromMs + SEARCH_STEP_MS).find(
+      ([startMs]) => startMs > queryFromMs && startMs > afterMs,
+    );
+    if (found) return found[0];
+  }
+  return null;
 }

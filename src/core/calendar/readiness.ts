@@ -1,7 +1,14 @@
 import { type DeviceKind, KIND_SPECS } from "../../contract/index.js";
 import { type OpeningHours, openIntervals } from "./opening-hours.js";
 
-/** When the pre-opening checks fall in [fromMs, toMs): `leadMin` before each opening. */
+/** How long before each opening the readiness check runs, by default (PRODUCT.md section 5). */
+export const DEFAULT_READINESS_LEAD_MIN = 30;
+
+/**
+ * When the pre-opening checks fall in [fromMs, toMs): `leadMin` before each opening (the start of an open period;
+ * midnight inside a round-the-clock weekend is not an opening). Poll it with consecutive ranges: each check falls
+ * in exactly one of them.
+ */
 export function readinessCheckTimes(
   hours: OpeningHours,
   leadMin: number,
@@ -22,7 +29,13 @@ export interface ReadinessDevice {
   kind: DeviceKind;
   name: string | null;
   zone: string;
+  /** Connectivity at the time of the check. */
   connectivity: "online" | "offline" | "unknown";
+  /**
+   * Whether it must be up once the hall opens (`isWatched(kind, hours, openingMs)` and not in maintenance at
+   * opening: `inMaintenance(...)`). Default true.
+   */
+  mustBeUp?: boolean;
 }
 
 export interface ReadinessAlert {
@@ -33,6 +46,11 @@ export interface ReadinessAlert {
   summary: { en: string; zh: string };
 }
 
+export interface ReadinessInspection {
+  assetId: string;
+  dueMs: number;
+}
+
 export interface ReadinessReport {
   hallId: string;
   openingMs: number;
@@ -41,28 +59,34 @@ export interface ReadinessReport {
   /** Devices that must be up when the hall opens and are not online now. */
   notReady: ReadinessDevice[];
   openAlerts: ReadinessAlert[];
-  /** Fire-equipment inspections due today (filled in once inspections exist). */
-  inspectionsDue: { assetId: string; dueMs: number }[];
+  /** Fire-equipment inspections due today, as passed in. */
+  inspectionsDue: ReadinessInspection[];
 }
 
-/** The duty manager's pre-opening report: what is not ready, what is still broken, what must be inspected today. */
+/**
+ * The duty manager's pre-opening report: what is not ready (fire equipment first, then by device id), what is
+ * still broken (open alerts as passed in), what must be inspected today. `ready` when nothing is not ready and no
+ * alert is open; inspections due do not make a hall "not ready".
+ */
 export function readinessReport(input: {
   hallId: string;
   openingMs: number;
   generatedMs: number;
   devices: readonly ReadinessDevice[];
   openAlerts: readonly ReadinessAlert[];
-  inspectionsDue?: readonly { assetId: string; dueMs: number }[];
+  inspectionsDue?: readonly ReadinessInspection[];
 }): ReadinessReport {
-  // Every device must be up once the hall is open: fire equipment always, the rest for opening hours.
+  // "unknown" is not ready either: at opening the duty manager must see what nobody can vouch for.
   const notReady = input.devices
-    .filter((d) => d.connectivity !== "online")
+    .filter((d) => d.mustBeUp !== false && d.connectivity !== "online")
     .sort(
       (a, b) =>
         Number(KIND_SPECS[b.kind].watchedAroundTheClock) - Number(KIND_SPECS[a.kind].watchedAroundTheClock) ||
         a.deviceId.localeCompare(b.deviceId),
     );
-  const inspectionsDue = [...(input.inspectionsDue ?? [])];
+  const inspectionsDue = [...(input.inspectionsDue ?? [])].sort(
+    (a, b) => a.dueMs - b.dueMs || a.assetId.localeCompare(b.assetId),
+  );
   return {
     hallId: input.hallId,
     openingMs: input.openingMs,

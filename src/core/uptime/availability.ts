@@ -1,4 +1,7 @@
 import { clip, type Interval, intersect, subtract, totalMs } from "./intervals.js";
+import type { FaultPeriod } from "./reliability.js";
+
+export type { FaultPeriod } from "./reliability.js";
 
 export interface StateSpan {
   connectivity: "online" | "offline" | "unknown";
@@ -20,12 +23,16 @@ export interface Availability {
 }
 
 /**
- * Availability of one device over [fromMs, toMs). Time before the device was first known is not expected of
- * it; maintenance is never counted as expected, up or down; unknown time is reported apart, not as down.
+ * Availability of one device over [fromMs, toMs), up to `nowMs` (a span with `endMs: null` runs to `nowMs`; time
+ * after `nowMs` is not expected yet). `watched` is when the device must be up by its kind's policy (see
+ * `expectedUpIntervals` in src/core/calendar/watch-policy.ts), `maintenance` its maintenance periods.
+ * Time before the device was first known is not expected of it; maintenance is never counted as expected, up or
+ * down; unknown time is reported apart, not as down; expected time with no record at all counts as down.
+ * Intervals may extend beyond the range: they are clipped here.
  */
 export function availability(
   history: readonly StateSpan[],
-  expected: readonly Interval[],
+  watched: readonly Interval[],
   maintenance: readonly Interval[],
   fromMs: number,
   toMs: number,
@@ -35,12 +42,14 @@ export function availability(
   const firstKnownMs = history.reduce((min, s) => Math.min(min, s.startMs), Number.POSITIVE_INFINITY);
   const window: Interval[] =
     end > Math.max(fromMs, firstKnownMs) ? [[Math.max(fromMs, firstKnownMs), end]] : [];
-  const maintained = intersect(clip(maintenance, fromMs, end), intersect(expected, window));
-  const due = subtract(intersect(expected, window), maintenance);
+  const maintained = intersect(clip(maintenance, fromMs, end), intersect(watched, window));
+  const due = subtract(intersect(watched, window), maintenance);
   const spans = (state: StateSpan["connectivity"]) =>
     history.filter((s) => s.connectivity === state).map((s): Interval => [s.startMs, s.endMs ?? nowMs]);
-  const upMs = totalMs(intersect(due, spans("online")));
-  const unknownMs = totalMs(intersect(due, spans("unknown")));
+  const online = spans("online");
+  // Should spans ever overlap, online wins over unknown, so up + unknown never exceeds expected.
+  const upMs = totalMs(intersect(due, online));
+  const unknownMs = totalMs(intersect(due, subtract(spans("unknown"), online)));
   const expectedMs = totalMs(due);
   const downMs = expectedMs - upMs - unknownMs;
   return {
@@ -53,14 +62,9 @@ export function availability(
   };
 }
 
-export interface FaultPeriod {
-  openedMs: number;
-  resolvedMs: number | null;
-}
-
 /**
- * MTBF = up time ÷ number of failures that began in the range; MTTR = mean time from a failure's start to its
- * resolution, over the failures of the range that were resolved. Null when there is nothing to divide by.
+ * @deprecated Counts every fault as a failure, even overlapping ones; use `reliability()` from ./reliability.js,
+ * which merges overlapping faults into one failure (docs/uptime.md). Callers pass only faults opened in the range.
  */
 export function mtbfMttr(
   upMs: number,

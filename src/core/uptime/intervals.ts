@@ -1,6 +1,10 @@
-/** Half-open time intervals [startMs, endMs) and the few set operations uptime needs. Inputs may be unsorted. */
+/**
+ * Half-open time intervals [startMs, endMs) in UTC milliseconds, and the few set operations uptime needs. Inputs
+ * may be unsorted, overlapping or empty; outputs are always sorted, disjoint and non-empty (touching ones merged).
+ */
 export type Interval = readonly [startMs: number, endMs: number];
 
+/** Sorts and merges overlapping or touching intervals; drops empty ones. */
 export function normalize(intervals: readonly Interval[]): Interval[] {
   const sorted = intervals.filter(([a, b]) => b > a).sort((x, y) => x[0] - y[0]);
   const out: [number, number][] = [];
@@ -11,6 +15,9 @@ export function normalize(intervals: readonly Interval[]): Interval[] {
   }
   return out;
 }
+
+/** Same as {@link normalize}: the union of the intervals. */
+export const merge = normalize;
 
 export function intersect(xs: readonly Interval[], ys: readonly Interval[]): Interval[] {
   const a = normalize(xs);
@@ -46,10 +53,12 @@ export function subtract(xs: readonly Interval[], ys: readonly Interval[]): Inte
   return out;
 }
 
+/** The part of the intervals inside [fromMs, toMs). */
 export function clip(xs: readonly Interval[], fromMs: number, toMs: number): Interval[] {
   return intersect(xs, [[fromMs, toMs]]);
 }
 
+/** Total length, overlaps counted once. */
 export function totalMs(xs: readonly Interval[]): number {
   return normalize(xs).reduce((sum, [a, b]) => sum + (b - a), 0);
 }
