@@ -107,16 +107,23 @@ function cronPeriods(
     currentDate: new Date(fromMs - lengthMs),
     tz: timeZone,
   });
+  // hasNext()/hasPrev() would cost a step each; next()/prev() throw only past a bound, and there is none here.
+  const step = (f: () => { getTime(): number }): number | null => {
+    try {
+      return f().getTime();
+    } catch {
+      return null;
+    }
+  };
   for (;;) {
-    if (!it.hasNext()) break;
-    const startMs = it.next().getTime();
-    if (startMs >= toMs) break;
+    const startMs = step(() => it.next());
+    if (startMs === null || startMs >= toMs) break;
     let lastStartMs = startMs;
     let endMs = startMs + lengthMs;
     while (endMs < toMs) {
       it.reset(new Date(endMs));
-      const previous = it.hasPrev() ? it.prev().getTime() : lastStartMs;
-      if (previous <= lastStartMs) break;
+      const previous = step(() => it.prev());
+      if (previous === null || previous <= lastStartMs) break;
       lastStartMs = previous;
       endMs = previous + lengthMs;
     }
