@@ -1,182 +1,258 @@
+import { performance } from "node:perf_hooks";
 import type { AlertChange } from "../alerts/alert-service.js";
 import type { ReadinessReport } from "../core/calendar/readiness.js";
 import type { Logger } from "../logging.js";
-import { type NotificationMessage, renderMessage } from "./message.js";
-import { route, routeReadiness } from "./routing.js";
-import { send } from "./senders/index.js";
-import type { NotifyStore, OutboxItem } from "./store.js";
-
-export interface RetryPolicy {
-  maxAttempts: number;
-  initialDelayMs: number;
-  maxDelayMs: number;
-}
+import type { Db } from "../store/database.js";
+import type { ChannelRecord } from "./channels.js";
+import type { Delivery, DeliveryFilter } from "./delivery-log.js";
+import { type Language, type NotificationMessage, renderMessage, testMessage } from "./message.js";
+import type { OutboxItem } from "./outbox.js";
+import { readinessMessage } from "./readiness-message.js";
+import { DEFAULT_RETRY, nextRetryDelayMs, type RetryPolicy } from "./retry-policy.js";
+import { planTargets, routeReadiness } from "./routing.js";
+import { ChannelError, createChannel } from "./senders/index.js";
+import { NotifyStore } from "./store.js";
 
 export interface DispatcherOptions {
-  store: NotifyStore;
-  /** Subscribes to alert changes (AlertService.bus); returns the unsubscribe function. */
+  /** The SQLite database (migrated); or pass `store` to share one NotifyStore with the API. */
+  db?: Db;
+  store?: NotifyStore;
+  /** Subscribes to alert changes (`(l) => alertService.bus.on("alert_changed", l)`); returns the unsubscribe. */
   subscribe: (listener: (change: AlertChange) => void) => () => void;
   logger: Logger;
+  /** The console's public address, for links in messages. */
   linkBaseUrl?: string | null;
   retry?: Partial<RetryPolicy>;
+  /** How often the outbox is checked for due retries (default 250 ms). */
   pollIntervalMs?: number;
+  /** Per HTTP request or SMTP step (default 10 s). */
+  sendTimeoutMs?: number;
   now?: () => number;
+  random?: () => number;
 }
 
-const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 6, initialDelayMs: 1000, maxDelayMs: 60_000 };
+export interface SendOutcome {
+  ok: boolean;
+  error: string | null;
+  errorCode: string | null;
+  httpStatus: number | null;
+  durationMs: number;
+}
+
+const DONE_KEYS_KEPT_MS = 30 * 24 * 3600_000;
 
 /**
- * Tells people: routes each alert change to channels, queues it in the outbox (so a restart loses nothing),
- * delivers with retries and capped exponential backoff with jitter, logs every attempt, and always sends the
- * resolution of an alert to every channel that was told about it. Alerts in maintenance are not notified.
+ * Tells people about alert changes: routes each change to channels (routing.ts), renders it in each
+ * channel's language, queues it in the SQLite outbox (so a restart loses nothing) and delivers each
+ * channel's queue in order, with retries and capped exponential backoff with jitter. Every attempt is
+ * logged. Channels are independent: a slow or failing one never holds up another.
  */
 export class NotificationDispatcher {
-  private unsubscribe: (() => void) | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private busy = false;
+  readonly store: NotifyStore;
   private readonly now: () => number;
   private readonly retry: RetryPolicy;
+  private unsubscribe: (() => void) | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private running = false;
 
   constructor(private readonly options: DispatcherOptions) {
+    const store = options.store ?? (options.db ? new NotifyStore(options.db) : null);
+    if (!store) throw new Error("NotificationDispatcher needs a db or a store");
+    this.store = store;
     this.now = options.now ?? Date.now;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
   }
 
   start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.store.outbox.pruneDone(this.now() - DONE_KEYS_KEPT_MS);
     this.unsubscribe = this.options.subscribe((change) => this.onChange(change));
-    this.timer = setInterval(() => void this.deliverDue(), this.options.pollIntervalMs ?? 250);
+    this.timer = setInterval(() => this.tick(), this.options.pollIntervalMs ?? 250);
+    this.tick();
   }
 
-  stop(): void {
+  /** Stops taking changes and retrying; resolves once the sends under way have finished. */
+  async stop(): Promise<void> {
+    this.running = false;
     this.unsubscribe?.();
     this.unsubscribe = null;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await Promise.all(this.inFlight.values());
   }
 
+  /** Queues the notices for one alert change (called for every "alert_changed" event). */
   onChange(change: AlertChange): void {
-    const action = change.entry?.action;
-    if (!action) return;
-    const { store } = this.options;
-    if (change.alert.inMaintenance && action !== "resolved") return;
-    const targets = route(change, store.rules());
-    if (action === "resolved") for (const id of store.notifiedChannels(change.alert.id)) targets.add(id);
-    const nowMs = this.now();
+    const { alert, entry } = change;
+    if (!entry) return;
+    const notified = entry.action === "resolved" ? this.store.outbox.notifiedChannels(alert.id) : [];
+    const targets = planTargets(change, this.store.rules(), notified);
+    const rendered = new Map<Language, NotificationMessage>();
     for (const channelId of targets) {
-      const channel = store.channel(channelId);
+      const channel = this.store.channel(channelId);
       if (!channel?.enabled) continue;
-      const message = renderMessage(change, channel.language, this.options.linkBaseUrl ?? null);
-      store.enqueue(
-        `${change.alert.id}:${change.entry?.atMs}:${action}:${channelId}`,
+      let message = rendered.get(channel.language);
+      if (!message) {
+        message = renderMessage(change, channel.language, this.options.linkBaseUrl ?? null);
+        rendered.set(channel.language, message);
+      }
+      this.store.outbox.enqueue({
+        key: `${alert.id}:${entry.action}:${entry.atMs}:${channelId}`,
         channelId,
-        change.alert.id,
-        action,
+        alertId: alert.id,
+        action: entry.action,
         message,
-        nowMs,
-      );
+        nowMs: this.now(),
+      });
     }
+    if (targets.length > 0) this.tick();
   }
 
   /** The pre-opening report goes to the duty manager's channels of the hall. */
   onReadiness(report: ReadinessReport): void {
-    const { store } = this.options;
-    for (const channelId of routeReadiness(report.hallId, store.rules())) {
-      const channel = store.channel(channelId);
+    for (const channelId of routeReadiness(report.hallId, this.store.rules())) {
+      const channel = this.store.channel(channelId);
       if (!channel?.enabled) continue;
-      const zh = channel.language === "zh";
-      const title = `${zh ? "开门前检查" : "Readiness"} · ${report.hallId} · ${report.ready ? (zh ? "已就绪" : "ready") : zh ? "未就绪" : "NOT ready"}`;
-      const lines = [
-        `${zh ? "未就绪设备" : "Not ready"}: ${report.notReady.map((d) => d.deviceId).join(", ") || "—"}`,
-        `${zh ? "未处理故障" : "Open faults"}: ${report.openAlerts.map((a) => a.summary[channel.language]).join("; ") || "—"}`,
-      ];
-      const message: NotificationMessage = {
-        title,
-        markdown: [`**${title}**`, ...lines.map((l) => `> ${l}`)].join("\n"),
-        text: [title, ...lines].join("\n"),
-        payload: { readiness: report },
-      };
-      store.enqueue(
-        `readiness:${report.hallId}:${report.openingMs}:${channelId}`,
+      this.store.outbox.enqueue({
+        key: `readiness:${report.hallId}:${report.openingMs}:${channelId}`,
         channelId,
-        null,
-        "readiness",
-        message,
-        this.now(),
-      );
+        alertId: null,
+        action: "readiness",
+        message: readinessMessage(report, channel.language),
+        nowMs: this.now(),
+      });
+    }
+    this.tick();
+  }
+
+  /** Sends a test message through one channel now, outside the outbox; the attempt is logged too. */
+  async sendTest(channelId: string): Promise<SendOutcome> {
+    const channel = this.store.channel(channelId);
+    if (!channel)
+      return {
+        ok: false,
+        error: "no such channel",
+        errorCode: "channel_missing",
+        httpStatus: null,
+        durationMs: 0,
+      };
+    return this.attempt(channel, testMessage(channel.language, channel.name), {
+      alertId: null,
+      action: "test",
+      attempt: 1,
+    });
+  }
+
+  /** The delivery log, newest first, filtered and paged. */
+  deliveries(filter: DeliveryFilter = {}): { items: Delivery[]; total: number } {
+    return this.store.log.query(filter);
+  }
+
+  /** Starts every due channel queue that is not already sending, and waits for all sends under way. */
+  async deliverDue(): Promise<void> {
+    this.tick();
+    await Promise.all(this.inFlight.values());
+  }
+
+  private tick(): void {
+    if (!this.running) return;
+    let heads: OutboxItem[];
+    try {
+      heads = this.store.outbox.dueHeads(this.now());
+    } catch (err) {
+      this.options.logger.error({ err }, "notification outbox unreadable");
+      return;
+    }
+    for (const item of heads) {
+      if (this.inFlight.has(item.channelId)) continue;
+      const run = this.deliver(item)
+        .catch((err) =>
+          this.options.logger.error({ err, channelId: item.channelId }, "notification delivery failed"),
+        )
+        .finally(() => {
+          this.inFlight.delete(item.channelId);
+          this.tick();
+        });
+      this.inFlight.set(item.channelId, run);
     }
   }
 
-  /** Sends a test message through one channel now, outside the outbox; the outcome is logged too. */
-  async sendTest(channelId: string): Promise<{ ok: boolean; error: string | null }> {
-    const channel = this.options.store.channel(channelId);
-    if (!channel) return { ok: false, error: "no such channel" };
-    const title = channel.language === "zh" ? "Hallwatch 测试消息" : "Hallwatch test message";
-    const message: NotificationMessage = {
-      title,
-      markdown: `**${title}**`,
-      text: title,
-      payload: { test: true },
-    };
-    return this.attempt(
-      { id: -1, channelId, alertId: null, action: "test", message, attempts: 0 },
-      channel.config,
-    );
-  }
-
-  /** Delivers what is due; one pass at a time. */
-  async deliverDue(): Promise<void> {
-    if (this.busy) return;
-    this.busy = true;
-    try {
-      const { store } = this.options;
-      for (const item of store.due(this.now(), 50)) {
-        const channel = store.channel(item.channelId);
-        if (!channel) {
-          store.giveUp(item);
-          continue;
-        }
-        const outcome = await this.attempt(item, channel.config);
-        if (outcome.ok) {
-          store.delivered(item);
-        } else if (item.attempts + 1 >= this.retry.maxAttempts) {
-          store.giveUp(item);
-          this.options.logger.error(
-            { channelId: item.channelId, alertId: item.alertId },
-            "notification given up after retries",
-          );
-        } else {
-          const base = Math.min(this.retry.maxDelayMs, this.retry.initialDelayMs * 2 ** item.attempts);
-          store.retryLater(item, this.now() + Math.round(base * (0.5 + Math.random() * 0.5)));
-        }
-      }
-    } catch (err) {
-      this.options.logger.error({ err }, "notification delivery pass failed");
-    } finally {
-      this.busy = false;
+  private async deliver(item: OutboxItem): Promise<void> {
+    const { outbox } = this.store;
+    const channel = this.store.channel(item.channelId);
+    const meta = { alertId: item.alertId, action: item.action, attempt: item.attempts + 1 };
+    if (!channel?.enabled) {
+      const code = channel ? "channel_disabled" : "channel_missing";
+      this.store.log.add({
+        ...meta,
+        atMs: this.now(),
+        channelId: item.channelId,
+        ok: false,
+        error:
+          code === "channel_disabled"
+            ? "channel disabled: message dropped"
+            : "channel removed: message dropped",
+        errorCode: code,
+        httpStatus: null,
+        durationMs: 0,
+      });
+      outbox.giveUp(item);
+      return;
+    }
+    const outcome = await this.attempt(channel, item.message, meta);
+    if (outcome.ok) {
+      outbox.delivered(item, this.now());
+      return;
+    }
+    const delayMs = nextRetryDelayMs(this.retry, item.attempts + 1, this.options.random);
+    if (delayMs === null) {
+      outbox.giveUp(item);
+      this.options.logger.warn(
+        {
+          channelId: item.channelId,
+          alertId: item.alertId,
+          action: item.action,
+          attempts: item.attempts + 1,
+        },
+        "notification given up after its last attempt",
+      );
+    } else {
+      outbox.retryLater(item, this.now() + delayMs);
     }
   }
 
   private async attempt(
-    item: OutboxItem,
-    config: Parameters<typeof send>[0],
-  ): Promise<{ ok: boolean; error: string | null }> {
-    const startedMs = this.now();
-    let error: string | null = null;
+    channel: ChannelRecord,
+    message: NotificationMessage,
+    meta: { alertId: string | null; action: string; attempt: number },
+  ): Promise<SendOutcome> {
+    const atMs = this.now();
+    const started = performance.now();
+    let outcome: Omit<SendOutcome, "durationMs">;
     try {
-      await send(config, item.message, startedMs);
+      const sender = createChannel(channel.config, {
+        timeoutMs: this.options.sendTimeoutMs ?? 10_000,
+        now: this.now,
+      });
+      const receipt = await sender.send(message);
+      outcome = { ok: true, error: null, errorCode: null, httpStatus: receipt.httpStatus };
     } catch (err) {
-      error = (err as Error).message.slice(0, 500);
+      const e = err instanceof ChannelError ? err : null;
+      outcome = {
+        ok: false,
+        error: (err as Error).message.slice(0, 500),
+        errorCode: e?.code ?? "internal",
+        httpStatus: e?.httpStatus ?? null,
+      };
+      this.options.logger.debug(
+        { channelId: channel.id, alertId: meta.alertId, errorCode: outcome.errorCode },
+        "notification attempt failed",
+      );
     }
-    this.options.store.logDelivery({
-      atMs: startedMs,
-      channelId: item.channelId,
-      alertId: item.alertId,
-      action: item.action,
-      attempt: item.attempts + 1,
-      ok: error === null,
-      error,
-      durationMs: this.now() - startedMs,
-    });
-    return { ok: error === null, error };
+    const durationMs = Math.round(performance.now() - started);
+    this.store.log.add({ ...meta, ...outcome, atMs, channelId: channel.id, durationMs });
+    return { ...outcome, durationMs };
   }
 }

@@ -1,13 +1,20 @@
 import type { AlertChange } from "../alerts/alert-service.js";
+import type { Severity } from "../core/faults/types.js";
+import { neutralizeMarkdown } from "./markdown.js";
+
+export type Language = "zh" | "en";
 
 export interface NotificationMessage {
+  /** The outbox key (alert, action, change time, channel): the same for every retry. */
+  key?: string;
   title: string;
-  /** Markdown for the robots (specials escaped). */
+  /** Markdown for the robots, with device and people text neutralized (see markdown.ts). */
   markdown: string;
-  /** Plain text for e-mail and logs. */
+  /** Plain text for e-mail and Feishu text messages. */
   text: string;
+  severity?: Severity;
   /** The machine-readable change, for the generic webhook. */
-  payload: unknown;
+  payload: Record<string, unknown>;
 }
 
 const SEVERITY = {
@@ -25,7 +32,7 @@ const ACTION = {
   zh: {
     opened: "告警",
     reopened: "再次告警",
-    escalated: "升级",
+    escalated: "告警升级",
     reminded: "仍未恢复",
     resolved: "已恢复",
     acknowledged: "已确认",
@@ -35,7 +42,7 @@ const ACTION = {
   },
   en: {
     opened: "Alert",
-    reopened: "Again",
+    reopened: "Alert again",
     escalated: "Escalated",
     reminded: "Still down",
     resolved: "Resolved",
@@ -46,42 +53,100 @@ const ACTION = {
   },
 } as const;
 
-/** Markdown specials and HTML are shown as text, so a device called `<script>` or `**x**` renders literally. */
-export function escapeMarkdown(value: string): string {
-  return value
-    .replace(/[\\`*_{}[\]()#+\-.!|~]/g, (c) => `\\${c}`)
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;");
+const STATUS = {
+  zh: { open: "未处理", acknowledged: "已确认", resolved: "已恢复" },
+  en: { open: "open", acknowledged: "acknowledged", resolved: "resolved" },
+} as const;
+
+const LABEL = {
+  zh: {
+    hall: "营业厅",
+    device: "设备",
+    fault: "故障",
+    value: "数值",
+    affected: "受影响设备",
+    status: "状态",
+    escalatedTo: "升级至",
+    resolvedBy: "处理",
+    open: "打开控制台",
+  },
+  en: {
+    hall: "Hall",
+    device: "Device",
+    fault: "Fault",
+    value: "Value",
+    affected: "Affected devices",
+    status: "Status",
+    escalatedTo: "Escalated to",
+    resolvedBy: "Resolved by",
+    open: "Open the console",
+  },
+} as const;
+
+/** Links go to the device page, or the board for hall and agent alerts. */
+export function alertLink(
+  linkBaseUrl: string | null,
+  hallId: string,
+  deviceId: string | null,
+): string | null {
+  if (!linkBaseUrl) return null;
+  const base = linkBaseUrl.replace(/\/+$/, "");
+  return deviceId
+    ? `${base}/#/device/${encodeURIComponent(hallId)}/${encodeURIComponent(deviceId)}`
+    : `${base}/#/board`;
 }
 
+/** The message for one alert change in one language (pure). */
 export function renderMessage(
   change: AlertChange,
-  language: "zh" | "en",
+  language: Language,
   linkBaseUrl: string | null,
 ): NotificationMessage {
   const a = change.alert;
   const action = change.entry?.action ?? "updated";
-  const severity = SEVERITY[language][a.severity];
+  const L = LABEL[language];
   const subject = a.deviceId ?? a.agentId ?? a.hallId;
-  const title = `[${severity}] ${ACTION[language][action]} · ${a.summary[language]} · ${a.hallId} / ${subject}`;
+  const title = `[${SEVERITY[language][a.severity]}] ${ACTION[language][action]} · ${a.summary[language]} · ${a.hallId} / ${subject}`;
   const lines: [string, string][] = [
-    [language === "zh" ? "营业厅" : "Hall", a.hallId],
-    [language === "zh" ? "设备" : "Device", subject],
-    [language === "zh" ? "故障" : "Fault", `${a.summary[language]} (${a.faultType})`],
+    [L.hall, a.hallId],
+    [L.device, subject],
+    [L.fault, `${a.summary[language]} (${a.faultType})`],
   ];
-  if (a.lastObserved !== null) lines.push([language === "zh" ? "数值" : "Value", String(a.lastObserved)]);
-  if (a.affected.length > 1)
-    lines.push([language === "zh" ? "受影响设备" : "Affected", a.affected.join(", ")]);
-  if (change.escalatedTo)
-    lines.push([language === "zh" ? "升级至" : "Escalated to", change.escalatedTo.join(", ")]);
-  if (a.resolved)
-    lines.push([language === "zh" ? "处理" : "Resolved", `${a.resolved.by}: ${a.resolved.reason}`]);
-  const link = linkBaseUrl ? `${linkBaseUrl.replace(/\/$/, "")}/#/board` : null;
+  if (a.lastObserved !== null) lines.push([L.value, String(a.lastObserved)]);
+  if (a.affected.length > 1 || (a.affected.length === 1 && a.affected[0] !== a.deviceId))
+    lines.push([L.affected, a.affected.join(", ")]);
+  lines.push([L.status, STATUS[language][a.status]]);
+  if (action === "escalated" && change.escalatedTo)
+    lines.push([L.escalatedTo, change.escalatedTo.join(", ")]);
+  if (a.resolved) lines.push([L.resolvedBy, `${a.resolved.by}: ${a.resolved.reason}`]);
+  const link = alertLink(linkBaseUrl, a.hallId, a.deviceId);
   const markdown = [
-    `**${escapeMarkdown(title)}**`,
-    ...lines.map(([k, v]) => `> ${escapeMarkdown(k)}: ${escapeMarkdown(v)}`),
-    ...(link ? [`[${language === "zh" ? "打开控制台" : "Open the console"}](${link})`] : []),
+    `**${neutralizeMarkdown(title)}**`,
+    ...lines.map(([k, v]) => `> ${k}: ${neutralizeMarkdown(v)}`),
+    ...(link ? [`[${L.open}](${link})`] : []),
   ].join("\n");
-  const text = [title, ...lines.map(([k, v]) => `${k}: ${v}`), ...(link ? [link] : [])].join("\n");
-  return { title, markdown, text, payload: { action, alert: a, escalatedTo: change.escalatedTo ?? null } };
+  const text = [title, "", ...lines.map(([k, v]) => `${k}: ${v}`), ...(link ? ["", link] : [])].join("\n");
+  return {
+    title,
+    markdown,
+    text,
+    severity: a.severity,
+    payload: { action, alert: a, escalatedTo: change.escalatedTo ?? null, link },
+  };
+}
+
+/** The message "send test" sends. */
+export function testMessage(language: Language, channelName: string): NotificationMessage {
+  const title = language === "zh" ? "Hallwatch 测试消息" : "Hallwatch test message";
+  const body =
+    language === "zh"
+      ? `通道「${channelName}」配置正确，可以接收告警通知。`
+      : `Channel "${channelName}" works: it can receive alert notifications.`;
+  return {
+    title,
+    markdown: `**${title}**\n> ${neutralizeMarkdown(body)}`,
+    text: `${title}\n\n${body}`,
+    severity: "warning",
+    payload: { test: true },
+  };
 }

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import type { AlertChange } from "../alerts/alert-service.js";
 import { roleSchema, severitySchema } from "../contract/index.js";
+import type { HistoryAction } from "../core/alerts/alert.js";
+import type { Role, Severity } from "../core/faults/types.js";
 
 export const NOTIFY_ACTIONS = [
   "opened",
@@ -10,13 +12,24 @@ export const NOTIFY_ACTIONS = [
   "resolved",
   "readiness",
 ] as const;
+export type NotifyAction = (typeof NOTIFY_ACTIONS)[number];
+
+/** Alert changes that ever notify; updates, comments, acknowledgements and affected-list changes never do. */
+const NOTIFYING: ReadonlySet<HistoryAction> = new Set([
+  "opened",
+  "reopened",
+  "escalated",
+  "reminded",
+  "resolved",
+]);
 
 /** Who hears about what: a hall (or all), roles, a minimum severity, which changes, and the channels to use. */
 export const routingRuleSchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
   hallId: z.string().min(1).nullable().default(null),
   roles: z.array(roleSchema).min(1),
-  minSeverity: severitySchema.default("warning"),
+  /** Omitted: the defaults of PRODUCT.md per role (see DEFAULT_MIN_SEVERITY_BY_ROLE). */
+  minSeverity: severitySchema.optional(),
   /** "readiness" is the pre-opening report, sent to rules that include the duty manager's role. */
   actions: z
     .array(z.enum(NOTIFY_ACTIONS))
@@ -24,28 +37,83 @@ export const routingRuleSchema = z.strictObject({
     .default(["opened", "reopened", "escalated", "reminded", "readiness"]),
   channelIds: z.array(z.string().min(1)).min(1),
 });
-export type RoutingRule = z.infer<typeof routingRuleSchema> & { id: string };
+export type RoutingRuleInput = z.input<typeof routingRuleSchema>;
+export type RoutingRule = Omit<z.infer<typeof routingRuleSchema>, "minSeverity"> & {
+  id: string;
+  minSeverity: Severity;
+};
 
 /** Most urgent first; congestion (operational) needs people on the floor now, so it ranks above minor. */
-const RANK = { critical: 0, major: 1, operational: 2, minor: 3, warning: 4 } as const;
+export const SEVERITY_RANK: Record<Severity, number> = {
+  critical: 0,
+  major: 1,
+  operational: 2,
+  minor: 3,
+  warning: 4,
+};
 
 /**
- * The channels a change goes to. An alert reaches a rule when one of its audience roles (or, for an
+ * PRODUCT.md §1: the duty manager gets the hall's critical and major alerts (and congestion, which the fault
+ * table sends to the duty manager too); floor staff, maintenance and security get every alert whose audience
+ * names them (consumables, repairs, fire equipment); admins are reached by escalation, major and up.
+ */
+export const DEFAULT_MIN_SEVERITY_BY_ROLE: Record<Role, Severity> = {
+  duty_manager: "operational",
+  floor_staff: "warning",
+  maintenance: "warning",
+  security: "warning",
+  admin: "major",
+};
+
+/** A rule's minimum severity when none is given: the most permissive default of its roles. */
+export function defaultMinSeverity(roles: readonly Role[]): Severity {
+  let least: Severity = "critical";
+  for (const role of roles) {
+    const s = DEFAULT_MIN_SEVERITY_BY_ROLE[role];
+    if (SEVERITY_RANK[s] > SEVERITY_RANK[least]) least = s;
+  }
+  return least;
+}
+
+export function completeRule(input: z.infer<typeof routingRuleSchema>, id: string): RoutingRule {
+  return { ...input, id, minSeverity: input.minSeverity ?? defaultMinSeverity(input.roles) };
+}
+
+/**
+ * The channels the rules send a change to. An alert reaches a rule when one of its audience roles (or, for an
  * escalation, one of the roles it escalates to) is among the rule's roles.
  */
 export function route(change: AlertChange, rules: readonly RoutingRule[]): Set<string> {
   const action = change.entry?.action;
   const channels = new Set<string>();
-  if (!action) return channels;
-  const roles = new Set([...change.alert.audience, ...(change.escalatedTo ?? [])]);
+  if (!action || !NOTIFYING.has(action)) return channels;
+  const roles = new Set<Role>(change.alert.audience);
+  if (action === "escalated") for (const r of change.escalatedTo ?? []) roles.add(r);
   for (const rule of rules) {
     if (rule.hallId !== null && rule.hallId !== change.alert.hallId) continue;
     if (!(rule.actions as readonly string[]).includes(action)) continue;
-    if (RANK[change.alert.severity] > RANK[rule.minSeverity]) continue;
+    if (SEVERITY_RANK[change.alert.severity] > SEVERITY_RANK[rule.minSeverity]) continue;
     if (!rule.roles.some((r) => roles.has(r))) continue;
     for (const id of rule.channelIds) channels.add(id);
   }
   return channels;
+}
+
+/**
+ * Where a change goes, given the channels already told about this alert. A resolution always goes to
+ * every channel that was told, whatever the rules and even if the alert was silenced since; an alert in
+ * maintenance is otherwise not notified at all.
+ */
+export function planTargets(
+  change: AlertChange,
+  rules: readonly RoutingRule[],
+  notifiedChannelIds: readonly string[],
+): string[] {
+  const action = change.entry?.action;
+  if (!action || !NOTIFYING.has(action)) return [];
+  const targets = change.alert.inMaintenance ? new Set<string>() : route(change, rules);
+  if (action === "resolved") for (const id of notifiedChannelIds) targets.add(id);
+  return [...targets];
 }
 
 /** Channels for a hall's pre-opening readiness report: rules of that hall (or all) for the duty manager. */

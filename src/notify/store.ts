@@ -1,203 +1,140 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "../store/database.js";
-import type { Channel, ChannelInput } from "./channels.js";
-import type { NotificationMessage } from "./message.js";
-import type { RoutingRule } from "./routing.js";
+import {
+  type ChannelInput,
+  type ChannelRecord,
+  maskChannel,
+  parseChannelInput,
+  SECRET_MASK,
+} from "./channels.js";
+import { type Delivery, type DeliveryFilter, DeliveryLog } from "./delivery-log.js";
+import { Outbox } from "./outbox.js";
+import { completeRule, type RoutingRule, type RoutingRuleInput, routingRuleSchema } from "./routing.js";
 
-export interface OutboxItem {
-  id: number;
-  channelId: string;
-  alertId: string | null;
-  action: string;
-  message: NotificationMessage;
-  attempts: number;
+interface ChannelRow {
+  id: string;
+  name: string;
+  language: "zh" | "en";
+  enabled: number;
+  config_json: string;
 }
 
-export interface Delivery {
-  id: number;
-  atMs: number;
-  channelId: string;
-  alertId: string | null;
-  action: string;
-  attempt: number;
-  ok: boolean;
-  error: string | null;
-  durationMs: number;
-}
+const toChannel = (r: ChannelRow): ChannelRecord => ({
+  id: r.id,
+  name: r.name,
+  language: r.language,
+  enabled: r.enabled === 1,
+  config: JSON.parse(r.config_json),
+});
 
-/** Channels, routing rules, the outbox (survives restarts), the delivery log and who was told what. */
+/**
+ * Channels and routing rules (CRUD), with the outbox and the delivery log beside them. Tables come from
+ * migration 8 (src/store/migrations.ts); the outbox and the log add what they need themselves.
+ */
 export class NotifyStore {
-  constructor(private readonly db: Db) {}
+  readonly outbox: Outbox;
+  readonly log: DeliveryLog;
 
-  addChannel(input: ChannelInput): Channel {
-    const id = randomUUID();
+  constructor(readonly db: Db) {
+    this.outbox = new Outbox(db);
+    this.log = new DeliveryLog(db);
+  }
+
+  /** Validates (every bad path listed in a ChannelConfigError) and stores; secrets are kept as given. */
+  addChannel(input: unknown): ChannelRecord {
+    const channel = { ...parseChannelInput(input), id: randomUUID() };
     this.db
       .prepare(
         "INSERT INTO notify_channels (id, name, language, enabled, config_json) VALUES (?, ?, ?, ?, ?)",
       )
-      .run(id, input.name, input.language, input.enabled ? 1 : 0, JSON.stringify(input.config));
-    return { ...input, id };
+      .run(
+        channel.id,
+        channel.name,
+        channel.language,
+        channel.enabled ? 1 : 0,
+        JSON.stringify(channel.config),
+      );
+    return channel;
   }
 
-  channels(): Channel[] {
-    const rows = this.db.prepare("SELECT * FROM notify_channels ORDER BY name").all() as {
-      id: string;
-      name: string;
-      language: "zh" | "en";
-      enabled: number;
-      config_json: string;
-    }[];
-    return rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      language: r.language,
-      enabled: r.enabled === 1,
-      config: JSON.parse(r.config_json),
-    }));
+  /**
+   * Replaces a channel. A value sent back exactly as `list()` showed it (a masked secret or URL) keeps the
+   * stored one, so an edit form can round-trip without knowing the secrets.
+   */
+  updateChannel(id: string, input: unknown): ChannelRecord | null {
+    const before = this.channel(id);
+    if (!before) return null;
+    const raw = (input ?? {}) as { config?: Record<string, unknown> };
+    const masked = maskChannel(before).config as Record<string, unknown>;
+    const stored = before.config as Record<string, unknown>;
+    const config = Object.fromEntries(
+      Object.entries(raw.config ?? {}).map(([k, v]) => [
+        k,
+        typeof v === "string" && v.includes(SECRET_MASK) && v === masked[k] ? stored[k] : v,
+      ]),
+    );
+    const parsed: ChannelInput = parseChannelInput({ ...raw, config });
+    this.db
+      .prepare("UPDATE notify_channels SET name = ?, language = ?, enabled = ?, config_json = ? WHERE id = ?")
+      .run(parsed.name, parsed.language, parsed.enabled ? 1 : 0, JSON.stringify(parsed.config), id);
+    return { ...parsed, id };
   }
 
-  channel(id: string): Channel | null {
-    return this.channels().find((c) => c.id === id) ?? null;
+  setChannelEnabled(id: string, enabled: boolean): boolean {
+    return (
+      this.db.prepare("UPDATE notify_channels SET enabled = ? WHERE id = ?").run(enabled ? 1 : 0, id)
+        .changes > 0
+    );
+  }
+
+  /** Every channel with its secrets: for sending only, never for an API answer (use `list()`). */
+  channels(): ChannelRecord[] {
+    return (this.db.prepare("SELECT * FROM notify_channels ORDER BY name").all() as ChannelRow[]).map(
+      toChannel,
+    );
+  }
+
+  /** Every channel as the API may show it: secrets and robot tokens masked. */
+  list(): ChannelRecord[] {
+    return this.channels().map(maskChannel);
+  }
+
+  channel(id: string): ChannelRecord | null {
+    const row = this.db.prepare("SELECT * FROM notify_channels WHERE id = ?").get(id) as
+      | ChannelRow
+      | undefined;
+    return row ? toChannel(row) : null;
   }
 
   removeChannel(id: string): boolean {
     return this.db.prepare("DELETE FROM notify_channels WHERE id = ?").run(id).changes > 0;
   }
 
-  addRule(rule: Omit<RoutingRule, "id">): RoutingRule {
-    const id = randomUUID();
-    this.db.prepare("INSERT INTO notify_rules (id, rule_json) VALUES (?, ?)").run(id, JSON.stringify(rule));
-    return { ...rule, id };
+  /** Validated (a ZodError lists every bad path); a rule without `minSeverity` gets its roles' defaults. */
+  addRule(input: RoutingRuleInput): RoutingRule {
+    const rule = completeRule(routingRuleSchema.parse(input), randomUUID());
+    const { id, ...stored } = rule;
+    this.db.prepare("INSERT INTO notify_rules (id, rule_json) VALUES (?, ?)").run(id, JSON.stringify(stored));
+    return rule;
   }
 
   rules(): RoutingRule[] {
     return (
       this.db.prepare("SELECT id, rule_json FROM notify_rules").all() as { id: string; rule_json: string }[]
-    ).map((r) => ({
-      ...(JSON.parse(r.rule_json) as Omit<RoutingRule, "id">),
-      id: r.id,
-    }));
+    ).map((r) => ({ ...(JSON.parse(r.rule_json) as Omit<RoutingRule, "id">), id: r.id }));
   }
 
   removeRule(id: string): boolean {
     return this.db.prepare("DELETE FROM notify_rules WHERE id = ?").run(id).changes > 0;
   }
 
-  /** Queues a message; a second enqueue with the same key is ignored (exactly one delivery per change and channel). */
-  enqueue(
-    dedupeKey: string,
-    channelId: string,
-    alertId: string | null,
-    action: string,
-    message: NotificationMessage,
-    nowMs: number,
-  ): boolean {
-    return (
-      this.db
-        .prepare(
-          `INSERT OR IGNORE INTO notify_outbox (dedupe_key, channel_id, alert_id, action, message_json, next_attempt_ms, created_ms)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(dedupeKey, channelId, alertId, action, JSON.stringify(message), nowMs, nowMs).changes > 0
-    );
+  /** The latest attempts, newest first (kept for the API route; `log.query` pages and counts). */
+  deliveries(filter: DeliveryFilter): Delivery[] {
+    return this.log.query(filter).items;
   }
 
-  due(nowMs: number, limit: number): OutboxItem[] {
-    const rows = this.db
-      .prepare("SELECT * FROM notify_outbox WHERE next_attempt_ms <= ? ORDER BY id LIMIT ?")
-      .all(nowMs, limit) as {
-      id: number;
-      channel_id: string;
-      alert_id: string | null;
-      action: string;
-      message_json: string;
-      attempts: number;
-    }[];
-    return rows.map((r) => ({
-      id: r.id,
-      channelId: r.channel_id,
-      alertId: r.alert_id,
-      action: r.action,
-      message: JSON.parse(r.message_json),
-      attempts: r.attempts,
-    }));
-  }
-
+  /** Messages waiting in the outbox. */
   pending(): number {
-    return (this.db.prepare("SELECT COUNT(*) AS n FROM notify_outbox").get() as { n: number }).n;
-  }
-
-  delivered(item: OutboxItem): void {
-    this.db.transaction(() => {
-      this.db.prepare("DELETE FROM notify_outbox WHERE id = ?").run(item.id);
-      if (item.alertId)
-        this.db
-          .prepare("INSERT OR IGNORE INTO notify_sent (alert_id, channel_id) VALUES (?, ?)")
-          .run(item.alertId, item.channelId);
-    })();
-  }
-
-  retryLater(item: OutboxItem, nextAttemptMs: number): void {
-    this.db
-      .prepare("UPDATE notify_outbox SET attempts = attempts + 1, next_attempt_ms = ? WHERE id = ?")
-      .run(nextAttemptMs, item.id);
-  }
-
-  giveUp(item: OutboxItem): void {
-    this.db.prepare("DELETE FROM notify_outbox WHERE id = ?").run(item.id);
-  }
-
-  notifiedChannels(alertId: string): string[] {
-    return (
-      this.db.prepare("SELECT channel_id FROM notify_sent WHERE alert_id = ?").all(alertId) as {
-        channel_id: string;
-      }[]
-    ).map((r) => r.channel_id);
-  }
-
-  logDelivery(d: Omit<Delivery, "id">): void {
-    this.db
-      .prepare(
-        "INSERT INTO notify_deliveries (at_ms, channel_id, alert_id, action, attempt, ok, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-      )
-      .run(d.atMs, d.channelId, d.alertId, d.action, d.attempt, d.ok ? 1 : 0, d.error, d.durationMs);
-  }
-
-  deliveries(options: {
-    limit: number;
-    channelId?: string | undefined;
-    alertId?: string | undefined;
-  }): Delivery[] {
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM notify_deliveries WHERE (@channelId IS NULL OR channel_id = @channelId) AND (@alertId IS NULL OR alert_id = @alertId)
-         ORDER BY id DESC LIMIT @limit`,
-      )
-      .all({
-        channelId: options.channelId ?? null,
-        alertId: options.alertId ?? null,
-        limit: options.limit,
-      }) as {
-      id: number;
-      at_ms: number;
-      channel_id: string;
-      alert_id: string | null;
-      action: string;
-      attempt: number;
-      ok: number;
-      error: string | null;
-      duration_ms: number;
-    }[];
-    return rows.map((r) => ({
-      id: r.id,
-      atMs: r.at_ms,
-      channelId: r.channel_id,
-      alertId: r.alert_id,
-      action: r.action,
-      attempt: r.attempt,
-      ok: r.ok === 1,
-      error: r.error,
-      durationMs: r.duration_ms,
-    }));
+    return this.outbox.size();
   }
 }

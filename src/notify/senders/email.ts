@@ -1,32 +1,46 @@
 import nodemailer from "nodemailer";
-import type { ChannelConfig } from "../channels.js";
+import type { ChannelConfigOf } from "../channels.js";
 import type { NotificationMessage } from "../message.js";
-import { DeliveryError } from "./http.js";
+import { type Channel, ChannelError, type ChannelOptions, type SendReceipt } from "./channel.js";
 
-/** E-mail through an SMTP server (STARTTLS when offered, TLS with `secure`). */
-export async function sendEmail(
-  config: Extract<ChannelConfig, { type: "email" }>,
-  message: NotificationMessage,
-): Promise<void> {
-  const transport = nodemailer.createTransport({
-    host: config.host,
-    port: config.port,
-    secure: config.secure,
-    ...(config.user ? { auth: { user: config.user, pass: config.password ?? "" } } : {}),
-    connectionTimeout: 5000,
-    greetingTimeout: 5000,
-    socketTimeout: 10_000,
-  });
-  try {
-    await transport.sendMail({
-      from: config.from,
-      to: config.to.join(", "),
-      subject: message.title,
-      text: message.text,
+/** E-mail through an SMTP server: implicit TLS with `secure`, else STARTTLS as configured. */
+export class EmailChannel implements Channel {
+  constructor(
+    private readonly config: ChannelConfigOf<"email">,
+    private readonly options: ChannelOptions,
+  ) {}
+
+  async send(message: NotificationMessage): Promise<SendReceipt> {
+    const { config } = this;
+    const transport = nodemailer.createTransport({
+      host: config.host,
+      port: config.port,
+      secure: config.secure,
+      requireTLS: !config.secure && config.starttls === "required",
+      ignoreTLS: !config.secure && config.starttls === "off",
+      ...(config.user ? { auth: { user: config.user, pass: config.password ?? "" } } : {}),
+      connectionTimeout: this.options.timeoutMs,
+      greetingTimeout: this.options.timeoutMs,
+      socketTimeout: this.options.timeoutMs,
     });
-  } catch (err) {
-    throw new DeliveryError(`smtp: ${(err as Error).message}`);
-  } finally {
-    transport.close();
+    try {
+      await transport.sendMail({
+        from: config.from,
+        to: config.to.join(", "),
+        subject: message.title,
+        text: message.text,
+      });
+      return { httpStatus: null };
+    } catch (err) {
+      const e = err as Error & { code?: string; responseCode?: number };
+      const code = e.code === "ETIMEDOUT" ? "timeout" : "smtp";
+      // nodemailer's messages name the server and the SMTP reply, never the password.
+      throw new ChannelError(
+        code,
+        `smtp${e.responseCode ? ` ${e.responseCode}` : ""}: ${e.message}`.slice(0, 300),
+      );
+    } finally {
+      transport.close();
+    }
   }
 }

@@ -1,21 +1,25 @@
 import type { ChannelConfig } from "../channels.js";
-import type { NotificationMessage } from "../message.js";
-import { sendEmail } from "./email.js";
-import { sendDingtalk, sendFeishu, sendWecom } from "./robots.js";
-import { sendWebhook } from "./webhook.js";
+import type { Channel, ChannelOptions } from "./channel.js";
+import { DingtalkChannel } from "./dingtalk.js";
+import { EmailChannel } from "./email.js";
+import { FeishuChannel } from "./feishu.js";
+import { WebhookChannel } from "./webhook.js";
+import { WecomChannel } from "./wecom.js";
 
-/** Sends through the channel's type (registry by type). Throws a DeliveryError on failure. */
-export function send(config: ChannelConfig, message: NotificationMessage, nowMs: number): Promise<void> {
+export { type Channel, ChannelError, type ChannelErrorCode, type SendReceipt } from "./channel.js";
+
+/** The sender for a channel's configuration (registry by type). */
+export function createChannel(config: ChannelConfig, options: ChannelOptions): Channel {
   switch (config.type) {
     case "webhook":
-      return sendWebhook(config, message, nowMs);
+      return new WebhookChannel(config, options);
     case "wecom":
-      return sendWecom(config, message);
+      return new WecomChannel(config, options);
     case "dingtalk":
-      return sendDingtalk(config, message, nowMs);
+      return new DingtalkChannel(config, options);
     case "feishu":
-      return sendFeishu(config, message, nowMs);
+      return new FeishuChannel(config, options);
     case "email":
-      return sendEmail(config, message);
+      return new EmailChannel(config, options);
   }
 }
