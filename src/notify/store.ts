@@ -64,7 +64,7 @@ export class NotifyStore {
   updateChannel(id: string, input: unknown): ChannelRecord | null {
     const before = this.channel(id);
     if (!before) return null;
-    const raw = (input ?? {}) as { config?: Record<string, unknown> };
+    const { id: _ignored, ...raw } = (input ?? {}) as { id?: unknown; config?: Record<string, unknown> };
     const masked = maskChannel(before).config as Record<string, unknown>;
     const stored = before.config as Record<string, unknown>;
     const config = Object.fromEntries(
