@@ -159,4 +159,29 @@ describe("fault rules", () => {
     const switchedOff = { ...tv, power: "off", signalOk: false, playerHeartbeatAgeSec: 600 };
     expect(of(run("tv", switchedOff, stalled.states, 1000).signals, "player_stalled")).toEqual(["clear"]);
   });
+
+  const WATCHED_ONLY = ["kiosk.app_down", "tv.tv_not_on", "queue.app_down"];
+
+  it("judges only 'off'-type faults of kinds that close with the hall by opening hours, never fire equipment", () => {
+    const flagged = Object.values(RULES_BY_KIND)
+      .flat()
+      .filter((r) => r.onlyWhenWatched)
+      .map((r) => `${r.kind}.${r.faultType}`);
+    expect(flagged.sort()).toEqual([...WATCHED_ONLY].sort());
+  });
+
+  it.each(
+    CASES.filter((c) => WATCHED_ONLY.includes(`${c.kind}.${c.faultType}`)).map(
+      (c) => [`${c.kind} ${c.faultType}`, c] as const,
+    ),
+  )("%s: not raised outside opening hours, raised inside them, cleared at closing", (_name, c) => {
+    const dueMs = c.forSec * 1000;
+    let r = run(c.kind, c.bad, {}, 0, false);
+    r = run(c.kind, c.bad, r.states, dueMs + 3_600_000, false);
+    expect(of(r.signals, c.faultType)).toEqual([]);
+    r = run(c.kind, c.bad, r.states, 4_000_000, true);
+    r = run(c.kind, c.bad, r.states, 4_000_000 + dueMs, true);
+    expect(of(r.signals, c.faultType)).toEqual(["raise"]);
+    expect(of(run(c.kind, c.bad, r.states, 5_000_000, false).signals, c.faultType)).toEqual(["clear"]);
+  });
 });

@@ -31,6 +31,8 @@ export const kioskRules = [
     raise: ({ values }) => !values.appOk,
     clear: ({ values }) => values.appOk,
     summary: { en: "Self-service application down", zh: "自助应用无响应" },
+    // Apps are closed with the hall; a stopped app outside opening hours is normal, not critical.
+    onlyWhenWatched: true,
   }),
   rule({
     faultType: "disk_high",

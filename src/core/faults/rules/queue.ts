@@ -38,6 +38,8 @@ export const queueRules = [
     raise: ({ values }) => !values.appOk,
     clear: ({ values }) => values.appOk,
     summary: { en: "Queue application down", zh: "排队系统无响应" },
+    // Apps are closed with the hall; a stopped app outside opening hours is normal, not critical.
+    onlyWhenWatched: true,
   }),
   rule({
     faultType: "congestion",
