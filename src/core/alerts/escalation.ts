@@ -22,8 +22,11 @@ export function escalate(
   if (alert.status !== "open" || alert.inMaintenance) return null;
   const afterMs = policy.afterMsBySeverity[alert.severity];
   if (afterMs === undefined) return null;
-  const due = Math.min(policy.levels.length, Math.floor((nowMs - alert.raisedMs) / afterMs));
-  if (due <= alert.escalationLevel) return null;
+  const reached = Math.min(policy.levels.length, Math.floor((nowMs - alert.raisedMs) / afterMs));
+  if (reached <= alert.escalationLevel) return null;
+  // One level per call: after a pause (e.g. the aggregator was down) the next ticks catch up level by level,
+  // so no level's contacts are skipped.
+  const due = alert.escalationLevel + 1;
   const audience = policy.levels[due - 1] ?? [];
   const next: Alert = { ...alert, escalationLevel: due };
   const entry: HistoryEntry = {

@@ -134,4 +134,12 @@ describe("escalation and reminders", () => {
     expect(remind(r1!.alert, policy, 120 * MIN)).not.toBeNull();
     expect(remind(open("major"), policy, 600 * MIN)).toBeNull();
   });
+
+  it("catches up one level at a time after a pause, so no level's contacts are skipped", () => {
+    const a = open("critical");
+    const first = escalate(a, policy, 12 * MIN); // 12 min without a tick: both levels are due
+    expect(first).toMatchObject({ alert: { escalationLevel: 1 }, audience: ["duty_manager", "maintenance"] });
+    const second = escalate(first!.alert, policy, 12 * MIN + 1000);
+    expect(second).toMatchObject({ alert: { escalationLevel: 2 }, audience: ["admin"] });
+  });
 });
