@@ -2,7 +2,11 @@ import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
 import { type MaintenanceWindow, maintenanceWindowSchema } from "../../../src/core/calendar/maintenance.js";
 import { openingHoursSchema } from "../../../src/core/calendar/opening-hours.js";
-import { readinessReport } from "../../../src/core/calendar/readiness.js";
+import {
+  DEFAULT_READINESS_LEAD_MIN,
+  readinessCheckTimes,
+  readinessReport,
+} from "../../../src/core/calendar/readiness.js";
 import { expectedUpIntervals, watchedIntervals } from "../../../src/core/calendar/watch-policy.js";
 
 const z = "Asia/Shanghai";
@@ -111,5 +115,32 @@ describe("readinessReport", () => {
       inspectionsDue: [{ assetId: "ext-1", dueMs: at("23:59") }],
     });
     expect(report).toMatchObject({ ready: true, notReady: [], openAlerts: [] });
+  });
+});
+
+describe("readinessCheckTimes in a hall with daylight saving", () => {
+  it("checks 30 min before 09:00 local on the days around both Berlin changes, each once across polls", () => {
+    const bz = "Europe/Berlin";
+    const nine = [{ open: "09:00", close: "18:00" }];
+    const berlin = openingHoursSchema.parse({
+      timeZone: bz,
+      weekly: { fri: nine, sat: nine, sun: nine, mon: nine },
+    });
+    for (const [from, expected] of [
+      ["2026-03-27", ["2026-03-27", "2026-03-28", "2026-03-29", "2026-03-30"]],
+      ["2026-10-23", ["2026-10-23", "2026-10-24", "2026-10-25", "2026-10-26"]],
+    ] as const) {
+      const fromMs = DateTime.fromISO(from, { zone: bz }).toMillis();
+      const toMs = fromMs + 4 * 86_400_000;
+      // Polled hour by hour, as a service would: every check shows up exactly once.
+      const checks = [];
+      for (let t = fromMs; t < toMs; t += 3_600_000)
+        checks.push(
+          ...readinessCheckTimes(berlin, DEFAULT_READINESS_LEAD_MIN, t, Math.min(toMs, t + 3_600_000)),
+        );
+      expect(
+        checks.map((c) => DateTime.fromMillis(c.checkMs, { zone: bz }).toFormat("yyyy-MM-dd HH:mm")),
+      ).toEqual(expected.map((d) => `${d} 08:30`));
+    }
   });
 });
