@@ -162,13 +162,7 @@ export class Agent {
 
   /** Clean stop: retained offline status ("shutdown"), then disconnect. Nothing is lost: unsent data stays spooled. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.sampleTimer) clearInterval(this.sampleTimer);
-    this.sampleTimer = null;
-    this.detachBackoff?.();
-    this.detachBackoff = null;
-    const client = this.client;
-    this.client = null;
+    const client = this.halt();
     if (client?.connected) {
       const status: AgentStatus = {
         v: 1,
@@ -191,6 +185,13 @@ export class Agent {
    * reconnects until start() is called again. What it had spooled stays on disk.
    */
   crash(): void {
+    const client = this.halt();
+    (client as unknown as { stream?: { destroy(): void } } | null)?.stream?.destroy();
+    client?.end(true);
+  }
+
+  /** Stops sampling and reconnecting, and hands back the client for the caller to close its own way. */
+  private halt(): MqttClient | null {
     this.stopped = true;
     if (this.sampleTimer) clearInterval(this.sampleTimer);
     this.sampleTimer = null;
@@ -198,8 +199,7 @@ export class Agent {
     this.detachBackoff = null;
     const client = this.client;
     this.client = null;
-    (client as unknown as { stream?: { destroy(): void } } | null)?.stream?.destroy();
-    client?.end(true);
+    return client;
   }
 
   /** Drops the connection without DISCONNECT, as a cable pull would (the broker sends the will); it reconnects. */
