@@ -71,6 +71,35 @@ export const configSchema = z.strictObject({
       aroundTheClockKinds: z.array(z.enum(DEVICE_KINDS)).default(["extinguisher", "hydrant", "gateway"]),
     })
     .prefault({}),
+  /** InfluxDB history (off unless `url` is set); see docs/influx.md. */
+  influx: z
+    .strictObject({
+      /** e.g. http://127.0.0.1:8086 — an InfluxDB 1.x server, or 2.x/3.x through their 1.x-compatible API. */
+      url: z.string().url().nullable().default(null),
+      database: z.string().min(1).default("hallwatch"),
+      username: z.string().min(1).nullable().default(null),
+      password: z.string().min(1).nullable().default(null),
+      /** Create the database, retention policies and continuous queries at start (needs admin rights on 1.x). */
+      manageSchema: z.boolean().default(true),
+      rawRetention: z
+        .string()
+        .regex(/^(\d+[hdw]|INF)$/, "e.g. 30d, 52w or INF")
+        .default("30d"),
+      longRetention: z
+        .string()
+        .regex(/^(\d+[hdw]|INF)$/, "e.g. 400d, 104w or INF")
+        .default("400d"),
+      batchPoints: z.number().int().min(1).max(100_000).default(5_000),
+      flushIntervalMs: z.number().int().min(10).max(60_000).default(1_000),
+      maxBatchesInFlight: z.number().int().min(1).max(64).default(4),
+      /** On-disk buffer for points InfluxDB has not taken yet; past this, new points are dropped and counted. */
+      bufferMaxBytes: z
+        .number()
+        .int()
+        .min(1_000_000)
+        .default(512 * 1024 * 1024),
+    })
+    .prefault({}),
   /** The console's address as people reach it, for links in notifications (e.g. https://hallwatch.example.org). */
   publicUrl: z.string().url().nullable().default(null),
   /** JSON file of fault-rule overrides (thresholds, durations, severities, audiences, escalation); see docs/faults.md. */
@@ -106,6 +135,10 @@ export const ENVIRONMENT = {
   HALLWATCH_PUBLIC_URL: "publicUrl",
   HALLWATCH_ADMIN_PASSWORD: "auth.adminPassword",
   HALLWATCH_SECURE_COOKIES: "auth.secureCookies",
+  HALLWATCH_INFLUX_URL: "influx.url",
+  HALLWATCH_INFLUX_DATABASE: "influx.database",
+  HALLWATCH_INFLUX_USERNAME: "influx.username",
+  HALLWATCH_INFLUX_PASSWORD: "influx.password",
 } as const;
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
