@@ -188,6 +188,43 @@ export class AlertService {
     return result.alert;
   }
 
+  // ---- alerts raised by other parts of Hallwatch (inspections) -----------------------------------
+
+  /** The active alert with a key, if any. */
+  activeAlert(key: string): Alert | null {
+    const latest = this.latestByKey.get(key);
+    return latest && isActive(latest) ? latest : null;
+  }
+
+  /**
+   * Brings an alert raised outside the telemetry rules in line with what its owner says now: `input` null
+   * resolves an active one; otherwise an active one keeps going (its affected list follows, and `repeat`
+   * counts one more occurrence), and a missing one is raised (reopened when it was resolved within the flap window).
+   */
+  reconcileExternal(
+    key: string,
+    input: RaiseInput | null,
+    options: { repeat?: boolean; resolveReason?: string } = {},
+  ): Alert | null {
+    const nowMs = this.now();
+    const active = this.activeAlert(key);
+    if (input === null) {
+      if (!active) return null;
+      const resolved = autoResolve(active, nowMs, options.resolveReason ?? "condition cleared");
+      if (isLifecycleError(resolved)) return active;
+      this.commit(resolved);
+      return resolved.alert;
+    }
+    if (active && !options.repeat) {
+      const changed = changeAffected(active, input.affected, nowMs);
+      if (changed) this.commit(changed);
+      return this.activeAlert(key);
+    }
+    const latest = this.latestByKey.get(key) ?? null;
+    this.commit(raise(latest, input, nowMs, this.options.rules.flapWindowSec * 1000, randomUUID()));
+    return this.activeAlert(key);
+  }
+
   // ---- evaluation -------------------------------------------------------------------------------
 
   /** Evaluates one device's value rules against its latest values. */

@@ -16,6 +16,7 @@ import type { MaintenanceCalendar } from "../calendar/maintenance-calendar.js";
 import type { ReadinessService } from "../calendar/readiness-service.js";
 import { registerConsole } from "../console/console.js";
 import type { DeviceKind } from "../contract/index.js";
+import type { InspectionService } from "../inspections/inspection-service.js";
 import type { Logger } from "../logging.js";
 import type { NotificationDispatcher } from "../notify/dispatcher.js";
 import type { NotifyStore } from "../notify/store.js";
@@ -33,6 +34,7 @@ import { registerDeadLetterRoutes } from "./routes/dead-letters.js";
 import { registerDeviceRoutes } from "./routes/devices.js";
 import { registerHallRoutes } from "./routes/halls.js";
 import { registerHealthRoutes } from "./routes/health.js";
+import { registerInspectionRoutes } from "./routes/inspections.js";
 import { registerMaintenanceRoutes } from "./routes/maintenance.js";
 import { registerNotifyRoutes } from "./routes/notify.js";
 import { registerReadinessRoutes } from "./routes/readiness.js";
@@ -63,6 +65,9 @@ export interface ApiDeps {
   /** Kinds that must be up whether the hall is open or not (uptime counts them all day). */
   aroundTheClockKinds?: ReadonlySet<DeviceKind>;
   readiness?: ReadinessService;
+  inspections?: InspectionService;
+  /** The console's address as people reach it (QR labels); the request's own address when absent. */
+  publicUrl?: string | null;
   metrics: MetricsRegistry;
   logger: Logger;
   version: string;
@@ -131,6 +136,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await registerReadinessRoutes(typed, deps);
   await registerReportRoutes(typed, deps);
   await registerNotifyRoutes(typed, deps);
+  await registerInspectionRoutes(typed, deps);
   await registerConsole(app);
   typed.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -11,6 +11,8 @@ import { MaintenanceCalendar } from "../calendar/maintenance-calendar.js";
 import { ReadinessService } from "../calendar/readiness-service.js";
 import type { HallwatchConfig } from "../config/config.js";
 import { parseRulesConfig, type RulesConfig, RulesConfigError } from "../core/faults/config.js";
+import { demoFireAssets } from "../inspections/demo-assets.js";
+import { InspectionService } from "../inspections/inspection-service.js";
 import type { Logger } from "../logging.js";
 import { NotificationDispatcher } from "../notify/dispatcher.js";
 import { NotifyStore } from "../notify/store.js";
@@ -66,6 +68,7 @@ export class HallwatchServer {
   private aggregatorInstance: Aggregator | null = null;
   private alertService: AlertService | null = null;
   private readiness: ReadinessService | null = null;
+  private inspectionService: InspectionService | null = null;
   private notifier: NotificationDispatcher | null = null;
   private stopReadinessNotices: (() => void) | null = null;
   private stopAlertPublisher: (() => void) | null = null;
@@ -89,6 +92,11 @@ export class HallwatchServer {
   get alerts(): AlertService {
     if (!this.alertService) throw new Error("server not started");
     return this.alertService;
+  }
+
+  get inspections(): InspectionService {
+    if (!this.inspectionService) throw new Error("server not started");
+    return this.inspectionService;
   }
 
   get aggregator(): Aggregator {
@@ -159,6 +167,26 @@ export class HallwatchServer {
       logger: logger.child({ component: "readiness" }),
     });
     this.readiness.start();
+    const inspections = new InspectionService({
+      db,
+      halls,
+      alerts,
+      sensor: (hallId, deviceId) => {
+        const device = aggregator.presence.device(hallId, deviceId);
+        return device
+          ? {
+              values: device.values as Record<string, unknown> | null,
+              connectivity: device.connectivity,
+              lastSeenMs: device.lastSeenMs,
+            }
+          : null;
+      },
+      logger: logger.child({ component: "inspections" }),
+      serviceLife: config.inspections.serviceLife,
+      reminderDays: config.inspections.reminderDays,
+      retentionDays: config.inspections.retentionDays,
+    });
+    this.inspectionService = inspections;
     const notifyStore = new NotifyStore(db);
     const notifier = new NotificationDispatcher({
       store: notifyStore,
@@ -192,6 +220,8 @@ export class HallwatchServer {
       maintenance,
       aroundTheClockKinds: new Set(config.alerts.aroundTheClockKinds),
       readiness: this.readiness,
+      inspections,
+      publicUrl: config.publicUrl,
       notify: { store: notifyStore, dispatcher: notifier },
       metrics: createMetrics(aggregator, this.broker),
       logger,
@@ -212,7 +242,11 @@ export class HallwatchServer {
         logger: logger.child({ component: "simulator" }),
       });
       await this.demo.start();
+      if (inspections.listAssets(config.demo.hallId, true).length === 0) {
+        for (const asset of demoFireAssets()) inspections.putAsset(config.demo.hallId, asset);
+      }
     }
+    inspections.start();
     return {
       httpUrl: `http://${config.http.host}:${httpPort}`,
       mqttUrl: brokerUrl,
@@ -234,6 +268,7 @@ export class HallwatchServer {
           ? async () => {
               this.stopAlertPublisher?.();
               this.readiness?.stop();
+              this.inspectionService?.stop();
               this.stopReadinessNotices?.();
               this.notifier?.stop();
               this.alertService!.stop();
@@ -255,6 +290,7 @@ export class HallwatchServer {
     this.api = null;
     this.aggregatorInstance = null;
     this.alertService = null;
+    this.inspectionService = null;
     this.broker = null;
     this.db?.close();
     this.db = null;

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { DEVICE_KINDS, type DeviceKind } from "../contract/index.js";
+import { serviceLifeOverridesSchema } from "../core/inspections/assets.js";
 
 const port = z.coerce.number().int().min(0).max(65_535);
 const kindSeconds = z.partialRecord(z.enum(DEVICE_KINDS), z.number().int().min(1));
@@ -69,6 +70,16 @@ export const configSchema = z.strictObject({
       calendarRecheckSec: z.number().int().min(1).max(3600).default(60),
       /** Kinds that must be up whether the hall is open or not. */
       aroundTheClockKinds: z.array(z.enum(DEVICE_KINDS)).default(["extinguisher", "hydrant", "gateway"]),
+    })
+    .prefault({}),
+  inspections: z
+    .strictObject({
+      /** Records, photos and closed corrective actions are kept this long (at least 366 days: fire codes ask for a year). */
+      retentionDays: z.number().int().min(366, "inspection records are kept at least 366 days").default(400),
+      /** Service and scrap dates are reminded this many days ahead. */
+      reminderDays: z.number().int().min(1).max(365).default(30),
+      /** Service life per asset type (years), overriding GB 50444's defaults. */
+      serviceLife: serviceLifeOverridesSchema.default({}),
     })
     .prefault({}),
   /** InfluxDB history (off unless `url` is set); see docs/influx.md. */

@@ -288,4 +288,88 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 9,
+    sql: `
+      -- Fire-equipment registry: extinguishers and hydrant cabinets, one row per asset of a hall.
+      CREATE TABLE fire_assets (
+        hall_id TEXT NOT NULL REFERENCES halls(id),
+        id TEXT NOT NULL,
+        asset_json TEXT NOT NULL,
+        created_ms INTEGER NOT NULL,
+        updated_ms INTEGER NOT NULL,
+        retired_ms INTEGER,
+        PRIMARY KEY (hall_id, id)
+      );
+      CREATE TABLE inspection_policies (
+        hall_id TEXT PRIMARY KEY REFERENCES halls(id),
+        policy_json TEXT NOT NULL,
+        updated_ms INTEGER NOT NULL,
+        updated_by TEXT NOT NULL
+      );
+      CREATE TABLE inspection_photos (
+        id TEXT PRIMARY KEY,
+        hall_id TEXT NOT NULL,
+        mime TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        bytes BLOB NOT NULL,
+        recorded_ms INTEGER NOT NULL
+      );
+      -- Inspection records are append-only: a correction is a new row pointing at the one it corrects
+      -- (at most one correction per record, so corrections form a chain).
+      CREATE TABLE inspection_records (
+        id TEXT PRIMARY KEY,
+        hall_id TEXT NOT NULL,
+        asset_id TEXT NOT NULL,
+        period_key TEXT NOT NULL,
+        inspected_ms INTEGER NOT NULL,
+        recorded_ms INTEGER NOT NULL,
+        inspector TEXT NOT NULL,
+        passed INTEGER NOT NULL,
+        results_json TEXT NOT NULL,
+        note TEXT,
+        photo_id TEXT REFERENCES inspection_photos(id),
+        sensor_json TEXT NOT NULL,
+        corrects_id TEXT UNIQUE REFERENCES inspection_records(id)
+      );
+      CREATE INDEX inspection_records_asset ON inspection_records(hall_id, asset_id, period_key);
+      CREATE INDEX inspection_records_time ON inspection_records(hall_id, inspected_ms);
+      CREATE TABLE corrective_actions (
+        id TEXT PRIMARY KEY,
+        hall_id TEXT NOT NULL,
+        asset_id TEXT NOT NULL,
+        record_id TEXT NOT NULL REFERENCES inspection_records(id),
+        item TEXT NOT NULL,
+        alert_id TEXT,
+        opened_ms INTEGER NOT NULL,
+        opened_by TEXT NOT NULL,
+        closed_ms INTEGER,
+        closed_by TEXT,
+        close_note TEXT
+      );
+      CREATE INDEX corrective_actions_open ON corrective_actions(hall_id, asset_id, closed_ms);
+
+      -- Enforced by the database itself, whatever code writes to it: records and photos are never changed and
+      -- never deleted before they are 366 days old; a corrective action only ever changes from open to closed.
+      CREATE TRIGGER inspection_records_no_update BEFORE UPDATE ON inspection_records
+      BEGIN SELECT RAISE(ABORT, 'inspection records are append-only: write a correction instead'); END;
+      CREATE TRIGGER inspection_records_retention BEFORE DELETE ON inspection_records
+      WHEN OLD.recorded_ms > CAST(strftime('%s', 'now') AS INTEGER) * 1000 - 366 * 86400000
+      BEGIN SELECT RAISE(ABORT, 'inspection records are kept at least 12 months'); END;
+      CREATE TRIGGER inspection_photos_no_update BEFORE UPDATE ON inspection_photos
+      BEGIN SELECT RAISE(ABORT, 'inspection photos are append-only'); END;
+      CREATE TRIGGER inspection_photos_retention BEFORE DELETE ON inspection_photos
+      WHEN OLD.recorded_ms > CAST(strftime('%s', 'now') AS INTEGER) * 1000 - 366 * 86400000
+      BEGIN SELECT RAISE(ABORT, 'inspection photos are kept at least 12 months'); END;
+      CREATE TRIGGER corrective_actions_close_once BEFORE UPDATE ON corrective_actions
+      WHEN OLD.closed_ms IS NOT NULL OR NEW.closed_ms IS NULL OR NEW.closed_by IS NULL
+        OR NEW.id IS NOT OLD.id OR NEW.hall_id IS NOT OLD.hall_id OR NEW.asset_id IS NOT OLD.asset_id
+        OR NEW.record_id IS NOT OLD.record_id OR NEW.item IS NOT OLD.item OR NEW.alert_id IS NOT OLD.alert_id
+        OR NEW.opened_ms IS NOT OLD.opened_ms OR NEW.opened_by IS NOT OLD.opened_by
+      BEGIN SELECT RAISE(ABORT, 'a corrective action can only be closed, once'); END;
+      CREATE TRIGGER corrective_actions_retention BEFORE DELETE ON corrective_actions
+      WHEN OLD.opened_ms > CAST(strftime('%s', 'now') AS INTEGER) * 1000 - 366 * 86400000 OR OLD.closed_ms IS NULL
+      BEGIN SELECT RAISE(ABORT, 'corrective actions are kept at least 12 months and until closed'); END;
+    `,
+  },
 ];

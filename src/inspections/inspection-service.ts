@@ -1,0 +1,547 @@
+import { randomUUID } from "node:crypto";
+import { DateTime } from "luxon";
+import { EventBus } from "../aggregator/event-bus.js";
+import type { AlertService } from "../alerts/alert-service.js";
+import type { Alert, RaiseInput } from "../core/alerts/alert.js";
+import {
+  completeAsset,
+  type FireAsset,
+  type FireAssetInput,
+  fireAssetInputSchema,
+  isExtinguisher,
+  type ServiceLifeOverrides,
+} from "../core/inspections/assets.js";
+import {
+  CHECK_ITEM_TEXT,
+  type CheckItem,
+  checklistFor,
+  type SensorReading,
+  sensorReadings,
+} from "../core/inspections/checklist.js";
+import { complianceRows, type DueRow, type DueStatus, summarize } from "../core/inspections/compliance.js";
+import {
+  DEFAULT_INSPECTION_POLICY,
+  type InspectionPeriod,
+  type InspectionPolicy,
+  type InspectionPolicyInput,
+  inspectionPolicySchema,
+  periodAt,
+  periodsBetween,
+} from "../core/inspections/policy.js";
+import {
+  failedItems,
+  type InspectionRecord,
+  type InspectionSubmission,
+  MAX_PHOTO_BYTES,
+  submissionProblems,
+} from "../core/inspections/record.js";
+import { dateReminders } from "../core/inspections/reminders.js";
+import type { Connectivity } from "../core/presence/types.js";
+import type { Logger } from "../logging.js";
+import type { Db } from "../store/database.js";
+import { FireAssetStore, type StoredFireAsset } from "../store/fire-assets.js";
+import type { HallStore } from "../store/halls.js";
+import { type CorrectiveAction, InspectionStore, MIN_RETENTION_DAYS } from "../store/inspections.js";
+import { parseAssetCsv } from "./asset-csv.js";
+
+export type InspectionErrorCode =
+  | "no_hall"
+  | "no_asset"
+  | "no_record"
+  | "no_action"
+  | "invalid"
+  | "already_corrected"
+  | "action_closed";
+
+export class InspectionError extends Error {
+  constructor(
+    readonly code: InspectionErrorCode,
+    message: string,
+    readonly problems: string[] = [],
+  ) {
+    super(message);
+    this.name = "InspectionError";
+  }
+}
+
+export interface InspectionEvents {
+  inspection_recorded: { record: InspectionRecord; asset: FireAsset; late: boolean; dueMs: number };
+  corrective_action_changed: { action: CorrectiveAction };
+}
+
+export interface SensorSnapshot {
+  values: Record<string, unknown> | null;
+  connectivity: Connectivity;
+  lastSeenMs: number | null;
+}
+
+export interface InspectionServiceOptions {
+  db: Db;
+  halls: HallStore;
+  /** Raises and resolves the inspection alerts; absent, nothing is alerted (tests of the records alone). */
+  alerts?: AlertService;
+  /** The linked sensor's latest state. */
+  sensor?: (hallId: string, deviceId: string) => SensorSnapshot | null;
+  logger: Logger;
+  serviceLife?: ServiceLifeOverrides;
+  /** Service and scrap dates are reminded this many days ahead. */
+  reminderDays?: number;
+  /** Records, photos and closed corrective actions older than this are purged (at least 366 days). */
+  retentionDays?: number;
+  checkIntervalMs?: number;
+  now?: () => number;
+}
+
+export interface AssetView {
+  asset: FireAsset;
+  retired: boolean;
+  checklist: { item: CheckItem; text: { en: string; zh: string } }[];
+  sensor: (SensorSnapshot & { deviceId: string; readings: SensorReading[] }) | null;
+  period: InspectionPeriod & { status: DueStatus; timeZone: string };
+  openActions: CorrectiveAction[];
+  recentRecords: InspectionRecord[];
+}
+
+export interface ComplianceReport {
+  hallId: string;
+  hallName: string;
+  timeZone: string;
+  fromMs: number;
+  toMs: number;
+  generatedMs: number;
+  policy: InspectionPolicy;
+  summary: ReturnType<typeof summarize>;
+  assets: (FireAsset & { retiredMs: number | null })[];
+  rows: (DueRow & { actions: CorrectiveAction[] })[];
+}
+
+const FAILED_SUMMARY = { en: "Fire inspection failed", zh: "消防巡检不合格" };
+const OVERDUE_SUMMARY = { en: "Fire inspections overdue", zh: "消防巡检逾期未做" };
+const SERVICE_SUMMARY = { en: "Fire equipment service due within 30 days", zh: "消防器材30天内到期维修" };
+const SCRAP_SUMMARY = {
+  en: "Fire equipment reaches its scrap date within 30 days",
+  zh: "消防器材30天内到报废期",
+};
+const DAY_MS = 86_400_000;
+
+/**
+ * Fire-equipment inspections: the asset registry, each hall's policy, append-only records with corrective
+ * actions, the alerts for failed items, overdue inspections and coming service/scrap dates, retention, and
+ * the compliance report.
+ */
+export class InspectionService {
+  readonly bus: EventBus<InspectionEvents>;
+  readonly assets: FireAssetStore;
+  readonly records: InspectionStore;
+  private readonly now: () => number;
+  private timer: NodeJS.Timeout | null = null;
+  private lastPurgeMs = 0;
+
+  constructor(private readonly options: InspectionServiceOptions) {
+    this.bus = new EventBus<InspectionEvents>(options.logger);
+    this.assets = new FireAssetStore(options.db);
+    this.records = new InspectionStore(options.db);
+    this.now = options.now ?? Date.now;
+    if ((options.retentionDays ?? MIN_RETENTION_DAYS) < MIN_RETENTION_DAYS)
+      throw new RangeError(`inspection retention must be at least ${MIN_RETENTION_DAYS} days`);
+  }
+
+  start(): void {
+    this.check();
+    this.timer = setInterval(() => this.check(), this.options.checkIntervalMs ?? 60_000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  // ---- registry and policy ------------------------------------------------------------------------
+
+  timeZone(hallId: string): string {
+    const hall = this.options.halls.get(hallId);
+    if (!hall) throw new InspectionError("no_hall", `no hall ${hallId}`);
+    return this.options.halls.openingHours(hallId)?.timeZone ?? hall.timeZone;
+  }
+
+  policy(hallId: string): InspectionPolicy {
+    return this.assets.policy(hallId)?.policy ?? DEFAULT_INSPECTION_POLICY;
+  }
+
+  setPolicy(
+    hallId: string,
+    input: InspectionPolicyInput,
+    by: string,
+  ): { before: InspectionPolicy; after: InspectionPolicy } {
+    this.timeZone(hallId);
+    const parsed = inspectionPolicySchema.safeParse(input);
+    if (!parsed.success)
+      throw new InspectionError(
+        "invalid",
+        "invalid inspection policy",
+        parsed.error.issues.map((i) => `${i.path.join(".") || "policy"}: ${i.message}`),
+      );
+    const before = this.policy(hallId);
+    this.assets.setPolicy(hallId, parsed.data, by, this.now());
+    this.checkHall(hallId);
+    return { before, after: parsed.data };
+  }
+
+  listAssets(hallId: string, includeRetired = false): StoredFireAsset[] {
+    this.timeZone(hallId);
+    return this.assets.list(hallId, { includeRetired });
+  }
+
+  putAsset(
+    hallId: string,
+    input: FireAssetInput,
+  ): { before: StoredFireAsset | null; after: StoredFireAsset } {
+    this.timeZone(hallId);
+    const parsed = fireAssetInputSchema.safeParse(input);
+    if (!parsed.success)
+      throw new InspectionError(
+        "invalid",
+        "invalid fire asset",
+        parsed.error.issues.map((i) => `${i.path.join(".") || "asset"}: ${i.message}`),
+      );
+    const result = this.assets.upsert(
+      completeAsset(hallId, parsed.data, this.options.serviceLife),
+      this.now(),
+    );
+    this.checkHall(hallId);
+    return result;
+  }
+
+  /** Imports a CSV of assets: every row valid, or nothing is written. */
+  importAssets(hallId: string, csv: string): { created: number; updated: number } {
+    this.timeZone(hallId);
+    const inputs = parseAssetCsv(csv);
+    const result = this.assets.upsertAll(
+      inputs.map((input) => completeAsset(hallId, input, this.options.serviceLife)),
+      this.now(),
+    );
+    this.checkHall(hallId);
+    return result;
+  }
+
+  retireAsset(hallId: string, assetId: string): StoredFireAsset {
+    const retired = this.assets.retire(hallId, assetId, this.now());
+    if (!retired) throw new InspectionError("no_asset", `no active fire asset ${assetId} in hall ${hallId}`);
+    this.checkHall(hallId);
+    return retired;
+  }
+
+  private requireAsset(hallId: string, assetId: string): StoredFireAsset {
+    const stored = this.assets.get(hallId, assetId);
+    if (!stored) throw new InspectionError("no_asset", `no fire asset ${assetId} in hall ${hallId}`);
+    return stored;
+  }
+
+  // ---- confirming ---------------------------------------------------------------------------------
+
+  /** Everything the inspection page shows for one asset. */
+  assetView(hallId: string, assetId: string): AssetView {
+    const stored = this.requireAsset(hallId, assetId);
+    const { asset } = stored;
+    const timeZone = this.timeZone(hallId);
+    const nowMs = this.now();
+    const period = periodAt(this.policy(hallId), nowMs, timeZone);
+    const [row] = complianceRows(
+      [{ id: asset.id, createdMs: stored.createdMs, retiredMs: stored.retiredMs }],
+      [period],
+      this.records.recordsForPeriods(hallId, [period.key]).filter((r) => r.assetId === assetId),
+      nowMs,
+    );
+    return {
+      asset,
+      retired: stored.retiredMs !== null,
+      checklist: checklistFor(asset.type).map((item) => ({ item, text: CHECK_ITEM_TEXT[item] })),
+      sensor: this.sensorFor(asset),
+      period: { ...period, status: row?.status ?? "upcoming", timeZone },
+      openActions: this.records.actions({ hallId, assetId, open: true }),
+      recentRecords: this.records
+        .records({ hallId, assetId, fromMs: nowMs - 90 * DAY_MS })
+        .reverse()
+        .slice(0, 20),
+    };
+  }
+
+  private sensorFor(asset: FireAsset): AssetView["sensor"] {
+    if (!asset.sensorDeviceId || !this.options.sensor) return null;
+    const snapshot = this.options.sensor(asset.hallId, asset.sensorDeviceId);
+    if (!snapshot) return null;
+    return { ...snapshot, deviceId: asset.sensorDeviceId, readings: sensorReadings(asset, snapshot.values) };
+  }
+
+  /** Records one inspection (or a correction of one); failed items open corrective actions and an alert. */
+  submit(hallId: string, assetId: string, submission: InspectionSubmission, inspector: string) {
+    const stored = this.requireAsset(hallId, assetId);
+    const { asset } = stored;
+    if (stored.retiredMs !== null && submission.correctsId === null)
+      throw new InspectionError("invalid", `fire asset ${assetId} is retired`);
+    const problems = submissionProblems(asset, submission.results);
+    let photo: { mime: string; bytes: Buffer } | null = null;
+    if (submission.photo) {
+      const bytes = Buffer.from(submission.photo.dataBase64, "base64");
+      if (bytes.length === 0) problems.push("photo: empty");
+      if (bytes.length > MAX_PHOTO_BYTES) problems.push("photo: larger than 2 MB");
+      photo = { mime: submission.photo.mime, bytes };
+    }
+    if (problems.length > 0) throw new InspectionError("invalid", "inspection not recorded", problems);
+
+    const nowMs = this.now();
+    const timeZone = this.timeZone(hallId);
+    let periodKey = periodAt(this.policy(hallId), nowMs, timeZone).key;
+    let inspectedMs = nowMs;
+    if (submission.correctsId) {
+      const corrected = this.records.record(submission.correctsId);
+      if (!corrected || corrected.hallId !== hallId || corrected.assetId !== assetId)
+        throw new InspectionError(
+          "no_record",
+          `no inspection record ${submission.correctsId} of asset ${assetId}`,
+        );
+      const later = this.records.correctionOf(corrected.id);
+      if (later)
+        throw new InspectionError(
+          "already_corrected",
+          `record ${corrected.id} was already corrected by ${later.id}; correct that one instead`,
+        );
+      periodKey = corrected.periodKey;
+      inspectedMs = corrected.inspectedMs;
+    }
+    const failed = failedItems(submission.results);
+    const record: InspectionRecord = {
+      id: randomUUID(),
+      hallId,
+      assetId,
+      periodKey,
+      inspectedMs,
+      recordedMs: nowMs,
+      inspector,
+      results: submission.results,
+      failedItems: failed,
+      passed: failed.length === 0,
+      note: submission.note,
+      photoId: null,
+      sensor: this.sensorFor(asset)?.readings ?? [],
+      correctsId: submission.correctsId,
+    };
+    // Items already under an open corrective action are not opened twice.
+    const openItems = new Set(this.records.actions({ hallId, assetId, open: true }).map((a) => a.item));
+    const newItems = failed.filter((item) => !openItems.has(item));
+    const alert = failed.length > 0 ? this.raiseFailed(asset, failed) : null;
+    const result = this.records.append(
+      record,
+      photo,
+      newItems.map((item) => ({ item, alertId: alert?.id ?? null })),
+    );
+    const period = periodAt(this.policy(hallId), inspectedMs, timeZone);
+    this.bus.emit("inspection_recorded", {
+      record: result.record,
+      asset,
+      late: inspectedMs > period.overdueMs,
+      dueMs: period.dueMs,
+    });
+    for (const action of result.actions) this.bus.emit("corrective_action_changed", { action });
+    this.checkHall(hallId);
+    return { ...result, alert };
+  }
+
+  /** Maintenance closes a corrective action; the asset's failure alert resolves when none is left open. */
+  closeAction(actionId: string, by: string, note: string): CorrectiveAction {
+    const existing = this.records.action(actionId);
+    if (!existing) throw new InspectionError("no_action", `no corrective action ${actionId}`);
+    if (existing.closed)
+      throw new InspectionError("action_closed", `corrective action ${actionId} is already closed`);
+    const closed = this.records.close(actionId, by, note, this.now());
+    if (!closed)
+      throw new InspectionError("action_closed", `corrective action ${actionId} is already closed`);
+    this.bus.emit("corrective_action_changed", { action: closed });
+    const stillOpen = this.records.actions({ hallId: closed.hallId, assetId: closed.assetId, open: true });
+    if (stillOpen.length === 0)
+      this.options.alerts?.reconcileExternal(failedKey(closed.hallId, closed.assetId), null, {
+        resolveReason: `corrective actions closed by ${by}`,
+      });
+    return closed;
+  }
+
+  private raiseFailed(asset: FireAsset, failed: CheckItem[]): Alert | null {
+    const alerts = this.options.alerts;
+    if (!alerts) return null;
+    return alerts.reconcileExternal(
+      failedKey(asset.hallId, asset.id),
+      {
+        ...this.alertBase(asset.hallId, isExtinguisher(asset.type) ? "extinguisher" : "hydrant"),
+        key: failedKey(asset.hallId, asset.id),
+        deviceId: asset.sensorDeviceId,
+        faultType: "inspection_failed",
+        // A missing extinguisher is an emergency; anything else needs fixing soon.
+        severity: failed.includes("located") ? "critical" : "major",
+        audience: ["security", "duty_manager", "maintenance"],
+        summary: {
+          en: `${FAILED_SUMMARY.en}: ${asset.id} (${asset.location})`,
+          zh: `${FAILED_SUMMARY.zh}：${asset.id}（${asset.location}）`,
+        },
+        observed: failed.join(","),
+        affected: [asset.id],
+      },
+      { repeat: true },
+    );
+  }
+
+  private alertBase(hallId: string, kind: RaiseInput["kind"]) {
+    return { hallId, agentId: null, kind, inMaintenance: false };
+  }
+
+  // ---- overdue, reminders, retention ---------------------------------------------------------------
+
+  /** Re-checks every hall with assets (run every minute). */
+  check(): void {
+    const halls = new Set([...this.assets.hallsWithAssets()]);
+    for (const hallId of halls) {
+      try {
+        this.checkHall(hallId);
+      } catch (err) {
+        this.options.logger.error({ err, hallId }, "inspection check failed");
+      }
+    }
+    const nowMs = this.now();
+    if (nowMs - this.lastPurgeMs >= DAY_MS) {
+      this.lastPurgeMs = nowMs;
+      try {
+        const removed = this.records.purgeOlderThan(this.options.retentionDays ?? 400, nowMs);
+        if (removed.records + removed.photos + removed.actions > 0)
+          this.options.logger.info(removed, "purged inspection records past retention");
+      } catch (err) {
+        this.options.logger.error({ err }, "inspection retention purge failed");
+      }
+    }
+  }
+
+  /** The overdue and date alerts of one hall, brought in line with now. */
+  checkHall(hallId: string): void {
+    const alerts = this.options.alerts;
+    if (!alerts || !this.options.halls.get(hallId)) return;
+    const nowMs = this.now();
+    const timeZone = this.timeZone(hallId);
+    const policy = this.policy(hallId);
+    const stored = this.assets.list(hallId);
+    const current = periodAt(policy, nowMs, timeZone);
+    const previous = periodAt(policy, current.startMs - 1, timeZone);
+    const lifetimes = stored.map((s) => ({ id: s.asset.id, createdMs: s.createdMs, retiredMs: s.retiredMs }));
+    const rows = complianceRows(
+      lifetimes,
+      [previous, current],
+      this.records.recordsForPeriods(hallId, [previous.key, current.key]),
+      nowMs,
+    );
+    const status = new Map<string, Partial<Record<string, DueStatus>>>();
+    for (const row of rows)
+      status.set(row.assetId, { ...status.get(row.assetId), [row.period.key]: row.status });
+    // Overdue: this period's inspection is past due, or the last period's was missed and this one is not done yet.
+    const overdue = stored
+      .map((s) => s.asset.id)
+      .filter((id) => {
+        const s = status.get(id) ?? {};
+        const now = s[current.key];
+        return (
+          now === "overdue" || (s[previous.key] === "missed" && (now === "pending" || now === undefined))
+        );
+      });
+    const key = (what: string) => `${hallId}/inspections/${what}`;
+    alerts.reconcileExternal(
+      key("overdue"),
+      overdue.length === 0
+        ? null
+        : {
+            ...this.alertBase(hallId, null),
+            key: key("overdue"),
+            deviceId: null,
+            faultType: "inspection_overdue",
+            severity: "major",
+            audience: ["security", "duty_manager"],
+            summary: OVERDUE_SUMMARY,
+            observed: overdue.length,
+            affected: overdue,
+          },
+      { resolveReason: "inspections done" },
+    );
+    const today = DateTime.fromMillis(nowMs, { zone: timeZone }).toISODate() as string;
+    const reminders = dateReminders(
+      stored.map((s) => s.asset),
+      today,
+      this.options.reminderDays ?? 30,
+    );
+    for (const what of ["service", "scrap"] as const) {
+      const due = reminders.filter((r) => r.what === what).map((r) => r.assetId);
+      alerts.reconcileExternal(
+        key(`${what}_due`),
+        due.length === 0
+          ? null
+          : {
+              ...this.alertBase(hallId, null),
+              key: key(`${what}_due`),
+              deviceId: null,
+              faultType: `${what}_due`,
+              severity: what === "scrap" ? "minor" : "warning",
+              audience: ["maintenance", "duty_manager"],
+              summary: what === "scrap" ? SCRAP_SUMMARY : SERVICE_SUMMARY,
+              observed: due.length,
+              affected: due,
+            },
+        { resolveReason: "dates moved on" },
+      );
+    }
+  }
+
+  // ---- compliance -----------------------------------------------------------------------------------
+
+  /** Every due inspection of every asset in the periods overlapping [fromMs, toMs). */
+  compliance(hallId: string, fromMs: number, toMs: number): ComplianceReport {
+    const hall = this.options.halls.get(hallId);
+    if (!hall) throw new InspectionError("no_hall", `no hall ${hallId}`);
+    if (!(fromMs < toMs)) throw new InspectionError("invalid", "the report's start must be before its end");
+    if (toMs - fromMs > 400 * DAY_MS)
+      throw new InspectionError("invalid", "a report covers at most 400 days");
+    const timeZone = this.timeZone(hallId);
+    const policy = this.policy(hallId);
+    const nowMs = this.now();
+    const stored = this.assets.list(hallId, { includeRetired: true });
+    const periods = periodsBetween(policy, fromMs, toMs, timeZone);
+    const records = this.records.recordsForPeriods(
+      hallId,
+      periods.map((p) => p.key),
+    );
+    const rows = complianceRows(
+      stored.map((s) => ({ id: s.asset.id, createdMs: s.createdMs, retiredMs: s.retiredMs })),
+      periods,
+      records,
+      nowMs,
+    );
+    const actions = this.records.actions({ hallId, recordIds: records.map((r) => r.id) });
+    const actionsByRecord = new Map<string, CorrectiveAction[]>();
+    for (const action of actions)
+      actionsByRecord.set(action.recordId, [...(actionsByRecord.get(action.recordId) ?? []), action]);
+    const recordIdsOfRow = (row: DueRow) =>
+      records.filter((r) => r.assetId === row.assetId && r.periodKey === row.period.key).map((r) => r.id);
+    return {
+      hallId,
+      hallName: hall.name,
+      timeZone,
+      fromMs,
+      toMs,
+      generatedMs: nowMs,
+      policy,
+      summary: summarize(rows),
+      assets: stored.map((s) => ({ ...s.asset, retiredMs: s.retiredMs })),
+      rows: rows.map((row) => ({
+        ...row,
+        actions: recordIdsOfRow(row).flatMap((id) => actionsByRecord.get(id) ?? []),
+      })),
+    };
+  }
+}
+
+export const failedKey = (hallId: string, assetId: string) =>
+  `${hallId}/fire_asset/${assetId}/inspection_failed`;
