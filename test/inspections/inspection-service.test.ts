@@ -1,0 +1,237 @@
+import { DateTime } from "luxon";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { AlertService } from "../../src/alerts/alert-service.js";
+import { parseRulesConfig } from "../../src/core/faults/config.js";
+import type { FireAssetInput } from "../../src/core/inspections/assets.js";
+import { CHECK_ITEMS } from "../../src/core/inspections/checklist.js";
+import { InspectionError, InspectionService } from "../../src/inspections/inspection-service.js";
+import { silentLogger } from "../../src/logging.js";
+import { AggregatorHarness } from "../aggregator/harness.js";
+import { type PlainBroker, startPlainBroker } from "../helpers/plain-broker.js";
+import { RawAgent } from "../helpers/raw-agent.js";
+import { waitFor } from "../helpers/wait.js";
+
+const SH = "Asia/Shanghai";
+const at = (iso: string) => DateTime.fromISO(iso, { zone: SH }).toMillis();
+const allPass = (except: string[] = []) =>
+  Object.fromEntries(CHECK_ITEMS.map((i) => [i, except.includes(i) ? "fail" : "pass"])) as Record<
+    string,
+    "pass" | "fail"
+  >;
+const submission = (results: Record<string, "pass" | "fail">, extra = {}) => ({
+  results,
+  note: null,
+  photo: null,
+  correctsId: null,
+  ...extra,
+});
+
+function asset(id: string, extra: Partial<FireAssetInput> = {}): FireAssetInput {
+  return {
+    id,
+    location: `Lobby ${id}`,
+    type: "dry_powder",
+    size: "4 kg",
+    manufactureDate: "2024-05-01",
+    pressureMinMpa: 1.0,
+    pressureMaxMpa: 1.4,
+    ...extra,
+  };
+}
+
+describe("InspectionService with real alerts over a real aggregator", () => {
+  let broker: PlainBroker;
+  let harness: AggregatorHarness;
+  let alerts: AlertService;
+  let service: InspectionService;
+  let nowMs: number;
+
+  beforeEach(async () => {
+    broker = await startPlainBroker();
+    harness = new AggregatorHarness(broker.url);
+    harness.openDb();
+    harness.provision("h1", ["a1"]);
+    await harness.start();
+    nowMs = at("2026-11-23T09:00"); // a Monday
+    alerts = new AlertService({
+      db: harness.db,
+      aggregator: harness.aggregator,
+      rules: parseRulesConfig({}),
+      logger: silentLogger(),
+      now: () => nowMs,
+    });
+    alerts.start();
+    service = new InspectionService({
+      db: harness.db,
+      halls: harness.halls,
+      alerts,
+      sensor: (hallId, deviceId) => {
+        const d = harness.aggregator.presence.device(hallId, deviceId);
+        return d
+          ? { values: d.values as never, connectivity: d.connectivity, lastSeenMs: d.lastSeenMs }
+          : null;
+      },
+      logger: silentLogger(),
+      now: () => nowMs,
+    });
+  });
+
+  afterEach(async () => {
+    service.stop();
+    alerts.stop();
+    await harness.close();
+    await broker.close();
+  });
+
+  const active = (faultType: string) =>
+    alerts
+      .list({ hallIds: ["h1"], limit: 100, offset: 0 })
+      .items.filter((a) => a.faultType === faultType && a.status !== "resolved");
+
+  it("shows the live sensor reading, flagged, beside the checklist", async () => {
+    const agent = new RawAgent(broker.url, "h1", "a1", 1, [
+      { id: "ext-1", kind: "extinguisher", model: "M", zone: "lobby", reportIntervalSec: 900 },
+    ]);
+    await agent.connect();
+    await agent.online();
+    await agent.birth();
+    await agent.telemetry("ext-1", { pressureMpa: 0.8, present: true, batteryPct: 90 });
+    await waitFor(async () => (await harness.device("h1", "ext-1"))?.values?.pressureMpa === 0.8, "reading");
+    service.putAsset("h1", asset("E-01", { sensorDeviceId: "ext-1" }));
+    const view = service.assetView("h1", "E-01");
+    expect(view.checklist.map((c) => c.item)).toEqual([...CHECK_ITEMS]);
+    expect(view.sensor?.connectivity).toBe("online");
+    expect(view.sensor?.readings.find((r) => r.item === "pressure_green")).toMatchObject({
+      value: 0.8,
+      flagged: true,
+    });
+    expect(view.period).toMatchObject({ key: "2026-11-23", status: "pending" });
+    // The record keeps what the inspector saw.
+    const { record } = service.submit("h1", "E-01", submission(allPass(["pressure_green"])), "guard");
+    expect(record.sensor.find((r) => r.item === "pressure_green")?.value).toBe(0.8);
+    agent.kill();
+  });
+
+  it("a failed item opens an alert and a corrective action; closing the action resolves the alert", () => {
+    service.putAsset("h1", asset("E-01"));
+    const first = service.submit("h1", "E-01", submission(allPass(["pressure_green", "no_damage"])), "guard");
+    expect(first.record.passed).toBe(false);
+    expect(first.actions.map((a) => a.item)).toEqual(["pressure_green", "no_damage"]);
+    const [alert] = active("inspection_failed");
+    expect(alert).toMatchObject({ severity: "major", affected: ["E-01"], kind: "extinguisher" });
+    expect(alert!.audience).toEqual(expect.arrayContaining(["security", "duty_manager", "maintenance"]));
+
+    // The same item failing again next week opens no second action; the alert counts the repeat.
+    nowMs = at("2026-11-30T09:00");
+    const again = service.submit("h1", "E-01", submission(allPass(["pressure_green"])), "guard");
+    expect(again.actions).toEqual([]);
+    expect(active("inspection_failed")[0]!.count).toBe(2);
+
+    service.closeAction(first.actions[0]!.id, "fixer", "recharged");
+    expect(active("inspection_failed")).toHaveLength(1);
+    expect(() => service.closeAction(first.actions[0]!.id, "fixer", "twice")).toThrow(/already closed/);
+    service.closeAction(first.actions[1]!.id, "fixer", "bracket replaced");
+    expect(active("inspection_failed")).toHaveLength(0);
+  });
+
+  it("a missing extinguisher is critical", () => {
+    service.putAsset("h1", asset("E-01"));
+    service.submit("h1", "E-01", submission(allPass(["located"])), "guard");
+    expect(active("inspection_failed")[0]?.severity).toBe("critical");
+  });
+
+  it("overdue after the due day: one alert for the hall listing the assets, resolved when done", () => {
+    nowMs = at("2026-11-16T09:00");
+    service.putAsset("h1", asset("E-01"));
+    service.putAsset("h1", asset("E-02"));
+    nowMs = at("2026-11-23T23:59"); // still Monday
+    service.check();
+    expect(active("inspection_overdue")).toHaveLength(1); // last week was missed entirely
+    service.submit("h1", "E-01", submission(allPass()), "guard");
+    service.submit("h1", "E-02", submission(allPass()), "guard");
+    expect(active("inspection_overdue")).toHaveLength(0);
+
+    nowMs = at("2026-11-30T12:00"); // next Monday, not yet due
+    service.check();
+    expect(active("inspection_overdue")).toHaveLength(0);
+    nowMs = at("2026-12-01T00:00"); // Tuesday 00:00: past due
+    service.check();
+    const [overdue] = active("inspection_overdue");
+    expect(overdue).toMatchObject({ affected: ["E-01", "E-02"], severity: "major" });
+    expect(overdue!.audience).toEqual(["security", "duty_manager"]);
+    nowMs = at("2026-12-01T10:00");
+    service.submit("h1", "E-01", submission(allPass()), "guard");
+    expect(active("inspection_overdue")[0]?.affected).toEqual(["E-02"]);
+    service.submit("h1", "E-02", submission(allPass()), "guard");
+    expect(active("inspection_overdue")).toHaveLength(0);
+    // Done after the due day counts as late in the compliance report.
+    const report = service.compliance("h1", at("2026-11-30T00:00"), at("2026-12-07T00:00"));
+    expect(report.rows.map((r) => r.status)).toEqual(["late", "late"]);
+  });
+
+  it("a grace period delays the overdue alert", () => {
+    nowMs = at("2026-11-16T09:00");
+    service.putAsset("h1", asset("E-01"));
+    service.submit("h1", "E-01", submission(allPass()), "guard");
+    service.setPolicy("h1", { graceHours: 12 }, "duty");
+    nowMs = at("2026-11-24T11:59");
+    service.check();
+    expect(active("inspection_overdue")).toHaveLength(0);
+    nowMs = at("2026-11-24T12:00");
+    service.check();
+    expect(active("inspection_overdue")).toHaveLength(1);
+  });
+
+  it("reminds of service and scrap dates 30 days ahead, and forgets once the date moves on", () => {
+    nowMs = at("2026-11-23T09:00");
+    service.putAsset("h1", asset("E-01", { nextServiceDate: "2026-12-20" }));
+    service.putAsset("h1", asset("E-02", { manufactureDate: "2016-12-10" })); // dry powder: scrap at 10 years
+    expect(active("service_due")[0]?.affected).toEqual(["E-01", "E-02"]);
+    expect(active("scrap_due")[0]?.affected).toEqual(["E-02"]);
+    service.putAsset("h1", asset("E-01", { lastServiceDate: "2026-11-20" }));
+    expect(active("service_due")[0]?.affected).toEqual(["E-02"]);
+    service.retireAsset("h1", "E-02");
+    expect(active("service_due")).toHaveLength(0);
+    expect(active("scrap_due")).toHaveLength(0);
+  });
+
+  it("a correction keeps the inspection's period and time, and cannot fork", () => {
+    service.putAsset("h1", asset("E-01"));
+    const wrong = service.submit("h1", "E-01", submission(allPass(["hose_present"])), "guard").record;
+    nowMs = at("2026-11-26T10:00");
+    const fixed = service.submit(
+      "h1",
+      "E-01",
+      submission(allPass(), { correctsId: wrong.id, note: "hose was there" }),
+      "duty",
+    ).record;
+    expect(fixed).toMatchObject({
+      periodKey: "2026-11-23",
+      inspectedMs: wrong.inspectedMs,
+      correctsId: wrong.id,
+    });
+    expect(() =>
+      service.submit("h1", "E-01", submission(allPass(), { correctsId: wrong.id }), "duty"),
+    ).toThrowError(InspectionError);
+    const report = service.compliance("h1", at("2026-11-23T00:00"), at("2026-11-30T00:00"));
+    expect(report.rows[0]).toMatchObject({
+      status: "done",
+      recordCount: 2,
+      record: { id: fixed.id, passed: true },
+    });
+    expect(report.rows[0]!.actions.map((a) => a.item)).toEqual(["hose_present"]);
+  });
+
+  it("refuses incomplete checklists, unknown assets and bad policies with the problems listed", () => {
+    service.putAsset("h1", asset("E-01"));
+    try {
+      service.submit("h1", "E-01", submission({ located: "pass" }), "guard");
+      expect.unreachable();
+    } catch (err) {
+      expect((err as InspectionError).problems).toContain("results.visible: not answered");
+    }
+    expect(() => service.submit("h1", "nope", submission(allPass()), "guard")).toThrow(/no fire asset nope/);
+    expect(() => service.setPolicy("h1", { frequency: "yearly" } as never, "duty")).toThrow(/invalid/);
+    expect(() => service.putAsset("h1", { ...asset("E-02"), pressureMinMpa: 3 })).toThrow(InspectionError);
+  });
+});
