@@ -1,6 +1,7 @@
 // Benchmarks print figures; they never pass or fail on timing. Usage: npm run bench -- <name> [--flag value]
 import { benchAlertLatency } from "./alert-latency.js";
 import { benchIngest } from "./ingest.js";
+import { runLoadCli } from "./load-cli.js";
 import { benchUptime } from "./uptime.js";
 
 const [name = "ingest", ...rest] = process.argv.slice(2);
@@ -24,6 +25,7 @@ const benches: Record<string, () => Promise<Record<string, number | string>>> = 
       ratePerSec: num("rate", quick ? 1000 : 5000),
       samples: num("samples", quick ? 30 : 200),
     }),
+  load: () => runLoadCli(rest, quick),
   uptime: () => benchUptime({ devices: num("devices", quick ? 1000 : 10_000), days: num("days", 30) }),
 };
 

@@ -1,0 +1,124 @@
+// The aggregator under test, as it runs in Hallwatch: the Aggregator (validation, presence, SQLite state), the
+// AlertService (fault rules, alert lifecycle in SQLite) and the HTTP API with its live alert stream (SSE), in
+// one process with its own SQLite file. Driven over IPC by bench/load.ts.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Aggregator } from "../../src/aggregator/aggregator.js";
+import { AlertService } from "../../src/alerts/alert-service.js";
+import { buildApi } from "../../src/api/app.js";
+import { createMetrics } from "../../src/api/metrics.js";
+import { parseRulesConfig } from "../../src/core/faults/config.js";
+import { DEFAULT_SILENCE_POLICY } from "../../src/core/presence/silence.js";
+import { silentLogger } from "../../src/logging.js";
+import { AuditLog } from "../../src/store/audit.js";
+import { openDatabase } from "../../src/store/database.js";
+import { HallStore } from "../../src/store/halls.js";
+import { UserStore } from "../../src/store/users.js";
+import { ConsumerWindow, settledMemory } from "./consumer-window.js";
+import { serveParent, tellParent } from "./ipc.js";
+import { agentIdOf, BENCH_PASSWORD, hallIdOf, PROBE_AGENT, PROBE_HALL } from "./load-scenario.js";
+
+const [url = "", hallsArg = "1"] = process.argv.slice(2);
+const hallCount = Number(hallsArg);
+const dir = mkdtempSync(join(tmpdir(), "hallwatch-load-"));
+const db = openDatabase(join(dir, "hallwatch.db"));
+const halls = new HallStore(db);
+const addAgent = db.prepare(
+  "INSERT INTO agents (id, hall_id, secret_hash, created_ms) VALUES (?, ?, 'x', 0)",
+);
+db.transaction(() => {
+  for (let h = 0; h < hallCount; h++) {
+    const hallId = hallIdOf(h);
+    halls.upsert({ id: hallId, name: `Hall ${h + 1}` });
+    addAgent.run(agentIdOf(hallId), hallId);
+  }
+  halls.upsert({ id: PROBE_HALL, name: "Latency probe" });
+  addAgent.run(PROBE_AGENT, PROBE_HALL);
+})();
+
+const logger = silentLogger();
+const baseline = settledMemory();
+const aggregator = new Aggregator({
+  brokerUrl: url,
+  username: "_aggregator",
+  password: BENCH_PASSWORD,
+  db,
+  logger,
+  silencePolicy: DEFAULT_SILENCE_POLICY,
+});
+const window = new ConsumerWindow();
+aggregator.bus.on("telemetry", () => window.hit());
+await aggregator.start();
+const alerts = new AlertService({ db, aggregator, rules: parseRulesConfig({}), logger });
+alerts.start();
+let alertsOpened = 0;
+let alertChanges = 0;
+alerts.bus.on("alert_changed", ({ entry }) => {
+  alertChanges += 1;
+  if (entry?.action === "opened" || entry?.action === "reopened") alertsOpened += 1;
+});
+const users = new UserStore(db);
+await users.create({
+  username: "bench",
+  displayName: "Bench",
+  password: "bench-password",
+  roles: ["admin"],
+  halls: ["*"],
+});
+const { token } = users.createApiToken("bench", "bench", null);
+const api = await buildApi({
+  auth: {
+    users,
+    audit: new AuditLog(db),
+    sessionIdleMs: 3_600_000,
+    sessionAbsoluteMs: 3_600_000,
+    secureCookies: false,
+  },
+  aggregator,
+  alerts,
+  halls,
+  metrics: createMetrics(aggregator, null),
+  logger,
+  version: "bench",
+});
+await api.listen({ host: "127.0.0.1", port: 0 });
+const apiPort = (api.server.address() as { port: number }).port;
+
+function stats() {
+  const s = aggregator.stats();
+  return {
+    ...window.snapshot(),
+    devices: aggregator.presence.deviceCount,
+    telemetryMessages: s.messagesByType.telemetry ?? 0,
+    deadLetters: Object.values(s.deadLettersByReason).reduce((a, b) => a + b, 0),
+    lost: s.lostMessages,
+    duplicates: s.duplicateMessages,
+    alertsOpened,
+    alertChanges,
+  };
+}
+
+serveParent({
+  window: () => {
+    window.reset();
+    tellParent({ type: "window" });
+  },
+  stats: () => tellParent({ type: "stats", ...stats() }),
+  memory: () =>
+    tellParent({
+      type: "memory",
+      ...settledMemory(),
+      baselineRssBytes: baseline.rssBytes,
+      baselineHeapUsedBytes: baseline.heapUsedBytes,
+    }),
+  stop: async () => {
+    alerts.stop();
+    await api.close();
+    await aggregator.stop();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(0);
+  },
+});
+tellParent({ type: "ready", apiPort, token });

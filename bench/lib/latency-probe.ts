@@ -1,0 +1,129 @@
+// Fault → alert latency on the live stream: the probe plays a hall agent with many kiosks, sends one faulty
+// reading (a printer jam, raised at once by default) per sample on a fresh kiosk, and times from the publish
+// to the alert's "opened" event on GET /api/alerts/stream (SSE), both ends in this process.
+import mqtt, { type MqttClient } from "mqtt";
+import { topics } from "../../src/contract/index.js";
+import {
+  BENCH_PASSWORD,
+  BENCH_SESSION,
+  PROBE_AGENT,
+  PROBE_DEVICES,
+  PROBE_HALL,
+  telemetryPayload,
+} from "./load-scenario.js";
+import { sleep } from "./stats.js";
+
+export const probeDeviceId = (i: number) => `probe-${i}`;
+
+export class LatencyProbe {
+  private client: MqttClient | null = null;
+  private readonly controller = new AbortController();
+  private readonly arrivals = new Map<string, number>();
+  private seq = 0;
+
+  constructor(
+    private readonly brokerUrl: string,
+    private readonly apiUrl: string,
+    private readonly token: string,
+  ) {}
+
+  /** Connects the probe agent, announces its kiosks, and opens the live stream. */
+  async start(): Promise<void> {
+    this.client = await mqtt.connectAsync(this.brokerUrl, {
+      clientId: PROBE_AGENT,
+      username: PROBE_AGENT,
+      password: BENCH_PASSWORD,
+      reconnectPeriod: 0,
+    });
+    const birth = {
+      v: 1,
+      session: BENCH_SESSION,
+      seq: 0,
+      tsMs: Date.now(),
+      agent: { id: PROBE_AGENT, version: "bench" },
+      devices: Array.from({ length: PROBE_DEVICES }, (_, i) => ({
+        id: probeDeviceId(i + 1),
+        kind: "kiosk",
+        model: "K",
+        zone: "z",
+        reportIntervalSec: 3600,
+      })),
+    };
+    await this.client.publishAsync(topics.birth(PROBE_HALL, PROBE_AGENT), JSON.stringify(birth), {
+      qos: 1,
+      retain: true,
+    });
+    const response = await fetch(`${this.apiUrl}/api/alerts/stream`, {
+      signal: this.controller.signal,
+      headers: { authorization: `Bearer ${this.token}` },
+    });
+    if (!response.ok || !response.body) throw new Error(`alert stream: HTTP ${response.status}`);
+    void this.read(response.body.getReader());
+  }
+
+  private async read(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+    const decoder = new TextDecoder();
+    let buffer = "";
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        const at = performance.now();
+        buffer += decoder.decode(value, { stream: true });
+        let cut = buffer.indexOf("\n\n");
+        while (cut >= 0) {
+          const data = buffer
+            .slice(0, cut)
+            .split("\n")
+            .find((l) => l.startsWith("data: "));
+          buffer = buffer.slice(cut + 2);
+          if (data) {
+            const event = JSON.parse(data.slice(6)) as {
+              action: string;
+              alert: { hallId: string; deviceId: string | null };
+            };
+            if (event.alert.hallId === PROBE_HALL && event.action === "opened" && event.alert.deviceId)
+              this.arrivals.set(event.alert.deviceId, at);
+          }
+          cut = buffer.indexOf("\n\n");
+        }
+      }
+    } catch {
+      // aborted by stop()
+    }
+  }
+
+  /** Runs `samples` faults one after the other, `gapMs` apart; returns the latencies that arrived (ms). */
+  async run(
+    samples: number,
+    gapMs: number,
+    timeoutMs = 5000,
+  ): Promise<{ latencies: number[]; missing: number }> {
+    const client = this.client;
+    if (!client) throw new Error("probe not started");
+    const latencies: number[] = [];
+    let missing = 0;
+    for (let i = 1; i <= Math.min(samples, PROBE_DEVICES); i++) {
+      const deviceId = probeDeviceId(i);
+      this.seq += 1;
+      const payload = telemetryPayload(
+        this.seq,
+        Date.now(),
+        '{"appOk":true,"printerState":"jam","paperPct":50,"cpuPct":5,"memPct":5,"diskPct":5}',
+      );
+      const sentAt = performance.now();
+      client.publish(topics.telemetry(PROBE_HALL, PROBE_AGENT, deviceId), payload, { qos: 1 });
+      while (!this.arrivals.has(deviceId) && performance.now() - sentAt < timeoutMs) await sleep(1);
+      const at = this.arrivals.get(deviceId);
+      if (at === undefined) missing += 1;
+      else latencies.push(at - sentAt);
+      await sleep(gapMs);
+    }
+    return { latencies, missing };
+  }
+
+  async stop(): Promise<void> {
+    this.controller.abort();
+    await this.client?.endAsync();
+  }
+}

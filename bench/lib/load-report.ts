@@ -1,0 +1,108 @@
+// The harness's outputs from one report: markdown tables, the key figures for the console, and SVG charts.
+import type { HallRun, LoadReport } from "../load.js";
+import { lineChart } from "./svg-chart.js";
+
+const n = (v: number | undefined, digits = 0) =>
+  v === undefined || !Number.isFinite(v)
+    ? "–"
+    : v.toLocaleString("en", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const pct = (a: number, b: number | undefined) =>
+  b && Number.isFinite(a / b) ? `${((a / b) * 100).toFixed(0)} %` : "–";
+
+export function renderTable(report: LoadReport): string {
+  const o = report.options;
+  const lines = [
+    `Throughput (bursts of ≥ ${n(o.messages)} messages, QoS ${o.qos}, fault share ${(o.faultShare * 100).toFixed(1)} %, ${report.machine.cpus} cores, Node ${report.machine.node})`,
+    "",
+    "| halls | devices | bare subscriber msg/s | aggregator msg/s | aggregator / bare | Node-RED msg/s (in / written) | aggregator / Node-RED | aggregator CPU µs/msg | cores: aggregator · broker · generators |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const r of report.runs) {
+    const a = r.aggregator;
+    const red = r.nodeRed;
+    lines.push(
+      `| ${n(r.halls)} | ${n(r.devices)} | ${n(r.bare.msgPerSec)} | ${n(a.msgPerSec)} | ${pct(a.msgPerSec, r.bare.msgPerSec)} | ${red ? `${n(red.msgPerSec)} / ${n(red.writtenMsgPerSec)} (${red.sink})` : "–"} | ${red ? pct(a.msgPerSec, Math.min(red.msgPerSec, red.writtenMsgPerSec)) : "–"} | ${n(a.cpuUsPerMsg, 1)} | ${n(a.cores, 2)} · ${n(a.brokerCores, 2)} · ${n(a.generatorCores, 2)} |`,
+    );
+  }
+  lines.push(
+    "",
+    "Latency, memory and losses",
+    "",
+    "| halls | background msg/s | fault → alert p50 / p99 / max ms | samples | aggregator cores at that load | RSS MB | RSS per device B | heap per device B | lost (bare · aggregator · Node-RED) | dead letters | seq gaps | faults sent → alerts opened |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  );
+  for (const r of report.runs) {
+    const a = r.aggregator;
+    const l = r.latency;
+    lines.push(
+      `| ${n(r.halls)} | ${n(l.backgroundMsgPerSec)} | ${n(l.p50Ms, 1)} / ${n(l.p99Ms, 1)} / ${n(l.maxMs, 1)} | ${l.samples}${l.missing ? ` (${l.missing} missing)` : ""} | ${n(l.aggregatorCores, 2)} | ${n(a.rssMb, 1)} | ${n(a.rssPerDeviceBytes)} | ${n(a.heapPerDeviceBytes)} | ${r.bare.lost} · ${a.lost} · ${r.nodeRed ? r.nodeRed.lost : "–"} | ${a.deadLetters} | ${a.seqGaps} | ${n(a.faultsSent)} → ${n(a.alertsOpened)} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/** The figures of every hall count, flat, for the console table of bench/run.ts. */
+export function summary(report: LoadReport): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const r of report.runs) {
+    const k = `${r.halls} halls`;
+    out[`${k}: bare msg/s`] = r.bare.msgPerSec;
+    out[`${k}: aggregator msg/s`] = r.aggregator.msgPerSec;
+    out[`${k}: aggregator / bare`] = pct(r.aggregator.msgPerSec, r.bare.msgPerSec);
+    if (r.nodeRed) out[`${k}: Node-RED msg/s`] = r.nodeRed.msgPerSec;
+    out[`${k}: p99 fault→alert ms`] = r.latency.p99Ms;
+    out[`${k}: RSS B/device`] = r.aggregator.rssPerDeviceBytes;
+    out[`${k}: lost`] = r.bare.lost + r.aggregator.lost + (r.nodeRed?.lost ?? 0);
+  }
+  return out;
+}
+
+const series = (runs: HallRun[], name: string, color: string, y: (r: HallRun) => number | undefined) => ({
+  name,
+  color,
+  points: runs.map((r) => ({ x: r.halls, y: y(r) ?? Number.NaN })),
+});
+
+export function renderCharts(report: LoadReport): Record<string, string> {
+  const runs = report.runs;
+  const logX = runs.length > 2;
+  return {
+    "throughput.svg": lineChart({
+      title: "Messages per second ingested, by number of halls",
+      xLabel: `halls (26 devices each)${logX ? ", log scale" : ""}`,
+      yLabel: "msg/s",
+      logX,
+      target: { y: 20_000, label: "target 20,000 msg/s" },
+      series: [
+        series(runs, "bare MQTT.js subscriber", "#888", (r) => r.bare.msgPerSec),
+        series(runs, "Hallwatch aggregator", "#1f77b4", (r) => r.aggregator.msgPerSec),
+        series(runs, "Node-RED flow", "#d62728", (r) =>
+          r.nodeRed ? Math.min(r.nodeRed.msgPerSec, r.nodeRed.writtenMsgPerSec) : undefined,
+        ),
+      ],
+    }),
+    "latency.svg": lineChart({
+      title: `Fault → alert on the live stream at ${n(report.options.latencyRate)} msg/s background`,
+      xLabel: `halls (26 devices each)${logX ? ", log scale" : ""}`,
+      yLabel: "ms",
+      logX,
+      target: { y: 100, label: "p99 target 100 ms" },
+      series: [
+        series(runs, "p50", "#2ca02c", (r) => r.latency.p50Ms),
+        series(runs, "p99", "#ff7f0e", (r) => r.latency.p99Ms),
+        series(runs, "max", "#9467bd", (r) => r.latency.maxMs),
+      ],
+    }),
+    "memory.svg": lineChart({
+      title: "Aggregator RSS per device",
+      xLabel: `halls (26 devices each)${logX ? ", log scale" : ""}`,
+      yLabel: "bytes per device",
+      logX,
+      target: { y: 2048, label: "target 2 KB" },
+      series: [
+        series(runs, "RSS per device", "#1f77b4", (r) => r.aggregator.rssPerDeviceBytes),
+        series(runs, "JS heap per device", "#17becf", (r) => r.aggregator.heapPerDeviceBytes),
+      ],
+    }),
+  };
+}

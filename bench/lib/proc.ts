@@ -1,0 +1,65 @@
+// CPU and memory of any process on this machine, read from /proc (Linux), so that every process of a run
+// (broker, generators, consumers, Node-RED, influxd) is measured the same way from outside.
+import { readFileSync } from "node:fs";
+
+/** USER_HZ: the unit of utime/stime in /proc/<pid>/stat; 100 on every Linux build we run on. */
+const CLOCK_TICKS_PER_SEC = 100;
+
+export interface ProcSample {
+  atMs: number;
+  /** User + system CPU time consumed so far. */
+  cpuMs: number;
+  rssBytes: number;
+}
+
+export function sampleProcess(pid: number): ProcSample | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The command name (field 2) may contain spaces; fields after it start past the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const utime = Number(fields[11]);
+    const stime = Number(fields[12]);
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    return {
+      atMs: performance.now(),
+      cpuMs: ((utime + stime) * 1000) / CLOCK_TICKS_PER_SEC,
+      rssBytes: rssKb * 1024,
+    };
+  } catch {
+    return null; // gone
+  }
+}
+
+/** CPU used between two samples, as a share of one core (1 = one core fully busy). */
+export function coresUsed(from: ProcSample | null, to: ProcSample | null): number {
+  if (!from || !to || to.atMs <= from.atMs) return Number.NaN;
+  return (to.cpuMs - from.cpuMs) / (to.atMs - from.atMs);
+}
+
+/** Follows the peak RSS of a set of processes while a phase runs. */
+export class PeakRss {
+  private readonly peaks = new Map<number, number>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly pids: readonly number[],
+    everyMs = 200,
+  ) {
+    this.timer = setInterval(() => this.sample(), everyMs);
+    this.sample();
+  }
+
+  private sample(): void {
+    for (const pid of this.pids) {
+      const s = sampleProcess(pid);
+      if (s) this.peaks.set(pid, Math.max(this.peaks.get(pid) ?? 0, s.rssBytes));
+    }
+  }
+
+  stop(): Map<number, number> {
+    clearInterval(this.timer);
+    this.sample();
+    return this.peaks;
+  }
+}

@@ -1,0 +1,69 @@
+// Command line of the load harness: flags → options, then the run, its summary and its files.
+//   npm run bench -- load [--quick] [--halls 1,100,1000,4000] [--messages 200000] [--generators 2]
+//     [--fault-share 0.002] [--qos 1] [--latency-rate 10000] [--samples 200] [--node-red each|batch|none|off]
+//     [--out DIR]   (writes results.json, results.md and the SVG charts there)
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { NodeRedSink } from "./lib/load-phases.js";
+import { renderCharts, renderTable, summary } from "./lib/load-report.js";
+import { benchLoad, type LoadOptions, type LoadReport } from "./load.js";
+
+export function parseLoadArgs(
+  args: readonly string[],
+  quickFromEnv: boolean,
+): LoadOptions & { out: string | null } {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (!arg.startsWith("--")) continue;
+    const next = args[i + 1];
+    if (next === undefined || next.startsWith("--")) flags.set(arg.slice(2), "true");
+    else {
+      flags.set(arg.slice(2), next);
+      i += 1;
+    }
+  }
+  const quick = flags.has("quick") || quickFromEnv;
+  const num = (key: string, fallback: number) => {
+    const value = Number(flags.get(key) ?? fallback);
+    if (!Number.isFinite(value) || value < 0) throw new Error(`--${key} must be a non-negative number`);
+    return value;
+  };
+  const halls = (flags.get("halls") ?? (quick ? "1,20" : "1,100,1000,4000")).split(",").map(Number);
+  if (halls.some((h) => !Number.isInteger(h) || h < 1))
+    throw new Error("--halls takes hall counts such as 1,100,1000");
+  const nodeRed = (flags.get("node-red") ?? (quick ? "none" : "each")) as NodeRedSink | "off";
+  if (!["each", "batch", "none", "off"].includes(nodeRed))
+    throw new Error("--node-red is each, batch, none or off");
+  return {
+    quick,
+    halls,
+    messages: num("messages", quick ? 3000 : 200_000),
+    generators: num("generators", 2),
+    faultShare: num("fault-share", 0.002),
+    qos: num("qos", 1) === 0 ? 0 : 1,
+    window: num("window", 1000),
+    seed: num("seed", 42),
+    latencyRate: num("latency-rate", quick ? 500 : 10_000),
+    latencySamples: num("samples", quick ? 20 : 200),
+    nodeRed,
+    out: flags.get("out") ?? null,
+  };
+}
+
+export async function runLoadCli(
+  args: readonly string[],
+  quickFromEnv: boolean,
+): Promise<Record<string, string | number>> {
+  const { out, ...options } = parseLoadArgs(args, quickFromEnv);
+  const report: LoadReport = await benchLoad(options);
+  console.log(`\n${renderTable(report)}`);
+  if (out) {
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, "results.json"), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(join(out, "results.md"), `${renderTable(report)}\n`);
+    for (const [name, svg] of Object.entries(renderCharts(report))) writeFileSync(join(out, name), svg);
+    console.log(`wrote ${out}/results.json, results.md and charts`);
+  }
+  return summary(report);
+}

@@ -1,0 +1,335 @@
+// The load harness (issue 8): N halls × 26 devices of every kind, played by forked generator processes
+// through the product's broker, consumed in turn by
+//   - a bare MQTT.js subscriber (the ceiling for one Node process on this broker and stream),
+//   - the aggregator as it runs in Hallwatch (validation, presence, SQLite state, fault rules, alerts, SSE),
+//   - Node-RED 4 running headless the peer flow (MQTT in → JSON → validate + thresholds → InfluxDB out),
+// each in its own process, measured from /proc. Then fault → alert latency on the live stream under a steady
+// background load. Repeats for each hall count and reports the figures, their ratios and how they grow.
+//   npm run bench -- load [--halls 1,100,1000,4000] [--messages 200000] [--quick] [--out docs/performance]
+import type { ChildProcess } from "node:child_process";
+import { type Influxd, startInfluxd } from "../test/helpers/influxd.js";
+import { ask, forkChild, waitFor } from "./lib/ipc.js";
+import { LatencyProbe } from "./lib/latency-probe.js";
+import {
+  burst,
+  type ConsumerStats,
+  drain,
+  type GeneratorOptions,
+  type Generators,
+  type NodeRedSink,
+  sampleAll,
+  startBroker,
+  startGenerators,
+  steadyRate,
+  stopAll,
+  windowRate,
+} from "./lib/load-phases.js";
+import { DEVICES_PER_HALL, PROBE_DEVICES } from "./lib/load-scenario.js";
+import { coresUsed, type ProcSample } from "./lib/proc.js";
+import { percentile, round, sleep } from "./lib/stats.js";
+
+export interface LoadOptions extends GeneratorOptions {
+  halls: number[];
+  /** Messages per saturation phase (at least two per device, so every device holds values). */
+  messages: number;
+  /** Background rate during the latency phase (msg/s); the issue's target is half of 20,000. */
+  latencyRate: number;
+  latencySamples: number;
+  nodeRed: NodeRedSink | "off";
+  quick: boolean;
+}
+
+export interface Saturation {
+  sent: number;
+  received: number;
+  lost: number;
+  msgPerSec: number;
+  /** Cores used by the consumer process while the burst ran. */
+  cores: number;
+  cpuUsPerMsg: number;
+  brokerCores: number;
+  generatorCores: number;
+  peakRssMb: number;
+}
+
+export interface AggregatorFigures extends Saturation {
+  deadLetters: number;
+  seqGaps: number;
+  faultsSent: number;
+  alertsOpened: number;
+  rssMb: number;
+  rssPerDeviceBytes: number;
+  heapPerDeviceBytes: number;
+}
+
+export interface LatencyFigures {
+  backgroundMsgPerSec: number;
+  sent: number;
+  received: number;
+  samples: number;
+  missing: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  aggregatorCores: number;
+}
+
+export interface NodeRedFigures extends Saturation {
+  sink: NodeRedSink;
+  written: number;
+  writeErrors: number;
+  /** From the first message to the last point InfluxDB acknowledged. */
+  writtenMsgPerSec: number;
+  invalid: number;
+  faultChanges: number;
+}
+
+export interface HallRun {
+  halls: number;
+  devices: number;
+  bare: Saturation;
+  aggregator: AggregatorFigures;
+  latency: LatencyFigures;
+  nodeRed: NodeRedFigures | null;
+}
+
+export interface LoadReport {
+  startedAt: string;
+  machine: { cpus: number; node: string };
+  options: LoadOptions;
+  runs: HallRun[];
+}
+
+type Samples = Record<string, ProcSample | null>;
+
+function saturation(
+  sent: number,
+  s: ConsumerStats,
+  before: Samples,
+  after: Samples,
+  peakRssBytes: number,
+): Saturation {
+  const cores = coresUsed(before.consumer ?? null, after.consumer ?? null);
+  const cpuMs = (after.consumer?.cpuMs ?? 0) - (before.consumer?.cpuMs ?? 0);
+  const generatorCores = Object.keys(before)
+    .filter((k) => k.startsWith("gen"))
+    .reduce((sum, k) => sum + coresUsed(before[k] ?? null, after[k] ?? null), 0);
+  return {
+    sent,
+    received: s.count,
+    lost: Math.max(0, sent - s.count),
+    msgPerSec: round(windowRate(s)),
+    cores: round(cores, 2),
+    cpuUsPerMsg: round((cpuMs * 1000) / Math.max(1, s.count), 1),
+    brokerCores: round(coresUsed(before.broker ?? null, after.broker ?? null), 2),
+    generatorCores: round(generatorCores, 2),
+    peakRssMb: round(peakRssBytes / 1e6, 1),
+  };
+}
+
+const pidsOf = (broker: ChildProcess, consumer: ChildProcess, gens: ChildProcess[]) => ({
+  broker: broker.pid,
+  consumer: consumer.pid,
+  ...Object.fromEntries(gens.map((g, i) => [`gen${i}`, g.pid])),
+});
+
+/** Runs one burst against a consumer already subscribed; returns its figures. */
+async function measureBurst(
+  broker: ChildProcess,
+  consumer: ChildProcess,
+  gens: Generators,
+  total: number,
+): Promise<{ figures: Saturation; stats: ConsumerStats; faults: number }> {
+  await ask(consumer, { type: "window" }, "window");
+  const pids = pidsOf(broker, consumer, gens.children);
+  const before = sampleAll(pids);
+  let peak = before.consumer?.rssBytes ?? 0;
+  const peakTimer = setInterval(() => {
+    const s = sampleAll({ consumer: consumer.pid }).consumer;
+    if (s) peak = Math.max(peak, s.rssBytes);
+  }, 100);
+  const { sent, faults } = await burst(gens, total);
+  const s = await drain(consumer, sent);
+  const after = sampleAll(pids);
+  clearInterval(peakTimer);
+  return {
+    figures: saturation(sent, s, before, after, Math.max(peak, after.consumer?.rssBytes ?? 0)),
+    stats: s,
+    faults,
+  };
+}
+
+async function runBare(hallCount: number, total: number, o: LoadOptions): Promise<Saturation> {
+  const broker = await startBroker();
+  const bare = forkChild("./bare-child.ts", [broker.url, String(o.qos)], ["--expose-gc"]);
+  let gens: Awaited<ReturnType<typeof startGenerators>> | null = null;
+  try {
+    await waitFor(bare, "ready");
+    gens = await startGenerators(broker.url, hallCount, o);
+    return (await measureBurst(broker.child, bare, gens, total)).figures;
+  } finally {
+    await stopAll([...(gens?.children ?? []), bare, broker.child]);
+  }
+}
+
+async function runAggregator(
+  hallCount: number,
+  total: number,
+  o: LoadOptions,
+): Promise<{ aggregator: AggregatorFigures; latency: LatencyFigures }> {
+  const broker = await startBroker();
+  const agg = forkChild("./aggregator-child.ts", [broker.url, String(hallCount)], ["--expose-gc"]);
+  let gens: Awaited<ReturnType<typeof startGenerators>> | null = null;
+  let probe: LatencyProbe | null = null;
+  try {
+    const { apiPort, token } = await waitFor<{ type: string; apiPort: number; token: string }>(
+      agg,
+      "ready",
+      120_000,
+    );
+    const base = await ask<{ type: string; rssBytes: number; heapUsedBytes: number }>(
+      agg,
+      { type: "memory" },
+      "memory",
+    );
+    gens = await startGenerators(broker.url, hallCount, o);
+    const devices = hallCount * DEVICES_PER_HALL;
+    await drain<ConsumerStats & { devices: number }>(agg, devices, (s) => s.devices);
+    const { figures, stats: s, faults } = await measureBurst(broker.child, agg, gens, total);
+    const a = s as ConsumerStats & { deadLetters: number; lost: number; alertsOpened: number };
+    await sleep(1200); // one flush of pending state to SQLite, so its pages count in RSS
+    const mem = await ask<{ type: string; rssBytes: number; heapUsedBytes: number }>(
+      agg,
+      { type: "memory" },
+      "memory",
+    );
+    const aggregator: AggregatorFigures = {
+      ...figures,
+      deadLetters: a.deadLetters,
+      seqGaps: a.lost,
+      faultsSent: faults,
+      alertsOpened: a.alertsOpened,
+      rssMb: round(mem.rssBytes / 1e6, 1),
+      rssPerDeviceBytes: round((mem.rssBytes - base.rssBytes) / devices),
+      heapPerDeviceBytes: round((mem.heapUsedBytes - base.heapUsedBytes) / devices),
+    };
+
+    // Latency: a steady background load while the probe raises one fault after another.
+    probe = new LatencyProbe(broker.url, `http://127.0.0.1:${apiPort}`, token);
+    await probe.start();
+    await drain<ConsumerStats & { devices: number }>(agg, devices + PROBE_DEVICES, (x) => x.devices);
+    await ask(agg, { type: "window" }, "window");
+    const gapMs = o.quick ? 10 : 40;
+    const durationMs = 1500 + o.latencySamples * (gapMs + 5) + 1000;
+    const cpuBefore = sampleAll({ agg: agg.pid });
+    const background = steadyRate(gens, o.latencyRate, durationMs);
+    await sleep(1000);
+    const { latencies, missing } = await probe.run(o.latencySamples, gapMs);
+    const { sent } = await background;
+    const end = await drain(agg, sent);
+    const cpuAfter = sampleAll({ agg: agg.pid });
+    const sorted = [...latencies].sort((x, y) => x - y);
+    const latency: LatencyFigures = {
+      backgroundMsgPerSec: o.latencyRate,
+      sent,
+      received: end.count,
+      samples: latencies.length,
+      missing,
+      p50Ms: round(percentile(sorted, 50), 1),
+      p99Ms: round(percentile(sorted, 99), 1),
+      maxMs: round(sorted.at(-1) ?? Number.NaN, 1),
+      aggregatorCores: round(coresUsed(cpuBefore.agg ?? null, cpuAfter.agg ?? null), 2),
+    };
+    return { aggregator, latency };
+  } finally {
+    await probe?.stop().catch(() => undefined);
+    await stopAll([...(gens?.children ?? []), agg, broker.child]);
+  }
+}
+
+async function runNodeRed(
+  hallCount: number,
+  total: number,
+  o: LoadOptions,
+  sink: NodeRedSink,
+  influx: Influxd | null,
+): Promise<NodeRedFigures> {
+  const database = `nodered_${hallCount}`;
+  if (influx)
+    await fetch(`${influx.url}/query?q=${encodeURIComponent(`CREATE DATABASE ${database}`)}`, {
+      method: "POST",
+    });
+  const broker = await startBroker();
+  const red = forkChild(
+    "./node-red-child.ts",
+    [broker.url, influx?.url ?? "", database, sink, String(o.qos)],
+    ["--expose-gc"],
+  );
+  let gens: Awaited<ReturnType<typeof startGenerators>> | null = null;
+  try {
+    await waitFor(red, "ready", 120_000);
+    gens = await startGenerators(broker.url, hallCount, o);
+    await drain<ConsumerStats & { births: number }>(red, hallCount, (s) => s.births);
+    const { figures } = await measureBurst(broker.child, red, gens, total);
+    const s = await drain<ConsumerStats & { written: number }>(
+      red,
+      figures.received,
+      (x) => x.written,
+      15_000,
+    );
+    const w = s as ConsumerStats & {
+      written: number;
+      writeErrors: number;
+      lastWrittenMs: number;
+      invalid: number;
+      faultChanges: number;
+    };
+    return {
+      ...figures,
+      sink,
+      written: w.written,
+      writeErrors: w.writeErrors,
+      writtenMsgPerSec: round(windowRate({ count: w.written, firstMs: w.firstMs, lastMs: w.lastWrittenMs })),
+      invalid: w.invalid,
+      faultChanges: w.faultChanges,
+    };
+  } finally {
+    await stopAll([...(gens?.children ?? []), red, broker.child]);
+  }
+}
+
+export async function benchLoad(
+  o: LoadOptions,
+  log: (line: string) => void = console.log,
+): Promise<LoadReport> {
+  const { availableParallelism } = await import("node:os");
+  const report: LoadReport = {
+    startedAt: new Date().toISOString(),
+    machine: { cpus: availableParallelism(), node: process.version },
+    options: o,
+    runs: [],
+  };
+  const influx = o.nodeRed === "each" || o.nodeRed === "batch" ? await startInfluxd() : null;
+  try {
+    for (const hallCount of o.halls) {
+      const devices = hallCount * DEVICES_PER_HALL;
+      const total = Math.max(o.messages, 2 * devices);
+      log(`— ${hallCount} hall(s), ${devices} devices, ${total} messages per burst`);
+      const bare = await runBare(hallCount, total, o);
+      log(`  bare subscriber: ${bare.msgPerSec} msg/s`);
+      const { aggregator, latency } = await runAggregator(hallCount, total, o);
+      log(
+        `  aggregator: ${aggregator.msgPerSec} msg/s; fault → alert p99 ${latency.p99Ms} ms at ${latency.backgroundMsgPerSec} msg/s`,
+      );
+      const nodeRed = o.nodeRed === "off" ? null : await runNodeRed(hallCount, total, o, o.nodeRed, influx);
+      if (nodeRed)
+        log(
+          `  node-red (${nodeRed.sink}): ${nodeRed.msgPerSec} msg/s, written ${nodeRed.writtenMsgPerSec} msg/s`,
+        );
+      report.runs.push({ halls: hallCount, devices, bare, aggregator, latency, nodeRed });
+    }
+  } finally {
+    await influx?.stop();
+  }
+  return report;
+}
