@@ -2,6 +2,8 @@ import { renderAdmin } from "./admin.js";
 import { ApiFailure, api, setCsrf } from "./api.js";
 import { formatTime, h, replace } from "./dom.js";
 import { type Lang, TEXT, type Text } from "./i18n.js";
+import { renderFireAssets, renderInspect } from "./inspections.js";
+import { INSPECTION_TEXT } from "./inspections-i18n.js";
 import type { AlertView, DeviceView, HallView, User } from "./types.js";
 import { renderUptime } from "./uptime.js";
 
@@ -51,6 +53,19 @@ function route(): void {
   } else if (page === "admin" && state.user.roles.includes("admin")) {
     state.stream?.close();
     void renderAdmin(root, header(), t(), state.lang);
+  } else if (page === "inspect" && hallId && deviceId) {
+    state.stream?.close();
+    void renderInspect(
+      root,
+      header(),
+      state.lang,
+      state.user,
+      decodeURIComponent(hallId),
+      decodeURIComponent(deviceId),
+    );
+  } else if (page === "fire") {
+    state.stream?.close();
+    void renderFireAssets(root, header(), state.lang, state.user);
   } else if (page === "device" && hallId && deviceId) void renderDevice(hallId, deviceId);
   else if (page === "devices") void renderDevices();
   else void renderBoard();
@@ -80,7 +95,8 @@ function renderLogin(message?: string): void {
           });
           state.user = result.user;
           setCsrf(result.csrfToken);
-          location.hash = "#/board";
+          // A QR label's link (#/inspect/…) survives the sign-in.
+          if (!location.hash || location.hash === "#/" || location.hash === "#") location.hash = "#/board";
           route();
         } catch (err) {
           replace(error, err instanceof ApiFailure && err.status === 429 ? t().locked : t().wrongPassword);
@@ -127,6 +143,7 @@ function header(): HTMLElement {
       h("a", { href: "#/board" }, t().board),
       h("a", { href: "#/devices" }, t().devices),
       h("a", { href: "#/uptime" }, t().uptime),
+      h("a", { href: "#/fire" }, INSPECTION_TEXT[state.lang].nav),
       user.roles.includes("admin") ? h("a", { href: "#/admin" }, t().admin) : null,
     ),
     h(
