@@ -34,7 +34,11 @@ export function replace(target: Element, ...children: Child[]): void {
   }
 }
 
-export function formatTime(ms: number | null | undefined, lang: string): string {
+/** A time in the reader's language, in the given IANA zone (the hall's) or the browser's own. */
+export function formatTime(ms: number | null | undefined, lang: string, timeZone?: string): string {
   if (!ms) return "—";
-  return new Date(ms).toLocaleString(lang === "zh" ? "zh-CN" : "en-GB", { hour12: false });
+  return new Date(ms).toLocaleString(lang === "zh" ? "zh-CN" : "en-GB", {
+    hour12: false,
+    ...(timeZone ? { timeZone } : {}),
+  });
 }

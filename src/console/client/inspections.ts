@@ -40,7 +40,7 @@ interface AssetView {
   retired: boolean;
   checklist: { item: string; text: { en: string; zh: string } }[];
   sensor: { deviceId: string; connectivity: string; lastSeenMs: number | null; readings: Reading[] } | null;
-  period: { label: string; overdueMs: number; status: string };
+  period: { label: string; overdueMs: number; status: string; timeZone: string };
   openActions: Action[];
   recentRecords: {
     id: string;
@@ -67,6 +67,7 @@ export async function renderInspect(
   const t = INSPECTION_TEXT[lang];
   const view = await api<AssetView>("GET", path(hallId, assetId));
   const { asset } = view;
+  const zone = view.period.timeZone;
   const canInspect = user.roles.some((r) => INSPECTORS.includes(r)) && !view.retired;
   const choices = new Map<string, "pass" | "fail">();
   const message = h("p", { class: "notice", role: "status", "data-testid": "inspect-message" });
@@ -171,7 +172,7 @@ export async function renderInspect(
     ? h(
         "p",
         { class: view.sensor.connectivity === "online" ? "muted" : "bad" },
-        `${t.sensor}: ${view.sensor.deviceId} · ${view.sensor.connectivity === "online" ? formatTime(view.sensor.lastSeenMs, lang) : t.sensorOffline}`,
+        `${t.sensor}: ${view.sensor.deviceId} · ${view.sensor.connectivity === "online" ? formatTime(view.sensor.lastSeenMs, lang, zone) : t.sensorOffline}`,
       )
     : h("p", { class: "muted" }, t.noSensor);
 
@@ -191,7 +192,7 @@ export async function renderInspect(
       h(
         "p",
         { class: `status ${view.period.status}`, "data-testid": "period-status" },
-        `${t.period} ${view.period.label}: ${t.status[view.period.status] ?? view.period.status} · ${t.due} ${formatTime(view.period.overdueMs, lang)}`,
+        `${t.period} ${view.period.label}: ${t.status[view.period.status] ?? view.period.status} · ${t.due} ${formatTime(view.period.overdueMs, lang, zone)}`,
       ),
       sensor,
       canInspect ? null : h("p", { class: "notice" }, t.readOnly),
@@ -204,7 +205,9 @@ export async function renderInspect(
             h(
               "ul",
               {},
-              ...view.openActions.map((a) => h("li", {}, `${a.item} · ${formatTime(a.openedMs, lang)}`)),
+              ...view.openActions.map((a) =>
+                h("li", {}, `${a.item} · ${formatTime(a.openedMs, lang, zone)}`),
+              ),
             ),
           )
         : null,
@@ -219,7 +222,7 @@ export async function renderInspect(
             h(
               "li",
               { class: r.passed ? "ok" : "bad" },
-              `${formatTime(r.inspectedMs, lang)} · ${r.inspector} · ${r.passed ? t.pass : `${t.fail}: ${r.failedItems.join(", ")}`}`,
+              `${formatTime(r.inspectedMs, lang, zone)} · ${r.inspector} · ${r.passed ? t.pass : `${t.fail}: ${r.failedItems.join(", ")}`}`,
             ),
           ),
         ),

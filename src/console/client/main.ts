@@ -55,6 +55,7 @@ function route(): void {
     void renderAdmin(root, header(), t(), state.lang);
   } else if (page === "inspect" && hallId && deviceId) {
     state.stream?.close();
+    state.stream = null;
     void renderInspect(
       root,
       header(),
@@ -65,6 +66,7 @@ function route(): void {
     );
   } else if (page === "fire") {
     state.stream?.close();
+    state.stream = null;
     void renderFireAssets(root, header(), state.lang, state.user);
   } else if (page === "device" && hallId && deviceId) void renderDevice(hallId, deviceId);
   else if (page === "devices") void renderDevices();
@@ -146,11 +148,13 @@ function header(): HTMLElement {
       h("a", { href: "#/fire" }, INSPECTION_TEXT[state.lang].nav),
       user.roles.includes("admin") ? h("a", { href: "#/admin" }, t().admin) : null,
     ),
-    h(
-      "span",
-      { class: `live ${state.streamUp ? "up" : "down"}`, "data-testid": "live" },
-      state.streamUp ? t().live : t().reconnecting,
-    ),
+    state.stream
+      ? h(
+          "span",
+          { class: `live ${state.streamUp ? "up" : "down"}`, "data-testid": "live" },
+          state.streamUp ? t().live : t().reconnecting,
+        )
+      : null,
     h("span", { class: "who" }, user.displayName),
     languageToggle(),
     h(
