@@ -56,16 +56,23 @@ export const FIELD = {
     open: "open",
     /** Seconds from raise to resolve; only on "resolved". */
     durationSec: "duration_sec",
+    /** 1 when raised in a maintenance window, else 0. */
     inMaintenance: "in_maintenance",
+    /** The alert's English summary. */
     message: "message",
   },
   inspection: {
     recordId: "record_id",
     inspector: "inspector",
+    /** How many checklist items failed. */
     failedItems: "failed_items",
+    /** The failed checklist items, comma-separated ("" when none). */
+    failedItemNames: "failed_item_names",
     /** 1 pass, 0 fail. */
     passed: "passed",
+    /** Local date the inspection was due, "YYYY-MM-DD". */
     dueDate: "due_date",
+    /** 1 done after its due date, else 0. */
     late: "late",
     correctsId: "corrects_id",
   },
@@ -74,6 +81,7 @@ export const FIELD = {
     done: "done",
     missed: "missed",
     pending: "pending",
+    /** 0..100; absent when nothing was due. */
     compliancePct: "compliance_pct",
   },
   uptime: {
@@ -84,6 +92,31 @@ export const FIELD = {
     maintenanceSec: "maintenance_sec",
   },
 } as const;
+
+/** Tags of each measurement (telemetry_5m keeps telemetry's tags; its fields are `mean_<field>`). */
+export const TAGS_OF = {
+  [MEASUREMENT.telemetry]: [TAG.hall, TAG.kind, TAG.device],
+  [MEASUREMENT.telemetry5m]: [TAG.hall, TAG.kind, TAG.device],
+  [MEASUREMENT.deviceState]: [TAG.hall, TAG.kind, TAG.device],
+  [MEASUREMENT.alertEvent]: [TAG.hall, TAG.kind, TAG.device, TAG.severity, TAG.fault, TAG.change],
+  [MEASUREMENT.inspection]: [TAG.hall, TAG.assetType, TAG.asset, TAG.result],
+  [MEASUREMENT.inspectionCompliance]: [TAG.hall],
+  [MEASUREMENT.uptime]: [TAG.hall, TAG.kind, TAG.device],
+} as const;
+
+/** The retention policy each measurement is written to. */
+export const POLICY_OF = {
+  [MEASUREMENT.telemetry]: RETENTION.raw,
+  [MEASUREMENT.telemetry5m]: RETENTION.long,
+  [MEASUREMENT.deviceState]: RETENTION.raw,
+  [MEASUREMENT.alertEvent]: RETENTION.long,
+  [MEASUREMENT.inspection]: RETENTION.long,
+  [MEASUREMENT.inspectionCompliance]: RETENTION.long,
+  [MEASUREMENT.uptime]: RETENTION.long,
+} as const;
+
+/** Name of the continuous query that fills telemetry_5m. */
+export const CONTINUOUS_QUERY = { telemetry5m: "cq_telemetry_5m" } as const;
 
 /**
  * Telemetry values as InfluxDB fields: numbers, booleans and strings as they are, nested records

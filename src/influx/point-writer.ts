@@ -1,0 +1,373 @@
+import { EventBus } from "../aggregator/event-bus.js";
+import type { Logger } from "../logging.js";
+import { Backoff } from "../util/backoff.js";
+import type { DiskBuffer } from "./disk-buffer.js";
+import type { HistoryPoint } from "./history-point.js";
+import { type PointTarget, refusedPoints } from "./influx-target.js";
+
+export interface SinkEvents {
+  /** The on-disk buffer is full: points are being dropped (once per episode). */
+  buffer_full: { droppedPoints: number; bufferedBytes: number; maxBytes: number; atMs: number };
+  /** Room again in the buffer (below 90 % of its limit) after a buffer_full. */
+  buffer_recovered: { droppedInEpisode: number; bufferedBytes: number; atMs: number };
+}
+
+export interface PointWriterOptions {
+  target: PointTarget;
+  buffer: DiskBuffer;
+  logger: Logger;
+  batchPoints: number;
+  flushIntervalMs: number;
+  maxBatchesInFlight: number;
+  retry?: { initialDelayMs: number; maxDelayMs: number };
+  /** Told of every batch InfluxDB took. */
+  onWritten?: (points: readonly HistoryPoint[]) => void;
+  /** How long stop() waits for writes under way before persisting their points (default 5 s). */
+  stopTimeoutMs?: number;
+  now?: () => number;
+}
+
+export interface PointWriterStats {
+  pointsWritten: number;
+  /** Points refused by InfluxDB as invalid (HTTP 400): never retried. */
+  pointsRefused: number;
+  pointsDropped: number;
+  pointsBuffered: number;
+  bufferedBytes: number;
+  pointsPending: number;
+  batchesInFlight: number;
+  /** Lines of the buffer that could not be read back (cut short by a crash). */
+  unreadableBufferLines: number;
+  influxReachable: boolean;
+  lastError: { message: string; atMs: number } | null;
+}
+
+interface Flight {
+  points: readonly HistoryPoint[];
+  /** The request has ended (either way). */
+  done: boolean;
+  /** Its points were put in the buffer by stop() while it was still under way. */
+  persisted: boolean;
+  fromBuffer: boolean;
+}
+
+/** Below this share of its limit the buffer counts as having room again. */
+const RECOVERED_SHARE = 0.9;
+
+/**
+ * Batches points (batchPoints, or every flushIntervalMs), writes at most maxBatchesInFlight batches at once, and
+ * puts every batch that fails into the on-disk buffer. While the buffer holds anything, new batches join it behind
+ * the older ones, and one replay loop writes it back oldest first, waiting with capped exponential backoff and
+ * jitter between failed attempts. So an outage of InfluxDB costs nothing up to the buffer's limit.
+ */
+export class PointWriter {
+  readonly bus: EventBus<SinkEvents>;
+  private pending: HistoryPoint[] = [];
+  private readonly queue: HistoryPoint[][] = [];
+  private readonly flights = new Set<Flight>();
+  private readonly slotWaiters: (() => void)[] = [];
+  private readonly backoff: Backoff;
+  private readonly now: () => number;
+  private timer: NodeJS.Timeout | null = null;
+  private ready = false;
+  private stopped = false;
+  private replaying: Promise<void> | null = null;
+  private cancelSleep: (() => void) | null = null;
+  private fullEpisode: { dropped: number } | null = null;
+  private reachable = true;
+  private counts = { written: 0, refused: 0, dropped: 0, unreadable: 0 };
+  private lastError: { message: string; atMs: number } | null = null;
+
+  constructor(private readonly options: PointWriterOptions) {
+    this.bus = new EventBus<SinkEvents>(options.logger);
+    this.now = options.now ?? Date.now;
+    this.backoff = new Backoff({
+      initialDelayMs: options.retry?.initialDelayMs ?? 200,
+      maxDelayMs: options.retry?.maxDelayMs ?? 30_000,
+      jitter: 0.5,
+    });
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.timer = setInterval(() => this.flush(), this.options.flushIntervalMs);
+    this.timer.unref();
+    if (!this.options.buffer.isEmpty)
+      this.options.logger.info(
+        { points: this.options.buffer.points, bytes: this.options.buffer.bytes },
+        "InfluxDB buffer holds points from an earlier run; replaying them",
+      );
+  }
+
+  /** Writes are held in the buffer until the database is set up (schema managed) or from the start. */
+  setReady(ready: boolean): void {
+    this.ready = ready;
+    if (ready) this.replay();
+  }
+
+  add(point: HistoryPoint): void {
+    if (this.stopped) {
+      this.spill([point]);
+      this.options.buffer.close();
+      return;
+    }
+    this.pending.push(point);
+    if (this.pending.length >= this.options.batchPoints) this.flush();
+  }
+
+  /** Hands the points gathered so far to InfluxDB (or the buffer): one batch per retention policy. */
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const points = this.pending;
+    this.pending = [];
+    for (const batch of splitByPolicy(points, this.options.batchPoints)) this.dispatch(batch);
+  }
+
+  stats(): PointWriterStats {
+    const inFlight = this.activeFlights();
+    return {
+      pointsWritten: this.counts.written,
+      pointsRefused: this.counts.refused,
+      pointsDropped: this.counts.dropped,
+      pointsBuffered: this.options.buffer.points,
+      bufferedBytes: this.options.buffer.bytes,
+      pointsPending: this.pending.length + this.queue.reduce((n, b) => n + b.length, 0),
+      batchesInFlight: inFlight,
+      unreadableBufferLines: this.counts.unreadable,
+      influxReachable: this.reachable,
+      lastError: this.lastError,
+    };
+  }
+
+  /** Resolves once nothing is pending, queued, in flight or buffered (tests and benchmarks). */
+  async drained(pollMs = 20): Promise<void> {
+    this.flush();
+    while (
+      this.pending.length > 0 ||
+      this.queue.length > 0 ||
+      this.activeFlights() > 0 ||
+      !this.options.buffer.isEmpty
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  }
+
+  /**
+   * Writes what it can within stopTimeoutMs and persists the rest to the buffer: points pending, queued, and those
+   * of writes still under way (should such a write land after all, its points are written twice, which InfluxDB
+   * stores once).
+   */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.flush();
+    this.stopped = true;
+    this.cancelSleep?.();
+    const deadline = this.now() + (this.options.stopTimeoutMs ?? 5_000);
+    while ((this.queue.length > 0 || this.activeFlights() > 0) && this.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    for (const batch of this.queue.splice(0)) this.spill(batch);
+    for (const f of this.flights) {
+      if (!f.done && !f.fromBuffer && !f.persisted) {
+        f.persisted = true;
+        this.spill(f.points);
+      }
+    }
+    await this.replaying;
+    this.options.buffer.close();
+  }
+
+  private activeFlights(): number {
+    let n = 0;
+    for (const f of this.flights) if (!f.done) n += 1;
+    return n;
+  }
+
+  private dispatch(batch: HistoryPoint[]): void {
+    if (!this.ready || !this.options.buffer.isEmpty || this.replaying) {
+      this.spill(batch);
+      this.replay();
+    } else if (this.activeFlights() < this.options.maxBatchesInFlight) {
+      void this.send(batch);
+    } else if (this.queue.length < this.options.maxBatchesInFlight && !this.stopped) {
+      this.queue.push(batch);
+    } else {
+      this.spill(batch);
+      this.replay();
+    }
+  }
+
+  private async send(batch: HistoryPoint[]): Promise<void> {
+    const flight: Flight = { points: batch, done: false, persisted: false, fromBuffer: false };
+    const outcome = await this.write(flight);
+    if (outcome === "retry" && !flight.persisted) {
+      flight.persisted = true;
+      this.spill(batch);
+    }
+    this.flights.delete(flight);
+    this.releaseSlot();
+    if (outcome === "retry") this.replay();
+  }
+
+  /** One attempt: counts the result; "retry" when InfluxDB could not take the batch now. */
+  private async write(flight: Flight): Promise<"done" | "retry"> {
+    this.flights.add(flight);
+    const { points } = flight;
+    try {
+      await this.options.target.write(points[0]!.rp, points);
+      this.counts.written += points.length;
+      this.backoff.reset();
+      this.options.onWritten?.(points);
+      if (!this.reachable) {
+        this.reachable = true;
+        this.options.logger.info(
+          { buffered: this.options.buffer.points },
+          "InfluxDB takes writes again; replaying the buffer",
+        );
+      }
+      return "done";
+    } catch (err) {
+      const message = (err as Error)?.message ?? String(err);
+      this.lastError = { message, atMs: this.now() };
+      const refused = refusedPoints(err, points.length);
+      if (refused !== null) {
+        this.counts.refused += refused;
+        this.counts.written += points.length - refused;
+        this.options.logger.error(
+          { err: message, refused, batch: points.length, measurement: points[0]!.measurement },
+          "InfluxDB refused points; they are not retried",
+        );
+        return "done";
+      }
+      if (this.reachable) {
+        this.reachable = false;
+        this.options.logger.warn(
+          { err: message },
+          "InfluxDB write failed; buffering on disk until it is back",
+        );
+      }
+      return "retry";
+    } finally {
+      flight.done = true;
+    }
+  }
+
+  private spill(points: readonly HistoryPoint[]): void {
+    if (points.length === 0) return;
+    const buffer = this.options.buffer;
+    const kept = buffer.append(points);
+    const dropped = points.length - kept;
+    if (dropped > 0) {
+      this.counts.dropped += dropped;
+      if (!this.fullEpisode) {
+        this.fullEpisode = { dropped: 0 };
+        this.options.logger.error(
+          { bufferedBytes: buffer.bytes, maxBytes: buffer.maxBytes },
+          "InfluxDB buffer full: new points are dropped until InfluxDB takes writes again",
+        );
+        this.fullEpisode.dropped += dropped;
+        this.bus.emit("buffer_full", {
+          droppedPoints: dropped,
+          bufferedBytes: buffer.bytes,
+          maxBytes: buffer.maxBytes,
+          atMs: this.now(),
+        });
+      } else {
+        this.fullEpisode.dropped += dropped;
+      }
+    }
+  }
+
+  private checkRecovered(): void {
+    const buffer = this.options.buffer;
+    if (!this.fullEpisode || buffer.bytes >= buffer.maxBytes * RECOVERED_SHARE) return;
+    const droppedInEpisode = this.fullEpisode.dropped;
+    this.fullEpisode = null;
+    this.options.logger.warn({ droppedInEpisode }, "InfluxDB buffer has room again");
+    this.bus.emit("buffer_recovered", { droppedInEpisode, bufferedBytes: buffer.bytes, atMs: this.now() });
+  }
+
+  /** Starts the replay loop unless it runs already (or nothing is buffered, or the database is not set up). */
+  private replay(): void {
+    if (this.replaying || this.stopped || !this.ready || this.options.buffer.isEmpty) return;
+    this.replaying = this.replayLoop().finally(() => {
+      this.replaying = null;
+      // Points may have been buffered while the last segment was written.
+      if (!this.stopped) this.replay();
+    });
+  }
+
+  private async replayLoop(): Promise<void> {
+    const buffer = this.options.buffer;
+    while (!this.stopped && this.ready) {
+      const segment = buffer.readOldest();
+      if (!segment) return;
+      if (segment.unreadableLines > 0) {
+        this.counts.unreadable += segment.unreadableLines;
+        this.options.logger.warn(
+          { lines: segment.unreadableLines, segment: segment.seq },
+          "InfluxDB buffer: lines cut short by a crash were skipped",
+        );
+      }
+      for (const batch of splitByPolicy(segment.points, this.options.batchPoints)) {
+        for (;;) {
+          if (this.stopped) return;
+          await this.slot();
+          if (this.stopped) return;
+          const flight: Flight = { points: batch, done: false, persisted: false, fromBuffer: true };
+          const outcome = await this.write(flight);
+          this.flights.delete(flight);
+          this.releaseSlot();
+          if (outcome === "done") break;
+          await this.sleep(this.backoff.nextDelayMs());
+        }
+      }
+      buffer.remove(segment.seq);
+      this.checkRecovered();
+    }
+  }
+
+  private async slot(): Promise<void> {
+    while (this.activeFlights() >= this.options.maxBatchesInFlight) {
+      await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
+    }
+  }
+
+  private releaseSlot(): void {
+    this.slotWaiters.shift()?.();
+    // With anything buffered, queued batches join the buffer behind it (dispatch does that), keeping the order.
+    while (
+      this.queue.length > 0 &&
+      (!this.options.buffer.isEmpty || this.activeFlights() < this.options.maxBatchesInFlight)
+    ) {
+      this.dispatch(this.queue.shift()!);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.cancelSleep = done;
+    });
+  }
+}
+
+/** Batches of at most `size` points of one retention policy each, keeping the order within each policy. */
+export function splitByPolicy(points: readonly HistoryPoint[], size: number): HistoryPoint[][] {
+  const byPolicy = new Map<string, HistoryPoint[]>();
+  for (const p of points) {
+    const list = byPolicy.get(p.rp);
+    if (list) list.push(p);
+    else byPolicy.set(p.rp, [p]);
+  }
+  const batches: HistoryPoint[][] = [];
+  for (const list of byPolicy.values()) {
+    for (let i = 0; i < list.length; i += size) batches.push(list.slice(i, i + size));
+  }
+  return batches;
+}
