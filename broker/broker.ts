@@ -96,7 +96,9 @@ export class HallwatchBroker {
     aedes.on("connectionError", (_client, err) => this.log.debug({ err: err.message }, "connection error"));
 
     try {
-      this.tcpServer = createServer((socket) => this.handle(socket, socket.remoteAddress));
+      // No Nagle: MQTT packets are small and each is written whole (see GuardedStream._writev), so holding one
+      // back for the peer's ACK only adds latency to alerts and commands.
+      this.tcpServer = createServer({ noDelay: true }, (socket) => this.handle(socket, socket.remoteAddress));
       const mqttPort = await listen(this.tcpServer, host, this.options.mqttPort);
       const wsPort = await this.startWebSocket(host);
       const recheckMs = this.options.recheckCredentialsMs ?? 30_000;

@@ -76,6 +76,26 @@ export class GuardedStream extends Duplex {
     this.inner.write(chunk, callback);
   }
 
+  /**
+   * Aedes (through mqtt-packet) corks the stream and writes each packet in several pieces. Without this, Writable
+   * hands them to _write one by one, each waiting for the previous to reach the socket: a packet then leaves in
+   * several small TCP segments, and Nagle's algorithm holds all but the first until the peer's delayed ACK
+   * (about 40 ms on Linux) — seen as a 40 ms floor on fault → alert latency. Here they leave in one write.
+   */
+  override _writev(
+    chunks: Array<{ chunk: Buffer; encoding: BufferEncoding }>,
+    callback: (error?: Error | null) => void,
+  ): void {
+    if (this.inner.destroyed) {
+      callback();
+      return;
+    }
+    this.inner.write(
+      chunks.length === 1 ? chunks[0]!.chunk : Buffer.concat(chunks.map((c) => c.chunk)),
+      callback,
+    );
+  }
+
   override _final(callback: (error?: Error | null) => void): void {
     this.inner.end(callback);
   }

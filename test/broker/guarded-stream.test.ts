@@ -120,3 +120,27 @@ describe("TokenBucket", () => {
     expect([bucket.tryTake(10_000), bucket.tryTake(10_000), bucket.tryTake(10_000)]).toEqual([0, 0, 250]);
   });
 });
+
+describe("GuardedStream writes to the client", () => {
+  it("sends what Aedes writes corked (one packet in several pieces) in one write to the transport", async () => {
+    const transport = new PassThrough();
+    const writes: Buffer[] = [];
+    const originalWrite = transport.write.bind(transport);
+    transport.write = ((chunk: Buffer, ...rest: never[]) => {
+      writes.push(Buffer.from(chunk));
+      return originalWrite(chunk, ...rest);
+    }) as typeof transport.write;
+    const stream = new GuardedStream(transport, 1000, () => undefined, "test");
+    streams.push(stream);
+    const packet = publishPacket(40);
+    // As mqtt-packet's writeToStream does: cork, write header, topic and payload separately, uncork next tick.
+    stream.cork();
+    stream.write(packet.subarray(0, 2));
+    stream.write(packet.subarray(2, 10));
+    stream.write(packet.subarray(10));
+    process.nextTick(() => stream.uncork());
+    await sleep(20);
+    expect(Buffer.concat(writes).equals(packet)).toBe(true);
+    expect(writes).toHaveLength(1);
+  });
+});
