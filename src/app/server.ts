@@ -165,6 +165,7 @@ export class HallwatchServer {
       aggregator,
       alerts,
       logger: logger.child({ component: "readiness" }),
+      inspectionsDue: (hallId, openingMs) => this.inspectionService?.dueBy(hallId, openingMs) ?? [],
     });
     this.readiness.start();
     const inspections = new InspectionService({

@@ -2,7 +2,12 @@ import type { Aggregator } from "../aggregator/aggregator.js";
 import { EventBus } from "../aggregator/event-bus.js";
 import type { AlertService } from "../alerts/alert-service.js";
 import { nextOpening } from "../core/calendar/opening-hours.js";
-import { type ReadinessReport, readinessCheckTimes, readinessReport } from "../core/calendar/readiness.js";
+import {
+  type ReadinessInspection,
+  type ReadinessReport,
+  readinessCheckTimes,
+  readinessReport,
+} from "../core/calendar/readiness.js";
 import type { Logger } from "../logging.js";
 import type { Db } from "../store/database.js";
 import type { HallStore } from "../store/halls.js";
@@ -17,6 +22,8 @@ export interface ReadinessServiceOptions {
   leadMin?: number;
   pollIntervalMs?: number;
   now?: () => number;
+  /** Fire-equipment inspections due by the end of the opening's day (or already overdue). */
+  inspectionsDue?: (hallId: string, openingMs: number) => ReadinessInspection[];
 }
 
 /**
@@ -104,6 +111,7 @@ export class ReadinessService {
         severity: a.severity,
         summary: a.summary,
       })),
+      inspectionsDue: this.options.inspectionsDue?.(hallId, openingMs) ?? [],
     });
   }
 

@@ -495,6 +495,24 @@ export class InspectionService {
     }
   }
 
+  /** Assets still to inspect whose due time falls by the end of the local day of `atMs` (overdue ones too). */
+  dueBy(hallId: string, atMs: number): { assetId: string; dueMs: number }[] {
+    const timeZone = this.timeZone(hallId);
+    const endOfDayMs = DateTime.fromMillis(atMs, { zone: timeZone }).endOf("day").toMillis();
+    const period = periodAt(this.policy(hallId), atMs, timeZone);
+    const stored = this.assets.list(hallId);
+    return complianceRows(
+      stored.map((s) => ({ id: s.asset.id, createdMs: s.createdMs, retiredMs: s.retiredMs })),
+      [period],
+      this.records.recordsForPeriods(hallId, [period.key]),
+      atMs,
+    )
+      .filter(
+        (r) => (r.status === "pending" || r.status === "overdue") && r.period.overdueMs <= endOfDayMs + 1,
+      )
+      .map((r) => ({ assetId: r.assetId, dueMs: r.period.overdueMs }));
+  }
+
   // ---- compliance -----------------------------------------------------------------------------------
 
   /** Every due inspection of every asset in the periods overlapping [fromMs, toMs). */

@@ -1,5 +1,6 @@
 import { DateTime } from "luxon";
 import type { Alert } from "../core/alerts/alert.js";
+import type { ComplianceSummary } from "../core/inspections/compliance.js";
 import { type Availability, sumAvailability } from "../core/uptime/availability.js";
 import type { UptimeRow } from "./uptime-rows.js";
 
@@ -44,7 +45,8 @@ export interface HallReport {
     }[];
   };
   topOffenders: { deviceId: string; kind: string; downMs: number; failures: number }[];
-  inspections: { done: number; missed: number; note: string };
+  /** Fire-equipment inspections due in the report's periods; null when the hall has no fire assets. */
+  inspections: ComplianceSummary | null;
 }
 
 /** The duty manager's daily / weekly / monthly report of a hall: uptime, faults and their durations, top offenders. */
@@ -57,6 +59,7 @@ export function buildHallReport(input: {
   nowMs: number;
   rows: UptimeRow[];
   alerts: readonly Alert[];
+  inspections?: ComplianceSummary | null;
 }): HallReport {
   const { rows } = input;
   const byKind = new Map<string, Availability[]>();
@@ -112,7 +115,7 @@ export function buildHallReport(input: {
       .sort((a, b) => b.downMs - a.downMs || b.failures - a.failures)
       .slice(0, 10)
       .map((r) => ({ deviceId: r.deviceId, kind: r.kind, downMs: r.downMs, failures: r.failures })),
-    inspections: { done: 0, missed: 0, note: "fire-equipment inspections are not recorded yet" },
+    inspections: input.inspections ?? null,
   };
 }
 
@@ -190,6 +193,10 @@ export function reportHtml(report: HallReport, timeZone: string): string {
 <h2>故障最多 Top offenders</h2><table><tr><th>device</th><th>kind</th><th>down (min)</th><th>failures</th></tr>${report.topOffenders.map((o) => row([o.deviceId, o.kind, mins(o.downMs), o.failures])).join("")}</table>
 <h2>故障 Faults</h2><table><tr><th>opened</th><th>device</th><th>fault</th><th>severity</th><th>duration (min)</th><th>status</th></tr>${report.faults.items.map((f) => row([time(f.openedMs), f.deviceId ?? "", f.faultType, f.severity, mins(f.durationMs), f.status])).join("")}</table>
 <h2>设备 Devices</h2><table><tr><th>device</th><th>kind</th><th>zone</th><th>availability</th><th>MTBF (min)</th><th>MTTR (min)</th></tr>${report.uptime.devices.map((d) => row([d.name ?? d.deviceId, d.kind, d.zone, pct(d), d.mtbfMs === null ? "—" : mins(d.mtbfMs), d.mttrMs === null ? "—" : mins(d.mttrMs)])).join("")}</table>
-<p>消防巡检 Inspections: ${escapeHtml(report.inspections.note)}</p>
+<p>消防巡检 Inspections: ${
+    report.inspections
+      ? `应检 due ${report.inspections.due} · 完成 done ${report.inspections.done} · 逾期完成 late ${report.inspections.late} · 漏检 missed ${report.inspections.missed} · 不合格 failed ${report.inspections.failed} · 合规率 compliance ${report.inspections.compliancePct === null ? "—" : `${report.inspections.compliancePct} %`}`
+      : "—"
+  }</p>
 </body></html>`;
 }

@@ -222,6 +222,23 @@ describe("InspectionService with real alerts over a real aggregator", () => {
     expect(report.rows[0]!.actions.map((a) => a.item)).toEqual(["hose_present"]);
   });
 
+  it("lists what is due by the end of the opening's day for the readiness report", () => {
+    nowMs = at("2026-11-16T09:00");
+    service.putAsset("h1", asset("E-01"));
+    service.putAsset("h1", asset("E-02"));
+    const opening = at("2026-11-23T08:30");
+    nowMs = opening;
+    expect(service.dueBy("h1", opening)).toEqual([
+      { assetId: "E-01", dueMs: at("2026-11-24T00:00") },
+      { assetId: "E-02", dueMs: at("2026-11-24T00:00") },
+    ]);
+    service.submit("h1", "E-01", submission(allPass()), "guard");
+    expect(service.dueBy("h1", opening).map((d) => d.assetId)).toEqual(["E-02"]);
+    // On Wednesday nothing new is due (E-02 is overdue and still listed).
+    nowMs = at("2026-11-25T08:30");
+    expect(service.dueBy("h1", nowMs).map((d) => d.assetId)).toEqual(["E-02"]);
+  });
+
   it("refuses incomplete checklists, unknown assets and bad policies with the problems listed", () => {
     service.putAsset("h1", asset("E-01"));
     try {

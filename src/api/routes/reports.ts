@@ -51,6 +51,10 @@ export async function registerReportRoutes(app: TypedApp, deps: ApiDeps): Promis
         nowMs,
         rows: uptimeRows(deps, devices, fromMs, toMs, nowMs),
         alerts,
+        inspections:
+          deps.inspections && deps.inspections.listAssets(hallId, true).length > 0
+            ? deps.inspections.compliance(hallId, fromMs, toMs).summary
+            : null,
       });
       if (request.query.format === "csv") {
         return reply
