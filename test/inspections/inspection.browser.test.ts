@@ -122,6 +122,46 @@ describe.skipIf(!available)("a guard confirms an extinguisher on a phone, in a r
     await context.close();
   });
 
+  it("maintenance closes the corrective action and imports the asset register in the console", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "zh-CN" });
+    const page = await context.newPage();
+    await page.goto(`${demo.at.httpUrl}/#/fire`);
+    await page.fill("input[name=username]", "maint");
+    await page.fill("input[name=password]", "demo-maint");
+    await page.click("button[type=submit]");
+    const action = page.locator("form.action", { hasText: "E-03" });
+    await action.waitFor();
+    await action.locator("input").fill("换新灭火器");
+    await action.getByRole("button", { name: "关闭整改" }).click();
+    await expect
+      .poll(() => page.locator("form.action", { hasText: "E-03" }).count(), { timeout: 10_000 })
+      .toBe(0);
+    await waitFor(async () => {
+      const alerts = await demo.json("duty", "GET", `/api/alerts?hallId=${HALL}&status=active&limit=500`);
+      return !alerts.body.items.some(
+        (a: any) => a.faultType === "inspection_failed" && a.affected.includes("E-03"),
+      );
+    }, "the failure alert resolves once the action is closed");
+
+    const header = "id,location,type,size,manufactureDate,pressureMinMpa,pressureMaxMpa";
+    const csvFile = join(tmpdir(), `hallwatch-assets-${process.pid}.csv`);
+    writeFileSync(
+      csvFile,
+      `${header}\nE-30,Back door,foam,6 L,2025-02-01,1.0,1.4\nE-31,Back door,foam,6 L,2025-02-30,1.0,1.4\n`,
+    );
+    await page.setInputFiles("input[name=assets-csv]", csvFile);
+    await page.getByRole("button", { name: "导入", exact: true }).click();
+    await expect
+      .poll(() => page.locator("form.import pre").textContent())
+      .toContain("line 3: manufactureDate");
+    writeFileSync(csvFile, `${header}\nE-30,Back door,foam,6 L,2025-02-01,1.0,1.4\n`);
+    await page.setInputFiles("input[name=assets-csv]", csvFile);
+    await page.getByRole("button", { name: "导入", exact: true }).click();
+    await page.locator("a", { hasText: "E-30" }).waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, "fire-assets-maintenance.png"), fullPage: true });
+    await context.close();
+  });
+
   it("floor staff can read the page but not submit", async () => {
     const context = await browser.newContext({ ...devices["Pixel 7"], locale: "zh-CN" });
     const page = await context.newPage();

@@ -197,7 +197,10 @@ describe("inspection API on the demo server", () => {
 
     // The hall's daily report carries the inspection figures.
     const daily = await demo.json("duty", "GET", `/api/halls/${HALL}/reports/day?date=${today}`);
-    expect(daily.body.inspections).toMatchObject({ due: report.body.summary.due, failed: report.body.summary.failed });
+    expect(daily.body.inspections).toMatchObject({
+      due: report.body.summary.due,
+      failed: report.body.summary.failed,
+    });
     const readiness = await demo.json("duty", "GET", `/api/halls/${HALL}/readiness?preview=true`);
     expect(Array.isArray(readiness.body.report.inspectionsDue)).toBe(true);
 

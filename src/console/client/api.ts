@@ -6,6 +6,8 @@ export class ApiFailure extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The API's list of problems (e.g. every bad line of a CSV), when it sent one. */
+    readonly details: string[] | null = null,
   ) {
     super(message);
   }
@@ -15,7 +17,11 @@ export function setCsrf(token: string | null | undefined): void {
   csrfToken = token ?? "";
 }
 
-export async function api<T>(method: "GET" | "POST" | "DELETE", path: string, body?: unknown): Promise<T> {
+export async function api<T>(
+  method: "GET" | "POST" | "PUT" | "DELETE",
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers["content-type"] = "application/json";
   if (method !== "GET") headers["x-csrf-token"] = csrfToken;
@@ -25,12 +31,17 @@ export async function api<T>(method: "GET" | "POST" | "DELETE", path: string, bo
     credentials: "same-origin",
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
-  const json = (await response.json().catch(() => ({}))) as { error?: { code: string; message: string } };
+  const json = (await response.json().catch(() => ({}))) as {
+    error?: { code: string; message: string; details?: unknown };
+  };
   if (!response.ok)
     throw new ApiFailure(
       response.status,
       json.error?.code ?? "error",
       json.error?.message ?? response.statusText,
+      Array.isArray(json.error?.details)
+        ? json.error.details.map((d) => (typeof d === "string" ? d : JSON.stringify(d)))
+        : null,
     );
   return json as T;
 }

@@ -46,6 +46,14 @@ const zh = {
   by: "检查人",
   inspect: "巡检",
   correction: "更正",
+  importCsv: "导入器材台账（CSV）",
+  importButton: "导入",
+  imported: "已导入（新增/更新）",
+  policy: "巡检周期",
+  frequency: { weekly: "每周", half_monthly: "每半月", monthly: "每月" } as Record<string, string>,
+  graceHours: "宽限（小时）",
+  save: "保存",
+  saved: "已保存",
 };
 
 const en: typeof zh = {
@@ -94,6 +102,14 @@ const en: typeof zh = {
   by: "By",
   inspect: "Inspect",
   correction: "Correction",
+  importCsv: "Import the asset register (CSV)",
+  importButton: "Import",
+  imported: "Imported (added/updated)",
+  policy: "Inspection policy",
+  frequency: { weekly: "Weekly", half_monthly: "Half-monthly", monthly: "Monthly" },
+  graceHours: "Grace (hours)",
+  save: "Save",
+  saved: "Saved",
 };
 
 export const INSPECTION_TEXT: Record<Lang, typeof zh> = { zh, en };

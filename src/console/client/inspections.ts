@@ -261,7 +261,8 @@ export async function renderFireAssets(
         api<{ items: Asset[] }>("GET", `${base}/fire-assets`),
         api<{ items: Action[] }>("GET", `${base}/corrective-actions?status=open`),
       ]);
-      if (assets.items.length === 0 && actions.items.length === 0) return null;
+      const canEdit = user.roles.some((r) => r === "maintenance" || r === "admin");
+      if (assets.items.length === 0 && actions.items.length === 0 && !canEdit) return null;
       const today = new Date().toISOString().slice(0, 10);
       const monthStart = `${today.slice(0, 8)}01`;
       const from = h("input", { type: "date", value: monthStart });
@@ -329,6 +330,10 @@ export async function renderFireAssets(
             ),
           ),
         ),
+        user.roles.some((r) => r === "maintenance" || r === "admin")
+          ? importForm(base, lang, () => renderFireAssets(root, header, lang, user))
+          : null,
+        user.roles.some((r) => r === "duty_manager" || r === "admin") ? policyForm(base, lang) : null,
         actions.items.length > 0 ? h("h3", {}, t.openActions) : null,
         ...actions.items.map((action) =>
           actionRow(action, lang, user, () => renderFireAssets(root, header, lang, user)),
@@ -357,5 +362,91 @@ function actionRow(action: Action, lang: Lang, user: User, refresh: () => Promis
     `${action.assetId} · ${action.item} · ${formatTime(action.openedMs, lang)} · ${action.openedBy} `,
     canClose ? note : null,
     canClose ? h("button", { type: "submit" }, t.close) : null,
+  );
+}
+
+/** Maintenance imports the asset register from a CSV file (all rows valid, or nothing is written). */
+function importForm(base: string, lang: Lang, refresh: () => Promise<void>): HTMLElement {
+  const t = INSPECTION_TEXT[lang];
+  const file = h("input", { type: "file", accept: ".csv,text/csv", name: "assets-csv", required: true });
+  const message = h("pre", { class: "notice", role: "status" });
+  return h(
+    "form",
+    {
+      class: "import",
+      onsubmit: async (event: Event) => {
+        event.preventDefault();
+        const chosen = file.files?.[0];
+        if (!chosen) return;
+        try {
+          const result = await api<{ created: number; updated: number }>(
+            "POST",
+            `${base}/fire-assets/import`,
+            {
+              csv: await chosen.text(),
+            },
+          );
+          replace(message, `${t.imported}: +${result.created} / ~${result.updated}`);
+          await refresh();
+        } catch (err) {
+          const details = err instanceof ApiFailure ? err.details : null;
+          replace(message, [err instanceof Error ? err.message : String(err), ...(details ?? [])].join("\n"));
+          message.className = "notice bad";
+        }
+      },
+    },
+    h("label", {}, t.importCsv, file),
+    h("button", { type: "submit" }, t.importButton),
+    message,
+  );
+}
+
+/** The duty manager sets how often the hall's fire equipment is inspected. */
+function policyForm(base: string, lang: Lang): HTMLElement {
+  const t = INSPECTION_TEXT[lang];
+  const frequency = h(
+    "select",
+    { name: "frequency" },
+    ...(["weekly", "half_monthly", "monthly"] as const).map((f) => h("option", { value: f }, t.frequency[f])),
+  );
+  const weekday = h(
+    "select",
+    { name: "weekday" },
+    ...["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map((d) => h("option", { value: d }, d)),
+  );
+  const grace = h("input", { type: "number", name: "graceHours", min: "0", max: "168", value: "0" });
+  const message = h("span", { class: "notice", role: "status" });
+  void api<{ frequency: string; weekday: string; graceHours: number }>(
+    "GET",
+    `${base}/inspection-policy`,
+  ).then((p) => {
+    frequency.value = p.frequency;
+    weekday.value = p.weekday;
+    grace.value = String(p.graceHours);
+  });
+  return h(
+    "form",
+    {
+      class: "policy",
+      onsubmit: async (event: Event) => {
+        event.preventDefault();
+        try {
+          await api("PUT", `${base}/inspection-policy`, {
+            frequency: frequency.value,
+            weekday: weekday.value,
+            graceHours: Number(grace.value),
+          });
+          replace(message, t.saved);
+        } catch (err) {
+          replace(message, err instanceof Error ? err.message : String(err));
+        }
+      },
+    },
+    h("strong", {}, `${t.policy}: `),
+    frequency,
+    weekday,
+    h("label", {}, t.graceHours, grace),
+    h("button", { type: "submit" }, t.save),
+    message,
   );
 }
