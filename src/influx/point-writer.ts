@@ -32,6 +32,8 @@ export interface PointWriterStats {
   /** Points refused by InfluxDB as invalid (HTTP 400): never retried. */
   pointsRefused: number;
   pointsDropped: number;
+  /** Points that went through the on-disk buffer (outages, bursts beyond the writes in flight and queued). */
+  pointsSpilled: number;
   pointsBuffered: number;
   bufferedBytes: number;
   pointsPending: number;
@@ -75,7 +77,7 @@ export class PointWriter {
   private cancelSleep: (() => void) | null = null;
   private fullEpisode: { dropped: number } | null = null;
   private reachable = true;
-  private counts = { written: 0, refused: 0, dropped: 0, unreadable: 0 };
+  private counts = { written: 0, refused: 0, dropped: 0, unreadable: 0, spilled: 0 };
   private lastError: { message: string; atMs: number } | null = null;
 
   constructor(private readonly options: PointWriterOptions) {
@@ -129,6 +131,7 @@ export class PointWriter {
       pointsWritten: this.counts.written,
       pointsRefused: this.counts.refused,
       pointsDropped: this.counts.dropped,
+      pointsSpilled: this.counts.spilled,
       pointsBuffered: this.options.buffer.points,
       bufferedBytes: this.options.buffer.bytes,
       pointsPending: this.pending.length + this.queue.reduce((n, b) => n + b.length, 0),
@@ -258,6 +261,7 @@ export class PointWriter {
     const buffer = this.options.buffer;
     const kept = buffer.append(points);
     const dropped = points.length - kept;
+    this.counts.spilled += kept;
     if (dropped > 0) {
       this.counts.dropped += dropped;
       if (!this.fullEpisode) {
