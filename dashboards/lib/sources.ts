@@ -1,21 +1,9 @@
-import { MEASUREMENT, RETENTION, TAG } from "../../src/influx/schema.js";
+import { type MEASUREMENT, POLICY_OF, TAG } from "../../src/influx/schema.js";
 import { type Expr, matchesVariable, type SelectQuery, select } from "../influxql.js";
 
 type Measurement = (typeof MEASUREMENT)[keyof typeof MEASUREMENT];
-type RetentionPolicy = (typeof RETENTION)[keyof typeof RETENTION];
 
-/** Which retention policy holds each measurement, as src/influx/schema.ts documents them. */
-export const POLICY_OF: Record<Measurement, RetentionPolicy> = {
-  [MEASUREMENT.telemetry]: RETENTION.raw,
-  [MEASUREMENT.deviceState]: RETENTION.raw,
-  [MEASUREMENT.telemetry5m]: RETENTION.long,
-  [MEASUREMENT.alertEvent]: RETENTION.long,
-  [MEASUREMENT.inspection]: RETENTION.long,
-  [MEASUREMENT.inspectionCompliance]: RETENTION.long,
-  [MEASUREMENT.uptime]: RETENTION.long,
-};
-
-/** `select(…).from("rp"."measurement")` with the measurement's own policy. */
+/** `select(…).from("rp"."measurement")` with the policy the sink writes the measurement to. */
 export function selectFrom(measurement: Measurement, ...columns: Expr[]): SelectQuery {
   return select(...columns).from(measurement, POLICY_OF[measurement]);
 }

@@ -105,7 +105,9 @@ export function fireInspections(): DashboardBuilder {
               field(I.recordId),
               field(I.inspector),
               field(I.failedItems),
+              field(I.failedItemNames),
               field(I.dueDate),
+              field(I.late),
             )
               .where(timeFilter(), compare(I.passed, "=", 0), ...scope("hall"))
               .groupBy(TAG.hall, TAG.assetType, TAG.asset)

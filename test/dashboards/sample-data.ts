@@ -185,7 +185,7 @@ export function buildSample(nowMs: number): Sample {
     const fields: Record<string, string | number | boolean> = {
       [FIELD.alertEvent.alertId]: a.alertId,
       [FIELD.alertEvent.open]: a.open,
-      [FIELD.alertEvent.inMaintenance]: false,
+      [FIELD.alertEvent.inMaintenance]: 0,
       [FIELD.alertEvent.message]: `${a.fault} on ${a.device}`,
     };
     if (a.durationSec !== undefined) fields[FIELD.alertEvent.durationSec] = a.durationSec;
@@ -220,10 +220,11 @@ export function buildSample(nowMs: number): Sample {
           fields: {
             [FIELD.inspection.recordId]: `rec-${h}-${n}`,
             [FIELD.inspection.inspector]: "guard",
-            [FIELD.inspection.failedItems]: failed ? "pressure_in_green_zone" : "",
+            [FIELD.inspection.failedItems]: failed ? 1 : 0,
+            [FIELD.inspection.failedItemNames]: failed ? "pressure_in_green_zone" : "",
             [FIELD.inspection.passed]: failed ? 0 : 1,
             [FIELD.inspection.dueDate]: "2026-11-23",
-            [FIELD.inspection.late]: false,
+            [FIELD.inspection.late]: 0,
           },
           timestamp: new Date(fromMs + HOUR_MS + n * MIN_MS),
         });
