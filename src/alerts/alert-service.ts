@@ -23,6 +23,7 @@ import { openIntervals } from "../core/calendar/opening-hours.js";
 import { DEFAULT_AROUND_THE_CLOCK, isWatched } from "../core/calendar/watch-policy.js";
 import { offlineSeverity, type RulesConfig, resolveRuleSettings } from "../core/faults/config.js";
 import { type ConnectivityCondition, hallConnectivity } from "../core/faults/connectivity.js";
+import { planHallConnectivity } from "../core/faults/connectivity-plan.js";
 import { evaluateValues, hasPending } from "../core/faults/evaluate.js";
 import { RULES_BY_KIND } from "../core/faults/rules/index.js";
 import type { DeviceConditionStates, FaultSignal, Role, RuleSettings } from "../core/faults/types.js";
@@ -378,39 +379,30 @@ export class AlertService {
       agentConnectivity,
       uplinkDown,
     });
-    const desired = new Map(verdict.conditions.map((c) => [c.key, c]));
-    for (const condition of verdict.conditions) {
-      const latest = this.latestByKey.get(condition.key) ?? null;
-      if (latest && isActive(latest)) {
-        const changed = changeAffected(latest, condition.affected, nowMs);
-        if (changed) this.commit(changed);
-      } else {
-        this.commit(
-          raise(
-            latest,
-            this.connectivityRaise(hallId, condition),
-            nowMs,
-            this.options.rules.flapWindowSec * 1000,
-            randomUUID(),
-          ),
-        );
-      }
+    // Folded alerts (an offline device under a dead agent, the gateway or the uplink) stay open: only a condition
+    // that is really gone resolves its alert.
+    const active = [...this.latestByKey.values()].filter((a) => a.hallId === hallId && isActive(a));
+    const plan = planHallConnectivity(hallId, verdict, active);
+    for (const condition of plan.raise) {
+      this.commit(
+        raise(
+          this.latestByKey.get(condition.key) ?? null,
+          this.connectivityRaise(hallId, condition),
+          nowMs,
+          this.options.rules.flapWindowSec * 1000,
+          randomUUID(),
+        ),
+      );
     }
-    for (const alert of [...this.latestByKey.values()]) {
-      if (alert.hallId !== hallId || !isActive(alert) || desired.has(alert.key)) continue;
-      if (!["offline", "not_ready", "agent_offline", "gateway_down"].includes(alert.faultType)) continue;
-      // A device the aggregator cannot see right now neither opens nor closes anything.
-      if (alert.affected.some((d) => verdict.unknownDevices.has(d))) continue;
-      const resolved = autoResolve(alert, nowMs, "back online");
-      if (!isLifecycleError(resolved)) this.commit(resolved);
+    for (const { key, affected } of plan.setAffected) {
+      const alert = this.activeAlert(key);
+      const changed = alert ? changeAffected(alert, affected, nowMs) : null;
+      if (changed) this.commit(changed);
     }
-    if (verdict.attachToUplinkAlert) {
-      const key = `${hallId}/device/${verdict.attachToUplinkAlert.deviceId}/uplink_down`;
-      const uplink = this.latestByKey.get(key);
-      if (uplink && isActive(uplink)) {
-        const changed = changeAffected(uplink, verdict.attachToUplinkAlert.affected, nowMs);
-        if (changed) this.commit(changed);
-      }
+    for (const key of plan.resolve) {
+      const alert = this.activeAlert(key);
+      const resolved = alert ? autoResolve(alert, nowMs, "back online") : null;
+      if (resolved && !isLifecycleError(resolved)) this.commit(resolved);
     }
   }
 

@@ -186,6 +186,40 @@ describe("connectivity alerts and restarts", { timeout: 60_000 }, () => {
     expect((await stack.alerts()).map((a) => a.faultType)).toEqual(["gateway_down"]);
   });
 
+  it("keeps an agent's offline alert open when the gateway then goes down, and resolves it only when the agent is back", async () => {
+    stack = await startedStack();
+    stack.simulator.crashAgent(`${HALL}-sensor-hub`);
+    const agentAlert = await waitFor(
+      async () => (await stack.alerts("&status=open")).find((a) => a.faultType === "agent_offline"),
+      "agent alert",
+      T,
+    );
+    stack.simulator.crashAgent(`${HALL}-gateway`);
+    await waitFor(
+      async () => (await stack.alerts("&status=open")).find((a) => a.faultType === "gateway_down"),
+      "gateway alert",
+      T,
+    );
+    await sleep(1500);
+    // Folded under the gateway, but its cause (a dead agent) still holds: not "back online".
+    expect((await stack.get(`/api/alerts/${agentAlert.id}`)).status).toBe("open");
+    stack.simulator.restartAgent(`${HALL}-gateway`);
+    await waitFor(
+      async () => !(await stack.alerts("&status=open")).some((a) => a.faultType === "gateway_down"),
+      "gateway back",
+      T,
+    );
+    const again = await stack.get(`/api/alerts/${agentAlert.id}`);
+    expect(again.status).toBe("open");
+    expect(again.flapping).toBe(false);
+    stack.simulator.restartAgent(`${HALL}-sensor-hub`);
+    await waitFor(
+      async () => (await stack.get(`/api/alerts/${agentAlert.id}`)).status === "resolved",
+      "resolved when the agent is back",
+      T,
+    );
+  });
+
   it("folds offline devices into the uplink alert while the gateway reports its uplink down", async () => {
     stack = await startedStack();
     stack.simulator.inject(HALL, "gateway", "uplink_loss");
