@@ -42,15 +42,7 @@ interface DeliveryRow {
 
 /** Every send attempt (outbox and "send test"), for the API and the console. */
 export class DeliveryLog {
-  constructor(private readonly db: Db) {
-    // Columns beyond migration 8; to be folded into a migration.
-    const columns = new Set(
-      (db.prepare("PRAGMA table_info(notify_deliveries)").all() as { name: string }[]).map((c) => c.name),
-    );
-    if (!columns.has("http_status")) db.exec("ALTER TABLE notify_deliveries ADD COLUMN http_status INTEGER");
-    if (!columns.has("error_code")) db.exec("ALTER TABLE notify_deliveries ADD COLUMN error_code TEXT");
-    db.exec("CREATE INDEX IF NOT EXISTS notify_deliveries_channel ON notify_deliveries(channel_id, id)");
-  }
+  constructor(private readonly db: Db) {}
 
   add(d: Omit<Delivery, "id">): void {
     this.db

@@ -43,12 +43,7 @@ const toItem = (r: OutboxRow): OutboxItem => ({
  * follows even while the opening is still being retried.
  */
 export class Outbox {
-  constructor(private readonly db: Db) {
-    db.exec(`CREATE TABLE IF NOT EXISTS notify_done (
-      dedupe_key TEXT PRIMARY KEY,
-      done_ms INTEGER NOT NULL
-    )`);
-  }
+  constructor(private readonly db: Db) {}
 
   /** Queues a message; false when this key was already queued or delivered. */
   enqueue(item: {

@@ -33,6 +33,7 @@ export function migrate(db: Db): void {
     if (applied.has(migration.version)) continue;
     db.transaction(() => {
       db.exec(migration.sql);
+      migration.apply?.(db);
       db.prepare("INSERT INTO schema_migrations (version, applied_ms) VALUES (?, ?)").run(
         migration.version,
         Date.now(),

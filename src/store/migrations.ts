@@ -2,7 +2,12 @@
  * Schema migrations, applied in order and never edited once released: add a new entry instead.
  * Times are epoch milliseconds (`*_ms`).
  */
-export const MIGRATIONS: readonly { version: number; sql: string }[] = [
+export const MIGRATIONS: readonly {
+  version: number;
+  sql: string;
+  /** A step SQL alone cannot say (e.g. add a column only where an earlier release had not added it yet). */
+  apply?: (db: import("better-sqlite3").Database) => void;
+}[] = [
   {
     version: 1,
     sql: `
@@ -371,5 +376,25 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
       WHEN OLD.opened_ms > CAST(strftime('%s', 'now') AS INTEGER) * 1000 - 366 * 86400000 OR OLD.closed_ms IS NULL
       BEGIN SELECT RAISE(ABORT, 'corrective actions are kept at least 12 months and until closed'); END;
     `,
+  },
+  {
+    version: 10,
+    // Notification tables that release 0.x created at start-up, folded into the schema (databases that already
+    // have them keep them as they are).
+    sql: `
+      CREATE TABLE IF NOT EXISTS notify_done (
+        dedupe_key TEXT PRIMARY KEY,
+        done_ms INTEGER NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS notify_deliveries_channel ON notify_deliveries(channel_id, id);
+    `,
+    apply: (db) => {
+      const columns = new Set(
+        (db.prepare("PRAGMA table_info(notify_deliveries)").all() as { name: string }[]).map((c) => c.name),
+      );
+      if (!columns.has("http_status"))
+        db.exec("ALTER TABLE notify_deliveries ADD COLUMN http_status INTEGER");
+      if (!columns.has("error_code")) db.exec("ALTER TABLE notify_deliveries ADD COLUMN error_code TEXT");
+    },
   },
 ];
