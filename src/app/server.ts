@@ -271,7 +271,7 @@ export class HallwatchServer {
               this.readiness?.stop();
               this.inspectionService?.stop();
               this.stopReadinessNotices?.();
-              this.notifier?.stop();
+              await this.notifier?.stop();
               this.alertService!.stop();
             }
           : undefined,

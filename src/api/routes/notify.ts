@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { requireRole } from "../../auth/request-auth.js";
-import { channelSchema, maskChannel } from "../../notify/channels.js";
+import { ChannelConfigError, channelSchema, maskChannel } from "../../notify/channels.js";
 import { routingRuleSchema } from "../../notify/routing.js";
 import type { ApiDeps } from "../app.js";
 import { auditor } from "../audit.js";
@@ -25,6 +25,34 @@ export async function registerNotifyRoutes(app: TypedApp, deps: ApiDeps): Promis
     audit(p.username, request.ip, "notify_channel_added", channel.id, undefined, maskChannel(channel));
     return maskChannel(channel);
   });
+  // An edit (rename, enable/disable, new URL or secret): values sent back masked as listed keep the stored ones.
+  app.put(
+    "/api/notify/channels/:id",
+    { schema: { params: id, body: z.record(z.string(), z.unknown()) } },
+    async (request) => {
+      const p = requireRole(request, ["admin"]);
+      const before = store.channel(request.params.id);
+      if (!before) throw new ApiError("not_found", "no such channel");
+      let after: ReturnType<typeof store.updateChannel>;
+      try {
+        after = store.updateChannel(request.params.id, request.body);
+      } catch (err) {
+        if (err instanceof ChannelConfigError)
+          throw new ApiError("bad_request", "invalid channel", err.issues);
+        throw err;
+      }
+      if (!after) throw new ApiError("not_found", "no such channel");
+      audit(
+        p.username,
+        request.ip,
+        "notify_channel_changed",
+        after.id,
+        maskChannel(before),
+        maskChannel(after),
+      );
+      return maskChannel(after);
+    },
+  );
   app.delete("/api/notify/channels/:id", { schema: { params: id } }, async (request) => {
     const p = requireRole(request, ["admin"]);
     const before = store.channel(request.params.id);
