@@ -7,7 +7,7 @@ import { DATASOURCE } from "./lib/datasource.js";
  */
 
 /** Where the dashboard provider reads the generated JSON inside Grafana (mount dashboards/generated there). */
-export const GRAFANA_DASHBOARDS_PATH = "/var/lib/grafana/dashboards/hallwatch";
+export const GRAFANA_DASHBOARDS_PATH = "/etc/grafana/dashboards/hallwatch";
 
 export const ENV = {
   url: "HALLWATCH_GRAFANA_INFLUX_URL",
