@@ -5,8 +5,9 @@ import type { DeviceKind } from "../contract/index.js";
 import { openIntervals } from "../core/calendar/opening-hours.js";
 import { DEFAULT_AROUND_THE_CLOCK } from "../core/calendar/watch-policy.js";
 import type { DeviceState } from "../core/presence/types.js";
-import { type Availability, availability, mtbfMttr } from "../core/uptime/availability.js";
+import { type Availability, availability } from "../core/uptime/availability.js";
 import type { Interval } from "../core/uptime/intervals.js";
+import { reliability } from "../core/uptime/reliability.js";
 import type { HallStore } from "../store/halls.js";
 
 export interface UptimeSources {
@@ -76,9 +77,7 @@ export function uptimeRows(
     const faults = src.alerts
       ? src.alerts
           .list({ hallIds: [d.hallId], deviceId: d.deviceId, fromMs, toMs, limit: 10_000, offset: 0 })
-          .items.filter(
-            (a) => FAILURE_SEVERITIES.has(a.severity) && a.openedMs >= fromMs && a.openedMs < toMs,
-          )
+          .items.filter((a) => FAILURE_SEVERITIES.has(a.severity))
           .map((a) => ({ openedMs: a.openedMs, resolvedMs: a.resolved?.atMs ?? null }))
       : [];
     return {
@@ -88,7 +87,14 @@ export function uptimeRows(
       name: d.name,
       zone: d.zone,
       ...figures,
-      ...mtbfMttr(figures.upMs, faults),
+      // Overlapping faults are one failure; a failure counts in the range where it began (docs/uptime.md).
+      ...pickReliability(reliability(faults, fromMs, toMs, figures.upMs)),
     };
   });
 }
+
+const pickReliability = ({ failures, mtbfMs, mttrMs }: ReturnType<typeof reliability>) => ({
+  failures,
+  mtbfMs,
+  mttrMs,
+});

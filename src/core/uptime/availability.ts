@@ -62,25 +62,6 @@ export function availability(
   };
 }
 
-/**
- * @deprecated Counts every fault as a failure, even overlapping ones; use `reliability()` from ./reliability.js,
- * which merges overlapping faults into one failure (docs/uptime.md). Callers pass only faults opened in the range.
- */
-export function mtbfMttr(
-  upMs: number,
-  faults: readonly FaultPeriod[],
-): { failures: number; mtbfMs: number | null; mttrMs: number | null } {
-  const resolved = faults.filter((f) => f.resolvedMs !== null);
-  return {
-    failures: faults.length,
-    mtbfMs: faults.length > 0 ? upMs / faults.length : null,
-    mttrMs:
-      resolved.length > 0
-        ? resolved.reduce((s, f) => s + ((f.resolvedMs as number) - f.openedMs), 0) / resolved.length
-        : null,
-  };
-}
-
 /** Sums per-device figures into a kind or hall figure (ratios are recomputed, never averaged). */
 export function sumAvailability(items: readonly Availability[]): Availability {
   const sum = (k: keyof Omit<Availability, "ratio">) => items.reduce((s, a) => s + a[k], 0);

@@ -2,13 +2,9 @@ import fc from "fast-check";
 import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
 import { openIntervals, openingHoursSchema } from "../../../src/core/calendar/opening-hours.js";
-import {
-  availability,
-  mtbfMttr,
-  type StateSpan,
-  sumAvailability,
-} from "../../../src/core/uptime/availability.js";
+import { availability, type StateSpan, sumAvailability } from "../../../src/core/uptime/availability.js";
 import { intersect, normalize, subtract, totalMs } from "../../../src/core/uptime/intervals.js";
+import { reliability } from "../../../src/core/uptime/reliability.js";
 
 const MIN = 60_000;
 const at = (hhmm: string) => DateTime.fromISO(`2026-11-23T${hhmm}`, { zone: "Asia/Shanghai" }).toMillis();
@@ -43,11 +39,16 @@ describe("the worked example of docs/uptime.md", () => {
       ratio: 465 / 510,
     });
     expect(
-      mtbfMttr(result.upMs, [
-        { openedMs: at("10:01"), resolvedMs: at("10:46") },
-        { openedMs: at("20:01"), resolvedMs: at("22:01") },
-      ]),
-    ).toEqual({
+      reliability(
+        [
+          { openedMs: at("10:01"), resolvedMs: at("10:46") },
+          { openedMs: at("20:01"), resolvedMs: at("22:01") },
+        ],
+        at("00:00"),
+        at("24:00"),
+        result.upMs,
+      ),
+    ).toMatchObject({
       failures: 2,
       mtbfMs: 232.5 * MIN,
       mttrMs: 82.5 * MIN,
