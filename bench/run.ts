@@ -27,6 +27,11 @@ const benches: Record<string, () => Promise<Record<string, number | string>>> = 
     }),
   load: () => runLoadCli(rest, quick),
   uptime: () => benchUptime({ devices: num("devices", quick ? 1000 : 10_000), days: num("days", 30) }),
+  "influx-sink": async () =>
+    (await import("./influx-sink.js")).benchInfluxSink({
+      points: num("points", quick ? 20_000 : 200_000),
+      devices: num("devices", 500),
+    }),
 };
 
 const bench = benches[name];
