@@ -222,12 +222,13 @@ describe.skipIf(!requireInCi(INFLUXD, "influxd"))("dashboard queries against Inf
       "severity",
     );
     expect(Object.fromEntries([...open].map(([k, v]) => [k, v[0]]))).toEqual({
-      critical: 1,
+      critical: 2,
       major: 1,
       operational: 1,
     });
     const faults = await panelQuery("hallwatch-hall-overview", "Open faults");
     expect(faults.map((s) => `${s.tags?.hall}/${s.tags?.device}/${s.tags?.fault}`).sort()).toEqual([
+      "north-1//agent_offline",
       "north-1/charger-1/overheat",
       "south-2/queue-1/congestion",
       "south-2/tv-1/offline",

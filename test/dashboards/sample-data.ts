@@ -44,8 +44,9 @@ export interface Sample {
 
 interface AlertChange {
   hall: string;
-  kind: DeviceKind;
-  device: string;
+  /** Absent on hall-level alerts (an agent dead, a gateway down), as the sink writes them. */
+  kind?: DeviceKind;
+  device?: string;
   fault: string;
   severity: string;
   change: string;
@@ -181,20 +182,30 @@ export function buildSample(nowMs: number): Sample {
   alert("south-2", "queue-1", "congestion", "operational", 5, null);
   alert("south-2", "ext-1", "battery_low", "warning", 0.5, 3.5);
   alert("south-2", "tv-1", "offline", "major", 5.05, null);
+  // A hall-level alert: no kind or device tag.
+  alerts.push({
+    hall: "north-1",
+    fault: "agent_offline",
+    severity: "critical",
+    change: "raised",
+    atMs: fromMs + 5.5 * HOUR_MS,
+    alertId: "north-1-agent-offline",
+    open: 1,
+  });
   for (const a of alerts) {
     const fields: Record<string, string | number | boolean> = {
       [FIELD.alertEvent.alertId]: a.alertId,
       [FIELD.alertEvent.open]: a.open,
       [FIELD.alertEvent.inMaintenance]: 0,
-      [FIELD.alertEvent.message]: `${a.fault} on ${a.device}`,
+      [FIELD.alertEvent.message]: `${a.fault} on ${a.device ?? a.hall}`,
     };
     if (a.durationSec !== undefined) fields[FIELD.alertEvent.durationSec] = a.durationSec;
     add(RETENTION.long, {
       measurement: MEASUREMENT.alertEvent,
       tags: {
         [TAG.hall]: a.hall,
-        [TAG.kind]: a.kind,
-        [TAG.device]: a.device,
+        ...(a.kind ? { [TAG.kind]: a.kind } : {}),
+        ...(a.device ? { [TAG.device]: a.device } : {}),
         [TAG.fault]: a.fault,
         [TAG.severity]: a.severity,
         [TAG.change]: a.change,
