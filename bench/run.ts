@@ -31,6 +31,7 @@ const benches: Record<string, () => Promise<Record<string, number | string>>> = 
     (await import("./influx-sink.js")).benchInfluxSink({
       points: num("points", quick ? 20_000 : 200_000),
       devices: num("devices", 500),
+      rounds: num("rounds", quick ? 1 : 3),
     }),
 };
 

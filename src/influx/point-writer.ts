@@ -74,7 +74,7 @@ export class PointWriter {
   private ready = false;
   private stopped = false;
   private replaying: Promise<void> | null = null;
-  private cancelSleep: (() => void) | null = null;
+  private readonly sleepers = new Set<() => void>();
   private fullEpisode: { dropped: number } | null = null;
   private reachable = true;
   private counts = { written: 0, refused: 0, dropped: 0, unreadable: 0, spilled: 0 };
@@ -165,7 +165,7 @@ export class PointWriter {
     this.timer = null;
     this.flush();
     this.stopped = true;
-    this.cancelSleep?.();
+    for (const wake of [...this.sleepers]) wake();
     const deadline = this.now() + (this.options.stopTimeoutMs ?? 5_000);
     while ((this.queue.length > 0 || this.activeFlights() > 0) && this.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 10));
@@ -314,21 +314,35 @@ export class PointWriter {
           "InfluxDB buffer: lines cut short by a crash were skipped",
         );
       }
-      for (const batch of splitByPolicy(segment.points, this.options.batchPoints)) {
-        for (;;) {
-          if (this.stopped) return;
-          await this.slot();
-          if (this.stopped) return;
-          const flight: Flight = { points: batch, done: false, persisted: false, fromBuffer: true };
-          const outcome = await this.write(flight);
-          this.flights.delete(flight);
-          this.releaseSlot();
-          if (outcome === "done") break;
-          await this.sleep(this.backoff.nextDelayMs());
+      // The segment's batches go out as many at a time as writes may be in flight; it is deleted once all are in.
+      const batches = splitByPolicy(segment.points, this.options.batchPoints);
+      let next = 0;
+      const worker = async () => {
+        while (next < batches.length) {
+          const batch = batches[next++]!;
+          if (!(await this.writeUntilTaken(batch))) return;
         }
-      }
+      };
+      await Promise.all(Array.from({ length: this.options.maxBatchesInFlight }, worker));
+      // Stopped half-way: the segment stays, and the next run writes it again (InfluxDB keeps each point once).
+      if (this.stopped) return;
       buffer.remove(segment.seq);
       this.checkRecovered();
+    }
+  }
+
+  /** Writes a buffered batch, waiting with backoff between failed attempts; false when stopped first. */
+  private async writeUntilTaken(batch: HistoryPoint[]): Promise<boolean> {
+    for (;;) {
+      if (this.stopped) return false;
+      await this.slot();
+      if (this.stopped) return false;
+      const flight: Flight = { points: batch, done: false, persisted: false, fromBuffer: true };
+      const outcome = await this.write(flight);
+      this.flights.delete(flight);
+      this.releaseSlot();
+      if (outcome === "done") return true;
+      await this.sleep(this.backoff.nextDelayMs());
     }
   }
 
@@ -351,12 +365,13 @@ export class PointWriter {
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const wake = () => {
         clearTimeout(timer);
+        this.sleepers.delete(wake);
         resolve();
-      }
-      this.cancelSleep = done;
+      };
+      const timer = setTimeout(wake, ms);
+      this.sleepers.add(wake);
     });
   }
 }
