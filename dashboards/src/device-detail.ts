@@ -34,7 +34,7 @@ function numeric<K extends DeviceKind>(
   return timeSeriesPanel({
     title,
     description: options.thresholds ? RULE_DEFAULTS_NOTE : undefined,
-    targets: [influx(query).alias("$tag_device $col")],
+    targets: [influx(query).alias("$tag_hall / $tag_device $col")],
     ...options,
     width: 8,
     height: 7,
@@ -50,7 +50,7 @@ function states<K extends DeviceKind>(kind: K, title: string, names: FieldOf<K>[
     .fill("previous");
   return stateTimelinePanel({
     title,
-    targets: [influx(query).alias("$col")],
+    targets: [influx(query).alias("$tag_hall / $tag_device $col")],
     mappings: colors,
     width: 8,
     height: 7,
@@ -92,7 +92,7 @@ export function deviceDetail(): DashboardBuilder {
               .groupByTime("$__interval")
               .groupBy(TAG.hall, TAG.device)
               .fill("previous"),
-          ).alias("$tag_device"),
+          ).alias("$tag_hall / $tag_device"),
         ],
         mappings: CONNECTIVITY_COLORS,
         width: 12,
