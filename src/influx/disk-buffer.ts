@@ -169,6 +169,7 @@ export class DiskBuffer {
 
   private writeToCurrent(text: string, bytes: number, points: number): void {
     if (!this.current) {
+      mkdirSync(this.options.dir, { recursive: true });
       const seq = this.nextSeq++;
       const fd = openSync(join(this.options.dir, segmentName(seq)), "a");
       this.current = { seq, fd };

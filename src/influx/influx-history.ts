@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { InfluxDB } from "influx";
+import { type InfluxDB, ResultError } from "influx";
 import type { AggregatorEvents } from "../aggregator/events.js";
 import type { AlertChange } from "../alerts/alert-service.js";
 import type { HallwatchConfig } from "../config/config.js";
@@ -195,6 +195,15 @@ export class InfluxHistory {
       this.markReady();
     } catch (err) {
       if (this.stopped) return;
+      if (refusedByServer(err)) {
+        // Retrying cannot help (no admin rights, say): write anyway, in case the database is already set up.
+        logger.error(
+          { err: (err as Error).message },
+          "InfluxDB refused the schema set-up; writing without it (create the database and policies yourself, or set influx.manageSchema to false)",
+        );
+        this.markReady();
+        return;
+      }
       const delayMs = backoff.nextDelayMs();
       logger.warn(
         { err: (err as Error).message, retryInMs: delayMs },
@@ -210,4 +219,11 @@ export class InfluxHistory {
     this.writer.setReady(true);
     for (const resolve of this.readyWaiters.splice(0)) resolve();
   }
+}
+
+/** An answer from the server (a query error, 4xx) rather than no answer (down, unreachable, 5xx, timeout). */
+function refusedByServer(err: unknown): boolean {
+  if (err instanceof ResultError) return true;
+  const status = (err as { res?: { statusCode?: number } })?.res?.statusCode;
+  return status !== undefined && status >= 400 && status < 500;
 }
