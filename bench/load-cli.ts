@@ -29,23 +29,23 @@ export function parseLoadArgs(
     if (!Number.isFinite(value) || value < 0) throw new Error(`--${key} must be a non-negative number`);
     return value;
   };
-  const halls = (flags.get("halls") ?? (quick ? "1,20" : "1,100,1000,4000")).split(",").map(Number);
+  const halls = (flags.get("halls") ?? (quick ? "5" : "1,100,1000,4000")).split(",").map(Number);
   if (halls.some((h) => !Number.isInteger(h) || h < 1))
     throw new Error("--halls takes hall counts such as 1,100,1000");
-  const nodeRed = (flags.get("node-red") ?? (quick ? "none" : "each")) as NodeRedSink | "off";
+  const nodeRed = (flags.get("node-red") ?? (quick ? "batch" : "each")) as NodeRedSink | "off";
   if (!["each", "batch", "none", "off"].includes(nodeRed))
     throw new Error("--node-red is each, batch, none or off");
   return {
     quick,
     halls,
-    messages: num("messages", quick ? 3000 : 200_000),
+    messages: num("messages", quick ? 2000 : 200_000),
     generators: num("generators", 2),
     faultShare: num("fault-share", 0.002),
     qos: num("qos", 1) === 0 ? 0 : 1,
     window: num("window", 1000),
     seed: num("seed", 42),
-    latencyRate: num("latency-rate", quick ? 500 : 10_000),
-    latencySamples: num("samples", quick ? 20 : 200),
+    latencyRate: num("latency-rate", quick ? 300 : 10_000),
+    latencySamples: num("samples", quick ? 10 : 200),
     nodeRed,
     out: flags.get("out") ?? null,
   };

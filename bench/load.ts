@@ -49,6 +49,9 @@ export interface Saturation {
   cpuUsPerMsg: number;
   brokerCores: number;
   generatorCores: number;
+  /** Cores busy on the whole machine, and the part of it not from this run's processes (other work). */
+  machineCores: number;
+  otherCores: number;
   peakRssMb: number;
 }
 
@@ -72,6 +75,14 @@ export interface LatencyFigures {
   p99Ms: number;
   maxMs: number;
   aggregatorCores: number;
+  /** The aggregator's event loop: the longest it was blocked during the phase, and its p99 (ms). */
+  loopDelayMaxMs: number;
+  loopDelayP99Ms: number;
+  /** The longest single aggregator flush to SQLite, alert-service tick and silence check (ms). */
+  slowestFlushMs: number;
+  slowestAlertTickMs: number;
+  slowestSilenceCheckMs: number;
+  otherCores: number;
 }
 
 export interface NodeRedFigures extends Saturation {
@@ -111,6 +122,9 @@ function saturation(
 ): Saturation {
   const cores = coresUsed(before.consumer ?? null, after.consumer ?? null);
   const cpuMs = (after.consumer?.cpuMs ?? 0) - (before.consumer?.cpuMs ?? 0);
+  const ours = Object.keys(before).filter((k) => k !== "machine");
+  const oursCores = ours.reduce((sum, k) => sum + coresUsed(before[k] ?? null, after[k] ?? null), 0);
+  const machineCores = coresUsed(before.machine ?? null, after.machine ?? null);
   const generatorCores = Object.keys(before)
     .filter((k) => k.startsWith("gen"))
     .reduce((sum, k) => sum + coresUsed(before[k] ?? null, after[k] ?? null), 0);
@@ -123,6 +137,8 @@ function saturation(
     cpuUsPerMsg: round((cpuMs * 1000) / Math.max(1, s.count), 1),
     brokerCores: round(coresUsed(before.broker ?? null, after.broker ?? null), 2),
     generatorCores: round(generatorCores, 2),
+    machineCores: round(machineCores, 2),
+    otherCores: round(Math.max(0, machineCores - oursCores), 2),
     peakRssMb: round(peakRssBytes / 1e6, 1),
   };
 }
@@ -178,7 +194,16 @@ async function runAggregator(
   o: LoadOptions,
 ): Promise<{ aggregator: AggregatorFigures; latency: LatencyFigures }> {
   const broker = await startBroker();
-  const agg = forkChild("./aggregator-child.ts", [broker.url, String(hallCount)], ["--expose-gc"]);
+  // BENCH_PROFILE=<dir> writes a V8 CPU profile of the aggregator process there (open it in Chrome DevTools).
+  const profile = process.env.BENCH_PROFILE
+    ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+    : [];
+  if (process.env.BENCH_TRACE_GC) profile.push("--trace-gc"); // GC pauses, to the aggregator's stdout
+  const agg = forkChild(
+    "./aggregator-child.ts",
+    [broker.url, String(hallCount)],
+    ["--expose-gc", ...profile],
+  );
   let gens: Awaited<ReturnType<typeof startGenerators>> | null = null;
   let probe: LatencyProbe | null = null;
   try {
@@ -221,24 +246,54 @@ async function runAggregator(
     await ask(agg, { type: "window" }, "window");
     const gapMs = o.quick ? 10 : 40;
     const durationMs = 1500 + o.latencySamples * (gapMs + 5) + 1000;
-    const cpuBefore = sampleAll({ agg: agg.pid });
+    const cpuBefore = sampleAll({
+      agg: agg.pid,
+      broker: broker.child.pid,
+      ...Object.fromEntries(gens.children.map((g, i) => [`gen${i}`, g.pid])),
+    });
+    await ask(agg, { type: "loop_delay_reset" }, "loop_delay_reset");
     const background = steadyRate(gens, o.latencyRate, durationMs);
     await sleep(1000);
     const { latencies, missing } = await probe.run(o.latencySamples, gapMs);
     const { sent } = await background;
-    const end = await drain(agg, sent);
-    const cpuAfter = sampleAll({ agg: agg.pid });
+    const probes = latencies.length + missing; // the probe's own faults are telemetry too
+    const end = await drain(agg, sent + probes);
+    const cpuAfter = sampleAll({
+      agg: agg.pid,
+      broker: broker.child.pid,
+      ...Object.fromEntries(gens.children.map((g, i) => [`gen${i}`, g.pid])),
+    });
+    const loop = await ask<{
+      type: string;
+      maxMs: number;
+      p99Ms: number;
+      flushMs: number;
+      alertTickMs: number;
+      silenceMs: number;
+    }>(agg, { type: "loop_delay" }, "loop_delay");
+    const ourCores = Object.keys(cpuBefore)
+      .filter((k) => k !== "machine")
+      .reduce((sum, k) => sum + coresUsed(cpuBefore[k] ?? null, cpuAfter[k] ?? null), 0);
     const sorted = [...latencies].sort((x, y) => x - y);
     const latency: LatencyFigures = {
       backgroundMsgPerSec: o.latencyRate,
       sent,
-      received: end.count,
+      received: end.count - probes,
       samples: latencies.length,
       missing,
       p50Ms: round(percentile(sorted, 50), 1),
       p99Ms: round(percentile(sorted, 99), 1),
       maxMs: round(sorted.at(-1) ?? Number.NaN, 1),
       aggregatorCores: round(coresUsed(cpuBefore.agg ?? null, cpuAfter.agg ?? null), 2),
+      loopDelayMaxMs: round(loop.maxMs, 1),
+      loopDelayP99Ms: round(loop.p99Ms, 1),
+      slowestFlushMs: round(loop.flushMs, 1),
+      slowestAlertTickMs: round(loop.alertTickMs, 1),
+      slowestSilenceCheckMs: round(loop.silenceMs, 1),
+      otherCores: round(
+        Math.max(0, coresUsed(cpuBefore.machine ?? null, cpuAfter.machine ?? null) - ourCores),
+        2,
+      ),
     };
     return { aggregator, latency };
   } finally {

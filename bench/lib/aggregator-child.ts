@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Aggregator } from "../../src/aggregator/aggregator.js";
 import { AlertService } from "../../src/alerts/alert-service.js";
 import { buildApi } from "../../src/api/app.js";
@@ -99,7 +100,41 @@ function stats() {
   };
 }
 
+/** The longest single run of the periodic jobs that block the event loop (what an alert waits behind). */
+const slowest = { flushMs: 0, alertTickMs: 0, silenceMs: 0 };
+function timed<T extends object>(target: T, method: keyof T & string, slot: keyof typeof slowest): void {
+  const original = (target[method] as () => unknown).bind(target);
+  (target as Record<string, unknown>)[method] = () => {
+    const t0 = performance.now();
+    try {
+      return original();
+    } finally {
+      slowest[slot] = Math.max(slowest[slot], performance.now() - t0);
+    }
+  };
+}
+timed(aggregator, "flush", "flushMs");
+timed(alerts, "tick", "alertTickMs");
+timed(aggregator.presence, "checkSilence", "silenceMs");
+
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
+
 serveParent({
+  loop_delay_reset: () => {
+    loopDelay.reset();
+    slowest.flushMs = 0;
+    slowest.alertTickMs = 0;
+    slowest.silenceMs = 0;
+    tellParent({ type: "loop_delay_reset" });
+  },
+  loop_delay: () =>
+    tellParent({
+      type: "loop_delay",
+      maxMs: loopDelay.max / 1e6,
+      p99Ms: loopDelay.percentile(99) / 1e6,
+      ...slowest,
+    }),
   window: () => {
     window.reset();
     tellParent({ type: "window" });

@@ -2,7 +2,7 @@
 // waiting for a consumer to have counted what was sent.
 import type { ChildProcess } from "node:child_process";
 import { ask, forkChild, type IpcMessage, stopChild, waitFor } from "./ipc.js";
-import { type ProcSample, sampleProcess } from "./proc.js";
+import { type ProcSample, sampleMachine, sampleProcess } from "./proc.js";
 import { sleep } from "./stats.js";
 
 /** How Node-RED writes to InfluxDB: `each` one write per message (the flow as usually drawn), `batch` a join
@@ -141,9 +141,10 @@ export async function drain<T extends ConsumerStats>(
 
 /** CPU samples of several processes at once. */
 export function sampleAll(pids: Record<string, number | undefined>): Record<string, ProcSample | null> {
-  return Object.fromEntries(
-    Object.entries(pids).map(([name, pid]) => [name, pid ? sampleProcess(pid) : null]),
-  );
+  return {
+    ...Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, pid ? sampleProcess(pid) : null])),
+    machine: sampleMachine(),
+  };
 }
 
 /** Messages a second between the first and the last message counted in the window. */

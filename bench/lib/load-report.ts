@@ -14,28 +14,31 @@ export function renderTable(report: LoadReport): string {
   const lines = [
     `Throughput (bursts of ≥ ${n(o.messages)} messages, QoS ${o.qos}, fault share ${(o.faultShare * 100).toFixed(1)} %, ${report.machine.cpus} cores, Node ${report.machine.node})`,
     "",
-    "| halls | devices | bare subscriber msg/s | aggregator msg/s | aggregator / bare | Node-RED msg/s (in / written) | aggregator / Node-RED | aggregator CPU µs/msg | cores: aggregator · broker · generators |",
+    "| halls | devices | bare subscriber msg/s | aggregator msg/s | aggregator / bare | Node-RED msg/s (in / written) | aggregator / Node-RED | CPU µs per msg: bare · aggregator · Node-RED | cores in the aggregator burst: aggregator · broker · generators · other work |",
     "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (const r of report.runs) {
     const a = r.aggregator;
     const red = r.nodeRed;
+    const redRate = red
+      ? Math.min(red.msgPerSec, red.sink === "none" ? red.msgPerSec : red.writtenMsgPerSec)
+      : undefined;
     lines.push(
-      `| ${n(r.halls)} | ${n(r.devices)} | ${n(r.bare.msgPerSec)} | ${n(a.msgPerSec)} | ${pct(a.msgPerSec, r.bare.msgPerSec)} | ${red ? `${n(red.msgPerSec)} / ${n(red.writtenMsgPerSec)} (${red.sink})` : "–"} | ${red ? pct(a.msgPerSec, Math.min(red.msgPerSec, red.writtenMsgPerSec)) : "–"} | ${n(a.cpuUsPerMsg, 1)} | ${n(a.cores, 2)} · ${n(a.brokerCores, 2)} · ${n(a.generatorCores, 2)} |`,
+      `| ${n(r.halls)} | ${n(r.devices)} | ${n(r.bare.msgPerSec)} | ${n(a.msgPerSec)} | ${pct(a.msgPerSec, r.bare.msgPerSec)} | ${red ? `${n(red.msgPerSec)} / ${red.sink === "none" ? "–" : n(red.writtenMsgPerSec)} (${red.sink})` : "–"} | ${pct(a.msgPerSec, redRate)} | ${n(r.bare.cpuUsPerMsg, 1)} · ${n(a.cpuUsPerMsg, 1)} · ${red ? n(red.cpuUsPerMsg, 1) : "–"} | ${n(a.cores, 2)} · ${n(a.brokerCores, 2)} · ${n(a.generatorCores, 2)} · ${n(a.otherCores, 2)} |`,
     );
   }
   lines.push(
     "",
     "Latency, memory and losses",
     "",
-    "| halls | background msg/s | fault → alert p50 / p99 / max ms | samples | aggregator cores at that load | RSS MB | RSS per device B | heap per device B | lost (bare · aggregator · Node-RED) | dead letters | seq gaps | faults sent → alerts opened |",
-    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| halls | background msg/s | fault → alert p50 / p99 / max ms | samples | aggregator cores | aggregator event-loop delay p99 / max ms | slowest flush · alert tick · silence check ms | other work, cores | RSS MB | RSS per device B | JS heap per device B | lost (bare · aggregator · Node-RED) | dead letters | seq gaps | faults sent → alerts opened |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   );
   for (const r of report.runs) {
     const a = r.aggregator;
     const l = r.latency;
     lines.push(
-      `| ${n(r.halls)} | ${n(l.backgroundMsgPerSec)} | ${n(l.p50Ms, 1)} / ${n(l.p99Ms, 1)} / ${n(l.maxMs, 1)} | ${l.samples}${l.missing ? ` (${l.missing} missing)` : ""} | ${n(l.aggregatorCores, 2)} | ${n(a.rssMb, 1)} | ${n(a.rssPerDeviceBytes)} | ${n(a.heapPerDeviceBytes)} | ${r.bare.lost} · ${a.lost} · ${r.nodeRed ? r.nodeRed.lost : "–"} | ${a.deadLetters} | ${a.seqGaps} | ${n(a.faultsSent)} → ${n(a.alertsOpened)} |`,
+      `| ${n(r.halls)} | ${n(l.backgroundMsgPerSec)} | ${n(l.p50Ms, 1)} / ${n(l.p99Ms, 1)} / ${n(l.maxMs, 1)} | ${l.samples}${l.missing ? ` (${l.missing} missing)` : ""} | ${n(l.aggregatorCores, 2)} | ${n(l.loopDelayP99Ms, 1)} / ${n(l.loopDelayMaxMs, 1)} | ${n(l.slowestFlushMs, 1)} · ${n(l.slowestAlertTickMs, 1)} · ${n(l.slowestSilenceCheckMs, 1)} | ${n(l.otherCores, 2)} | ${n(a.rssMb, 1)} | ${n(a.rssPerDeviceBytes)} | ${n(a.heapPerDeviceBytes)} | ${r.bare.lost} · ${a.lost} · ${r.nodeRed ? r.nodeRed.lost : "–"} | ${a.deadLetters} | ${a.seqGaps} | ${n(a.faultsSent)} → ${n(a.alertsOpened)} |`,
     );
   }
   return lines.join("\n");

@@ -129,7 +129,7 @@ function flow(): object[] {
   const influx = new URL(influxUrl);
   nodes.push(
     {
-      id: "influxdb",
+      id: "influxConfig", // not "influxdb": Node-RED takes a config node whose id is a type name as circular
       type: "influxdb",
       hostname: influx.hostname,
       port: influx.port,
@@ -143,7 +143,7 @@ function flow(): object[] {
       id: "influx",
       type: "influxdb out",
       z,
-      influxdb: "influxdb",
+      influxdb: "influxConfig",
       name: "telemetry",
       measurement: "telemetry",
       precision: "u",

@@ -31,6 +31,19 @@ export function sampleProcess(pid: number): ProcSample | null {
   }
 }
 
+/** Busy CPU time of the whole machine so far (all cores, all processes), to see what else competed. */
+export function sampleMachine(): ProcSample | null {
+  try {
+    const cpu =
+      readFileSync("/proc/stat", "utf8").split("\n")[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
+    // user nice system idle iowait irq softirq steal: busy = all but idle and iowait.
+    const busy = cpu.slice(0, 8).reduce((a, b, i) => (i === 3 || i === 4 ? a : a + b), 0);
+    return { atMs: performance.now(), cpuMs: (busy * 1000) / CLOCK_TICKS_PER_SEC, rssBytes: 0 };
+  } catch {
+    return null;
+  }
+}
+
 /** CPU used between two samples, as a share of one core (1 = one core fully busy). */
 export function coresUsed(from: ProcSample | null, to: ProcSample | null): number {
   if (!from || !to || to.atMs <= from.atMs) return Number.NaN;

@@ -23,6 +23,7 @@ import { AgentDirectory } from "./agent-directory.js";
 import { DeadLetterSink } from "./dead-letter-sink.js";
 import { EventBus } from "./event-bus.js";
 import type { AggregatorEvents } from "./events.js";
+import { coalesceWritesPerRead } from "./write-coalescing.js";
 
 export interface AggregatorOptions {
   brokerUrl: string;
@@ -126,7 +127,10 @@ export class Aggregator {
     });
     this.client = client;
     this.cancelReconnect = applyBackoff(client, { maxDelayMs: 10_000 });
-    client.on("connect", () => this.onConnected(client));
+    client.on("connect", () => {
+      coalesceWritesPerRead(client.stream);
+      this.onConnected(client);
+    });
     client.on("close", () => {
       if (this.brokerConnected && !this.stopping) {
         this.brokerConnected = false;

@@ -1,0 +1,65 @@
+// The load harness in its CI short mode: every process starts, every phase runs, and every message sent is
+// counted by every consumer (no loss, nothing dead-lettered). Timings are printed by the bench, never asserted.
+import { describe, expect, it } from "vitest";
+import { renderCharts, renderTable, summary } from "../../bench/lib/load-report.js";
+import { DEVICES_PER_HALL } from "../../bench/lib/load-scenario.js";
+import { benchLoad } from "../../bench/load.js";
+import { parseLoadArgs } from "../../bench/load-cli.js";
+import { requireInCi } from "../helpers/external-servers.js";
+import { INFLUXD } from "../helpers/influxd.js";
+
+describe("load harness, short mode", () => {
+  it("reads its flags, with --quick defaults and explicit values", () => {
+    const quick = parseLoadArgs(["--quick", "--halls", "2,3"], false);
+    expect(quick).toMatchObject({ quick: true, halls: [2, 3], nodeRed: "batch", qos: 1 });
+    expect(parseLoadArgs([], true).quick).toBe(true);
+    const full = parseLoadArgs(["--messages", "5000", "--node-red", "off", "--qos", "0"], false);
+    expect(full).toMatchObject({
+      quick: false,
+      halls: [1, 100, 1000, 4000],
+      messages: 5000,
+      nodeRed: "off",
+      qos: 0,
+    });
+    expect(() => parseLoadArgs(["--halls", "0"], false)).toThrow(/hall counts/);
+    expect(() => parseLoadArgs(["--node-red", "maybe"], false)).toThrow(/node-red/);
+  });
+
+  it("runs every phase and counts every message sent, end to end", { timeout: 180_000 }, async () => {
+    const nodeRed = requireInCi(INFLUXD, "influxd") ? "batch" : "none";
+    const { out: _out, ...options } = parseLoadArgs(
+      ["--quick", "--halls", "3", "--node-red", nodeRed],
+      false,
+    );
+    const report = await benchLoad({ ...options, faultShare: 0.05 }, () => undefined);
+
+    expect(report.runs).toHaveLength(1);
+    const run = report.runs[0]!;
+    expect(run).toMatchObject({ halls: 3, devices: 3 * DEVICES_PER_HALL });
+    for (const phase of [run.bare, run.aggregator, run.nodeRed!]) {
+      expect(phase.sent).toBeGreaterThanOrEqual(options.messages);
+      expect(phase.received).toBe(phase.sent);
+      expect(phase.lost).toBe(0);
+      expect(phase.msgPerSec).toBeGreaterThan(0);
+    }
+    expect(run.aggregator.deadLetters).toBe(0);
+    expect(run.aggregator.seqGaps).toBe(0);
+    expect(run.aggregator.faultsSent).toBeGreaterThan(0);
+    expect(run.aggregator.alertsOpened).toBeGreaterThan(0);
+    expect(Number.isFinite(run.aggregator.rssPerDeviceBytes)).toBe(true);
+    expect(run.latency).toMatchObject({ samples: options.latencySamples, missing: 0 });
+    expect(run.latency.received).toBe(run.latency.sent);
+    expect(run.latency.p50Ms).toBeLessThanOrEqual(run.latency.p99Ms);
+    expect(run.latency.p99Ms).toBeLessThanOrEqual(run.latency.maxMs);
+    expect(run.nodeRed).toMatchObject({ sink: nodeRed, invalid: 0, writeErrors: 0 });
+    expect(run.nodeRed!.written).toBe(run.nodeRed!.received);
+
+    const table = renderTable(report);
+    expect(table).toContain("| 3 | 78 |");
+    expect(Object.keys(summary(report))).toContain("3 halls: aggregator msg/s");
+    const charts = renderCharts(report);
+    expect(Object.keys(charts).sort()).toEqual(["latency.svg", "memory.svg", "throughput.svg"]);
+    for (const svg of Object.values(charts))
+      expect(svg).toMatch(/^<svg [^>]*>[\s\S]*<circle [\s\S]*<\/svg>\n$/);
+  });
+});
