@@ -259,7 +259,8 @@ export class PointWriter {
   private spill(points: readonly HistoryPoint[]): void {
     if (points.length === 0) return;
     const buffer = this.options.buffer;
-    const kept = buffer.append(points);
+    // Once full, everything new is dropped until there is room again, so what is kept has no holes.
+    const kept = this.fullEpisode ? 0 : buffer.append(points);
     const dropped = points.length - kept;
     this.counts.spilled += kept;
     if (dropped > 0) {

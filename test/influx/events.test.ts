@@ -12,7 +12,7 @@ import { INFLUXD, type Influxd, startInfluxd } from "../helpers/influxd.js";
 import { type PlainBroker, startPlainBroker } from "../helpers/plain-broker.js";
 import { kioskValues, RawAgent } from "../helpers/raw-agent.js";
 import { waitFor } from "../helpers/wait.js";
-import { DB, influxSettings, tempDataDir } from "./helpers.js";
+import { DB, influxSettings, tempDataDir, WAIT_MS } from "./helpers.js";
 
 const kiosk: BirthDevice = { id: "k1", kind: "kiosk", model: "K", zone: "z", reportIntervalSec: 60 };
 const ext: BirthDevice = { id: "e1", kind: "extinguisher", model: "E", zone: "z", reportIntervalSec: 900 };
@@ -84,10 +84,14 @@ describe.runIf(requireInCi(INFLUXD, "influxd"))(
       const pastMs = Date.now() - 2 * 3_600_000 + 123;
       await agent.telemetry("k1", { ...kioskValues, cpuPct: 33 }, { tsMs: pastMs, historical: true });
       await agent.telemetry("e1", extValues);
-      const rows = await waitFor(async () => {
-        const r = await select(MEASUREMENT.telemetry);
-        return r.length === 2 ? r : null;
-      }, "two telemetry points");
+      const rows = await waitFor(
+        async () => {
+          const r = await select(MEASUREMENT.telemetry);
+          return r.length === 2 ? r : null;
+        },
+        "two telemetry points",
+        WAIT_MS,
+      );
       const k1 = rows.find((r) => r.device === "k1")!;
       expect(k1.time.getTime()).toBe(pastMs);
       expect(k1).toMatchObject({ hall: "h1", kind: "kiosk", cpuPct: 33, appOk: true, printerState: "ok" });
@@ -102,10 +106,14 @@ describe.runIf(requireInCi(INFLUXD, "influxd"))(
     });
 
     it("writes each connectivity transition to device_state", async () => {
-      const online = await waitFor(async () => {
-        const r = await select(MEASUREMENT.deviceState, `"connectivity" = 'online'`);
-        return r.length === 2 ? r : null;
-      }, "both devices online");
+      const online = await waitFor(
+        async () => {
+          const r = await select(MEASUREMENT.deviceState, `"connectivity" = 'online'`);
+          return r.length === 2 ? r : null;
+        },
+        "both devices online",
+        WAIT_MS,
+      );
       expect(online.map((r) => r.device).sort()).toEqual(["e1", "k1"]);
       expect(online.every((r) => r.up === 1 && r.hall === "h1")).toBe(true);
     });
@@ -116,13 +124,18 @@ describe.runIf(requireInCi(INFLUXD, "influxd"))(
         () =>
           alerts.list({ hallIds: ["h1"], limit: 10, offset: 0 }).items.find((a) => a.faultType === "removed"),
         "the removed alert",
+        WAIT_MS,
       );
       alerts.acknowledge(raised.id, "tester", "on my way");
       alerts.resolve(raised.id, "tester", "put back");
-      const rows = await waitFor(async () => {
-        const r = await select(MEASUREMENT.alertEvent, `"alert_id" = '${raised.id}'`, RETENTION.long);
-        return r.length >= 3 ? r : null;
-      }, "three alert events");
+      const rows = await waitFor(
+        async () => {
+          const r = await select(MEASUREMENT.alertEvent, `"alert_id" = '${raised.id}'`, RETENTION.long);
+          return r.length >= 3 ? r : null;
+        },
+        "three alert events",
+        WAIT_MS,
+      );
       const byChange = Object.fromEntries(rows.map((r) => [r.change, r]));
       expect(byChange.raised).toMatchObject({
         hall: "h1",
@@ -214,10 +227,14 @@ describe.runIf(requireInCi(INFLUXD, "influxd"))(
 
     it("writes the transitions when the agent dies, with up = 0 and the reason", async () => {
       agent.kill();
-      const offline = await waitFor(async () => {
-        const r = await select(MEASUREMENT.deviceState, `"connectivity" = 'offline'`);
-        return r.length === 2 ? r : null;
-      }, "both devices offline");
+      const offline = await waitFor(
+        async () => {
+          const r = await select(MEASUREMENT.deviceState, `"connectivity" = 'offline'`);
+          return r.length === 2 ? r : null;
+        },
+        "both devices offline",
+        WAIT_MS,
+      );
       expect(offline.every((r) => r.up === 0 && r.reason === "agent_offline")).toBe(true);
     });
   },

@@ -8,6 +8,8 @@ import type { InfluxSettings } from "../../src/influx/influx-history.js";
 import { MEASUREMENT, RETENTION, TAG } from "../../src/influx/schema.js";
 
 export const DB = "hallwatch_test";
+/** How long tests wait for something to happen (generous: CI runs the whole suite on two cores). */
+export const WAIT_MS = 15_000;
 
 /** The influx config section as the server would parse it, pointed at a test server. */
 export function influxSettings(url: string, overrides: Record<string, unknown> = {}): InfluxSettings {

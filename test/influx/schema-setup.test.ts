@@ -9,7 +9,7 @@ import { silentLogger } from "../../src/logging.js";
 import { requireInCi } from "../helpers/external-servers.js";
 import { INFLUXD, type Influxd, startInfluxd } from "../helpers/influxd.js";
 import { waitFor } from "../helpers/wait.js";
-import { countTelemetry, DB, influxSettings, telemetryPoint, tempDataDir } from "./helpers.js";
+import { countTelemetry, DB, influxSettings, telemetryPoint, tempDataDir, WAIT_MS } from "./helpers.js";
 
 describe.runIf(requireInCi(INFLUXD, "influxd"))("InfluxDB schema set-up", () => {
   let influxd: Influxd;
@@ -97,7 +97,11 @@ describe.runIf(requireInCi(INFLUXD, "influxd"))("InfluxDB schema set-up", () => 
     history.start();
     for (let i = 0; i < 100; i++) history.add(telemetryPoint(i, Date.now() - 60_000));
     const sink = history;
-    await waitFor(() => sink.stats().pointsBuffered === 100, "points buffered while the database is missing");
+    await waitFor(
+      () => sink.stats().pointsBuffered === 100,
+      "points buffered while the database is missing",
+      WAIT_MS,
+    );
     expect((await client.getDatabaseNames()).includes(DB)).toBe(false);
     expect(sink.stats().lastError?.message).toMatch(/database not found/);
     await client.createDatabase(DB);

@@ -7,7 +7,15 @@ import { silentLogger } from "../../src/logging.js";
 import { requireInCi } from "../helpers/external-servers.js";
 import { INFLUXD, type Influxd, startInfluxd } from "../helpers/influxd.js";
 import { waitFor } from "../helpers/wait.js";
-import { countTelemetry, DB, influxSettings, storedSeqs, telemetryPoint, tempDataDir } from "./helpers.js";
+import {
+  countTelemetry,
+  DB,
+  influxSettings,
+  storedSeqs,
+  telemetryPoint,
+  tempDataDir,
+  WAIT_MS,
+} from "./helpers.js";
 
 /** The real InfluxDB target, recording each batch's size and how many writes were under way at once. */
 function recordingTarget(url: string) {
@@ -67,7 +75,11 @@ describe.runIf(requireInCi(INFLUXD, "influxd"))("InfluxDB sink against a real in
     await sink.ready();
     const base = Date.now() - 3_600_000;
     for (let i = 0; i < 2500; i++) sink.add(telemetryPoint(i, base));
-    await waitFor(async () => (await countTelemetry(sink.client)) === 2000, "two full batches in InfluxDB");
+    await waitFor(
+      async () => (await countTelemetry(sink.client)) === 2000,
+      "two full batches in InfluxDB",
+      WAIT_MS,
+    );
     expect(record.batches).toEqual([1000, 1000]);
     expect(sink.stats().pointsPending).toBe(500);
     await sink.drained();
@@ -83,7 +95,7 @@ describe.runIf(requireInCi(INFLUXD, "influxd"))("InfluxDB sink against a real in
     const base = Date.now() - 60_000;
     for (let i = 0; i < 10; i++) sink.add(telemetryPoint(i, base));
     expect(record.batches).toEqual([]);
-    await waitFor(async () => (await countTelemetry(sink.client)) === 10, "the timed flush");
+    await waitFor(async () => (await countTelemetry(sink.client)) === 10, "the timed flush", WAIT_MS);
     expect(record.batches).toEqual([10]);
   });
 
@@ -116,7 +128,11 @@ describe.runIf(requireInCi(INFLUXD, "influxd"))("InfluxDB sink against a real in
     while (sent < 15_000) await push(500);
     await influxd.kill();
     while (sent < 30_000) await push(500);
-    await waitFor(() => sink.stats().pointsBuffered > 0, "points buffered on disk during the outage");
+    await waitFor(
+      () => sink.stats().pointsBuffered > 0,
+      "points buffered on disk during the outage",
+      WAIT_MS,
+    );
     expect(sink.stats().influxReachable).toBe(false);
     await influxd.restart();
     while (sent < total) await push(500);
@@ -169,6 +185,7 @@ describe.runIf(requireInCi(INFLUXD, "influxd"))("InfluxDB sink against a real in
     await waitFor(
       () => sink.stats().pointsPending === 0 && sink.stats().batchesInFlight === 0,
       "all flushed",
+      WAIT_MS,
     );
     const atLimit = sink.stats();
     expect(atLimit.bufferedBytes).toBeLessThanOrEqual(1_000_000);

@@ -18,7 +18,7 @@ import { INFLUXD, type Influxd, startInfluxd } from "../helpers/influxd.js";
 import { type PlainBroker, startPlainBroker } from "../helpers/plain-broker.js";
 import { RawAgent } from "../helpers/raw-agent.js";
 import { waitFor } from "../helpers/wait.js";
-import { DB, influxSettings, tempDataDir } from "./helpers.js";
+import { DB, influxSettings, tempDataDir, WAIT_MS } from "./helpers.js";
 
 const kiosk: BirthDevice = { id: "k1", kind: "kiosk", model: "K", zone: "z", reportIntervalSec: 60 };
 const ext: BirthDevice = { id: "e1", kind: "extinguisher", model: "E", zone: "z", reportIntervalSec: 900 };
@@ -89,6 +89,7 @@ describe.runIf(requireInCi(INFLUXD, "influxd"))("uptime_hourly against the conso
     await waitFor(
       async () => [...harness.aggregator.presence.allDevices()].length === 2,
       "both devices known",
+      WAIT_MS,
     );
     await agent.stop();
     // Past history written as the aggregator writes it: contiguous spans, up, down and unknown.
