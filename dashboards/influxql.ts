@@ -123,6 +123,11 @@ export function compare(name: string, op: Comparison, value: number | boolean): 
   return expr(`${quoteIdent(name)} ${op} ${rendered}`);
 }
 
+/** A comparison of an expression with a number, e.g. `"up" + "down" > 0` in a subquery's outer WHERE. */
+export function compareExpr(left: Expr, op: Comparison, value: number): Expr {
+  return expr(`${left.text} ${op} ${checkNumber(value)}`);
+}
+
 /** `"tag" =~ /pattern/` */
 export const matches = (name: string, pattern: string): Expr =>
   expr(`${quoteIdent(name)} =~ ${regexLiteral(pattern)}`);

@@ -1,6 +1,19 @@
 import type { DashboardBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
 import { FIELD, MEASUREMENT, TAG } from "../../src/influx/schema.js";
-import { add, as, div, type Expr, field, mul, num, sum, timeFilter } from "../influxql.js";
+import {
+  add,
+  as,
+  compareExpr,
+  div,
+  type Expr,
+  field,
+  mul,
+  num,
+  type SelectQuery,
+  select,
+  sum,
+  timeFilter,
+} from "../influxql.js";
 import { barGaugePanel, hallwatchDashboard, statPanel, tablePanel, timeSeriesPanel } from "../lib/panels.js";
 import { deviceScope, selectFrom } from "../lib/sources.js";
 import { influx } from "../lib/target.js";
@@ -19,10 +32,22 @@ export const availabilityPct = (): Expr =>
     "availability",
   );
 
-const uptimeBy = (...tags: string[]) =>
-  selectFrom(MEASUREMENT.uptime, availabilityPct())
+/**
+ * The same ratio with nothing where up + down = 0 (nothing expected, or all of it unknown): InfluxQL divides by
+ * zero as 0, and 0 % would read as a total outage where the console shows no figure.
+ */
+function availabilityBy(tags: string[], bucket?: string): SelectQuery {
+  let sums = selectFrom(MEASUREMENT.uptime, as(sum(field(U.upSec)), "up"), as(sum(field(U.downSec)), "down"))
     .where(timeFilter(), ...deviceScope())
     .groupBy(...tags);
+  if (bucket) sums = sums.groupByTime(bucket);
+  return select(as(mul(div(field("up"), add(field("up"), field("down"))), num(100)), "availability"))
+    .fromSubquery(sums)
+    .where(compareExpr(add(field("up"), field("down")), ">", 0))
+    .groupBy(...tags);
+}
+
+const uptimeBy = (...tags: string[]) => availabilityBy(tags);
 
 const DESCRIPTION =
   "Up ÷ (up + down) within opening hours (fire equipment and gateways: around the clock), maintenance excluded, " +
@@ -66,15 +91,7 @@ export function uptime(): DashboardBuilder {
       timeSeriesPanel({
         title: "Availability over time by hall",
         description: DESCRIPTION,
-        targets: [
-          influx(
-            selectFrom(MEASUREMENT.uptime, availabilityPct())
-              .where(timeFilter(), ...deviceScope())
-              .groupByTime("$__interval")
-              .groupBy(TAG.hall)
-              .fill("none"),
-          ).alias("$tag_hall"),
-        ],
+        targets: [influx(availabilityBy([TAG.hall], "$__interval")).alias("$tag_hall")],
         unit: "percent",
         max: 100,
         minInterval: "1h",
@@ -85,7 +102,7 @@ export function uptime(): DashboardBuilder {
     .withPanel(
       tablePanel({
         title: "Availability by device",
-        description: `${DESCRIPTION} Times in seconds.`,
+        description: `${DESCRIPTION} Times in seconds; a device with no up or down time (nothing expected, or all unknown) shows 0 %.`,
         targets: [
           influx(
             selectFrom(

@@ -4,6 +4,7 @@ import {
   and,
   as,
   compare,
+  compareExpr,
   count,
   div,
   eq,
@@ -99,6 +100,7 @@ describe("InfluxQL builder", () => {
         '"open" = 1 AND "late" = true',
     );
     expect(and(eq("a", "b")).text).toBe("\"a\" = 'b'");
+    expect(compareExpr(add(field("up"), field("down")), ">", 0).text).toBe('"up" + "down" > 0');
     expect(String(select(mean(fieldsMatching("^waitingByService_"))).from("telemetry"))).toBe(
       'SELECT mean(/^waitingByService_/) FROM "telemetry"',
     );

@@ -65,6 +65,28 @@ describe.skipIf(!requireInCi(INFLUXD, "influxd"))("uptime dashboard agrees with 
         timestamp: new Date(p.timeMs),
       });
     }
+    // A device in another hall whose whole expected time was unknown (the aggregator had lost the broker).
+    const unknown: Availability = {
+      expectedMs: HOUR_MS,
+      upMs: 0,
+      downMs: 0,
+      unknownMs: HOUR_MS,
+      maintenanceMs: 0,
+      ratio: null,
+    };
+    const p = uptimePoint({
+      hallId: "west-4",
+      deviceId: "ext-7",
+      kind: "extinguisher",
+      hourStartMs: fromMs,
+      figures: unknown,
+    });
+    points.push({
+      measurement: p.measurement,
+      tags: p.tags,
+      fields: p.fields,
+      timestamp: new Date(p.timeMs),
+    });
     await influx.writePoints(points, { retentionPolicy: RETENTION.long });
   });
   afterAll(async () => {
@@ -99,5 +121,23 @@ describe.skipIf(!requireInCi(INFLUXD, "influxd"))("uptime dashboard agrees with 
       maintenance: shown.maintenanceMs / 1000,
     });
     expect(row.availability).toBeCloseTo(shown.ratio! * 100, 9);
+  });
+
+  it("shows no availability, rather than 0 %, for a hall with no up or down time", async () => {
+    const dashboard = JSON.parse(readFileSync(join(GENERATED_DIR, "uptime.json"), "utf8"));
+    const variables = dashboard.templating.list.filter((v: { type: string }) => v.type === "query");
+    for (const title of ["Availability by hall", "Availability over time by hall"]) {
+      const panel = dashboard.panels.find((p: { title: string }) => p.title === title);
+      const query = interpolate(
+        panel.targets[0].query,
+        { fromMs, toMs, variables, selection: { hall: "All", kind: "All", device: "All" } },
+        panel,
+      );
+      const series = await runQuery(server.url, DATABASE, query);
+      expect(
+        series.map((s) => s.tags?.hall),
+        title,
+      ).toEqual(["east-3"]);
+    }
   });
 });
