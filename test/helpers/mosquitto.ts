@@ -22,7 +22,7 @@ export interface Mosquitto {
 
 /**
  * Starts a real Mosquitto on a free loopback port with password authentication and an ACL in the shape
- * docs/deployment.md recommends: agents write only under their own prefix and read only their command topic.
+ * deploy/mosquitto/acl and docs/full-stack.md recommend: agents write only under their own prefix and read only their command topic.
  */
 export async function startMosquitto(users: Record<string, string>): Promise<Mosquitto> {
   if (!MOSQUITTO || !MOSQUITTO_PASSWD) throw new Error("mosquitto is not installed");
@@ -46,7 +46,8 @@ export async function startMosquitto(users: Record<string, string>): Promise<Mos
       "pattern write hallwatch/v1/+/%u/event/+",
       "pattern write hallwatch/v1/+/%u/reply",
       "pattern read hallwatch/v1/+/%u/cmd",
-      "topic read hallwatch/v1/_system/aggregator/status",
+      // A "topic" line here would belong to the user above (_aggregator) only: agents read it through a pattern.
+      "pattern read hallwatch/v1/_system/aggregator/status",
       "",
     ].join("\n"),
   );
