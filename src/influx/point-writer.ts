@@ -1,16 +1,11 @@
 import { EventBus } from "../aggregator/event-bus.js";
 import type { Logger } from "../logging.js";
 import { Backoff } from "../util/backoff.js";
+import { splitByPolicy } from "./batches.js";
+import { BoundedSpill, type SinkEvents } from "./bounded-spill.js";
 import type { DiskBuffer } from "./disk-buffer.js";
 import type { HistoryPoint } from "./history-point.js";
 import { type PointTarget, refusedPoints } from "./influx-target.js";
-
-export interface SinkEvents {
-  /** The on-disk buffer is full: points are being dropped (once per episode). */
-  buffer_full: { droppedPoints: number; bufferedBytes: number; maxBytes: number; atMs: number };
-  /** Room again in the buffer (below 90 % of its limit) after a buffer_full. */
-  buffer_recovered: { droppedInEpisode: number; bufferedBytes: number; atMs: number };
-}
 
 export interface PointWriterOptions {
   target: PointTarget;
@@ -53,9 +48,6 @@ interface Flight {
   fromBuffer: boolean;
 }
 
-/** Below this share of its limit the buffer counts as having room again. */
-const RECOVERED_SHARE = 0.9;
-
 /**
  * Batches points (batchPoints, or every flushIntervalMs), writes at most maxBatchesInFlight batches at once, and
  * puts every batch that fails into the on-disk buffer. While the buffer holds anything, new batches join it behind
@@ -75,14 +67,15 @@ export class PointWriter {
   private stopped = false;
   private replaying: Promise<void> | null = null;
   private readonly sleepers = new Set<() => void>();
-  private fullEpisode: { dropped: number } | null = null;
+  private readonly disk: BoundedSpill;
   private reachable = true;
-  private counts = { written: 0, refused: 0, dropped: 0, unreadable: 0, spilled: 0 };
+  private counts = { written: 0, refused: 0, unreadable: 0 };
   private lastError: { message: string; atMs: number } | null = null;
 
   constructor(private readonly options: PointWriterOptions) {
     this.bus = new EventBus<SinkEvents>(options.logger);
     this.now = options.now ?? Date.now;
+    this.disk = new BoundedSpill(options.buffer, options.logger, this.bus, this.now);
     this.backoff = new Backoff({
       initialDelayMs: options.retry?.initialDelayMs ?? 200,
       maxDelayMs: options.retry?.maxDelayMs ?? 30_000,
@@ -130,8 +123,8 @@ export class PointWriter {
     return {
       pointsWritten: this.counts.written,
       pointsRefused: this.counts.refused,
-      pointsDropped: this.counts.dropped,
-      pointsSpilled: this.counts.spilled,
+      pointsDropped: this.disk.droppedPoints,
+      pointsSpilled: this.disk.spilledPoints,
       pointsBuffered: this.options.buffer.points,
       bufferedBytes: this.options.buffer.bytes,
       pointsPending: this.pending.length + this.queue.reduce((n, b) => n + b.length, 0),
@@ -257,40 +250,7 @@ export class PointWriter {
   }
 
   private spill(points: readonly HistoryPoint[]): void {
-    if (points.length === 0) return;
-    const buffer = this.options.buffer;
-    // Once full, everything new is dropped until there is room again, so what is kept has no holes.
-    const kept = this.fullEpisode ? 0 : buffer.append(points);
-    const dropped = points.length - kept;
-    this.counts.spilled += kept;
-    if (dropped > 0) {
-      this.counts.dropped += dropped;
-      if (!this.fullEpisode) {
-        this.fullEpisode = { dropped: 0 };
-        this.options.logger.error(
-          { bufferedBytes: buffer.bytes, maxBytes: buffer.maxBytes },
-          "InfluxDB buffer full: new points are dropped until InfluxDB takes writes again",
-        );
-        this.fullEpisode.dropped += dropped;
-        this.bus.emit("buffer_full", {
-          droppedPoints: dropped,
-          bufferedBytes: buffer.bytes,
-          maxBytes: buffer.maxBytes,
-          atMs: this.now(),
-        });
-      } else {
-        this.fullEpisode.dropped += dropped;
-      }
-    }
-  }
-
-  private checkRecovered(): void {
-    const buffer = this.options.buffer;
-    if (!this.fullEpisode || buffer.bytes >= buffer.maxBytes * RECOVERED_SHARE) return;
-    const droppedInEpisode = this.fullEpisode.dropped;
-    this.fullEpisode = null;
-    this.options.logger.warn({ droppedInEpisode }, "InfluxDB buffer has room again");
-    this.bus.emit("buffer_recovered", { droppedInEpisode, bufferedBytes: buffer.bytes, atMs: this.now() });
+    this.disk.spill(points);
   }
 
   /** Starts the replay loop unless it runs already (or nothing is buffered, or the database is not set up). */
@@ -328,7 +288,7 @@ export class PointWriter {
       // Stopped half-way: the segment stays, and the next run writes it again (InfluxDB keeps each point once).
       if (this.stopped) return;
       buffer.remove(segment.seq);
-      this.checkRecovered();
+      this.disk.checkRecovered();
     }
   }
 
@@ -375,19 +335,4 @@ export class PointWriter {
       this.sleepers.add(wake);
     });
   }
-}
-
-/** Batches of at most `size` points of one retention policy each, keeping the order within each policy. */
-export function splitByPolicy(points: readonly HistoryPoint[], size: number): HistoryPoint[][] {
-  const byPolicy = new Map<string, HistoryPoint[]>();
-  for (const p of points) {
-    const list = byPolicy.get(p.rp);
-    if (list) list.push(p);
-    else byPolicy.set(p.rp, [p]);
-  }
-  const batches: HistoryPoint[][] = [];
-  for (const list of byPolicy.values()) {
-    for (let i = 0; i < list.length; i += size) batches.push(list.slice(i, i + size));
-  }
-  return batches;
 }

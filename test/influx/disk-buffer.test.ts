@@ -1,9 +1,9 @@
 import { appendFileSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { splitByPolicy } from "../../src/influx/batches.js";
 import { DiskBuffer } from "../../src/influx/disk-buffer.js";
 import { cleanPoint } from "../../src/influx/history-point.js";
-import { splitByPolicy } from "../../src/influx/point-writer.js";
 import { RETENTION } from "../../src/influx/schema.js";
 import { telemetryPoint, tempDataDir } from "./helpers.js";
 
