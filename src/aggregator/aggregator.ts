@@ -4,18 +4,22 @@ import {
   type AggregatorStatus,
   type Command,
   type Decoded,
+  type DeviceEvent,
   decodeMessage,
   decodeTelemetryValues,
   type RejectReason,
+  type TelemetryEnvelope,
+  type TelemetryValues,
   topics,
 } from "../contract/index.js";
 import type { SilencePolicy } from "../core/presence/silence.js";
-import { PresenceTracker } from "../core/presence/tracker.js";
-import { type AgentState, type DeviceState, deviceKey, type PresenceEffect } from "../core/presence/types.js";
+import { type DataResult, PresenceTracker } from "../core/presence/tracker.js";
+import type { PresenceEffect } from "../core/presence/types.js";
 import type { Logger } from "../logging.js";
 import { CounterStore } from "../store/counters.js";
 import type { Db } from "../store/database.js";
 import { DeadLetterStore } from "../store/dead-letters.js";
+import { DeviceStateWrites } from "../store/device-state-writes.js";
 import { DeviceEventStore, type StoredDeviceEvent } from "../store/events.js";
 import { PresenceStore } from "../store/presence-store.js";
 import { applyBackoff, endClient } from "../util/reconnect.js";
@@ -23,6 +27,7 @@ import { AgentDirectory } from "./agent-directory.js";
 import { DeadLetterSink } from "./dead-letter-sink.js";
 import { EventBus } from "./event-bus.js";
 import type { AggregatorEvents } from "./events.js";
+import { PresenceWriter } from "./presence-writer.js";
 import { coalesceWritesPerRead } from "./write-coalescing.js";
 
 export interface AggregatorOptions {
@@ -73,14 +78,7 @@ export class Aggregator {
   private client: MqttClient | null = null;
   private cancelReconnect: (() => void) | null = null;
   private timers: NodeJS.Timeout[] = [];
-  private readonly dirtyDevices = new Map<string, DeviceState>();
-  private readonly dirtyAgents = new Map<string, AgentState>();
-  private transitions: {
-    device: DeviceState;
-    to: DeviceState["connectivity"];
-    reason: string;
-    atMs: number;
-  }[] = [];
+  private readonly writer: PresenceWriter;
   private pendingEvents: StoredDeviceEvent[] = [];
   private readonly lastRebirthMs = new Map<string, number>();
   private brokerConnected = false;
@@ -99,6 +97,9 @@ export class Aggregator {
     this.eventStore = new DeviceEventStore(options.db);
     this.counterStore = new CounterStore(options.db);
     this.directory = new AgentDirectory(options.db);
+    this.writer = new PresenceWriter(this.store, new DeviceStateWrites(options.db, this.store), (err) =>
+      options.logger.error({ err }, "failed to persist aggregator state"),
+    );
     this.deadLetters = new DeadLetterSink(options.logger);
   }
 
@@ -143,7 +144,7 @@ export class Aggregator {
       if (!this.stopping) log.warn({ err: err.message }, "MQTT client error");
     });
     client.on("message", (topic, payload, packet) => this.handleMessage(topic, payload, packet));
-    this.timers.push(setInterval(() => this.flush(), this.options.flushIntervalMs ?? 1000));
+    this.timers.push(setInterval(() => this.flushPeriodically(), this.options.flushIntervalMs ?? 1000));
     this.timers.push(
       setInterval(
         () => this.applyEffects(this.presence.checkSilence(this.now())),
@@ -179,6 +180,7 @@ export class Aggregator {
       await endClient(client);
     }
     this.brokerConnected = false;
+    this.writer.cancel();
     this.flush();
   }
 
@@ -246,16 +248,20 @@ export class Aggregator {
     return id;
   }
 
-  /** Writes pending state, events, dead letters and counters to SQLite in a few transactions. */
+  /** Writes all pending state, events, dead letters and counters to SQLite now, in a few transactions. */
   flush(): void {
+    this.writer.flushAll();
+    this.flushRecords();
+  }
+
+  /** The timer's flush: devices that only sent data are written in slices (see PresenceWriter). */
+  private flushPeriodically(): void {
+    this.writer.flushInSlices();
+    this.flushRecords();
+  }
+
+  private flushRecords(): void {
     try {
-      if (this.dirtyDevices.size > 0 || this.dirtyAgents.size > 0 || this.transitions.length > 0) {
-        const transitions = this.transitions;
-        this.transitions = [];
-        this.store.save(this.dirtyDevices.values(), this.dirtyAgents.values(), transitions);
-        this.dirtyDevices.clear();
-        this.dirtyAgents.clear();
-      }
       const events = this.pendingEvents;
       this.pendingEvents = [];
       this.eventStore.saveBatch(events);
@@ -327,7 +333,7 @@ export class Aggregator {
     switch (message.type) {
       case "status":
         this.applyEffects(this.presence.onAgentStatus(hallId, agentId, message.message, nowMs));
-        this.markAgentDirty(agentId);
+        this.agentChanged(agentId);
         return;
       case "birth":
         if (message.message.agent.id !== agentId) {
@@ -335,7 +341,7 @@ export class Aggregator {
           return;
         }
         this.applyEffects(this.presence.onBirth(hallId, agentId, message.message, retained, nowMs));
-        this.markAgentDirty(agentId);
+        this.agentChanged(agentId);
         return;
       case "telemetry": {
         const { deviceId } = message.topic;
@@ -346,14 +352,11 @@ export class Aggregator {
           if (!checked.ok) reject("schema_mismatch", checked.detail);
           else values = checked.values;
         }
-        const result = this.presence.onData(hallId, agentId, deviceId, message.message, values, nowMs);
-        this.applyEffects(result.effects);
+        const result = this.onData(hallId, agentId, deviceId, message.message, values, nowMs);
         if (!result.ok) {
           reject("unknown_device", `device ${deviceId} is not in agent ${agentId}'s birth`);
           return;
         }
-        this.dirtyDevices.set(deviceKey(hallId, deviceId), result.device);
-        this.markAgentDirty(agentId);
         if (values !== null) {
           this.bus.emit("telemetry", {
             device: result.device,
@@ -366,13 +369,11 @@ export class Aggregator {
       }
       case "event": {
         const { deviceId } = message.topic;
-        const result = this.presence.onData(hallId, agentId, deviceId, message.message, null, nowMs);
-        this.applyEffects(result.effects);
+        const result = this.onData(hallId, agentId, deviceId, message.message, null, nowMs);
         if (!result.ok) {
           reject("unknown_device", `device ${deviceId} is not in agent ${agentId}'s birth`);
           return;
         }
-        this.dirtyDevices.set(deviceKey(hallId, deviceId), result.device);
         const event = message.message;
         this.pendingEvents.push({
           hallId,
@@ -393,17 +394,40 @@ export class Aggregator {
     }
   }
 
-  private markAgentDirty(agentId: string): void {
+  /**
+   * A data message through presence. Its device's row needs only last-seen and values written; its agent's row
+   * only when something stored changed (a new session, a counted loss or duplicate), not once per message.
+   */
+  private onData(
+    hallId: string,
+    agentId: string,
+    deviceId: string,
+    envelope: TelemetryEnvelope | DeviceEvent,
+    values: TelemetryValues | null,
+    nowMs: number,
+  ): DataResult {
     const agent = this.presence.agent(agentId);
-    if (agent) this.dirtyAgents.set(agentId, agent);
+    const session = agent?.session;
+    const counted = agent ? agent.lostMessages + agent.duplicateMessages : 0;
+    const result = this.presence.onData(hallId, agentId, deviceId, envelope, values, nowMs);
+    this.applyEffects(result.effects);
+    if (!agent || agent.session !== session || agent.lostMessages + agent.duplicateMessages !== counted)
+      this.agentChanged(agentId);
+    if (result.ok) this.writer.deviceSeen(result.device);
+    return result;
+  }
+
+  private agentChanged(agentId: string): void {
+    const agent = this.presence.agent(agentId);
+    if (agent) this.writer.agentChanged(agent);
   }
 
   private applyEffects(effects: readonly PresenceEffect[]): void {
     for (const effect of effects) {
       switch (effect.type) {
         case "device_connectivity":
-          this.dirtyDevices.set(deviceKey(effect.device.hallId, effect.device.deviceId), effect.device);
-          this.transitions.push({
+          this.writer.deviceChanged(effect.device);
+          this.writer.transition({
             device: effect.device,
             to: effect.to,
             reason: effect.reason,
@@ -412,15 +436,15 @@ export class Aggregator {
           this.bus.emit("device_connectivity", effect);
           break;
         case "agent_connectivity":
-          this.dirtyAgents.set(effect.agent.agentId, effect.agent);
+          this.writer.agentChanged(effect.agent);
           this.bus.emit("agent_connectivity", effect);
           break;
         case "device_registered":
         case "device_retired":
-          this.dirtyDevices.set(deviceKey(effect.device.hallId, effect.device.deviceId), effect.device);
+          this.writer.deviceChanged(effect.device);
           break;
         case "sequence_gap":
-          this.dirtyAgents.set(effect.agent.agentId, effect.agent);
+          this.writer.agentChanged(effect.agent);
           this.options.logger.warn(
             { agentId: effect.agent.agentId, expected: effect.expectedSeq, received: effect.receivedSeq },
             "sequence gap: messages lost",
