@@ -296,9 +296,13 @@ export class PointWriter {
   private async writeUntilTaken(batch: HistoryPoint[]): Promise<boolean> {
     for (;;) {
       if (this.stopped) return false;
-      await this.slot();
-      if (this.stopped) return false;
       const flight: Flight = { points: batch, done: false, persisted: false, fromBuffer: true };
+      await this.acquireSlot(flight);
+      if (this.stopped) {
+        this.flights.delete(flight);
+        this.releaseSlot();
+        return false;
+      }
       const outcome = await this.write(flight);
       this.flights.delete(flight);
       this.releaseSlot();
@@ -307,10 +311,12 @@ export class PointWriter {
     }
   }
 
-  private async slot(): Promise<void> {
+  /** Waits for a free slot and takes it for `flight` in the same step, so no other writer can slip in between. */
+  private async acquireSlot(flight: Flight): Promise<void> {
     while (this.activeFlights() >= this.options.maxBatchesInFlight) {
       await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
     }
+    this.flights.add(flight);
   }
 
   private releaseSlot(): void {

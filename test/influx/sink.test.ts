@@ -17,7 +17,7 @@ import {
   WAIT_MS,
 } from "./helpers.js";
 
-/** The real InfluxDB target, recording each batch's size and how many writes were under way at once. */
+/** The real InfluxDB target, recording each batch's size (each attempt) and how many writes were under way at once. */
 function recordingTarget(url: string) {
   const real = influxTarget(createInfluxClient({ url, database: DB, username: null, password: null }));
   const record = { batches: [] as number[], inFlight: 0, maxInFlight: 0 };
@@ -25,9 +25,10 @@ function recordingTarget(url: string) {
     async write(rp, points) {
       record.inFlight += 1;
       record.maxInFlight = Math.max(record.maxInFlight, record.inFlight);
+      // Recorded before the answer: a query may see the points before this write's response is read.
+      record.batches.push(points.length);
       try {
         await real.write(rp, points);
-        record.batches.push(points.length);
       } finally {
         record.inFlight -= 1;
       }
