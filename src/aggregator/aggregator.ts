@@ -5,8 +5,6 @@ import {
   type Command,
   type Decoded,
   type DeviceEvent,
-  decodeMessage,
-  decodeTelemetryValues,
   type RejectReason,
   type TelemetryEnvelope,
   type TelemetryValues,
@@ -27,6 +25,7 @@ import { AgentDirectory } from "./agent-directory.js";
 import { DeadLetterSink } from "./dead-letter-sink.js";
 import { EventBus } from "./event-bus.js";
 import type { AggregatorEvents } from "./events.js";
+import { decodeMessageFast, decodeTelemetryValuesFast } from "./fast-decode.js";
 import { PresenceWriter } from "./presence-writer.js";
 import { coalesceWritesPerRead } from "./write-coalescing.js";
 
@@ -295,7 +294,7 @@ export class Aggregator {
     const nowMs = this.now();
     this.messagesReceived += 1;
     try {
-      const decoded = decodeMessage(topic, payload, this.options.maxPayloadBytes);
+      const decoded = decodeMessageFast(topic, payload, this.options.maxPayloadBytes);
       if (!decoded.ok) {
         this.deadLetters.record(decoded.reason, topic, payload, decoded.detail, nowMs);
         return;
@@ -348,7 +347,7 @@ export class Aggregator {
         const known = this.presence.device(hallId, deviceId);
         let values = null;
         if (known && known.agentId === agentId && !known.retired) {
-          const checked = decodeTelemetryValues(known.kind, message.message.values);
+          const checked = decodeTelemetryValuesFast(known.kind, message.message.values);
           if (!checked.ok) reject("schema_mismatch", checked.detail);
           else values = checked.values;
         }
