@@ -1,8 +1,10 @@
 import { rmSync } from "node:fs";
+import { Registry } from "prom-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { HistoryPoint } from "../../src/influx/history-point.js";
 import { InfluxHistory } from "../../src/influx/influx-history.js";
 import { createInfluxClient, influxTarget, type PointTarget } from "../../src/influx/influx-target.js";
+import { registerInfluxMetrics } from "../../src/influx/metrics.js";
 import { silentLogger } from "../../src/logging.js";
 import { requireInCi } from "../helpers/external-servers.js";
 import { INFLUXD, type Influxd, startInfluxd } from "../helpers/influxd.js";
@@ -220,5 +222,12 @@ describe.runIf(requireInCi(INFLUXD, "influxd"))("InfluxDB sink against a real in
     expect(stats.pointsRefused).toBe(1);
     expect(stats.lastError?.message).toMatch(/field type conflict/);
     expect(await storedSeqs(sink.client)).toEqual([0, 2]);
+    const registry = new Registry();
+    registerInfluxMetrics(registry, sink);
+    const text = await registry.metrics();
+    expect(text).toMatch(/^hallwatch_influx_points_written_total 2$/m);
+    expect(text).toMatch(/^hallwatch_influx_points_refused_total 1$/m);
+    expect(text).toMatch(/^hallwatch_influx_points_dropped_total 0$/m);
+    expect(text).toMatch(/^hallwatch_influx_reachable 1$/m);
   });
 });
