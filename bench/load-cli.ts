@@ -1,6 +1,7 @@
 // Command line of the load harness: flags → options, then the run, its summary and its files.
 //   npm run bench -- load [--quick] [--halls 1,100,1000,4000] [--messages 200000] [--generators 2]
-//     [--fault-share 0.002] [--qos 1] [--latency-rate 10000] [--samples 200] [--node-red each|batch|none|off]
+//     [--fault-share 0.002] [--qos 1] [--latency-rate 10000] [--samples 200] [--node-red each,batch|none|off]
+//     [--node-red-messages 50000]
 //     [--out DIR]   (writes results.json, results.md and the SVG charts there)
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -32,9 +33,10 @@ export function parseLoadArgs(
   const halls = (flags.get("halls") ?? (quick ? "5" : "1,100,1000,4000")).split(",").map(Number);
   if (halls.some((h) => !Number.isInteger(h) || h < 1))
     throw new Error("--halls takes hall counts such as 1,100,1000");
-  const nodeRed = (flags.get("node-red") ?? (quick ? "batch" : "each")) as NodeRedSink | "off";
-  if (!["each", "batch", "none", "off"].includes(nodeRed))
-    throw new Error("--node-red is each, batch, none or off");
+  const nodeRedFlag = flags.get("node-red") ?? (quick ? "batch" : "each,batch");
+  const nodeRed = nodeRedFlag === "off" ? [] : (nodeRedFlag.split(",") as NodeRedSink[]);
+  if (nodeRed.some((sink) => !["each", "batch", "none"].includes(sink)))
+    throw new Error("--node-red takes each, batch and/or none (comma-separated), or off");
   return {
     quick,
     halls,
@@ -47,6 +49,7 @@ export function parseLoadArgs(
     latencyRate: num("latency-rate", quick ? 300 : 10_000),
     latencySamples: num("samples", quick ? 10 : 200),
     nodeRed,
+    nodeRedMessages: num("node-red-messages", quick ? 2000 : 50_000),
     out: flags.get("out") ?? null,
   };
 }

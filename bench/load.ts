@@ -35,7 +35,10 @@ export interface LoadOptions extends GeneratorOptions {
   /** Background rate during the latency phase (msg/s); the issue's target is half of 20,000. */
   latencyRate: number;
   latencySamples: number;
-  nodeRed: NodeRedSink | "off";
+  /** Node-RED variants to run, each its own phase; empty: none. */
+  nodeRed: NodeRedSink[];
+  /** Messages per Node-RED burst (it is slower; its rate is steady well before this). */
+  nodeRedMessages: number;
   quick: boolean;
 }
 
@@ -101,7 +104,7 @@ export interface HallRun {
   bare: Saturation;
   aggregator: AggregatorFigures;
   latency: LatencyFigures;
-  nodeRed: NodeRedFigures | null;
+  nodeRed: NodeRedFigures[];
 }
 
 export interface LoadReport {
@@ -309,7 +312,7 @@ async function runNodeRed(
   sink: NodeRedSink,
   influx: Influxd | null,
 ): Promise<NodeRedFigures> {
-  const database = `nodered_${hallCount}`;
+  const database = `nodered_${sink}_${hallCount}`;
   if (influx)
     await fetch(`${influx.url}/query?q=${encodeURIComponent(`CREATE DATABASE ${database}`)}`, {
       method: "POST",
@@ -364,7 +367,7 @@ export async function benchLoad(
     options: o,
     runs: [],
   };
-  const influx = o.nodeRed === "each" || o.nodeRed === "batch" ? await startInfluxd() : null;
+  const influx = o.nodeRed.some((sink) => sink !== "none") ? await startInfluxd() : null;
   try {
     for (const hallCount of o.halls) {
       const devices = hallCount * DEVICES_PER_HALL;
@@ -376,11 +379,12 @@ export async function benchLoad(
       log(
         `  aggregator: ${aggregator.msgPerSec} msg/s; fault → alert p99 ${latency.p99Ms} ms at ${latency.backgroundMsgPerSec} msg/s`,
       );
-      const nodeRed = o.nodeRed === "off" ? null : await runNodeRed(hallCount, total, o, o.nodeRed, influx);
-      if (nodeRed)
-        log(
-          `  node-red (${nodeRed.sink}): ${nodeRed.msgPerSec} msg/s, written ${nodeRed.writtenMsgPerSec} msg/s`,
-        );
+      const nodeRed: NodeRedFigures[] = [];
+      for (const sink of o.nodeRed) {
+        const red = await runNodeRed(hallCount, Math.max(o.nodeRedMessages, devices), o, sink, influx);
+        log(`  node-red (${sink}): ${red.msgPerSec} msg/s, written ${red.writtenMsgPerSec} msg/s`);
+        nodeRed.push(red);
+      }
       report.runs.push({ halls: hallCount, devices, bare, aggregator, latency, nodeRed });
     }
   } finally {

@@ -1,5 +1,5 @@
 // The harness's outputs from one report: markdown tables, the key figures for the console, and SVG charts.
-import type { HallRun, LoadReport } from "../load.js";
+import type { HallRun, LoadReport, NodeRedFigures } from "../load.js";
 import { lineChart } from "./svg-chart.js";
 
 const n = (v: number | undefined, digits = 0) =>
@@ -9,22 +9,31 @@ const n = (v: number | undefined, digits = 0) =>
 const pct = (a: number, b: number | undefined) =>
   b && Number.isFinite(a / b) ? `${((a / b) * 100).toFixed(0)} %` : "–";
 
+/** What a Node-RED variant got all the way through: into InfluxDB, or through the flow when it writes nothing. */
+export const nodeRedRate = (red: NodeRedFigures) =>
+  red.sink === "none" ? red.msgPerSec : Math.min(red.msgPerSec, red.writtenMsgPerSec);
+
+const bestNodeRed = (r: HallRun) =>
+  r.nodeRed.reduce<NodeRedFigures | undefined>(
+    (best, red) => (!best || nodeRedRate(red) > nodeRedRate(best) ? red : best),
+    undefined,
+  );
+
 export function renderTable(report: LoadReport): string {
   const o = report.options;
+  const sinks = o.nodeRed;
   const lines = [
-    `Throughput (bursts of ≥ ${n(o.messages)} messages, QoS ${o.qos}, fault share ${(o.faultShare * 100).toFixed(1)} %, ${report.machine.cpus} cores, Node ${report.machine.node})`,
+    `Throughput (bursts of ≥ ${n(o.messages)} messages, Node-RED ≥ ${n(o.nodeRedMessages)}; QoS ${o.qos}; fault share ${(o.faultShare * 100).toFixed(1)} %; ${report.machine.cpus} cores; Node ${report.machine.node})`,
     "",
-    "| halls | devices | bare subscriber msg/s | aggregator msg/s | aggregator / bare | Node-RED msg/s (in / written) | aggregator / Node-RED | CPU µs per msg: bare · aggregator · Node-RED | cores in the aggregator burst: aggregator · broker · generators · other work |",
-    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    `| halls | devices | bare subscriber msg/s | aggregator msg/s | aggregator / bare |${sinks.map((s) => ` Node-RED (${s}) msg/s in / written |`).join("")} aggregator / best Node-RED | CPU µs per msg: bare · aggregator${sinks.map((s) => ` · Node-RED ${s}`).join("")} | cores in the aggregator burst: aggregator · broker · generators · other work |`,
+    `|---:|---:|---:|---:|---:|${sinks.map(() => "---:|").join("")}---:|---:|---:|`,
   ];
   for (const r of report.runs) {
     const a = r.aggregator;
-    const red = r.nodeRed;
-    const redRate = red
-      ? Math.min(red.msgPerSec, red.sink === "none" ? red.msgPerSec : red.writtenMsgPerSec)
-      : undefined;
+    const best = bestNodeRed(r);
+    const reds = sinks.map((sink) => r.nodeRed.find((x) => x.sink === sink));
     lines.push(
-      `| ${n(r.halls)} | ${n(r.devices)} | ${n(r.bare.msgPerSec)} | ${n(a.msgPerSec)} | ${pct(a.msgPerSec, r.bare.msgPerSec)} | ${red ? `${n(red.msgPerSec)} / ${red.sink === "none" ? "–" : n(red.writtenMsgPerSec)} (${red.sink})` : "–"} | ${pct(a.msgPerSec, redRate)} | ${n(r.bare.cpuUsPerMsg, 1)} · ${n(a.cpuUsPerMsg, 1)} · ${red ? n(red.cpuUsPerMsg, 1) : "–"} | ${n(a.cores, 2)} · ${n(a.brokerCores, 2)} · ${n(a.generatorCores, 2)} · ${n(a.otherCores, 2)} |`,
+      `| ${n(r.halls)} | ${n(r.devices)} | ${n(r.bare.msgPerSec)} | ${n(a.msgPerSec)} | ${pct(a.msgPerSec, r.bare.msgPerSec)} |${reds.map((red) => ` ${red ? `${n(red.msgPerSec)} / ${red.sink === "none" ? "–" : n(red.writtenMsgPerSec)}` : "–"} |`).join("")} ${best ? `${(a.msgPerSec / nodeRedRate(best)).toFixed(1)} ×` : "–"} | ${n(r.bare.cpuUsPerMsg, 1)} · ${n(a.cpuUsPerMsg, 1)}${reds.map((red) => ` · ${red ? n(red.cpuUsPerMsg, 1) : "–"}`).join("")} | ${n(a.cores, 2)} · ${n(a.brokerCores, 2)} · ${n(a.generatorCores, 2)} · ${n(a.otherCores, 2)} |`,
     );
   }
   lines.push(
@@ -37,8 +46,9 @@ export function renderTable(report: LoadReport): string {
   for (const r of report.runs) {
     const a = r.aggregator;
     const l = r.latency;
+    const redLost = r.nodeRed.length > 0 ? r.nodeRed.map((red) => red.lost).join(" / ") : "–";
     lines.push(
-      `| ${n(r.halls)} | ${n(l.backgroundMsgPerSec)} | ${n(l.p50Ms, 1)} / ${n(l.p99Ms, 1)} / ${n(l.maxMs, 1)} | ${l.samples}${l.missing ? ` (${l.missing} missing)` : ""} | ${n(l.aggregatorCores, 2)} | ${n(l.loopDelayP99Ms, 1)} / ${n(l.loopDelayMaxMs, 1)} | ${n(l.slowestFlushMs, 1)} · ${n(l.slowestAlertTickMs, 1)} · ${n(l.slowestSilenceCheckMs, 1)} | ${n(l.otherCores, 2)} | ${n(a.rssMb, 1)} | ${n(a.rssPerDeviceBytes)} | ${n(a.heapPerDeviceBytes)} | ${r.bare.lost} · ${a.lost} · ${r.nodeRed ? r.nodeRed.lost : "–"} | ${a.deadLetters} | ${a.seqGaps} | ${n(a.faultsSent)} → ${n(a.alertsOpened)} |`,
+      `| ${n(r.halls)} | ${n(l.backgroundMsgPerSec)} | ${n(l.p50Ms, 1)} / ${n(l.p99Ms, 1)} / ${n(l.maxMs, 1)} | ${l.samples}${l.missing ? ` (${l.missing} missing)` : ""} | ${n(l.aggregatorCores, 2)} | ${n(l.loopDelayP99Ms, 1)} / ${n(l.loopDelayMaxMs, 1)} | ${n(l.slowestFlushMs, 1)} · ${n(l.slowestAlertTickMs, 1)} · ${n(l.slowestSilenceCheckMs, 1)} | ${n(l.otherCores, 2)} | ${n(a.rssMb, 1)} | ${n(a.rssPerDeviceBytes)} | ${n(a.heapPerDeviceBytes)} | ${r.bare.lost} · ${a.lost} · ${redLost} | ${a.deadLetters} | ${a.seqGaps} | ${n(a.faultsSent)} → ${n(a.alertsOpened)} |`,
     );
   }
   return lines.join("\n");
@@ -52,10 +62,10 @@ export function summary(report: LoadReport): Record<string, string | number> {
     out[`${k}: bare msg/s`] = r.bare.msgPerSec;
     out[`${k}: aggregator msg/s`] = r.aggregator.msgPerSec;
     out[`${k}: aggregator / bare`] = pct(r.aggregator.msgPerSec, r.bare.msgPerSec);
-    if (r.nodeRed) out[`${k}: Node-RED msg/s`] = r.nodeRed.msgPerSec;
+    for (const red of r.nodeRed) out[`${k}: Node-RED (${red.sink}) msg/s`] = nodeRedRate(red);
     out[`${k}: p99 fault→alert ms`] = r.latency.p99Ms;
     out[`${k}: RSS B/device`] = r.aggregator.rssPerDeviceBytes;
-    out[`${k}: lost`] = r.bare.lost + r.aggregator.lost + (r.nodeRed?.lost ?? 0);
+    out[`${k}: lost`] = r.bare.lost + r.aggregator.lost + r.nodeRed.reduce((sum, red) => sum + red.lost, 0);
   }
   return out;
 }
@@ -79,8 +89,11 @@ export function renderCharts(report: LoadReport): Record<string, string> {
       series: [
         series(runs, "bare MQTT.js subscriber", "#888", (r) => r.bare.msgPerSec),
         series(runs, "Hallwatch aggregator", "#1f77b4", (r) => r.aggregator.msgPerSec),
-        series(runs, "Node-RED flow", "#d62728", (r) =>
-          r.nodeRed ? Math.min(r.nodeRed.msgPerSec, r.nodeRed.writtenMsgPerSec) : undefined,
+        ...report.options.nodeRed.map((sink, i) =>
+          series(runs, `Node-RED flow (${sink})`, ["#d62728", "#ff9896", "#8c564b"][i] ?? "#d62728", (r) => {
+            const red = r.nodeRed.find((x) => x.sink === sink);
+            return red ? nodeRedRate(red) : undefined;
+          }),
         ),
       ],
     }),

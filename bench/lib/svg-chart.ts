@@ -34,7 +34,7 @@ const fmt = (v: number) =>
 export function lineChart(spec: ChartSpec): string {
   const width = spec.width ?? 640;
   const height = spec.height ?? 360;
-  const m = { left: 64, right: 16, top: 40, bottom: 72 };
+  const m = { left: 64, right: 16, top: 40, bottom: 84 };
   const w = width - m.left - m.right;
   const h = height - m.top - m.bottom;
   const points = spec.series
@@ -72,7 +72,7 @@ export function lineChart(spec: ChartSpec): string {
   out.push(
     `<line x1="${m.left}" x2="${m.left + w}" y1="${m.top + h}" y2="${m.top + h}" stroke="#333"/>`,
     `<line x1="${m.left}" x2="${m.left}" y1="${m.top}" y2="${m.top + h}" stroke="#333"/>`,
-    `<text x="${m.left + w / 2}" y="${m.top + h + 36}" text-anchor="middle">${esc(spec.xLabel)}</text>`,
+    `<text x="${m.left + w / 2}" y="${m.top + h + 34}" text-anchor="middle">${esc(spec.xLabel)}</text>`,
     `<text transform="translate(16 ${m.top + h / 2}) rotate(-90)" text-anchor="middle">${esc(spec.yLabel)}</text>`,
   );
   if (spec.target) {
@@ -90,8 +90,9 @@ export function lineChart(spec: ChartSpec): string {
       );
     for (const p of pts)
       out.push(`<circle cx="${fx(p.x).toFixed(1)}" cy="${fy(p.y).toFixed(1)}" r="3.5" fill="${s.color}"/>`);
-    const lx = m.left + (i * w) / Math.max(1, spec.series.length);
-    const ly = height - 14;
+    const perRow = Math.min(3, spec.series.length);
+    const lx = m.left + ((i % perRow) * w) / perRow;
+    const ly = height - 30 + Math.floor(i / perRow) * 18;
     out.push(
       `<rect x="${lx}" y="${ly - 9}" width="12" height="12" fill="${s.color}"/>`,
       `<text x="${lx + 16}" y="${ly + 1}">${esc(s.name)}</text>`,

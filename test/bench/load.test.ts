@@ -11,14 +11,14 @@ import { INFLUXD } from "../helpers/influxd.js";
 describe("load harness, short mode", () => {
   it("reads its flags, with --quick defaults and explicit values", () => {
     const quick = parseLoadArgs(["--quick", "--halls", "2,3"], false);
-    expect(quick).toMatchObject({ quick: true, halls: [2, 3], nodeRed: "batch", qos: 1 });
+    expect(quick).toMatchObject({ quick: true, halls: [2, 3], nodeRed: ["batch"], qos: 1 });
     expect(parseLoadArgs([], true).quick).toBe(true);
     const full = parseLoadArgs(["--messages", "5000", "--node-red", "off", "--qos", "0"], false);
     expect(full).toMatchObject({
       quick: false,
       halls: [1, 100, 1000, 4000],
       messages: 5000,
-      nodeRed: "off",
+      nodeRed: [],
       qos: 0,
     });
     expect(() => parseLoadArgs(["--halls", "0"], false)).toThrow(/hall counts/);
@@ -36,7 +36,9 @@ describe("load harness, short mode", () => {
     expect(report.runs).toHaveLength(1);
     const run = report.runs[0]!;
     expect(run).toMatchObject({ halls: 3, devices: 3 * DEVICES_PER_HALL });
-    for (const phase of [run.bare, run.aggregator, run.nodeRed!]) {
+    expect(run.nodeRed).toHaveLength(1);
+    const red = run.nodeRed[0]!;
+    for (const phase of [run.bare, run.aggregator, red]) {
       expect(phase.sent).toBeGreaterThanOrEqual(options.messages);
       expect(phase.received).toBe(phase.sent);
       expect(phase.lost).toBe(0);
@@ -51,8 +53,8 @@ describe("load harness, short mode", () => {
     expect(run.latency.received).toBe(run.latency.sent);
     expect(run.latency.p50Ms).toBeLessThanOrEqual(run.latency.p99Ms);
     expect(run.latency.p99Ms).toBeLessThanOrEqual(run.latency.maxMs);
-    expect(run.nodeRed).toMatchObject({ sink: nodeRed, invalid: 0, writeErrors: 0 });
-    expect(run.nodeRed!.written).toBe(run.nodeRed!.received);
+    expect(red).toMatchObject({ sink: nodeRed, invalid: 0, writeErrors: 0 });
+    expect(red.written).toBe(red.received);
 
     const table = renderTable(report);
     expect(table).toContain("| 3 | 78 |");
