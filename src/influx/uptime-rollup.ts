@@ -6,6 +6,7 @@ import type { HistoryPoint } from "./history-point.js";
 import { uptimePoint } from "./to-points.js";
 
 export const HOUR_MS = 3_600_000;
+const DEVICES_PER_TURN = 500;
 
 export interface UptimeRollupOptions {
   /** The same sources GET /api/uptime uses (aggregator, halls, maintenance, around-the-clock kinds). */
@@ -102,8 +103,11 @@ export class UptimeRollup {
       aggregator.flush();
       const hourEnd = hourStart + HOUR_MS;
       const computedAtMs = this.now();
-      for (const device of aggregator.presence.allDevices()) {
+      let sinceYield = 0;
+      for (const device of [...aggregator.presence.allDevices()]) {
         if (device.retired) continue;
+        // Each device is one SQLite query: let other work run now and then in large installations.
+        if (++sinceYield % DEVICES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
         const figures = deviceAvailability(this.options.sources, device, hourStart, hourEnd, computedAtMs);
         this.options.write(
           uptimePoint({
