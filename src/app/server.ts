@@ -11,7 +11,10 @@ import { MaintenanceCalendar } from "../calendar/maintenance-calendar.js";
 import { ReadinessService } from "../calendar/readiness-service.js";
 import type { HallwatchConfig } from "../config/config.js";
 import { parseRulesConfig, type RulesConfig, RulesConfigError } from "../core/faults/config.js";
+import { InfluxHistory } from "../influx/influx-history.js";
+import { registerInfluxMetrics } from "../influx/metrics.js";
 import { demoFireAssets } from "../inspections/demo-assets.js";
+import { InspectionHistoryBridge } from "../inspections/history-bridge.js";
 import { InspectionService } from "../inspections/inspection-service.js";
 import type { Logger } from "../logging.js";
 import { NotificationDispatcher } from "../notify/dispatcher.js";
@@ -69,6 +72,8 @@ export class HallwatchServer {
   private alertService: AlertService | null = null;
   private readiness: ReadinessService | null = null;
   private inspectionService: InspectionService | null = null;
+  private history: InfluxHistory | null = null;
+  private inspectionHistory: InspectionHistoryBridge | null = null;
   private notifier: NotificationDispatcher | null = null;
   private stopReadinessNotices: (() => void) | null = null;
   private stopAlertPublisher: (() => void) | null = null;
@@ -158,6 +163,10 @@ export class HallwatchServer {
       aroundTheClockKinds: new Set(config.alerts.aroundTheClockKinds),
     });
     this.alertService = alerts;
+    // Subscribed before alerts start and with no await since the aggregator started, so no telemetry is missed.
+    const history = config.influx.url
+      ? this.startHistory(config, aggregator, alerts, halls, maintenance)
+      : null;
     alerts.start();
     this.readiness = new ReadinessService({
       db,
@@ -188,6 +197,14 @@ export class HallwatchServer {
       retentionDays: config.inspections.retentionDays,
     });
     this.inspectionService = inspections;
+    if (history) {
+      this.inspectionHistory = new InspectionHistoryBridge(
+        inspections,
+        history,
+        logger.child({ component: "influx" }),
+      );
+      this.inspectionHistory.start();
+    }
     const notifyStore = new NotifyStore(db);
     const notifier = new NotificationDispatcher({
       store: notifyStore,
@@ -205,6 +222,8 @@ export class HallwatchServer {
       (topic, payload) => aggregator.publish(topic, payload),
     );
 
+    const metrics = createMetrics(aggregator, this.broker);
+    if (history) registerInfluxMetrics(metrics, history);
     const api = await buildApi({
       auth: {
         users,
@@ -224,7 +243,7 @@ export class HallwatchServer {
       inspections,
       publicUrl: config.publicUrl,
       notify: { store: notifyStore, dispatcher: notifier },
-      metrics: createMetrics(aggregator, this.broker),
+      metrics,
       logger,
       version: VERSION,
     });
@@ -256,6 +275,56 @@ export class HallwatchServer {
     };
   }
 
+  /** The InfluxDB history: every reading, state change and alert; a full buffer raises an alert for admins. */
+  private startHistory(
+    config: HallwatchConfig,
+    aggregator: Aggregator,
+    alerts: AlertService,
+    halls: HallStore,
+    maintenance: MaintenanceCalendar,
+  ): InfluxHistory {
+    const history = new InfluxHistory({
+      influx: { ...config.influx, url: config.influx.url as string },
+      dataDir: config.dataDir,
+      logger: this.logger.child({ component: "influx" }),
+      onTelemetry: (l) => aggregator.bus.on("telemetry", l),
+      onDeviceConnectivity: (l) => aggregator.bus.on("device_connectivity", l),
+      onAlertChanged: (l) => alerts.bus.on("alert_changed", l),
+      uptime: {
+        aggregator,
+        halls,
+        maintenance,
+        aroundTheClockKinds: new Set(config.alerts.aroundTheClockKinds),
+      },
+    });
+    this.history = history;
+    history.bus.on("buffer_full", (e) =>
+      alerts.reconcileExternal(HISTORY_ALERT_KEY, {
+        key: HISTORY_ALERT_KEY,
+        hallId: "_system",
+        deviceId: null,
+        agentId: null,
+        kind: null,
+        faultType: "history_buffer_full",
+        severity: "major",
+        audience: ["admin", "maintenance"],
+        summary: {
+          en: "InfluxDB unreachable and its buffer is full: history points are being dropped",
+          zh: "InfluxDB 不可达且缓冲已满，历史数据正在丢弃",
+        },
+        observed: e.droppedPoints,
+        affected: [],
+      }),
+    );
+    history.bus.on("buffer_recovered", (e) =>
+      alerts.reconcileExternal(HISTORY_ALERT_KEY, null, {
+        resolveReason: `buffer below its limit again (${e.droppedInEpisode} points dropped)`,
+      }),
+    );
+    history.start();
+    return history;
+  }
+
   /** Stops everything in reverse order; safe to call twice or after a failed start. */
   async stop(): Promise<void> {
     if (this.sessionSweep) clearInterval(this.sessionSweep);
@@ -276,6 +345,15 @@ export class HallwatchServer {
             }
           : undefined,
       ],
+      [
+        "history",
+        this.history
+          ? async () => {
+              this.inspectionHistory?.stop();
+              await this.history!.stop();
+            }
+          : undefined,
+      ],
       ["aggregator", this.aggregatorInstance ? () => this.aggregatorInstance!.stop() : undefined],
       ["broker", this.broker ? () => this.broker!.stop() : undefined],
     ];
@@ -292,11 +370,15 @@ export class HallwatchServer {
     this.aggregatorInstance = null;
     this.alertService = null;
     this.inspectionService = null;
+    this.history = null;
+    this.inspectionHistory = null;
     this.broker = null;
     this.db?.close();
     this.db = null;
   }
 }
+
+const HISTORY_ALERT_KEY = "_system/history/buffer_full";
 
 function loadRules(file: string | null): RulesConfig {
   if (file === null) return parseRulesConfig({});
