@@ -13,6 +13,7 @@ import type { HallwatchConfig } from "../config/config.js";
 import { parseRulesConfig, type RulesConfig, RulesConfigError } from "../core/faults/config.js";
 import { InfluxHistory } from "../influx/influx-history.js";
 import { registerInfluxMetrics } from "../influx/metrics.js";
+import { StateRefresher } from "../influx/state-refresh.js";
 import { demoFireAssets } from "../inspections/demo-assets.js";
 import { InspectionHistoryBridge } from "../inspections/history-bridge.js";
 import { InspectionService } from "../inspections/inspection-service.js";
@@ -74,6 +75,7 @@ export class HallwatchServer {
   private inspectionService: InspectionService | null = null;
   private history: InfluxHistory | null = null;
   private inspectionHistory: InspectionHistoryBridge | null = null;
+  private stateRefresher: StateRefresher | null = null;
   private notifier: NotificationDispatcher | null = null;
   private stopReadinessNotices: (() => void) | null = null;
   private stopAlertPublisher: (() => void) | null = null;
@@ -322,6 +324,11 @@ export class HallwatchServer {
       }),
     );
     history.start();
+    this.stateRefresher = new StateRefresher(history, {
+      devices: () => aggregator.presence.allDevices(),
+      activeAlerts: () => alerts.list({ status: "active", limit: 100_000, offset: 0 }).items,
+    });
+    this.stateRefresher.start();
     return history;
   }
 
@@ -350,6 +357,7 @@ export class HallwatchServer {
         this.history
           ? async () => {
               this.inspectionHistory?.stop();
+              this.stateRefresher?.stop();
               await this.history!.stop();
             }
           : undefined,
@@ -372,6 +380,7 @@ export class HallwatchServer {
     this.inspectionService = null;
     this.history = null;
     this.inspectionHistory = null;
+    this.stateRefresher = null;
     this.broker = null;
     this.db?.close();
     this.db = null;
