@@ -36,6 +36,8 @@ export class GuardedStream extends Duplex {
   private pendingTimer: NodeJS.Timeout | null = null;
   private throttledSinceMs: number | null = null;
   private wantsData = false;
+  /** The transport is corked until the next turn of the event loop (see pass). */
+  private innerCorked = false;
 
   constructor(
     private readonly inner: Duplex,
@@ -69,34 +71,54 @@ export class GuardedStream extends Duplex {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    if (this.inner.destroyed) {
-      callback();
-      return;
-    }
-    this.inner.write(chunk, callback);
+    this.pass(chunk, callback);
   }
 
   /**
-   * Aedes (through mqtt-packet) corks the stream and writes each packet in several pieces. Without this, Writable
-   * hands them to _write one by one, each waiting for the previous to reach the socket: a packet then leaves in
-   * several small TCP segments, and Nagle's algorithm holds all but the first until the peer's delayed ACK
-   * (about 40 ms on Linux) — seen as a 40 ms floor on fault → alert latency. Here they leave in one write.
+   * Aedes (through mqtt-packet) corks this stream and writes each packet in several pieces; on uncork they come
+   * here together and leave as one buffer. (Handed over one by one, each waiting for the previous to reach the
+   * socket, a packet left in several small TCP segments, and Nagle's algorithm held all but the first until the
+   * peer's delayed ACK, about 40 ms on Linux: a 40 ms floor on fault → alert latency.)
    */
   override _writev(
     chunks: Array<{ chunk: Buffer; encoding: BufferEncoding }>,
     callback: (error?: Error | null) => void,
   ): void {
-    if (this.inner.destroyed) {
+    const only = chunks.length === 1 ? chunks[0] : undefined;
+    this.pass(only ? only.chunk : Buffer.concat(chunks.map((c) => c.chunk)), callback);
+  }
+
+  /**
+   * Everything written to the client within one event-loop turn leaves in one write: the transport is corked at
+   * the first write of a turn and uncorked on the next. A subscriber such as the aggregator is sent one packet per
+   * message, and with a thousand publishing halls each arrives in its own turn of reads, so each was one syscall
+   * and one TCP segment: most of the broker's CPU. A write is acknowledged as soon as the transport has taken it
+   * (or, past its buffer limit, once it drains), so Aedes goes on writing within the turn.
+   */
+  /** Sends what this turn held back at once (before the connection ends). */
+  private flushInner(): void {
+    if (!this.innerCorked) return;
+    this.innerCorked = false;
+    if (!this.inner.destroyed) this.inner.uncork();
+  }
+
+  private pass(chunk: Buffer, callback: (error?: Error | null) => void): void {
+    const inner = this.inner;
+    if (inner.destroyed) {
       callback();
       return;
     }
-    this.inner.write(
-      chunks.length === 1 ? chunks[0]!.chunk : Buffer.concat(chunks.map((c) => c.chunk)),
-      callback,
-    );
+    if (!this.innerCorked) {
+      this.innerCorked = true;
+      inner.cork();
+      setImmediate(() => this.flushInner());
+    }
+    if (inner.write(chunk)) callback();
+    else inner.once("drain", () => callback());
   }
 
   override _final(callback: (error?: Error | null) => void): void {
+    this.flushInner();
     this.inner.end(callback);
   }
 
@@ -104,6 +126,7 @@ export class GuardedStream extends Duplex {
     if (this.pendingTimer) clearTimeout(this.pendingTimer);
     this.pendingTimer = null;
     this.pending = null;
+    this.flushInner(); // e.g. a refusing CONNACK, written just before Aedes closes the connection
     this.inner.destroy();
     callback(error);
   }

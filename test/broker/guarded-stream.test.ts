@@ -1,4 +1,4 @@
-import { PassThrough } from "node:stream";
+import { Duplex, PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { GuardedStream } from "../../broker/guarded-stream.js";
 import { TokenBucket } from "../../broker/rate-limiter.js";
@@ -122,16 +122,27 @@ describe("TokenBucket", () => {
 });
 
 describe("GuardedStream writes to the client", () => {
-  it("sends what Aedes writes corked (one packet in several pieces) in one write to the transport", async () => {
-    const transport = new PassThrough();
-    const writes: Buffer[] = [];
-    const originalWrite = transport.write.bind(transport);
-    transport.write = ((chunk: Buffer, ...rest: never[]) => {
-      writes.push(Buffer.from(chunk));
-      return originalWrite(chunk, ...rest);
-    }) as typeof transport.write;
-    const stream = new GuardedStream(transport, 1000, () => undefined, "test");
+  /** A transport that records what each flush to the "socket" carried. */
+  function transport() {
+    const flushes: Buffer[] = [];
+    const wire = new Duplex({
+      read() {},
+      write(chunk: Buffer, _encoding, callback) {
+        flushes.push(Buffer.from(chunk));
+        callback();
+      },
+      writev(chunks, callback) {
+        flushes.push(Buffer.concat(chunks.map((c) => c.chunk as Buffer)));
+        callback();
+      },
+    });
+    const stream = new GuardedStream(wire, 1000, () => undefined, "test");
     streams.push(stream);
+    return { stream, flushes };
+  }
+
+  it("sends a packet Aedes writes corked, in several pieces, in one write to the transport", async () => {
+    const { stream, flushes } = transport();
     const packet = publishPacket(40);
     // As mqtt-packet's writeToStream does: cork, write header, topic and payload separately, uncork next tick.
     stream.cork();
@@ -140,7 +151,21 @@ describe("GuardedStream writes to the client", () => {
     stream.write(packet.subarray(10));
     process.nextTick(() => stream.uncork());
     await sleep(20);
-    expect(Buffer.concat(writes).equals(packet)).toBe(true);
-    expect(writes).toHaveLength(1);
+    expect(flushes).toHaveLength(1);
+    expect(flushes[0]?.equals(packet)).toBe(true);
+  });
+
+  it("sends what is written within one event-loop turn in one write, and the next turn's in another", async () => {
+    const { stream, flushes } = transport();
+    const packets = [publishPacket(10), publishPacket(20), publishPacket(30)];
+    for (const p of packets) stream.write(p);
+    await sleep(20);
+    stream.write(packets[0] as Buffer);
+    await sleep(20);
+    expect(flushes.map((f) => f.length)).toEqual([
+      Buffer.concat(packets).length,
+      (packets[0] as Buffer).length,
+    ]);
+    expect(flushes[0]?.equals(Buffer.concat(packets))).toBe(true);
   });
 });
