@@ -10,12 +10,12 @@ export interface ConnectivityTransition {
 }
 
 /** Rows written per transaction by the periodic flush; each slice is one event-loop turn (a few ms). */
-const DEFAULT_SLICE_ROWS = 2000;
+const DEFAULT_SLICE_ROWS = 1000;
 
 /**
  * What of presence must reach SQLite, batched between flushes. A device that only sent data needs its last-seen
  * time and values written (a short UPDATE); one whose identity or connectivity changed needs its whole row.
- * The periodic flush writes the first kind in slices, one event-loop turn each, so that persisting 100,000
+ * The periodic flush writes the first kind in slices of 1,000 rows, one event-loop turn each, so that persisting 100,000
  * devices does not hold a fault's alert back for the whole write; `flushAll` writes everything at once.
  * Sets hold the tracker's own state objects, so marking a device costs no key string per message.
  */

@@ -23,7 +23,6 @@ export type DataResult =
 export class PresenceTracker {
   private readonly agents = new Map<string, AgentState>();
   private readonly devices = new Map<string, DeviceState>();
-  private readonly timeoutMsByDevice = new Map<string, number>();
   /** Silence is measured from max(lastSeen, baseline): the baseline moves at start and when the broker returns. */
   private silenceBaselineMs: number;
   private brokerConnected = false;
@@ -135,7 +134,6 @@ export class PresenceTracker {
         device.zone = spec.zone;
         device.name = spec.name ?? null;
         device.reportIntervalSec = spec.reportIntervalSec;
-        this.timeoutMsByDevice.set(key, silenceTimeoutMs(device.kind, device.reportIntervalSec, this.policy));
       }
     }
     for (const device of this.devicesOf(agent)) {
@@ -207,10 +205,12 @@ export class PresenceTracker {
   checkSilence(nowMs: number): readonly PresenceEffect[] {
     if (!this.brokerConnected) return NO_EFFECTS;
     let effects: PresenceEffect[] | null = null;
-    for (const [key, device] of this.devices) {
+    // Each device's timeout is computed here rather than kept in a map beside it: a few field reads cost less
+    // than a string-keyed lookup per device per second, and nothing per device in memory (100,000 devices).
+    for (const device of this.devices.values()) {
       if (device.connectivity === "offline" || device.retired) continue;
       const since = Math.max(device.lastSeenMs ?? 0, this.silenceBaselineMs);
-      const timeoutMs = this.timeoutMsByDevice.get(key) ?? 0;
+      const timeoutMs = silenceTimeoutMs(device.kind, device.reportIntervalSec, this.policy);
       if (nowMs - since > timeoutMs) {
         effects ??= [];
         this.setDeviceConnectivity(device, "offline", "silence", nowMs, effects);
@@ -289,7 +289,6 @@ export class PresenceTracker {
   private putDevice(device: DeviceState): void {
     const key = deviceKey(device.hallId, device.deviceId);
     this.devices.set(key, device);
-    this.timeoutMsByDevice.set(key, silenceTimeoutMs(device.kind, device.reportIntervalSec, this.policy));
   }
 
   private *devicesOf(agent: AgentState): Iterable<DeviceState> {
