@@ -44,7 +44,7 @@ export function parseLoadArgs(
     generators: num("generators", 2),
     faultShare: num("fault-share", 0.002),
     qos: num("qos", 1) === 0 ? 0 : 1,
-    window: num("window", 1000),
+    window: num("window", 4000),
     seed: num("seed", 42),
     latencyRate: num("latency-rate", quick ? 300 : 10_000),
     latencySamples: num("samples", quick ? 10 : 200),

@@ -29,6 +29,9 @@ import { decodeMessageFast, decodeTelemetryValuesFast } from "./fast-decode.js";
 import { PresenceWriter } from "./presence-writer.js";
 import { coalesceWritesPerRead } from "./write-coalescing.js";
 
+/** The once-a-second silence check runs in this many slices, spread over the second. */
+const SILENCE_SLICES = 10;
+
 export interface AggregatorOptions {
   brokerUrl: string;
   username: string;
@@ -144,11 +147,13 @@ export class Aggregator {
     });
     client.on("message", (topic, payload, packet) => this.handleMessage(topic, payload, packet));
     this.timers.push(setInterval(() => this.flushPeriodically(), this.options.flushIntervalMs ?? 1000));
+    // A whole silence pass per interval, in ten slices (see PresenceTracker.checkSilence).
+    const silenceCheckMs = this.options.silenceCheckIntervalMs ?? 1000;
     this.timers.push(
-      setInterval(
-        () => this.applyEffects(this.presence.checkSilence(this.now())),
-        this.options.silenceCheckIntervalMs ?? 1000,
-      ),
+      setInterval(() => {
+        const slice = Math.ceil(this.presence.deviceCount / SILENCE_SLICES) + 1;
+        this.applyEffects(this.presence.checkSilence(this.now(), slice));
+      }, silenceCheckMs / SILENCE_SLICES),
     );
     await new Promise<void>((resolve) => {
       if (client.connected) resolve();

@@ -26,6 +26,8 @@ export class PresenceTracker {
   /** Silence is measured from max(lastSeen, baseline): the baseline moves at start and when the broker returns. */
   private silenceBaselineMs: number;
   private brokerConnected = false;
+  /** Where a sliced silence check goes on (see checkSilence). */
+  private silenceCursor: IterableIterator<DeviceState> | null = null;
 
   constructor(
     nowMs: number,
@@ -201,13 +203,29 @@ export class PresenceTracker {
     return { ok: true, device, effects: effects ?? NO_EFFECTS };
   }
 
-  /** Marks silent devices offline. Call about once a second. Does nothing while the broker is away. */
-  checkSilence(nowMs: number): readonly PresenceEffect[] {
+  /**
+   * Marks silent devices offline. Does nothing while the broker is away. With `maxDevices`, checks at most that
+   * many devices, going on from where the previous call stopped (a pass over 100,000 devices takes tens of ms,
+   * which would hold back every message and alert behind it): call it often enough that a whole pass takes
+   * about a second. Without, checks every device; call about once a second.
+   */
+  checkSilence(nowMs: number, maxDevices = Number.POSITIVE_INFINITY): readonly PresenceEffect[] {
     if (!this.brokerConnected) return NO_EFFECTS;
     let effects: PresenceEffect[] | null = null;
     // Each device's timeout is computed here rather than kept in a map beside it: a few field reads cost less
     // than a string-keyed lookup per device per second, and nothing per device in memory (100,000 devices).
-    for (const device of this.devices.values()) {
+    // A Map iterator survives insertions and deletions, so a pass may span calls.
+    const cursor =
+      maxDevices === Number.POSITIVE_INFINITY
+        ? this.devices.values()
+        : (this.silenceCursor ??= this.devices.values());
+    for (let checked = 0; checked < maxDevices; checked++) {
+      const next = cursor.next();
+      if (next.done) {
+        this.silenceCursor = null;
+        break;
+      }
+      const device = next.value;
       if (device.connectivity === "offline" || device.retired) continue;
       const since = Math.max(device.lastSeenMs ?? 0, this.silenceBaselineMs);
       const timeoutMs = silenceTimeoutMs(device.kind, device.reportIntervalSec, this.policy);
