@@ -58,7 +58,7 @@ export function ask<T extends IpcMessage = IpcMessage>(
 }
 
 /** Asks the child to stop, and kills it if it has not exited within `graceMs`. */
-export async function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
+export async function stopChild(child: ChildProcess, graceMs = 30_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   if (child.connected) child.send({ type: "stop" });

@@ -87,6 +87,30 @@ describe("PresenceWriter", () => {
     expect(rows.get("kiosk-4")).toMatchObject({ lastSeenMs: 300, values: late.values });
   });
 
+  it("writes devices that only sent data at most every seenEveryMs in the periodic flush, and at once in flushAll", () => {
+    const db = openDatabase(":memory:");
+    dbs.push(db);
+    const store = new PresenceStore(db);
+    const writer = new PresenceWriter(store, new DeviceStateWrites(db, store), () => undefined, 100, 5000);
+    const d = device("kiosk-1", 100);
+    writer.deviceChanged(d);
+    writer.flushInSlices(0);
+    d.lastSeenMs = 200;
+    writer.deviceSeen(d);
+    writer.flushInSlices(1000);
+    expect(store.loadDevices()[0]?.lastSeenMs).toBe(100); // within 5 s of the last periodic write
+    d.lastSeenMs = 300;
+    writer.deviceSeen(d);
+    writer.flushInSlices(4000);
+    expect(store.loadDevices()[0]?.lastSeenMs).toBe(100);
+    writer.flushInSlices(5000);
+    expect(store.loadDevices()[0]?.lastSeenMs).toBe(300);
+    d.lastSeenMs = 400;
+    writer.deviceSeen(d);
+    writer.flushAll();
+    expect(store.loadDevices()[0]?.lastSeenMs).toBe(400);
+  });
+
   it("writes a seen device that has no row yet whole", () => {
     const { writer, stored } = setup(10);
     writer.deviceSeen(device("kiosk-new", 42));
