@@ -103,4 +103,30 @@ describe.skipIf(!available)("npm start with InfluxDB configured", () => {
       10_000,
     );
   });
+
+  it("turns a full history buffer into an alert for admins and maintenance, resolved when it drains", async () => {
+    // The spill's own events (tested in sink.test.ts) drive the server's alert: emitted here as the spill does.
+    const history = (server as unknown as { history: { bus: { emit(e: string, p: unknown): void } } })
+      .history;
+    const admin = await bearerToken(at.httpUrl, "admin", "history-test-admin");
+    const systemAlerts = async () => {
+      const response = await fetch(`${at.httpUrl}/api/alerts?limit=500`, {
+        headers: { authorization: `Bearer ${admin}` },
+      });
+      return ((await response.json()) as { items: any[] }).items.filter(
+        (a) => a.faultType === "history_buffer_full",
+      );
+    };
+    history.bus.emit("buffer_full", {
+      droppedPoints: 12,
+      bufferedBytes: 1_000_000,
+      maxBytes: 1_000_000,
+      atMs: Date.now(),
+    });
+    const [alert] = await systemAlerts();
+    expect(alert).toMatchObject({ status: "open", severity: "major", lastObserved: 12 });
+    expect(alert.audience).toEqual(["admin", "maintenance"]);
+    history.bus.emit("buffer_recovered", { droppedInEpisode: 40, bufferedBytes: 800_000, atMs: Date.now() });
+    expect((await systemAlerts())[0]).toMatchObject({ status: "resolved" });
+  });
 });
