@@ -1,5 +1,4 @@
 import { clip, type Interval, intersect, subtract, totalMs } from "./intervals.js";
-import type { FaultPeriod } from "./reliability.js";
 
 export type { FaultPeriod } from "./reliability.js";
 
