@@ -1,5 +1,5 @@
 // Command line of the load harness: flags → options, then the run, its summary and its files.
-//   npm run bench -- load [--quick] [--halls 1,100,1000,4000] [--messages 200000] [--generators 2]
+//   npm run bench -- load [--quick] [--halls 1,100,1000,4000] [--messages 100000] [--repeat 2] [--generators 2]
 //     [--fault-share 0.002] [--qos 1] [--latency-rate 10000] [--samples 200] [--node-red each,batch|none|off]
 //     [--node-red-messages 50000]
 //     [--out DIR]   (writes results.json, results.md and the SVG charts there)
@@ -40,7 +40,8 @@ export function parseLoadArgs(
   return {
     quick,
     halls,
-    messages: num("messages", quick ? 2000 : 200_000),
+    messages: num("messages", quick ? 2000 : 100_000),
+    repeats: num("repeat", quick ? 1 : 2),
     generators: num("generators", 2),
     faultShare: num("fault-share", 0.002),
     qos: num("qos", 1) === 0 ? 0 : 1,

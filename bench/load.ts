@@ -32,6 +32,8 @@ export interface LoadOptions extends GeneratorOptions {
   halls: number[];
   /** Messages per saturation phase (at least two per device, so every device holds values). */
   messages: number;
+  /** Bursts per consumer; the fastest counts. */
+  repeats: number;
   /** Background rate during the latency phase (msg/s); the issue's target is half of 20,000. */
   latencyRate: number;
   latencySamples: number;
@@ -152,8 +154,32 @@ const pidsOf = (broker: ChildProcess, consumer: ChildProcess, gens: ChildProcess
   ...Object.fromEntries(gens.map((g, i) => [`gen${i}`, g.pid])),
 });
 
-/** Runs one burst against a consumer already subscribed; returns its figures. */
+/**
+ * Runs `repeats` bursts against a consumer already subscribed and keeps the fastest (the first also warms the
+ * JIT up, the same for every consumer); messages lost are those of all bursts.
+ */
 async function measureBurst(
+  broker: ChildProcess,
+  consumer: ChildProcess,
+  gens: Generators,
+  total: number,
+  repeats: number,
+): Promise<{ figures: Saturation; stats: ConsumerStats; faults: number }> {
+  let best: Awaited<ReturnType<typeof measureOneBurst>> | null = null;
+  let last: Awaited<ReturnType<typeof measureOneBurst>> | null = null;
+  let faults = 0;
+  let lost = 0;
+  for (let i = 0; i < Math.max(1, repeats); i++) {
+    last = await measureOneBurst(broker, consumer, gens, total);
+    faults += last.faults;
+    lost += last.figures.lost;
+    if (!best || !(best.figures.msgPerSec >= last.figures.msgPerSec)) best = last;
+  }
+  const chosen = best as NonNullable<typeof best>;
+  return { figures: { ...chosen.figures, lost }, stats: (last as NonNullable<typeof last>).stats, faults };
+}
+
+async function measureOneBurst(
   broker: ChildProcess,
   consumer: ChildProcess,
   gens: Generators,
@@ -185,7 +211,7 @@ async function runBare(hallCount: number, total: number, o: LoadOptions): Promis
   try {
     await waitFor(bare, "ready");
     gens = await startGenerators(broker.url, hallCount, o);
-    return (await measureBurst(broker.child, bare, gens, total)).figures;
+    return (await measureBurst(broker.child, bare, gens, total, o.repeats)).figures;
   } finally {
     await stopAll([...(gens?.children ?? []), bare, broker.child]);
   }
@@ -223,7 +249,7 @@ async function runAggregator(
     gens = await startGenerators(broker.url, hallCount, o);
     const devices = hallCount * DEVICES_PER_HALL;
     await drain<ConsumerStats & { devices: number }>(agg, devices, (s) => s.devices);
-    const { figures, stats: s, faults } = await measureBurst(broker.child, agg, gens, total);
+    const { figures, stats: s, faults } = await measureBurst(broker.child, agg, gens, total, o.repeats);
     const a = s as ConsumerStats & { deadLetters: number; lost: number; alertsOpened: number };
     await sleep(1200); // one flush of pending state to SQLite, so its pages count in RSS
     const mem = await ask<{ type: string; rssBytes: number; heapUsedBytes: number }>(
@@ -328,7 +354,7 @@ async function runNodeRed(
     await waitFor(red, "ready", 120_000);
     gens = await startGenerators(broker.url, hallCount, o);
     await drain<ConsumerStats & { births: number }>(red, hallCount, (s) => s.births);
-    const { figures } = await measureBurst(broker.child, red, gens, total);
+    const { figures } = await measureBurst(broker.child, red, gens, total, o.repeats);
     const s = await drain<ConsumerStats & { written: number }>(
       red,
       figures.received,

@@ -27,7 +27,11 @@ export interface ConsumerStats extends IpcMessage {
 export async function startBroker(): Promise<{ child: ChildProcess; url: string }> {
   // BENCH_PROFILE_BROKER=<dir> writes a V8 CPU profile of each broker process there.
   const dir = process.env.BENCH_PROFILE_BROKER;
-  const child = forkChild("./hallwatch-broker-child.ts", [], dir ? ["--cpu-prof", `--cpu-prof-dir=${dir}`] : []);
+  const child = forkChild(
+    "./hallwatch-broker-child.ts",
+    [],
+    dir ? ["--cpu-prof", `--cpu-prof-dir=${dir}`] : [],
+  );
   const { port } = await waitFor<IpcMessage & { port: number }>(child, "ready", 30_000);
   return { child, url: `mqtt://127.0.0.1:${port}` };
 }
