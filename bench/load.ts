@@ -228,6 +228,8 @@ async function runAggregator(
     ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
     : [];
   if (process.env.BENCH_TRACE_GC) profile.push("--trace-gc"); // GC pauses, to the aggregator's stdout
+  // BENCH_AGGREGATOR_FLAGS="--max-semi-space-size=64": V8 flags for the aggregator process only.
+  profile.push(...(process.env.BENCH_AGGREGATOR_FLAGS ?? "").split(" ").filter(Boolean));
   const agg = forkChild(
     "./aggregator-child.ts",
     [broker.url, String(hallCount)],
