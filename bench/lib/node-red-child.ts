@@ -32,6 +32,8 @@ const bench = {
   unknownDevice: 0,
   faultChanges: 0,
   written: 0,
+  /** `written` when the current measuring window began (bursts are counted per window). */
+  writtenBefore: 0,
   writeErrors: 0,
   lastWrittenMs: Number.NaN,
   hit: () => window.hit(),
@@ -227,13 +229,15 @@ const counters = () => ({
   invalid: bench.invalid,
   unknownDevice: bench.unknownDevice,
   faultChanges: bench.faultChanges,
-  written: bench.written,
+  written: bench.written - bench.writtenBefore,
   writeErrors: bench.writeErrors,
   lastWrittenMs: bench.lastWrittenMs,
 });
 serveParent({
   window: () => {
     window.reset();
+    bench.writtenBefore = bench.written;
+    bench.lastWrittenMs = Number.NaN;
     tellParent({ type: "window" });
   },
   stats: () => tellParent({ type: "stats", ...window.snapshot(), ...counters() }),
