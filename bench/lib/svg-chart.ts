@@ -79,7 +79,7 @@ export function lineChart(spec: ChartSpec): string {
     const y = fy(spec.target.y);
     out.push(
       `<line x1="${m.left}" x2="${m.left + w}" y1="${y}" y2="${y}" stroke="#c00" stroke-dasharray="6 4"/>`,
-      `<text x="${m.left + w - 4}" y="${y - 5}" text-anchor="end" fill="#c00">${esc(spec.target.label)}</text>`,
+      `<text x="${m.left + 6}" y="${y - 5}" fill="#c00">${esc(spec.target.label)}</text>`,
     );
   }
   spec.series.forEach((s, i) => {
