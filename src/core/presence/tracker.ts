@@ -215,10 +215,11 @@ export class PresenceTracker {
     // Each device's timeout is computed here rather than kept in a map beside it: a few field reads cost less
     // than a string-keyed lookup per device per second, and nothing per device in memory (100,000 devices).
     // A Map iterator survives insertions and deletions, so a pass may span calls.
-    const cursor =
-      maxDevices === Number.POSITIVE_INFINITY
-        ? this.devices.values()
-        : (this.silenceCursor ??= this.devices.values());
+    let cursor = this.devices.values();
+    if (maxDevices !== Number.POSITIVE_INFINITY) {
+      this.silenceCursor ??= cursor;
+      cursor = this.silenceCursor;
+    }
     for (let checked = 0; checked < maxDevices; checked++) {
       const next = cursor.next();
       if (next.done) {
