@@ -11,6 +11,12 @@ import {
 
 const NO_EFFECTS: readonly PresenceEffect[] = Object.freeze([]);
 
+function withEffect(effects: PresenceEffect[] | null, effect: PresenceEffect): PresenceEffect[] {
+  const list = effects ?? [];
+  list.push(effect);
+  return list;
+}
+
 export type DataResult =
   | { ok: true; device: DeviceState; effects: readonly PresenceEffect[] }
   | { ok: false; reason: "unknown_device"; effects: readonly PresenceEffect[] };
@@ -164,22 +170,30 @@ export class PresenceTracker {
     nowMs: number,
   ): DataResult {
     const agent = this.ensureAgent(hallId, agentId, nowMs);
+    // No closure or list per message: effects are rare, and this runs for every message.
     let effects: PresenceEffect[] | null = null;
-    const push = (e: PresenceEffect) => {
-      effects ??= [];
-      effects.push(e);
-    };
     const device = this.devices.get(deviceKey(hallId, deviceId));
     if (envelope.session === agent.session) {
-      this.trackSeq(agent, envelope.seq, push);
+      if (agent.lastSeq !== null && envelope.seq === agent.lastSeq + 1) agent.lastSeq = envelope.seq;
+      else effects = this.trackSeq(agent, envelope.seq, effects);
     } else if (agent.session === null || envelope.session > agent.session) {
       // We missed this session's birth: adopt the session and ask for the birth again.
       agent.session = envelope.session;
       agent.lastSeq = envelope.seq;
-      push({ type: "request_rebirth", hallId, agentId, why: "data from a session whose birth was not seen" });
+      effects = withEffect(effects, {
+        type: "request_rebirth",
+        hallId,
+        agentId,
+        why: "data from a session whose birth was not seen",
+      });
     }
     if (!device || device.agentId !== agentId || device.retired) {
-      push({ type: "request_rebirth", hallId, agentId, why: `data for device ${deviceId} not in the birth` });
+      effects = withEffect(effects, {
+        type: "request_rebirth",
+        hallId,
+        agentId,
+        why: `data for device ${deviceId} not in the birth`,
+      });
       return { ok: false, reason: "unknown_device", effects: effects ?? NO_EFFECTS };
     }
     if (envelope.session < (agent.session ?? 0)) return { ok: true, device, effects: effects ?? NO_EFFECTS };
@@ -190,14 +204,12 @@ export class PresenceTracker {
     if (!envelope.historical) {
       device.lastSeenMs = nowMs;
       if (agent.connectivity !== "online") {
-        const list: PresenceEffect[] = [];
-        this.setAgentConnectivity(agent, "online", nowMs, list);
-        for (const e of list) push(e);
+        effects ??= [];
+        this.setAgentConnectivity(agent, "online", nowMs, effects);
       }
       if (device.connectivity !== "online") {
-        const list: PresenceEffect[] = [];
-        this.setDeviceConnectivity(device, "online", "data", nowMs, list);
-        for (const e of list) push(e);
+        effects ??= [];
+        this.setDeviceConnectivity(device, "online", "data", nowMs, effects);
       }
     }
     return { ok: true, device, effects: effects ?? NO_EFFECTS };
@@ -258,28 +270,36 @@ export class PresenceTracker {
     this.silenceBaselineMs = nowMs;
   }
 
-  private trackSeq(agent: AgentState, seq: number, push: (e: PresenceEffect) => void): void {
+  private trackSeq(
+    agent: AgentState,
+    seq: number,
+    effects: PresenceEffect[] | null,
+  ): PresenceEffect[] | null {
     if (agent.lastSeq === null) {
       agent.lastSeq = seq;
-      return;
+      return effects;
     }
     const expected = agent.lastSeq + 1;
     if (seq === expected) {
       agent.lastSeq = seq;
-    } else if (seq > expected) {
+      return effects;
+    }
+    if (seq > expected) {
       const lost = seq - expected;
       agent.lostMessages += lost;
       agent.lastSeq = seq;
-      push({ type: "sequence_gap", agent, expectedSeq: expected, receivedSeq: seq, lost });
-      push({
+      const list = effects ?? [];
+      list.push({ type: "sequence_gap", agent, expectedSeq: expected, receivedSeq: seq, lost });
+      list.push({
         type: "request_rebirth",
         hallId: agent.hallId,
         agentId: agent.agentId,
         why: `${lost} message(s) lost`,
       });
-    } else {
-      agent.duplicateMessages += 1; // QoS 1 redelivery or reordering: values still apply, seq stays
+      return list;
     }
+    agent.duplicateMessages += 1; // QoS 1 redelivery or reordering: values still apply, seq stays
+    return effects;
   }
 
   private ensureAgent(hallId: string, agentId: string, nowMs: number): AgentState {
