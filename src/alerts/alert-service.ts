@@ -233,15 +233,16 @@ export class AlertService {
     if (device.values === null || device.retired) return;
     const key = deviceKey(device.hallId, device.deviceId);
     const prior = this.conditions.get(key) ?? {};
+    const nowMs = this.now();
     const { states, signals, changed } = evaluateValues(
       {
         kind: device.kind,
         values: device.values as never,
         settings: this.settingsFor(device),
-        watched: this.watched(device, this.now()),
+        watched: this.watched(device, nowMs),
       },
       prior,
-      this.now(),
+      nowMs,
     );
     if (changed) {
       this.conditions.set(key, states);
