@@ -3,8 +3,9 @@
 //     [--fault-share 0.002] [--qos 1] [--latency-rate 10000] [--samples 200] [--node-red each,batch|none|off]
 //     [--node-red-messages 50000]
 //     [--out DIR]   (writes results.json, results.md and the SVG charts there)
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+//   npm run bench -- load --from DIR/results.json   (tables and charts of an earlier run, rewritten in DIR)
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { NodeRedSink } from "./lib/load-phases.js";
 import { renderCharts, renderTable, summary } from "./lib/load-report.js";
 import { benchLoad, type LoadOptions, type LoadReport } from "./load.js";
@@ -55,10 +56,22 @@ export function parseLoadArgs(
   };
 }
 
+/** `--from results.json`: no run, only the tables and charts of an earlier one, written next to it. */
+function rerender(file: string): Record<string, string | number> {
+  const report = JSON.parse(readFileSync(file, "utf8")) as LoadReport;
+  const out = dirname(file);
+  writeFileSync(join(out, "results.md"), `${renderTable(report)}\n`);
+  for (const [name, svg] of Object.entries(renderCharts(report))) writeFileSync(join(out, name), svg);
+  console.log(renderTable(report));
+  return summary(report);
+}
+
 export async function runLoadCli(
   args: readonly string[],
   quickFromEnv: boolean,
 ): Promise<Record<string, string | number>> {
+  const from = args.indexOf("--from");
+  if (from >= 0 && args[from + 1]) return rerender(args[from + 1] as string);
   const { out, ...options } = parseLoadArgs(args, quickFromEnv);
   const report: LoadReport = await benchLoad(options);
   console.log(`\n${renderTable(report)}`);
