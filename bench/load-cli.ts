@@ -56,6 +56,18 @@ export function parseLoadArgs(
   };
 }
 
+/** Indented JSON with short arrays of plain values on one line, as the project's formatter (Biome) writes it. */
+export function toJson(value: unknown): string {
+  const json = JSON.stringify(value, null, 2).replace(
+    /\[\n\s+([^[\]{}]*?)\n\s*\]/g,
+    (whole, inner: string) => {
+      const line = `[${inner.split(/,\n\s+/).join(", ")}]`;
+      return line.length <= 80 ? line : whole;
+    },
+  );
+  return `${json}\n`;
+}
+
 /** `--from results.json`: no run, only the tables and charts of an earlier one, written next to it. */
 function rerender(file: string): Record<string, string | number> {
   const report = JSON.parse(readFileSync(file, "utf8")) as LoadReport;
@@ -77,7 +89,7 @@ export async function runLoadCli(
   console.log(`\n${renderTable(report)}`);
   if (out) {
     mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, "results.json"), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(join(out, "results.json"), toJson(report));
     writeFileSync(join(out, "results.md"), `${renderTable(report)}\n`);
     for (const [name, svg] of Object.entries(renderCharts(report))) writeFileSync(join(out, name), svg);
     console.log(`wrote ${out}/results.json, results.md and charts`);
