@@ -1,27 +1,7 @@
 import { Aedes } from "aedes";
-import fc from "fast-check";
+import Denque from "denque";
 import { describe, expect, it } from "vitest";
 import { useFifoQueues } from "../../broker/broker.js";
-import { Fifo } from "../../broker/fifo.js";
-
-describe("Fifo", () => {
-  it("behaves as an array used with push, shift and length (property)", () => {
-    fc.assert(
-      fc.property(
-        fc.array(fc.oneof(fc.integer(), fc.constant("shift" as const)), { maxLength: 500 }),
-        (ops) => {
-          const fifo = new Fifo<number>();
-          const array: number[] = [];
-          for (const op of ops) {
-            if (op === "shift") expect(fifo.shift()).toBe(array.shift());
-            else expect(fifo.push(op)).toBe(array.push(op));
-            expect(fifo.length).toBe(array.length);
-          }
-        },
-      ),
-    );
-  });
-});
 
 describe("useFifoQueues", () => {
   it("swaps Aedes' emitter queues, and messages past its concurrency are still delivered in order", async () => {
@@ -36,7 +16,7 @@ describe("useFifoQueues", () => {
         };
       }
     ).mq;
-    expect(mq._messageQueue).toBeInstanceOf(Fifo);
+    expect(mq._messageQueue).toBeInstanceOf(Denque);
     const seen: number[] = [];
     const done = new Promise<void>((resolve) => {
       mq.on("t/#", (packet, cb) => {
