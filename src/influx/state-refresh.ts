@@ -2,6 +2,7 @@ import type { Alert } from "../core/alerts/alert.js";
 import type { DeviceState } from "../core/presence/types.js";
 import type { HistoryPoint } from "./history-point.js";
 import { FIELD, MEASUREMENT, RETENTION, TAG } from "./schema.js";
+import { alertTags } from "./to-points.js";
 
 /** `change` tag of an alert_event point that only restates an open alert (not a change). */
 export const STILL_OPEN = "still_open";
@@ -53,14 +54,7 @@ export class StateRefresher {
       this.sink.add({
         rp: RETENTION.long,
         measurement: MEASUREMENT.alertEvent,
-        tags: {
-          [TAG.hall]: alert.hallId,
-          ...(alert.kind ? { [TAG.kind]: alert.kind } : {}),
-          ...(alert.deviceId ? { [TAG.device]: alert.deviceId } : {}),
-          [TAG.severity]: alert.severity,
-          [TAG.fault]: alert.faultType,
-          [TAG.change]: STILL_OPEN,
-        },
+        tags: alertTags(alert, STILL_OPEN),
         fields: {
           [FIELD.alertEvent.alertId]: alert.id,
           [FIELD.alertEvent.open]: 1,

@@ -39,6 +39,18 @@ export function changeTag(action: HistoryAction): string {
   return action === "opened" ? "raised" : action;
 }
 
+/** The tags of an alert_event point; kind and device only on alerts about one device. */
+export function alertTags(alert: AlertChange["alert"], change: string): Record<string, string> {
+  return {
+    [TAG.hall]: alert.hallId,
+    ...(alert.kind ? { [TAG.kind]: alert.kind } : {}),
+    ...(alert.deviceId ? { [TAG.device]: alert.deviceId } : {}),
+    [TAG.severity]: alert.severity,
+    [TAG.fault]: alert.faultType,
+    [TAG.change]: change,
+  };
+}
+
 /** Null for a change with no history entry (a quiet update of the observed value). */
 export function alertEventPoint(change: AlertChange): HistoryPoint | null {
   const { alert, entry } = change;
@@ -48,14 +60,7 @@ export function alertEventPoint(change: AlertChange): HistoryPoint | null {
   return {
     rp: RETENTION.long,
     measurement: MEASUREMENT.alertEvent,
-    tags: {
-      [TAG.hall]: alert.hallId,
-      ...(alert.kind ? { [TAG.kind]: alert.kind } : {}),
-      ...(alert.deviceId ? { [TAG.device]: alert.deviceId } : {}),
-      [TAG.severity]: alert.severity,
-      [TAG.fault]: alert.faultType,
-      [TAG.change]: changeTag(entry.action),
-    },
+    tags: alertTags(alert, changeTag(entry.action)),
     fields: {
       [f.alertId]: alert.id,
       [f.open]: open ? 1 : 0,

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HallSimulator } from "../../agents/simulator/hall-simulator.js";
 import { createDemo } from "../../src/app/demo.js";
@@ -11,12 +11,12 @@ import { parseConfig } from "../../src/config/config.js";
 import { silentLogger } from "../../src/logging.js";
 import { CredentialStore } from "../../src/store/credentials.js";
 import { openDatabase } from "../../src/store/database.js";
-import { findBinary, requireInCi } from "../helpers/external-servers.js";
+import { CHROMIUM, launchChromium } from "../helpers/chromium.js";
+import { requireInCi } from "../helpers/external-servers.js";
 import { startJsonReceiver } from "../helpers/json-receiver.js";
 import { RawAgent } from "../helpers/raw-agent.js";
 import { waitFor } from "../helpers/wait.js";
 
-const CHROMIUM = findBinary(["/usr/bin/chromium", "/usr/bin/chromium-browser"]);
 const available = requireInCi(CHROMIUM, "chromium");
 const ARTIFACTS = join(process.cwd(), "test-artifacts");
 
@@ -40,18 +40,7 @@ describe.skipIf(!available)("web console in a real browser", () => {
     server = new HallwatchServer(config, silentLogger(), { createBroker: createEmbeddedBroker, createDemo });
     at = await server.start();
     simulator = (server.demoSimulator as unknown as { simulator: HallSimulator }).simulator;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM as string,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -1,13 +1,13 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Browser, chromium, devices } from "playwright-core";
+import { type Browser, devices } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findBinary, requireInCi } from "../helpers/external-servers.js";
+import { CHROMIUM, launchChromium } from "../helpers/chromium.js";
+import { requireInCi } from "../helpers/external-servers.js";
 import { waitFor } from "../helpers/wait.js";
 import { DemoServer, TINY_PNG_BASE64 } from "./demo-server.js";
 
-const CHROMIUM = findBinary(["/usr/bin/chromium", "/usr/bin/chromium-browser"]);
 const available = requireInCi(CHROMIUM, "chromium");
 const ARTIFACTS = join(process.cwd(), "test-artifacts");
 const HALL = "demo-hall";
@@ -19,18 +19,7 @@ describe.skipIf(!available)("a guard confirms an extinguisher on a phone, in a r
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await demo.start();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM as string,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
