@@ -6,6 +6,7 @@ import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { topics } from "../../src/contract/index.js";
 import { ConsumerWindow, settledMemory } from "./consumer-window.js";
 import { serveParent, tellParent } from "./ipc.js";
 import type { NodeRedSink } from "./load-phases.js";
@@ -65,7 +66,7 @@ function flow(): object[] {
       id: "births",
       type: "mqtt in",
       z,
-      topic: "hallwatch/v1/+/+/birth",
+      topic: topics.birth("+", "+"),
       qos: "1",
       datatype: "utf8",
       broker: "broker",
@@ -96,7 +97,7 @@ function flow(): object[] {
       id: "telemetry",
       type: "mqtt in",
       z,
-      topic: "hallwatch/v1/+/+/telemetry/+",
+      topic: topics.telemetry("+", "+", "+"),
       qos: qosArg,
       datatype: "utf8",
       broker: "broker",

@@ -265,7 +265,8 @@ export class HallwatchServer {
       });
       await this.demo.start();
       if (inspections.listAssets(config.demo.hallId, true).length === 0) {
-        for (const asset of demoFireAssets()) inspections.putAsset(config.demo.hallId, asset);
+        for (const asset of demoFireAssets(config.demo.hallId))
+          inspections.putAsset(config.demo.hallId, asset);
       }
     }
     inspections.start();

@@ -398,8 +398,7 @@ export class InspectionService {
 
   /** Re-checks every hall with assets (run every minute). */
   check(): void {
-    const halls = new Set([...this.assets.hallsWithAssets()]);
-    for (const hallId of halls) {
+    for (const hallId of this.assets.hallsWithAssets()) {
       try {
         this.checkHall(hallId);
       } catch (err) {

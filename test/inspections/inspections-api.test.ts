@@ -202,7 +202,10 @@ describe("inspection API on the demo server", () => {
       failed: report.body.summary.failed,
     });
     const readiness = await demo.json("duty", "GET", `/api/halls/${HALL}/readiness?preview=true`);
-    expect(Array.isArray(readiness.body.report.inspectionsDue)).toBe(true);
+    // Not yet inspected this period: listed; inspected: not.
+    const dueIds = readiness.body.report.inspectionsDue.map((d: any) => d.assetId);
+    expect(dueIds).toContain("E-05");
+    expect(dueIds).not.toContain("E-02");
 
     const wrongRange = await demo.call(
       "floor",
