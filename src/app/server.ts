@@ -14,7 +14,7 @@ import { parseRulesConfig, type RulesConfig, RulesConfigError } from "../core/fa
 import { InfluxHistory } from "../influx/influx-history.js";
 import { registerInfluxMetrics } from "../influx/metrics.js";
 import { StateRefresher } from "../influx/state-refresh.js";
-import { demoFireAssets } from "../inspections/demo-assets.js";
+import { registerDemoFireAssets } from "../inspections/demo-assets.js";
 import { InspectionHistoryBridge } from "../inspections/history-bridge.js";
 import { InspectionService } from "../inspections/inspection-service.js";
 import type { Logger } from "../logging.js";
@@ -265,8 +265,7 @@ export class HallwatchServer {
       });
       await this.demo.start();
       if (inspections.listAssets(config.demo.hallId, true).length === 0) {
-        for (const asset of demoFireAssets(config.demo.hallId))
-          inspections.putAsset(config.demo.hallId, asset);
+        registerDemoFireAssets(inspections, config.demo.hallId);
       }
     }
     inspections.start();

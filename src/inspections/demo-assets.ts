@@ -1,5 +1,7 @@
 import { demoHallLayout } from "../../agents/simulator/layout.js";
 import type { FireAssetInput } from "../core/inspections/assets.js";
+import { periodAt } from "../core/inspections/policy.js";
+import type { InspectionService } from "./inspection-service.js";
 
 /**
  * The demo hall's fire equipment: one asset per simulated extinguisher and hydrant sensor of the demo layout,
@@ -40,4 +42,14 @@ export function demoFireAssets(hallId: string): FireAssetInput[] {
       }),
     ),
   ];
+}
+
+/**
+ * Registers the demo hall's fire assets as in service since the start of the current inspection period, so they
+ * are due (pending or overdue) on whatever day and hour the demo starts, not "not due" after the period's due day.
+ */
+export function registerDemoFireAssets(service: InspectionService, hallId: string): void {
+  const period = periodAt(service.policy(hallId), service.now(), service.timeZone(hallId));
+  for (const asset of demoFireAssets(hallId))
+    service.putAsset(hallId, asset, { inServiceSinceMs: period.startMs });
 }

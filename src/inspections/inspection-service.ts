@@ -3,6 +3,7 @@ import { DateTime } from "luxon";
 import { EventBus } from "../aggregator/event-bus.js";
 import type { AlertService } from "../alerts/alert-service.js";
 import type { Alert, RaiseInput } from "../core/alerts/alert.js";
+import { type AssetStatusNow, assetStatusNow } from "../core/inspections/asset-status.js";
 import {
   completeAsset,
   type FireAsset,
@@ -33,6 +34,7 @@ import {
   type InspectionRecord,
   type InspectionSubmission,
   MAX_PHOTO_BYTES,
+  sensorProblems,
   submissionProblems,
 } from "../core/inspections/record.js";
 import { dateReminders } from "../core/inspections/reminders.js";
@@ -97,9 +99,23 @@ export interface AssetView {
   retired: boolean;
   checklist: { item: CheckItem; text: { en: string; zh: string } }[];
   sensor: (SensorSnapshot & { deviceId: string; readings: SensorReading[] }) | null;
-  period: InspectionPeriod & { status: DueStatus; timeZone: string };
+  period: InspectionPeriod & {
+    status: DueStatus;
+    timeZone: string;
+    /** The local day by the end of which this period's inspection is due. */
+    dueDay: string;
+    /** Set when the asset owes nothing this period: the due day of its first inspection ("not due until"). */
+    notDueUntil: string | null;
+  };
   openActions: CorrectiveAction[];
   recentRecords: InspectionRecord[];
+}
+
+/** An asset's standing now, as the console's list shows it. */
+export interface StatusNow {
+  status: DueStatus;
+  dueDay: string;
+  notDueUntil: string | null;
 }
 
 export interface ComplianceReport {
@@ -133,7 +149,8 @@ export class InspectionService {
   readonly bus: EventBus<InspectionEvents>;
   readonly assets: FireAssetStore;
   readonly records: InspectionStore;
-  private readonly now: () => number;
+  /** The service's clock (injected in tests). */
+  readonly now: () => number;
   private timer: NodeJS.Timeout | null = null;
   private lastPurgeMs = 0;
 
@@ -193,9 +210,11 @@ export class InspectionService {
     return this.assets.list(hallId, { includeRetired });
   }
 
+  /** Adds or updates an asset; `inServiceSinceMs` backdates when a new asset began to owe inspections. */
   putAsset(
     hallId: string,
     input: FireAssetInput,
+    options: { inServiceSinceMs?: number } = {},
   ): { before: StoredFireAsset | null; after: StoredFireAsset } {
     this.timeZone(hallId);
     const parsed = fireAssetInputSchema.safeParse(input);
@@ -208,6 +227,7 @@ export class InspectionService {
     const result = this.assets.upsert(
       completeAsset(hallId, parsed.data, this.options.serviceLife),
       this.now(),
+      options.inServiceSinceMs,
     );
     this.checkHall(hallId);
     return result;
@@ -246,25 +266,52 @@ export class InspectionService {
     const { asset } = stored;
     const timeZone = this.timeZone(hallId);
     const nowMs = this.now();
-    const period = periodAt(this.policy(hallId), nowMs, timeZone);
-    const [row] = complianceRows(
-      [{ id: asset.id, createdMs: stored.createdMs, retiredMs: stored.retiredMs }],
-      [period],
-      this.records.recordsForPeriods(hallId, [period.key]).filter((r) => r.assetId === assetId),
+    const policy = this.policy(hallId);
+    const { period, status, dueDay, firstDue } = assetStatusNow(
+      policy,
+      { id: asset.id, createdMs: stored.createdMs, retiredMs: stored.retiredMs },
+      this.records
+        .recordsForPeriods(hallId, [periodAt(policy, nowMs, timeZone).key])
+        .filter((r) => r.assetId === assetId),
       nowMs,
+      timeZone,
     );
     return {
       asset,
       retired: stored.retiredMs !== null,
       checklist: checklistFor(asset.type).map((item) => ({ item, text: CHECK_ITEM_TEXT[item] })),
       sensor: this.sensorFor(asset),
-      period: { ...period, status: row?.status ?? "upcoming", timeZone },
+      period: { ...period, status, timeZone, dueDay, notDueUntil: firstDue?.dueDay ?? null },
       openActions: this.records.actions({ hallId, assetId, open: true }),
       recentRecords: this.records
         .records({ hallId, assetId, fromMs: nowMs - 90 * DAY_MS })
         .reverse()
         .slice(0, 20),
     };
+  }
+
+  /** Each active asset's standing in the current period (never without a status). */
+  statusesNow(hallId: string): Map<string, StatusNow> {
+    const timeZone = this.timeZone(hallId);
+    const policy = this.policy(hallId);
+    const nowMs = this.now();
+    const records = this.records.recordsForPeriods(hallId, [periodAt(policy, nowMs, timeZone).key]);
+    const out = new Map<string, StatusNow>();
+    for (const s of this.assets.list(hallId)) {
+      const now: AssetStatusNow = assetStatusNow(
+        policy,
+        { id: s.asset.id, createdMs: s.createdMs, retiredMs: s.retiredMs },
+        records,
+        nowMs,
+        timeZone,
+      );
+      out.set(s.asset.id, {
+        status: now.status,
+        dueDay: now.dueDay,
+        notDueUntil: now.firstDue?.dueDay ?? null,
+      });
+    }
+    return out;
   }
 
   private sensorFor(asset: FireAsset): AssetView["sensor"] {
@@ -289,6 +336,15 @@ export class InspectionService {
       photo = { mime: submission.photo.mime, bytes };
     }
     if (problems.length > 0) throw new InspectionError("invalid", "inspection not recorded", problems);
+    const readings = this.sensorFor(asset)?.readings ?? [];
+    const confirmed = submission.sensorConfirmed ?? [];
+    const contradictions = sensorProblems(submission.results, readings, confirmed);
+    if (contradictions.length > 0)
+      throw new InspectionError(
+        "invalid",
+        "inspection not recorded: it contradicts the sensor; answer the flagged items one by one",
+        contradictions,
+      );
 
     const nowMs = this.now();
     const timeZone = this.timeZone(hallId);
@@ -324,7 +380,9 @@ export class InspectionService {
       passed: failed.length === 0,
       note: submission.note,
       photoId: null,
-      sensor: this.sensorFor(asset)?.readings ?? [],
+      sensor: readings.map((r) =>
+        r.flagged && confirmed.includes(r.item) ? { ...r, confirmedPass: true as const } : r,
+      ),
       correctsId: submission.correctsId,
     };
     // Items already under an open corrective action are not opened twice.

@@ -10,6 +10,7 @@ const STATUS_TEXT = {
   overdue: "逾期 overdue",
   pending: "待检 pending",
   upcoming: "未到期 upcoming",
+  not_due: "未到期 not due",
 } as const;
 
 const localTime = (ms: number | null | undefined, zone: string) =>

@@ -27,8 +27,15 @@ const toStored = (r: Row): StoredFireAsset => ({
 export class FireAssetStore {
   constructor(private readonly db: Db) {}
 
-  /** Adds or updates an asset; a retired asset put back is active again. Returns the row before and after. */
-  upsert(asset: FireAsset, nowMs: number): { before: StoredFireAsset | null; after: StoredFireAsset } {
+  /**
+   * Adds or updates an asset; a retired asset put back is active again. Returns the row before and after.
+   * `createdMs` (default now) is when a new asset began to owe inspections; an update keeps the old one.
+   */
+  upsert(
+    asset: FireAsset,
+    nowMs: number,
+    createdMs = nowMs,
+  ): { before: StoredFireAsset | null; after: StoredFireAsset } {
     const before = this.get(asset.hallId, asset.id);
     this.db
       .prepare(
@@ -36,7 +43,7 @@ export class FireAssetStore {
          ON CONFLICT(hall_id, id) DO UPDATE SET asset_json = excluded.asset_json, updated_ms = excluded.updated_ms,
          retired_ms = NULL`,
       )
-      .run(asset.hallId, asset.id, JSON.stringify(asset), nowMs, nowMs);
+      .run(asset.hallId, asset.id, JSON.stringify(asset), Math.min(createdMs, nowMs), nowMs);
     return { before, after: this.get(asset.hallId, asset.id) as StoredFireAsset };
   }
 

@@ -7,7 +7,7 @@ export const CHROMIUM = findBinary(["/usr/bin/chromium", "/usr/bin/chromium-brow
  * Debian's Chromium, headless, as root in a sandbox with no network: without the background-networking flags it
  * keeps trying to reach Google's hosts.
  */
-export function launchChromium(): Promise<Browser> {
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM as string,
     args: [
@@ -18,6 +18,7 @@ export function launchChromium(): Promise<Browser> {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      ...extraArgs,
     ],
   });
 }

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { HallSimulator } from "../../agents/simulator/hall-simulator.js";
@@ -17,6 +18,9 @@ export class DemoServer {
   simulator!: HallSimulator;
   private readonly tokens = new Map<string, string>();
 
+  /** `config` is merged into the test configuration (e.g. `{ publicUrl: "https://…" }`). */
+  constructor(private readonly config: Record<string, unknown> = {}) {}
+
   async start(): Promise<void> {
     const config = parseConfig({
       dataDir: this.dataDir,
@@ -25,6 +29,7 @@ export class DemoServer {
       mqtt: { host: "127.0.0.1", port: 0 },
       demo: { controlPort: 0 },
       auth: { adminPassword: "fire-test-admin" },
+      ...this.config,
     });
     this.server = new HallwatchServer(config, silentLogger(), {
       createBroker: createEmbeddedBroker,
@@ -62,6 +67,27 @@ export class DemoServer {
   ): Promise<{ status: number; body: T }> {
     const response = await this.call(user, method, path, body);
     return { status: response.status, body: (await response.json()) as T };
+  }
+
+  /** GET over plain HTTP with a chosen Host header, as a browser that reached the server by that name sends it. */
+  async getWithHost(user: string, path: string, host?: string): Promise<{ status: number; body: string }> {
+    const token = await this.token(user);
+    return new Promise((resolve, reject) => {
+      const req = request(
+        `${this.at.httpUrl}${path}`,
+        { headers: { authorization: `Bearer ${token}`, ...(host ? { host } : {}) } },
+        (res) => {
+          let body = "";
+          res.setEncoding("utf8");
+          res.on("data", (chunk) => {
+            body += chunk;
+          });
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on("error", reject);
+      req.end();
+    });
   }
 
   async stop(): Promise<void> {

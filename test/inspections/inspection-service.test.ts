@@ -4,6 +4,7 @@ import { AlertService } from "../../src/alerts/alert-service.js";
 import { parseRulesConfig } from "../../src/core/faults/config.js";
 import type { FireAssetInput } from "../../src/core/inspections/assets.js";
 import { CHECK_ITEMS } from "../../src/core/inspections/checklist.js";
+import { registerDemoFireAssets } from "../../src/inspections/demo-assets.js";
 import { InspectionError, InspectionService } from "../../src/inspections/inspection-service.js";
 import { silentLogger } from "../../src/logging.js";
 import { AggregatorHarness } from "../aggregator/harness.js";
@@ -22,6 +23,7 @@ const submission = (results: Record<string, "pass" | "fail">, extra = {}) => ({
   results,
   note: null,
   photo: null,
+  sensorConfirmed: [],
   correctsId: null,
   ...extra,
 });
@@ -250,5 +252,58 @@ describe("InspectionService with real alerts over a real aggregator", () => {
     expect(() => service.submit("h1", "nope", submission(allPass()), "guard")).toThrow(/no fire asset nope/);
     expect(() => service.setPolicy("h1", { frequency: "yearly" } as never, "duty")).toThrow(/invalid/);
     expect(() => service.putAsset("h1", { ...asset("E-02"), pressureMinMpa: 3 })).toThrow(InspectionError);
+  });
+
+  it("defect 1: an asset registered at 02:36 on Tue 1 Dec is not due until Mon 7 Dec; inspected then, it counts and shows", () => {
+    nowMs = at("2026-12-01T02:36");
+    service.putAsset("h1", asset("E-NEW"));
+    const view = service.assetView("h1", "E-NEW");
+    expect(view.period).toMatchObject({ key: "2026-11-30", status: "not_due", notDueUntil: "2026-12-07" });
+    expect(service.statusesNow("h1").get("E-NEW")).toMatchObject({
+      status: "not_due",
+      notDueUntil: "2026-12-07",
+    });
+
+    nowMs = at("2026-12-01T02:40");
+    const { record } = service.submit("h1", "E-NEW", submission(allPass()), "guard");
+    expect(service.assetView("h1", "E-NEW").period).toMatchObject({
+      status: "done",
+      notDueUntil: "2026-12-07",
+    });
+    expect(service.statusesNow("h1").get("E-NEW")?.status).toBe("done");
+    const report = service.compliance("h1", at("2026-12-01T00:00"), at("2026-12-02T00:00"));
+    expect(report.rows.find((r) => r.assetId === "E-NEW")).toMatchObject({
+      status: "done",
+      record: { id: record.id },
+    });
+    expect(report.summary).toMatchObject({ due: 1, done: 1 });
+  });
+
+  it("defect 1: on every weekday and hour, a new asset has a status and its inspection shows at once", () => {
+    for (let hour = 0; hour < 7 * 24; hour += 5) {
+      nowMs = at("2026-11-30T00:30") + hour * 3_600_000;
+      const id = `E-H${hour}`;
+      service.putAsset("h1", asset(id));
+      const before = service.statusesNow("h1").get(id);
+      expect(before?.status, `hour ${hour}`).toMatch(/^(pending|overdue|not_due)$/);
+      expect(before?.status === "not_due", `hour ${hour}`).toBe(before?.notDueUntil !== null);
+      nowMs += 60_000;
+      service.submit("h1", id, submission(allPass()), "guard");
+      expect(service.statusesNow("h1").get(id)?.status, `hour ${hour}`).toMatch(/^(done|late)$/);
+      const report = service.compliance("h1", nowMs, nowMs + 1);
+      expect(report.rows.find((r) => r.assetId === id)?.record, `hour ${hour}`).not.toBeNull();
+    }
+  });
+
+  it("defect 1: the demo's fire assets are due on whatever day the demo starts", () => {
+    for (let day = 0; day < 7; day++) {
+      const hallId = `demo-${day}`;
+      harness.provision(hallId, [`${hallId}-a`]);
+      nowMs = at("2026-11-30T23:59") + day * 86_400_000 - 12 * 3_600_000 * (day % 2);
+      registerDemoFireAssets(service, hallId);
+      const statuses = [...service.statusesNow(hallId).values()];
+      expect(statuses.length).toBeGreaterThanOrEqual(2);
+      for (const s of statuses) expect(s.status, `day ${day}`).toMatch(/^(pending|overdue)$/);
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DateTime } from "luxon";
 import { type Browser, devices } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM, launchChromium } from "../helpers/chromium.js";
@@ -11,6 +12,8 @@ import { DemoServer, TINY_PNG_BASE64 } from "./demo-server.js";
 const available = requireInCi(CHROMIUM, "chromium");
 const ARTIFACTS = join(process.cwd(), "test-artifacts");
 const HALL = "demo-hall";
+const PHONE_HOST = "hall-pc.test";
+const hallToday = () => DateTime.now().setZone("Asia/Shanghai").toISODate() as string;
 
 describe.skipIf(!available)("a guard confirms an extinguisher on a phone, in a real browser", () => {
   const demo = new DemoServer();
@@ -19,7 +22,8 @@ describe.skipIf(!available)("a guard confirms an extinguisher on a phone, in a r
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await demo.start();
-    browser = await launchChromium();
+    // The phone reaches the hall's server by a name (HALLWATCH_PUBLIC_URL is unset; labels use that name).
+    browser = await launchChromium([`--host-resolver-rules=MAP ${PHONE_HOST} 127.0.0.1`]);
   });
 
   afterAll(async () => {
@@ -35,9 +39,14 @@ describe.skipIf(!available)("a guard confirms an extinguisher on a phone, in a r
       return view.body.sensor?.readings.some((r: any) => r.item === "pressure_green" && r.flagged) === true;
     }, "E-03's sensor reads low pressure");
 
-    const labels = await (await demo.call("guard", "GET", `/api/halls/${HALL}/fire-asset-labels`)).text();
-    const qrUrl = labels.match(/http:\/\/[^<"]*#\/inspect\/demo-hall\/E-03/)?.[0];
-    expect(qrUrl).toBeDefined();
+    const port = new URL(demo.at.httpUrl).port;
+    const labels = await demo.getWithHost(
+      "guard",
+      `/api/halls/${HALL}/fire-asset-labels`,
+      `${PHONE_HOST}:${port}`,
+    );
+    const qrUrl = labels.body.match(/http:\/\/[^<"]*#\/inspect\/demo-hall\/E-03/)?.[0];
+    expect(qrUrl).toBe(`http://${PHONE_HOST}:${port}/#/inspect/demo-hall/E-03`);
 
     const context = await browser.newContext({ ...devices["Pixel 7"], locale: "zh-CN" });
     const page = await context.newPage();
@@ -60,6 +69,8 @@ describe.skipIf(!available)("a guard confirms an extinguisher on a phone, in a r
     );
 
     await page.getByRole("button", { name: "全部合格" }).click();
+    // "All pass" leaves the item the sensor flags to be answered on its own.
+    await expect(pressure.locator("input[value=pass]").isChecked()).resolves.toBe(false);
     await pressure.locator("input[value=fail]").check();
     await page.fill("textarea[name=note]", "压力表指针在红区，已通知维修");
     const photoFile = join(tmpdir(), `hallwatch-photo-${process.pid}.png`);
@@ -73,7 +84,7 @@ describe.skipIf(!available)("a guard confirms an extinguisher on a phone, in a r
     await page.screenshot({ path: join(ARTIFACTS, "inspection-phone-submitted.png"), fullPage: true });
 
     // The record is in the compliance report, by the guard, with the failed item and its corrective action.
-    const today = new Date().toISOString().slice(0, 10);
+    const today = hallToday();
     const report = await demo.json(
       "duty",
       "GET",
@@ -81,7 +92,8 @@ describe.skipIf(!available)("a guard confirms an extinguisher on a phone, in a r
     );
     const row = report.body.rows.find((r: any) => r.assetId === "E-03");
     expect(row).toMatchObject({
-      status: "done",
+      // The demo's assets owe this period's inspection from its start: done by the end of its due day, else late.
+      status: expect.stringMatching(/^(done|late)$/),
       record: {
         inspector: "guard",
         passed: false,
@@ -102,7 +114,8 @@ describe.skipIf(!available)("a guard confirms an extinguisher on a phone, in a r
     // The printable report shows the row in the browser too.
     const reportPage = await context.newPage();
     await reportPage.goto(
-      `${demo.at.httpUrl}/api/halls/${HALL}/inspection-compliance?from=${today}&to=${today}&format=html`,
+      // The phone signed in at the labels' address, so its session cookie belongs to that host.
+      `${new URL(qrUrl as string).origin}/api/halls/${HALL}/inspection-compliance?from=${today}&to=${today}&format=html`,
     );
     const printed = reportPage.locator("tr", { hasText: "E-03" }).filter({ hasText: "guard" });
     await expect(printed.count()).resolves.toBeGreaterThanOrEqual(1);
@@ -161,6 +174,102 @@ describe.skipIf(!available)("a guard confirms an extinguisher on a phone, in a r
     await page.locator("[data-testid=inspect-page]").waitFor();
     await expect(page.locator("button.primary").isDisabled()).resolves.toBe(true);
     await expect(page.locator("text=你的角色只能查看").count()).resolves.toBe(1);
+    await context.close();
+  });
+
+  it("defect 10: all pass skips the item the sensor flags; it is answered one by one and the pass is confirmed against the sensor", async () => {
+    demo.simulator.inject(HALL, "ext-4", "removed");
+    await waitFor(async () => {
+      const view = await demo.json("guard", "GET", `/api/halls/${HALL}/fire-assets/E-04`);
+      return view.body.sensor?.readings.some((r: any) => r.item === "located" && r.flagged) === true;
+    }, "E-04's sensor says it is not on its bracket");
+    const context = await browser.newContext({ ...devices["Pixel 7"], locale: "zh-CN" });
+    const page = await context.newPage();
+    await page.goto(`${demo.at.httpUrl}/#/inspect/${HALL}/E-04`);
+    await page.fill("input[name=username]", "guard");
+    await page.fill("input[name=password]", "demo-guard");
+    await page.click("button[type=submit]");
+    const located = page.locator("[data-testid=check-located]");
+    await located.waitFor();
+    await expect(located.getAttribute("class")).resolves.toContain("flagged");
+    await expect(located.textContent()).resolves.toContain("不在挂架上");
+
+    await page.getByRole("button", { name: "全部合格" }).click();
+    await expect(located.locator("input[value=pass]").isChecked()).resolves.toBe(false);
+    await expect(page.locator("[data-testid=check-visible] input[value=pass]").isChecked()).resolves.toBe(
+      true,
+    );
+    const message = page.locator("[data-testid=inspect-message]");
+    await expect(message.textContent()).resolves.toContain("逐项判断");
+    await page.click("button.primary");
+    await expect(message.textContent()).resolves.toBe("请为每一项选择合格或不合格");
+    expect(
+      (await demo.json("floor", "GET", `/api/halls/${HALL}/inspections?assetId=E-04`)).body.items,
+    ).toEqual([]);
+
+    // The guard looks: the extinguisher is there, the sensor is wrong. Passing the item on its own confirms that.
+    await located.locator("input[value=pass]").check();
+    await page.click("button.primary");
+    await expect.poll(() => message.textContent(), { timeout: 10_000 }).toBe("巡检记录已保存");
+    const records = (await demo.json("floor", "GET", `/api/halls/${HALL}/inspections?assetId=E-04`)).body
+      .items;
+    expect(records).toHaveLength(1);
+    expect(records[0].sensor.find((r: any) => r.item === "located")).toMatchObject({
+      flagged: true,
+      confirmedPass: true,
+    });
+    await page.screenshot({ path: join(ARTIFACTS, "inspection-sensor-flag.png"), fullPage: true });
+    demo.simulator.clear(HALL, "ext-4", "removed");
+    await context.close();
+  });
+
+  it("defect 1: a newly registered asset shows its status on the phone and in the list, never a deadline already past as 'not yet due'", async () => {
+    const put = await demo.json("maint", "PUT", `/api/halls/${HALL}/fire-assets/E-78`, {
+      location: "Side door",
+      type: "dry_powder",
+      size: "4 kg",
+      manufactureDate: "2025-03-01",
+      pressureMinMpa: 1.0,
+      pressureMaxMpa: 1.4,
+    });
+    expect(put.status).toBe(200);
+    const view = (await demo.json("guard", "GET", `/api/halls/${HALL}/fire-assets/E-78`)).body;
+    for (const lang of ["zh", "en"] as const) {
+      const context = await browser.newContext({ ...devices["Pixel 7"] });
+      // The console's language is the person's choice (the language toggle keeps it in localStorage).
+      await context.addInitScript(`localStorage.setItem("hallwatch.lang", "${lang}")`);
+      const page = await context.newPage();
+      await page.goto(`${demo.at.httpUrl}/#/inspect/${HALL}/E-78`);
+      await page.fill("input[name=username]", "guard");
+      await page.fill("input[name=password]", "demo-guard");
+      await page.click("button[type=submit]");
+      const status = page.locator("[data-testid=period-status]");
+      await status.waitFor();
+      const text = (await status.textContent()) ?? "";
+      const day = DateTime.fromISO(view.period.notDueUntil ?? view.period.dueDay);
+      if (view.period.status === "not_due") {
+        // e.g. "Not due until Mon 7 Dec" / "未到期，12月7日周一起应检"
+        if (lang === "en")
+          expect(text).toContain(`Not due until ${day.setLocale("en-GB").toFormat("ccc d LLL")}`);
+        else expect(text).toContain(`未到期，${day.month}月${day.day}日`);
+      } else {
+        expect(view.period.status).toMatch(/^(pending|overdue)$/);
+        if (lang === "en")
+          expect(text).toContain(`due by the end of ${day.setLocale("en-GB").toFormat("ccc d LLL")}`);
+        else expect(text).toContain(`${day.month}月${day.day}日`);
+        expect(text).not.toContain("未到期");
+      }
+      await context.close();
+    }
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-GB" });
+    const page = await context.newPage();
+    await page.goto(`${demo.at.httpUrl}/#/fire`);
+    await page.fill("input[name=username]", "duty");
+    await page.fill("input[name=password]", "demo-duty");
+    await page.click("button[type=submit]");
+    const cell = page.locator("[data-testid=status-E-78]");
+    await cell.waitFor();
+    await expect(cell.textContent()).resolves.not.toBe("—");
     await context.close();
   });
 });

@@ -7,8 +7,8 @@ import type { FireAssetInput } from "../../core/inspections/assets.js";
 import { inspectionPolicySchema } from "../../core/inspections/policy.js";
 import { inspectionSubmissionSchema } from "../../core/inspections/record.js";
 import { AssetCsvError } from "../../inspections/asset-csv.js";
-import { InspectionError, type InspectionService } from "../../inspections/inspection-service.js";
-import { labelSheetHtml } from "../../inspections/qr-labels.js";
+import { InspectionError } from "../../inspections/inspection-service.js";
+import { LabelAddressError, labelBase, labelSheetHtml } from "../../inspections/qr-labels.js";
 import { complianceCsv, complianceHtml } from "../../reports/compliance-report.js";
 import type { ApiDeps } from "../app.js";
 import { auditor } from "../audit.js";
@@ -80,7 +80,7 @@ export async function registerInspectionRoutes(app: TypedApp, deps: ApiDeps): Pr
     async (request) => {
       const { hallId } = request.params;
       visibleHall(caller(request), hallId);
-      const status = guarded(() => currentStatus(service, hallId, (deps.now ?? Date.now)()));
+      const status = guarded(() => service.statusesNow(hallId));
       return {
         policy: service.policy(hallId),
         items: service.listAssets(hallId, request.query.includeRetired).map((s) => ({
@@ -88,7 +88,9 @@ export async function registerInspectionRoutes(app: TypedApp, deps: ApiDeps): Pr
           createdMs: s.createdMs,
           updatedMs: s.updatedMs,
           retiredMs: s.retiredMs,
-          currentStatus: status.get(s.asset.id) ?? null,
+          currentStatus: status.get(s.asset.id)?.status ?? null,
+          dueDay: status.get(s.asset.id)?.dueDay ?? null,
+          notDueUntil: status.get(s.asset.id)?.notDueUntil ?? null,
         })),
       };
     },
@@ -169,7 +171,13 @@ export async function registerInspectionRoutes(app: TypedApp, deps: ApiDeps): Pr
       const p = caller(request);
       visibleHall(p, hallId);
       const hall = deps.halls.get(hallId) as { id: string; name: string };
-      const base = deps.publicUrl ?? `${request.protocol}://${request.host}`;
+      let base: ReturnType<typeof labelBase>;
+      try {
+        base = labelBase(deps.publicUrl, request);
+      } catch (err) {
+        if (err instanceof LabelAddressError) throw new ApiError("conflict", err.message);
+        throw err;
+      }
       const html = await labelSheetHtml(
         hall,
         service.listAssets(hallId).map((s) => s.asset),
@@ -363,10 +371,4 @@ export async function registerInspectionRoutes(app: TypedApp, deps: ApiDeps): Pr
       return report;
     },
   );
-}
-
-/** Each active asset's status in the current period. */
-function currentStatus(service: InspectionService, hallId: string, nowMs: number): Map<string, string> {
-  const report = service.compliance(hallId, nowMs, nowMs + 1);
-  return new Map(report.rows.map((r) => [r.assetId, r.status]));
 }

@@ -15,6 +15,7 @@ interface Asset {
   scrapDate: string | null;
   sensorDeviceId: string | null;
   currentStatus?: string | null;
+  notDueUntil?: string | null;
 }
 
 interface Reading {
@@ -40,7 +41,14 @@ interface AssetView {
   retired: boolean;
   checklist: { item: string; text: { en: string; zh: string } }[];
   sensor: { deviceId: string; connectivity: string; lastSeenMs: number | null; readings: Reading[] } | null;
-  period: { label: string; overdueMs: number; status: string; timeZone: string };
+  period: {
+    label: string;
+    overdueMs: number;
+    status: string;
+    timeZone: string;
+    dueDay: string;
+    notDueUntil: string | null;
+  };
   openActions: Action[];
   recentRecords: {
     id: string;
@@ -72,6 +80,7 @@ export async function renderInspect(
   const choices = new Map<string, "pass" | "fail">();
   const message = h("p", { class: "notice", role: "status", "data-testid": "inspect-message" });
 
+  const flaggedItems = new Set((view.sensor?.readings ?? []).filter((r) => r.flagged).map((r) => r.item));
   const itemRows = view.checklist.map(({ item, text }) => {
     const reading = view.sensor?.readings.find((r) => r.item === item);
     const name = `item-${item}`;
@@ -100,6 +109,7 @@ export async function renderInspect(
             `${reading.name}: ${String(reading.value)}${reading.unit ? ` ${reading.unit}` : ""} — ${reading.note[lang]}`,
           )
         : null,
+      reading?.flagged ? h("p", { class: "muted" }, t.flaggedHint) : null,
       option("pass"),
       option("fail"),
     );
@@ -119,9 +129,16 @@ export async function renderInspect(
       type: "button",
       disabled: !canInspect,
       onclick: () => {
+        // A sensor flag is answered item by item: "all pass" leaves flagged items for the inspector to decide.
         for (const input of root.querySelectorAll<HTMLInputElement>("input[type=radio][value=pass]")) {
+          const item = input.dataset.item as string;
+          if (flaggedItems.has(item)) continue;
           input.checked = true;
-          choices.set(input.dataset.item as string, "pass");
+          choices.set(item, "pass");
+        }
+        if (flaggedItems.size > 0) {
+          replace(message, t.answerFlagged);
+          message.className = "notice bad";
         }
       },
     },
@@ -143,6 +160,8 @@ export async function renderInspect(
             `${path(hallId, assetId)}/inspections`,
             {
               results: Object.fromEntries(choices),
+              // Only the flagged items the inspector passed one by one are confirmed against the sensor.
+              sensorConfirmed: [...flaggedItems].filter((item) => choices.get(item) === "pass"),
               note: note.value.trim() || null,
               photo: await readPhoto(photo),
             },
@@ -192,7 +211,7 @@ export async function renderInspect(
       h(
         "p",
         { class: `status ${view.period.status}`, "data-testid": "period-status" },
-        `${t.period} ${view.period.label}: ${t.status[view.period.status] ?? view.period.status} · ${t.due} ${formatTime(view.period.overdueMs, lang, zone)}`,
+        periodLine(view.period, lang),
       ),
       sensor,
       canInspect ? null : h("p", { class: "notice" }, t.readOnly),
@@ -229,6 +248,32 @@ export async function renderInspect(
       ),
     ),
   );
+}
+
+/** A local date of the hall ("2026-12-07") as people say it: "Mon 7 Dec", "12月7日周一". */
+export function formatDay(isoDate: string, lang: Lang): string {
+  return new Date(`${isoDate}T12:00:00Z`).toLocaleDateString(lang === "zh" ? "zh-CN" : "en-GB", {
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    timeZone: "UTC",
+  });
+}
+
+/**
+ * "This period 2026-W49: Overdue · due by the end of Mon 30 Nov", or for an asset registered after this period's
+ * due day "…: Not due until Mon 7 Dec" (an inspection done meanwhile still counts: "Done · not due until …").
+ */
+function periodLine(period: AssetView["period"], lang: Lang): string {
+  const t = INSPECTION_TEXT[lang];
+  const head = `${t.period} ${period.label}: `;
+  if (period.notDueUntil) {
+    const notDue = t.notDueUntil(formatDay(period.notDueUntil, lang));
+    return period.status === "not_due"
+      ? `${head}${notDue}`
+      : `${head}${t.status[period.status] ?? period.status} · ${notDue}`;
+  }
+  return `${head}${t.status[period.status] ?? period.status} · ${t.dueBy(formatDay(period.dueDay, lang))}`;
 }
 
 /** Photos are scaled down on the phone (longest side 1280 px, JPEG) before upload. */
@@ -325,7 +370,15 @@ export async function renderFireAssets(
               ),
               h("td", {}, a.location),
               h("td", {}, a.type),
-              h("td", {}, a.currentStatus ? (t.status[a.currentStatus] ?? a.currentStatus) : "—"),
+              h(
+                "td",
+                { "data-testid": `status-${a.id}` },
+                a.currentStatus === "not_due" && a.notDueUntil
+                  ? t.notDueUntil(formatDay(a.notDueUntil, lang))
+                  : a.currentStatus
+                    ? (t.status[a.currentStatus] ?? a.currentStatus)
+                    : "—",
+              ),
               h("td", {}, a.nextServiceDate),
             ),
           ),

@@ -37,6 +37,8 @@ export interface SensorReading {
   unit: string | null;
   flagged: boolean;
   note: { en: string; zh: string };
+  /** On a record: the inspector passed this flagged item, confirming it against the sensor. */
+  confirmedPass?: true;
 }
 
 /** What the linked sensor says about the checklist items, from its latest values (null: no sensor or no data). */

@@ -4,9 +4,10 @@ import type { InspectionRecord } from "./record.js";
 /**
  * upcoming: the period has not begun; pending: not done, not yet overdue; overdue: past its due time (and grace)
  * with the period still running; done / late: done before / after the overdue time; missed: the period ended
- * with no inspection.
+ * with no inspection; not_due: the asset owes nothing this period (registered after its due time) and has no
+ * record in it. An inspection done in a period the asset did not owe is "done": it counts, and is never late.
  */
-export type DueStatus = "upcoming" | "pending" | "overdue" | "done" | "late" | "missed";
+export type DueStatus = "upcoming" | "pending" | "overdue" | "done" | "late" | "missed" | "not_due";
 
 export interface DueRow {
   assetId: string;
@@ -16,6 +17,8 @@ export interface DueRow {
   record: InspectionRecord | null;
   /** How many records exist for the asset in the period (inspections and corrections). */
   recordCount: number;
+  /** Whether the asset owed an inspection in the period (false: registered after the period's due time). */
+  owed: boolean;
 }
 
 /** The records that stand: those no later record corrects. */
@@ -28,7 +31,9 @@ export function dueStatus(
   period: InspectionPeriod,
   record: InspectionRecord | null,
   nowMs: number,
+  owed = true,
 ): DueStatus {
+  if (!owed) return record ? "done" : "not_due";
   if (record) return record.inspectedMs <= period.overdueMs ? "done" : "late";
   if (nowMs < period.startMs) return "upcoming";
   if (nowMs < period.overdueMs) return "pending";
@@ -46,12 +51,21 @@ export function isDue(asset: AssetLifetime, period: InspectionPeriod): boolean {
   return asset.createdMs <= period.dueMs && (asset.retiredMs === null || asset.retiredMs > period.startMs);
 }
 
-/** One row per asset per due period, in period then asset order. */
+/** Whether the asset existed at some point of the period. */
+export function existedIn(asset: AssetLifetime, period: InspectionPeriod): boolean {
+  return asset.createdMs < period.endMs && (asset.retiredMs === null || asset.retiredMs > period.startMs);
+}
+
+/**
+ * One row per asset per due period, in period then asset order. A period the asset did not owe still has a row
+ * when the asset has a record in it (a record always counts), and with `includeNotDue` when the asset existed.
+ */
 export function complianceRows(
   assets: readonly AssetLifetime[],
   periods: readonly InspectionPeriod[],
   records: readonly InspectionRecord[],
   nowMs: number,
+  options: { includeNotDue?: boolean } = {},
 ): DueRow[] {
   const byAssetPeriod = new Map<string, InspectionRecord[]>();
   for (const record of records) {
@@ -63,8 +77,9 @@ export function complianceRows(
   const rows: DueRow[] = [];
   for (const period of periods) {
     for (const asset of assets) {
-      if (!isDue(asset, period)) continue;
+      const owed = isDue(asset, period);
       const all = byAssetPeriod.get(`${asset.id}\u0000${period.key}`) ?? [];
+      if (!owed && all.length === 0 && !(options.includeNotDue && existedIn(asset, period))) continue;
       const standing = standingRecords(all).sort(
         (a, b) => a.inspectedMs - b.inspectedMs || a.recordedMs - b.recordedMs,
       );
@@ -72,9 +87,10 @@ export function complianceRows(
       rows.push({
         assetId: asset.id,
         period,
-        status: dueStatus(period, record, nowMs),
+        status: dueStatus(period, record, nowMs, owed),
         record,
         recordCount: all.length,
+        owed,
       });
     }
   }
@@ -95,7 +111,9 @@ export interface ComplianceSummary {
   onTimePct: number | null;
 }
 
-export function summarize(rows: readonly DueRow[]): ComplianceSummary {
+/** Rows of the assets that owed nothing and did nothing (not_due) are left out of every figure. */
+export function summarize(allRows: readonly DueRow[]): ComplianceSummary {
+  const rows = allRows.filter((r) => r.status !== "not_due");
   const count = (s: DueRow["status"]) => rows.filter((r) => r.status === s).length;
   const done = count("done");
   const late = count("late");

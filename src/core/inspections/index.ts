@@ -1,3 +1,4 @@
+export * from "./asset-status.js";
 export * from "./assets.js";
 export * from "./checklist.js";
 export * from "./compliance.js";

@@ -108,3 +108,8 @@ export function periodsBetween(
   }
   return periods;
 }
+
+/** The last local day on which the period's inspection is on time (its due time is the end of that day). */
+export function dueDay(period: Pick<InspectionPeriod, "dueMs">, timeZone: string): string {
+  return DateTime.fromMillis(period.dueMs - 1, { zone: timeZone }).toISODate() as string;
+}

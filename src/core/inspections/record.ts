@@ -26,6 +26,11 @@ export const inspectionSubmissionSchema = z.strictObject({
     })
     .nullable()
     .default(null),
+  /**
+   * Items answered "pass" although the linked sensor flags them, confirmed by the inspector against the sensor
+   * (e.g. the extinguisher is on its bracket and the presence sensor is wrong). Without it such a pass is refused.
+   */
+  sensorConfirmed: z.array(z.enum(CHECK_ITEMS)).max(CHECK_ITEMS.length).default([]),
   /** Set when this record corrects an earlier one (which stays as it was). */
   correctsId: z.string().uuid().nullable().default(null),
 });
@@ -65,4 +70,29 @@ export function submissionProblems(asset: Pick<FireAsset, "type">, results: Insp
 
 export function failedItems(results: InspectionSubmission["results"]): CheckItem[] {
   return CHECK_ITEMS.filter((item) => results[item] === "fail");
+}
+
+/**
+ * A pass on an item the sensor flags must be confirmed explicitly against the sensor (`sensorConfirmed`), so an
+ * "all pass" cannot silently overrule it; a confirmation of an item the sensor does not flag is refused too.
+ */
+export function sensorProblems(
+  results: InspectionSubmission["results"],
+  readings: readonly SensorReading[],
+  confirmed: readonly CheckItem[],
+): string[] {
+  const problems: string[] = [];
+  const flagged = readings.filter((r) => r.flagged);
+  for (const reading of flagged)
+    if (results[reading.item] === "pass" && !confirmed.includes(reading.item))
+      problems.push(
+        `results.${reading.item}: the sensor says "${reading.note.en}" (${reading.name} = ${String(reading.value)}); answer fail, or confirm the pass against the sensor with sensorConfirmed: ["${reading.item}"]`,
+      );
+  for (const item of new Set(confirmed)) {
+    if (!flagged.some((r) => r.item === item))
+      problems.push(`sensorConfirmed.${item}: the sensor does not flag this item; nothing to confirm`);
+    else if (results[item] !== "pass")
+      problems.push(`sensorConfirmed.${item}: only a pass is confirmed against the sensor`);
+  }
+  return problems;
 }
