@@ -16,6 +16,18 @@ export function reportRange(
   return { fromMs: start.toMillis(), toMs: start.plus({ [`${period}s`]: 1 }).toMillis() };
 }
 
+/** A report's file name: the hall, the period and the local date of the period's first day (a week's Monday). */
+export function reportFileName(
+  hallId: string,
+  period: ReportPeriod,
+  fromMs: number,
+  timeZone: string,
+  extension: string,
+): string {
+  const first = DateTime.fromMillis(fromMs, { zone: timeZone }).toISODate() as string;
+  return `${hallId}-${period}-${first}.${extension}`;
+}
+
 /** The default: the last complete period (yesterday, last week, last month — ready on the 1st). */
 export function lastCompletePeriod(period: ReportPeriod, nowMs: number, timeZone: string): string {
   const now = DateTime.fromMillis(nowMs, { zone: timeZone });

@@ -6,6 +6,7 @@ import {
   buildHallReport,
   lastCompletePeriod,
   reportCsv,
+  reportFileName,
   reportHtml,
   reportRange,
 } from "../../reports/hall-report.js";
@@ -59,7 +60,10 @@ export async function registerReportRoutes(app: TypedApp, deps: ApiDeps): Promis
       if (request.query.format === "csv") {
         return reply
           .header("content-type", "text/csv; charset=utf-8")
-          .header("content-disposition", `attachment; filename="${hallId}-${period}-${date}.csv"`)
+          .header(
+            "content-disposition",
+            `attachment; filename="${reportFileName(hallId, period, fromMs, timeZone, "csv")}"`,
+          )
           .send(reportCsv(report));
       }
       if (request.query.format === "html") {

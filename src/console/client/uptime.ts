@@ -87,7 +87,7 @@ export async function renderUptime(
           h("th", {}, t.kind),
           h("th", {}, t.availability),
           h("th", {}, t.downMin),
-          h("th", {}, t.count),
+          h("th", { title: t.failuresHint }, t.failures),
         ),
         ...rows.map((r) =>
           h(
@@ -149,7 +149,7 @@ export async function renderUptime(
             h("label", {}, t.kind, kind),
             h("label", {}, t.startTime, start),
             h("label", {}, t.durationMin, duration),
-            h("label", {}, t.reason, reason),
+            h("label", {}, t.windowReason, reason),
             h("button", { type: "submit" }, t.addWindow),
           )
         : null,
