@@ -2,12 +2,13 @@
 // against the embedded broker and against a real Mosquitto with the shipped deploy/mosquitto configuration, with
 // the real Hallwatch server behind each. Everything is asserted through Hallwatch's HTTP API or on the agent's
 // own output, the way an integrator meets it.
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEmbeddedBroker } from "../../src/app/embedded-broker.js";
 import { HallwatchServer } from "../../src/app/server.js";
@@ -24,6 +25,8 @@ import { sleep, waitFor } from "../helpers/wait.js";
 
 const SCRIPT = fileURLToPath(new URL("./bash-agent.sh", import.meta.url));
 const DEPLOY = fileURLToPath(new URL("../../deploy/mosquitto/", import.meta.url));
+const MOSQUITTO_PUB = findBinary(["/usr/bin/mosquitto_pub"]);
+const mosquittoPubAvailable = requireInCi(MOSQUITTO_PUB, "mosquitto_pub (Debian mosquitto-clients)");
 const MOSQUITTO_PASSWD = findBinary(["/usr/bin/mosquitto_passwd", "/usr/sbin/mosquitto_passwd"]);
 const HALL = "acc-hall";
 const AGENT = "acc-hall-bash";
@@ -149,15 +152,17 @@ interface Stack {
   httpUrl: string;
   mqttPort: number;
   agentSecret: string;
+  /** The secret of docs/protocol.md §8's demo-hall-kiosk-9, provisioned on the embedded stack only. */
+  docAgentSecret?: string;
   stop(): Promise<void>;
 }
 
 /** Creates the hall and provisions the agent the way `npm run broker -- hall add / agent provision` does. */
-async function provision(dataDir: string): Promise<string> {
+async function provision(dataDir: string, hallId = HALL, agentId = AGENT): Promise<string> {
   const db = openDatabase(join(dataDir, "hallwatch.db"));
   try {
-    new HallStore(db).upsert({ id: HALL, name: "Acceptance hall" });
-    return (await new CredentialStore(db).provisionAgent(HALL, AGENT)).secret;
+    new HallStore(db).upsert({ id: hallId, name: `Hall ${hallId}` });
+    return (await new CredentialStore(db).provisionAgent(hallId, agentId)).secret;
   } finally {
     db.close();
   }
@@ -181,6 +186,7 @@ function hallwatchConfig(dataDir: string, mqtt: Record<string, unknown>) {
 async function embeddedStack(): Promise<Stack> {
   const dataDir = mkdtempSync(join(tmpdir(), "hallwatch-acc-embedded-"));
   const agentSecret = await provision(dataDir);
+  const docAgentSecret = await provision(dataDir, "demo-hall", "demo-hall-kiosk-9");
   const server = new HallwatchServer(
     hallwatchConfig(dataDir, { host: "127.0.0.1", port: 0 }),
     silentLogger(),
@@ -191,6 +197,7 @@ async function embeddedStack(): Promise<Stack> {
     httpUrl: at.httpUrl,
     mqttPort: Number(new URL(at.mqttUrl).port),
     agentSecret,
+    docAgentSecret,
     async stop() {
       await server.stop();
       rmSync(dataDir, { recursive: true, force: true });
@@ -386,6 +393,25 @@ function scenario(name: string, startStack: () => Promise<Stack>) {
       await agent.waitForLine(/ seq=1$/, cmdLine);
       await sleep(500);
       expect((await api(`/api/agents/${AGENT}`)).lostMessages).toBe(3);
+    });
+
+    it.skipIf(!mosquittoPubAvailable)("defect 27: §8's mosquitto_pub commands work as written", async () => {
+      if (!stack.docAgentSecret) return; // provisioned on the embedded stack only
+      const doc = readFileSync(new URL("../../docs/protocol.md", import.meta.url), "utf8");
+      const eight = doc.slice(doc.indexOf("\n## 8. "));
+      const block = /```bash\n([\s\S]*?)```/.exec(eight)?.[1] ?? "";
+      expect(block).toContain("mosquitto_pub");
+      const script = block
+        .replace("P='the-secret-printed-at-provisioning'", `P='${stack.docAgentSecret}'`)
+        .replaceAll("-p 1883", `-p ${stack.mqttPort}`);
+      // Not execFileSync: the embedded broker runs in this process and must keep answering.
+      await promisify(execFile)("bash", ["-euo", "pipefail", "-c", script], { timeout: 15_000 });
+      await waitFor(async () => {
+        const response = await fetch(`${stack.httpUrl}/api/devices/demo-hall/kiosk-9`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        return response.status === 200 && ((await response.json()) as any).values?.cpuPct === 5;
+      }, "kiosk-9's telemetry from the doc's commands");
     });
 
     it("the will: killing the agent's one connection takes its devices offline under one alert", async () => {
