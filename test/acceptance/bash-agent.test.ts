@@ -151,11 +151,24 @@ class BashAgent {
     );
   }
 
+  /** Resolves with the agent's exit code once it has exited. */
+  async exitCode(timeoutMs = 10_000): Promise<number | null> {
+    return await waitFor(
+      () => (this.child.exitCode !== null ? { code: this.child.exitCode } : null),
+      "agent exit",
+      timeoutMs,
+    ).then((r) => r.code);
+  }
+
   /** SIGKILL to the whole group: the socket closes without DISCONNECT, so the broker publishes the will. */
   kill(): void {
     if (!this.child.pid || this.killed) return;
     this.killed = true;
-    process.kill(-this.child.pid, "SIGKILL");
+    try {
+      process.kill(-this.child.pid, "SIGKILL");
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ESRCH") throw err; // it had already exited
+    }
   }
 }
 
@@ -364,7 +377,11 @@ function scenario(name: string, startStack: () => Promise<Stack>) {
       token = await bearerToken(stack.httpUrl, "admin", ADMIN_PASSWORD);
       work = mkdtempSync(join(tmpdir(), "hallwatch-bash-agent-"));
       writeFileSync(join(work, "secret"), `${stack.agentSecret}\n`, { mode: 0o600 });
-      agent = new BashAgent({
+      agent = startAgent();
+    });
+
+    const startAgent = () =>
+      new BashAgent({
         MQTT_HOST: "127.0.0.1",
         MQTT_PORT: String(stack.mqttPort),
         HALL,
@@ -374,7 +391,6 @@ function scenario(name: string, startStack: () => Promise<Stack>) {
         DEVICES: JSON.stringify(DEVICES),
         REPORT_SEC: "2",
       });
-    });
 
     afterAll(async () => {
       agent?.kill();
@@ -484,6 +500,48 @@ function scenario(name: string, startStack: () => Promise<Stack>) {
         })),
       ).toEqual([{ faultType: "gateway_down", deviceId: "gateway", affected: ids }]);
       for (const d of DEVICES) expect((await device(d.id)).connectivityReason).toBe("agent_offline");
+    });
+
+    it("defect 27: one mosquitto_pub beside the agent's connection takes it over and fires its will", async () => {
+      agent = startAgent(); // session 2, the same devices
+      await agent.waitForLine(/^birth seq=0$/);
+      for (const d of DEVICES) agent.telemetry(d.id, GOOD[d.id] as object);
+      await waitFor(
+        async () => {
+          for (const d of DEVICES) if ((await device(d.id)).connectivity !== "online") return false;
+          return true;
+        },
+        "every device back online",
+        10_000,
+      );
+      // What the old §8 suggested for every message: a short mosquitto_pub with the agent's identity.
+      await promisify(execFile)(
+        "mosquitto_pub",
+        [
+          ...[
+            "-h",
+            "127.0.0.1",
+            "-p",
+            String(stack.mqttPort),
+            "-i",
+            AGENT,
+            "-u",
+            AGENT,
+            "-P",
+            stack.agentSecret,
+          ],
+          ...["-q", "1", "-t", `hallwatch/v1/${HALL}/${AGENT}/telemetry/kiosk-1`],
+          ...["-m", JSON.stringify({ v: 1, session: 2, seq: 99, tsMs: Date.now(), values: GOOD["kiosk-1"] })],
+        ],
+        { timeout: 10_000 },
+      );
+      expect(await agent.exitCode()).toBe(1); // "the broker closed the connection"
+      await waitFor(
+        // Not kiosk-1: the takeover's own telemetry for it may arrive after the will and count as a sign of life.
+        async () => (await device("ext-1")).connectivityReason === "agent_offline",
+        "the will of session 2 published by the takeover",
+        10_000,
+      );
     });
   });
 }
