@@ -502,47 +502,53 @@ function scenario(name: string, startStack: () => Promise<Stack>) {
       for (const d of DEVICES) expect((await device(d.id)).connectivityReason).toBe("agent_offline");
     });
 
-    it("defect 27: one mosquitto_pub beside the agent's connection takes it over and fires its will", async () => {
-      agent = startAgent(); // session 2, the same devices
-      await agent.waitForLine(/^birth seq=0$/);
-      for (const d of DEVICES) agent.telemetry(d.id, GOOD[d.id] as object);
-      await waitFor(
-        async () => {
-          for (const d of DEVICES) if ((await device(d.id)).connectivity !== "online") return false;
-          return true;
-        },
-        "every device back online",
-        10_000,
-      );
-      // What the old §8 suggested for every message: a short mosquitto_pub with the agent's identity.
-      await promisify(execFile)(
-        "mosquitto_pub",
-        [
-          ...[
-            "-h",
-            "127.0.0.1",
-            "-p",
-            String(stack.mqttPort),
-            "-i",
-            AGENT,
-            "-u",
-            AGENT,
-            "-P",
-            stack.agentSecret,
+    it.skipIf(!mosquittoPubAvailable)(
+      "defect 27: one mosquitto_pub beside the agent's connection takes it over and fires its will",
+      async () => {
+        agent = startAgent(); // session 2, the same devices
+        await agent.waitForLine(/^birth seq=0$/);
+        for (const d of DEVICES) agent.telemetry(d.id, GOOD[d.id] as object);
+        await waitFor(
+          async () => {
+            for (const d of DEVICES) if ((await device(d.id)).connectivity !== "online") return false;
+            return true;
+          },
+          "every device back online",
+          10_000,
+        );
+        // What the old §8 suggested for every message: a short mosquitto_pub with the agent's identity.
+        await promisify(execFile)(
+          MOSQUITTO_PUB as string,
+          [
+            ...[
+              "-h",
+              "127.0.0.1",
+              "-p",
+              String(stack.mqttPort),
+              "-i",
+              AGENT,
+              "-u",
+              AGENT,
+              "-P",
+              stack.agentSecret,
+            ],
+            ...["-q", "1", "-t", `hallwatch/v1/${HALL}/${AGENT}/telemetry/kiosk-1`],
+            ...[
+              "-m",
+              JSON.stringify({ v: 1, session: 2, seq: 99, tsMs: Date.now(), values: GOOD["kiosk-1"] }),
+            ],
           ],
-          ...["-q", "1", "-t", `hallwatch/v1/${HALL}/${AGENT}/telemetry/kiosk-1`],
-          ...["-m", JSON.stringify({ v: 1, session: 2, seq: 99, tsMs: Date.now(), values: GOOD["kiosk-1"] })],
-        ],
-        { timeout: 10_000 },
-      );
-      expect(await agent.exitCode()).toBe(1); // "the broker closed the connection"
-      await waitFor(
-        // Not kiosk-1: the takeover's own telemetry for it may arrive after the will and count as a sign of life.
-        async () => (await device("ext-1")).connectivityReason === "agent_offline",
-        "the will of session 2 published by the takeover",
-        10_000,
-      );
-    });
+          { timeout: 10_000 },
+        );
+        expect(await agent.exitCode()).toBe(1); // "the broker closed the connection"
+        await waitFor(
+          // Not kiosk-1: the takeover's own telemetry for it may arrive after the will and count as a sign of life.
+          async () => (await device("ext-1")).connectivityReason === "agent_offline",
+          "the will of session 2 published by the takeover",
+          10_000,
+        );
+      },
+    );
   });
 }
 

@@ -58,16 +58,23 @@ function jsonExamples(): Example[] {
   }));
 }
 
-/** The mosquitto_pub walk-through, with its shell variables filled in. */
+/** The mosquitto_pub walk-through, with its shell variables filled in (`T`, the time, with a fixed instant). */
 function shellExamples(): Example[] {
   const script = /```bash\n([\s\S]*?)```/.exec(doc)?.[1] ?? "";
-  const vars = Object.fromEntries([...script.matchAll(/(\w+)=([\w-]+|'[^']*')/g)].map((m) => [m[1], m[2]]));
+  const vars: Record<string, string> = {
+    ...Object.fromEntries([...script.matchAll(/(\w+)=([\w-]+|'[^']*')/g)].map((m) => [m[1], m[2]])),
+    T: "1795400000000",
+  };
   const expand = (s: string) => s.replace(/\$(\w+)/g, (_, name: string) => String(vars[name] ?? ""));
   const commands = script.split(/\nmosquitto_pub/).slice(1);
   return commands.map((c) => {
     const topic = /-t "([^"]+)"/.exec(c)?.[1] ?? "";
-    const json = /-m '([^']+)'/.exec(c)?.[1] ?? "";
-    return { topic: expand(topic), kind: topic.includes("/telemetry/") ? ("kiosk" as const) : null, json };
+    const json = (/-m "((?:[^"\\]|\\.)*)"/.exec(c)?.[1] ?? "").replace(/\\"/g, '"');
+    return {
+      topic: expand(topic),
+      kind: topic.includes("/telemetry/") ? ("kiosk" as const) : null,
+      json: expand(json),
+    };
   });
 }
 
