@@ -131,7 +131,9 @@ describe("docs/protocol.md", () => {
       await harness.start();
       const v311 = await harness.agent(AGENTS[0], { protocolVersion: 4 });
       expect(v311.connected).toBe(true);
-      await expect(harness.agent(AGENTS[1], { protocolVersion: 5 })).rejects.toThrow();
+      await expect(harness.agent(AGENTS[1], { protocolVersion: 5 })).rejects.toThrow(
+        /unacceptable protocol version/i,
+      );
     } finally {
       await harness.cleanup();
     }
