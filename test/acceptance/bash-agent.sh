@@ -87,7 +87,8 @@ add_byte $((0x80 | 0x40 | 0x20 | 0x08 | 0x04 | 0x02)); add_u16 "$KEEPALIVE_SEC"
 add_str "$AGENT"; add_str "$PREFIX/status"; add_str "$WILL"; add_str "$AGENT"; add_str "$PASSWORD"
 send_packet $((0x10)) $((6 + 1 + 1 + 2 + 2 + ${#AGENT} + 2 + ${#PREFIX} + 7 + 2 + ${#WILL} + 2 + ${#AGENT} + 2 + ${#PASSWORD}))
 
-# --- the reader: parses what the broker sends and turns it into lines on the agent's input ---
+# --- the reader: parses what the broker sends and turns it into lines on the agent's input (it never writes to
+# the socket, so packets cannot interleave) ---
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 mkfifo "$WORK/in"
@@ -117,9 +118,8 @@ reader() {
         fi
         payload=''
         for ((i = 0; i < len; i++)); do read_byte; payload+=$last_char; done
-        if ((packet_id > 0)); then # PUBACK
-          printf "\\x40\\x02\\x$(printf %02x $((packet_id >> 8)))\\x$(printf %02x $((packet_id & 255)))" >&"$SOCK"
-        fi
+        # The main loop is the socket's only writer, so it sends the PUBACK.
+        ((packet_id > 0)) && printf 'puback %d\n' "$packet_id" >&"$IN"
         printf 'cmd %s\n' "${payload//$'\n'/ }" >&"$IN"
         continue ;;
     esac
@@ -196,6 +196,7 @@ while :; do
       telemetry) LAST[$a]=$rest; telemetry "$a" "$rest" ;;
       event) event "$a" "${rest%% *}" "${rest#* }" ;;
       gap) SEQ=$((SEQ + a)); log "gap $a" ;;
+      puback) fmt=''; args=(); add_u16 "$a"; send_packet $((0x40)) 2 ;;
       cmd) command_received "${line#cmd }" ;;
       stop)
         publish "$PREFIX/status" "{\"v\":1,\"state\":\"offline\",\"session\":$SESSION,\"tsMs\":$(now_ms),\"reason\":\"shutdown\"}" 1
