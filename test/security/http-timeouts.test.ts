@@ -49,6 +49,7 @@ describe("defect 15: slow HTTP requests are closed, the live stream is not", () 
     const result = await slowClient(port, headers, " ", 200, 10_000);
     expect(result.closedAfterMs).not.toBeNull();
     expect(result.closedAfterMs as number).toBeGreaterThanOrEqual(1_000);
+    expect(result.answer).toMatch(/^HTTP\/1\.1 408/);
   });
 
   it("defect 15: a request whose headers trickle in is closed after the headers timeout", async () => {
