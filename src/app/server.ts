@@ -124,7 +124,14 @@ export class HallwatchServer {
     const maintenance = new MaintenanceCalendar(new MaintenanceStore(db), halls);
     await ensureFirstAdmin(users, config.auth.adminPassword, this.print);
     const secrets = openSecrets(config, db);
-    users.capApiTokenExpiry((this.parts.now ?? Date.now)() + config.auth.tokenMaxDays * 86_400_000);
+    try {
+      users.capApiTokenExpiry((this.parts.now ?? Date.now)() + config.auth.tokenMaxDays * 86_400_000);
+    } catch (err) {
+      logger.warn(
+        { err },
+        "could not cap the expiry of older API tokens (store not writable); retried at next start",
+      );
+    }
     this.sessionSweep = setInterval(() => users.deleteExpiredSessions(), 3_600_000);
     this.sessionSweep.unref();
 

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 
 const KEY_BYTES = 32;
 const SEALED_PREFIX = "enc:v1:";
@@ -43,7 +43,15 @@ export function loadSecretKey(source: SecretKeySource, mayCreate: () => boolean)
     );
   }
   const key = randomBytes(KEY_BYTES);
-  writeFileSync(source.file, `${key.toString("base64")}\n`, { mode: 0o600, flag: "wx" });
+  // Written aside and renamed into place, so a full disk never leaves a truncated key behind.
+  const temporary = `${source.file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temporary, `${key.toString("base64")}\n`, { mode: 0o600, flag: "wx", flush: true });
+    renameSync(temporary, source.file);
+  } catch (err) {
+    rmSync(temporary, { force: true });
+    throw new SecretKeyError(`cannot create the secret key file ${source.file}: ${(err as Error).message}`);
+  }
   return key;
 }
 

@@ -27,10 +27,19 @@ export function openDatabase(path: string): Db {
 function ownerOnly(path: string): void {
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700);
+  tighten(dir, 0o700);
   if (!existsSync(path)) closeSync(openSync(path, "a", 0o600));
   for (const file of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`]) {
-    if (existsSync(file)) chmodSync(file, 0o600);
+    if (existsSync(file)) tighten(file, 0o600);
+  }
+}
+
+/** Best effort on what already exists: a directory mounted read-only or owned by another user still opens. */
+function tighten(path: string, mode: number): void {
+  try {
+    chmodSync(path, mode);
+  } catch {
+    // not ours to change; the files this process creates get owner-only modes regardless
   }
 }
 
