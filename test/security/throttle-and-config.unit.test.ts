@@ -14,10 +14,11 @@ describe("login throttle bookkeeping", () => {
   it("doubles the wait after the free failures, caps it, and forgets a quiet pair", () => {
     const throttle = new LoginThrottle(policy);
     const pair = LoginThrottle.pairKey("Admin", "ip:203.0.113.9");
-    let t = 0;
-    const waits = Array.from({ length: 10 }, () => throttle.fail(pair, (t += 100_000)));
+    const t = 1_000_000;
+    const waits = Array.from({ length: 10 }, (_, i) => throttle.fail(pair, (i + 1) * 100_000));
     expect(waits).toEqual([0, 0, 0, 1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000]);
     expect(throttle.retryAfterMs(LoginThrottle.pairKey("admin", "ip:203.0.113.9"), t)).toBe(60_000);
+    expect(throttle.retryAfterMs(pair, t + 60_000)).toBe(0);
     expect(throttle.fail(pair, t + 3_600_000)).toBe(0);
   });
 
