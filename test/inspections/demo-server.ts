@@ -70,12 +70,17 @@ export class DemoServer {
   }
 
   /** GET over plain HTTP with a chosen Host header, as a browser that reached the server by that name sends it. */
-  async getWithHost(user: string, path: string, host?: string): Promise<{ status: number; body: string }> {
+  async getWithHost(
+    user: string,
+    path: string,
+    host?: string,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: string }> {
     const token = await this.token(user);
     return new Promise((resolve, reject) => {
       const req = request(
         `${this.at.httpUrl}${path}`,
-        { headers: { authorization: `Bearer ${token}`, ...(host ? { host } : {}) } },
+        { headers: { authorization: `Bearer ${token}`, ...(host ? { host } : {}), ...headers } },
         (res) => {
           let body = "";
           res.setEncoding("utf8");

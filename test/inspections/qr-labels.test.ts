@@ -7,12 +7,13 @@ const LABELS = `/api/halls/${HALL}/fire-asset-labels`;
 describe("defect 11: QR labels encode an address a phone can open", () => {
   const plain = new DemoServer();
   const published = new DemoServer({ publicUrl: "https://hallwatch.example.cn/console" });
+  const proxied = new DemoServer({ http: { port: 0, trustProxy: "127.0.0.1" } });
 
   beforeAll(async () => {
-    await Promise.all([plain.start(), published.start()]);
+    await Promise.all([plain.start(), published.start(), proxied.start()]);
   });
   afterAll(async () => {
-    await Promise.all([plain.stop(), published.stop()]);
+    await Promise.all([plain.stop(), published.stop(), proxied.stop()]);
   });
 
   it("defect 11: without HALLWATCH_PUBLIC_URL, a sheet asked for through 127.0.0.1 is refused, naming the variable", async () => {
@@ -47,5 +48,15 @@ describe("defect 11: QR labels encode an address a phone can open", () => {
     expect(res.body).toContain("https://hallwatch.example.cn/console/#/inspect/demo-hall/E-01");
     expect(res.body).not.toContain("127.0.0.1");
     expect(res.body).not.toContain(`class="address-notice"`);
+  });
+
+  it("defect 11: X-Forwarded-Host/-Proto count only from a proxy HALLWATCH_TRUST_PROXY trusts", async () => {
+    const forwarded = { "x-forwarded-host": "hallwatch.branch.example", "x-forwarded-proto": "https" };
+    const untrusted = await plain.getWithHost("admin", LABELS, "hall-pc.branch.lan:8080", forwarded);
+    expect(untrusted.body).toContain("http://hall-pc.branch.lan:8080/#/inspect/demo-hall/E-01");
+    expect(untrusted.body).not.toContain("hallwatch.branch.example");
+    const trusted = await proxied.getWithHost("admin", LABELS, "127.0.0.1:9", forwarded);
+    expect(trusted.status).toBe(200);
+    expect(trusted.body).toContain("https://hallwatch.branch.example/#/inspect/demo-hall/E-01");
   });
 });
