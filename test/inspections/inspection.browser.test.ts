@@ -270,6 +270,9 @@ describe.skipIf(!available)("a guard confirms an extinguisher on a phone, in a r
     const cell = page.locator("[data-testid=status-E-78]");
     await cell.waitFor();
     await expect(cell.textContent()).resolves.not.toBe("—");
+    // The report's default range ends today in the hall's zone (not in UTC, a day behind Shanghai after 16:00 UTC).
+    const to = page.locator(`[data-testid=fire-${HALL}] input[type=date]`).nth(1);
+    await expect(to.inputValue()).resolves.toBe(hallToday());
     await context.close();
   });
 });

@@ -83,6 +83,7 @@ export async function registerInspectionRoutes(app: TypedApp, deps: ApiDeps): Pr
       const status = guarded(() => service.statusesNow(hallId));
       return {
         policy: service.policy(hallId),
+        timeZone: service.timeZone(hallId),
         items: service.listAssets(hallId, request.query.includeRetired).map((s) => ({
           ...s.asset,
           createdMs: s.createdMs,

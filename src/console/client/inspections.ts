@@ -303,12 +303,14 @@ export async function renderFireAssets(
     halls.map(async (hall) => {
       const base = `/api/halls/${encodeURIComponent(hall.id)}`;
       const [assets, actions] = await Promise.all([
-        api<{ items: Asset[] }>("GET", `${base}/fire-assets`),
+        api<{ items: Asset[]; timeZone: string }>("GET", `${base}/fire-assets`),
         api<{ items: Action[] }>("GET", `${base}/corrective-actions?status=open`),
       ]);
       const canEdit = user.roles.some((r) => r === "maintenance" || r === "admin");
       if (assets.items.length === 0 && actions.items.length === 0 && !canEdit) return null;
-      const today = new Date().toISOString().slice(0, 10);
+      // Today in the hall's zone (en-CA formats as YYYY-MM-DD), not in UTC: at 02:30 in Shanghai it is already
+      // tomorrow there, and the report must include today's inspections.
+      const today = new Intl.DateTimeFormat("en-CA", { timeZone: assets.timeZone }).format(new Date());
       const monthStart = `${today.slice(0, 8)}01`;
       const from = h("input", { type: "date", value: monthStart });
       const to = h("input", { type: "date", value: today });
