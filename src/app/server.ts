@@ -53,6 +53,8 @@ export interface ServerParts {
     config: HallwatchConfig,
     ctx: { db: Db; halls: HallStore; credentials: CredentialStore; brokerUrl: string; logger: Logger },
   ): Promise<DemoSimulator>;
+  /** The clock of alerts, readiness and the API (default Date.now): tests move it to any instant. */
+  now?: () => number;
 }
 
 export interface RunningAddresses {
@@ -163,6 +165,7 @@ export class HallwatchServer {
       inMaintenance: (device, nowMs) => maintenance.isInMaintenance(device, nowMs),
       calendarRecheckMs: config.alerts.calendarRecheckSec * 1000,
       aroundTheClockKinds: new Set(config.alerts.aroundTheClockKinds),
+      ...(this.parts.now ? { now: this.parts.now } : {}),
     });
     this.alertService = alerts;
     // Subscribed before alerts start and with no await since the aggregator started, so no telemetry is missed.
@@ -177,6 +180,7 @@ export class HallwatchServer {
       alerts,
       logger: logger.child({ component: "readiness" }),
       inspectionsDue: (hallId, openingMs) => this.inspectionService?.dueBy(hallId, openingMs) ?? [],
+      ...(this.parts.now ? { now: this.parts.now } : {}),
     });
     this.readiness.start();
     const inspections = new InspectionService({
