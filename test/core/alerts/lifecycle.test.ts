@@ -110,6 +110,21 @@ describe("escalation and reminders", () => {
     expect(escalate(second!.alert, policy, 100 * MIN)).toBeNull();
   });
 
+  it("defect 4: a manual resolve of a condition that still holds is refused, naming it", () => {
+    const a = open("major");
+    const refused = resolveManually(a, "floor1", "cleared", 1000, {
+      type: "reading",
+      faultType: "printer_jam",
+      subject: "kiosk-1",
+      observed: "jam",
+    });
+    expect(refused).toMatchObject({ error: "condition_active" });
+    expect((refused as { message: string }).message).toMatch(
+      /kiosk-1 still reports printer_jam \(latest reading: jam\)/,
+    );
+    expect(ok(resolveManually(a, "floor1", "cleared", 1000, null)).alert.status).toBe("resolved");
+  });
+
   it("defect 5: an escalation adds the roles it names to the alert's audience, so they can see what they are told", () => {
     const a = open("critical"); // audience: floor_staff
     const first = escalate(a, policy, 5 * MIN)!;
