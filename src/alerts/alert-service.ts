@@ -221,7 +221,10 @@ export class AlertService {
       ? {
           type: "connectivity",
           faultType: alert.faultType,
-          subject: alert.deviceId ?? alert.agentId ?? alert.hallId,
+          subject:
+            alert.faultType === "agent_offline" && alert.agentId
+              ? `agent ${alert.agentId}`
+              : (alert.deviceId ?? alert.agentId ?? alert.hallId),
           observed: null,
         }
       : null;

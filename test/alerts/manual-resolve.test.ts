@@ -116,4 +116,32 @@ describe("manual resolve of a live condition (raw agent, embedded broker, HTTP a
     await agent.telemetry("kiosk-1", kioskValues);
     await waitFor(async () => (await activeJams()).length === 0, "auto-resolved", T);
   });
+  it("defect 4: an agent that is still offline cannot be resolved by hand; its reason names it", async () => {
+    const other = await stack.agent(HALL, "resolve-agent-2", [
+      { id: "tv-1", kind: "tv", model: "T", zone: "lobby", reportIntervalSec: 10 },
+    ]);
+    await other.telemetry("tv-1", { power: "on", signalOk: true });
+    const maintenance = await stack.user("maint1", ["maintenance"], [HALL]);
+    other.kill();
+    const agentAlert = await waitFor(
+      async () =>
+        (
+          await stack.ok<{ items: any[] }>(
+            "GET",
+            `/api/alerts?hallId=${HALL}&faultType=agent_offline&status=active`,
+          )
+        ).items[0],
+      "agent_offline alert",
+      T,
+    );
+    const refused = await stack.call(
+      "POST",
+      `/api/alerts/${agentAlert.id}/resolve`,
+      { reason: "rebooted it" },
+      maintenance,
+    );
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe("condition_active");
+    expect(refused.body.error.message).toMatch(/agent resolve-agent-2 is still offline/);
+  });
 });
