@@ -99,7 +99,7 @@ export class LiveStack {
 
   /** Creates a user with `roles` in `halls` and signs in as them: their API token. */
   async user(username: string, roles: Role[], halls: string[]): Promise<string> {
-    const password = `${username}-Xk4!pass-phrase`;
+    const password = "Vq8#tundra-Lamp-42-orbit";
     await this.ok("POST", "/api/users", { username, displayName: username, password, roles, halls });
     return bearerToken(this.at.httpUrl, username, password);
   }
