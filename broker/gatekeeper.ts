@@ -3,6 +3,7 @@ import type { Logger } from "../src/logging.js";
 import type { CredentialLookup, Principal } from "../src/store/credentials.js";
 import { mayPublish, mayPublishOrphanWill, maySubscribe, mayUseWill } from "./access-policy.js";
 import { Authenticator } from "./authenticator.js";
+import type { RetainedLedger } from "./retained-ledger.js";
 import type { BrokerCounters } from "./stats.js";
 
 type AuthError = Error & { returnCode: number };
@@ -25,6 +26,8 @@ export interface GatekeeperOptions {
   logger: Logger;
   maxPayloadBytes: number;
   counters: BrokerCounters;
+  /** Which retained publishes are stored (docs/protocol.md §3). */
+  retained: RetainedLedger;
   /** Called once an agent is authenticated, before its CONNACK. */
   onAgentAccepted(client: Client, principal: Principal & { type: "agent" }): void;
 }
@@ -36,6 +39,8 @@ export interface GatekeeperOptions {
 export class Gatekeeper {
   private readonly principals = new WeakMap<Client, Principal>();
   private readonly wills = new WeakMap<Client, WillSummary>();
+  /** Clients already warned about a retain flag the broker cleared (one log line per connection, not per publish). */
+  private readonly warnedRetain = new WeakSet<Client>();
   private readonly authenticator: Authenticator;
 
   constructor(private readonly options: GatekeeperOptions) {
@@ -72,6 +77,7 @@ export class Gatekeeper {
       },
       authorizePublish: (client, packet, done) => {
         const refusal = this.checkPublish(client, packet.topic, packet.payload.length);
+        if (refusal === null && packet.retain) this.checkRetain(client, packet);
         done(refusal === null ? null : new Error(refusal));
       },
       authorizeSubscribe: (client, subscription, done) => {
@@ -127,6 +133,27 @@ export class Gatekeeper {
       return `not allowed to publish to ${topic.slice(0, 200)}`;
     }
     return null;
+  }
+
+  /**
+   * A retained publish the broker will not store is still delivered, only with its retain flag cleared: the
+   * message is not lost and the agent stays connected (a refusal would close it, and its spool would send
+   * the same message again forever). The broker never holds more than the contract's retained topics.
+   */
+  private checkRetain(
+    client: Client | null,
+    packet: { topic: string; payload: { length: number }; retain: boolean },
+  ): void {
+    const decision = this.options.retained.decide(packet.topic, packet.payload.length);
+    if (decision === "retain") return;
+    packet.retain = false;
+    this.options.counters.retainRefused += 1;
+    if (client && this.warnedRetain.has(client)) return;
+    if (client) this.warnedRetain.add(client);
+    this.options.logger.warn(
+      { clientId: client?.id, topic: packet.topic.slice(0, 200), reason: decision },
+      "retained publish delivered without the retain flag",
+    );
   }
 
   private topicAllowed(client: Client | null, topic: string): boolean {

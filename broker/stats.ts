@@ -13,11 +13,16 @@ export type BrokerStats = {
   throttleEvents: number;
   /** Agents cut off for staying over the publish rate. */
   floodDisconnects: number;
+  /** Retained publishes delivered without the retain flag: not a retained topic, or over the agent's cap. */
+  retainRefused: number;
+  /** Retained messages the broker holds now, and their payload bytes. */
+  retainedMessages: number;
+  retainedBytes: number;
   /** Live agent connections ended because the agent was revoked or its secret rotated. */
   credentialDisconnects: number;
 };
 
-export type BrokerCounters = Omit<BrokerStats, "clients">;
+export type BrokerCounters = Omit<BrokerStats, "clients" | "retainedMessages" | "retainedBytes">;
 
 export function zeroCounters(): BrokerCounters {
   return {
@@ -29,5 +34,6 @@ export function zeroCounters(): BrokerCounters {
     throttleEvents: 0,
     floodDisconnects: 0,
     credentialDisconnects: 0,
+    retainRefused: 0,
   };
 }
