@@ -7,7 +7,7 @@ import { createWebSocketStream, WebSocketServer } from "ws";
 import { MAX_PAYLOAD_BYTES } from "../src/contract/index.js";
 import type { Logger } from "../src/logging.js";
 import type { CredentialLookup, Principal } from "../src/store/credentials.js";
-import { Gatekeeper } from "./gatekeeper.js";
+import { type AuthBackoffOptions, Gatekeeper } from "./gatekeeper.js";
 import { GuardedStream } from "./guarded-stream.js";
 import { TokenBucket } from "./rate-limiter.js";
 import { RetainedLedger } from "./retained-ledger.js";
@@ -43,7 +43,9 @@ export interface BrokerOptions {
    * 0 turns it off.
    */
   recheckCredentialsMs?: number;
-  /** Monotonic clock in ms for the rate limiter; injectable for tests. */
+  /** Per-address backoff after failed passwords and the bound on concurrent password checks. */
+  authBackoff?: Partial<AuthBackoffOptions>;
+  /** Monotonic clock in ms for the rate limiter and the auth backoff; injectable for tests. */
   nowMs?: () => number;
 }
 
@@ -92,6 +94,8 @@ export class HallwatchBroker {
       maxPayloadBytes: this.maxPayloadBytes,
       counters: this.counters,
       retained: this.retained,
+      nowMs: this.options.nowMs ?? (() => performance.now()),
+      ...(this.options.authBackoff ? { authBackoff: this.options.authBackoff } : {}),
       onAgentAccepted: (client, principal) => {
         this.agents.set(client, principal);
         client.conn.once("close", () => this.agents.delete(client));

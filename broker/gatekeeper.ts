@@ -2,6 +2,7 @@ import type { AedesOptions, Client } from "aedes";
 import type { Logger } from "../src/logging.js";
 import type { CredentialLookup, Principal } from "../src/store/credentials.js";
 import { mayPublish, mayPublishOrphanWill, maySubscribe, mayUseWill } from "./access-policy.js";
+import { AddressBackoff, FairLimiter } from "./auth-throttle.js";
 import { Authenticator } from "./authenticator.js";
 import type { RetainedLedger } from "./retained-ledger.js";
 import type { BrokerCounters } from "./stats.js";
@@ -14,6 +15,7 @@ type Hooks = Required<
 
 // CONNACK return codes, MQTT 3.1.1 §3.2.2.3.
 const IDENTIFIER_REJECTED = 2;
+const SERVER_UNAVAILABLE = 3;
 const BAD_USERNAME_OR_PASSWORD = 4;
 const NOT_AUTHORIZED = 5;
 
@@ -28,9 +30,40 @@ export interface GatekeeperOptions {
   counters: BrokerCounters;
   /** Which retained publishes are stored (docs/protocol.md §3). */
   retained: RetainedLedger;
+  /** Monotonic clock in ms, for the per-address backoff. */
+  nowMs: () => number;
+  /** Per-address backoff after failed passwords; defaults in DEFAULT_AUTH_BACKOFF. */
+  authBackoff?: Partial<AuthBackoffOptions>;
   /** Called once an agent is authenticated, before its CONNACK. */
   onAgentAccepted(client: Client, principal: Principal & { type: "agent" }): void;
 }
+
+export interface AuthBackoffOptions {
+  /** Failed passwords from one address before it is slowed down. */
+  freeFailures: number;
+  /** The first block; each further failure doubles it, up to maxBlockMs. */
+  baseBlockMs: number;
+  maxBlockMs: number;
+  /** An address without a failure for this long starts afresh. */
+  forgetAfterMs: number;
+  /** Addresses remembered at most (bounded memory under an attack from many addresses). */
+  maxAddresses: number;
+  /** Password checks (scrypt) running at once; the rest wait, taken round-robin by address. */
+  maxConcurrentChecks: number;
+  /** Connections of one address waiting for a check; more are refused at once. */
+  maxWaitingPerAddress: number;
+}
+
+export const DEFAULT_AUTH_BACKOFF: AuthBackoffOptions = {
+  freeFailures: 5,
+  baseBlockMs: 1000,
+  maxBlockMs: 60_000,
+  forgetAfterMs: 15 * 60_000,
+  maxAddresses: 10_000,
+  // libuv has 4 threads by default: leave two for the file system and the rest of Hallwatch.
+  maxConcurrentChecks: 2,
+  maxWaitingPerAddress: 8,
+};
 
 /**
  * Aedes' four hooks, denying by default (stock Aedes allows everything): who may connect, and what each
@@ -42,9 +75,15 @@ export class Gatekeeper {
   /** Clients already warned about a retain flag the broker cleared (one log line per connection, not per publish). */
   private readonly warnedRetain = new WeakSet<Client>();
   private readonly authenticator: Authenticator;
+  private readonly backoff: AddressBackoff;
 
   constructor(private readonly options: GatekeeperOptions) {
-    this.authenticator = new Authenticator(options.credentials);
+    const backoff = { ...DEFAULT_AUTH_BACKOFF, ...options.authBackoff };
+    this.backoff = new AddressBackoff(backoff);
+    this.authenticator = new Authenticator(
+      options.credentials,
+      new FairLimiter(backoff.maxConcurrentChecks, backoff.maxWaitingPerAddress),
+    );
   }
 
   hooks(): Hooks {
@@ -95,8 +134,24 @@ export class Gatekeeper {
     username: string | undefined,
     password: Buffer | undefined,
   ): Promise<Principal> {
-    const result = await this.authenticator.authenticate(username, password);
-    if (!result.ok) throw authError(`authentication failed (${result.why})`, BAD_USERNAME_OR_PASSWORD);
+    const { counters, nowMs } = this.options;
+    const address = remoteAddressOf(client);
+    const blocked = () => this.backoff.blockedForMs(address, nowMs()) > 0;
+    // A pair verified before passes without a scrypt even from a blocked address: the agent that is really
+    // there keeps working while a neighbour behind the same NAT is guessing.
+    if (blocked() && !this.authenticator.isKnownGood(username, password)) {
+      counters.connectionsThrottled += 1;
+      throw authError("too many failed attempts from this address: try later", NOT_AUTHORIZED);
+    }
+    const result = await this.authenticator.authenticate(username, password, address, () => !blocked());
+    if (!result.ok) {
+      if (result.why === "busy" || result.why === "throttled") {
+        counters.connectionsThrottled += 1;
+        throw authError(`too many attempts from this address (${result.why}): try later`, SERVER_UNAVAILABLE);
+      }
+      this.backoff.recordFailure(address, nowMs());
+      throw authError(`authentication failed (${result.why})`, BAD_USERNAME_OR_PASSWORD);
+    }
     const { principal } = result;
     // With MQTT session takeover [MQTT-3.1.4-2] this keeps one live connection per agent, and no
     // principal can take over (disconnect) another's session.
@@ -162,4 +217,10 @@ export class Gatekeeper {
     const principal = this.principals.get(client);
     return principal !== undefined && mayPublish(principal, topic);
   }
+}
+
+/** The peer address the connection came from (TCP or WebSocket); "" when unknown. */
+function remoteAddressOf(client: Client): string {
+  const conn = client.conn as { remoteAddress?: string } | undefined;
+  return conn?.remoteAddress ?? "";
 }

@@ -3,6 +3,8 @@ export type BrokerStats = {
   clients: number;
   connectionsAccepted: number;
   connectionsRefused: number;
+  /** Connections refused without a password check: their address is backing off, or has too many waiting. */
+  connectionsThrottled: number;
   /** Publishes refused by the topic ACL (each closes its connection). */
   publishesRefused: number;
   /** Subscriptions answered with the failure code 0x80. */
@@ -28,6 +30,7 @@ export function zeroCounters(): BrokerCounters {
   return {
     connectionsAccepted: 0,
     connectionsRefused: 0,
+    connectionsThrottled: 0,
     publishesRefused: 0,
     subscriptionsRefused: 0,
     oversizedRefused: 0,
