@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { AddressBackoff, FairLimiter, QueueFullError } from "../../broker/auth-throttle.js";
 
-const options = { freeFailures: 3, baseBlockMs: 1000, maxBlockMs: 8000, forgetAfterMs: 60_000, maxAddresses: 100 };
+const options = {
+  freeFailures: 3,
+  baseBlockMs: 1000,
+  maxBlockMs: 8000,
+  forgetAfterMs: 60_000,
+  maxAddresses: 100,
+};
 
 describe("per-address backoff of failed passwords", () => {
   it("defect 18: blocks an address exponentially after its free failures, up to the maximum", () => {
