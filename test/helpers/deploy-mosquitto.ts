@@ -24,6 +24,10 @@ export interface DeployedMosquitto {
   port: number;
   /** Everything Mosquitto wrote to stderr/stdout so far (its log). */
   log(): string;
+  /** The password file Mosquitto reads; reload() after changing it. */
+  passwordFile: string;
+  /** Makes Mosquitto re-read its password file and ACL (SIGHUP). */
+  reload(): Promise<void>;
   /** Adds or replaces a user in the password file and reloads Mosquitto (SIGHUP). */
   addUser(user: string, password: string): Promise<void>;
   stop(): Promise<void>;
@@ -80,6 +84,12 @@ export async function startDeployedMosquitto(users: Record<string, string>): Pro
     url: `mqtt://127.0.0.1:${port}`,
     port,
     log: () => output,
+    passwordFile,
+    async reload() {
+      chmodSync(passwordFile, 0o644);
+      child.kill("SIGHUP");
+      await sleep(300);
+    },
     async addUser(user, password) {
       execFileSync(MOSQUITTO_PASSWD, ["-b", passwordFile, user, password]);
       chmodSync(passwordFile, 0o644);

@@ -6,13 +6,16 @@ export async function registerHealthRoutes(app: TypedApp, deps: ApiDeps): Promis
   const startedMs = Date.now();
   app.get("/api/health", async (_request, reply) => {
     const connected = deps.aggregator.isBrokerConnected;
+    const agentsNotConnecting = deps.agentConnectionProblems?.() ?? [];
+    const ok = connected && agentsNotConnecting.length === 0;
     const body = {
-      status: connected ? "ok" : "degraded",
+      status: ok ? "ok" : "degraded",
       brokerConnected: connected,
+      agentsNotConnecting,
       version: deps.version,
       uptimeSec: Math.round((Date.now() - startedMs) / 1000),
     };
-    return reply.status(connected ? 200 : 503).send(body);
+    return reply.status(ok ? 200 : 503).send(body);
   });
   app.get("/metrics", async (request, reply) => {
     requireRole(request, ["admin"]);
