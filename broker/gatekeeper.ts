@@ -7,7 +7,8 @@ import { Authenticator } from "./authenticator.js";
 import type { RetainedLedger } from "./retained-ledger.js";
 import type { BrokerCounters } from "./stats.js";
 
-type AuthError = Error & { returnCode: number };
+/** `throttled`: refused without a password check; counted, logged at debug only (an attack is thousands a second). */
+type AuthError = Error & { returnCode: number; throttled?: boolean };
 type WillSummary = { topic: string; payloadBytes: number };
 type Hooks = Required<
   Pick<AedesOptions, "preConnect" | "authenticate" | "authorizePublish" | "authorizeSubscribe">
@@ -21,6 +22,10 @@ const NOT_AUTHORIZED = 5;
 
 function authError(message: string, returnCode: number): AuthError {
   return Object.assign(new Error(message), { returnCode });
+}
+
+function throttled(message: string, returnCode: number): AuthError {
+  return Object.assign(authError(message, returnCode), { throttled: true });
 }
 
 export interface GatekeeperOptions {
@@ -109,7 +114,9 @@ export class Gatekeeper {
           },
           (err: Partial<AuthError>) => {
             counters.connectionsRefused += 1;
-            log.warn({ clientId: client.id, username, reason: err.message }, "connection refused");
+            const line = { clientId: client.id, username, reason: err.message };
+            if (err.throttled) log.debug(line, "connection refused");
+            else log.warn(line, "connection refused");
             done(authError(err.message ?? "refused", err.returnCode ?? NOT_AUTHORIZED), false);
           },
         );
@@ -141,13 +148,13 @@ export class Gatekeeper {
     // there keeps working while a neighbour behind the same NAT is guessing.
     if (blocked() && !this.authenticator.isKnownGood(username, password)) {
       counters.connectionsThrottled += 1;
-      throw authError("too many failed attempts from this address: try later", NOT_AUTHORIZED);
+      throw throttled("too many failed attempts from this address: try later", NOT_AUTHORIZED);
     }
     const result = await this.authenticator.authenticate(username, password, address, () => !blocked());
     if (!result.ok) {
       if (result.why === "busy" || result.why === "throttled") {
         counters.connectionsThrottled += 1;
-        throw authError(`too many attempts from this address (${result.why}): try later`, SERVER_UNAVAILABLE);
+        throw throttled(`too many attempts from this address (${result.why}): try later`, SERVER_UNAVAILABLE);
       }
       this.backoff.recordFailure(address, nowMs());
       throw authError(`authentication failed (${result.why})`, BAD_USERNAME_OR_PASSWORD);
