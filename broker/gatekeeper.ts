@@ -65,8 +65,8 @@ export const DEFAULT_AUTH_BACKOFF: AuthBackoffOptions = {
   maxBlockMs: 60_000,
   forgetAfterMs: 15 * 60_000,
   maxAddresses: 10_000,
-  // libuv has 4 threads by default: leave two for the file system and the rest of Hallwatch.
-  maxConcurrentChecks: 2,
+  // libuv has 4 threads by default: one stays free for the file system (the InfluxDB buffer, logs) under attack.
+  maxConcurrentChecks: 3,
   // Many agents behind one NAT may (re)connect at once after a power cut: they wait their turn. An attacker's
   // queue costs no scrypt once its address is blocked (checks are skipped when their turn comes).
   maxWaitingPerAddress: 1000,
