@@ -25,6 +25,7 @@ import { type Db, openDatabase } from "../store/database.js";
 import { HallStore } from "../store/halls.js";
 import { MaintenanceStore } from "../store/maintenance.js";
 import { UserStore } from "../store/users.js";
+import type { AgentConnectionProblem } from "./demo-connections.js";
 import { openSecrets } from "./secrets-at-rest.js";
 import { ensureServiceSecret } from "./service-identity.js";
 import { VERSION } from "./version.js";
@@ -43,6 +44,8 @@ export interface DemoSimulator {
   start(): Promise<void>;
   stop(): Promise<void>;
   readonly controlUrl: string | null;
+  /** Its agents that the broker refuses, or that have been disconnected for a while (for /api/health). */
+  connectionProblems?(): AgentConnectionProblem[];
 }
 
 export interface ServerParts {
@@ -260,6 +263,7 @@ export class HallwatchServer {
       halls,
       credentials,
       onCredentialsChanged: () => this.broker?.recheckCredentials(),
+      agentConnectionProblems: () => this.demo?.connectionProblems?.() ?? [],
       maintenance,
       aroundTheClockKinds: new Set(config.alerts.aroundTheClockKinds),
       readiness: this.readiness,
