@@ -29,7 +29,10 @@ export type DataResult =
 export class PresenceTracker {
   private readonly agents = new Map<string, AgentState>();
   private readonly devices = new Map<string, DeviceState>();
-  /** Silence is measured from max(lastSeen, baseline): the baseline moves at start and when the broker returns. */
+  /**
+   * Silence is measured from max(lastSeen, registered, baseline): the baseline moves at start and when the broker
+   * returns, so a device is never silent for longer than the aggregator could hear it.
+   */
   private silenceBaselineMs: number;
   private brokerConnected = false;
   /** Where a sliced silence check goes on (see checkSilence). */
@@ -143,6 +146,7 @@ export class PresenceTracker {
         device.name = spec.name ?? null;
         device.reportIntervalSec = spec.reportIntervalSec;
       }
+      device.registeredMs = nowMs;
     }
     for (const device of this.devicesOf(agent)) {
       if (!listed.has(device.deviceId) && !device.retired) {
@@ -240,7 +244,7 @@ export class PresenceTracker {
       }
       const device = next.value;
       if (device.connectivity === "offline" || device.retired) continue;
-      const since = Math.max(device.lastSeenMs ?? 0, this.silenceBaselineMs);
+      const since = Math.max(device.lastSeenMs ?? 0, device.registeredMs ?? 0, this.silenceBaselineMs);
       const timeoutMs = silenceTimeoutMs(device.kind, device.reportIntervalSec, this.policy);
       if (nowMs - since > timeoutMs) {
         effects ??= [];

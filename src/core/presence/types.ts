@@ -26,6 +26,11 @@ export interface DeviceState {
   connectivityReason: ConnectivityReason | null;
   /** Receive time of the last live (non-historical) data message. */
   lastSeenMs: number | null;
+  /**
+   * Receive time of the latest birth listing the device: silence is measured from it or the last data, whichever
+   * is later. In memory only; after a restart the broker connection is the baseline.
+   */
+  registeredMs?: number | undefined;
   values: TelemetryValues | null;
   /** Agent timestamp of `values`. */
   valuesTsMs: number | null;
