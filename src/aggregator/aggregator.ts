@@ -27,6 +27,7 @@ import { EventBus } from "./event-bus.js";
 import type { AggregatorEvents } from "./events.js";
 import { decodeMessageFast, decodeTelemetryValuesFast } from "./fast-decode.js";
 import { PresenceWriter } from "./presence-writer.js";
+import { RebirthRequests, type RebirthRetryOptions } from "./rebirth-requests.js";
 import { coalesceWritesPerRead } from "./write-coalescing.js";
 
 /** The once-a-second silence check runs in this many slices, spread over the second. */
@@ -44,8 +45,10 @@ export interface AggregatorOptions {
   deadLetterMaxRows?: number;
   flushIntervalMs?: number;
   silenceCheckIntervalMs?: number;
-  /** At most one rebirth request per agent in this period. */
+  /** At most one episode of rebirth requests per agent in this period. */
   rebirthMinIntervalMs?: number;
+  /** How an unanswered rebirth request is repeated (see RebirthRequests). */
+  rebirthRetry?: RebirthRetryOptions;
   now?: () => number;
 }
 
@@ -83,6 +86,7 @@ export class Aggregator {
   private readonly writer: PresenceWriter;
   private pendingEvents: StoredDeviceEvent[] = [];
   private readonly lastRebirthMs = new Map<string, number>();
+  private readonly rebirths: RebirthRequests;
   private brokerConnected = false;
   private stopping = false;
   private messagesReceived = 0;
@@ -103,6 +107,10 @@ export class Aggregator {
       options.logger.error({ err }, "failed to persist aggregator state"),
     );
     this.deadLetters = new DeadLetterSink(options.logger);
+    this.rebirths = new RebirthRequests(
+      (hallId, agentId, attempt) => this.sendRebirth(hallId, agentId, attempt),
+      options.rebirthRetry,
+    );
   }
 
   get isBrokerConnected(): boolean {
@@ -165,6 +173,7 @@ export class Aggregator {
     this.stopping = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    this.rebirths.stopAll();
     this.cancelReconnect?.();
     this.cancelReconnect = null;
     const client = this.client;
@@ -344,6 +353,7 @@ export class Aggregator {
           reject("schema_mismatch", `birth names agent ${message.message.agent.id} on ${agentId}'s topic`);
           return;
         }
+        if (!retained) this.rebirths.settle(agentId);
         this.applyEffects(this.presence.onBirth(hallId, agentId, message.message, retained, nowMs));
         this.agentChanged(agentId);
         return;
@@ -351,12 +361,14 @@ export class Aggregator {
         const { deviceId } = message.topic;
         const known = this.presence.device(hallId, deviceId);
         let values = null;
+        let invalid = false;
         if (known && known.agentId === agentId && !known.retired) {
           const checked = decodeTelemetryValuesFast(known.kind, message.message.values);
+          invalid = !checked.ok;
           if (!checked.ok) reject("schema_mismatch", checked.detail);
           else values = checked.values;
         }
-        const result = this.onData(hallId, agentId, deviceId, message.message, values, nowMs);
+        const result = this.onData(hallId, agentId, deviceId, message.message, values, nowMs, invalid);
         if (!result.ok) {
           reject("unknown_device", `device ${deviceId} is not in agent ${agentId}'s birth`);
           return;
@@ -409,11 +421,12 @@ export class Aggregator {
     envelope: TelemetryEnvelope | DeviceEvent,
     values: TelemetryValues | null,
     nowMs: number,
+    rejected = false,
   ): DataResult {
     const agent = this.presence.agent(agentId);
     const session = agent?.session;
     const counted = agent ? agent.lostMessages + agent.duplicateMessages : 0;
-    const result = this.presence.onData(hallId, agentId, deviceId, envelope, values, nowMs);
+    const result = this.presence.onData(hallId, agentId, deviceId, envelope, values, nowMs, rejected);
     this.applyEffects(result.effects);
     if (!agent || agent.session !== session || agent.lostMessages + agent.duplicateMessages !== counted)
       this.agentChanged(agentId);
@@ -440,6 +453,7 @@ export class Aggregator {
           this.bus.emit("device_connectivity", effect);
           break;
         case "agent_connectivity":
+          if (effect.to !== "online") this.rebirths.settle(effect.agent.agentId);
           this.writer.agentChanged(effect.agent);
           this.bus.emit("agent_connectivity", effect);
           break;
@@ -465,9 +479,16 @@ export class Aggregator {
     const nowMs = this.now();
     const last = this.lastRebirthMs.get(agentId);
     if (last !== undefined && nowMs - last < (this.options.rebirthMinIntervalMs ?? 30_000)) return;
+    if (this.rebirths.isPending(agentId)) return;
     this.lastRebirthMs.set(agentId, nowMs);
-    this.rebirthRequests += 1;
     this.options.logger.info({ agentId, why }, "requesting rebirth");
+    this.rebirths.request(hallId, agentId);
+  }
+
+  private sendRebirth(hallId: string, agentId: string, attempt: number): void {
+    this.rebirthRequests += 1;
+    if (attempt > 0)
+      this.options.logger.debug({ agentId, attempt }, "repeating an unanswered rebirth request");
     this.sendCommand(hallId, agentId, { cmd: "rebirth" }).catch((err: Error) =>
       this.options.logger.warn({ agentId, err: err.message }, "rebirth request failed"),
     );

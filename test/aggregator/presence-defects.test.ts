@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { BirthDevice } from "../../src/contract/index.js";
+import { type BirthDevice, topics } from "../../src/contract/index.js";
 import { type PlainBroker, startPlainBroker } from "../helpers/plain-broker.js";
-import { RawAgent } from "../helpers/raw-agent.js";
+import { kioskValues, RawAgent } from "../helpers/raw-agent.js";
 import { sleep, waitFor } from "../helpers/wait.js";
 import { PresenceStack } from "../presence/stack.js";
 import { AggregatorHarness } from "./harness.js";
@@ -76,6 +76,55 @@ describe("presence defects (issue 12), aggregator over a real broker", { timeout
     expect((await h.device(HALL, "e1")).connectivity).toBe("online");
     clock.t += 3 * MIN_MS;
     await waitFor(async () => (await h.device(HALL, "e1"))?.connectivity === "offline", "e1 silent");
+  });
+
+  it("defect 8: dead-lettered messages are not counted as duplicates", async () => {
+    const clock = { t: Date.now() };
+    const h = await start(clock);
+    const a = await agent("a1", [kiosk("k1", 1)]);
+    await a.telemetry("k1", kioskValues); // seq 1
+    await a.telemetry("k1", kioskValues); // seq 2
+    // An integrator's rejected messages, with whatever seq their script had at hand.
+    const topic = (device: string) => topics.telemetry(HALL, "a1", device);
+    await a.publish(topic("nope"), { v: 1, session: 1, seq: 1, tsMs: Date.now(), values: kioskValues });
+    await a.publish(topic("k1"), { v: 1, session: 1, seq: 2, tsMs: Date.now(), values: { paperPct: 140 } });
+    await a.telemetry("k1", kioskValues); // seq 3
+    await waitFor(async () => {
+      const counts = (await h.get("/api/dead-letters")).countsByReason as Record<string, number>;
+      return (counts.unknown_device ?? 0) + (counts.schema_mismatch ?? 0) === 2;
+    }, "two dead letters");
+    await waitFor(async () => (await h.device(HALL, "k1"))?.lastSeenMs !== null, "k1 seen");
+    await sleep(200);
+    expect(h.aggregator.stats().duplicateMessages).toBe(0);
+    expect(h.aggregator.stats().lostMessages).toBe(0);
+    expect((await h.get("/api/agents/a1")).duplicateMessages).toBe(0);
+  });
+
+  it("defect 7: a rebirth request is repeated with backoff until the agent, subscribed late, answers with a birth", async () => {
+    broker = await startPlainBroker();
+    harness = new AggregatorHarness(broker.url, { rebirthRetry: { initialDelayMs: 200, maxDelayMs: 800 } });
+    harness.openDb();
+    harness.provision(HALL, ["a1"]);
+    await harness.start();
+    const a = new RawAgent(broker.url, HALL, "a1", 7, [kiosk("k1", 1)]);
+    agents.push(a);
+    await a.connect({ subscribe: false });
+    await a.online();
+    // Data of a session whose birth the aggregator never saw: it asks for a rebirth, which nobody hears yet.
+    await a.telemetry("k1", kioskValues);
+    await waitFor(() => harness!.aggregator.stats().rebirthRequests >= 1, "first request");
+    await a.subscribeCommands();
+    await waitFor(
+      () => a.commands.some((c) => (c as { cmd: string }).cmd === "rebirth"),
+      "a repeated request",
+      10_000,
+    );
+    await a.birth();
+    await waitFor(async () => (await harness!.device(HALL, "k1"))?.connectivity === "online", "born");
+    await sleep(300);
+    const after = harness.aggregator.stats().rebirthRequests;
+    await sleep(2000); // well beyond the capped delay: no more requests once the birth arrived
+    expect(harness.aggregator.stats().rebirthRequests).toBe(after);
   });
 });
 

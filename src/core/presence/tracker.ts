@@ -164,7 +164,11 @@ export class PresenceTracker {
     return effects;
   }
 
-  /** Any data message (telemetry or event) of a device: seq bookkeeping, liveness, and for telemetry the values. */
+  /**
+   * Any data message (telemetry or event) of a device: seq bookkeeping, liveness, and for telemetry the values.
+   * `rejected`: the message is dead-lettered (e.g. its values are invalid). Its seq only moves the baseline when
+   * it is the next one; it never counts as a duplicate or a gap, since nothing of it was accepted.
+   */
   onData(
     hallId: string,
     agentId: string,
@@ -172,14 +176,16 @@ export class PresenceTracker {
     envelope: { session: number; seq: number; tsMs: number; historical?: boolean | undefined },
     values: TelemetryValues | null,
     nowMs: number,
+    rejected = false,
   ): DataResult {
     const agent = this.ensureAgent(hallId, agentId, nowMs);
     // No closure or list per message: effects are rare, and this runs for every message.
     let effects: PresenceEffect[] | null = null;
     const device = this.devices.get(deviceKey(hallId, deviceId));
+    const owned = device !== undefined && device.agentId === agentId && !device.retired;
     if (envelope.session === agent.session) {
       if (agent.lastSeq !== null && envelope.seq === agent.lastSeq + 1) agent.lastSeq = envelope.seq;
-      else effects = this.trackSeq(agent, envelope.seq, effects);
+      else if (owned && !rejected) effects = this.trackSeq(agent, envelope.seq, effects);
     } else if (agent.session === null || envelope.session > agent.session) {
       // We missed this session's birth: adopt the session and ask for the birth again.
       agent.session = envelope.session;
@@ -191,7 +197,7 @@ export class PresenceTracker {
         why: "data from a session whose birth was not seen",
       });
     }
-    if (!device || device.agentId !== agentId || device.retired) {
+    if (!owned) {
       effects = withEffect(effects, {
         type: "request_rebirth",
         hallId,
