@@ -12,7 +12,7 @@ import {
 } from "../contract/index.js";
 import type { SilencePolicy } from "../core/presence/silence.js";
 import { type DataResult, PresenceTracker } from "../core/presence/tracker.js";
-import type { PresenceEffect } from "../core/presence/types.js";
+import type { DeviceState, PresenceEffect } from "../core/presence/types.js";
 import type { Logger } from "../logging.js";
 import { CounterStore } from "../store/counters.js";
 import type { Db } from "../store/database.js";
@@ -26,6 +26,7 @@ import { DeadLetterSink } from "./dead-letter-sink.js";
 import { EventBus } from "./event-bus.js";
 import type { AggregatorEvents } from "./events.js";
 import { decodeMessageFast, decodeTelemetryValuesFast } from "./fast-decode.js";
+import { conflictsIn, DeviceMoveError, dataRejection } from "./ownership.js";
 import { PresenceWriter } from "./presence-writer.js";
 import { RebirthRequests, type RebirthRetryOptions } from "./rebirth-requests.js";
 import { coalesceWritesPerRead } from "./write-coalescing.js";
@@ -348,15 +349,19 @@ export class Aggregator {
         this.applyEffects(this.presence.onAgentStatus(hallId, agentId, message.message, nowMs));
         this.agentChanged(agentId);
         return;
-      case "birth":
+      case "birth": {
         if (message.message.agent.id !== agentId) {
           reject("schema_mismatch", `birth names agent ${message.message.agent.id} on ${agentId}'s topic`);
           return;
         }
         if (!retained) this.rebirths.settle(agentId);
-        this.applyEffects(this.presence.onBirth(hallId, agentId, message.message, retained, nowMs));
+        const effects = this.presence.onBirth(hallId, agentId, message.message, retained, nowMs);
+        this.applyEffects(effects);
         this.agentChanged(agentId);
+        const conflicts = conflictsIn(effects);
+        if (conflicts) reject("device_conflict", conflicts);
         return;
+      }
       case "telemetry": {
         const { deviceId } = message.topic;
         const known = this.presence.device(hallId, deviceId);
@@ -370,7 +375,7 @@ export class Aggregator {
         }
         const result = this.onData(hallId, agentId, deviceId, message.message, values, nowMs, invalid);
         if (!result.ok) {
-          reject("unknown_device", `device ${deviceId} is not in agent ${agentId}'s birth`);
+          reject(result.reason, dataRejection(result.reason, hallId, agentId, deviceId));
           return;
         }
         if (values !== null) {
@@ -387,7 +392,7 @@ export class Aggregator {
         const { deviceId } = message.topic;
         const result = this.onData(hallId, agentId, deviceId, message.message, null, nowMs);
         if (!result.ok) {
-          reject("unknown_device", `device ${deviceId} is not in agent ${agentId}'s birth`);
+          reject(result.reason, dataRejection(result.reason, hallId, agentId, deviceId));
           return;
         }
         const event = message.message;
@@ -471,8 +476,44 @@ export class Aggregator {
         case "request_rebirth":
           this.requestRebirth(effect.hallId, effect.agentId, effect.why);
           break;
+        case "device_conflict":
+          this.options.logger.warn(
+            {
+              hallId: effect.hallId,
+              deviceId: effect.deviceId,
+              owner: effect.ownerAgentId,
+              claimant: effect.claimantAgentId,
+            },
+            "an agent claimed another agent's device: refused",
+          );
+          this.bus.emit("device_conflict", { ...effect, atMs: this.now() });
+          break;
       }
     }
+  }
+
+  /**
+   * Moves a device to another agent of its hall (the admin API's device move). Throws with a clear message
+   * when the device or the agent is unknown, or the agent belongs to another hall.
+   */
+  moveDevice(hallId: string, deviceId: string, toAgentId: string): { from: string; device: DeviceState } {
+    const nowMs = this.now();
+    const device = this.presence.device(hallId, deviceId);
+    if (!device) throw new DeviceMoveError("not_found", `no device ${deviceId} in hall ${hallId}`);
+    const agentHall = this.directory.hallOf(toAgentId, nowMs);
+    if (agentHall !== hallId)
+      throw new DeviceMoveError(
+        "invalid",
+        agentHall === null
+          ? `agent ${toAgentId} is not provisioned`
+          : `agent ${toAgentId} belongs to hall ${agentHall}, not ${hallId}`,
+      );
+    const from = device.agentId;
+    this.presence.moveDevice(hallId, deviceId, toAgentId, nowMs);
+    this.writer.deviceChanged(device);
+    for (const id of [from, toAgentId]) this.agentChanged(id);
+    this.flush();
+    return { from, device };
   }
 
   private requestRebirth(hallId: string, agentId: string, why: string): void {

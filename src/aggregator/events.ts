@@ -19,4 +19,12 @@ export interface AggregatorEvents {
   };
   agent_connectivity: { agent: AgentState; from: Connectivity; to: Connectivity; atMs: number };
   broker_connection: { connected: boolean; atMs: number };
+  /** An agent claimed (in a birth) another agent's device; the claim was refused and dead-lettered. */
+  device_conflict: {
+    hallId: string;
+    deviceId: string;
+    ownerAgentId: string;
+    claimantAgentId: string;
+    atMs: number;
+  };
 }

@@ -26,6 +26,7 @@ import { type Db, openDatabase } from "../store/database.js";
 import { HallStore } from "../store/halls.js";
 import { MaintenanceStore } from "../store/maintenance.js";
 import { UserStore } from "../store/users.js";
+import { raiseDeviceConflictAlerts } from "./device-conflict-alerts.js";
 import { ensureServiceSecret } from "./service-identity.js";
 import { VERSION } from "./version.js";
 
@@ -170,6 +171,7 @@ export class HallwatchServer {
       ? this.startHistory(config, aggregator, alerts, halls, maintenance)
       : null;
     alerts.start();
+    raiseDeviceConflictAlerts((listener) => aggregator.bus.on("device_conflict", listener), alerts);
     this.readiness = new ReadinessService({
       db,
       halls,

@@ -19,7 +19,7 @@ function withEffect(effects: PresenceEffect[] | null, effect: PresenceEffect): P
 
 export type DataResult =
   | { ok: true; device: DeviceState; effects: readonly PresenceEffect[] }
-  | { ok: false; reason: "unknown_device"; effects: readonly PresenceEffect[] };
+  | { ok: false; reason: "unknown_device" | "device_conflict"; effects: readonly PresenceEffect[] };
 
 /**
  * Who is online, pure: fed decoded messages and the time, it answers with effects for adapters to apply.
@@ -96,6 +96,8 @@ export class PresenceTracker {
 
   /**
    * `retained` births are replays of an older birth (delivered at subscribe time), so they set no seq baseline.
+   * A device belongs to the agent that first announced it (or to which an admin moved it, see `moveDevice`): a
+   * birth listing another agent's device leaves it where it is and answers with a `device_conflict` effect.
    */
   onBirth(
     hallId: string,
@@ -116,10 +118,20 @@ export class PresenceTracker {
     const effects: PresenceEffect[] = [];
     const listed = new Set<string>();
     for (const spec of birth.devices) {
-      listed.add(spec.id);
       const key = deviceKey(hallId, spec.id);
       let device = this.devices.get(key);
-      if (!device || device.agentId !== agentId || device.retired) {
+      if (device && device.agentId !== agentId) {
+        effects.push({
+          type: "device_conflict",
+          hallId,
+          deviceId: spec.id,
+          ownerAgentId: device.agentId,
+          claimantAgentId: agentId,
+        });
+        continue;
+      }
+      listed.add(spec.id);
+      if (!device || device.retired) {
         device = {
           hallId,
           deviceId: spec.id,
@@ -197,6 +209,10 @@ export class PresenceTracker {
         why: "data from a session whose birth was not seen",
       });
     }
+    if (device !== undefined && device.agentId !== agentId) {
+      // Another agent's device: refused, and no rebirth asked for (the birth would conflict again).
+      return { ok: false, reason: "device_conflict", effects: effects ?? NO_EFFECTS };
+    }
     if (!owned) {
       effects = withEffect(effects, {
         type: "request_rebirth",
@@ -223,6 +239,22 @@ export class PresenceTracker {
       }
     }
     return { ok: true, device, effects: effects ?? NO_EFFECTS };
+  }
+
+  /**
+   * Moves a device to another agent of its hall (an admin's decision; the agents themselves cannot). Its silence
+   * is counted afresh from now; the new agent's next birth or data takes it from there.
+   */
+  moveDevice(hallId: string, deviceId: string, toAgentId: string, nowMs: number): DeviceState | null {
+    const device = this.devices.get(deviceKey(hallId, deviceId));
+    if (!device) return null;
+    const from = this.agents.get(device.agentId);
+    if (from) from.deviceIds = from.deviceIds.filter((id) => id !== deviceId);
+    const to = this.ensureAgent(hallId, toAgentId, nowMs);
+    if (!to.deviceIds.includes(deviceId)) to.deviceIds = [...to.deviceIds, deviceId];
+    device.agentId = toAgentId;
+    device.registeredMs = nowMs;
+    return device;
   }
 
   /**

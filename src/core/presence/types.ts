@@ -69,7 +69,15 @@ export type PresenceEffect =
   | { type: "device_registered"; device: DeviceState }
   | { type: "device_retired"; device: DeviceState }
   | { type: "sequence_gap"; agent: AgentState; expectedSeq: number; receivedSeq: number; lost: number }
-  | { type: "request_rebirth"; hallId: string; agentId: string; why: string };
+  | { type: "request_rebirth"; hallId: string; agentId: string; why: string }
+  /** A birth listed a device that belongs to another agent: it was left with its owner. */
+  | {
+      type: "device_conflict";
+      hallId: string;
+      deviceId: string;
+      ownerAgentId: string;
+      claimantAgentId: string;
+    };
 
 export function deviceKey(hallId: string, deviceId: string): string {
   return `${hallId}/${deviceId}`;
