@@ -10,6 +10,7 @@ import {
   type TelemetryValues,
   topics,
 } from "../contract/index.js";
+import type { ClockSkewPolicy } from "../core/presence/clock-skew.js";
 import type { SilencePolicy } from "../core/presence/silence.js";
 import { type DataResult, PresenceTracker } from "../core/presence/tracker.js";
 import type { DeviceState, PresenceEffect } from "../core/presence/types.js";
@@ -22,6 +23,7 @@ import { DeviceEventStore, type StoredDeviceEvent } from "../store/events.js";
 import { PresenceStore } from "../store/presence-store.js";
 import { applyBackoff, endClient } from "../util/reconnect.js";
 import { AgentDirectory } from "./agent-directory.js";
+import { ClockWatch } from "./clock-watch.js";
 import { DeadLetterSink } from "./dead-letter-sink.js";
 import { EventBus } from "./event-bus.js";
 import type { AggregatorEvents } from "./events.js";
@@ -50,6 +52,8 @@ export interface AggregatorOptions {
   rebirthMinIntervalMs?: number;
   /** How an unanswered rebirth request is repeated (see RebirthRequests). */
   rebirthRetry?: RebirthRetryOptions;
+  /** When an agent's time counts as skewed (see judgeClock). */
+  clockSkew?: ClockSkewPolicy;
   now?: () => number;
 }
 
@@ -62,6 +66,8 @@ export interface AggregatorStats {
   lostMessages: number;
   duplicateMessages: number;
   rebirthRequests: number;
+  /** Live data messages whose agent time was off by more than the skew threshold. */
+  clockSkewedMessages: number;
   devicesByConnectivity: Record<string, number>;
   agentsByConnectivity: Record<string, number>;
 }
@@ -88,6 +94,7 @@ export class Aggregator {
   private pendingEvents: StoredDeviceEvent[] = [];
   private readonly lastRebirthMs = new Map<string, number>();
   private readonly rebirths: RebirthRequests;
+  private readonly clocks: ClockWatch;
   private brokerConnected = false;
   private stopping = false;
   private messagesReceived = 0;
@@ -108,6 +115,7 @@ export class Aggregator {
       options.logger.error({ err }, "failed to persist aggregator state"),
     );
     this.deadLetters = new DeadLetterSink(options.logger);
+    this.clocks = new ClockWatch((change) => this.bus.emit("clock_skew", change), options.clockSkew);
     this.rebirths = new RebirthRequests(
       (hallId, agentId, attempt) => this.sendRebirth(hallId, agentId, attempt),
       options.rebirthRetry,
@@ -221,6 +229,7 @@ export class Aggregator {
       lostMessages,
       duplicateMessages,
       rebirthRequests: this.rebirthRequests,
+      clockSkewedMessages: this.clocks.skewedMessages,
       devicesByConnectivity,
       agentsByConnectivity,
     };
@@ -378,12 +387,16 @@ export class Aggregator {
           reject(result.reason, dataRejection(result.reason, hallId, agentId, deviceId));
           return;
         }
+        const pointTimeMs = message.message.historical
+          ? message.message.tsMs
+          : this.clocks.observe(result.device, message.message.tsMs, nowMs);
         if (values !== null) {
           this.bus.emit("telemetry", {
             device: result.device,
             values,
             envelope: message.message,
             receivedMs: nowMs,
+            pointTimeMs,
           });
         }
         return;
@@ -396,6 +409,7 @@ export class Aggregator {
           return;
         }
         const event = message.message;
+        if (!event.historical) this.clocks.observe(result.device, event.tsMs, nowMs);
         this.pendingEvents.push({
           hallId,
           deviceId,

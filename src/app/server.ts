@@ -26,6 +26,7 @@ import { type Db, openDatabase } from "../store/database.js";
 import { HallStore } from "../store/halls.js";
 import { MaintenanceStore } from "../store/maintenance.js";
 import { UserStore } from "../store/users.js";
+import { raiseClockSkewAlerts } from "./clock-skew-alerts.js";
 import { raiseDeviceConflictAlerts } from "./device-conflict-alerts.js";
 import { ensureServiceSecret } from "./service-identity.js";
 import { VERSION } from "./version.js";
@@ -151,6 +152,10 @@ export class HallwatchServer {
       silencePolicy: config.presence,
       maxPayloadBytes: config.mqtt.maxPayloadBytes,
       deadLetterMaxRows: config.deadLetters.maxRows,
+      clockSkew: {
+        thresholdMs: config.clockSkew.thresholdSec * 1000,
+        alertAfterMs: config.clockSkew.alertAfterSec * 1000,
+      },
     });
     this.aggregatorInstance = aggregator;
     await aggregator.start();
@@ -172,6 +177,7 @@ export class HallwatchServer {
       : null;
     alerts.start();
     raiseDeviceConflictAlerts((listener) => aggregator.bus.on("device_conflict", listener), alerts);
+    raiseClockSkewAlerts((listener) => aggregator.bus.on("clock_skew", listener), alerts);
     this.readiness = new ReadinessService({
       db,
       halls,

@@ -31,6 +31,8 @@ export interface DeviceState {
    * is later. In memory only; after a restart the broker connection is the baseline.
    */
   registeredMs?: number | undefined;
+  /** Agent time minus receive time of the latest live message, when beyond the skew threshold (see judgeClock). */
+  clockSkewMs?: number | null | undefined;
   values: TelemetryValues | null;
   /** Agent timestamp of `values`. */
   valuesTsMs: number | null;
