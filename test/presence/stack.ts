@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createEmbeddedBroker } from "../../src/app/embedded-broker.js";
@@ -24,7 +24,15 @@ export class PresenceStack {
   token = "";
   private readonly agents: RawAgent[] = [];
 
-  constructor(private readonly overrides: Record<string, unknown> = {}) {}
+  constructor(
+    private readonly overrides: Record<string, unknown> = {},
+    rules?: unknown,
+  ) {
+    if (rules !== undefined) {
+      writeFileSync(join(this.dataDir, "rules.json"), JSON.stringify(rules));
+      this.overrides = { ...overrides, rulesFile: join(this.dataDir, "rules.json") };
+    }
+  }
 
   async start(): Promise<void> {
     const config = parseConfig({
