@@ -54,10 +54,9 @@ describe("uplink alert (issue 12, defect 8)", { timeout: 60_000 }, () => {
       "uplink alert",
     );
     // Every device of the hall behind its gateway is cut off, although all of them are still online.
-    const affected = await waitFor(async () => {
-      const list = (await stack.get(`/api/alerts/${alert.id}`)).affected as string[];
-      return list.length > 0 ? list : null;
-    }, "affected devices");
-    expect(affected).toEqual(["kiosk-1", "tv-1"]);
+    await waitFor(
+      async () => (await stack.get(`/api/alerts/${alert.id}`)).affected.join() === "kiosk-1,tv-1",
+      "kiosk-1 and tv-1 affected",
+    );
   });
 });
