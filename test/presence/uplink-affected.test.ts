@@ -58,5 +58,10 @@ describe("uplink alert (issue 12, defect 8)", { timeout: 60_000 }, () => {
       async () => (await stack.get(`/api/alerts/${alert.id}`)).affected.join() === "kiosk-1,tv-1",
       "kiosk-1 and tv-1 affected",
     );
+    expect(await stack.get(`/api/alerts/${alert.id}`)).toMatchObject({
+      status: "open",
+      deviceId: "gateway",
+      affected: ["kiosk-1", "tv-1"],
+    });
   });
 });
