@@ -365,9 +365,11 @@ export class Aggregator {
         }
         if (!retained) this.rebirths.settle(agentId);
         const effects = this.presence.onBirth(hallId, agentId, message.message, retained, nowMs);
-        this.applyEffects(effects);
+        // A retained birth is a replay (at every subscribe) of one already judged when it was live; after an
+        // admin moved a device, the former agent's retained birth still lists it until that agent births again.
+        this.applyEffects(retained ? effects.filter((e) => e.type !== "device_conflict") : effects);
         this.agentChanged(agentId);
-        const conflicts = conflictsIn(effects);
+        const conflicts = retained ? null : conflictsIn(effects);
         if (conflicts) reject("device_conflict", conflicts);
         return;
       }
@@ -382,14 +384,19 @@ export class Aggregator {
           if (!checked.ok) reject("schema_mismatch", checked.detail);
           else values = checked.values;
         }
-        const result = this.onData(hallId, agentId, deviceId, message.message, values, nowMs, invalid);
+        const { envelope, pointTimeMs, skewMs } = this.judgeClock(
+          hallId,
+          agentId,
+          deviceId,
+          message.message,
+          nowMs,
+        );
+        const result = this.onData(hallId, agentId, deviceId, envelope, values, nowMs, invalid);
         if (!result.ok) {
           reject(result.reason, dataRejection(result.reason, hallId, agentId, deviceId));
           return;
         }
-        const pointTimeMs = message.message.historical
-          ? message.message.tsMs
-          : this.clocks.observe(result.device, message.message.tsMs, nowMs);
+        if (skewMs !== undefined) result.device.clockSkewMs = skewMs;
         if (values !== null) {
           this.bus.emit("telemetry", {
             device: result.device,
@@ -403,13 +410,14 @@ export class Aggregator {
       }
       case "event": {
         const { deviceId } = message.topic;
-        const result = this.onData(hallId, agentId, deviceId, message.message, null, nowMs);
+        const { envelope, skewMs } = this.judgeClock(hallId, agentId, deviceId, message.message, nowMs);
+        const result = this.onData(hallId, agentId, deviceId, envelope, null, nowMs);
         if (!result.ok) {
           reject(result.reason, dataRejection(result.reason, hallId, agentId, deviceId));
           return;
         }
+        if (skewMs !== undefined) result.device.clockSkewMs = skewMs;
         const event = message.message;
-        if (!event.historical) this.clocks.observe(result.device, event.tsMs, nowMs);
         this.pendingEvents.push({
           hallId,
           deviceId,
@@ -427,6 +435,24 @@ export class Aggregator {
         this.options.logger.debug({ agentId, reply: message.message }, "command reply");
         return;
     }
+  }
+
+  /**
+   * A live data message's clock (see judgeClock): for presence, a skewed message counts at its receive time, so
+   * one message from a clock an hour ahead cannot keep the device's later values from applying for an hour.
+   * Historical replays keep the agent's time and say nothing about the clock now (`skewMs` undefined).
+   */
+  private judgeClock<E extends TelemetryEnvelope | DeviceEvent>(
+    hallId: string,
+    agentId: string,
+    deviceId: string,
+    message: E,
+    nowMs: number,
+  ): { envelope: E; pointTimeMs: number; skewMs?: number | null } {
+    if (message.historical) return { envelope: message, pointTimeMs: message.tsMs };
+    const { pointTimeMs, skewMs } = this.clocks.observe(hallId, agentId, deviceId, message.tsMs, nowMs);
+    const envelope = pointTimeMs === message.tsMs ? message : { ...message, tsMs: pointTimeMs };
+    return { envelope, pointTimeMs, skewMs };
   }
 
   /**

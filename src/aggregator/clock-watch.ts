@@ -4,7 +4,6 @@ import {
   DEFAULT_CLOCK_SKEW_POLICY,
   judgeClock,
 } from "../core/presence/clock-skew.js";
-import type { DeviceState } from "../core/presence/types.js";
 
 export interface ClockSkewChange {
   hallId: string;
@@ -28,22 +27,22 @@ export class ClockWatch {
     private readonly policy: ClockSkewPolicy = DEFAULT_CLOCK_SKEW_POLICY,
   ) {}
 
-  /** Judges a live data message; returns when its point happened (see judgeClock). */
-  observe(device: DeviceState, tsMs: number, receivedMs: number): number {
-    let clock = this.clocks.get(device.agentId);
+  /** Judges a live data message of a device: when its point happened, and the skew to show (see judgeClock). */
+  observe(
+    hallId: string,
+    agentId: string,
+    deviceId: string,
+    tsMs: number,
+    receivedMs: number,
+  ): { pointTimeMs: number; skewMs: number | null } {
+    let clock = this.clocks.get(agentId);
     if (!clock) {
       clock = { skewMs: null, beyondSinceMs: null, alerted: false };
-      this.clocks.set(device.agentId, clock);
+      this.clocks.set(agentId, clock);
     }
     const verdict = judgeClock(clock, tsMs, receivedMs, this.policy);
-    device.clockSkewMs = verdict.skewMs;
     if (verdict.skewMs !== null) this.skewedMessages += 1;
-    const change = {
-      hallId: device.hallId,
-      agentId: device.agentId,
-      deviceId: device.deviceId,
-      atMs: receivedMs,
-    };
+    const change = { hallId, agentId, deviceId, atMs: receivedMs };
     if (verdict.persisting && !clock.alerted) {
       clock.alerted = true;
       this.onChange({ ...change, skewMs: verdict.skewMs });
@@ -51,6 +50,6 @@ export class ClockWatch {
       clock.alerted = false;
       this.onChange({ ...change, skewMs: null });
     }
-    return verdict.pointTimeMs;
+    return { pointTimeMs: verdict.pointTimeMs, skewMs: verdict.skewMs };
   }
 }

@@ -34,7 +34,7 @@ export interface DeviceState {
   /** Agent time minus receive time of the latest live message, when beyond the skew threshold (see judgeClock). */
   clockSkewMs?: number | null | undefined;
   values: TelemetryValues | null;
-  /** Agent timestamp of `values`. */
+  /** Agent timestamp of `values` (its receive time when the agent's clock was off, see judgeClock). */
   valuesTsMs: number | null;
   /** No longer listed in its agent's birth. Kept for history, never raises silence. */
   retired: boolean;
