@@ -26,6 +26,7 @@ import { HallStore } from "../store/halls.js";
 import { MaintenanceStore } from "../store/maintenance.js";
 import { UserStore } from "../store/users.js";
 import { raiseClockSkewAlerts } from "./clock-skew-alerts.js";
+import type { AgentConnectionProblem } from "./demo-connections.js";
 import { raiseDeviceConflictAlerts } from "./device-conflict-alerts.js";
 import { openSecrets } from "./secrets-at-rest.js";
 import { ensureServiceSecret } from "./service-identity.js";
@@ -45,6 +46,8 @@ export interface DemoSimulator {
   start(): Promise<void>;
   stop(): Promise<void>;
   readonly controlUrl: string | null;
+  /** Its agents that the broker refuses, or that have been disconnected for a while (for /api/health). */
+  connectionProblems?(): AgentConnectionProblem[];
 }
 
 export interface ServerParts {
@@ -263,6 +266,7 @@ export class HallwatchServer {
       halls,
       credentials,
       onCredentialsChanged: () => this.broker?.recheckCredentials(),
+      agentConnectionProblems: () => this.demo?.connectionProblems?.() ?? [],
       maintenance,
       aroundTheClockKinds: new Set(config.alerts.aroundTheClockKinds),
       readiness: this.readiness,
