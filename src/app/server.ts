@@ -25,7 +25,9 @@ import { type Db, openDatabase } from "../store/database.js";
 import { HallStore } from "../store/halls.js";
 import { MaintenanceStore } from "../store/maintenance.js";
 import { UserStore } from "../store/users.js";
+import { raiseClockSkewAlerts } from "./clock-skew-alerts.js";
 import type { AgentConnectionProblem } from "./demo-connections.js";
+import { raiseDeviceConflictAlerts } from "./device-conflict-alerts.js";
 import { openSecrets } from "./secrets-at-rest.js";
 import { ensureServiceSecret } from "./service-identity.js";
 import { VERSION } from "./version.js";
@@ -167,6 +169,10 @@ export class HallwatchServer {
       silencePolicy: config.presence,
       maxPayloadBytes: config.mqtt.maxPayloadBytes,
       deadLetterMaxRows: config.deadLetters.maxRows,
+      clockSkew: {
+        thresholdMs: config.clockSkew.thresholdSec * 1000,
+        alertAfterMs: config.clockSkew.alertAfterSec * 1000,
+      },
     });
     this.aggregatorInstance = aggregator;
     await aggregator.start();
@@ -188,6 +194,8 @@ export class HallwatchServer {
       ? this.startHistory(config, aggregator, alerts, halls, maintenance)
       : null;
     alerts.start();
+    raiseDeviceConflictAlerts((listener) => aggregator.bus.on("device_conflict", listener), alerts);
+    raiseClockSkewAlerts((listener) => aggregator.bus.on("clock_skew", listener), alerts);
     this.readiness = new ReadinessService({
       db,
       halls,
