@@ -32,6 +32,7 @@ import { registerAgentRoutes } from "./routes/agents.js";
 import { registerAlertRoutes } from "./routes/alerts.js";
 import { registerAuthRoutes } from "./routes/auth.js";
 import { registerDeadLetterRoutes } from "./routes/dead-letters.js";
+import { registerDeviceAdminRoutes } from "./routes/device-admin.js";
 import { registerDeviceRoutes } from "./routes/devices.js";
 import { registerHallRoutes } from "./routes/halls.js";
 import { registerHealthRoutes } from "./routes/health.js";
@@ -78,6 +79,8 @@ export interface ApiDeps {
   /** Told after a revocation or rotation, so open connections with the old secret end at once. */
   onCredentialsChanged?: () => void;
   maintenance?: MaintenanceCalendar;
+  /** Provisioned agents that cannot connect (the demo's, today), reported by /api/health. */
+  agentConnectionProblems?: () => { hallId: string; agentId: string; error: string }[];
   notify?: { store: NotifyStore; dispatcher: NotificationDispatcher };
   /** Kinds that must be up whether the hall is open or not (uptime counts them all day). */
   aroundTheClockKinds?: ReadonlySet<DeviceKind>;
@@ -158,6 +161,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await registerHallRoutes(typed, deps);
   await registerAgentRoutes(typed, deps);
   await registerDeviceRoutes(typed, deps);
+  await registerDeviceAdminRoutes(typed, deps);
   await registerDeadLetterRoutes(typed, deps);
   await registerAlertRoutes(typed, deps);
   await registerAdminRoutes(typed, deps);

@@ -25,6 +25,9 @@ import { type Db, openDatabase } from "../store/database.js";
 import { HallStore } from "../store/halls.js";
 import { MaintenanceStore } from "../store/maintenance.js";
 import { UserStore } from "../store/users.js";
+import { raiseClockSkewAlerts } from "./clock-skew-alerts.js";
+import type { AgentConnectionProblem } from "./demo-connections.js";
+import { raiseDeviceConflictAlerts } from "./device-conflict-alerts.js";
 import { openSecrets } from "./secrets-at-rest.js";
 import { ensureServiceSecret } from "./service-identity.js";
 import { VERSION } from "./version.js";
@@ -43,6 +46,8 @@ export interface DemoSimulator {
   start(): Promise<void>;
   stop(): Promise<void>;
   readonly controlUrl: string | null;
+  /** Its agents that the broker refuses, or that have been disconnected for a while (for /api/health). */
+  connectionProblems?(): AgentConnectionProblem[];
 }
 
 export interface ServerParts {
@@ -53,7 +58,10 @@ export interface ServerParts {
     config: HallwatchConfig,
     ctx: { db: Db; halls: HallStore; credentials: CredentialStore; brokerUrl: string; logger: Logger },
   ): Promise<DemoSimulator>;
-  /** The API's clock (sessions, tokens, sign-in throttling); Date.now when absent. */
+  /**
+   * The clock of the API (sessions, tokens, sign-in throttling), alerts and readiness; Date.now when absent. Tests
+   * move it to any instant.
+   */
   now?: () => number;
 }
 
@@ -161,6 +169,10 @@ export class HallwatchServer {
       silencePolicy: config.presence,
       maxPayloadBytes: config.mqtt.maxPayloadBytes,
       deadLetterMaxRows: config.deadLetters.maxRows,
+      clockSkew: {
+        thresholdMs: config.clockSkew.thresholdSec * 1000,
+        alertAfterMs: config.clockSkew.alertAfterSec * 1000,
+      },
     });
     this.aggregatorInstance = aggregator;
     await aggregator.start();
@@ -174,6 +186,7 @@ export class HallwatchServer {
       inMaintenance: (device, nowMs) => maintenance.isInMaintenance(device, nowMs),
       calendarRecheckMs: config.alerts.calendarRecheckSec * 1000,
       aroundTheClockKinds: new Set(config.alerts.aroundTheClockKinds),
+      ...(this.parts.now ? { now: this.parts.now } : {}),
     });
     this.alertService = alerts;
     // Subscribed before alerts start and with no await since the aggregator started, so no telemetry is missed.
@@ -181,6 +194,8 @@ export class HallwatchServer {
       ? this.startHistory(config, aggregator, alerts, halls, maintenance)
       : null;
     alerts.start();
+    raiseDeviceConflictAlerts((listener) => aggregator.bus.on("device_conflict", listener), alerts);
+    raiseClockSkewAlerts((listener) => aggregator.bus.on("clock_skew", listener), alerts);
     this.readiness = new ReadinessService({
       db,
       halls,
@@ -188,6 +203,7 @@ export class HallwatchServer {
       alerts,
       logger: logger.child({ component: "readiness" }),
       inspectionsDue: (hallId, openingMs) => this.inspectionService?.dueBy(hallId, openingMs) ?? [],
+      ...(this.parts.now ? { now: this.parts.now } : {}),
     });
     this.readiness.start();
     const inspections = new InspectionService({
@@ -255,6 +271,7 @@ export class HallwatchServer {
       halls,
       credentials,
       onCredentialsChanged: () => this.broker?.recheckCredentials(),
+      agentConnectionProblems: () => this.demo?.connectionProblems?.() ?? [],
       maintenance,
       aroundTheClockKinds: new Set(config.alerts.aroundTheClockKinds),
       readiness: this.readiness,
