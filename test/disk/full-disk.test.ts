@@ -12,7 +12,7 @@ import { INFLUXD, type Influxd, startInfluxd } from "../helpers/influxd.js";
 import { kioskValues, RawAgent } from "../helpers/raw-agent.js";
 import { sleep, waitFor } from "../helpers/wait.js";
 import { ServerChild } from "./server-child.js";
-import { mountSmallDisk, type SmallDisk } from "./tmpfs.js";
+import { mountSmallDisk } from "./tmpfs.js";
 
 const HALL = "h1";
 const AGENT = "agent-1";
