@@ -1,18 +1,31 @@
 import { requireRole } from "../../auth/request-auth.js";
 import type { ApiDeps } from "../app.js";
+import { HealthChecks } from "../health-checks.js";
 import type { TypedApp } from "./types.js";
 
 export async function registerHealthRoutes(app: TypedApp, deps: ApiDeps): Promise<void> {
   const startedMs = Date.now();
+  const checks = deps.health ?? new HealthChecks();
+  if (!checks.has("broker")) {
+    checks.register(
+      "broker",
+      () =>
+        deps.aggregator.isBrokerConnected
+          ? { status: "ok", detail: "the aggregator is connected to the MQTT broker" }
+          : { status: "failing", detail: "the aggregator is not connected to the MQTT broker" },
+      { critical: true },
+    );
+  }
   app.get("/api/health", async (_request, reply) => {
-    const connected = deps.aggregator.isBrokerConnected;
+    const report = checks.report();
     const body = {
-      status: connected ? "ok" : "degraded",
-      brokerConnected: connected,
+      status: report.status,
+      checks: report.checks,
+      brokerConnected: deps.aggregator.isBrokerConnected,
       version: deps.version,
       uptimeSec: Math.round((Date.now() - startedMs) / 1000),
     };
-    return reply.status(connected ? 200 : 503).send(body);
+    return reply.status(report.httpStatus).send(body);
   });
   app.get("/metrics", async (request, reply) => {
     requireRole(request, ["admin"]);
