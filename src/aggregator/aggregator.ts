@@ -84,6 +84,8 @@ export class Aggregator {
   private pendingEvents: StoredDeviceEvent[] = [];
   private readonly lastRebirthMs = new Map<string, number>();
   private brokerConnected = false;
+  /** Whether what arrives can be stored; while not, the retained status says offline (see setStorageReady). */
+  private storageReady = true;
   private stopping = false;
   private messagesReceived = 0;
   private readonly messagesByType = new Map<string, number>();
@@ -107,6 +109,28 @@ export class Aggregator {
 
   get isBrokerConnected(): boolean {
     return this.brokerConnected;
+  }
+
+  /**
+   * While the store cannot write (full disk), the aggregator's retained status says offline even though it is
+   * connected: agents keep their spools instead of replaying them into a subscriber that cannot keep them, and
+   * replay once it says online again. Call before start() to begin offline.
+   */
+  setStorageReady(ready: boolean): void {
+    if (ready === this.storageReady) return;
+    this.storageReady = ready;
+    const client = this.client;
+    if (client?.connected) this.publishStatus(client);
+  }
+
+  private publishStatus(client: MqttClient): void {
+    const status: AggregatorStatus = {
+      v: 1,
+      state: this.storageReady ? "online" : "offline",
+      instanceId: this.instanceId,
+      tsMs: this.now(),
+    };
+    client.publish(topics.aggregatorStatus(), JSON.stringify(status), { qos: 1, retain: true });
   }
 
   async start(): Promise<void> {
@@ -283,14 +307,15 @@ export class Aggregator {
     const nowMs = this.now();
     this.brokerConnected = true;
     this.presence.onBrokerConnected(nowMs);
-    const status: AggregatorStatus = { v: 1, state: "online", instanceId: this.instanceId, tsMs: nowMs };
-    client.publish(topics.aggregatorStatus(), JSON.stringify(status), { qos: 1, retain: true });
+    this.publishStatus(client);
     client.subscribe(topics.aggregatorSubscriptions(), { qos: 1 }, (err) => {
       if (err) this.options.logger.error({ err: err.message }, "subscribe failed");
     });
     this.options.logger.info(
-      { brokerUrl: this.options.brokerUrl, instanceId: this.instanceId },
-      "aggregator connected",
+      { brokerUrl: this.options.brokerUrl, instanceId: this.instanceId, storageReady: this.storageReady },
+      this.storageReady
+        ? "aggregator connected"
+        : "aggregator connected, announced offline: storage cannot write",
     );
     this.bus.emit("broker_connection", { connected: true, atMs: nowMs });
   }

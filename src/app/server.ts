@@ -5,6 +5,7 @@ import { Aggregator } from "../aggregator/aggregator.js";
 import { publishAlertChanges } from "../alerts/alert-publisher.js";
 import { AlertService } from "../alerts/alert-service.js";
 import { buildApi } from "../api/app.js";
+import { HealthChecks } from "../api/health-checks.js";
 import { createMetrics } from "../api/metrics.js";
 import { ensureDemoUsers, ensureFirstAdmin } from "../auth/bootstrap.js";
 import { MaintenanceCalendar } from "../calendar/maintenance-calendar.js";
@@ -25,8 +26,10 @@ import { CredentialStore } from "../store/credentials.js";
 import { type Db, openDatabase } from "../store/database.js";
 import { HallStore } from "../store/halls.js";
 import { MaintenanceStore } from "../store/maintenance.js";
+import { StorageHealth } from "../store/storage-health.js";
 import { UserStore } from "../store/users.js";
 import { ensureServiceSecret } from "./service-identity.js";
+import { wireStorageHealth } from "./storage-wiring.js";
 import { VERSION } from "./version.js";
 
 /** The embedded broker as the server sees it. */
@@ -83,6 +86,8 @@ export class HallwatchServer {
   private demo: DemoSimulator | null = null;
 
   private sessionSweep: NodeJS.Timeout | null = null;
+  private storage: StorageHealth | null = null;
+  private stopStorageWiring: (() => void) | null = null;
 
   constructor(
     private readonly config: HallwatchConfig,
@@ -116,12 +121,29 @@ export class HallwatchServer {
     const rules = loadRules(config.rulesFile);
     const db = openDatabase(join(config.dataDir, "hallwatch.db"));
     this.db = db;
+    // Whether what arrives can be stored (full or read-only disk): checked before the aggregator announces itself.
+    const storage = new StorageHealth({
+      db,
+      dataDir: config.dataDir,
+      logger: logger.child({ component: "storage" }),
+    });
+    this.storage = storage;
+    storage.start();
+    const reportStorageError = (err: unknown) => storage.reportFailure(err);
+    const health = new HealthChecks();
     const credentials = new CredentialStore(db);
     const halls = new HallStore(db);
-    const users = new UserStore(db);
+    const users = new UserStore(db, reportStorageError);
+    const audit = new AuditLog(db, reportStorageError);
     const maintenance = new MaintenanceCalendar(new MaintenanceStore(db), halls);
     await ensureFirstAdmin(users, config.auth.adminPassword, this.print);
-    this.sessionSweep = setInterval(() => users.deleteExpiredSessions(), 3_600_000);
+    this.sessionSweep = setInterval(() => {
+      try {
+        users.deleteExpiredSessions();
+      } catch (err) {
+        logger.warn({ err }, "expired sessions not deleted; tried again in an hour");
+      }
+    }, 3_600_000);
     this.sessionSweep.unref();
 
     let brokerUrl: string;
@@ -152,6 +174,7 @@ export class HallwatchServer {
       deadLetterMaxRows: config.deadLetters.maxRows,
     });
     this.aggregatorInstance = aggregator;
+    aggregator.setStorageReady(storage.current.writable);
     await aggregator.start();
 
     const alerts = new AlertService({
@@ -163,6 +186,7 @@ export class HallwatchServer {
       inMaintenance: (device, nowMs) => maintenance.isInMaintenance(device, nowMs),
       calendarRecheckMs: config.alerts.calendarRecheckSec * 1000,
       aroundTheClockKinds: new Set(config.alerts.aroundTheClockKinds),
+      onStorageError: reportStorageError,
     });
     this.alertService = alerts;
     // Subscribed before alerts start and with no await since the aggregator started, so no telemetry is missed.
@@ -170,6 +194,16 @@ export class HallwatchServer {
       ? this.startHistory(config, aggregator, alerts, halls, maintenance)
       : null;
     alerts.start();
+    const stopStorageAlert = wireStorageHealth({ storage, aggregator, alerts, history, health });
+    const stopStorageRetries = storage.bus.on("storage_changed", (state) => {
+      if (!state.writable) return;
+      users.flushUnsavedSessions();
+      audit.flushUnsaved();
+    });
+    this.stopStorageWiring = () => {
+      stopStorageAlert();
+      stopStorageRetries();
+    };
     this.readiness = new ReadinessService({
       db,
       halls,
@@ -229,7 +263,7 @@ export class HallwatchServer {
     const api = await buildApi({
       auth: {
         users,
-        audit: new AuditLog(db),
+        audit,
         sessionIdleMs: config.auth.sessionIdleMin * 60_000,
         sessionAbsoluteMs: config.auth.sessionMaxHours * 3_600_000,
         secureCookies: config.auth.secureCookies,
@@ -246,6 +280,7 @@ export class HallwatchServer {
       publicUrl: config.publicUrl,
       notify: { store: notifyStore, dispatcher: notifier },
       metrics,
+      health,
       logger,
       version: VERSION,
     });
@@ -337,6 +372,10 @@ export class HallwatchServer {
   async stop(): Promise<void> {
     if (this.sessionSweep) clearInterval(this.sessionSweep);
     this.sessionSweep = null;
+    this.stopStorageWiring?.();
+    this.stopStorageWiring = null;
+    this.storage?.stop();
+    this.storage = null;
     const steps: [string, (() => Promise<void>) | undefined][] = [
       ["simulator", this.demo ? () => this.demo!.stop() : undefined],
       ["http", this.api ? () => this.api!.close() : undefined],

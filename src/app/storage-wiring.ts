@@ -1,0 +1,79 @@
+import type { Aggregator } from "../aggregator/aggregator.js";
+import type { AlertService } from "../alerts/alert-service.js";
+import type { HealthChecks } from "../api/health-checks.js";
+import type { InfluxHistory } from "../influx/influx-history.js";
+import type { StorageHealth, StorageState } from "../store/storage-health.js";
+
+export const STORAGE_ALERT_KEY = "_system/storage/unwritable";
+
+/**
+ * What a store that cannot write changes elsewhere: the aggregator announces itself offline (agents keep their
+ * spools), admins get a `_system` alert (`disk_full`, or `store_unwritable` for a read-only or failing disk),
+ * resolved once writes succeed again; and health shows `store`, `disk` and `influx` as separate checks.
+ */
+export function wireStorageHealth(parts: {
+  storage: StorageHealth;
+  aggregator: Aggregator;
+  alerts: AlertService;
+  history: InfluxHistory | null;
+  health: HealthChecks;
+}): () => void {
+  const { storage, aggregator, alerts, history, health } = parts;
+  health.register("store", () => storage.checks().store);
+  health.register("disk", () => storage.checks().disk);
+  health.register("influx", () => influxCheck(history));
+  const apply = (state: StorageState) => {
+    aggregator.setStorageReady(state.writable);
+    if (state.writable) {
+      alerts.reconcileExternal(STORAGE_ALERT_KEY, null, { resolveReason: "the store takes writes again" });
+      return;
+    }
+    const faultType = state.diskFull ? "disk_full" : "store_unwritable";
+    const active = alerts.activeAlert(STORAGE_ALERT_KEY);
+    if (active && active.faultType !== faultType)
+      alerts.reconcileExternal(STORAGE_ALERT_KEY, null, { resolveReason: `now ${faultType}` });
+    alerts.reconcileExternal(STORAGE_ALERT_KEY, {
+      key: STORAGE_ALERT_KEY,
+      hallId: "_system",
+      deviceId: null,
+      agentId: null,
+      kind: null,
+      faultType,
+      severity: "critical",
+      audience: ["admin"],
+      summary: state.diskFull
+        ? {
+            en: "Data disk full: Hallwatch keeps new data in memory and is announced offline to agents until there is room",
+            zh: "数据磁盘已满：新数据暂存内存，在腾出空间前对采集代理显示为离线",
+          }
+        : {
+            en: "The store cannot write (read-only or failing disk): new data is kept in memory",
+            zh: "存储无法写入（只读或磁盘故障）：新数据暂存内存",
+          },
+      observed: state.detail,
+      affected: [],
+    });
+  };
+  if (!storage.current.writable) apply(storage.current);
+  return storage.bus.on("storage_changed", apply);
+}
+
+function influxCheck(history: InfluxHistory | null): {
+  status: "ok" | "degraded" | "failing";
+  detail: string;
+} {
+  if (!history) return { status: "ok", detail: "not configured" };
+  const s = history.stats();
+  if (!s.influxReachable)
+    return {
+      status: "failing",
+      detail: `InfluxDB does not take writes (${s.lastError?.message ?? "unreachable"}); ${s.pointsBuffered} points buffered`,
+    };
+  if (s.bufferDiskFault)
+    return {
+      status: "degraded",
+      detail: `the buffer's disk refuses writes (${s.bufferDiskFault.message}); ${s.pointsInMemory} points kept in memory`,
+    };
+  if (!s.schemaReady) return { status: "degraded", detail: "setting up the database" };
+  return { status: "ok", detail: `InfluxDB takes writes; ${s.pointsBuffered} points buffered` };
+}
