@@ -131,6 +131,8 @@ export class DiskBuffer {
 
   /** Why the disk refuses writes (points are then kept in memory); null while it takes them. */
   get diskFault(): DiskFault | null {
+    // Nothing waits in memory and the retry time has come: the next write tries the disk anyway.
+    if (this.fault && this.memoryBytes === 0 && this.now() >= this.retryDiskAtMs) this.fault = null;
     return this.fault;
   }
 

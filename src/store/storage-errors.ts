@@ -19,5 +19,6 @@ export function isDiskFullError(err: unknown): boolean {
 
 export function storageErrorText(err: unknown): string {
   const e = err as { code?: unknown; message?: unknown } | null;
-  return `${typeof e?.code === "string" ? `${e.code}: ` : ""}${typeof e?.message === "string" ? e.message : String(err)}`;
+  const message = typeof e?.message === "string" ? e.message : String(err);
+  return typeof e?.code === "string" && !message.startsWith(e.code) ? `${e.code}: ${message}` : message;
 }
