@@ -155,6 +155,11 @@ export class AlertService {
     return this.persistence.pending;
   }
 
+  /** Alert changes not stored because memory was full too while the store refused writes. */
+  get droppedWrites(): number {
+    return this.persistence.droppedChanges;
+  }
+
   /** Call after a hall's opening hours changed. */
   openingHoursChanged(hallId: string): void {
     this.hoursCache.delete(hallId);

@@ -29,7 +29,7 @@ import { StorageHealth } from "../store/storage-health.js";
 import { UserStore } from "../store/users.js";
 import { openSecrets } from "./secrets-at-rest.js";
 import { ensureServiceSecret } from "./service-identity.js";
-import { wireStorageHealth } from "./storage-wiring.js";
+import { registerStorageMetrics, wireStorageHealth } from "./storage-wiring.js";
 import { VERSION } from "./version.js";
 
 /** The embedded broker as the server sees it. */
@@ -271,6 +271,7 @@ export class HallwatchServer {
 
     const metrics = createMetrics(aggregator, this.broker);
     if (history) registerInfluxMetrics(metrics, history);
+    registerStorageMetrics(metrics, { storage, alerts, audit });
     const api = await buildApi({
       auth: {
         users,

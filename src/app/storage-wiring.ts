@@ -1,7 +1,9 @@
+import { Gauge, type Registry } from "prom-client";
 import type { Aggregator } from "../aggregator/aggregator.js";
 import type { AlertService } from "../alerts/alert-service.js";
 import type { HealthChecks } from "../api/health-checks.js";
 import type { InfluxHistory } from "../influx/influx-history.js";
+import type { AuditLog } from "../store/audit.js";
 import type { StorageHealth, StorageState } from "../store/storage-health.js";
 
 export const STORAGE_ALERT_KEY = "_system/storage/unwritable";
@@ -76,4 +78,38 @@ function influxCheck(history: InfluxHistory | null): {
     };
   if (!s.schemaReady) return { status: "degraded", detail: "setting up the database" };
   return { status: "ok", detail: `InfluxDB takes writes; ${s.pointsBuffered} points buffered` };
+}
+
+/** Prometheus gauges of the store's health and of what waits in memory for it. */
+export function registerStorageMetrics(
+  registry: Registry,
+  parts: { storage: StorageHealth; alerts: AlertService; audit: AuditLog },
+): void {
+  const gauge = (name: string, help: string, read: () => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(read());
+      },
+    });
+  gauge("hallwatch_store_writable", "1 while the store and the data disk take writes", () =>
+    parts.storage.current.writable ? 1 : 0,
+  );
+  gauge(
+    "hallwatch_alert_writes_pending",
+    "Alert changes and condition states kept in memory until the store takes writes",
+    () => parts.alerts.pendingWrites,
+  );
+  gauge(
+    "hallwatch_alert_writes_dropped",
+    "Alert changes not stored because memory was full too (since start)",
+    () => parts.alerts.droppedWrites,
+  );
+  gauge(
+    "hallwatch_audit_entries_pending",
+    "Audit entries kept in memory until the store takes writes",
+    () => parts.audit.pending,
+  );
 }

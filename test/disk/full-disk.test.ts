@@ -147,6 +147,7 @@ describe.runIf(disk !== null)("full disk (issue 12, defects 20, 21, 22)", () => 
     expect((await alertsAs(session.cookie, "status=active")).code).toBe(200);
     const metrics = await fetch(`${server.httpUrl}/metrics`, { headers: { cookie: session.cookie } });
     expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toMatch(/^hallwatch_store_writable 0$/m);
     const meanwhile = await health();
     expect(meanwhile.code).toBe(200);
     expect(meanwhile.body.status).toBe("degraded");
