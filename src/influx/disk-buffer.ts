@@ -158,7 +158,7 @@ export class DiskBuffer {
     };
     if (this.fault && this.now() >= this.retryDiskAtMs) this.fault = null; // try the disk again
     for (const p of points) {
-      const line = `${JSON.stringify([p.rp, p.measurement, p.tags, p.fields, p.timeMs])}\n`;
+      const line = lineOf(p);
       const lineBytes = Buffer.byteLength(line);
       if (this.totalBytes + chunkBytes + lineBytes > this.options.maxBytes) break;
       if (this.fault) {
@@ -213,9 +213,39 @@ export class DiskBuffer {
     this.totalPoints -= segment!.points;
   }
 
-  /** Flushes the open segment to disk and closes it. */
+  /** Flushes the open segment to disk and closes it; points kept in memory go to disk if it takes them now. */
   close(): void {
     this.rotate();
+    this.persistMemory();
+  }
+
+  /** Writes memory segments to their own files (same sequence numbers, so the order holds at the next start). */
+  private persistMemory(): void {
+    for (const segment of this.segments) {
+      if (!segment.memory) continue;
+      const path = join(this.options.dir, segmentName(segment.seq));
+      const data = Buffer.from(segment.memory.map(lineOf).join(""));
+      let fd: number | null = null;
+      try {
+        mkdirSync(this.options.dir, { recursive: true });
+        fd = openSync(path, "w");
+        for (let offset = 0; offset < data.length; ) offset += writeSync(fd, data, offset);
+        fsyncSync(fd);
+      } catch (err) {
+        if (!isStorageError(err)) throw err;
+        this.diskFailed(err);
+        try {
+          unlinkSync(path);
+        } catch {
+          // nothing was created
+        }
+        return;
+      } finally {
+        if (fd !== null) closeSync(fd);
+      }
+      this.memoryBytes -= segment.bytes;
+      segment.memory = null;
+    }
   }
 
   private currentBytes(): number {
@@ -248,9 +278,7 @@ export class DiskBuffer {
       this.diskFailed(err);
       let lost = 0;
       for (const p of points) {
-        const lineBytes = Buffer.byteLength(
-          `${JSON.stringify([p.rp, p.measurement, p.tags, p.fields, p.timeMs])}\n`,
-        );
+        const lineBytes = Buffer.byteLength(lineOf(p));
         if (lost > 0 || !this.keepInMemory(p, lineBytes)) lost += 1;
       }
       return lost;
@@ -326,6 +354,10 @@ export class DiskBuffer {
       closeSync(current.fd);
     }
   }
+}
+
+function lineOf(p: HistoryPoint): string {
+  return `${JSON.stringify([p.rp, p.measurement, p.tags, p.fields, p.timeMs])}\n`;
 }
 
 function countLines(data: Buffer): number {

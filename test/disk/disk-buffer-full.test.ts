@@ -50,6 +50,26 @@ describe.runIf(disk !== null)("the InfluxDB disk buffer on a full disk", () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it("defect 20: points kept in memory go to disk at close when there is room again, and the next run has them", () => {
+    const dir = join(disk!.dir, "influx-buffer-3");
+    const buffer = new DiskBuffer({ dir, maxBytes: 64 * 1024 * 1024, segmentMaxBytes: 64 * 1024 });
+    buffer.open();
+    const points = Array.from({ length: 500 }, (_, i) => telemetryPoint(i, 1_700_000_000_000));
+    expect(buffer.append(points.slice(0, 100))).toBe(100);
+    disk!.fill();
+    expect(buffer.append(points.slice(100))).toBe(400);
+    expect(buffer.memoryPoints).toBeGreaterThan(0);
+    buffer.close(); // still full: they stay in memory, nothing half-written is left
+    expect(buffer.memoryPoints).toBeGreaterThan(0);
+    disk!.free();
+    buffer.close();
+    expect(buffer.memoryPoints).toBe(0);
+    const next = new DiskBuffer({ dir, maxBytes: 64 * 1024 * 1024 });
+    next.open();
+    expect(next.points).toBe(500);
+    expect(drain(next)).toEqual(points);
+  });
+
   it("defect 20: memory is bounded too: past it, points are refused (and counted by the caller), never thrown", () => {
     const dir = join(disk!.dir, "influx-buffer-2");
     const buffer = new DiskBuffer({ dir, maxBytes: 64 * 1024 * 1024, memoryMaxBytes: 20_000 });
