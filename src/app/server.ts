@@ -166,7 +166,10 @@ export class HallwatchServer {
         throw new Error("HALLWATCH_MQTT_PASSWORD is required with an external broker");
       password = config.mqtt.password;
     } else {
-      password = await ensureServiceSecret(config.dataDir, config.mqtt.username, credentials);
+      password = await ensureServiceSecret(config.dataDir, config.mqtt.username, credentials, (err) => {
+        storage.reportFailure(err);
+        logger.error({ err }, "the broker secret file cannot be written: using it from memory for this run");
+      });
       this.broker = this.parts.createBroker(config, credentials, logger.child({ component: "broker" }));
       const ports = await this.broker.start();
       const reachableHost = config.mqtt.host === "0.0.0.0" ? "127.0.0.1" : config.mqtt.host;
