@@ -79,6 +79,8 @@ export interface ApiDeps {
   /** Told after a revocation or rotation, so open connections with the old secret end at once. */
   onCredentialsChanged?: () => void;
   maintenance?: MaintenanceCalendar;
+  /** Provisioned agents that cannot connect (the demo's, today), reported by /api/health. */
+  agentConnectionProblems?: () => { hallId: string; agentId: string; error: string }[];
   notify?: { store: NotifyStore; dispatcher: NotificationDispatcher };
   /** Kinds that must be up whether the hall is open or not (uptime counts them all day). */
   aroundTheClockKinds?: ReadonlySet<DeviceKind>;

@@ -5,8 +5,9 @@ export interface HealthCheck {
 }
 
 export interface HealthReport {
-  /** ok: everything ok; degraded: serving, but a part fails (200); down: cannot serve (503). */
-  status: "ok" | "degraded" | "down";
+  /** ok: every check ok; degraded: a part fails. */
+  status: "ok" | "degraded";
+  /** 503 only when a critical check fails (nothing can arrive); 200 while it serves what it can. */
   httpStatus: 200 | 503;
   checks: Record<string, HealthCheck>;
 }
@@ -14,7 +15,7 @@ export interface HealthReport {
 /**
  * The separate checks behind GET /api/health: `store`, `disk`, `broker`, `influx`, … Each part registers its own.
  * A failing check makes the service `degraded` (still HTTP 200: it serves what it can); only a failing `critical`
- * one (no broker connection: nothing arrives) makes it `down` with HTTP 503.
+ * one (no broker connection, agents the broker refuses: nothing arrives) answers HTTP 503.
  */
 export class HealthChecks {
   private readonly entries = new Map<string, { check: () => HealthCheck; critical: boolean }>();
@@ -42,7 +43,6 @@ export class HealthChecks {
       if (result.status !== "ok") degraded = true;
       if (result.status === "failing" && critical) down = true;
     }
-    const status = down ? "down" : degraded ? "degraded" : "ok";
-    return { status, httpStatus: down ? 503 : 200, checks };
+    return { status: degraded ? "degraded" : "ok", httpStatus: down ? 503 : 200, checks };
   }
 }

@@ -27,6 +27,7 @@ import { HallStore } from "../store/halls.js";
 import { MaintenanceStore } from "../store/maintenance.js";
 import { StorageHealth } from "../store/storage-health.js";
 import { UserStore } from "../store/users.js";
+import type { AgentConnectionProblem } from "./demo-connections.js";
 import { openSecrets } from "./secrets-at-rest.js";
 import { ensureServiceSecret } from "./service-identity.js";
 import { registerStorageMetrics, wireStorageHealth } from "./storage-wiring.js";
@@ -46,6 +47,8 @@ export interface DemoSimulator {
   start(): Promise<void>;
   stop(): Promise<void>;
   readonly controlUrl: string | null;
+  /** Its agents that the broker refuses, or that have been disconnected for a while (for /api/health). */
+  connectionProblems?(): AgentConnectionProblem[];
 }
 
 export interface ServerParts {
@@ -293,6 +296,7 @@ export class HallwatchServer {
       halls,
       credentials,
       onCredentialsChanged: () => this.broker?.recheckCredentials(),
+      agentConnectionProblems: () => this.demo?.connectionProblems?.() ?? [],
       maintenance,
       aroundTheClockKinds: new Set(config.alerts.aroundTheClockKinds),
       readiness: this.readiness,

@@ -3,6 +3,9 @@ import type { ApiDeps } from "../app.js";
 import { HealthChecks } from "../health-checks.js";
 import type { TypedApp } from "./types.js";
 
+/** An agent provisioned this long ago that has never connected is counted in `agentsNeverSeen`. */
+const NEVER_SEEN_AFTER_MS = 10 * 60_000;
+
 export async function registerHealthRoutes(app: TypedApp, deps: ApiDeps): Promise<void> {
   const startedMs = Date.now();
   const checks = deps.health ?? new HealthChecks();
@@ -16,12 +19,30 @@ export async function registerHealthRoutes(app: TypedApp, deps: ApiDeps): Promis
       { critical: true },
     );
   }
+  if (!checks.has("agents")) {
+    checks.register(
+      "agents",
+      () => {
+        const refused = deps.agentConnectionProblems?.() ?? [];
+        return refused.length === 0
+          ? { status: "ok", detail: "no agent of this server is refused by the broker" }
+          : { status: "failing", detail: `${refused.length} agents cannot connect to the broker` };
+      },
+      { critical: true },
+    );
+  }
   app.get("/api/health", async (_request, reply) => {
     const report = checks.report();
+    // A count, not names: the health check is public and agent ids are the broker's usernames. Informational
+    // only (agents are often provisioned before they are installed), so it does not change the status.
+    const nowMs = deps.now?.() ?? Date.now();
+    const agentsNeverSeen = deps.credentials?.countNeverSeenAgents(nowMs - NEVER_SEEN_AFTER_MS) ?? 0;
     const body = {
       status: report.status,
       checks: report.checks,
       brokerConnected: deps.aggregator.isBrokerConnected,
+      agentsNotConnecting: deps.agentConnectionProblems?.() ?? [],
+      agentsNeverSeen,
       version: deps.version,
       uptimeSec: Math.round((Date.now() - startedMs) / 1000),
     };
