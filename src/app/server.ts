@@ -27,7 +27,9 @@ import { HallStore } from "../store/halls.js";
 import { MaintenanceStore } from "../store/maintenance.js";
 import { StorageHealth } from "../store/storage-health.js";
 import { UserStore } from "../store/users.js";
+import { raiseClockSkewAlerts } from "./clock-skew-alerts.js";
 import type { AgentConnectionProblem } from "./demo-connections.js";
+import { raiseDeviceConflictAlerts } from "./device-conflict-alerts.js";
 import { openSecrets } from "./secrets-at-rest.js";
 import { ensureServiceSecret } from "./service-identity.js";
 import { registerStorageMetrics, wireStorageHealth } from "./storage-wiring.js";
@@ -59,7 +61,10 @@ export interface ServerParts {
     config: HallwatchConfig,
     ctx: { db: Db; halls: HallStore; credentials: CredentialStore; brokerUrl: string; logger: Logger },
   ): Promise<DemoSimulator>;
-  /** The API's clock (sessions, tokens, sign-in throttling); Date.now when absent. */
+  /**
+   * The clock of the API (sessions, tokens, sign-in throttling), alerts and readiness; Date.now when absent. Tests
+   * move it to any instant.
+   */
   now?: () => number;
 }
 
@@ -189,6 +194,10 @@ export class HallwatchServer {
       silencePolicy: config.presence,
       maxPayloadBytes: config.mqtt.maxPayloadBytes,
       deadLetterMaxRows: config.deadLetters.maxRows,
+      clockSkew: {
+        thresholdMs: config.clockSkew.thresholdSec * 1000,
+        alertAfterMs: config.clockSkew.alertAfterSec * 1000,
+      },
     });
     this.aggregatorInstance = aggregator;
     aggregator.setStorageReady(storage.current.writable);
@@ -204,6 +213,7 @@ export class HallwatchServer {
       calendarRecheckMs: config.alerts.calendarRecheckSec * 1000,
       aroundTheClockKinds: new Set(config.alerts.aroundTheClockKinds),
       onStorageError: reportStorageError,
+      ...(this.parts.now ? { now: this.parts.now } : {}),
     });
     this.alertService = alerts;
     // Subscribed before alerts start and with no await since the aggregator started, so no telemetry is missed.
@@ -221,6 +231,8 @@ export class HallwatchServer {
       stopStorageAlert();
       stopStorageRetries();
     };
+    raiseDeviceConflictAlerts((listener) => aggregator.bus.on("device_conflict", listener), alerts);
+    raiseClockSkewAlerts((listener) => aggregator.bus.on("clock_skew", listener), alerts);
     this.readiness = new ReadinessService({
       db,
       halls,
@@ -228,6 +240,7 @@ export class HallwatchServer {
       alerts,
       logger: logger.child({ component: "readiness" }),
       inspectionsDue: (hallId, openingMs) => this.inspectionService?.dueBy(hallId, openingMs) ?? [],
+      ...(this.parts.now ? { now: this.parts.now } : {}),
     });
     this.readiness.start();
     const inspections = new InspectionService({
