@@ -11,6 +11,7 @@ import { ensureDemoUsers, ensureFirstAdmin } from "../auth/bootstrap.js";
 import { MaintenanceCalendar } from "../calendar/maintenance-calendar.js";
 import { ReadinessService } from "../calendar/readiness-service.js";
 import type { HallwatchConfig } from "../config/config.js";
+import { SYSTEM_HALL_ID } from "../contract/index.js";
 import { parseRulesConfig, type RulesConfig, RulesConfigError } from "../core/faults/config.js";
 import { InfluxHistory } from "../influx/influx-history.js";
 import { registerInfluxMetrics } from "../influx/metrics.js";
@@ -376,7 +377,7 @@ export class HallwatchServer {
     history.bus.on("buffer_full", (e) =>
       alerts.reconcileExternal(HISTORY_ALERT_KEY, {
         key: HISTORY_ALERT_KEY,
-        hallId: "_system",
+        hallId: SYSTEM_HALL_ID,
         deviceId: null,
         agentId: null,
         kind: null,

@@ -2,6 +2,7 @@ import { Gauge, type Registry } from "prom-client";
 import type { Aggregator } from "../aggregator/aggregator.js";
 import type { AlertService } from "../alerts/alert-service.js";
 import type { HealthChecks } from "../api/health-checks.js";
+import { SYSTEM_HALL_ID } from "../contract/index.js";
 import type { InfluxHistory } from "../influx/influx-history.js";
 import type { AuditLog } from "../store/audit.js";
 import type { StorageHealth, StorageState } from "../store/storage-health.js";
@@ -36,7 +37,7 @@ export function wireStorageHealth(parts: {
       alerts.reconcileExternal(STORAGE_ALERT_KEY, null, { resolveReason: `now ${faultType}` });
     alerts.reconcileExternal(STORAGE_ALERT_KEY, {
       key: STORAGE_ALERT_KEY,
-      hallId: "_system",
+      hallId: SYSTEM_HALL_ID,
       deviceId: null,
       agentId: null,
       kind: null,
