@@ -23,6 +23,7 @@ import { PresenceStore } from "../store/presence-store.js";
 import { applyBackoff, endClient } from "../util/reconnect.js";
 import { AgentDirectory } from "./agent-directory.js";
 import { DeadLetterSink } from "./dead-letter-sink.js";
+import { DurableIngest, type DurableIngestStats } from "./durable-ingest.js";
 import { EventBus } from "./event-bus.js";
 import type { AggregatorEvents } from "./events.js";
 import { decodeMessageFast, decodeTelemetryValuesFast } from "./fast-decode.js";
@@ -46,6 +47,16 @@ export interface AggregatorOptions {
   silenceCheckIntervalMs?: number;
   /** At most one rebirth request per agent in this period. */
   rebirthMinIntervalMs?: number;
+  /**
+   * Write-ahead log of received messages (docs/reliability.md). With it the aggregator subscribes with a
+   * persistent session (client id `clientId`, default the username; `clean: false`), so the broker keeps what
+   * arrives while it is down, and logs each message before its PUBACK.
+   */
+  ingestLogDir?: string;
+  clientId?: string;
+  checkpointIntervalMs?: number;
+  /** Process messages and announce "online" only once goLive() is called (after every listener is attached). */
+  deferLive?: boolean;
   now?: () => number;
 }
 
@@ -60,6 +71,7 @@ export interface AggregatorStats {
   rebirthRequests: number;
   devicesByConnectivity: Record<string, number>;
   agentsByConnectivity: Record<string, number>;
+  ingestLog: DurableIngestStats | null;
 }
 
 /**
@@ -88,6 +100,11 @@ export class Aggregator {
   private messagesReceived = 0;
   private readonly messagesByType = new Map<string, number>();
   private rebirthRequests = 0;
+  private readonly durable: DurableIngest | null;
+  private live = false;
+  private subscribed = false;
+  /** Without a write-ahead log: what arrived before goLive(). */
+  private early: { topic: string; payload: Buffer; retain: boolean; receivedMs: number }[] = [];
 
   constructor(private readonly options: AggregatorOptions) {
     this.now = options.now ?? Date.now;
@@ -103,6 +120,15 @@ export class Aggregator {
       options.logger.error({ err }, "failed to persist aggregator state"),
     );
     this.deadLetters = new DeadLetterSink(options.logger);
+    this.durable = options.ingestLogDir
+      ? new DurableIngest({
+          dir: options.ingestLogDir,
+          logger: options.logger,
+          counters: this.counterStore,
+          flushState: () => this.flush(),
+          ...(options.checkpointIntervalMs ? { checkpointIntervalMs: options.checkpointIntervalMs } : {}),
+        })
+      : null;
   }
 
   get isBrokerConnected(): boolean {
@@ -112,13 +138,16 @@ export class Aggregator {
   async start(): Promise<void> {
     this.presence.restore(this.store.loadAgents(), this.store.loadDevices());
     this.deadLetters.restoreCounts(this.counterStore.load());
+    this.durable?.open();
     const log = this.options.logger;
     const will: AggregatorStatus = { v: 1, state: "offline", instanceId: this.instanceId, tsMs: this.now() };
     const client = mqtt.connect(this.options.brokerUrl, {
-      clientId: `${this.options.username}-${this.instanceId}`,
+      clientId: this.durable
+        ? (this.options.clientId ?? this.options.username)
+        : `${this.options.username}-${this.instanceId}`,
       username: this.options.username,
       password: this.options.password,
-      clean: true,
+      clean: this.durable === null,
       reconnectPeriod: 0, // applyBackoff() reconnects with backoff and jitter
       connectTimeout: 10_000,
       will: {
@@ -135,6 +164,7 @@ export class Aggregator {
       this.onConnected(client);
     });
     client.on("close", () => {
+      this.subscribed = false;
       if (this.brokerConnected && !this.stopping) {
         this.brokerConnected = false;
         log.warn("lost the MQTT broker; device states are unknown until it returns");
@@ -145,7 +175,8 @@ export class Aggregator {
     client.on("error", (err) => {
       if (!this.stopping) log.warn({ err: err.message }, "MQTT client error");
     });
-    client.on("message", (topic, payload, packet) => this.handleMessage(topic, payload, packet));
+    // MQTT.js sends the PUBACK after this listener returns (it emits "message" before handleMessage).
+    client.on("message", (topic, payload, packet) => this.onIncoming(topic, payload, packet));
     this.timers.push(setInterval(() => this.flushPeriodically(), this.options.flushIntervalMs ?? 1000));
     // A whole silence pass per interval, in ten slices (see PresenceTracker.checkSilence).
     const silenceCheckMs = this.options.silenceCheckIntervalMs ?? 1000;
@@ -159,6 +190,29 @@ export class Aggregator {
       if (client.connected) resolve();
       else client.once("connect", () => resolve());
     });
+    if (!this.options.deferLive) this.goLive();
+  }
+
+  /**
+   * Replays the write-ahead log (or what arrived before this call) through the normal path, then processes
+   * messages as they come and announces the aggregator online, so agents replay their spools into a listener.
+   */
+  goLive(): void {
+    if (this.live) return;
+    if (this.durable) {
+      this.durable.replay((m) => this.handleMessage(m.topic, m.payload, m.retain, m.receivedMs));
+      this.durable.start();
+    } else {
+      for (const m of this.early) this.handleMessage(m.topic, m.payload, m.retain, m.receivedMs);
+    }
+    this.early = [];
+    this.live = true;
+    this.announceOnline();
+  }
+
+  /** A promise per checkpoint that resolves once all handed over so far is durable (e.g. the InfluxDB buffer). */
+  addDurabilityBarrier(barrier: () => Promise<void>): void {
+    this.durable?.addBarrier(barrier);
   }
 
   async stop(): Promise<void> {
@@ -186,6 +240,7 @@ export class Aggregator {
     this.brokerConnected = false;
     this.writer.cancel();
     this.flush();
+    await this.durable?.stop();
   }
 
   stats(): AggregatorStats {
@@ -213,6 +268,7 @@ export class Aggregator {
       rebirthRequests: this.rebirthRequests,
       devicesByConnectivity,
       agentsByConnectivity,
+      ingestLog: this.durable?.stats() ?? null,
     };
   }
 
@@ -283,10 +339,14 @@ export class Aggregator {
     const nowMs = this.now();
     this.brokerConnected = true;
     this.presence.onBrokerConnected(nowMs);
-    const status: AggregatorStatus = { v: 1, state: "online", instanceId: this.instanceId, tsMs: nowMs };
-    client.publish(topics.aggregatorStatus(), JSON.stringify(status), { qos: 1, retain: true });
+    // "online" only once subscribed, so no agent replays its spool before there is a subscription to take it.
     client.subscribe(topics.aggregatorSubscriptions(), { qos: 1 }, (err) => {
-      if (err) this.options.logger.error({ err: err.message }, "subscribe failed");
+      if (err) {
+        this.options.logger.error({ err: err.message }, "subscribe failed");
+        return;
+      }
+      this.subscribed = true;
+      this.announceOnline();
     });
     this.options.logger.info(
       { brokerUrl: this.options.brokerUrl, instanceId: this.instanceId },
@@ -295,8 +355,23 @@ export class Aggregator {
     this.bus.emit("broker_connection", { connected: true, atMs: nowMs });
   }
 
-  private handleMessage(topic: string, payload: Buffer, packet: IPublishPacket): void {
-    const nowMs = this.now();
+  private announceOnline(): void {
+    const client = this.client;
+    if (!this.live || !this.subscribed || !client?.connected) return;
+    const status: AggregatorStatus = { v: 1, state: "online", instanceId: this.instanceId, tsMs: this.now() };
+    client.publish(topics.aggregatorStatus(), JSON.stringify(status), { qos: 1, retain: true });
+  }
+
+  /** Logged before it is processed and acknowledged; processed at once when live, else replayed by goLive(). */
+  private onIncoming(topic: string, payload: Buffer, packet: IPublishPacket): void {
+    const receivedMs = this.now();
+    const retain = packet.retain === true;
+    this.durable?.record({ topic, payload, receivedMs, retain });
+    if (this.live) this.handleMessage(topic, payload, retain, receivedMs);
+    else if (!this.durable) this.early.push({ topic, payload, retain, receivedMs });
+  }
+
+  private handleMessage(topic: string, payload: Buffer, retained: boolean, nowMs: number): void {
     this.messagesReceived += 1;
     try {
       const decoded = decodeMessageFast(topic, payload, this.options.maxPayloadBytes);
@@ -305,7 +380,7 @@ export class Aggregator {
         return;
       }
       this.messagesByType.set(decoded.value.type, (this.messagesByType.get(decoded.value.type) ?? 0) + 1);
-      this.route(decoded.value, topic, payload, packet.retain === true, nowMs);
+      this.route(decoded.value, topic, payload, retained, nowMs);
     } catch (err) {
       // Never let one message take the pipeline down; keep it for inspection instead.
       this.options.logger.error({ err, topic }, "failed to process message");

@@ -150,6 +150,8 @@ export class HallwatchServer {
       silencePolicy: config.presence,
       maxPayloadBytes: config.mqtt.maxPayloadBytes,
       deadLetterMaxRows: config.deadLetters.maxRows,
+      ingestLogDir: join(config.dataDir, "ingest-log"),
+      deferLive: true,
     });
     this.aggregatorInstance = aggregator;
     await aggregator.start();
@@ -170,6 +172,7 @@ export class HallwatchServer {
       ? this.startHistory(config, aggregator, alerts, halls, maintenance)
       : null;
     alerts.start();
+    aggregator.goLive(); // replays the ingest log into every listener above, then announces "online"
     this.readiness = new ReadinessService({
       db,
       halls,
@@ -301,6 +304,7 @@ export class HallwatchServer {
       },
     });
     this.history = history;
+    aggregator.addDurabilityBarrier(() => history.persisted());
     history.bus.on("buffer_full", (e) =>
       alerts.reconcileExternal(HISTORY_ALERT_KEY, {
         key: HISTORY_ALERT_KEY,
