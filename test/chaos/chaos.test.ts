@@ -26,7 +26,7 @@ describe.runIf(available)("chaos: aggregator SIGKILLed three times, broker and i
     expect(
       result.alerts.map((a) => ({ device: a.device_id, fault: a.fault_type, status: a.status })),
       why,
-    ).toEqual([{ device: JAMMED_DEVICE, fault: "printer_jam", status: "active" }]);
+    ).toEqual([{ device: JAMMED_DEVICE, fault: "printer_jam", status: "open" }]);
     expect(result.offline, why).toEqual([]);
   }, 300_000);
 });
