@@ -28,6 +28,7 @@ import { EventBus } from "./event-bus.js";
 import type { AggregatorEvents } from "./events.js";
 import { decodeMessageFast, decodeTelemetryValuesFast } from "./fast-decode.js";
 import { PresenceWriter } from "./presence-writer.js";
+import { WillGrace, type WillGraceOptions } from "./will-grace.js";
 import { coalesceWritesPerRead } from "./write-coalescing.js";
 
 /** The once-a-second silence check runs in this many slices, spread over the second. */
@@ -57,6 +58,8 @@ export interface AggregatorOptions {
   checkpointIntervalMs?: number;
   /** Process messages and announce "online" only once goLive() is called (after every listener is attached). */
   deferLive?: boolean;
+  /** How long agents' wills wait before they count, so a broker outage marks no device offline. */
+  willGrace?: WillGraceOptions;
   now?: () => number;
 }
 
@@ -102,6 +105,7 @@ export class Aggregator {
   private rebirthRequests = 0;
   private readonly durable: DurableIngest | null;
   private live = false;
+  private readonly wills: WillGrace;
   private subscribed = false;
   /** Without a write-ahead log: what arrived before goLive(). */
   private early: { topic: string; payload: Buffer; retain: boolean; receivedMs: number }[] = [];
@@ -120,6 +124,7 @@ export class Aggregator {
       options.logger.error({ err }, "failed to persist aggregator state"),
     );
     this.deadLetters = new DeadLetterSink(options.logger);
+    this.wills = new WillGrace(options.willGrace);
     this.durable = options.ingestLogDir
       ? new DurableIngest({
           dir: options.ingestLogDir,
@@ -165,6 +170,7 @@ export class Aggregator {
     });
     client.on("close", () => {
       this.subscribed = false;
+      this.wills.brokerLost();
       if (this.brokerConnected && !this.stopping) {
         this.brokerConnected = false;
         log.warn("lost the MQTT broker; device states are unknown until it returns");
@@ -217,6 +223,7 @@ export class Aggregator {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.wills.stop();
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     this.cancelReconnect?.();
@@ -410,15 +417,26 @@ export class Aggregator {
       return;
     }
     switch (message.type) {
-      case "status":
-        this.applyEffects(this.presence.onAgentStatus(hallId, agentId, message.message, nowMs));
-        this.agentChanged(agentId);
+      case "status": {
+        const status = message.message;
+        const apply = (atMs: number) => {
+          this.applyEffects(this.presence.onAgentStatus(hallId, agentId, status, atMs));
+          this.agentChanged(agentId);
+        };
+        if (status.state === "offline")
+          this.wills.offline(agentId, retained, status.reason, () => apply(this.now()));
+        else {
+          this.wills.release(agentId);
+          apply(nowMs);
+        }
         return;
+      }
       case "birth":
         if (message.message.agent.id !== agentId) {
           reject("schema_mismatch", `birth names agent ${message.message.agent.id} on ${agentId}'s topic`);
           return;
         }
+        if (!retained) this.wills.release(agentId);
         this.applyEffects(this.presence.onBirth(hallId, agentId, message.message, retained, nowMs));
         this.agentChanged(agentId);
         return;
