@@ -105,6 +105,8 @@ export class Aggregator {
   private rebirthRequests = 0;
   private readonly durable: DurableIngest | null;
   private live = false;
+  /** Replaying the ingest log: a will in it cannot be checked against a broker loss any more. */
+  private replayingLog = false;
   private readonly wills: WillGrace;
   private subscribed = false;
   /** Without a write-ahead log: what arrived before goLive(). */
@@ -124,7 +126,7 @@ export class Aggregator {
       options.logger.error({ err }, "failed to persist aggregator state"),
     );
     this.deadLetters = new DeadLetterSink(options.logger);
-    this.wills = new WillGrace(options.willGrace);
+    this.wills = new WillGrace(options.willGrace, this.now);
     this.durable = options.ingestLogDir
       ? new DurableIngest({
           dir: options.ingestLogDir,
@@ -206,7 +208,12 @@ export class Aggregator {
   goLive(): void {
     if (this.live) return;
     if (this.durable) {
-      this.durable.replay((m) => this.handleMessage(m.topic, m.payload, m.retain, m.receivedMs));
+      this.replayingLog = true;
+      try {
+        this.durable.replay((m) => this.handleMessage(m.topic, m.payload, m.retain, m.receivedMs));
+      } finally {
+        this.replayingLog = false;
+      }
       this.durable.start();
     } else {
       for (const m of this.early) this.handleMessage(m.topic, m.payload, m.retain, m.receivedMs);
@@ -346,6 +353,7 @@ export class Aggregator {
     const nowMs = this.now();
     this.brokerConnected = true;
     this.presence.onBrokerConnected(nowMs);
+    this.wills.brokerConnected();
     // "online" only once subscribed, so no agent replays its spool before there is a subscription to take it.
     client.subscribe(topics.aggregatorSubscriptions(), { qos: 1 }, (err) => {
       if (err) {
@@ -424,7 +432,7 @@ export class Aggregator {
           this.agentChanged(agentId);
         };
         if (status.state === "offline")
-          this.wills.offline(agentId, retained, status.reason, () => apply(this.now()));
+          this.wills.offline(agentId, retained || this.replayingLog, status.reason, () => apply(this.now()));
         else {
           this.wills.release(agentId);
           apply(nowMs);

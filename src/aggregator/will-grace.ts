@@ -4,6 +4,11 @@ export interface WillGraceOptions {
   liveWillMs?: number;
   /** An offline status that was retained (delivered at subscribe time): applied after this (default 30,000). */
   retainedOfflineMs?: number;
+  /**
+   * For this long after the aggregator reconnects, a live will is treated like a retained one (default 10,000):
+   * a restarting broker publishes wills of sessions it restored or that reconnecting agents took over.
+   */
+  settleMs?: number;
 }
 
 interface Held {
@@ -19,15 +24,29 @@ interface Held {
  * agents. So a live will waits `liveWillMs` and is dropped if the broker goes away meanwhile; a retained offline
  * status waits `retainedOfflineMs`, time for the agent to reconnect. When the agent speaks again first (a status
  * or birth), a held live will is applied at once, before it (the agent did die and came back), and a retained
- * one is dropped (it died while the aggregator was not watching, and it is back).
+ * one is dropped (it died while the aggregator was not watching, and it is back). In the first seconds after the
+ * aggregator reconnects, live wills count as retained ones.
  */
 export class WillGrace {
   private readonly held = new Map<string, Held>();
+  private connectedAtMs = Number.NEGATIVE_INFINITY;
+  private connects = 0;
 
-  constructor(private readonly options: WillGraceOptions = {}) {}
+  constructor(
+    private readonly options: WillGraceOptions = {},
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The aggregator connected to the broker; from the second time on, the broker may just have restarted. */
+  brokerConnected(): void {
+    this.connects += 1;
+    if (this.connects > 1) this.connectedAtMs = this.now();
+  }
 
   /** Runs `apply` now, or holds it for an offline status as described above. */
-  offline(agentId: string, retained: boolean, reason: string | undefined, apply: () => void): void {
+  offline(agentId: string, retainedOrOld: boolean, reason: string | undefined, apply: () => void): void {
+    const settling = this.now() - this.connectedAtMs < (this.options.settleMs ?? 10_000);
+    const retained = retainedOrOld || (settling && reason === "will");
     const delayMs = retained
       ? (this.options.retainedOfflineMs ?? 30_000)
       : reason === "will"
