@@ -7,9 +7,10 @@ import { createWebSocketStream, WebSocketServer } from "ws";
 import { MAX_PAYLOAD_BYTES } from "../src/contract/index.js";
 import type { Logger } from "../src/logging.js";
 import type { CredentialLookup, Principal } from "../src/store/credentials.js";
-import { Gatekeeper } from "./gatekeeper.js";
+import { type AuthBackoffOptions, Gatekeeper } from "./gatekeeper.js";
 import { GuardedStream } from "./guarded-stream.js";
 import { TokenBucket } from "./rate-limiter.js";
+import { RetainedLedger } from "./retained-ledger.js";
 import { type BrokerCounters, type BrokerStats, zeroCounters } from "./stats.js";
 
 export type { BrokerStats } from "./stats.js";
@@ -25,6 +26,11 @@ export interface BrokerOptions {
   logger: Logger;
   /** Largest PUBLISH payload (and last-will payload) accepted; default 64 KiB. */
   maxPayloadBytes?: number;
+  /**
+   * Most retained payload bytes one agent may hold (its status and birth together); default the payload limit
+   * plus 4 KiB, room for the largest birth and a status.
+   */
+  maxRetainedBytesPerAgent?: number;
   /** Sustained publishes per second per agent connection; default 200. */
   publishRatePerSec?: number;
   /** Publishes an agent may send at once before it is slowed down; default 400. */
@@ -37,7 +43,9 @@ export interface BrokerOptions {
    * 0 turns it off.
    */
   recheckCredentialsMs?: number;
-  /** Monotonic clock in ms for the rate limiter; injectable for tests. */
+  /** Per-address backoff after failed passwords and the bound on concurrent password checks. */
+  authBackoff?: Partial<AuthBackoffOptions>;
+  /** Monotonic clock in ms for the rate limiter and the auth backoff; injectable for tests. */
   nowMs?: () => number;
 }
 
@@ -59,6 +67,7 @@ export class HallwatchBroker {
   private readonly agents = new Map<Client, Principal & { type: "agent" }>();
   private recheckTimer: NodeJS.Timeout | null = null;
   private counters: BrokerCounters = zeroCounters();
+  private retained = new RetainedLedger(0);
 
   constructor(private readonly options: BrokerOptions) {}
 
@@ -71,18 +80,22 @@ export class HallwatchBroker {
   }
 
   stats(): BrokerStats {
-    return { clients: this.aedes?.connectedClients ?? 0, ...this.counters };
+    return { clients: this.aedes?.connectedClients ?? 0, ...this.counters, ...this.retained.stats() };
   }
 
   async start(): Promise<{ mqttPort: number; wsPort: number | null }> {
     if (this.aedes) throw new Error("broker already started");
     this.counters = zeroCounters();
+    this.retained = new RetainedLedger(this.options.maxRetainedBytesPerAgent ?? this.maxPayloadBytes + 4096);
     const host = this.options.host ?? "0.0.0.0";
     const gatekeeper = new Gatekeeper({
       credentials: this.options.credentials,
       logger: this.log,
       maxPayloadBytes: this.maxPayloadBytes,
       counters: this.counters,
+      retained: this.retained,
+      nowMs: this.options.nowMs ?? (() => performance.now()),
+      ...(this.options.authBackoff ? { authBackoff: this.options.authBackoff } : {}),
       onAgentAccepted: (client, principal) => {
         this.agents.set(client, principal);
         client.conn.once("close", () => this.agents.delete(client));

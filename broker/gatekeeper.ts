@@ -2,10 +2,13 @@ import type { AedesOptions, Client } from "aedes";
 import type { Logger } from "../src/logging.js";
 import type { CredentialLookup, Principal } from "../src/store/credentials.js";
 import { mayPublish, mayPublishOrphanWill, maySubscribe, mayUseWill } from "./access-policy.js";
+import { AddressBackoff, FairLimiter } from "./auth-throttle.js";
 import { Authenticator } from "./authenticator.js";
+import type { RetainedLedger } from "./retained-ledger.js";
 import type { BrokerCounters } from "./stats.js";
 
-type AuthError = Error & { returnCode: number };
+/** `throttled`: refused without a password check; counted, logged at debug only (an attack is thousands a second). */
+type AuthError = Error & { returnCode: number; throttled?: boolean };
 type WillSummary = { topic: string; payloadBytes: number };
 type Hooks = Required<
   Pick<AedesOptions, "preConnect" | "authenticate" | "authorizePublish" | "authorizeSubscribe">
@@ -13,6 +16,7 @@ type Hooks = Required<
 
 // CONNACK return codes, MQTT 3.1.1 §3.2.2.3.
 const IDENTIFIER_REJECTED = 2;
+const SERVER_UNAVAILABLE = 3;
 const BAD_USERNAME_OR_PASSWORD = 4;
 const NOT_AUTHORIZED = 5;
 
@@ -20,14 +24,53 @@ function authError(message: string, returnCode: number): AuthError {
   return Object.assign(new Error(message), { returnCode });
 }
 
+function throttled(message: string, returnCode: number): AuthError {
+  return Object.assign(authError(message, returnCode), { throttled: true });
+}
+
 export interface GatekeeperOptions {
   credentials: CredentialLookup;
   logger: Logger;
   maxPayloadBytes: number;
   counters: BrokerCounters;
+  /** Which retained publishes are stored (docs/protocol.md §3). */
+  retained: RetainedLedger;
+  /** Monotonic clock in ms, for the per-address backoff. */
+  nowMs: () => number;
+  /** Per-address backoff after failed passwords; defaults in DEFAULT_AUTH_BACKOFF. */
+  authBackoff?: Partial<AuthBackoffOptions>;
   /** Called once an agent is authenticated, before its CONNACK. */
   onAgentAccepted(client: Client, principal: Principal & { type: "agent" }): void;
 }
+
+export interface AuthBackoffOptions {
+  /** Failed passwords from one address before it is slowed down. */
+  freeFailures: number;
+  /** The first block; each further failure doubles it, up to maxBlockMs. */
+  baseBlockMs: number;
+  maxBlockMs: number;
+  /** An address without a failure for this long starts afresh. */
+  forgetAfterMs: number;
+  /** Addresses remembered at most (bounded memory under an attack from many addresses). */
+  maxAddresses: number;
+  /** Password checks (scrypt) running at once; the rest wait, taken round-robin by address. */
+  maxConcurrentChecks: number;
+  /** Connections of one address waiting for a check; more are refused at once. */
+  maxWaitingPerAddress: number;
+}
+
+export const DEFAULT_AUTH_BACKOFF: AuthBackoffOptions = {
+  freeFailures: 5,
+  baseBlockMs: 1000,
+  maxBlockMs: 60_000,
+  forgetAfterMs: 15 * 60_000,
+  maxAddresses: 10_000,
+  // libuv has 4 threads by default: one stays free for the file system (the InfluxDB buffer, logs) under attack.
+  maxConcurrentChecks: 3,
+  // Many agents behind one NAT may (re)connect at once after a power cut: they wait their turn. An attacker's
+  // queue costs no scrypt once its address is blocked (checks are skipped when their turn comes).
+  maxWaitingPerAddress: 1000,
+};
 
 /**
  * Aedes' four hooks, denying by default (stock Aedes allows everything): who may connect, and what each
@@ -36,10 +79,18 @@ export interface GatekeeperOptions {
 export class Gatekeeper {
   private readonly principals = new WeakMap<Client, Principal>();
   private readonly wills = new WeakMap<Client, WillSummary>();
+  /** Clients already warned about a retain flag the broker cleared (one log line per connection, not per publish). */
+  private readonly warnedRetain = new WeakSet<Client>();
   private readonly authenticator: Authenticator;
+  private readonly backoff: AddressBackoff;
 
   constructor(private readonly options: GatekeeperOptions) {
-    this.authenticator = new Authenticator(options.credentials);
+    const backoff = { ...DEFAULT_AUTH_BACKOFF, ...options.authBackoff };
+    this.backoff = new AddressBackoff(backoff);
+    this.authenticator = new Authenticator(
+      options.credentials,
+      new FairLimiter(backoff.maxConcurrentChecks, backoff.maxWaitingPerAddress),
+    );
   }
 
   hooks(): Hooks {
@@ -65,13 +116,16 @@ export class Gatekeeper {
           },
           (err: Partial<AuthError>) => {
             counters.connectionsRefused += 1;
-            log.warn({ clientId: client.id, username, reason: err.message }, "connection refused");
+            const line = { clientId: client.id, username, reason: err.message };
+            if (err.throttled) log.debug(line, "connection refused");
+            else log.warn(line, "connection refused");
             done(authError(err.message ?? "refused", err.returnCode ?? NOT_AUTHORIZED), false);
           },
         );
       },
       authorizePublish: (client, packet, done) => {
         const refusal = this.checkPublish(client, packet.topic, packet.payload.length);
+        if (refusal === null && packet.retain) this.checkRetain(client, packet);
         done(refusal === null ? null : new Error(refusal));
       },
       authorizeSubscribe: (client, subscription, done) => {
@@ -89,8 +143,24 @@ export class Gatekeeper {
     username: string | undefined,
     password: Buffer | undefined,
   ): Promise<Principal> {
-    const result = await this.authenticator.authenticate(username, password);
-    if (!result.ok) throw authError(`authentication failed (${result.why})`, BAD_USERNAME_OR_PASSWORD);
+    const { counters, nowMs } = this.options;
+    const address = remoteAddressOf(client);
+    const blocked = () => this.backoff.blockedForMs(address, nowMs()) > 0;
+    // A pair verified before passes without a scrypt even from a blocked address: the agent that is really
+    // there keeps working while a neighbour behind the same NAT is guessing.
+    if (blocked() && !this.authenticator.isKnownGood(username, password)) {
+      counters.connectionsThrottled += 1;
+      throw throttled("too many failed attempts from this address: try later", NOT_AUTHORIZED);
+    }
+    const result = await this.authenticator.authenticate(username, password, address, () => !blocked());
+    if (!result.ok) {
+      if (result.why === "busy" || result.why === "throttled") {
+        counters.connectionsThrottled += 1;
+        throw throttled(`too many attempts from this address (${result.why}): try later`, SERVER_UNAVAILABLE);
+      }
+      this.backoff.recordFailure(address, nowMs());
+      throw authError(`authentication failed (${result.why})`, BAD_USERNAME_OR_PASSWORD);
+    }
     const { principal } = result;
     // With MQTT session takeover [MQTT-3.1.4-2] this keeps one live connection per agent, and no
     // principal can take over (disconnect) another's session.
@@ -129,10 +199,37 @@ export class Gatekeeper {
     return null;
   }
 
+  /**
+   * A retained publish the broker will not store is still delivered, only with its retain flag cleared: the
+   * message is not lost and the agent stays connected (a refusal would close it, and its spool would send
+   * the same message again forever). The broker never holds more than the contract's retained topics.
+   */
+  private checkRetain(
+    client: Client | null,
+    packet: { topic: string; payload: { length: number }; retain: boolean },
+  ): void {
+    const decision = this.options.retained.decide(packet.topic, packet.payload.length);
+    if (decision === "retain") return;
+    packet.retain = false;
+    this.options.counters.retainRefused += 1;
+    if (client && this.warnedRetain.has(client)) return;
+    if (client) this.warnedRetain.add(client);
+    this.options.logger.warn(
+      { clientId: client?.id, topic: packet.topic.slice(0, 200), reason: decision },
+      "retained publish delivered without the retain flag",
+    );
+  }
+
   private topicAllowed(client: Client | null, topic: string): boolean {
     // client is null for a will Aedes publishes on behalf of a session that is gone.
     if (client === null) return mayPublishOrphanWill(topic);
     const principal = this.principals.get(client);
     return principal !== undefined && mayPublish(principal, topic);
   }
+}
+
+/** The peer address the connection came from (TCP or WebSocket); "" when unknown. */
+function remoteAddressOf(client: Client): string {
+  const conn = client.conn as { remoteAddress?: string } | undefined;
+  return conn?.remoteAddress ?? "";
 }

@@ -5,6 +5,7 @@ import { HallwatchServer } from "./app/server.js";
 import { ConfigError, loadConfig } from "./config/config.js";
 import { RulesConfigError } from "./core/faults/config.js";
 import { createLogger } from "./logging.js";
+import { SecretKeyError } from "./security/secret-key.js";
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -51,7 +52,8 @@ try {
   ];
   console.log(lines.join("\n"));
 } catch (err) {
-  if (err instanceof RulesConfigError) {
+  // Exit 2: a configuration the operator must fix (a restart would fail the same way).
+  if (err instanceof RulesConfigError || err instanceof SecretKeyError) {
     console.error(err.message);
     await server.stop();
     process.exit(2);

@@ -10,6 +10,7 @@ import {
 } from "fastify-type-provider-zod";
 import type { Aggregator } from "../aggregator/aggregator.js";
 import type { AlertService } from "../alerts/alert-service.js";
+import type { DeviceCookies } from "../auth/device-cookie.js";
 import type { ThrottlePolicy } from "../auth/login-throttle.js";
 import { registerRequestAuth } from "../auth/request-auth.js";
 import type { MaintenanceCalendar } from "../calendar/maintenance-calendar.js";
@@ -39,7 +40,9 @@ import { registerMaintenanceRoutes } from "./routes/maintenance.js";
 import { registerNotifyRoutes } from "./routes/notify.js";
 import { registerReadinessRoutes } from "./routes/readiness.js";
 import { registerReportRoutes } from "./routes/reports.js";
+import { registerTokenAdminRoutes } from "./routes/tokens.js";
 import { registerUptimeRoutes } from "./routes/uptime.js";
+import { registerUserRoutes } from "./routes/users.js";
 
 export interface AuthDeps {
   users: UserStore;
@@ -49,10 +52,24 @@ export interface AuthDeps {
   /** Secure cookies need HTTPS; set behind a TLS-terminating proxy. */
   secureCookies: boolean;
   throttle?: ThrottlePolicy;
+  /** Signs known-device cookies; a random key per process when absent (devices are then forgotten at restart). */
+  deviceCookies?: DeviceCookies;
+  /** API tokens created without an expiry live this long (default 90 days); none longer than the max (365). */
+  tokenDefaultDays?: number;
+  tokenMaxDays?: number;
+}
+
+/** How the HTTP server treats its connections; see `http` in src/config/config.ts. */
+export interface HttpServerOptions {
+  trustProxy: boolean | string;
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
 }
 
 export interface ApiDeps {
   auth: AuthDeps;
+  /** Defaults: no proxy trusted, 30 s per request, 10 s for headers. */
+  http?: HttpServerOptions;
   aggregator: Aggregator;
   alerts?: AlertService;
   halls: HallStore;
@@ -61,6 +78,8 @@ export interface ApiDeps {
   /** Told after a revocation or rotation, so open connections with the old secret end at once. */
   onCredentialsChanged?: () => void;
   maintenance?: MaintenanceCalendar;
+  /** Provisioned agents that cannot connect (the demo's, today), reported by /api/health. */
+  agentConnectionProblems?: () => { hallId: string; agentId: string; error: string }[];
   notify?: { store: NotifyStore; dispatcher: NotificationDispatcher };
   /** Kinds that must be up whether the hall is open or not (uptime counts them all day). */
   aroundTheClockKinds?: ReadonlySet<DeviceKind>;
@@ -78,7 +97,18 @@ export interface ApiDeps {
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   // Request logs would drown the useful lines at info level; errors are still logged by the error handler.
   const httpLogger = deps.logger.child({ component: "http" }, { level: "warn" }) as FastifyBaseLogger;
-  const app = Fastify({ loggerInstance: httpLogger });
+  const http = deps.http ?? { trustProxy: false, requestTimeoutMs: 30_000, headersTimeoutMs: 10_000 };
+  const app = Fastify({
+    loggerInstance: httpLogger,
+    trustProxy: http.trustProxy,
+    // Slow-body and slow-header clients are cut off; a response may still stream for hours (the SSE alert
+    // stream): these bound only how long receiving the request may take.
+    requestTimeout: http.requestTimeoutMs,
+    http: {
+      headersTimeout: http.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(http.headersTimeoutMs / 4))),
+    },
+  });
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
     openapi: {
@@ -125,6 +155,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   await registerHealthRoutes(typed, deps);
   await registerAuthRoutes(typed, deps);
+  await registerUserRoutes(typed, deps);
+  await registerTokenAdminRoutes(typed, deps);
   await registerHallRoutes(typed, deps);
   await registerAgentRoutes(typed, deps);
   await registerDeviceRoutes(typed, deps);

@@ -4,6 +4,7 @@ export const API_ERRORS = {
   unauthenticated: { status: 401, message: "sign in first" },
   forbidden: { status: 403, message: "not allowed for your role or halls" },
   csrf_failed: { status: 403, message: "missing or wrong CSRF token" },
+  weak_password: { status: 400, message: "the password is too easy to guess" },
   too_many_attempts: { status: 429, message: "too many failed attempts; try again later" },
   not_found: { status: 404, message: "no such resource" },
   conflict: { status: 409, message: "the resource is not in a state that allows this" },

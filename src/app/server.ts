@@ -19,13 +19,14 @@ import { InspectionHistoryBridge } from "../inspections/history-bridge.js";
 import { InspectionService } from "../inspections/inspection-service.js";
 import type { Logger } from "../logging.js";
 import { NotificationDispatcher } from "../notify/dispatcher.js";
-import { NotifyStore } from "../notify/store.js";
 import { AuditLog } from "../store/audit.js";
 import { CredentialStore } from "../store/credentials.js";
 import { type Db, openDatabase } from "../store/database.js";
 import { HallStore } from "../store/halls.js";
 import { MaintenanceStore } from "../store/maintenance.js";
 import { UserStore } from "../store/users.js";
+import type { AgentConnectionProblem } from "./demo-connections.js";
+import { openSecrets } from "./secrets-at-rest.js";
 import { ensureServiceSecret } from "./service-identity.js";
 import { VERSION } from "./version.js";
 
@@ -43,6 +44,8 @@ export interface DemoSimulator {
   start(): Promise<void>;
   stop(): Promise<void>;
   readonly controlUrl: string | null;
+  /** Its agents that the broker refuses, or that have been disconnected for a while (for /api/health). */
+  connectionProblems?(): AgentConnectionProblem[];
 }
 
 export interface ServerParts {
@@ -53,6 +56,8 @@ export interface ServerParts {
     config: HallwatchConfig,
     ctx: { db: Db; halls: HallStore; credentials: CredentialStore; brokerUrl: string; logger: Logger },
   ): Promise<DemoSimulator>;
+  /** The API's clock (sessions, tokens, sign-in throttling); Date.now when absent. */
+  now?: () => number;
 }
 
 export interface RunningAddresses {
@@ -121,6 +126,15 @@ export class HallwatchServer {
     const users = new UserStore(db);
     const maintenance = new MaintenanceCalendar(new MaintenanceStore(db), halls);
     await ensureFirstAdmin(users, config.auth.adminPassword, this.print);
+    const secrets = openSecrets(config, db);
+    try {
+      users.capApiTokenExpiry((this.parts.now ?? Date.now)() + config.auth.tokenMaxDays * 86_400_000);
+    } catch (err) {
+      logger.warn(
+        { err },
+        "could not cap the expiry of older API tokens (store not writable); retried at next start",
+      );
+    }
     this.sessionSweep = setInterval(() => users.deleteExpiredSessions(), 3_600_000);
     this.sessionSweep.unref();
 
@@ -210,7 +224,7 @@ export class HallwatchServer {
       );
       this.inspectionHistory.start();
     }
-    const notifyStore = new NotifyStore(db);
+    const notifyStore = secrets.notifyStore;
     const notifier = new NotificationDispatcher({
       store: notifyStore,
       subscribe: (listener) => alerts.bus.on("alert_changed", listener),
@@ -236,12 +250,18 @@ export class HallwatchServer {
         sessionIdleMs: config.auth.sessionIdleMin * 60_000,
         sessionAbsoluteMs: config.auth.sessionMaxHours * 3_600_000,
         secureCookies: config.auth.secureCookies,
+        deviceCookies: secrets.deviceCookies,
+        tokenDefaultDays: config.auth.tokenDefaultDays,
+        tokenMaxDays: config.auth.tokenMaxDays,
       },
+      http: config.http,
+      ...(this.parts.now ? { now: this.parts.now } : {}),
       aggregator,
       alerts,
       halls,
       credentials,
       onCredentialsChanged: () => this.broker?.recheckCredentials(),
+      agentConnectionProblems: () => this.demo?.connectionProblems?.() ?? [],
       maintenance,
       aroundTheClockKinds: new Set(config.alerts.aroundTheClockKinds),
       readiness: this.readiness,

@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command } from "commander";
+import { provisionDemoOnMosquitto } from "../app/demo-mosquitto.js";
 import { DEVICE_KINDS } from "../contract/index.js";
 import { maintenanceWindowSchema } from "../core/calendar/maintenance.js";
 import { openingHoursSchema } from "../core/calendar/opening-hours.js";
@@ -12,7 +13,9 @@ import { MaintenanceStore } from "../store/maintenance.js";
 
 const program = new Command()
   .name("hallwatch")
-  .description("Hallwatch operations: maintenance windows and opening hours (changes are audited)")
+  .description(
+    "Hallwatch operations: maintenance windows and opening hours (changes are audited), demo agents on Mosquitto",
+  )
   .option(
     "--data-dir <dir>",
     "data directory holding hallwatch.db",
@@ -161,5 +164,21 @@ hours
   .action((o: { hall: string }) =>
     withDb((db) => console.log(JSON.stringify(new HallStore(db).openingHours(o.hall), null, 2))),
   );
+
+program
+  .command("demo-agents")
+  .description("provision the demo hall's agents and write them into an external Mosquitto's password file")
+  .requiredOption(
+    "--mosquitto-passwd <file>",
+    "Mosquitto password file to add the demo agents to (other lines kept)",
+  )
+  .option("--hall <hallId>", "the demo hall's id (config demo.hallId)", "demo-hall")
+  .action(async (o: { mosquittoPasswd: string; hall: string }) => {
+    const { dataDir } = program.opts<{ dataDir: string }>();
+    const agentIds = await provisionDemoOnMosquitto(dataDir, o.hall, o.mosquittoPasswd);
+    console.log(
+      `${agentIds.length} demo agents written to ${o.mosquittoPasswd}; reload Mosquitto (SIGHUP) and restart Hallwatch`,
+    );
+  });
 
 await program.parseAsync(process.argv);

@@ -14,6 +14,20 @@ export const configSchema = z.strictObject({
       /** Loopback by default until the console has logins (deny unless allowed). */
       host: z.string().min(1).default("127.0.0.1"),
       port: port.default(8080),
+      /**
+       * Whose X-Forwarded-For to believe for the client address (sign-in throttling, audit): false (default)
+       * believes no one; the proxy's address or CIDR list ("127.0.0.1", "10.0.0.0/8,127.0.0.1"), or true
+       * (anyone: only when nothing but the proxy can reach the port).
+       */
+      trustProxy: z.union([z.boolean(), z.string().min(1)]).default(false),
+      /** A request must be received whole within this (slow-body clients are cut off); 0 is refused. */
+      requestTimeoutMs: z.number().int().min(500).max(600_000).default(30_000),
+      /** A request's headers must arrive within this. */
+      headersTimeoutMs: z.number().int().min(500).max(600_000).default(10_000),
+    })
+    .refine((h) => h.headersTimeoutMs <= h.requestTimeoutMs, {
+      message: "headersTimeoutMs must not exceed requestTimeoutMs",
+      path: ["headersTimeoutMs"],
     })
     .prefault({}),
   mqtt: z
@@ -62,6 +76,14 @@ export const configSchema = z.strictObject({
       secureCookies: z.boolean().default(false),
       sessionIdleMin: z.number().int().min(1).default(480),
       sessionMaxHours: z.number().int().min(1).default(24),
+      /** API tokens created without an expiry expire after this many days. */
+      tokenDefaultDays: z.number().int().min(1).max(3650).default(90),
+      /** No API token lives longer (also caps older tokens at start). */
+      tokenMaxDays: z.number().int().min(1).max(3650).default(365),
+    })
+    .refine((a) => a.tokenDefaultDays <= a.tokenMaxDays, {
+      message: "tokenDefaultDays must not exceed tokenMaxDays",
+      path: ["tokenDefaultDays"],
     })
     .prefault({}),
   alerts: z
@@ -113,6 +135,13 @@ export const configSchema = z.strictObject({
     .prefault({}),
   /** The console's address as people reach it, for links in notifications (e.g. https://hallwatch.example.org). */
   publicUrl: z.string().url().nullable().default(null),
+  /**
+   * The key that encrypts channel secrets at rest (AES-256-GCM), base64 of 32 bytes; HALLWATCH_SECRET_KEY.
+   * Without it, the key file below is used (created at first start, mode 0600).
+   */
+  secretKey: z.string().min(1).nullable().default(null),
+  /** Where the key is kept when `secretKey` is unset; default `<dataDir>/secret.key`. */
+  secretKeyFile: z.string().min(1).nullable().default(null),
   /** JSON file of fault-rule overrides (thresholds, durations, severities, audiences, escalation); see docs/faults.md. */
   rulesFile: z.string().min(1).nullable().default(null),
 });
@@ -134,6 +163,7 @@ export const ENVIRONMENT = {
   HALLWATCH_LOG_LEVEL: "logLevel",
   HALLWATCH_HTTP_HOST: "http.host",
   HALLWATCH_HTTP_PORT: "http.port",
+  HALLWATCH_TRUST_PROXY: "http.trustProxy",
   HALLWATCH_MQTT_URL: "mqtt.brokerUrl",
   HALLWATCH_MQTT_USERNAME: "mqtt.username",
   HALLWATCH_MQTT_PASSWORD: "mqtt.password",
@@ -146,6 +176,8 @@ export const ENVIRONMENT = {
   HALLWATCH_PUBLIC_URL: "publicUrl",
   HALLWATCH_ADMIN_PASSWORD: "auth.adminPassword",
   HALLWATCH_SECURE_COOKIES: "auth.secureCookies",
+  HALLWATCH_SECRET_KEY: "secretKey",
+  HALLWATCH_SECRET_KEY_FILE: "secretKeyFile",
   HALLWATCH_INFLUX_URL: "influx.url",
   HALLWATCH_INFLUX_DATABASE: "influx.database",
   HALLWATCH_INFLUX_USERNAME: "influx.username",
@@ -165,6 +197,11 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
 function envValue(name: string, raw: string): unknown {
   if (name === "HALLWATCH_SECURE_COOKIES") return ["1", "true", "yes", "on"].includes(raw.toLowerCase());
   if (name === "HALLWATCH_DEMO") return !["0", "false", "no", "off"].includes(raw.toLowerCase());
+  if (name === "HALLWATCH_TRUST_PROXY") {
+    if (["1", "true", "yes", "on"].includes(raw.toLowerCase())) return true;
+    if (["", "0", "false", "no", "off"].includes(raw.toLowerCase())) return false;
+    return raw;
+  }
   if (/_PORT$/.test(name)) return raw === "" ? null : raw;
   return raw;
 }

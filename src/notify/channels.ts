@@ -6,7 +6,7 @@ const url = z
   .refine((u) => /^https?:\/\//.test(u), "must be an http(s) URL");
 const keyword = z.string().min(1).max(40).optional();
 
-/** One schema per channel type. Secrets are needed to sign, so they are stored as given, but never shown. */
+/** One schema per channel type. Secrets are needed to sign: stored encrypted (NotifyStore), never shown. */
 export const channelConfigSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("webhook"), url, secret: z.string().min(16, "at least 16 characters") }),
   z.strictObject({ type: z.literal("wecom"), url }),

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { SecretBox, SecretKeyError } from "../security/secret-key.js";
 import type { Db } from "../store/database.js";
 import {
   type ChannelInput,
@@ -19,13 +20,20 @@ interface ChannelRow {
   config_json: string;
 }
 
-const toChannel = (r: ChannelRow): ChannelRecord => ({
-  id: r.id,
-  name: r.name,
-  language: r.language,
-  enabled: r.enabled === 1,
-  config: JSON.parse(r.config_json),
-});
+/**
+ * A channel's config holds its secrets (signing secrets, SMTP passwords, robot tokens in URLs): with a box it
+ * is stored sealed whole (AES-256-GCM under a key kept outside the database), without one as plain JSON.
+ */
+function encodeConfig(config: unknown, box: SecretBox | null): string {
+  const json = JSON.stringify(config);
+  return box ? box.seal(json) : json;
+}
+
+function decodeConfig(stored: string, box: SecretBox | null): ChannelRecord["config"] {
+  if (!SecretBox.isSealed(stored)) return JSON.parse(stored);
+  if (!box) throw new SecretKeyError("channel settings are encrypted, and no secret key was given");
+  return JSON.parse(box.open(stored));
+}
 
 /**
  * Channels and routing rules (CRUD), with the outbox and the delivery log beside them. Tables come from
@@ -35,12 +43,61 @@ export class NotifyStore {
   readonly outbox: Outbox;
   readonly log: DeliveryLog;
 
-  constructor(readonly db: Db) {
+  constructor(
+    readonly db: Db,
+    private readonly box: SecretBox | null = null,
+  ) {
     this.outbox = new Outbox(db);
     this.log = new DeliveryLog(db);
   }
 
-  /** Validates (every bad path listed in a ChannelConfigError) and stores; secrets are kept as given. */
+  private toChannel(r: ChannelRow): ChannelRecord {
+    return {
+      id: r.id,
+      name: r.name,
+      language: r.language,
+      enabled: r.enabled === 1,
+      config: decodeConfig(r.config_json, this.box),
+    };
+  }
+
+  /**
+   * At start: checks the key opens every sealed channel (a SecretKeyError names the problem before anything
+   * is changed), then seals channels stored in plain text by older versions. Returns how many were sealed.
+   */
+  sealPlainChannels(): number {
+    const box = this.box;
+    if (!box) return 0;
+    const rows = this.db.prepare("SELECT id, config_json FROM notify_channels").all() as {
+      id: string;
+      config_json: string;
+    }[];
+    for (const row of rows) if (SecretBox.isSealed(row.config_json)) box.open(row.config_json);
+    const plain = rows.filter((r) => !SecretBox.isSealed(r.config_json));
+    if (plain.length === 0) return 0;
+    const update = this.db.prepare("UPDATE notify_channels SET config_json = ? WHERE id = ?");
+    // Zero the plain text's old cells, and copy the WAL into the file now, so no copy is left behind.
+    const secureDelete = this.db.pragma("secure_delete", { simple: true });
+    this.db.pragma("secure_delete = ON");
+    try {
+      this.db.transaction(() => {
+        for (const row of plain) update.run(box.seal(row.config_json), row.id);
+      })();
+    } finally {
+      this.db.pragma(`secure_delete = ${Number(secureDelete)}`);
+    }
+    this.db.pragma("wal_checkpoint(TRUNCATE)");
+    return plain.length;
+  }
+
+  /** Whether any channel is stored sealed (then the key must not be replaced). */
+  static hasSealedChannels(db: Db): boolean {
+    return (
+      db.prepare("SELECT 1 FROM notify_channels WHERE config_json LIKE 'enc:%' LIMIT 1").get() !== undefined
+    );
+  }
+
+  /** Validates (every bad path listed in a ChannelConfigError) and stores, sealed when the store has a key. */
   addChannel(input: unknown): ChannelRecord {
     const channel = { ...parseChannelInput(input), id: randomUUID() };
     this.db
@@ -52,7 +109,7 @@ export class NotifyStore {
         channel.name,
         channel.language,
         channel.enabled ? 1 : 0,
-        JSON.stringify(channel.config),
+        encodeConfig(channel.config, this.box),
       );
     return channel;
   }
@@ -76,7 +133,7 @@ export class NotifyStore {
     const parsed: ChannelInput = parseChannelInput({ ...raw, config });
     this.db
       .prepare("UPDATE notify_channels SET name = ?, language = ?, enabled = ?, config_json = ? WHERE id = ?")
-      .run(parsed.name, parsed.language, parsed.enabled ? 1 : 0, JSON.stringify(parsed.config), id);
+      .run(parsed.name, parsed.language, parsed.enabled ? 1 : 0, encodeConfig(parsed.config, this.box), id);
     return { ...parsed, id };
   }
 
@@ -89,8 +146,8 @@ export class NotifyStore {
 
   /** Every channel with its secrets: for sending only, never for an API answer (use `list()`). */
   channels(): ChannelRecord[] {
-    return (this.db.prepare("SELECT * FROM notify_channels ORDER BY name").all() as ChannelRow[]).map(
-      toChannel,
+    return (this.db.prepare("SELECT * FROM notify_channels ORDER BY name").all() as ChannelRow[]).map((r) =>
+      this.toChannel(r),
     );
   }
 
@@ -103,7 +160,7 @@ export class NotifyStore {
     const row = this.db.prepare("SELECT * FROM notify_channels WHERE id = ?").get(id) as
       | ChannelRow
       | undefined;
-    return row ? toChannel(row) : null;
+    return row ? this.toChannel(row) : null;
   }
 
   removeChannel(id: string): boolean {

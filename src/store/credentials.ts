@@ -95,6 +95,20 @@ export class CredentialStore implements CredentialLookup {
     }));
   }
 
+  /**
+   * How many agents, provisioned before `provisionedBeforeMs` and not revoked, have never been seen by the
+   * aggregator (no presence recorded): agents installed wrongly, or missing from an external broker's password file.
+   */
+  countNeverSeenAgents(provisionedBeforeMs: number): number {
+    const row = this.db
+      .prepare(
+        `SELECT COUNT(*) AS n FROM agents a LEFT JOIN agent_state s ON s.agent_id = a.id
+         WHERE a.revoked_ms IS NULL AND s.agent_id IS NULL AND a.created_ms < ?`,
+      )
+      .get(provisionedBeforeMs) as { n: number };
+    return row.n;
+  }
+
   agentExists(agentId: string): boolean {
     return this.db.prepare("SELECT 1 FROM agents WHERE id = ?").get(agentId) !== undefined;
   }

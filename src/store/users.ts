@@ -35,6 +35,16 @@ const toUser = (r: UserRow): UserRecord => ({
   disabled: r.disabled_ms !== null,
 });
 
+export interface ApiTokenInfo {
+  id: string;
+  username: string;
+  name: string;
+  createdMs: number;
+  expiresMs: number | null;
+  lastUsedMs: number | null;
+  revokedMs: number | null;
+}
+
 export interface NewUser {
   username: string;
   displayName: string;
@@ -92,15 +102,40 @@ export class UserStore {
     return row && ok && row.disabled_ms === null ? toUser(row) : null;
   }
 
-  /** Sets a new password and ends every session of the user (they sign in again with the new one). */
+  /**
+   * Sets a new password and ends every session and API token of the user: whoever held the old password may
+   * have made them. They sign in again with the new one.
+   */
   async setPassword(username: string, password: string, nowMs = Date.now()): Promise<void> {
     const hash = await hashSecret(password);
     this.db.transaction(() => {
       this.db
         .prepare("UPDATE users SET password_hash = ?, password_changed_ms = ? WHERE username = ?")
         .run(hash, nowMs, username);
-      this.db.prepare("DELETE FROM sessions WHERE username = ?").run(username);
+      this.endAccess(username, nowMs);
     })();
+  }
+
+  /**
+   * Disables (or enables) a user. Disabling ends their sessions and revokes their API tokens; enabling does
+   * not bring them back. Returns false for an unknown user.
+   */
+  setDisabled(username: string, disabled: boolean, nowMs = Date.now()): boolean {
+    return this.db.transaction(() => {
+      const changed = this.db
+        .prepare("UPDATE users SET disabled_ms = ? WHERE username = ?")
+        .run(disabled ? nowMs : null, username).changes;
+      if (changed > 0 && disabled) this.endAccess(username, nowMs);
+      return changed > 0;
+    })();
+  }
+
+  /** Ends every session and revokes every live API token of a user. */
+  private endAccess(username: string, nowMs: number): void {
+    this.db.prepare("DELETE FROM sessions WHERE username = ?").run(username);
+    this.db
+      .prepare("UPDATE api_tokens SET revoked_ms = ? WHERE username = ? AND revoked_ms IS NULL")
+      .run(nowMs, username);
   }
 
   // ---- sessions ----
@@ -181,6 +216,55 @@ export class UserStore {
     if (!row || row.disabled_ms !== null || (row.expires_ms !== null && row.expires_ms <= nowMs)) return null;
     this.db.prepare("UPDATE api_tokens SET last_used_ms = ? WHERE id = ?").run(nowMs, row.token_id);
     return toUser(row);
+  }
+
+  /** Tokens as an admin sees them: who, what, when; never the secret or its hash. */
+  listApiTokens(filter: { username?: string } = {}): ApiTokenInfo[] {
+    const rows = this.db
+      .prepare(
+        `SELECT id, username, name, created_ms, expires_ms, last_used_ms, revoked_ms FROM api_tokens
+         WHERE (? IS NULL OR username = ?) ORDER BY created_ms DESC, id`,
+      )
+      .all(filter.username ?? null, filter.username ?? null) as {
+      id: string;
+      username: string;
+      name: string;
+      created_ms: number;
+      expires_ms: number | null;
+      last_used_ms: number | null;
+      revoked_ms: number | null;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      username: r.username,
+      name: r.name,
+      createdMs: r.created_ms,
+      expiresMs: r.expires_ms,
+      lastUsedMs: r.last_used_ms,
+      revokedMs: r.revoked_ms,
+    }));
+  }
+
+  apiToken(id: string): ApiTokenInfo | null {
+    return this.listApiTokens().find((t) => t.id === id) ?? null;
+  }
+
+  /** Gives tokens without an expiry, or expiring after `latestMs`, that expiry instead (at start). */
+  capApiTokenExpiry(latestMs: number): number {
+    return this.db
+      .prepare(
+        "UPDATE api_tokens SET expires_ms = ? WHERE revoked_ms IS NULL AND (expires_ms IS NULL OR expires_ms > ?)",
+      )
+      .run(latestMs, latestMs).changes;
+  }
+
+  /** Revokes any user's live token (admins); false when unknown or already revoked. */
+  revokeAnyApiToken(id: string, nowMs = Date.now()): boolean {
+    return (
+      this.db
+        .prepare("UPDATE api_tokens SET revoked_ms = ? WHERE id = ? AND revoked_ms IS NULL")
+        .run(nowMs, id).changes > 0
+    );
   }
 
   revokeApiToken(id: string, username: string, nowMs = Date.now()): boolean {

@@ -86,7 +86,13 @@ beforeEach(async () => {
       sessionIdleMs: 30 * 60_000,
       sessionAbsoluteMs: 8 * 3_600_000,
       secureCookies: false,
-      throttle: { maxFailures: 3, windowMs: 60_000, lockMs: 60_000 },
+      throttle: {
+        freeFailures: 2,
+        baseDelayMs: 60_000,
+        maxDelayMs: 600_000,
+        forgetAfterMs: 86_400_000,
+        maxPairs: 1_000,
+      },
     },
     aggregator,
     alerts,
@@ -175,7 +181,7 @@ describe("API security", () => {
     expect(ok.json()).toMatchObject({ status: "acknowledged", acknowledged: { by: "duty-north" } });
   });
 
-  it("locks a user name after repeated wrong passwords", async () => {
+  it("makes a (user, address) pair wait after repeated wrong passwords", async () => {
     for (let i = 0; i < 3; i++) expect((await signIn("duty-north", "wrong")).status).toBe(401);
     const locked = await signIn("duty-north");
     expect(locked.status).toBe(429);

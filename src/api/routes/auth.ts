@@ -1,17 +1,30 @@
+import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_MS, DeviceCookies } from "../../auth/device-cookie.js";
 import { LoginThrottle } from "../../auth/login-throttle.js";
 import { caller, requireRole, SESSION_COOKIE } from "../../auth/request-auth.js";
-import { ROLES } from "../../core/faults/types.js";
+import { passwordProblem } from "../../security/password-policy.js";
 import type { ApiDeps } from "../app.js";
 import { ApiError } from "../errors.js";
 import type { TypedApp } from "./types.js";
 
 const DAY_MS = 86_400_000;
+export const DEFAULT_TOKEN_DAYS = 90;
+export const DEFAULT_TOKEN_MAX_DAYS = 365;
+
+/** Refuses a weak password with the rule it breaks (never echoing the password). */
+export function checkPassword(password: string, username: string): void {
+  const problem = passwordProblem(password, username);
+  if (problem) throw new ApiError("weak_password", problem);
+}
 
 export async function registerAuthRoutes(app: TypedApp, deps: ApiDeps): Promise<void> {
   const auth = deps.auth;
   const now = deps.now ?? Date.now;
   const throttle = new LoginThrottle(auth.throttle);
+  const devices = auth.deviceCookies ?? new DeviceCookies(randomBytes(32));
+  const tokenDefaultDays = auth.tokenDefaultDays ?? DEFAULT_TOKEN_DAYS;
+  const tokenMaxDays = auth.tokenMaxDays ?? DEFAULT_TOKEN_MAX_DAYS;
   const audit = (
     request: { ip: string },
     actor: string,
@@ -30,9 +43,11 @@ export async function registerAuthRoutes(app: TypedApp, deps: ApiDeps): Promise<
     },
     async (request, reply) => {
       const { username, password } = request.body;
-      const keys = [`user:${username.toLowerCase()}`, `ip:${request.ip}`];
       const nowMs = now();
-      const waitMs = throttle.retryAfterMs(keys, nowMs);
+      // request.ip is the proxy's X-Forwarded-For client only when http.trustProxy says to believe it.
+      const deviceId = devices.deviceOf(request.cookies?.[DEVICE_COOKIE], username, nowMs);
+      const pair = LoginThrottle.pairKey(username, deviceId ? `device:${deviceId}` : `ip:${request.ip}`);
+      const waitMs = throttle.retryAfterMs(pair, nowMs);
       if (waitMs > 0) {
         reply.header("retry-after", String(Math.ceil(waitMs / 1000)));
         throw new ApiError(
@@ -42,11 +57,11 @@ export async function registerAuthRoutes(app: TypedApp, deps: ApiDeps): Promise<
       }
       const user = await auth.users.verifyPassword(username, password);
       if (!user) {
-        throttle.fail(keys, nowMs);
+        throttle.fail(pair, nowMs);
         audit(request, username, "login_failed", null);
         throw new ApiError("unauthenticated", "wrong user name or password");
       }
-      throttle.succeed(keys);
+      throttle.succeed(pair);
       const session = auth.users.createSession(user.username, auth.sessionIdleMs, request.ip, nowMs);
       reply.setCookie(SESSION_COOKIE, session.token, {
         httpOnly: true,
@@ -54,6 +69,13 @@ export async function registerAuthRoutes(app: TypedApp, deps: ApiDeps): Promise<
         secure: auth.secureCookies,
         path: "/",
         maxAge: Math.floor(auth.sessionAbsoluteMs / 1000),
+      });
+      reply.setCookie(DEVICE_COOKIE, devices.issue(user.username, nowMs, deviceId ?? undefined), {
+        httpOnly: true,
+        sameSite: "strict",
+        secure: auth.secureCookies,
+        path: "/api/auth",
+        maxAge: Math.floor(DEVICE_COOKIE_MAX_AGE_MS / 1000),
       });
       audit(request, user.username, "login", null);
       return { user: { ...user }, csrfToken: session.csrfToken };
@@ -84,9 +106,10 @@ export async function registerAuthRoutes(app: TypedApp, deps: ApiDeps): Promise<
       if (!(await auth.users.verifyPassword(p.username, request.body.current))) {
         throw new ApiError("unauthenticated", "the current password is wrong");
       }
+      checkPassword(request.body.next, p.username);
       await auth.users.setPassword(p.username, request.body.next, now());
       audit(request, p.username, "password_changed", p.username);
-      return { ok: true, note: "every session of this user ended; sign in again" };
+      return { ok: true, note: "every session and API token of this user ended; sign in again" };
     },
   );
 
@@ -98,21 +121,28 @@ export async function registerAuthRoutes(app: TypedApp, deps: ApiDeps): Promise<
       schema: {
         body: z.strictObject({
           name: z.string().trim().min(1).max(64),
-          expiresInDays: z.number().int().min(1).max(3650).optional(),
+          expiresInDays: z.number().int().min(1).optional(),
         }),
       },
     },
     async (request) => {
       const p = caller(request);
-      const expiresMs = request.body.expiresInDays ? now() + request.body.expiresInDays * DAY_MS : null;
+      const days = request.body.expiresInDays ?? tokenDefaultDays;
+      if (days > tokenMaxDays)
+        throw new ApiError("bad_request", `expiresInDays: at most ${tokenMaxDays} days (auth.tokenMaxDays)`);
+      const expiresMs = now() + days * DAY_MS;
       const created = auth.users.createApiToken(p.username, request.body.name, expiresMs);
       audit(request, p.username, "api_token_created", created.id, undefined, {
         name: request.body.name,
         expiresMs,
       });
-      return { id: created.id, token: created.token, note: "shown once: store it now" };
+      return { id: created.id, token: created.token, expiresMs, note: "shown once: store it now" };
     },
   );
+
+  app.get("/api/auth/tokens", async (request) => ({
+    items: auth.users.listApiTokens({ username: caller(request).username }),
+  }));
 
   app.delete(
     "/api/auth/tokens/:id",
@@ -123,37 +153,6 @@ export async function registerAuthRoutes(app: TypedApp, deps: ApiDeps): Promise<
         throw new ApiError("not_found", "no such token of yours");
       audit(request, p.username, "api_token_revoked", request.params.id);
       return { ok: true };
-    },
-  );
-
-  app.get("/api/users", async (request) => {
-    requireRole(request, ["admin"]);
-    return { items: auth.users.list() };
-  });
-
-  app.post(
-    "/api/users",
-    {
-      schema: {
-        body: z.strictObject({
-          username: z
-            .string()
-            .regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, "2-64 chars of a-z, 0-9, '.', '_' or '-'"),
-          displayName: z.string().trim().min(1).max(128),
-          password: z.string().min(10, "at least 10 characters").max(256),
-          roles: z.array(z.enum(ROLES)).min(1),
-          halls: z.array(z.string().min(1)).min(1),
-          language: z.enum(["zh", "en"]).optional(),
-        }),
-      },
-    },
-    async (request) => {
-      const p = requireRole(request, ["admin"]);
-      if (auth.users.get(request.body.username))
-        throw new ApiError("conflict", `user ${request.body.username} exists`);
-      const user = await auth.users.create(request.body);
-      audit(request, p.username, "user_created", user.username, undefined, user);
-      return user;
     },
   );
 

@@ -1,0 +1,25 @@
+import { join } from "node:path";
+import { DeviceCookies } from "../auth/device-cookie.js";
+import type { HallwatchConfig } from "../config/config.js";
+import { NotifyStore } from "../notify/store.js";
+import { deriveKey, loadSecretKey, SecretBox } from "../security/secret-key.js";
+import type { Db } from "../store/database.js";
+
+/**
+ * The key kept outside the database (HALLWATCH_SECRET_KEY, or the key file, `<dataDir>/secret.key` by
+ * default) and what it protects: channel settings sealed at rest (plain ones left by older versions are
+ * sealed now) and the signature of known-device cookies. A wrong or missing key stops the start with a
+ * SecretKeyError that says what to do, before anything is changed.
+ */
+export function openSecrets(
+  config: HallwatchConfig,
+  db: Db,
+): { notifyStore: NotifyStore; deviceCookies: DeviceCookies } {
+  const master = loadSecretKey(
+    { key: config.secretKey, file: config.secretKeyFile ?? join(config.dataDir, "secret.key") },
+    () => !NotifyStore.hasSealedChannels(db),
+  );
+  const notifyStore = new NotifyStore(db, new SecretBox(master));
+  notifyStore.sealPlainChannels();
+  return { notifyStore, deviceCookies: new DeviceCookies(deriveKey(master, "device cookies")) };
+}
