@@ -51,7 +51,16 @@ export class DurableIngest {
     const counters = this.options.counters.load();
     this.unlogged = counters.get(COUNTER_UNLOGGED) ?? 0;
     this.unreadable = counters.get(COUNTER_UNREADABLE) ?? 0;
-    this.log.open();
+    try {
+      this.log.open();
+    } catch (err) {
+      // A full or read-only disk must not keep the aggregator from starting: it runs without the log (and counts).
+      this.appendFailing = true;
+      this.options.logger.error(
+        { err: (err as Error).message, dir: this.options.dir },
+        "cannot open the ingest log: messages are acknowledged without it and a crash loses them",
+      );
+    }
   }
 
   /**
@@ -82,9 +91,13 @@ export class DurableIngest {
   replay(process: (message: LoggedMessage) => void): number {
     let n = 0;
     const before = this.log.unreadableLines;
-    for (const message of this.log.entries()) {
-      process(message);
-      n += 1;
+    try {
+      for (const message of this.log.entries()) {
+        process(message);
+        n += 1;
+      }
+    } catch (err) {
+      this.options.logger.error({ err: (err as Error).message }, "cannot read the ingest log");
     }
     this.replayed += n;
     const torn = this.log.unreadableLines - before;

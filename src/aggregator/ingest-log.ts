@@ -100,7 +100,13 @@ export class IngestLog {
   }
 
   private segmentIds(): number[] {
-    return readdirSync(this.options.dir)
+    let names: string[];
+    try {
+      names = readdirSync(this.options.dir);
+    } catch {
+      return [];
+    }
+    return names
       .filter((f) => /^\d+\.log$/.test(f))
       .map((f) => Number.parseInt(f, 10))
       .sort((a, b) => a - b);

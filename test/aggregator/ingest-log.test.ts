@@ -1,8 +1,12 @@
-import { appendFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { DurableIngest } from "../../src/aggregator/durable-ingest.js";
 import { IngestLog } from "../../src/aggregator/ingest-log.js";
+import { silentLogger } from "../../src/logging.js";
+import { CounterStore } from "../../src/store/counters.js";
+import { openDatabase } from "../../src/store/database.js";
 
 describe("the aggregator's ingest log", () => {
   const dirs: string[] = [];
@@ -45,5 +49,33 @@ describe("the aggregator's ingest log", () => {
     log.append({ topic: "new", payload: Buffer.from("2"), receivedMs: 2, retain: false });
     log.removeThrough(through);
     expect([...log.entries()].map((e) => e.topic)).toEqual(["new"]);
+  });
+});
+
+describe("the ingest log where it cannot be written", () => {
+  it("lets the aggregator run, and counts what it acknowledged without the log (kept in SQLite)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hallwatch-ingest-blocked-"));
+    const blocker = join(dir, "file");
+    writeFileSync(blocker, "");
+    const db = openDatabase(join(dir, "hallwatch.db"));
+    const make = () =>
+      new DurableIngest({
+        dir: join(blocker, "ingest-log"), // below a file: mkdir fails, as on a full or read-only disk
+        logger: silentLogger(),
+        counters: new CounterStore(db),
+        flushState: () => undefined,
+      });
+    const ingest = make();
+    ingest.open();
+    ingest.record({ topic: "t", payload: Buffer.from("x"), receivedMs: 1, retain: false });
+    ingest.record({ topic: "t", payload: Buffer.from("y"), receivedMs: 2, retain: false });
+    expect(ingest.replay(() => undefined)).toBe(0);
+    expect(ingest.stats().messagesUnlogged).toBe(2);
+    await ingest.stop();
+    const next = make();
+    next.open();
+    expect(next.stats().messagesUnlogged).toBe(2);
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 });
