@@ -42,6 +42,9 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosResult> {
     await h.setUp();
     await h.startAggregator();
     h.startAgents();
+    // Agents take a few seconds to start (tsx): the first SIGKILL must find them publishing.
+    const deadline = Date.now() + 60_000;
+    while (h.generatedCount === 0 && Date.now() < deadline) await sleep(200);
     await sleep(plan.settleMs);
 
     say("SIGKILL aggregator (1)");
