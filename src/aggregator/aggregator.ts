@@ -10,9 +10,10 @@ import {
   type TelemetryValues,
   topics,
 } from "../contract/index.js";
+import type { ClockSkewPolicy } from "../core/presence/clock-skew.js";
 import type { SilencePolicy } from "../core/presence/silence.js";
 import { type DataResult, PresenceTracker } from "../core/presence/tracker.js";
-import type { PresenceEffect } from "../core/presence/types.js";
+import type { DeviceState, PresenceEffect } from "../core/presence/types.js";
 import type { Logger } from "../logging.js";
 import { CounterStore } from "../store/counters.js";
 import type { Db } from "../store/database.js";
@@ -22,12 +23,15 @@ import { DeviceEventStore, type StoredDeviceEvent } from "../store/events.js";
 import { PresenceStore } from "../store/presence-store.js";
 import { applyBackoff, endClient } from "../util/reconnect.js";
 import { AgentDirectory } from "./agent-directory.js";
+import { ClockWatch } from "./clock-watch.js";
 import { DeadLetterSink } from "./dead-letter-sink.js";
 import { DurableIngest, type DurableIngestStats } from "./durable-ingest.js";
 import { EventBus } from "./event-bus.js";
 import type { AggregatorEvents } from "./events.js";
 import { decodeMessageFast, decodeTelemetryValuesFast } from "./fast-decode.js";
+import { conflictsIn, DeviceMoveError, dataRejection } from "./ownership.js";
 import { PresenceWriter } from "./presence-writer.js";
+import { RebirthRequests, type RebirthRetryOptions } from "./rebirth-requests.js";
 import { WillGrace, type WillGraceOptions } from "./will-grace.js";
 import { coalesceWritesPerRead } from "./write-coalescing.js";
 
@@ -46,7 +50,7 @@ export interface AggregatorOptions {
   deadLetterMaxRows?: number;
   flushIntervalMs?: number;
   silenceCheckIntervalMs?: number;
-  /** At most one rebirth request per agent in this period. */
+  /** At most one episode of rebirth requests per agent in this period. */
   rebirthMinIntervalMs?: number;
   /**
    * Write-ahead log of received messages (docs/reliability.md). With it the aggregator subscribes with a
@@ -60,6 +64,10 @@ export interface AggregatorOptions {
   deferLive?: boolean;
   /** How long agents' wills wait before they count, so a broker outage marks no device offline. */
   willGrace?: WillGraceOptions;
+  /** How an unanswered rebirth request is repeated (see RebirthRequests). */
+  rebirthRetry?: RebirthRetryOptions;
+  /** When an agent's time counts as skewed (see judgeClock). */
+  clockSkew?: ClockSkewPolicy;
   now?: () => number;
 }
 
@@ -72,6 +80,8 @@ export interface AggregatorStats {
   lostMessages: number;
   duplicateMessages: number;
   rebirthRequests: number;
+  /** Live data messages whose agent time was off by more than the skew threshold. */
+  clockSkewedMessages: number;
   devicesByConnectivity: Record<string, number>;
   agentsByConnectivity: Record<string, number>;
   ingestLog: DurableIngestStats | null;
@@ -98,6 +108,8 @@ export class Aggregator {
   private readonly writer: PresenceWriter;
   private pendingEvents: StoredDeviceEvent[] = [];
   private readonly lastRebirthMs = new Map<string, number>();
+  private readonly rebirths: RebirthRequests;
+  private readonly clocks: ClockWatch;
   private brokerConnected = false;
   private stopping = false;
   private messagesReceived = 0;
@@ -136,6 +148,11 @@ export class Aggregator {
           ...(options.checkpointIntervalMs ? { checkpointIntervalMs: options.checkpointIntervalMs } : {}),
         })
       : null;
+    this.clocks = new ClockWatch((change) => this.bus.emit("clock_skew", change), options.clockSkew);
+    this.rebirths = new RebirthRequests(
+      (hallId, agentId, attempt) => this.sendRebirth(hallId, agentId, attempt),
+      options.rebirthRetry,
+    );
   }
 
   get isBrokerConnected(): boolean {
@@ -233,6 +250,7 @@ export class Aggregator {
     this.wills.stop();
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    this.rebirths.stopAll();
     this.cancelReconnect?.();
     this.cancelReconnect = null;
     const client = this.client;
@@ -280,6 +298,7 @@ export class Aggregator {
       lostMessages,
       duplicateMessages,
       rebirthRequests: this.rebirthRequests,
+      clockSkewedMessages: this.clocks.skewedMessages,
       devicesByConnectivity,
       agentsByConnectivity,
       ingestLog: this.durable?.stats() ?? null,
@@ -439,46 +458,68 @@ export class Aggregator {
         }
         return;
       }
-      case "birth":
+      case "birth": {
         if (message.message.agent.id !== agentId) {
           reject("schema_mismatch", `birth names agent ${message.message.agent.id} on ${agentId}'s topic`);
           return;
         }
-        if (!retained) this.wills.release(agentId);
-        this.applyEffects(this.presence.onBirth(hallId, agentId, message.message, retained, nowMs));
+        if (!retained) {
+          this.wills.release(agentId);
+          this.rebirths.settle(agentId);
+        }
+        const effects = this.presence.onBirth(hallId, agentId, message.message, retained, nowMs);
+        // A retained birth is a replay (at every subscribe) of one already judged when it was live; after an
+        // admin moved a device, the former agent's retained birth still lists it until that agent births again.
+        this.applyEffects(retained ? effects.filter((e) => e.type !== "device_conflict") : effects);
         this.agentChanged(agentId);
+        const conflicts = retained ? null : conflictsIn(effects);
+        if (conflicts) reject("device_conflict", conflicts);
         return;
+      }
       case "telemetry": {
         const { deviceId } = message.topic;
         const known = this.presence.device(hallId, deviceId);
         let values = null;
+        let invalid = false;
         if (known && known.agentId === agentId && !known.retired) {
           const checked = decodeTelemetryValuesFast(known.kind, message.message.values);
+          invalid = !checked.ok;
           if (!checked.ok) reject("schema_mismatch", checked.detail);
           else values = checked.values;
         }
-        const result = this.onData(hallId, agentId, deviceId, message.message, values, nowMs);
+        const { envelope, pointTimeMs, skewMs } = this.judgeClock(
+          hallId,
+          agentId,
+          deviceId,
+          message.message,
+          nowMs,
+        );
+        const result = this.onData(hallId, agentId, deviceId, envelope, values, nowMs, invalid);
         if (!result.ok) {
-          reject("unknown_device", `device ${deviceId} is not in agent ${agentId}'s birth`);
+          reject(result.reason, dataRejection(result.reason, hallId, agentId, deviceId));
           return;
         }
+        if (skewMs !== undefined) result.device.clockSkewMs = skewMs;
         if (values !== null) {
           this.bus.emit("telemetry", {
             device: result.device,
             values,
             envelope: message.message,
             receivedMs: nowMs,
+            pointTimeMs,
           });
         }
         return;
       }
       case "event": {
         const { deviceId } = message.topic;
-        const result = this.onData(hallId, agentId, deviceId, message.message, null, nowMs);
+        const { envelope, skewMs } = this.judgeClock(hallId, agentId, deviceId, message.message, nowMs);
+        const result = this.onData(hallId, agentId, deviceId, envelope, null, nowMs);
         if (!result.ok) {
-          reject("unknown_device", `device ${deviceId} is not in agent ${agentId}'s birth`);
+          reject(result.reason, dataRejection(result.reason, hallId, agentId, deviceId));
           return;
         }
+        if (skewMs !== undefined) result.device.clockSkewMs = skewMs;
         const event = message.message;
         this.pendingEvents.push({
           hallId,
@@ -500,6 +541,24 @@ export class Aggregator {
   }
 
   /**
+   * A live data message's clock (see judgeClock): for presence, a skewed message counts at its receive time, so
+   * one message from a clock an hour ahead cannot keep the device's later values from applying for an hour.
+   * Historical replays keep the agent's time and say nothing about the clock now (`skewMs` undefined).
+   */
+  private judgeClock<E extends TelemetryEnvelope | DeviceEvent>(
+    hallId: string,
+    agentId: string,
+    deviceId: string,
+    message: E,
+    nowMs: number,
+  ): { envelope: E; pointTimeMs: number; skewMs?: number | null } {
+    if (message.historical) return { envelope: message, pointTimeMs: message.tsMs };
+    const { pointTimeMs, skewMs } = this.clocks.observe(hallId, agentId, deviceId, message.tsMs, nowMs);
+    const envelope = pointTimeMs === message.tsMs ? message : { ...message, tsMs: pointTimeMs };
+    return { envelope, pointTimeMs, skewMs };
+  }
+
+  /**
    * A data message through presence. Its device's row needs only last-seen and values written; its agent's row
    * only when something stored changed (a new session, a counted loss or duplicate), not once per message.
    */
@@ -510,11 +569,12 @@ export class Aggregator {
     envelope: TelemetryEnvelope | DeviceEvent,
     values: TelemetryValues | null,
     nowMs: number,
+    rejected = false,
   ): DataResult {
     const agent = this.presence.agent(agentId);
     const session = agent?.session;
     const counted = agent ? agent.lostMessages + agent.duplicateMessages : 0;
-    const result = this.presence.onData(hallId, agentId, deviceId, envelope, values, nowMs);
+    const result = this.presence.onData(hallId, agentId, deviceId, envelope, values, nowMs, rejected);
     this.applyEffects(result.effects);
     if (!agent || agent.session !== session || agent.lostMessages + agent.duplicateMessages !== counted)
       this.agentChanged(agentId);
@@ -541,6 +601,7 @@ export class Aggregator {
           this.bus.emit("device_connectivity", effect);
           break;
         case "agent_connectivity":
+          if (effect.to !== "online") this.rebirths.settle(effect.agent.agentId);
           this.writer.agentChanged(effect.agent);
           this.bus.emit("agent_connectivity", effect);
           break;
@@ -558,17 +619,60 @@ export class Aggregator {
         case "request_rebirth":
           this.requestRebirth(effect.hallId, effect.agentId, effect.why);
           break;
+        case "device_conflict":
+          this.options.logger.warn(
+            {
+              hallId: effect.hallId,
+              deviceId: effect.deviceId,
+              owner: effect.ownerAgentId,
+              claimant: effect.claimantAgentId,
+            },
+            "an agent claimed another agent's device: refused",
+          );
+          this.bus.emit("device_conflict", { ...effect, atMs: this.now() });
+          break;
       }
     }
+  }
+
+  /**
+   * Moves a device to another agent of its hall (the admin API's device move). Throws with a clear message
+   * when the device or the agent is unknown, or the agent belongs to another hall.
+   */
+  moveDevice(hallId: string, deviceId: string, toAgentId: string): { from: string; device: DeviceState } {
+    const nowMs = this.now();
+    const device = this.presence.device(hallId, deviceId);
+    if (!device) throw new DeviceMoveError("not_found", `no device ${deviceId} in hall ${hallId}`);
+    const agentHall = this.directory.hallOf(toAgentId, nowMs);
+    if (agentHall !== hallId)
+      throw new DeviceMoveError(
+        "invalid",
+        agentHall === null
+          ? `agent ${toAgentId} is not provisioned`
+          : `agent ${toAgentId} belongs to hall ${agentHall}, not ${hallId}`,
+      );
+    const from = device.agentId;
+    this.presence.moveDevice(hallId, deviceId, toAgentId, nowMs);
+    this.writer.deviceChanged(device);
+    for (const id of [from, toAgentId]) this.agentChanged(id);
+    this.flush();
+    return { from, device };
   }
 
   private requestRebirth(hallId: string, agentId: string, why: string): void {
     const nowMs = this.now();
     const last = this.lastRebirthMs.get(agentId);
     if (last !== undefined && nowMs - last < (this.options.rebirthMinIntervalMs ?? 30_000)) return;
+    if (this.rebirths.isPending(agentId)) return;
     this.lastRebirthMs.set(agentId, nowMs);
-    this.rebirthRequests += 1;
     this.options.logger.info({ agentId, why }, "requesting rebirth");
+    this.rebirths.request(hallId, agentId);
+  }
+
+  private sendRebirth(hallId: string, agentId: string, attempt: number): void {
+    this.rebirthRequests += 1;
+    if (attempt > 0)
+      this.options.logger.debug({ agentId, attempt }, "repeating an unanswered rebirth request");
     this.sendCommand(hallId, agentId, { cmd: "rebirth" }).catch((err: Error) =>
       this.options.logger.warn({ agentId, err: err.message }, "rebirth request failed"),
     );

@@ -11,6 +11,7 @@ import {
   isActive,
   isLifecycleError,
   type LifecycleError,
+  type LiveCondition,
   observe,
   type RaiseInput,
   raise,
@@ -22,8 +23,12 @@ import type { OpeningHours } from "../core/calendar/opening-hours.js";
 import { openIntervals } from "../core/calendar/opening-hours.js";
 import { DEFAULT_AROUND_THE_CLOCK, isWatched } from "../core/calendar/watch-policy.js";
 import { offlineSeverity, type RulesConfig, resolveRuleSettings } from "../core/faults/config.js";
-import { type ConnectivityCondition, hallConnectivity } from "../core/faults/connectivity.js";
-import { planHallConnectivity } from "../core/faults/connectivity-plan.js";
+import {
+  type ConnectivityCondition,
+  type HallConnectivityVerdict,
+  hallConnectivity,
+} from "../core/faults/connectivity.js";
+import { CONNECTIVITY_FAULT_TYPES, planHallConnectivity } from "../core/faults/connectivity-plan.js";
 import { evaluateValues, hasPending } from "../core/faults/evaluate.js";
 import { RULES_BY_KIND } from "../core/faults/rules/index.js";
 import type { DeviceConditionStates, FaultSignal, Role, RuleSettings } from "../core/faults/types.js";
@@ -170,8 +175,59 @@ export class AlertService {
     return this.act(id, (alert, nowMs) => acknowledge(alert, by, comment, nowMs));
   }
 
-  resolve(id: string, by: string, reason: string): Alert | LifecycleError | null {
-    return this.act(id, (alert, nowMs) => resolveManually(alert, by, reason, nowMs));
+  /**
+   * A person resolves an alert: refused while its condition still holds (issue 12, defect 4), unless `force` (an
+   * admin's decision, checked by the API). A forced resolve of a live condition is raised again by the next bad
+   * reading (or the next connectivity check), so a live condition is never left without an alert.
+   */
+  resolve(
+    id: string,
+    by: string,
+    reason: string,
+    options: { force?: boolean } = {},
+  ): Alert | LifecycleError | null {
+    const result = this.act(id, (alert, nowMs) =>
+      resolveManually(alert, by, reason, nowMs, options.force ? null : this.liveCondition(alert)),
+    );
+    if (result && !("error" in result)) this.dirtyHalls.add(result.hallId);
+    return result;
+  }
+
+  /** What still holds behind an active alert, from the latest readings and connectivity; null if nothing known. */
+  liveCondition(alert: Alert): LiveCondition | null {
+    if (!isActive(alert)) return null;
+    if (
+      alert.deviceId !== null &&
+      alert.key === `${alert.hallId}/device/${alert.deviceId}/${alert.faultType}`
+    ) {
+      const state = this.conditions.get(deviceKey(alert.hallId, alert.deviceId))?.[alert.faultType];
+      if (state?.active)
+        return {
+          type: "reading",
+          faultType: alert.faultType,
+          subject: alert.deviceId,
+          observed: state.lastObserved,
+        };
+    }
+    if (!CONNECTIVITY_FAULT_TYPES.has(alert.faultType)) return null;
+    const presence = this.options.aggregator.presence;
+    const devices = [...presence.allDevices()].filter((d) => d.hallId === alert.hallId && !d.retired);
+    const agents = new Map<string, Connectivity>();
+    for (const a of presence.allAgents())
+      if (a.hallId === alert.hallId) agents.set(a.agentId, a.connectivity);
+    const verdict = this.connectivityVerdict(alert.hallId, devices, agents, this.now());
+    const holds = [...verdict.conditions, ...verdict.suppressed].some((c) => c.key === alert.key);
+    return holds
+      ? {
+          type: "connectivity",
+          faultType: alert.faultType,
+          subject:
+            alert.faultType === "agent_offline" && alert.agentId
+              ? `agent ${alert.agentId}`
+              : (alert.deviceId ?? alert.agentId ?? alert.hallId),
+          observed: null,
+        }
+      : null;
   }
 
   comment(id: string, by: string, text: string): Alert | LifecycleError | null {
@@ -251,6 +307,20 @@ export class AlertService {
     if (hasPending(states)) this.pendingDevices.add(key);
     else this.pendingDevices.delete(key);
     for (const signal of signals) this.applySignal(device, signal);
+    this.raiseUncovered(device, states);
+  }
+
+  /**
+   * A condition that holds with no active alert (a person's forced resolve while it still held) is raised again
+   * by the next reading: a live condition is never left without an alert (issue 12, defect 4).
+   */
+  private raiseUncovered(device: DeviceState, states: DeviceConditionStates): void {
+    for (const [faultType, state] of Object.entries(states)) {
+      if (!state.active) continue;
+      const key = `${device.hallId}/device/${device.deviceId}/${faultType}`;
+      if (this.activeAlert(key)) continue;
+      this.applySignal(device, { type: "raise", faultType, observed: state.lastObserved, atMs: this.now() });
+    }
   }
 
   /** Durations, connectivity per changed hall, escalations and reminders. */
@@ -369,24 +439,7 @@ export class AlertService {
     agentConnectivity: Map<string, Connectivity>,
   ): void {
     const nowMs = this.now();
-    const gateway = devices.find((d) => d.kind === "gateway");
-    const uplinkDown = gateway
-      ? this.conditions.get(deviceKey(hallId, gateway.deviceId))?.uplink_down?.active === true
-      : false;
-    const verdict = hallConnectivity({
-      hallId,
-      devices: devices.map((d) => ({
-        deviceId: d.deviceId,
-        agentId: d.agentId,
-        kind: d.kind,
-        connectivity: d.connectivity,
-        reason: d.connectivityReason,
-        watched: this.watched(d, nowMs),
-        notReadyAtOpening: this.downBeforeOpening(d, nowMs),
-      })),
-      agentConnectivity,
-      uplinkDown,
-    });
+    const verdict = this.connectivityVerdict(hallId, devices, agentConnectivity, nowMs);
     // Folded alerts (an offline device under a dead agent, the gateway or the uplink) stay open: only a condition
     // that is really gone resolves its alert.
     const active = [...this.latestByKey.values()].filter((a) => a.hallId === hallId && isActive(a));
@@ -412,6 +465,32 @@ export class AlertService {
       const resolved = alert ? autoResolve(alert, nowMs, "back online") : null;
       if (resolved && !isLifecycleError(resolved)) this.commit(resolved);
     }
+  }
+
+  private connectivityVerdict(
+    hallId: string,
+    devices: DeviceState[],
+    agentConnectivity: Map<string, Connectivity>,
+    nowMs: number,
+  ): HallConnectivityVerdict {
+    const gateway = devices.find((d) => d.kind === "gateway");
+    const uplinkDown = gateway
+      ? this.conditions.get(deviceKey(hallId, gateway.deviceId))?.uplink_down?.active === true
+      : false;
+    return hallConnectivity({
+      hallId,
+      devices: devices.map((d) => ({
+        deviceId: d.deviceId,
+        agentId: d.agentId,
+        kind: d.kind,
+        connectivity: d.connectivity,
+        reason: d.connectivityReason,
+        watched: this.watched(d, nowMs),
+        notReadyAtOpening: this.downBeforeOpening(d, nowMs),
+      })),
+      agentConnectivity,
+      uplinkDown,
+    });
   }
 
   /** For devices that follow opening hours: down since before the current opening began. */

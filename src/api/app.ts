@@ -32,6 +32,7 @@ import { registerAgentRoutes } from "./routes/agents.js";
 import { registerAlertRoutes } from "./routes/alerts.js";
 import { registerAuthRoutes } from "./routes/auth.js";
 import { registerDeadLetterRoutes } from "./routes/dead-letters.js";
+import { registerDeviceAdminRoutes } from "./routes/device-admin.js";
 import { registerDeviceRoutes } from "./routes/devices.js";
 import { registerHallRoutes } from "./routes/halls.js";
 import { registerHealthRoutes } from "./routes/health.js";
@@ -160,6 +161,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await registerHallRoutes(typed, deps);
   await registerAgentRoutes(typed, deps);
   await registerDeviceRoutes(typed, deps);
+  await registerDeviceAdminRoutes(typed, deps);
   await registerDeadLetterRoutes(typed, deps);
   await registerAlertRoutes(typed, deps);
   await registerAdminRoutes(typed, deps);

@@ -8,6 +8,10 @@ export const API_ERRORS = {
   too_many_attempts: { status: 429, message: "too many failed attempts; try again later" },
   not_found: { status: 404, message: "no such resource" },
   conflict: { status: 409, message: "the resource is not in a state that allows this" },
+  condition_active: {
+    status: 409,
+    message: "the alert's condition still holds: it resolves by itself when it clears",
+  },
   method_not_allowed: { status: 405, message: "this resource does not allow that method" },
   payload_too_large: { status: 413, message: "the request body is too large" },
   route_not_found: { status: 404, message: "no such endpoint" },

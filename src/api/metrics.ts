@@ -77,6 +77,14 @@ export function createMetrics(aggregator: Aggregator, broker: BrokerStatsSource 
     },
   });
   new Counter({
+    name: "hallwatch_clock_skewed_messages_total",
+    help: "Live data messages whose agent time was off by more than the clock skew threshold",
+    registers: [registry],
+    collect() {
+      monotonic(this, {}, aggregator.stats().clockSkewedMessages);
+    },
+  });
+  new Counter({
     name: "hallwatch_rebirth_requests_total",
     help: "Rebirth commands sent to agents",
     registers: [registry],

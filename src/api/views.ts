@@ -17,6 +17,7 @@ export function deviceView(d: DeviceState) {
     lastSeenMs: d.lastSeenMs,
     values: d.values,
     valuesTsMs: d.valuesTsMs,
+    clockSkewMs: d.clockSkewMs ?? null,
     retired: d.retired,
   };
 }

@@ -25,7 +25,9 @@ import { type Db, openDatabase } from "../store/database.js";
 import { HallStore } from "../store/halls.js";
 import { MaintenanceStore } from "../store/maintenance.js";
 import { UserStore } from "../store/users.js";
+import { raiseClockSkewAlerts } from "./clock-skew-alerts.js";
 import type { AgentConnectionProblem } from "./demo-connections.js";
+import { raiseDeviceConflictAlerts } from "./device-conflict-alerts.js";
 import { openSecrets } from "./secrets-at-rest.js";
 import { ensureServiceSecret } from "./service-identity.js";
 import { VERSION } from "./version.js";
@@ -56,7 +58,10 @@ export interface ServerParts {
     config: HallwatchConfig,
     ctx: { db: Db; halls: HallStore; credentials: CredentialStore; brokerUrl: string; logger: Logger },
   ): Promise<DemoSimulator>;
-  /** The API's clock (sessions, tokens, sign-in throttling); Date.now when absent. */
+  /**
+   * The clock of the API (sessions, tokens, sign-in throttling), alerts and readiness; Date.now when absent. Tests
+   * move it to any instant.
+   */
   now?: () => number;
 }
 
@@ -166,6 +171,10 @@ export class HallwatchServer {
       deadLetterMaxRows: config.deadLetters.maxRows,
       ingestLogDir: join(config.dataDir, "ingest-log"),
       deferLive: true,
+      clockSkew: {
+        thresholdMs: config.clockSkew.thresholdSec * 1000,
+        alertAfterMs: config.clockSkew.alertAfterSec * 1000,
+      },
     });
     this.aggregatorInstance = aggregator;
     await aggregator.start();
@@ -179,6 +188,7 @@ export class HallwatchServer {
       inMaintenance: (device, nowMs) => maintenance.isInMaintenance(device, nowMs),
       calendarRecheckMs: config.alerts.calendarRecheckSec * 1000,
       aroundTheClockKinds: new Set(config.alerts.aroundTheClockKinds),
+      ...(this.parts.now ? { now: this.parts.now } : {}),
     });
     this.alertService = alerts;
     // Subscribed before alerts start and with no await since the aggregator started, so no telemetry is missed.
@@ -186,6 +196,8 @@ export class HallwatchServer {
       ? this.startHistory(config, aggregator, alerts, halls, maintenance)
       : null;
     alerts.start();
+    raiseDeviceConflictAlerts((listener) => aggregator.bus.on("device_conflict", listener), alerts);
+    raiseClockSkewAlerts((listener) => aggregator.bus.on("clock_skew", listener), alerts);
     aggregator.goLive(); // replays the ingest log into every listener above, then announces "online"
     this.readiness = new ReadinessService({
       db,
@@ -194,6 +206,7 @@ export class HallwatchServer {
       alerts,
       logger: logger.child({ component: "readiness" }),
       inspectionsDue: (hallId, openingMs) => this.inspectionService?.dueBy(hallId, openingMs) ?? [],
+      ...(this.parts.now ? { now: this.parts.now } : {}),
     });
     this.readiness.start();
     const inspections = new InspectionService({

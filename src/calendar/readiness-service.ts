@@ -28,7 +28,8 @@ export interface ReadinessServiceOptions {
 
 /**
  * The pre-opening readiness check: a set time before each opening of each hall with opening hours, it records a
- * report (devices not ready, open faults, inspections due) and announces it on its bus for the duty manager.
+ * report (a verdict, the opening in the hall's zone, devices not ready — offline, unknown, or out of service by an
+ * open fault —, open faults, inspections due) and announces it on its bus for the duty manager.
  */
 export class ReadinessService {
   readonly bus: EventBus<{ readiness_report: ReadinessReport }>;
@@ -95,6 +96,7 @@ export class ReadinessService {
     }).items;
     return readinessReport({
       hallId,
+      timeZone: this.options.halls.openingHours(hallId)?.timeZone ?? this.options.halls.get(hallId)?.timeZone,
       openingMs,
       generatedMs: nowMs,
       devices: devices.map((d) => ({

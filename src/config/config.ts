@@ -68,6 +68,14 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   deadLetters: z.strictObject({ maxRows: z.number().int().min(100).default(100_000) }).prefault({}),
+  /** An agent's message time further than `thresholdSec` from its receive time is clock skew (docs/agents.md). */
+  clockSkew: z
+    .strictObject({
+      thresholdSec: z.number().int().min(1).default(30),
+      /** Skew lasting this long raises a warning alert for maintenance. */
+      alertAfterSec: z.number().int().min(1).default(300),
+    })
+    .prefault({}),
   auth: z
     .strictObject({
       /** Password of the first admin at first start; without it a one-time password is printed once. */

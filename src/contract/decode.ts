@@ -27,7 +27,9 @@ export type RejectReason =
   | "schema_mismatch"
   | "unknown_agent"
   | "unknown_device"
-  | "hall_mismatch";
+  | "hall_mismatch"
+  /** A birth or data from an agent for a device that belongs to another agent of the hall. */
+  | "device_conflict";
 
 export type Decoded =
   | { type: "status"; topic: AgentTopic & { type: "status" }; message: AgentStatus }

@@ -14,8 +14,9 @@ export function telemetryPoint(e: AggregatorEvents["telemetry"]): HistoryPoint {
     measurement: MEASUREMENT.telemetry,
     tags: { [TAG.hall]: e.device.hallId, [TAG.kind]: e.device.kind, [TAG.device]: e.device.deviceId },
     fields: flattenValues(e.values as Record<string, unknown>),
-    // The agent's time, so a replay from an agent's spool lands where it happened.
-    timeMs: e.envelope.tsMs,
+    // The agent's time, so a replay from an agent's spool lands where it happened; a live message from an agent
+    // whose clock is off is at its receive time (see judgeClock).
+    timeMs: e.pointTimeMs ?? e.envelope.tsMs,
   };
 }
 

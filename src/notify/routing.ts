@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { AlertChange } from "../alerts/alert-service.js";
 import { roleSchema, severitySchema } from "../contract/index.js";
 import type { HistoryAction } from "../core/alerts/alert.js";
+import { widenAudience } from "../core/alerts/escalation.js";
 import type { Role, Severity } from "../core/faults/types.js";
 
 export const NOTIFY_ACTIONS = [
@@ -80,15 +81,20 @@ export function completeRule(input: z.infer<typeof routingRuleSchema>, id: strin
 }
 
 /**
- * The channels the rules send a change to. An alert reaches a rule when one of its audience roles (or, for an
- * escalation, one of the roles it escalates to) is among the rule's roles.
+ * The channels the rules send a change to. An alert reaches a rule when one of its audience roles is among the
+ * rule's roles. An escalation has already added the roles it escalates to to the audience (`widenAudience`), so
+ * the roles told are exactly the roles that can see the alert (`canSeeAlert`); the union here only covers changes
+ * made before that rule existed.
  */
 export function route(change: AlertChange, rules: readonly RoutingRule[]): Set<string> {
   const action = change.entry?.action;
   const channels = new Set<string>();
   if (!action || !NOTIFYING.has(action)) return channels;
-  const roles = new Set<Role>(change.alert.audience);
-  if (action === "escalated") for (const r of change.escalatedTo ?? []) roles.add(r);
+  const roles = new Set<Role>(
+    action === "escalated"
+      ? widenAudience(change.alert.audience, change.escalatedTo ?? [])
+      : change.alert.audience,
+  );
   for (const rule of rules) {
     if (rule.hallId !== null && rule.hallId !== change.alert.hallId) continue;
     if (!(rule.actions as readonly string[]).includes(action)) continue;

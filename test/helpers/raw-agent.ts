@@ -19,7 +19,8 @@ export class RawAgent {
     readonly auth?: { username: string; password: string },
   ) {}
 
-  async connect(): Promise<void> {
+  /** With `subscribe: false` the agent does not listen to its command topic until `subscribeCommands()`. */
+  async connect(options: { subscribe?: boolean } = {}): Promise<void> {
     const will = { v: 1, state: "offline", session: this.session, tsMs: Date.now(), reason: "will" };
     this.client = await mqtt.connectAsync(this.url, {
       clientId: this.agentId,
@@ -33,6 +34,11 @@ export class RawAgent {
       },
     });
     this.client.on("message", (_t, payload) => this.commands.push(JSON.parse(payload.toString())));
+    if (options.subscribe !== false) await this.subscribeCommands();
+  }
+
+  async subscribeCommands(): Promise<void> {
+    if (!this.client) throw new Error("not connected");
     await this.client.subscribeAsync(topics.command(this.hallId, this.agentId), { qos: 1 });
   }
 

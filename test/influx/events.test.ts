@@ -105,6 +105,21 @@ describe.runIf(requireInCi(INFLUXD, "influxd"))(
       });
     });
 
+    it("defect 24: a +1 h agent's live point is written at its receive time, not an hour in the future", async () => {
+      const sentMs = Date.now();
+      await agent.telemetry("e1", { ...extValues, pressureMpa: 1.7 }, { tsMs: sentMs + 3_600_000 });
+      const rows = await waitFor(
+        async () => {
+          const r = await select(MEASUREMENT.telemetry, `"device" = 'e1' AND "pressureMpa" = 1.7`);
+          return r.length === 1 ? r : null;
+        },
+        "the skewed point",
+        WAIT_MS,
+      );
+      expect(Math.abs(rows[0]!.time.getTime() - sentMs)).toBeLessThan(30_000);
+      expect((await harness.device("h1", "e1")).clockSkewMs).toBeGreaterThan(3_500_000);
+    });
+
     it("writes each connectivity transition to device_state", async () => {
       const online = await waitFor(
         async () => {
@@ -127,7 +142,8 @@ describe.runIf(requireInCi(INFLUXD, "influxd"))(
         WAIT_MS,
       );
       alerts.acknowledge(raised.id, "tester", "on my way");
-      alerts.resolve(raised.id, "tester", "put back");
+      // Put back: the alert resolves itself (one whose condition still holds cannot be resolved by hand).
+      await agent.telemetry("e1", extValues);
       const rows = await waitFor(
         async () => {
           const r = await select(MEASUREMENT.alertEvent, `"alert_id" = '${raised.id}'`, RETENTION.long);

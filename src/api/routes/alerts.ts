@@ -91,6 +91,7 @@ export async function registerAlertRoutes(app: TypedApp, deps: ApiDeps): Promise
     request: { ip: string; params: { id: string } } & Parameters<typeof caller>[0],
     action: string,
     change: (by: string) => ReturnType<AlertService["acknowledge"]>,
+    extra: Record<string, unknown> = {},
   ) => {
     const p = caller(request);
     const before = visible(p, request.params.id).alert;
@@ -98,8 +99,19 @@ export async function registerAlertRoutes(app: TypedApp, deps: ApiDeps): Promise
       throw new ApiError("forbidden", "this alert is not addressed to your role");
     const result = change(p.username);
     if (result === null) throw new ApiError("not_found", `no alert ${request.params.id}`);
-    if ("error" in result) throw new ApiError("conflict", result.message);
-    audit(p, request.ip, action, request.params.id, { status: before.status }, { status: result.status });
+    if ("error" in result)
+      throw new ApiError(
+        result.error === "condition_active" ? "condition_active" : "conflict",
+        result.message,
+      );
+    audit(
+      p,
+      request.ip,
+      action,
+      request.params.id,
+      { status: before.status },
+      { status: result.status, ...extra },
+    );
     return result;
   };
 
@@ -113,9 +125,30 @@ export async function registerAlertRoutes(app: TypedApp, deps: ApiDeps): Promise
   );
   app.post(
     "/api/alerts/:id/resolve",
-    { schema: { params: idParams, body: z.strictObject({ reason: z.string().trim().min(1).max(2000) }) } },
-    async (request) =>
-      act(request, "alert_resolved", (by) => alerts.resolve(request.params.id, by, request.body.reason)),
+    {
+      schema: {
+        params: idParams,
+        body: z.strictObject({
+          reason: z.string().trim().min(1).max(2000),
+          /** Admins only: resolve although the condition still holds; the next bad reading raises it again. */
+          force: z.boolean().optional(),
+        }),
+      },
+    },
+    async (request) => {
+      const force = request.body.force === true;
+      if (force && !isAdmin(caller(request)))
+        throw new ApiError(
+          "forbidden",
+          "only an admin can force the resolve of an alert whose condition holds",
+        );
+      return act(
+        request,
+        "alert_resolved",
+        (by) => alerts.resolve(request.params.id, by, request.body.reason, { force }),
+        force ? { forced: true } : {},
+      );
+    },
   );
   app.post(
     "/api/alerts/:id/comments",

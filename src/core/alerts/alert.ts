@@ -63,9 +63,19 @@ export interface Transition {
 }
 
 export type LifecycleError = {
-  error: "already_resolved" | "already_acknowledged" | "not_active";
+  error: "already_resolved" | "already_acknowledged" | "not_active" | "condition_active";
   message: string;
 };
+
+/** What still holds behind an active alert, as the alert service sees it from the latest readings. */
+export interface LiveCondition {
+  /** `reading`: a value rule still raised by the latest reading; `connectivity`: still offline / unreachable. */
+  type: "reading" | "connectivity";
+  faultType: string;
+  /** The device, agent or hall the condition is about. */
+  subject: string;
+  observed: Observed;
+}
 
 export const isActive = (alert: Alert) => alert.status !== "resolved";
 
@@ -214,14 +224,30 @@ export function acknowledge(
   };
 }
 
+/**
+ * A person resolves an alert. While its condition still holds (`live`), that is refused with the reason: the alert
+ * would vanish from every board while the fault goes on, and the alert resolves by itself when the condition clears
+ * (issue 12, defect 4). `live` null: nothing known still holds (or an admin forces it), so it resolves.
+ */
 export function resolveManually(
   alert: Alert,
   by: string,
   reason: string,
   nowMs: number,
+  live: LiveCondition | null = null,
 ): Transition | LifecycleError {
   if (alert.status === "resolved")
     return { error: "already_resolved", message: `alert ${alert.id} is already resolved` };
+  if (live) {
+    const still =
+      live.type === "reading"
+        ? `${live.subject} still reports ${live.faultType}${live.observed === null ? "" : ` (latest reading: ${String(live.observed)})`}; the alert resolves by itself when a reading clears it`
+        : `${live.subject} is still ${live.faultType === "gateway_down" ? "unreachable (gateway down)" : "offline"} (${live.faultType}); the alert resolves by itself when it is back online`;
+    return {
+      error: "condition_active",
+      message: `cannot resolve alert ${alert.id}: ${still}. Fix the cause, or acknowledge the alert to show someone is on it.`,
+    };
+  }
   const next: Alert = { ...alert, status: "resolved", resolved: { by, atMs: nowMs, reason } };
   return { alert: next, entry: entry(next, nowMs, "resolved", by, alert.status, { reason }) };
 }

@@ -11,6 +11,15 @@ export interface EscalationPolicy {
 const CONNECTIVITY_FAULTS = new Set(["offline", "not_ready", "agent_offline", "gateway_down", "uplink_down"]);
 
 /**
+ * Who an alert is for once an escalation has named `escalatedTo`: its audience widened by them. The audience is
+ * the one rule for both sides: who is notified (routing) and who sees the alert (API, console, stream), so every
+ * role a notice names can open the alert it was told about (issue 12, defect 5).
+ */
+export function widenAudience(audience: readonly Role[], escalatedTo: readonly Role[]): Role[] {
+  return [...new Set([...audience, ...escalatedTo])];
+}
+
+/**
  * Escalates an unacknowledged alert one level per period of its severity (critical 5 min, major 30 min by
  * default), up to the last level. The level lives on the alert, so a restart never escalates twice.
  */
@@ -28,7 +37,7 @@ export function escalate(
   // so no level's contacts are skipped.
   const due = alert.escalationLevel + 1;
   const audience = policy.levels[due - 1] ?? [];
-  const next: Alert = { ...alert, escalationLevel: due };
+  const next: Alert = { ...alert, escalationLevel: due, audience: widenAudience(alert.audience, audience) };
   const entry: HistoryEntry = {
     alertId: alert.id,
     atMs: nowMs,

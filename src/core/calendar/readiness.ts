@@ -1,4 +1,6 @@
+import { DateTime } from "luxon";
 import { type DeviceKind, KIND_SPECS } from "../../contract/index.js";
+import { makesUnusable } from "../alerts/unusable.js";
 import { type OpeningHours, openIntervals } from "./opening-hours.js";
 
 /** How long before each opening the readiness check runs, by default (PRODUCT.md section 5). */
@@ -51,34 +53,99 @@ export interface ReadinessInspection {
   dueMs: number;
 }
 
+/** Why a device is not ready: it is not online, or an open fault takes it out of service (`UNUSABLE_FAULTS`). */
+export type NotReadyReason =
+  | { type: "offline" | "unknown" }
+  | { type: "fault"; alertId: string; faultType: string; summary: { en: string; zh: string } };
+
+export interface NotReadyDevice extends ReadinessDevice {
+  reasons: NotReadyReason[];
+}
+
 export interface ReadinessReport {
   hallId: string;
+  /** The hall's time zone: `openingLocal` is in it. */
+  timeZone: string;
   openingMs: number;
+  /** The opening as the hall's clocks show it, `yyyy-MM-ddTHH:mm`. */
+  openingLocal: string;
   generatedMs: number;
   ready: boolean;
-  /** Devices that must be up when the hall opens and are not online now. */
-  notReady: ReadinessDevice[];
+  /** The verdict in one line, with why (what the notice and the console show first). */
+  verdict: { en: string; zh: string };
+  /** Devices that must be up when the hall opens and are not online now, or are out of service by a fault. */
+  notReady: NotReadyDevice[];
   openAlerts: ReadinessAlert[];
   /** Fire-equipment inspections due today, as passed in. */
   inspectionsDue: ReadinessInspection[];
 }
 
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+function verdictOf(
+  devices: number,
+  notReady: number,
+  openFaults: number,
+  inspections: number,
+): { en: string; zh: string } {
+  const ready = notReady === 0 && openFaults === 0;
+  const en = ready
+    ? [`ready: ${devices === 1 ? "the device is" : `all ${devices} devices are`} up, no open fault`]
+    : [
+        `NOT ready: ${[
+          ...(notReady > 0 ? [`${plural(notReady, "device", "devices")} not ready`] : []),
+          ...(openFaults > 0 ? [`${plural(openFaults, "open fault", "open faults")}`] : []),
+        ].join(", ")}`,
+      ];
+  const zh = ready
+    ? [`已就绪：${devices} 台设备全部正常，无未处理故障`]
+    : [
+        `未就绪：${[
+          ...(notReady > 0 ? [`${notReady} 台设备未就绪`] : []),
+          ...(openFaults > 0 ? [`${openFaults} 个未处理故障`] : []),
+        ].join("，")}`,
+      ];
+  if (inspections > 0) {
+    en.push(`${plural(inspections, "inspection", "inspections")} due today`);
+    zh.push(`今日 ${inspections} 项消防检查到期`);
+  }
+  return { en: en.join("; "), zh: zh.join("；") };
+}
+
 /**
- * The duty manager's pre-opening report: what is not ready (fire equipment first, then by device id), what is
- * still broken (open alerts as passed in), what must be inspected today. `ready` when nothing is not ready and no
- * alert is open; inspections due do not make a hall "not ready".
+ * The duty manager's pre-opening report: what is not ready (fire equipment first, then by device id) and why,
+ * what is still broken (open alerts as passed in), what must be inspected today, and when the hall opens in its
+ * own zone. `ready` when nothing is not ready and no alert is open; inspections due do not make a hall "not ready".
  */
 export function readinessReport(input: {
   hallId: string;
+  /** The hall's IANA zone (default Asia/Shanghai, as a hall's default). */
+  timeZone?: string;
   openingMs: number;
   generatedMs: number;
   devices: readonly ReadinessDevice[];
   openAlerts: readonly ReadinessAlert[];
   inspectionsDue?: readonly ReadinessInspection[];
 }): ReadinessReport {
+  const timeZone = input.timeZone ?? "Asia/Shanghai";
+  const faultsByDevice = new Map<string, ReadinessAlert[]>();
+  for (const a of input.openAlerts) {
+    if (a.deviceId === null) continue;
+    faultsByDevice.set(a.deviceId, [...(faultsByDevice.get(a.deviceId) ?? []), a]);
+  }
   // "unknown" is not ready either: at opening the duty manager must see what nobody can vouch for.
   const notReady = input.devices
-    .filter((d) => d.mustBeUp !== false && d.connectivity !== "online")
+    .filter((d) => d.mustBeUp !== false)
+    .map((d): NotReadyDevice => {
+      const reasons: NotReadyReason[] = [];
+      if (d.connectivity !== "online") reasons.push({ type: d.connectivity });
+      for (const a of faultsByDevice.get(d.deviceId) ?? []) {
+        if (makesUnusable(d.kind, a.faultType))
+          reasons.push({ type: "fault", alertId: a.id, faultType: a.faultType, summary: a.summary });
+      }
+      return { ...d, reasons };
+    })
+    .filter((d) => d.reasons.length > 0)
     .sort(
       (a, b) =>
         Number(KIND_SPECS[b.kind].watchedAroundTheClock) - Number(KIND_SPECS[a.kind].watchedAroundTheClock) ||
@@ -89,9 +156,12 @@ export function readinessReport(input: {
   );
   return {
     hallId: input.hallId,
+    timeZone,
     openingMs: input.openingMs,
+    openingLocal: DateTime.fromMillis(input.openingMs, { zone: timeZone }).toFormat("yyyy-MM-dd'T'HH:mm"),
     generatedMs: input.generatedMs,
     ready: notReady.length === 0 && input.openAlerts.length === 0,
+    verdict: verdictOf(input.devices.length, notReady.length, input.openAlerts.length, inspectionsDue.length),
     notReady,
     openAlerts: [...input.openAlerts],
     inspectionsDue,

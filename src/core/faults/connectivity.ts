@@ -46,7 +46,10 @@ export interface HallConnectivityVerdict {
    * "back online": the device is still down, and resolving it would reopen it as flapping when the cause clears.
    */
   suppressed: SuppressedCondition[];
-  /** While the uplink is down, offline devices are attached to the gateway's uplink_down alert instead. */
+  /**
+   * While the uplink is down, offline devices are folded into the gateway's uplink_down alert, which lists every
+   * device of the hall behind the gateway as affected.
+   */
   attachToUplinkAlert: { deviceId: string; affected: string[] } | null;
   /** Devices the aggregator cannot see now: alerts involving them neither open nor close. */
   unknownDevices: Set<string>;
@@ -107,7 +110,8 @@ export function hallConnectivity(input: HallConnectivityInput): HallConnectivity
     return {
       conditions: [],
       suppressed: under(causeKey, [...behindGateway.conditions, ...behindGateway.suppressed]),
-      attachToUplinkAlert: { deviceId: gateway.deviceId, affected: behindGateway.affected },
+      // The uplink is the whole hall's: every device behind the gateway is cut off, whether it is online or not.
+      attachToUplinkAlert: { deviceId: gateway.deviceId, affected: behindUplink(input, gateway.deviceId) },
       unknownDevices,
     };
   }
@@ -118,6 +122,14 @@ export function hallConnectivity(input: HallConnectivityInput): HallConnectivity
     attachToUplinkAlert: null,
     unknownDevices,
   };
+}
+
+/** The hall's devices behind its gateway (all but the gateway itself and retired ones), sorted. */
+function behindUplink(input: HallConnectivityInput, gatewayId: string): string[] {
+  return input.devices
+    .filter((d) => d.deviceId !== gatewayId && d.reason !== "retired")
+    .map((d) => d.deviceId)
+    .sort();
 }
 
 /** Per-device conditions, with the devices of a dead agent folded into one agent condition. */

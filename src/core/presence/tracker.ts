@@ -19,7 +19,7 @@ function withEffect(effects: PresenceEffect[] | null, effect: PresenceEffect): P
 
 export type DataResult =
   | { ok: true; device: DeviceState; effects: readonly PresenceEffect[] }
-  | { ok: false; reason: "unknown_device"; effects: readonly PresenceEffect[] };
+  | { ok: false; reason: "unknown_device" | "device_conflict"; effects: readonly PresenceEffect[] };
 
 /**
  * Who is online, pure: fed decoded messages and the time, it answers with effects for adapters to apply.
@@ -29,7 +29,10 @@ export type DataResult =
 export class PresenceTracker {
   private readonly agents = new Map<string, AgentState>();
   private readonly devices = new Map<string, DeviceState>();
-  /** Silence is measured from max(lastSeen, baseline): the baseline moves at start and when the broker returns. */
+  /**
+   * Silence is measured from max(lastSeen, registered, baseline): the baseline moves at start and when the broker
+   * returns, so a device is never silent for longer than the aggregator could hear it.
+   */
   private silenceBaselineMs: number;
   private brokerConnected = false;
   /** Where a sliced silence check goes on (see checkSilence). */
@@ -93,6 +96,8 @@ export class PresenceTracker {
 
   /**
    * `retained` births are replays of an older birth (delivered at subscribe time), so they set no seq baseline.
+   * A device belongs to the agent that first announced it (or to which an admin moved it, see `moveDevice`): a
+   * birth listing another agent's device leaves it where it is and answers with a `device_conflict` effect.
    */
   onBirth(
     hallId: string,
@@ -113,10 +118,20 @@ export class PresenceTracker {
     const effects: PresenceEffect[] = [];
     const listed = new Set<string>();
     for (const spec of birth.devices) {
-      listed.add(spec.id);
       const key = deviceKey(hallId, spec.id);
       let device = this.devices.get(key);
-      if (!device || device.agentId !== agentId || device.retired) {
+      if (device && device.agentId !== agentId) {
+        effects.push({
+          type: "device_conflict",
+          hallId,
+          deviceId: spec.id,
+          ownerAgentId: device.agentId,
+          claimantAgentId: agentId,
+        });
+        continue;
+      }
+      listed.add(spec.id);
+      if (!device || device.retired) {
         device = {
           hallId,
           deviceId: spec.id,
@@ -143,6 +158,7 @@ export class PresenceTracker {
         device.name = spec.name ?? null;
         device.reportIntervalSec = spec.reportIntervalSec;
       }
+      device.registeredMs = nowMs;
     }
     for (const device of this.devicesOf(agent)) {
       if (!listed.has(device.deviceId) && !device.retired) {
@@ -160,7 +176,11 @@ export class PresenceTracker {
     return effects;
   }
 
-  /** Any data message (telemetry or event) of a device: seq bookkeeping, liveness, and for telemetry the values. */
+  /**
+   * Any data message (telemetry or event) of a device: seq bookkeeping, liveness, and for telemetry the values.
+   * `rejected`: the message is dead-lettered (e.g. its values are invalid). Its seq only moves the baseline when
+   * it is the next one; it never counts as a duplicate or a gap, since nothing of it was accepted.
+   */
   onData(
     hallId: string,
     agentId: string,
@@ -168,14 +188,16 @@ export class PresenceTracker {
     envelope: { session: number; seq: number; tsMs: number; historical?: boolean | undefined },
     values: TelemetryValues | null,
     nowMs: number,
+    rejected = false,
   ): DataResult {
     const agent = this.ensureAgent(hallId, agentId, nowMs);
     // No closure or list per message: effects are rare, and this runs for every message.
     let effects: PresenceEffect[] | null = null;
     const device = this.devices.get(deviceKey(hallId, deviceId));
+    const owned = device !== undefined && device.agentId === agentId && !device.retired;
     if (envelope.session === agent.session) {
       if (agent.lastSeq !== null && envelope.seq === agent.lastSeq + 1) agent.lastSeq = envelope.seq;
-      else effects = this.trackSeq(agent, envelope.seq, effects);
+      else if (owned && !rejected) effects = this.trackSeq(agent, envelope.seq, effects);
     } else if (agent.session === null || envelope.session > agent.session) {
       // We missed this session's birth: adopt the session and ask for the birth again.
       agent.session = envelope.session;
@@ -187,7 +209,11 @@ export class PresenceTracker {
         why: "data from a session whose birth was not seen",
       });
     }
-    if (!device || device.agentId !== agentId || device.retired) {
+    if (device !== undefined && device.agentId !== agentId) {
+      // Another agent's device: refused, and no rebirth asked for (the birth would conflict again).
+      return { ok: false, reason: "device_conflict", effects: effects ?? NO_EFFECTS };
+    }
+    if (!owned) {
       effects = withEffect(effects, {
         type: "request_rebirth",
         hallId,
@@ -216,6 +242,22 @@ export class PresenceTracker {
   }
 
   /**
+   * Moves a device to another agent of its hall (an admin's decision; the agents themselves cannot). Its silence
+   * is counted afresh from now; the new agent's next birth or data takes it from there.
+   */
+  moveDevice(hallId: string, deviceId: string, toAgentId: string, nowMs: number): DeviceState | null {
+    const device = this.devices.get(deviceKey(hallId, deviceId));
+    if (!device) return null;
+    const from = this.agents.get(device.agentId);
+    if (from) from.deviceIds = from.deviceIds.filter((id) => id !== deviceId);
+    const to = this.ensureAgent(hallId, toAgentId, nowMs);
+    if (!to.deviceIds.includes(deviceId)) to.deviceIds = [...to.deviceIds, deviceId];
+    device.agentId = toAgentId;
+    device.registeredMs = nowMs;
+    return device;
+  }
+
+  /**
    * Marks silent devices offline. Does nothing while the broker is away. With `maxDevices`, checks at most that
    * many devices, going on from where the previous call stopped (a pass over 100,000 devices takes tens of ms,
    * which would hold back every message and alert behind it): call it often enough that a whole pass takes
@@ -240,7 +282,7 @@ export class PresenceTracker {
       }
       const device = next.value;
       if (device.connectivity === "offline" || device.retired) continue;
-      const since = Math.max(device.lastSeenMs ?? 0, this.silenceBaselineMs);
+      const since = Math.max(device.lastSeenMs ?? 0, device.registeredMs ?? 0, this.silenceBaselineMs);
       const timeoutMs = silenceTimeoutMs(device.kind, device.reportIntervalSec, this.policy);
       if (nowMs - since > timeoutMs) {
         effects ??= [];

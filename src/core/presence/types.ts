@@ -26,8 +26,15 @@ export interface DeviceState {
   connectivityReason: ConnectivityReason | null;
   /** Receive time of the last live (non-historical) data message. */
   lastSeenMs: number | null;
+  /**
+   * Receive time of the latest birth listing the device: silence is measured from it or the last data, whichever
+   * is later. In memory only; after a restart the broker connection is the baseline.
+   */
+  registeredMs?: number | undefined;
+  /** Agent time minus receive time of the latest live message, when beyond the skew threshold (see judgeClock). */
+  clockSkewMs?: number | null | undefined;
   values: TelemetryValues | null;
-  /** Agent timestamp of `values`. */
+  /** Agent timestamp of `values` (its receive time when the agent's clock was off, see judgeClock). */
   valuesTsMs: number | null;
   /** No longer listed in its agent's birth. Kept for history, never raises silence. */
   retired: boolean;
@@ -64,7 +71,15 @@ export type PresenceEffect =
   | { type: "device_registered"; device: DeviceState }
   | { type: "device_retired"; device: DeviceState }
   | { type: "sequence_gap"; agent: AgentState; expectedSeq: number; receivedSeq: number; lost: number }
-  | { type: "request_rebirth"; hallId: string; agentId: string; why: string };
+  | { type: "request_rebirth"; hallId: string; agentId: string; why: string }
+  /** A birth listed a device that belongs to another agent: it was left with its owner. */
+  | {
+      type: "device_conflict";
+      hallId: string;
+      deviceId: string;
+      ownerAgentId: string;
+      claimantAgentId: string;
+    };
 
 export function deviceKey(hallId: string, deviceId: string): string {
   return `${hallId}/${deviceId}`;

@@ -110,6 +110,32 @@ describe("escalation and reminders", () => {
     expect(escalate(second!.alert, policy, 100 * MIN)).toBeNull();
   });
 
+  it("defect 4: a manual resolve of a condition that still holds is refused, naming it", () => {
+    const a = open("major");
+    const refused = resolveManually(a, "floor1", "cleared", 1000, {
+      type: "reading",
+      faultType: "printer_jam",
+      subject: "kiosk-1",
+      observed: "jam",
+    });
+    expect(refused).toMatchObject({ error: "condition_active" });
+    expect((refused as { message: string }).message).toMatch(
+      /kiosk-1 still reports printer_jam \(latest reading: jam\)/,
+    );
+    expect(ok(resolveManually(a, "floor1", "cleared", 1000, null)).alert.status).toBe("resolved");
+  });
+
+  it("defect 5: an escalation adds the roles it names to the alert's audience, so they can see what they are told", () => {
+    const a = open("critical"); // audience: floor_staff
+    const first = escalate(a, policy, 5 * MIN)!;
+    expect(first.alert.audience).toEqual(["floor_staff", "duty_manager", "maintenance"]);
+    const second = escalate(first.alert, policy, 10 * MIN)!;
+    expect(second.alert.audience).toEqual(["floor_staff", "duty_manager", "maintenance", "admin"]);
+    // A reopen starts again from the rule's audience and level 0.
+    const resolved = ok(autoResolve(second.alert, 11 * MIN));
+    expect(raise(resolved.alert, input(), 12 * MIN, 10 * MIN, "x").alert.audience).toEqual(["floor_staff"]);
+  });
+
   it("escalates a major alert at 30 min, and never one that was acknowledged or is minor", () => {
     const major = open("major");
     expect(escalate(major, policy, 29 * MIN)).toBeNull();
