@@ -195,6 +195,8 @@ export class HallwatchServer {
       silencePolicy: config.presence,
       maxPayloadBytes: config.mqtt.maxPayloadBytes,
       deadLetterMaxRows: config.deadLetters.maxRows,
+      ingestLogDir: join(config.dataDir, "ingest-log"),
+      deferLive: true,
       clockSkew: {
         thresholdMs: config.clockSkew.thresholdSec * 1000,
         alertAfterMs: config.clockSkew.alertAfterSec * 1000,
@@ -234,6 +236,7 @@ export class HallwatchServer {
     };
     raiseDeviceConflictAlerts((listener) => aggregator.bus.on("device_conflict", listener), alerts);
     raiseClockSkewAlerts((listener) => aggregator.bus.on("clock_skew", listener), alerts);
+    aggregator.goLive(); // replays the ingest log into every listener above, then announces "online"
     this.readiness = new ReadinessService({
       db,
       halls,
@@ -374,6 +377,7 @@ export class HallwatchServer {
       },
     });
     this.history = history;
+    aggregator.addDurabilityBarrier(() => history.persisted());
     history.bus.on("buffer_full", (e) =>
       alerts.reconcileExternal(HISTORY_ALERT_KEY, {
         key: HISTORY_ALERT_KEY,

@@ -106,6 +106,11 @@ export class InfluxHistory {
       : null;
   }
 
+  /** Resolves once every point added so far is in InfluxDB or in the on-disk buffer. */
+  persisted(): Promise<void> {
+    return this.writer.persisted();
+  }
+
   /** buffer_full / buffer_recovered: the lead turns these into an alert. */
   get bus(): PointWriter["bus"] {
     return this.writer.bus;
