@@ -27,6 +27,14 @@ const benches: Record<string, () => Promise<Record<string, number | string>>> = 
     }),
   load: () => runLoadCli(rest, quick),
   uptime: () => benchUptime({ devices: num("devices", quick ? 1000 : 10_000), days: num("days", 30) }),
+  chaos: async () =>
+    (await import("./chaos.js")).benchChaos({
+      agents: num("agents", 3),
+      devicesPerAgent: num("devices", 10),
+      settleSec: num("settle", quick ? 3 : 10),
+      brokerOutageSec: num("broker-outage", quick ? 5 : 60),
+      influxOutageSec: num("influx-outage", quick ? 6 : 90),
+    }),
   "influx-sink": async () =>
     (await import("./influx-sink.js")).benchInfluxSink({
       points: num("points", quick ? 20_000 : 200_000),

@@ -36,6 +36,8 @@ export interface AgentOptions {
   keepaliveSec?: number;
   connectTimeoutMs?: number;
   now?: () => number;
+  /** Told every data message the agent generates, before it is published or spooled (tests, benchmarks). */
+  onGenerated?: (message: SpooledMessage) => void;
 }
 
 interface DeviceRuntime {
@@ -67,6 +69,12 @@ export class Agent {
   private sampleTimer: NodeJS.Timeout | null = null;
   private readonly now: () => number;
   private stopped = false;
+  /**
+   * Publishes waiting for their PUBACK. MQTT.js forgets them when it reconnects (a new outgoing store) and never
+   * settles their callbacks, so on "close" they are failed here: live ones go to the spool, and a replay batch
+   * keeps them on disk. Sent again they may arrive twice; the aggregator and InfluxDB take a repeat as one.
+   */
+  private readonly inFlight = new Set<(err: Error) => void>();
   published = 0;
 
   constructor(private readonly options: AgentOptions) {
@@ -113,6 +121,11 @@ export class Agent {
     return this.spool.droppedMessages;
   }
 
+  /** Data messages published and not yet acknowledged by the broker. */
+  get inFlightMessages(): number {
+    return this.inFlight.size;
+  }
+
   get isAggregatorOnline(): boolean {
     return this.aggregatorOnline;
   }
@@ -155,7 +168,10 @@ export class Agent {
     client.on("connect", () => this.onConnect(client));
     client.on("message", (topic, payload) => this.onMessage(topic, payload));
     client.on("error", (err) => this.logger.debug({ err: err.message }, "mqtt error"));
-    client.on("close", () => this.logger.debug({ agentId }, "disconnected"));
+    client.on("close", () => {
+      this.logger.debug({ agentId, inFlight: this.inFlight.size }, "disconnected");
+      this.failInFlight();
+    });
     this.sampleTimer = setInterval(() => this.sample(), this.options.sampleIntervalMs ?? 1000);
     this.logger.info({ hallId, agentId, session: this.session }, "agent starting");
   }
@@ -188,6 +204,12 @@ export class Agent {
     const client = this.halt();
     (client as unknown as { stream?: { destroy(): void } } | null)?.stream?.destroy();
     client?.end(true);
+  }
+
+  private failInFlight(): void {
+    const fails = [...this.inFlight];
+    this.inFlight.clear();
+    for (const fail of fails) fail(new Error("connection lost before the broker acknowledged"));
   }
 
   /** Stops sampling and reconnecting, and hands back the client for the caller to close its own way. */
@@ -297,6 +319,7 @@ export class Agent {
 
   /** Publishes live, or keeps the message on disk until the broker and the aggregator are both there. */
   private emit(message: SpooledMessage): void {
+    this.options.onGenerated?.(message);
     if (!this.canPublishLive) {
       this.toSpool(message);
       return;
@@ -323,7 +346,18 @@ export class Agent {
       ...message.body,
     };
     this.published += 1;
-    return client.publishAsync(message.topic, JSON.stringify(payload), { qos: 1 });
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const settle = (err?: Error | null) => {
+        if (settled) return;
+        settled = true;
+        this.inFlight.delete(settle);
+        if (err) reject(err);
+        else resolve(undefined);
+      };
+      this.inFlight.add(settle);
+      client.publish(message.topic, JSON.stringify(payload), { qos: 1 }, (err) => settle(err ?? null));
+    });
   }
 
   /** Sends what was kept on disk, oldest first, marked historical; deletes only what the broker acknowledged. */

@@ -25,12 +25,14 @@ import { applyBackoff, endClient } from "../util/reconnect.js";
 import { AgentDirectory } from "./agent-directory.js";
 import { ClockWatch } from "./clock-watch.js";
 import { DeadLetterSink } from "./dead-letter-sink.js";
+import { DurableIngest, type DurableIngestStats } from "./durable-ingest.js";
 import { EventBus } from "./event-bus.js";
 import type { AggregatorEvents } from "./events.js";
 import { decodeMessageFast, decodeTelemetryValuesFast } from "./fast-decode.js";
 import { conflictsIn, DeviceMoveError, dataRejection } from "./ownership.js";
 import { PresenceWriter } from "./presence-writer.js";
 import { RebirthRequests, type RebirthRetryOptions } from "./rebirth-requests.js";
+import { WillGrace, type WillGraceOptions } from "./will-grace.js";
 import { coalesceWritesPerRead } from "./write-coalescing.js";
 
 /** The once-a-second silence check runs in this many slices, spread over the second. */
@@ -50,6 +52,18 @@ export interface AggregatorOptions {
   silenceCheckIntervalMs?: number;
   /** At most one episode of rebirth requests per agent in this period. */
   rebirthMinIntervalMs?: number;
+  /**
+   * Write-ahead log of received messages (docs/reliability.md). With it the aggregator subscribes with a
+   * persistent session (client id `clientId`, default the username; `clean: false`), so the broker keeps what
+   * arrives while it is down, and logs each message before its PUBACK.
+   */
+  ingestLogDir?: string;
+  clientId?: string;
+  checkpointIntervalMs?: number;
+  /** Process messages and announce "online" only once goLive() is called (after every listener is attached). */
+  deferLive?: boolean;
+  /** How long agents' wills wait before they count, so a broker outage marks no device offline. */
+  willGrace?: WillGraceOptions;
   /** How an unanswered rebirth request is repeated (see RebirthRequests). */
   rebirthRetry?: RebirthRetryOptions;
   /** When an agent's time counts as skewed (see judgeClock). */
@@ -70,6 +84,7 @@ export interface AggregatorStats {
   clockSkewedMessages: number;
   devicesByConnectivity: Record<string, number>;
   agentsByConnectivity: Record<string, number>;
+  ingestLog: DurableIngestStats | null;
 }
 
 /**
@@ -96,10 +111,20 @@ export class Aggregator {
   private readonly rebirths: RebirthRequests;
   private readonly clocks: ClockWatch;
   private brokerConnected = false;
+  /** Whether what arrives can be stored; while not, the retained status says offline (see setStorageReady). */
+  private storageReady = true;
   private stopping = false;
   private messagesReceived = 0;
   private readonly messagesByType = new Map<string, number>();
   private rebirthRequests = 0;
+  private readonly durable: DurableIngest | null;
+  private live = false;
+  /** Replaying the ingest log: a will in it cannot be checked against a broker loss any more. */
+  private replayingLog = false;
+  private readonly wills: WillGrace;
+  private subscribed = false;
+  /** Without a write-ahead log: what arrived before goLive(). */
+  private early: { topic: string; payload: Buffer; retain: boolean; receivedMs: number }[] = [];
 
   constructor(private readonly options: AggregatorOptions) {
     this.now = options.now ?? Date.now;
@@ -115,6 +140,16 @@ export class Aggregator {
       options.logger.error({ err }, "failed to persist aggregator state"),
     );
     this.deadLetters = new DeadLetterSink(options.logger);
+    this.wills = new WillGrace(options.willGrace, this.now);
+    this.durable = options.ingestLogDir
+      ? new DurableIngest({
+          dir: options.ingestLogDir,
+          logger: options.logger,
+          counters: this.counterStore,
+          flushState: () => this.flush(),
+          ...(options.checkpointIntervalMs ? { checkpointIntervalMs: options.checkpointIntervalMs } : {}),
+        })
+      : null;
     this.clocks = new ClockWatch((change) => this.bus.emit("clock_skew", change), options.clockSkew);
     this.rebirths = new RebirthRequests(
       (hallId, agentId, attempt) => this.sendRebirth(hallId, agentId, attempt),
@@ -126,16 +161,48 @@ export class Aggregator {
     return this.brokerConnected;
   }
 
+  /**
+   * While the store cannot write (full disk), the aggregator's retained status says offline even though it is
+   * connected: agents keep their spools instead of replaying them into a subscriber that cannot keep them, and
+   * replay once it says online again. Call before start() to begin offline.
+   */
+  setStorageReady(ready: boolean): void {
+    if (ready === this.storageReady) return;
+    this.storageReady = ready;
+    this.announceStatus();
+  }
+
+  /**
+   * "online" once live (the ingest log replayed), subscribed and able to store; "offline" at once when storage
+   * fails. Before it is live nothing is said: the previous session's will already says offline.
+   */
+  private announceStatus(): void {
+    const client = this.client;
+    if (!client?.connected) return;
+    const online = this.storageReady && this.live && this.subscribed;
+    if (this.storageReady && !online) return;
+    const status: AggregatorStatus = {
+      v: 1,
+      state: online ? "online" : "offline",
+      instanceId: this.instanceId,
+      tsMs: this.now(),
+    };
+    client.publish(topics.aggregatorStatus(), JSON.stringify(status), { qos: 1, retain: true });
+  }
+
   async start(): Promise<void> {
     this.presence.restore(this.store.loadAgents(), this.store.loadDevices());
     this.deadLetters.restoreCounts(this.counterStore.load());
+    this.durable?.open();
     const log = this.options.logger;
     const will: AggregatorStatus = { v: 1, state: "offline", instanceId: this.instanceId, tsMs: this.now() };
     const client = mqtt.connect(this.options.brokerUrl, {
-      clientId: `${this.options.username}-${this.instanceId}`,
+      clientId: this.durable
+        ? (this.options.clientId ?? this.options.username)
+        : `${this.options.username}-${this.instanceId}`,
       username: this.options.username,
       password: this.options.password,
-      clean: true,
+      clean: this.durable === null,
       reconnectPeriod: 0, // applyBackoff() reconnects with backoff and jitter
       connectTimeout: 10_000,
       will: {
@@ -152,6 +219,8 @@ export class Aggregator {
       this.onConnected(client);
     });
     client.on("close", () => {
+      this.subscribed = false;
+      this.wills.brokerLost();
       if (this.brokerConnected && !this.stopping) {
         this.brokerConnected = false;
         log.warn("lost the MQTT broker; device states are unknown until it returns");
@@ -162,7 +231,8 @@ export class Aggregator {
     client.on("error", (err) => {
       if (!this.stopping) log.warn({ err: err.message }, "MQTT client error");
     });
-    client.on("message", (topic, payload, packet) => this.handleMessage(topic, payload, packet));
+    // MQTT.js sends the PUBACK after this listener returns (it emits "message" before handleMessage).
+    client.on("message", (topic, payload, packet) => this.onIncoming(topic, payload, packet));
     this.timers.push(setInterval(() => this.flushPeriodically(), this.options.flushIntervalMs ?? 1000));
     // A whole silence pass per interval, in ten slices (see PresenceTracker.checkSilence).
     const silenceCheckMs = this.options.silenceCheckIntervalMs ?? 1000;
@@ -176,10 +246,39 @@ export class Aggregator {
       if (client.connected) resolve();
       else client.once("connect", () => resolve());
     });
+    if (!this.options.deferLive) this.goLive();
+  }
+
+  /**
+   * Replays the write-ahead log (or what arrived before this call) through the normal path, then processes
+   * messages as they come and announces the aggregator online, so agents replay their spools into a listener.
+   */
+  goLive(): void {
+    if (this.live) return;
+    if (this.durable) {
+      this.replayingLog = true;
+      try {
+        this.durable.replay((m) => this.handleMessage(m.topic, m.payload, m.retain, m.receivedMs));
+      } finally {
+        this.replayingLog = false;
+      }
+      this.durable.start();
+    } else {
+      for (const m of this.early) this.handleMessage(m.topic, m.payload, m.retain, m.receivedMs);
+    }
+    this.early = [];
+    this.live = true;
+    this.announceStatus();
+  }
+
+  /** A promise per checkpoint that resolves once all handed over so far is durable (e.g. the InfluxDB buffer). */
+  addDurabilityBarrier(barrier: () => Promise<void>): void {
+    this.durable?.addBarrier(barrier);
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.wills.stop();
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     this.rebirths.stopAll();
@@ -204,6 +303,7 @@ export class Aggregator {
     this.brokerConnected = false;
     this.writer.cancel();
     this.flush();
+    await this.durable?.stop();
   }
 
   stats(): AggregatorStats {
@@ -232,6 +332,7 @@ export class Aggregator {
       clockSkewedMessages: this.clocks.skewedMessages,
       devicesByConnectivity,
       agentsByConnectivity,
+      ingestLog: this.durable?.stats() ?? null,
     };
   }
 
@@ -302,20 +403,36 @@ export class Aggregator {
     const nowMs = this.now();
     this.brokerConnected = true;
     this.presence.onBrokerConnected(nowMs);
-    const status: AggregatorStatus = { v: 1, state: "online", instanceId: this.instanceId, tsMs: nowMs };
-    client.publish(topics.aggregatorStatus(), JSON.stringify(status), { qos: 1, retain: true });
+    this.wills.brokerConnected();
+    // "online" only once subscribed, so no agent replays its spool before there is a subscription to take it.
+    if (!this.storageReady) this.announceStatus();
     client.subscribe(topics.aggregatorSubscriptions(), { qos: 1 }, (err) => {
-      if (err) this.options.logger.error({ err: err.message }, "subscribe failed");
+      if (err) {
+        this.options.logger.error({ err: err.message }, "subscribe failed");
+        return;
+      }
+      this.subscribed = true;
+      this.announceStatus();
     });
     this.options.logger.info(
-      { brokerUrl: this.options.brokerUrl, instanceId: this.instanceId },
-      "aggregator connected",
+      { brokerUrl: this.options.brokerUrl, instanceId: this.instanceId, storageReady: this.storageReady },
+      this.storageReady
+        ? "aggregator connected"
+        : "aggregator connected, announced offline: storage cannot write",
     );
     this.bus.emit("broker_connection", { connected: true, atMs: nowMs });
   }
 
-  private handleMessage(topic: string, payload: Buffer, packet: IPublishPacket): void {
-    const nowMs = this.now();
+  /** Logged before it is processed and acknowledged; processed at once when live, else replayed by goLive(). */
+  private onIncoming(topic: string, payload: Buffer, packet: IPublishPacket): void {
+    const receivedMs = this.now();
+    const retain = packet.retain === true;
+    this.durable?.record({ topic, payload, receivedMs, retain });
+    if (this.live) this.handleMessage(topic, payload, retain, receivedMs);
+    else if (!this.durable) this.early.push({ topic, payload, retain, receivedMs });
+  }
+
+  private handleMessage(topic: string, payload: Buffer, retained: boolean, nowMs: number): void {
     this.messagesReceived += 1;
     try {
       const decoded = decodeMessageFast(topic, payload, this.options.maxPayloadBytes);
@@ -324,7 +441,7 @@ export class Aggregator {
         return;
       }
       this.messagesByType.set(decoded.value.type, (this.messagesByType.get(decoded.value.type) ?? 0) + 1);
-      this.route(decoded.value, topic, payload, packet.retain === true, nowMs);
+      this.route(decoded.value, topic, payload, retained, nowMs);
     } catch (err) {
       // Never let one message take the pipeline down; keep it for inspection instead.
       this.options.logger.error({ err, topic }, "failed to process message");
@@ -354,16 +471,29 @@ export class Aggregator {
       return;
     }
     switch (message.type) {
-      case "status":
-        this.applyEffects(this.presence.onAgentStatus(hallId, agentId, message.message, nowMs));
-        this.agentChanged(agentId);
+      case "status": {
+        const status = message.message;
+        const apply = (atMs: number) => {
+          this.applyEffects(this.presence.onAgentStatus(hallId, agentId, status, atMs));
+          this.agentChanged(agentId);
+        };
+        if (status.state === "offline")
+          this.wills.offline(agentId, retained || this.replayingLog, status.reason, () => apply(this.now()));
+        else {
+          this.wills.release(agentId);
+          apply(nowMs);
+        }
         return;
+      }
       case "birth": {
         if (message.message.agent.id !== agentId) {
           reject("schema_mismatch", `birth names agent ${message.message.agent.id} on ${agentId}'s topic`);
           return;
         }
-        if (!retained) this.rebirths.settle(agentId);
+        if (!retained) {
+          this.wills.release(agentId);
+          this.rebirths.settle(agentId);
+        }
         const effects = this.presence.onBirth(hallId, agentId, message.message, retained, nowMs);
         // A retained birth is a replay (at every subscribe) of one already judged when it was live; after an
         // admin moved a device, the former agent's retained birth still lists it until that agent births again.

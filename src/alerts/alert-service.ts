@@ -37,6 +37,7 @@ import { deviceKey } from "../core/presence/types.js";
 import type { Logger } from "../logging.js";
 import { type AlertFilter, AlertStore } from "../store/alerts.js";
 import type { Db } from "../store/database.js";
+import { AlertPersistence } from "./alert-persistence.js";
 
 export interface AlertChange {
   alert: Alert;
@@ -66,6 +67,8 @@ export interface AlertServiceOptions {
   calendarRecheckMs?: number;
   /** Kinds that must be up whether the hall is open or not (default: fire equipment and the gateway). */
   aroundTheClockKinds?: ReadonlySet<DeviceState["kind"]>;
+  /** Told of every write the store refused (full disk, read-only); the write is kept and retried. */
+  onStorageError?: (err: unknown) => void;
   now?: () => number;
 }
 
@@ -90,6 +93,7 @@ const CONNECTIVITY_SUMMARY = {
 export class AlertService {
   readonly bus: EventBus<AlertEvents>;
   private readonly store: AlertStore;
+  private readonly persistence: AlertPersistence;
   private readonly now: () => number;
   /** The latest alert per key (active, or resolved within the flap window). */
   private readonly latestByKey = new Map<string, Alert>();
@@ -107,6 +111,12 @@ export class AlertService {
     this.now = options.now ?? Date.now;
     this.bus = new EventBus<AlertEvents>(options.logger);
     this.store = new AlertStore(options.db);
+    this.persistence = new AlertPersistence({
+      store: this.store,
+      logger: options.logger,
+      now: this.now,
+      ...(options.onStorageError ? { onStorageError: options.onStorageError } : {}),
+    });
     const { rules } = options;
     this.escalation = {
       afterMsBySeverity: Object.fromEntries(
@@ -142,6 +152,17 @@ export class AlertService {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     for (const off of this.unsubscribe.splice(0)) off();
+    this.persistence.flush();
+  }
+
+  /** Alert changes and condition states waiting for the store to take writes. */
+  get pendingWrites(): number {
+    return this.persistence.pending;
+  }
+
+  /** Alert changes not stored because memory was full too while the store refused writes. */
+  get droppedWrites(): number {
+    return this.persistence.droppedChanges;
   }
 
   /** Call after a hall's opening hours changed. */
@@ -167,7 +188,7 @@ export class AlertService {
   }
 
   get(id: string): { alert: Alert; history: HistoryEntry[] } | null {
-    const alert = this.store.get(id);
+    const alert = this.store.get(id) ?? this.persistence.pendingAlert(id);
     return alert ? { alert, history: this.store.history(id) } : null;
   }
 
@@ -235,7 +256,7 @@ export class AlertService {
   }
 
   private act(id: string, change: (alert: Alert, nowMs: number) => Transition | LifecycleError) {
-    const stored = this.store.get(id);
+    const stored = this.store.get(id) ?? this.persistence.pendingAlert(id);
     if (!stored) return null;
     const current =
       this.latestByKey.get(stored.key)?.id === id ? (this.latestByKey.get(stored.key) as Alert) : stored;
@@ -302,7 +323,8 @@ export class AlertService {
     );
     if (changed) {
       this.conditions.set(key, states);
-      this.store.saveConditions(device.hallId, device.deviceId, states);
+      // Kept and retried when the store refuses: the evaluation below never depends on the write.
+      this.persistence.saveConditions(device.hallId, device.deviceId, states);
     }
     if (hasPending(states)) this.pendingDevices.add(key);
     else this.pendingDevices.delete(key);
@@ -325,6 +347,11 @@ export class AlertService {
 
   /** Durations, connectivity per changed hall, escalations and reminders. */
   tick(): void {
+    try {
+      this.persistence.flush();
+    } catch (err) {
+      this.options.logger.error({ err }, "alert write failed");
+    }
     try {
       const presence = this.options.aggregator.presence;
       for (const key of [...this.pendingDevices]) {
@@ -546,7 +573,7 @@ export class AlertService {
 
   private commit(transition: { alert: Alert; entry: HistoryEntry | null }, escalatedTo?: Role[]): void {
     const { alert, entry } = transition;
-    this.store.save(alert, entry);
+    this.persistence.saveAlert(alert, entry);
     const latest = this.latestByKey.get(alert.key);
     if (!latest || latest.id === alert.id || latest.openedMs <= alert.openedMs)
       this.latestByKey.set(alert.key, alert);

@@ -26,6 +26,7 @@ import type { CredentialStore } from "../store/credentials.js";
 import type { HallStore } from "../store/halls.js";
 import type { UserStore } from "../store/users.js";
 import { API_ERRORS, ApiError, errorBody } from "./errors.js";
+import type { HealthChecks } from "./health-checks.js";
 import type { MetricsRegistry } from "./metrics.js";
 import { registerAdminRoutes } from "./routes/admin.js";
 import { registerAgentRoutes } from "./routes/agents.js";
@@ -89,6 +90,8 @@ export interface ApiDeps {
   /** The console's address as people reach it (QR labels); the request's own address when absent. */
   publicUrl?: string | null;
   metrics: MetricsRegistry;
+  /** The separate checks of GET /api/health (store, disk, broker, influx, …); the broker alone when absent. */
+  health?: HealthChecks;
   logger: Logger;
   version: string;
   now?: () => number;

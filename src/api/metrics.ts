@@ -53,6 +53,30 @@ export function createMetrics(aggregator: Aggregator, broker: BrokerStatsSource 
     },
   });
   new Counter({
+    name: "hallwatch_ingest_unlogged_total",
+    help: "Messages acknowledged to the broker without being in the ingest log (lost if the process dies before the next checkpoint); kept across restarts",
+    registers: [registry],
+    collect() {
+      monotonic(this, {}, aggregator.stats().ingestLog?.messagesUnlogged ?? 0);
+    },
+  });
+  new Counter({
+    name: "hallwatch_ingest_log_unreadable_total",
+    help: "Ingest log lines found cut short or unreadable at a replay (messages lost); kept across restarts",
+    registers: [registry],
+    collect() {
+      monotonic(this, {}, aggregator.stats().ingestLog?.logLinesUnreadable ?? 0);
+    },
+  });
+  new Counter({
+    name: "hallwatch_ingest_replayed_total",
+    help: "Messages replayed from the ingest log at start (received before a crash, not yet checkpointed)",
+    registers: [registry],
+    collect() {
+      monotonic(this, {}, aggregator.stats().ingestLog?.messagesReplayed ?? 0);
+    },
+  });
+  new Counter({
     name: "hallwatch_clock_skewed_messages_total",
     help: "Live data messages whose agent time was off by more than the clock skew threshold",
     registers: [registry],

@@ -1,5 +1,6 @@
 import type { AggregatorEvents } from "../aggregator/events.js";
 import type { AlertService } from "../alerts/alert-service.js";
+import { SYSTEM_HALL_ID } from "../contract/index.js";
 
 /**
  * Tells admins when an agent claims another agent's device (refused, dead-lettered as `device_conflict`): one
@@ -14,7 +15,7 @@ export function raiseDeviceConflictAlerts(
     const key = `_system/device_conflict/${e.hallId}/${e.deviceId}/${e.claimantAgentId}`;
     alerts.reconcileExternal(key, {
       key,
-      hallId: "_system",
+      hallId: SYSTEM_HALL_ID,
       deviceId: null,
       agentId: e.claimantAgentId,
       kind: null,

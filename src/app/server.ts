@@ -5,11 +5,13 @@ import { Aggregator } from "../aggregator/aggregator.js";
 import { publishAlertChanges } from "../alerts/alert-publisher.js";
 import { AlertService } from "../alerts/alert-service.js";
 import { buildApi } from "../api/app.js";
+import { HealthChecks } from "../api/health-checks.js";
 import { createMetrics } from "../api/metrics.js";
 import { ensureDemoUsers, ensureFirstAdmin } from "../auth/bootstrap.js";
 import { MaintenanceCalendar } from "../calendar/maintenance-calendar.js";
 import { ReadinessService } from "../calendar/readiness-service.js";
 import type { HallwatchConfig } from "../config/config.js";
+import { SYSTEM_HALL_ID } from "../contract/index.js";
 import { parseRulesConfig, type RulesConfig, RulesConfigError } from "../core/faults/config.js";
 import { InfluxHistory } from "../influx/influx-history.js";
 import { registerInfluxMetrics } from "../influx/metrics.js";
@@ -24,12 +26,14 @@ import { CredentialStore } from "../store/credentials.js";
 import { type Db, openDatabase } from "../store/database.js";
 import { HallStore } from "../store/halls.js";
 import { MaintenanceStore } from "../store/maintenance.js";
+import { StorageHealth } from "../store/storage-health.js";
 import { UserStore } from "../store/users.js";
 import { raiseClockSkewAlerts } from "./clock-skew-alerts.js";
 import type { AgentConnectionProblem } from "./demo-connections.js";
 import { raiseDeviceConflictAlerts } from "./device-conflict-alerts.js";
 import { openSecrets } from "./secrets-at-rest.js";
 import { ensureServiceSecret } from "./service-identity.js";
+import { registerStorageMetrics, wireStorageHealth } from "./storage-wiring.js";
 import { VERSION } from "./version.js";
 
 /** The embedded broker as the server sees it. */
@@ -93,6 +97,8 @@ export class HallwatchServer {
   private demo: DemoSimulator | null = null;
 
   private sessionSweep: NodeJS.Timeout | null = null;
+  private storage: StorageHealth | null = null;
+  private stopStorageWiring: (() => void) | null = null;
 
   constructor(
     private readonly config: HallwatchConfig,
@@ -126,9 +132,20 @@ export class HallwatchServer {
     const rules = loadRules(config.rulesFile);
     const db = openDatabase(join(config.dataDir, "hallwatch.db"));
     this.db = db;
+    // Whether what arrives can be stored (full or read-only disk): checked before the aggregator announces itself.
+    const storage = new StorageHealth({
+      db,
+      dataDir: config.dataDir,
+      logger: logger.child({ component: "storage" }),
+    });
+    this.storage = storage;
+    storage.start();
+    const reportStorageError = (err: unknown) => storage.reportFailure(err);
+    const health = new HealthChecks();
     const credentials = new CredentialStore(db);
     const halls = new HallStore(db);
-    const users = new UserStore(db);
+    const users = new UserStore(db, reportStorageError);
+    const audit = new AuditLog(db, reportStorageError);
     const maintenance = new MaintenanceCalendar(new MaintenanceStore(db), halls);
     await ensureFirstAdmin(users, config.auth.adminPassword, this.print);
     const secrets = openSecrets(config, db);
@@ -140,7 +157,13 @@ export class HallwatchServer {
         "could not cap the expiry of older API tokens (store not writable); retried at next start",
       );
     }
-    this.sessionSweep = setInterval(() => users.deleteExpiredSessions(), 3_600_000);
+    this.sessionSweep = setInterval(() => {
+      try {
+        users.deleteExpiredSessions();
+      } catch (err) {
+        logger.warn({ err }, "expired sessions not deleted; tried again in an hour");
+      }
+    }, 3_600_000);
     this.sessionSweep.unref();
 
     let brokerUrl: string;
@@ -152,7 +175,10 @@ export class HallwatchServer {
         throw new Error("HALLWATCH_MQTT_PASSWORD is required with an external broker");
       password = config.mqtt.password;
     } else {
-      password = await ensureServiceSecret(config.dataDir, config.mqtt.username, credentials);
+      password = await ensureServiceSecret(config.dataDir, config.mqtt.username, credentials, (err) => {
+        storage.reportFailure(err);
+        logger.error({ err }, "the broker secret file cannot be written: using it from memory for this run");
+      });
       this.broker = this.parts.createBroker(config, credentials, logger.child({ component: "broker" }));
       const ports = await this.broker.start();
       const reachableHost = config.mqtt.host === "0.0.0.0" ? "127.0.0.1" : config.mqtt.host;
@@ -169,12 +195,15 @@ export class HallwatchServer {
       silencePolicy: config.presence,
       maxPayloadBytes: config.mqtt.maxPayloadBytes,
       deadLetterMaxRows: config.deadLetters.maxRows,
+      ingestLogDir: join(config.dataDir, "ingest-log"),
+      deferLive: true,
       clockSkew: {
         thresholdMs: config.clockSkew.thresholdSec * 1000,
         alertAfterMs: config.clockSkew.alertAfterSec * 1000,
       },
     });
     this.aggregatorInstance = aggregator;
+    aggregator.setStorageReady(storage.current.writable);
     await aggregator.start();
 
     const alerts = new AlertService({
@@ -186,6 +215,7 @@ export class HallwatchServer {
       inMaintenance: (device, nowMs) => maintenance.isInMaintenance(device, nowMs),
       calendarRecheckMs: config.alerts.calendarRecheckSec * 1000,
       aroundTheClockKinds: new Set(config.alerts.aroundTheClockKinds),
+      onStorageError: reportStorageError,
       ...(this.parts.now ? { now: this.parts.now } : {}),
     });
     this.alertService = alerts;
@@ -194,8 +224,19 @@ export class HallwatchServer {
       ? this.startHistory(config, aggregator, alerts, halls, maintenance)
       : null;
     alerts.start();
+    const stopStorageAlert = wireStorageHealth({ storage, aggregator, alerts, history, health });
+    const stopStorageRetries = storage.bus.on("storage_changed", (state) => {
+      if (!state.writable) return;
+      users.flushUnsavedSessions();
+      audit.flushUnsaved();
+    });
+    this.stopStorageWiring = () => {
+      stopStorageAlert();
+      stopStorageRetries();
+    };
     raiseDeviceConflictAlerts((listener) => aggregator.bus.on("device_conflict", listener), alerts);
     raiseClockSkewAlerts((listener) => aggregator.bus.on("clock_skew", listener), alerts);
+    aggregator.goLive(); // replays the ingest log into every listener above, then announces "online"
     this.readiness = new ReadinessService({
       db,
       halls,
@@ -253,10 +294,11 @@ export class HallwatchServer {
 
     const metrics = createMetrics(aggregator, this.broker);
     if (history) registerInfluxMetrics(metrics, history);
+    registerStorageMetrics(metrics, { storage, alerts, audit });
     const api = await buildApi({
       auth: {
         users,
-        audit: new AuditLog(db),
+        audit,
         sessionIdleMs: config.auth.sessionIdleMin * 60_000,
         sessionAbsoluteMs: config.auth.sessionMaxHours * 3_600_000,
         secureCookies: config.auth.secureCookies,
@@ -279,6 +321,7 @@ export class HallwatchServer {
       publicUrl: config.publicUrl,
       notify: { store: notifyStore, dispatcher: notifier },
       metrics,
+      health,
       logger,
       version: VERSION,
     });
@@ -333,10 +376,11 @@ export class HallwatchServer {
       },
     });
     this.history = history;
+    aggregator.addDurabilityBarrier(() => history.persisted());
     history.bus.on("buffer_full", (e) =>
       alerts.reconcileExternal(HISTORY_ALERT_KEY, {
         key: HISTORY_ALERT_KEY,
-        hallId: "_system",
+        hallId: SYSTEM_HALL_ID,
         deviceId: null,
         agentId: null,
         kind: null,
@@ -369,6 +413,10 @@ export class HallwatchServer {
   async stop(): Promise<void> {
     if (this.sessionSweep) clearInterval(this.sessionSweep);
     this.sessionSweep = null;
+    this.stopStorageWiring?.();
+    this.stopStorageWiring = null;
+    this.storage?.stop();
+    this.storage = null;
     const steps: [string, (() => Promise<void>) | undefined][] = [
       ["simulator", this.demo ? () => this.demo!.stop() : undefined],
       ["http", this.api ? () => this.api!.close() : undefined],

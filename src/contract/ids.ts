@@ -19,6 +19,9 @@ export type HallId = z.infer<typeof hallIdSchema>;
 export type AgentId = z.infer<typeof agentIdSchema>;
 export type DeviceId = z.infer<typeof deviceIdSchema>;
 
+/** The reserved hall of Hallwatch's own alerts (disk full, device conflicts, history buffer): admins only. */
+export const SYSTEM_HALL_ID = "_system";
+
 export function isValidId(value: string): boolean {
   return ID_PATTERN.test(value);
 }

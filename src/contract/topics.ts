@@ -1,4 +1,4 @@
-import { isValidId } from "./ids.js";
+import { isValidId, SYSTEM_HALL_ID } from "./ids.js";
 
 /**
  * The topic grammar, version 1. Every Hallwatch topic is built and parsed here and nowhere else.
@@ -61,7 +61,7 @@ export function parseTopic(topic: string): ParsedTopic | null {
   if (parts.length === 5 && parts[2] === "_system" && parts[3] === "aggregator" && parts[4] === "status") {
     return { type: "aggregator_status" };
   }
-  if (parts.length === 5 && parts[2] === "_system" && parts[3] === "alerts" && isValidId(parts[4] ?? "")) {
+  if (parts.length === 5 && parts[2] === "_system" && parts[3] === "alerts" && isAlertHall(parts[4] ?? "")) {
     return { type: "alert_event", hallId: parts[4] as string };
   }
   const [, , hallId, agentId, type, deviceId] = parts;
@@ -75,4 +75,8 @@ export function parseTopic(topic: string): ParsedTopic | null {
   }
   if (parts.length !== 5) return null;
   return { type: agentType as "status" | "birth" | "reply" | "cmd", hallId, agentId };
+}
+
+function isAlertHall(hallId: string): boolean {
+  return hallId === SYSTEM_HALL_ID || isValidId(hallId);
 }

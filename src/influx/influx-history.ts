@@ -6,7 +6,7 @@ import type { HallwatchConfig } from "../config/config.js";
 import type { Logger } from "../logging.js";
 import type { UptimeSources } from "../reports/uptime-rows.js";
 import { Backoff } from "../util/backoff.js";
-import { DiskBuffer } from "./disk-buffer.js";
+import { DiskBuffer, type DiskFault } from "./disk-buffer.js";
 import { cleanPoint, type HistoryPoint } from "./history-point.js";
 import { createInfluxClient, influxTarget, type PointTarget } from "./influx-target.js";
 import type { CompliancePoint, InspectionPoint } from "./inputs.js";
@@ -47,6 +47,9 @@ export interface InfluxHistoryOptions {
 
 export interface InfluxHistoryStats extends PointWriterStats {
   schemaReady: boolean;
+  /** Why the buffer's disk refuses writes (points are then kept in memory); null while it takes them. */
+  bufferDiskFault: DiskFault | null;
+  pointsInMemory: number;
   uptimeLastHourEndMs: number | null;
 }
 
@@ -103,6 +106,11 @@ export class InfluxHistory {
       : null;
   }
 
+  /** Resolves once every point added so far is in InfluxDB or in the on-disk buffer. */
+  persisted(): Promise<void> {
+    return this.writer.persisted();
+  }
+
   /** buffer_full / buffer_recovered: the lead turns these into an alert. */
   get bus(): PointWriter["bus"] {
     return this.writer.bus;
@@ -157,6 +165,8 @@ export class InfluxHistory {
     return {
       ...this.writer.stats(),
       schemaReady: this.schemaReady,
+      bufferDiskFault: this.buffer.diskFault,
+      pointsInMemory: this.buffer.memoryPoints,
       uptimeLastHourEndMs: this.rollup?.lastWrittenHourEndMs ?? null,
     };
   }

@@ -39,6 +39,14 @@ export function registerInfluxMetrics(registry: Registry, sink: { stats(): Influ
   gauge("hallwatch_influx_points_buffered", "Points waiting in the on-disk buffer", (s) => s.pointsBuffered);
   gauge("hallwatch_influx_buffer_bytes", "Size of the on-disk buffer", (s) => s.bufferedBytes);
   gauge("hallwatch_influx_points_pending", "Points in memory not yet sent", (s) => s.pointsPending);
+  gauge(
+    "hallwatch_influx_buffer_points_in_memory",
+    "Buffered points kept in memory because the buffer's disk refuses writes (full, read-only)",
+    (s) => s.pointsInMemory,
+  );
+  gauge("hallwatch_influx_buffer_disk_ok", "0 while the buffer's disk refuses writes", (s) =>
+    s.bufferDiskFault ? 0 : 1,
+  );
   gauge("hallwatch_influx_batches_in_flight", "Write requests under way", (s) => s.batchesInFlight);
   gauge("hallwatch_influx_reachable", "1 while InfluxDB takes writes", (s) => (s.influxReachable ? 1 : 0));
   gauge("hallwatch_influx_last_error_timestamp_seconds", "When the last write failed (0: never)", (s) =>

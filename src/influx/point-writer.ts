@@ -149,6 +149,24 @@ export class PointWriter {
   }
 
   /**
+   * Resolves once every point added before the call is durable: written to InfluxDB (or refused by it), or in
+   * the on-disk buffer. The aggregator's ingest log waits for this before it deletes messages (docs/reliability.md).
+   */
+  async persisted(pollMs = 20): Promise<void> {
+    this.flush();
+    const volatile = new Set<readonly HistoryPoint[]>(this.queue);
+    for (const f of this.flights) if (!f.fromBuffer && !f.done && !f.persisted) volatile.add(f.points);
+    const stillVolatile = (batch: readonly HistoryPoint[]) => {
+      if (this.queue.some((queued) => queued === batch)) return true;
+      for (const f of this.flights) if (f.points === batch && !f.done && !f.persisted) return true;
+      return false;
+    };
+    while ([...volatile].some(stillVolatile)) {
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  }
+
+  /**
    * Writes what it can within stopTimeoutMs and persists the rest to the buffer: points pending, queued, and those
    * of writes still under way (should such a write land after all, its points are written twice, which InfluxDB
    * stores once).

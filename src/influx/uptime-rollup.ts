@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Logger } from "../logging.js";
 import { deviceAvailability, type UptimeSources } from "../reports/uptime-rows.js";
+import { isStorageError, storageErrorText } from "../store/storage-errors.js";
 import type { HistoryPoint } from "./history-point.js";
 import { uptimePoint } from "./to-points.js";
 
@@ -42,6 +43,8 @@ export class UptimeRollup {
   private running: Promise<void> | null = null;
   private stopped = true;
   private lastHourEndMs: number | null = null;
+  /** The state file could not be written (full disk): the hour is kept in memory and written next time. */
+  private stateUnsaved = false;
   private readonly now: () => number;
 
   constructor(private readonly options: UptimeRollupOptions) {
@@ -135,11 +138,28 @@ export class UptimeRollup {
     }
   }
 
+  /**
+   * Best effort: a disk that refuses the write (full, read-only) must not stop the roll-up or the process. The
+   * hour stays in memory; at worst a restart before the next successful write rolls up an hour again, which
+   * InfluxDB stores once.
+   */
   private writeState(state: RollupState): void {
-    mkdirSync(dirname(this.options.stateFile), { recursive: true });
     const tmp = `${this.options.stateFile}.tmp`;
-    writeFileSync(tmp, JSON.stringify(state));
-    renameSync(tmp, this.options.stateFile);
+    try {
+      mkdirSync(dirname(this.options.stateFile), { recursive: true });
+      writeFileSync(tmp, JSON.stringify(state));
+      renameSync(tmp, this.options.stateFile);
+      if (this.stateUnsaved) this.options.logger.info("uptime roll-up: its state file is written again");
+      this.stateUnsaved = false;
+    } catch (err) {
+      if (!isStorageError(err)) throw err;
+      if (!this.stateUnsaved)
+        this.options.logger.warn(
+          { err: storageErrorText(err), file: this.options.stateFile },
+          "uptime roll-up: cannot write its state file; going on, and writing it again next hour",
+        );
+      this.stateUnsaved = true;
+    }
   }
 }
 

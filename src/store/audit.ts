@@ -1,4 +1,8 @@
 import type { Db } from "./database.js";
+import { isStorageError } from "./storage-errors.js";
+
+/** Entries kept in memory at most while the store refuses them; beyond, counted in `unsavedDropped`. */
+const MAX_UNSAVED = 10_000;
 
 export interface AuditEntry {
   atMs: number;
@@ -13,14 +17,49 @@ export interface AuditEntry {
 /** Append-only record of every state-changing action: who, what, when, before and after. */
 export class AuditLog {
   private readonly insert;
+  /** Entries the store refused (full or read-only disk), oldest first: written before any new one. */
+  private readonly unsaved: AuditEntry[] = [];
+  unsavedDropped = 0;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    /** Told of every write the store refused (the store's health). */
+    private readonly onStorageError?: (err: unknown) => void,
+  ) {
     this.insert = db.prepare(
       "INSERT INTO audit_log (at_ms, actor, action, target, before_json, after_json, ip) VALUES (?, ?, ?, ?, ?, ?, ?)",
     );
   }
 
+  /** Records an action; a store that cannot write keeps it in memory (in order) and writes it later. */
   record(entry: AuditEntry): void {
+    if (this.unsaved.length >= MAX_UNSAVED) this.unsavedDropped += 1;
+    else this.unsaved.push(entry);
+    this.flushUnsaved();
+  }
+
+  /** Entries waiting for the store. */
+  get pending(): number {
+    return this.unsaved.length;
+  }
+
+  /** Writes the entries the store refused so far; stops at the first storage error. */
+  flushUnsaved(): void {
+    try {
+      while (this.unsaved.length > 0) {
+        this.write(this.unsaved[0]!);
+        this.unsaved.shift();
+      }
+    } catch (err) {
+      if (!isStorageError(err)) {
+        this.unsaved.shift();
+        throw err;
+      }
+      this.onStorageError?.(err);
+    }
+  }
+
+  private write(entry: AuditEntry): void {
     this.insert.run(
       entry.atMs,
       entry.actor,

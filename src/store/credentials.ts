@@ -1,4 +1,4 @@
-import { generateSecret, hashSecret } from "../security/secrets.js";
+import { generateSecret, hashSecret, verifySecret } from "../security/secrets.js";
 import type { Db } from "./database.js";
 
 /** Who may connect to the broker: a provisioned agent, or a service (the aggregator) with full rights. */
@@ -124,6 +124,11 @@ export class CredentialStore implements CredentialLookup {
   /** Creates or replaces a service account (id must start with `_`) and returns its new secret. */
   async setServiceSecret(serviceId: string, secret = generateSecret(), nowMs = Date.now()): Promise<string> {
     if (!serviceId.startsWith("_")) throw new Error("service ids start with '_'");
+    // Unchanged at every start: no write, so a start on a full or read-only disk does not fail here.
+    const stored = this.db.prepare("SELECT secret_hash FROM service_accounts WHERE id = ?").get(serviceId) as
+      | { secret_hash: string }
+      | undefined;
+    if (stored && (await verifySecret(secret, stored.secret_hash))) return secret;
     const hash = await hashSecret(secret);
     this.db
       .prepare(

@@ -2,6 +2,8 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { Role } from "../core/faults/types.js";
 import { hashSecret, verifySecret } from "../security/secrets.js";
 import type { Db } from "./database.js";
+import { isStorageError } from "./storage-errors.js";
+import { bestEffortWrite, UnsavedSessions } from "./unsaved-writes.js";
 
 export interface UserRecord {
   username: string;
@@ -56,7 +58,19 @@ export interface NewUser {
 
 /** Users with scrypt-hashed passwords; sessions and API tokens as SHA-256 hashes of long random values. */
 export class UserStore {
-  constructor(private readonly db: Db) {}
+  /** Sessions the store refused to write (full disk): sign-in works meanwhile, and they are written later. */
+  private readonly unsaved = new UnsavedSessions();
+
+  constructor(
+    private readonly db: Db,
+    /** Told of every write the store refused (the store's health). */
+    private readonly onStorageError?: (err: unknown) => void,
+  ) {}
+
+  /** Writes sessions kept in memory while the store refused them (called when it takes writes again). */
+  flushUnsavedSessions(): void {
+    this.unsaved.flush(this.db);
+  }
 
   count(): number {
     return (this.db.prepare("SELECT COUNT(*) AS n FROM users").get() as { n: number }).n;
@@ -148,11 +162,28 @@ export class UserStore {
   ): { token: string; csrfToken: string } {
     const token = randomBytes(32).toString("base64url");
     const csrfToken = randomBytes(24).toString("base64url");
-    this.db
-      .prepare(
-        "INSERT INTO sessions (token_hash, username, csrf_token, created_ms, last_seen_ms, expires_ms, ip) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      )
-      .run(sha256(token), username, csrfToken, nowMs, nowMs, nowMs + ttlMs, ip);
+    const session = {
+      tokenHash: sha256(token),
+      username,
+      csrfToken,
+      createdMs: nowMs,
+      lastSeenMs: nowMs,
+      expiresMs: nowMs + ttlMs,
+      ip,
+    };
+    this.unsaved.flush(this.db);
+    try {
+      this.db
+        .prepare(
+          "INSERT INTO sessions (token_hash, username, csrf_token, created_ms, last_seen_ms, expires_ms, ip) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .run(session.tokenHash, username, csrfToken, nowMs, nowMs, session.expiresMs, ip);
+    } catch (err) {
+      // A full or read-only store must not lock everyone out: the session lives in memory until it can be written.
+      if (!isStorageError(err) || this.unsaved.full) throw err;
+      this.onStorageError?.(err);
+      this.unsaved.keep(session);
+    }
     return { token, csrfToken };
   }
 
@@ -172,16 +203,48 @@ export class UserStore {
       .get(sha256(token)) as
       | (UserRow & { csrf_token: string; session_created_ms: number; session_expires_ms: number })
       | undefined;
-    if (!row || row.disabled_ms !== null || row.session_expires_ms <= nowMs) return null;
+    const hash = sha256(token);
+    if (!row) return this.unsavedSession(hash, idleMs, absoluteMs, nowMs);
+    if (row.disabled_ms !== null || row.session_expires_ms <= nowMs || this.unsaved.isDeleted(hash))
+      return null;
     const expiresMs = Math.min(nowMs + idleMs, row.session_created_ms + absoluteMs);
-    this.db
-      .prepare("UPDATE sessions SET last_seen_ms = ?, expires_ms = ? WHERE token_hash = ?")
-      .run(nowMs, expiresMs, sha256(token));
+    // Sliding the expiry is best effort: with a full store the session still works (it expires sooner).
+    bestEffortWrite(
+      () =>
+        this.db
+          .prepare("UPDATE sessions SET last_seen_ms = ?, expires_ms = ? WHERE token_hash = ?")
+          .run(nowMs, expiresMs, hash),
+      this.onStorageError,
+    );
     return { user: toUser(row), csrfToken: row.csrf_token };
   }
 
+  private unsavedSession(
+    hash: string,
+    idleMs: number,
+    absoluteMs: number,
+    nowMs: number,
+  ): { user: UserRecord; csrfToken: string } | null {
+    const kept = this.unsaved.find(hash);
+    if (!kept || kept.expiresMs <= nowMs) return null;
+    const user = this.get(kept.username);
+    if (!user || user.disabled) return null;
+    kept.lastSeenMs = nowMs;
+    kept.expiresMs = Math.min(nowMs + idleMs, kept.createdMs + absoluteMs);
+    this.unsaved.flush(this.db);
+    return { user, csrfToken: kept.csrfToken };
+  }
+
   deleteSession(token: string): void {
-    this.db.prepare("DELETE FROM sessions WHERE token_hash = ?").run(sha256(token));
+    const hash = sha256(token);
+    // A sign-out the store refuses still ends the session at once; it is deleted from the store later.
+    if (
+      !bestEffortWrite(
+        () => this.db.prepare("DELETE FROM sessions WHERE token_hash = ?").run(hash),
+        this.onStorageError,
+      )
+    )
+      this.unsaved.markDeleted(hash);
   }
 
   deleteExpiredSessions(nowMs = Date.now()): number {
@@ -214,7 +277,10 @@ export class UserStore {
       )
       .get(sha256(token)) as (UserRow & { token_id: string; expires_ms: number | null }) | undefined;
     if (!row || row.disabled_ms !== null || (row.expires_ms !== null && row.expires_ms <= nowMs)) return null;
-    this.db.prepare("UPDATE api_tokens SET last_used_ms = ? WHERE id = ?").run(nowMs, row.token_id);
+    bestEffortWrite(
+      () => this.db.prepare("UPDATE api_tokens SET last_used_ms = ? WHERE id = ?").run(nowMs, row.token_id),
+      this.onStorageError,
+    );
     return toUser(row);
   }
 

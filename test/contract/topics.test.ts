@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseTopic, topics } from "../../src/contract/index.js";
+import { parseTopic, SYSTEM_HALL_ID, topics } from "../../src/contract/index.js";
 
 describe("topic grammar", () => {
   it("round-trips every agent topic", () => {
@@ -19,6 +19,14 @@ describe("topic grammar", () => {
     expect(parseTopic(topics.command("h1", "a1"))).toMatchObject({ type: "cmd" });
     expect(parseTopic(topics.reply("h1", "a1"))).toMatchObject({ type: "reply" });
     expect(parseTopic(topics.aggregatorStatus())).toEqual({ type: "aggregator_status" });
+  });
+
+  it("parses the alert topic of the reserved system hall, where admin alerts (disk full, device conflicts) go", () => {
+    expect(parseTopic(topics.alertEvents("h1"))).toEqual({ type: "alert_event", hallId: "h1" });
+    expect(parseTopic(topics.alertEvents(SYSTEM_HALL_ID))).toEqual({
+      type: "alert_event",
+      hallId: "_system",
+    });
   });
 
   it.each([

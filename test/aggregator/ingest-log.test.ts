@@ -1,0 +1,81 @@
+import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { DurableIngest } from "../../src/aggregator/durable-ingest.js";
+import { IngestLog } from "../../src/aggregator/ingest-log.js";
+import { silentLogger } from "../../src/logging.js";
+import { CounterStore } from "../../src/store/counters.js";
+import { openDatabase } from "../../src/store/database.js";
+
+describe("the aggregator's ingest log", () => {
+  const dirs: string[] = [];
+  const newDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), "hallwatch-ingest-log-"));
+    dirs.push(dir);
+    return dir;
+  };
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  it("gives back every message of an earlier run, byte for byte, and skips and counts a line cut short", () => {
+    const dir = newDir();
+    const first = new IngestLog({ dir });
+    first.open();
+    const binary = Buffer.from([0, 1, 2, 255, 10, 13]);
+    first.append({ topic: "a/b", payload: Buffer.from('{"x":"é\\n"}'), receivedMs: 1, retain: false });
+    first.append({ topic: "a/c", payload: binary, receivedMs: 2, retain: true });
+    // A process killed in the middle of a write leaves a torn last line.
+    const [segment] = readdirSync(dir);
+    appendFileSync(join(dir, segment!), '{"t":"a/d","p":"AAA');
+    const next = new IngestLog({ dir });
+    next.open();
+    next.append({ topic: "a/e", payload: Buffer.from("e"), receivedMs: 3, retain: false });
+    const entries = [...next.entries()];
+    expect(entries.map((e) => e.topic)).toEqual(["a/b", "a/c", "a/e"]);
+    expect(entries[0]!.payload.toString()).toBe('{"x":"é\\n"}');
+    expect(entries[1]!.payload.equals(binary)).toBe(true);
+    expect(entries[1]!.retain).toBe(true);
+    expect(next.unreadableLines).toBe(1);
+  });
+
+  it("a checkpoint deletes what was rotated and keeps what came after", () => {
+    const dir = newDir();
+    const log = new IngestLog({ dir });
+    log.open();
+    log.append({ topic: "old", payload: Buffer.from("1"), receivedMs: 1, retain: false });
+    const through = log.rotate();
+    log.append({ topic: "new", payload: Buffer.from("2"), receivedMs: 2, retain: false });
+    log.removeThrough(through);
+    expect([...log.entries()].map((e) => e.topic)).toEqual(["new"]);
+  });
+});
+
+describe("the ingest log where it cannot be written", () => {
+  it("lets the aggregator run, and counts what it acknowledged without the log (kept in SQLite)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hallwatch-ingest-blocked-"));
+    const blocker = join(dir, "file");
+    writeFileSync(blocker, "");
+    const db = openDatabase(join(dir, "hallwatch.db"));
+    const make = () =>
+      new DurableIngest({
+        dir: join(blocker, "ingest-log"), // below a file: mkdir fails, as on a full or read-only disk
+        logger: silentLogger(),
+        counters: new CounterStore(db),
+        flushState: () => undefined,
+      });
+    const ingest = make();
+    ingest.open();
+    ingest.record({ topic: "t", payload: Buffer.from("x"), receivedMs: 1, retain: false });
+    ingest.record({ topic: "t", payload: Buffer.from("y"), receivedMs: 2, retain: false });
+    expect(ingest.replay(() => undefined)).toBe(0);
+    expect(ingest.stats().messagesUnlogged).toBe(2);
+    await ingest.stop();
+    const next = make();
+    next.open();
+    expect(next.stats().messagesUnlogged).toBe(2);
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
