@@ -1,5 +1,5 @@
 // The two Hallwatch stacks the bash agent runs against: the embedded default, and Mosquitto with deploy/mosquitto.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import {
   chmodSync,
   chownSync,
@@ -10,7 +10,6 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { connect } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,10 +21,8 @@ import { silentLogger } from "../../src/logging.js";
 import { CredentialStore } from "../../src/store/credentials.js";
 import { openDatabase } from "../../src/store/database.js";
 import { HallStore } from "../../src/store/halls.js";
-import { findBinary } from "../helpers/external-servers.js";
 import { freePort } from "../helpers/free-port.js";
-import { MOSQUITTO } from "../helpers/mosquitto.js";
-import { waitFor } from "../helpers/wait.js";
+import { MOSQUITTO_PASSWD, spawnMosquitto } from "../helpers/mosquitto-process.js";
 
 export const HALL = "acc-hall";
 export const AGENT = "acc-hall-bash";
@@ -33,7 +30,6 @@ export const ADMIN_PASSWORD = "acceptance-admin-1";
 const DEPLOY = fileURLToPath(new URL("../../deploy/mosquitto/", import.meta.url));
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const fullStackDoc = readFileSync(new URL("../../docs/full-stack.md", import.meta.url), "utf8");
-const MOSQUITTO_PASSWD = findBinary(["/usr/bin/mosquitto_passwd", "/usr/sbin/mosquitto_passwd"]);
 
 export interface Stack {
   httpUrl: string;
@@ -97,7 +93,7 @@ export async function embeddedStack(): Promise<Stack> {
  * Debian; only the paths and the listener are changed for the test.
  */
 export async function mosquittoStack(): Promise<Stack> {
-  if (!MOSQUITTO || !MOSQUITTO_PASSWD) throw new Error("mosquitto is not installed");
+  if (!MOSQUITTO_PASSWD) throw new Error("mosquitto is not installed");
   const dir = mkdtempSync(join(tmpdir(), "hallwatch-acc-mosquitto-"));
   const dataDir = join(dir, "hallwatch");
   mkdirSync(dataDir);
@@ -149,20 +145,8 @@ export async function mosquittoStack(): Promise<Stack> {
   writeFileSync(confFile, main);
   chmodSync(dir, 0o755);
   chmodSync(etc, 0o755);
-  const child = spawn(MOSQUITTO, ["-c", confFile], { stdio: ["ignore", "pipe", "pipe"] });
-  let log = "";
-  child.stdout?.on("data", (c) => {
-    log += String(c);
-  });
-  child.stderr?.on("data", (c) => {
-    log += String(c);
-  });
-  const started = await waitFor(
-    async () => (child.exitCode !== null ? "exited" : (await canConnect(mqttPort)) ? "listening" : null),
-    "mosquitto start",
-    5000,
-  ).catch(() => "timeout");
-  if (started !== "listening") throw new Error(`mosquitto did not start (${started}): ${log}`);
+  const broker = await spawnMosquitto(confFile, mqttPort);
+  const log = broker.output();
   // The one warning docs/full-stack.md calls harmless, and nothing worse.
   expect(log).toContain(
     "Warning: ACL pattern 'hallwatch/v1/_system/aggregator/status' does not contain '%c' or '%u'.",
@@ -180,25 +164,10 @@ export async function mosquittoStack(): Promise<Stack> {
     agentSecret,
     async stop() {
       await server.stop();
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once("exit", resolve));
-        child.kill("SIGTERM");
-        await exited;
-      }
+      await broker.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-function canConnect(portNumber: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(portNumber, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
 }
 
 function mosquittoUser(): { uid: number; gid: number } {

@@ -1,14 +1,13 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findBinary } from "../helpers/external-servers.js";
 import { freePort } from "../helpers/free-port.js";
-import { MOSQUITTO } from "../helpers/mosquitto.js";
-import { sleep } from "../helpers/wait.js";
-
-const MOSQUITTO_PASSWD = findBinary(["/usr/bin/mosquitto_passwd", "/usr/sbin/mosquitto_passwd"]);
+import {
+  AGENT_ACL,
+  type MosquittoProcess,
+  spawnMosquitto,
+  writeMosquittoUsers,
+} from "../helpers/mosquitto-process.js";
 
 export interface DurableMosquitto {
   url: string;
@@ -24,31 +23,12 @@ export interface DurableMosquitto {
  * `persistence true`, so persistent sessions (the aggregator's) and their queued messages survive a restart.
  */
 export async function startDurableMosquitto(users: Record<string, string>): Promise<DurableMosquitto> {
-  if (!MOSQUITTO || !MOSQUITTO_PASSWD) throw new Error("mosquitto is not installed");
-  const mosquitto = MOSQUITTO;
   const dir = mkdtempSync(join(tmpdir(), "hallwatch-mosquitto-durable-"));
   const port = await freePort();
   const passwordFile = join(dir, "passwd");
-  writeFileSync(passwordFile, "");
-  for (const [user, password] of Object.entries(users))
-    execFileSync(MOSQUITTO_PASSWD, ["-b", passwordFile, user, password]);
+  writeMosquittoUsers(passwordFile, users);
   const aclFile = join(dir, "acl");
-  writeFileSync(
-    aclFile,
-    [
-      "user _aggregator",
-      "topic readwrite hallwatch/#",
-      "",
-      "pattern write hallwatch/v1/+/%u/status",
-      "pattern write hallwatch/v1/+/%u/birth",
-      "pattern write hallwatch/v1/+/%u/telemetry/+",
-      "pattern write hallwatch/v1/+/%u/event/+",
-      "pattern write hallwatch/v1/+/%u/reply",
-      "pattern read hallwatch/v1/+/%u/cmd",
-      "pattern read hallwatch/v1/_system/aggregator/status",
-      "",
-    ].join("\n"),
-  );
+  writeFileSync(aclFile, AGENT_ACL);
   const dataDir = join(dir, "data");
   mkdirSync(dataDir);
   const conf = join(dir, "mosquitto.conf");
@@ -71,30 +51,14 @@ export async function startDurableMosquitto(users: Record<string, string>): Prom
   chmodSync(dataDir, 0o777);
   for (const file of [passwordFile, aclFile, conf]) chmodSync(file, 0o644);
 
-  let child: ChildProcess | null = null;
+  let broker: MosquittoProcess | null = null;
   const start = async () => {
-    const proc = spawn(mosquitto, ["-c", conf], { stdio: ["ignore", "ignore", "pipe"] });
-    child = proc;
-    let stderr = "";
-    proc.stderr?.on("data", (chunk) => {
-      stderr += String(chunk);
-    });
-    const deadline = Date.now() + 10_000;
-    while (!(await canConnect(port))) {
-      if (Date.now() > deadline || proc.exitCode !== null) {
-        proc.kill("SIGKILL");
-        throw new Error(`mosquitto did not start: ${stderr}`);
-      }
-      await sleep(50);
-    }
+    broker = await spawnMosquitto(conf, port, 10_000);
   };
   const stopBroker = async () => {
-    const proc = child;
-    child = null;
-    if (!proc || proc.exitCode !== null) return;
-    const exited = new Promise((resolve) => proc.once("exit", resolve));
-    proc.kill("SIGTERM");
-    await exited;
+    const running = broker;
+    broker = null;
+    await running?.stop();
   };
   await start();
   return {
@@ -106,15 +70,4 @@ export async function startDurableMosquitto(users: Record<string, string>): Prom
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
 }

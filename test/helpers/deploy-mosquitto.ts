@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import {
   chmodSync,
   copyFileSync,
@@ -8,15 +8,12 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findBinary } from "./external-servers.js";
 import { freePort } from "./free-port.js";
+import { MOSQUITTO_PASSWD, spawnMosquitto, writeMosquittoUsers } from "./mosquitto-process.js";
 import { sleep } from "./wait.js";
 
-const MOSQUITTO = findBinary(["/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto"]);
-const MOSQUITTO_PASSWD = findBinary(["/usr/bin/mosquitto_passwd", "/usr/sbin/mosquitto_passwd"]);
 const DEPLOY_DIR = join(import.meta.dirname, "../../deploy/mosquitto");
 
 export interface DeployedMosquitto {
@@ -38,16 +35,14 @@ export interface DeployedMosquitto {
  * paths and the listener (a free loopback port): what a deployment runs, not a copy of its shape.
  */
 export async function startDeployedMosquitto(users: Record<string, string>): Promise<DeployedMosquitto> {
-  if (!MOSQUITTO || !MOSQUITTO_PASSWD) throw new Error("mosquitto is not installed");
+  if (!MOSQUITTO_PASSWD) throw new Error("mosquitto is not installed");
+  const passwd = MOSQUITTO_PASSWD;
   const dir = mkdtempSync(join(tmpdir(), "hallwatch-deploy-mosquitto-"));
   const dataDir = join(dir, "data");
   mkdirSync(dataDir);
   const port = await freePort();
   const passwordFile = join(dir, "passwd");
-  writeFileSync(passwordFile, "");
-  for (const [user, password] of Object.entries(users)) {
-    execFileSync(MOSQUITTO_PASSWD, ["-b", passwordFile, user, password]);
-  }
+  writeMosquittoUsers(passwordFile, users);
   const aclFile = join(dir, "acl");
   copyFileSync(join(DEPLOY_DIR, "acl"), aclFile);
   const shipped = readFileSync(join(DEPLOY_DIR, "mosquitto.conf"), "utf8");
@@ -65,25 +60,12 @@ export async function startDeployedMosquitto(users: Record<string, string>): Pro
   chmodSync(dir, 0o755);
   chmodSync(dataDir, 0o777);
   for (const file of [passwordFile, aclFile, confFile]) chmodSync(file, 0o644);
-  const child: ChildProcess = spawn(MOSQUITTO, ["-c", confFile], { stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  const collect = (chunk: Buffer) => {
-    output += String(chunk);
-  };
-  child.stdout?.on("data", collect);
-  child.stderr?.on("data", collect);
-  const deadline = Date.now() + 5000;
-  while (!(await canConnect(port))) {
-    if (Date.now() > deadline || child.exitCode !== null) {
-      child.kill("SIGKILL");
-      throw new Error(`mosquitto did not start: ${output}`);
-    }
-    await sleep(50);
-  }
+  const broker = await spawnMosquitto(confFile, port);
+  const child = broker.child;
   return {
     url: `mqtt://127.0.0.1:${port}`,
     port,
-    log: () => output,
+    log: broker.output,
     passwordFile,
     async reload() {
       chmodSync(passwordFile, 0o644);
@@ -91,29 +73,14 @@ export async function startDeployedMosquitto(users: Record<string, string>): Pro
       await sleep(300);
     },
     async addUser(user, password) {
-      execFileSync(MOSQUITTO_PASSWD, ["-b", passwordFile, user, password]);
+      execFileSync(passwd, ["-b", passwordFile, user, password]);
       chmodSync(passwordFile, 0o644);
       child.kill("SIGHUP");
       await sleep(300);
     },
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once("exit", resolve));
-        child.kill("SIGTERM");
-        await exited;
-      }
+      await broker.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
 }
