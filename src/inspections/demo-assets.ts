@@ -1,6 +1,8 @@
+import { DateTime } from "luxon";
 import { demoHallLayout } from "../../agents/simulator/layout.js";
+import { weekdayOf } from "../core/calendar/local-time.js";
 import type { FireAssetInput } from "../core/inspections/assets.js";
-import { periodAt } from "../core/inspections/policy.js";
+import { DEFAULT_INSPECTION_POLICY, periodAt } from "../core/inspections/policy.js";
 import type { InspectionService } from "./inspection-service.js";
 
 /**
@@ -45,11 +47,18 @@ export function demoFireAssets(hallId: string): FireAssetInput[] {
 }
 
 /**
- * Registers the demo hall's fire assets as in service since the start of the current inspection period, so they
- * are due (pending or overdue) on whatever day and hour the demo starts, not "not due" after the period's due day.
+ * Registers the demo hall's fire assets so that they are due, not overdue, on whatever day and hour the demo first
+ * starts: a demo hall without a policy of its own inspects weekly on the weekday of that first start (due by the
+ * end of that day), and its assets are in service since the start of the current period. The policy is kept, so a
+ * demo restarted on a later day behaves like a real hall: what was not inspected is overdue.
  */
 export function registerDemoFireAssets(service: InspectionService, hallId: string): void {
-  const period = periodAt(service.policy(hallId), service.now(), service.timeZone(hallId));
+  const timeZone = service.timeZone(hallId);
+  if (!service.hasOwnPolicy(hallId)) {
+    const today = weekdayOf(DateTime.fromMillis(service.now(), { zone: timeZone }));
+    service.setPolicy(hallId, { ...DEFAULT_INSPECTION_POLICY, weekday: today }, "demo");
+  }
+  const period = periodAt(service.policy(hallId), service.now(), timeZone);
   for (const asset of demoFireAssets(hallId))
     service.putAsset(hallId, asset, { inServiceSinceMs: period.startMs });
 }

@@ -182,6 +182,11 @@ export class InspectionService {
     return this.options.halls.openingHours(hallId)?.timeZone ?? hall.timeZone;
   }
 
+  /** Whether the hall's policy was set (by a person or the demo) rather than the default. */
+  hasOwnPolicy(hallId: string): boolean {
+    return this.assets.policy(hallId) !== null;
+  }
+
   policy(hallId: string): InspectionPolicy {
     return this.assets.policy(hallId)?.policy ?? DEFAULT_INSPECTION_POLICY;
   }

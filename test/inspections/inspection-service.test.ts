@@ -295,7 +295,7 @@ describe("InspectionService with real alerts over a real aggregator", () => {
     }
   });
 
-  it("defect 1: the demo's fire assets are due on whatever day the demo starts", () => {
+  it("defect 1: the demo's fire assets are due, not overdue, on whatever day and hour the demo first starts", () => {
     for (let day = 0; day < 7; day++) {
       const hallId = `demo-${day}`;
       harness.provision(hallId, [`${hallId}-a`]);
@@ -303,7 +303,18 @@ describe("InspectionService with real alerts over a real aggregator", () => {
       registerDemoFireAssets(service, hallId);
       const statuses = [...service.statusesNow(hallId).values()];
       expect(statuses.length).toBeGreaterThanOrEqual(2);
-      for (const s of statuses) expect(s.status, `day ${day}`).toMatch(/^(pending|overdue)$/);
+      for (const s of statuses) expect(s.status, `day ${day}`).toBe("pending");
     }
+  });
+
+  it("defect 1: a demo restarted on a later day keeps its inspection day, so what was missed is overdue", () => {
+    harness.provision("demo-again", ["demo-again-a"]);
+    nowMs = at("2026-12-01T10:00"); // a Tuesday
+    registerDemoFireAssets(service, "demo-again");
+    expect(service.policy("demo-again").weekday).toBe("tue");
+    nowMs = at("2026-12-03T10:00");
+    registerDemoFireAssets(service, "demo-again");
+    expect(service.policy("demo-again").weekday).toBe("tue");
+    for (const s of service.statusesNow("demo-again").values()) expect(s.status).toBe("overdue");
   });
 });
