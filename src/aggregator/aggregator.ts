@@ -214,9 +214,9 @@ export class Aggregator {
     });
     this.client = client;
     this.cancelReconnect = applyBackoff(client, { maxDelayMs: 10_000 });
-    client.on("connect", () => {
+    client.on("connect", (connack) => {
       coalesceWritesPerRead(client.stream);
-      this.onConnected(client);
+      this.onConnected(client, connack.sessionPresent === true);
     });
     client.on("close", () => {
       this.subscribed = false;
@@ -399,11 +399,11 @@ export class Aggregator {
     }
   }
 
-  private onConnected(client: MqttClient): void {
+  private onConnected(client: MqttClient, sessionPresent: boolean): void {
     const nowMs = this.now();
     this.brokerConnected = true;
     this.presence.onBrokerConnected(nowMs);
-    this.wills.brokerConnected();
+    this.wills.brokerConnected(sessionPresent);
     // "online" only once subscribed, so no agent replays its spool before there is a subscription to take it.
     if (!this.storageReady) this.announceStatus();
     client.subscribe(topics.aggregatorSubscriptions(), { qos: 1 }, (err) => {

@@ -37,10 +37,14 @@ export class WillGrace {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The aggregator connected to the broker; from the second time on, the broker may just have restarted. */
-  brokerConnected(): void {
+  /**
+   * The aggregator connected to the broker. From the second time on, the broker may just have restarted; and when
+   * the broker kept the aggregator's session (`sessionPresent`), it now delivers what it queued while no aggregator
+   * was connected, wills from its own restart included, even to a process that has just started.
+   */
+  brokerConnected(sessionPresent = false): void {
     this.connects += 1;
-    if (this.connects > 1) this.connectedAtMs = this.now();
+    if (this.connects > 1 || sessionPresent) this.connectedAtMs = this.now();
   }
 
   /** Runs `apply` now, or holds it for an offline status as described above. */
