@@ -10,7 +10,9 @@ const here = (file: string) => new URL(file, import.meta.url);
  */
 export async function registerConsole(app: FastifyInstance): Promise<void> {
   const result = await build({
-    entryPoints: [here("./client/main.ts").pathname],
+    entryPoints: [here("./client/main.tsx").pathname],
+    jsx: "automatic",
+    jsxImportSource: "preact",
     bundle: true,
     format: "esm",
     target: "es2022",

@@ -1,6 +1,14 @@
 export type Lang = "zh" | "en";
 
 const zh = {
+  retry: "重试",
+  loading: "加载中…",
+  cancel: "取消",
+  close: "关闭",
+  skipToContent: "跳到正文",
+  mainNav: "主导航",
+  reconnectingBanner: "实时连接已断开，正在重新连接；页面上的数据可能不是最新的",
+  cannotReach: "无法连接服务器，请检查网络后重试",
   title: "营业厅设备监控",
   signIn: "登录",
   username: "用户名",
@@ -88,6 +96,14 @@ const zh = {
 };
 
 const en: typeof zh = {
+  retry: "Retry",
+  loading: "Loading…",
+  cancel: "Cancel",
+  close: "Close",
+  skipToContent: "Skip to content",
+  mainNav: "Main navigation",
+  reconnectingBanner: "The live connection dropped and is reconnecting; what you see may be out of date",
+  cannotReach: "Cannot reach the server; check the network and try again",
   title: "Hallwatch",
   signIn: "Sign in",
   username: "User name",

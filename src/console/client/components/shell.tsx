@@ -1,0 +1,64 @@
+import type { ComponentChildren } from "preact";
+import { INSPECTION_TEXT } from "../inspections-i18n.js";
+import { useAlertFeed } from "../live/use-feed.js";
+import { useSession } from "../session.js";
+
+interface NavItem {
+  page: string;
+  label: string;
+  roles?: string[];
+}
+
+/** The frame of every signed-in page: navigation, the live-stream state, language and sign-out. */
+export function Shell({ page, children }: { page: string; children: ComponentChildren }) {
+  const { t, lang, user, setLang, signOut, hasRole } = useSession();
+  const feed = useAlertFeed();
+  const nav: NavItem[] = [
+    { page: "board", label: t.board },
+    { page: "devices", label: t.devices },
+    { page: "uptime", label: t.uptime },
+    { page: "fire", label: INSPECTION_TEXT[lang].nav },
+    { page: "admin", label: t.admin, roles: ["admin"] },
+  ];
+  return (
+    <>
+      <a class="skip" href="#main">
+        {t.skipToContent}
+      </a>
+      <header>
+        <strong class="brand">{t.title}</strong>
+        <nav aria-label={t.mainNav}>
+          {nav
+            .filter((item) => !item.roles || hasRole(...item.roles))
+            .map((item) => (
+              <a
+                key={item.page}
+                href={`#/${item.page}`}
+                aria-current={page === item.page ? "page" : undefined}
+              >
+                {item.label}
+              </a>
+            ))}
+        </nav>
+        <span class={`live ${feed.streamUp ? "up" : "down"}`} data-testid="live">
+          {feed.streamUp ? t.live : t.reconnecting}
+        </span>
+        <span class="who">{user.displayName}</span>
+        <button type="button" class="link" onClick={() => setLang(lang === "zh" ? "en" : "zh")}>
+          {t.language}
+        </button>
+        <button type="button" class="link" onClick={() => void signOut()}>
+          {t.signOut}
+        </button>
+      </header>
+      {!feed.streamUp ? (
+        <div class="banner" role="status" data-testid="reconnecting">
+          {t.reconnectingBanner}
+        </div>
+      ) : null}
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+    </>
+  );
+}
