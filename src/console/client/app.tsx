@@ -28,7 +28,6 @@ export function App() {
       },
       () => setBoot({ state: "signed-out" }),
     );
-    // biome-ignore lint/correctness/useExhaustiveDependencies: runs once at start
   }, []);
   const user = boot.state === "signed-in" ? boot.user : null;
   useEffect(() => {
@@ -43,7 +42,6 @@ export function App() {
             setBoot({ state: "signed-out" });
           })
         : null,
-    // biome-ignore lint/correctness/useExhaustiveDependencies: setLang is stable in behaviour
     [user, lang],
   );
   if (boot.state === "loading") return null;

@@ -12,7 +12,6 @@ export function Legacy({
   deps: unknown[];
 }) {
   const ref = useRef<HTMLDivElement>(null);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller names what re-renders the page
   useEffect(() => {
     if (ref.current) void render(ref.current, document.createElement("span"));
   }, deps);

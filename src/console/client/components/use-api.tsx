@@ -19,7 +19,6 @@ export function useApi<T>(path: string | null): Loaded<T> {
     loading: path !== null,
   });
   const [generation, setGeneration] = useState(0);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: generation is the reload trigger
   useEffect(() => {
     if (path === null) return;
     let current = true;
