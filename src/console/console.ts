@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { build } from "esbuild";
 import type { FastifyInstance } from "fastify";
 
@@ -22,7 +22,11 @@ export async function registerConsole(app: FastifyInstance): Promise<void> {
   });
   const script = result.outputFiles[0]?.text ?? "";
   const html = readFileSync(here("./index.html"), "utf8");
-  const css = readFileSync(here("./app.css"), "utf8");
+  // One style sheet from every file in styles/ (base first, then by name), so each page keeps its own rules.
+  const styleFiles = readdirSync(here("./styles/"))
+    .filter((name) => name.endsWith(".css"))
+    .sort((a, b) => (a === "base.css" ? -1 : b === "base.css" ? 1 : a.localeCompare(b)));
+  const css = styleFiles.map((name) => readFileSync(here(`./styles/${name}`), "utf8")).join("\n");
   const csp =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
   const send =
