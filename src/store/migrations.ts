@@ -397,4 +397,16 @@ export const MIGRATIONS: readonly {
       if (!columns.has("error_code")) db.exec("ALTER TABLE notify_deliveries ADD COLUMN error_code TEXT");
     },
   },
+  {
+    version: 11,
+    // Issue 13: who an alert is assigned to, and its latest comment (the card shows both; the history keeps all).
+    sql: "",
+    apply: (db) => {
+      const columns = new Set(
+        (db.prepare("PRAGMA table_info(alerts)").all() as { name: string }[]).map((c) => c.name),
+      );
+      if (!columns.has("assignee_json")) db.exec("ALTER TABLE alerts ADD COLUMN assignee_json TEXT");
+      if (!columns.has("last_comment_json")) db.exec("ALTER TABLE alerts ADD COLUMN last_comment_json TEXT");
+    },
+  },
 ];
