@@ -2,6 +2,7 @@ import type { ComponentChildren } from "preact";
 import { renderAdmin } from "./admin.js";
 import { Legacy } from "./components/legacy.js";
 import { renderFireAssets, renderInspect } from "./inspections.js";
+import { AlertHistory } from "./pages/alert-history.js";
 import { Board } from "./pages/board.js";
 import { Device } from "./pages/device.js";
 import { Devices } from "./pages/devices.js";
@@ -20,6 +21,7 @@ export interface PageEntry {
 
 export const PAGES: Record<string, PageEntry> = {
   board: { render: () => <Board /> },
+  alerts: { render: ({ params: [id] }) => <AlertHistory openId={id || null} /> },
   devices: { render: () => <Devices /> },
   device: {
     render: ({ params: [hallId = "", deviceId = ""] }) => (

@@ -1,4 +1,5 @@
 import type { ComponentChildren } from "preact";
+import { ALERT_TEXT } from "../alerts/alert-text.js";
 import { INSPECTION_TEXT } from "../inspections-i18n.js";
 import { useAlertFeed } from "../live/use-feed.js";
 import { useSession } from "../session.js";
@@ -15,6 +16,7 @@ export function Shell({ page, children }: { page: string; children: ComponentChi
   const feed = useAlertFeed();
   const nav: NavItem[] = [
     { page: "board", label: t.board },
+    { page: "alerts", label: ALERT_TEXT[lang].history },
     { page: "devices", label: t.devices },
     { page: "uptime", label: t.uptime },
     { page: "fire", label: INSPECTION_TEXT[lang].nav },

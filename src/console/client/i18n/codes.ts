@@ -118,6 +118,8 @@ export const FIELD_LABELS: Record<string, { zh: string; en: string; unit?: strin
   packetLossPct: { zh: "丢包率", en: "Packet loss", unit: "%" },
   sensorsOnline: { zh: "在线传感器", en: "Sensors online" },
   sensorsExpected: { zh: "应有传感器", en: "Sensors expected" },
+  faultyPorts: { zh: "故障充电口数", en: "Faulty ports" },
+  devicesAffected: { zh: "受影响设备数", en: "Devices affected" },
 };
 
 /** Enumerated telemetry values (printer state, TV power, port state) and booleans. */
