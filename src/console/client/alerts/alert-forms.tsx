@@ -7,6 +7,7 @@ import { useSession } from "../session.js";
 import { ALERT_TEXT } from "./alert-text.js";
 import type { FullAlert } from "./alert-types.js";
 import { usePeople } from "./directory.js";
+import { Field } from "./field.js";
 
 type Done = (updated: FullAlert) => void;
 
@@ -71,15 +72,17 @@ export function AcknowledgeForm({ alert, onDone }: { alert: FullAlert; onDone: D
         setComment("");
       }}
     >
-      <label>
-        {a.ackComment}
-        <input
-          name="comment"
-          maxLength={2000}
-          value={comment}
-          onInput={(e) => setComment(e.currentTarget.value)}
-        />
-      </label>
+      <Field label={a.ackComment}>
+        {(id) => (
+          <input
+            id={id}
+            name="comment"
+            maxLength={2000}
+            value={comment}
+            onInput={(e) => setComment(e.currentTarget.value)}
+          />
+        )}
+      </Field>
     </ActionForm>
   );
 }
@@ -98,17 +101,19 @@ export function CommentForm({ alert, onDone }: { alert: FullAlert; onDone: Done 
         setText("");
       }}
     >
-      <label>
-        {a.commentText}
-        <textarea
-          name="text"
-          required
-          maxLength={2000}
-          rows={2}
-          value={text}
-          onInput={(e) => setText(e.currentTarget.value)}
-        />
-      </label>
+      <Field label={a.commentText}>
+        {(id) => (
+          <textarea
+            id={id}
+            name="text"
+            required
+            maxLength={2000}
+            rows={2}
+            value={text}
+            onInput={(e) => setText(e.currentTarget.value)}
+          />
+        )}
+      </Field>
     </ActionForm>
   );
 }
@@ -124,17 +129,19 @@ export function ResolveForm({ alert, onDone }: { alert: FullAlert; onDone: Done 
       submit={a.resolve}
       onSubmit={async () => onDone(await post(alert, "resolve", { reason: reason.trim() }))}
     >
-      <label>
-        {a.resolveReason}
-        <textarea
-          name="reason"
-          required
-          maxLength={2000}
-          rows={2}
-          value={reason}
-          onInput={(e) => setReason(e.currentTarget.value)}
-        />
-      </label>
+      <Field label={a.resolveReason}>
+        {(id) => (
+          <textarea
+            id={id}
+            name="reason"
+            required
+            maxLength={2000}
+            rows={2}
+            value={reason}
+            onInput={(e) => setReason(e.currentTarget.value)}
+          />
+        )}
+      </Field>
     </ActionForm>
   );
 }
@@ -159,22 +166,24 @@ export function AssignForm({ alert, onDone }: { alert: FullAlert; onDone: Done }
       submit={a.assign}
       onSubmit={async () => onDone(await post(alert, "assign", { username }))}
     >
-      <label>
-        {a.assignee}
-        <select
-          name="username"
-          required
-          value={username}
-          onChange={(e) => setUsername(e.currentTarget.value)}
-        >
-          <option value="">{a.choosePerson}</option>
-          {fit.map((p) => (
-            <option key={p.username} value={p.username}>
-              {`${p.displayName} · ${p.roles.map((r) => codeLabel(lang, "role", r)).join("、")}`}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Field label={a.assignee}>
+        {(id) => (
+          <select
+            id={id}
+            name="username"
+            required
+            value={username}
+            onChange={(e) => setUsername(e.currentTarget.value)}
+          >
+            <option value="">{a.choosePerson}</option>
+            {fit.map((p) => (
+              <option key={p.username} value={p.username}>
+                {`${p.displayName} · ${p.roles.map((r) => codeLabel(lang, "role", r)).join("、")}`}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
     </ActionForm>
   );
 }

@@ -57,7 +57,6 @@ export function AlertTimeline({
           // Automatic reasons are the server's English: shown translated, never as they came.
           lines.push(a.why(h.by === "auto" ? (a.autoReasons[d.reason] ?? a.autoResolved) : d.reason));
         return (
-          // biome-ignore lint/suspicious/noArrayIndexKey: the history is append-only, so an index is stable
           <li key={i} data-action={h.action}>
             <time>{formatTime(h.atMs, lang, timeZone)}</time>
             <strong>{text(TITLES[h.action] ?? "updated")}</strong>

@@ -3,6 +3,7 @@ import { AlertDrawer } from "../alerts/alert-drawer.js";
 import { ALERT_TEXT } from "../alerts/alert-text.js";
 import type { FullAlert } from "../alerts/alert-types.js";
 import { useHallDevices, useHalls, usePeople } from "../alerts/directory.js";
+import { Field } from "../alerts/field.js";
 import { dayIn, startOfDayMs } from "../alerts/zoned-dates.js";
 import { Async, useApi } from "../components/use-api.js";
 import { formatTime } from "../dom.js";
@@ -81,63 +82,76 @@ export function AlertHistory({ openId, nowMs = Date.now() }: { openId: string | 
           setPage(0);
         }}
       >
-        <label>
-          {a.hall}
-          <select
-            name="hallId"
-            value={form.hallId}
-            onChange={(e) => setDraft({ ...form, hallId: e.currentTarget.value, deviceId: "" })}
-          >
-            <option value="">{a.allHalls}</option>
-            {halls.map((h) => (
-              <option key={h.id} value={h.id}>
-                {h.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Field label={a.hall}>
+          {(id) => (
+            <select
+              id={id}
+              name="hallId"
+              value={form.hallId}
+              onChange={(e) => setDraft({ ...form, hallId: e.currentTarget.value, deviceId: "" })}
+            >
+              <option value="">{a.allHalls}</option>
+              {halls.map((h) => (
+                <option key={h.id} value={h.id}>
+                  {h.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
         <DeviceSelect hallId={form.hallId} value={form.deviceId} onChange={set("deviceId")} />
-        <label>
-          {a.kind}
-          <select name="kind" value={form.kind} onChange={set("kind")}>
-            <option value="">{a.any}</option>
-            {Object.keys(KIND_LABELS).map((k) => (
-              <option key={k} value={k}>
-                {codeLabel(lang, "kind", k)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {a.severity}
-          <select name="severity" value={form.severity} onChange={set("severity")}>
-            <option value="">{a.any}</option>
-            {SEVERITIES.map((s) => (
-              <option key={s} value={s}>
-                {t.severity[s]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {a.status}
-          <select name="status" value={form.status} onChange={set("status")}>
-            <option value="">{a.any}</option>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s === "active" ? a.active : t[s]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {a.from}
-          <input type="date" name="from" required value={form.from} onInput={set("from")} />
-        </label>
-        <label>
-          {a.to}
-          <input type="date" name="to" required value={form.to} onInput={set("to")} min={form.from} />
-        </label>
+        <Field label={a.kind}>
+          {(id) => (
+            <select id={id} name="kind" value={form.kind} onChange={set("kind")}>
+              <option value="">{a.any}</option>
+              {Object.keys(KIND_LABELS).map((k) => (
+                <option key={k} value={k}>
+                  {codeLabel(lang, "kind", k)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={a.severity}>
+          {(id) => (
+            <select id={id} name="severity" value={form.severity} onChange={set("severity")}>
+              <option value="">{a.any}</option>
+              {SEVERITIES.map((s) => (
+                <option key={s} value={s}>
+                  {t.severity[s]}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={a.status}>
+          {(id) => (
+            <select id={id} name="status" value={form.status} onChange={set("status")}>
+              <option value="">{a.any}</option>
+              {STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {s === "active" ? a.active : t[s]}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={a.from}>
+          {(id) => <input id={id} type="date" name="from" required value={form.from} onInput={set("from")} />}
+        </Field>
+        <Field label={a.to}>
+          {(id) => (
+            <input
+              id={id}
+              type="date"
+              name="to"
+              required
+              value={form.to}
+              onInput={set("to")}
+              min={form.from}
+            />
+          )}
+        </Field>
         <div class="filter-actions">
           <button type="submit">{a.apply}</button>
           <a class="button" href={`/api/alerts.csv?${q.toString()}&lang=${lang}`} download data-testid="csv">
@@ -166,17 +180,18 @@ function DeviceSelect({
   const a = ALERT_TEXT[lang];
   const devices = useHallDevices(hallId || null);
   return (
-    <label>
-      {a.device}
-      <select name="deviceId" value={value} onChange={onChange} disabled={!hallId}>
-        <option value="">{a.any}</option>
-        {(devices ?? []).map((d) => (
-          <option key={d.deviceId} value={d.deviceId}>
-            {d.name ?? d.deviceId}
-          </option>
-        ))}
-      </select>
-    </label>
+    <Field label={a.device}>
+      {(id) => (
+        <select id={id} name="deviceId" value={value} onChange={onChange} disabled={!hallId}>
+          <option value="">{a.any}</option>
+          {(devices ?? []).map((d) => (
+            <option key={d.deviceId} value={d.deviceId}>
+              {d.name ?? d.deviceId}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
   );
 }
 
