@@ -23,7 +23,7 @@ export function AlertCard({ alert: view, onOpen }: { alert: AlertView; onOpen?: 
     ? names.deviceName(alert.deviceId)
     : alert.agentId
       ? `${a.agent} ${alert.agentId}`
-      : names.hallName;
+      : null;
   const field = FAULT_FIELDS[alert.faultType]?.field ?? null;
   return (
     <article
@@ -39,7 +39,8 @@ export function AlertCard({ alert: view, onOpen }: { alert: AlertView; onOpen?: 
           </button>
         </h3>
         <p data-testid="where">
-          {`${names.hallName} · ${subject}${alert.kind ? ` (${codeLabel(lang, "kind", alert.kind)})` : ""}`}
+          {[names.hallName, subject].filter(Boolean).join(" · ")}
+          {alert.kind ? ` (${codeLabel(lang, "kind", alert.kind)})` : ""}
         </p>
         <p>
           {codeLabel(lang, "fault", alert.faultType)}

@@ -77,6 +77,10 @@ export const FAULT_LABELS: Labels = {
   tv_not_on: { zh: "营业时间电视未开", en: "TV not on while open" },
   uplink_down: { zh: "上行网络中断", en: "Uplink down" },
   voice_fault: { zh: "语音叫号故障", en: "Voice fault" },
+  service_due: { zh: "消防器材将到维保期", en: "Fire equipment service due" },
+  scrap_due: { zh: "消防器材将到报废期", en: "Fire equipment due for scrapping" },
+  disk_full: { zh: "磁盘已满", en: "Disk full" },
+  store_unwritable: { zh: "数据库无法写入", en: "Store cannot be written" },
 };
 
 /** Telemetry fields by name, with the unit shown after the value. */
