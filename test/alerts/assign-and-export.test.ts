@@ -79,6 +79,15 @@ describe("assigning an alert to a person of its hall, and the alert list as CSV 
     await stack.close();
   });
 
+  it("documents the new endpoints in the OpenAPI document", async () => {
+    const doc = await stack.ok("GET", "/api/openapi.json");
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/api/alerts/{id}/assign", "/api/alerts.csv", "/api/halls/{hallId}/people"]),
+    );
+    const body = doc.paths["/api/alerts/{id}/assign"].post.requestBody.content["application/json"].schema;
+    expect(body.required).toEqual(["username"]);
+  });
+
   it("records the readings that raised the alert on its history", async () => {
     const detail = await stack.ok("GET", `/api/alerts/${alertId}`, undefined, duty);
     const opened = detail.history.find((h: { action: string }) => h.action === "opened");

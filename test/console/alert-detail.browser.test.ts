@@ -41,14 +41,13 @@ const WORDS = {
   },
 } as const;
 
+/** No horizontal scroll: neither the page nor an open drawer is wider than the screen. */
 const noOverflow = (page: Page) =>
-  page.evaluate(() => {
+  page.evaluate(`(() => {
     const dialog = document.querySelector("dialog[open]");
-    return (
-      document.documentElement.scrollWidth <= window.innerWidth &&
-      (!dialog || dialog.scrollWidth <= dialog.clientWidth)
-    );
-  });
+    return document.documentElement.scrollWidth <= window.innerWidth &&
+      (!dialog || dialog.scrollWidth <= dialog.clientWidth);
+  })()`);
 
 /** Rows of an RFC 4180 CSV (quoted cells may hold commas, quotes and line breaks). */
 function csvIds(text: string): string[] {

@@ -35,7 +35,12 @@ export async function registerAlertAssignRoutes(
 
   app.get(
     "/api/halls/:hallId/people",
-    { schema: { params: z.object({ hallId: hallIdSchema }) } },
+    {
+      schema: {
+        description: "The enabled users whose hall scope includes the hall (username, display name, roles).",
+        params: z.object({ hallId: hallIdSchema }),
+      },
+    },
     async (request) => {
       const p = caller(request);
       const { hallId } = request.params;
@@ -55,6 +60,8 @@ export async function registerAlertAssignRoutes(
     "/api/alerts/:id/assign",
     {
       schema: {
+        description:
+          "Assigns an active alert to a user of its hall whose role the alert is for (duty manager and admins only).",
         params: z.object({ id: z.string().min(1).max(64) }),
         body: z.strictObject({ username: z.string().min(1).max(64) }),
       },

@@ -86,6 +86,8 @@ export async function registerAlertExportRoute(
     "/api/alerts.csv",
     {
       schema: {
+        description:
+          "The alerts GET /api/alerts would list (same filters and scope), every row, as CSV (text/csv, UTF-8 with BOM); text cells that start with = + - @ are prefixed with ' against formula injection.",
         querystring: alertFilterSchema.extend({ lang: z.enum(["zh", "en"]).optional() }),
       },
     },
