@@ -219,5 +219,24 @@ describe.skipIf(!available)(
         await page.close();
       });
     }
+
+    it("lists the devices an agent or gateway alert stands for, by name and linked", async () => {
+      const page = await stack.signIn("duty", { lang: "en", viewport: PHONE });
+      stack.simulator.crashAgent("demo-hall-gateway");
+      const card = page
+        .locator("article[data-fault=agent_offline], article[data-fault=gateway_down]")
+        .first();
+      await card.waitFor({ timeout: T });
+      await card.locator("button.card-open").click();
+      const affected = page.locator("dialog.drawer[open] [data-testid=affected] a");
+      await expect.poll(() => affected.count(), { timeout: T }).toBeGreaterThanOrEqual(10);
+      const texts = await affected.allTextContents();
+      expect(texts).toContain("Fire extinguisher ext-1");
+      expect(await affected.first().getAttribute("href")).toMatch(/^#\/device\/demo-hall\//);
+      expect(await noOverflow(page)).toBe(true);
+      await stack.shot(page, "alert-drawer-affected-phone-en");
+      stack.simulator.restartAgent("demo-hall-gateway");
+      await page.close();
+    });
   },
 );

@@ -17,6 +17,18 @@ const TITLES: Record<string, keyof AlertText> = {
   resolved: "resolvedEvent",
 };
 
+/** Runs of value updates folded into their latest (a live value can update every few seconds), with the count. */
+function fold(history: HistoryEntry[]): { entry: HistoryEntry; updates: number }[] {
+  const out: { entry: HistoryEntry; updates: number }[] = [];
+  for (const entry of history) {
+    const last = out.at(-1);
+    if (entry.action === "updated" && last?.entry.action === "updated")
+      out[out.length - 1] = { entry, updates: last.updates + 1 };
+    else out.push({ entry, updates: 1 });
+  }
+  return out;
+}
+
 /** Every recorded step of an alert, oldest first: what, when, by whom, and the words or figures it carried. */
 export function AlertTimeline({
   history,
@@ -39,9 +51,10 @@ export function AlertTimeline({
   };
   return (
     <ol class="timeline" data-testid="timeline">
-      {history.map((h, i) => {
+      {fold(history).map(({ entry: h, updates }, i) => {
         const d = h.detail ?? {};
         const lines: string[] = [];
+        if (updates > 1) lines.push(a.updates(updates));
         if (h.by === "auto") lines.push(a.automatically);
         else if (h.by) lines.push(a.by(person(h.by)));
         if (h.action === "assigned" && typeof d.assignee === "string")

@@ -1,5 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api.js";
+import { codeLabel } from "../i18n/codes.js";
+import { useSession } from "../session.js";
 import type { DeviceView } from "../types.js";
 
 export interface Person {
@@ -73,6 +75,7 @@ export function usePeople(hallId: string | null): Person[] | null {
 
 /** Everything a card needs to show names: the hall, its devices and its people. */
 export function useNames(hallId: string) {
+  const { lang } = useSession();
   const halls = useHalls();
   const devices = useHallDevices(hallId);
   const people = usePeople(hallId);
@@ -83,7 +86,11 @@ export function useNames(hallId: string) {
     timeZone: hall?.timeZone,
     device: (deviceId: string | null) =>
       deviceId === null ? null : (devices?.find((d) => d.deviceId === deviceId) ?? null),
-    deviceName: (deviceId: string) => devices?.find((d) => d.deviceId === deviceId)?.name ?? deviceId,
+    /** Its name; an unnamed device by its kind and id (e.g. "灭火器 ext-1"). */
+    deviceName: (deviceId: string) => {
+      const d = devices?.find((x) => x.deviceId === deviceId);
+      return d?.name ?? (d ? `${codeLabel(lang, "kind", d.kind)} ${deviceId}` : deviceId);
+    },
     person: (username: string) => people?.find((p) => p.username === username)?.displayName ?? username,
     people,
   };
