@@ -21,14 +21,16 @@ export interface HallInfo {
  */
 const cache = new Map<string, Promise<unknown>>();
 
-function cached<T>(path: string): Promise<T> {
-  let found = cache.get(path);
+/** Keyed by user too: after a sign-out and another sign-in on the same page, nothing of the last user's is reused. */
+function cached<T>(username: string, path: string): Promise<T> {
+  const key = `${username}\n${path}`;
+  let found = cache.get(key);
   if (!found) {
     found = api<T>("GET", path).catch((err: unknown) => {
-      cache.delete(path); // a failure is retried by the next reader
+      cache.delete(key); // a failure is retried by the next reader
       throw err;
     });
-    cache.set(path, found);
+    cache.set(key, found);
   }
   return found as Promise<T>;
 }
@@ -39,18 +41,19 @@ export function forgetDirectory(): void {
 }
 
 function useCached<T>(path: string | null): T | null {
+  const { user } = useSession();
   const [value, setValue] = useState<T | null>(null);
   useEffect(() => {
     if (path === null) return;
     let current = true;
-    cached<T>(path).then(
+    cached<T>(user.username, path).then(
       (data) => current && setValue(data),
       () => undefined,
     );
     return () => {
       current = false;
     };
-  }, [path]);
+  }, [path, user.username]);
   return value;
 }
 
