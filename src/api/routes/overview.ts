@@ -52,6 +52,7 @@ export async function registerOverviewRoutes(app: TypedApp, deps: ApiDeps): Prom
           ready: report.ready,
           verdict: report.verdict,
           openingMs: report.openingMs,
+          generatedMs: report.generatedMs,
           openingLocal: report.openingLocal,
           timeZone: report.timeZone,
           notReady: report.notReady.length,
