@@ -13,6 +13,13 @@ import { worstByDevice } from "./worst.js";
 /** Connectivity is not streamed: the tiles reload it this often (alerts come live from the feed). */
 const DEVICE_REFRESH_MS = 30_000;
 
+/** Zones in the order a visitor walks through a hall; other zones follow by name. */
+const ZONE_ORDER = ["entrance", "self-service", "waiting", "counters", "back-office"];
+const zoneRank = (zone: string) => {
+  const i = ZONE_ORDER.indexOf(zone);
+  return i === -1 ? ZONE_ORDER.length : i;
+};
+
 /** One tile: coloured by the device's worst open alert, with its kind icon, name, kind, zone and connectivity. */
 function Tile({ device, worst }: { device: DeviceView; worst: AlertView | undefined }) {
   const { t, lang } = useSession();
@@ -62,16 +69,18 @@ export function DeviceTiles({ hallId }: { hallId: string | null }) {
         for (const d of items) zones.set(d.zone, [...(zones.get(d.zone) ?? []), d]);
         return (
           <div class="zones">
-            {[...zones].map(([zone, list]) => (
-              <section class="zone" key={zone} data-zone={zone}>
-                <h3>{codeLabel(lang, "zone", zone)}</h3>
-                <div class="grid">
-                  {list.map((d) => (
-                    <Tile key={d.deviceId} device={d} worst={worst.get(`${d.hallId}/${d.deviceId}`)} />
-                  ))}
-                </div>
-              </section>
-            ))}
+            {[...zones]
+              .sort(([a], [b]) => zoneRank(a) - zoneRank(b) || a.localeCompare(b))
+              .map(([zone, list]) => (
+                <section class="zone" key={zone} data-zone={zone}>
+                  <h3>{codeLabel(lang, "zone", zone)}</h3>
+                  <div class="grid">
+                    {list.map((d) => (
+                      <Tile key={d.deviceId} device={d} worst={worst.get(`${d.hallId}/${d.deviceId}`)} />
+                    ))}
+                  </div>
+                </section>
+              ))}
           </div>
         );
       }}

@@ -32,8 +32,8 @@ export function ReadinessLine({ report, hasHours }: { report: ReadinessSummary; 
   const o = OVERVIEW_TEXT[lang];
   return (
     <p class={`readiness ${report.ready ? "is-ready" : "not-ready"}`} data-testid="readiness">
-      <strong>{`${report.ready ? o.ready : o.notReady}`}</strong>
-      {` · ${report.verdict[lang]} · `}
+      <strong>{report.verdict[lang]}</strong>
+      {" · "}
       {hasHours
         ? `${o.nextOpening} ${formatOpening(report.openingMs, report.timeZone, lang)}`
         : `${o.noOpeningHours} (${o.timeZone} ${report.timeZone})`}
@@ -51,7 +51,6 @@ export function Readiness({ hallId, alertKey }: { hallId: string; alertKey: stri
   );
   const { reload } = state;
   const first = useRef(true);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: alertKey is the trigger, not an input
   useEffect(() => {
     if (first.current) first.current = false;
     else reload();

@@ -17,9 +17,13 @@ export function Board({ hallId }: { hallId: string | undefined }) {
   return (
     <Async state={halls}>
       {({ items: list }) => {
-        const hall = list.find((h) => h.id === hallId) ?? list[0];
-        const items = feed
-          .active()
+        const active = feed.active();
+        // Without a hall in the address, open the one with the worst open alert (else the first).
+        const worst = [...active].sort(
+          (a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity),
+        )[0];
+        const hall = list.find((h) => h.id === hallId) ?? list.find((h) => h.id === worst?.hallId) ?? list[0];
+        const items = active
           .filter((a) => !hall || a.hallId === hall.id)
           .sort(
             (a, b) =>

@@ -30,7 +30,6 @@ export function Halls() {
     .join(",");
   const { reload } = overview;
   const first = useRef(true);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a change of the open alerts is the trigger
   useEffect(() => {
     if (first.current) first.current = false;
     else reload();
