@@ -128,6 +128,20 @@ describe.skipIf(!available)("status at a glance: hall overview, HQ view, announc
     await expectNoHorizontalScroll(page);
     await stack.shot(page, "overview-phone-en");
     await page.close();
+    // The duty manager's overview in the other language at each size.
+    for (const [lang, viewport, name] of [
+      ["en", DESKTOP, "overview-desktop-en"],
+      ["zh", PHONE, "overview-phone-zh"],
+    ] as const) {
+      const duty = await stack.signIn("duty", { lang, viewport, hash: "#/board/demo-hall" });
+      const tile = duty.locator("a.tile[data-device=charger-2]");
+      await tile.waitFor();
+      await expect.poll(() => tile.getAttribute("class")).toContain("worst-critical");
+      await expect(tile.textContent()).resolves.toContain(lang === "en" ? "Phone charger 2" : "手机充电站 2");
+      await expectNoHorizontalScroll(duty);
+      await stack.shot(duty, name);
+      await duty.close();
+    }
   }, 150_000);
 
   it("links a real printable report and CSV for the chosen hall, period and date, and explains MTBF and MTTR", async () => {

@@ -30,6 +30,12 @@ export function Announcer() {
   useEffect(() => {
     document.title = open > 0 ? `(${open}) ${t.title}` : t.title;
   }, [open, t]);
+  useEffect(
+    () => () => {
+      document.title = t.title;
+    },
+    [t],
+  );
   return (
     <div class="sr-only" aria-live="polite" role="log" data-testid="announcer">
       {lines.map((line) => (

@@ -1,7 +1,6 @@
 import { useEffect } from "preact/hooks";
 import { Async, useApi } from "../components/use-api.js";
 import { codeLabel } from "../i18n/codes.js";
-import { OVERVIEW_TEXT } from "../i18n/overview.js";
 import { useAlertFeed } from "../live/use-feed.js";
 import { href } from "../router.js";
 import { useSession } from "../session.js";
@@ -23,7 +22,6 @@ const zoneRank = (zone: string) => {
 /** One tile: coloured by the device's worst open alert, with its kind icon, name, kind, zone and connectivity. */
 function Tile({ device, worst }: { device: DeviceView; worst: AlertView | undefined }) {
   const { t, lang } = useSession();
-  const o = OVERVIEW_TEXT[lang];
   const name = deviceName(device, lang);
   return (
     <a
@@ -35,10 +33,13 @@ function Tile({ device, worst }: { device: DeviceView; worst: AlertView | undefi
         <KindIcon kind={device.kind} />
         <strong class="name">{name}</strong>
       </span>
-      <span class="tile-kind">{codeLabel(lang, "kind", device.kind)}</span>
-      <span class={`tile-alert sev-text-${worst?.severity ?? "none"}`}>
-        {worst ? `${t.severity[worst.severity]} · ${worst.summary[lang]}` : o.noOpenAlert}
-      </span>
+      {/* A derived name already says the kind ("Phone charger 2"); an agent-given name does not. */}
+      {device.name ? <span class="tile-kind">{codeLabel(lang, "kind", device.kind)}</span> : null}
+      {worst ? (
+        <span class={`tile-alert sev-text-${worst.severity}`}>
+          {`${t.severity[worst.severity]} · ${worst.summary[lang]}`}
+        </span>
+      ) : null}
       <span class="tile-foot">
         <span class={`conn ${device.connectivity}`}>
           {codeLabel(lang, "connectivity", device.connectivity)}
