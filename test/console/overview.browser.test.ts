@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM } from "../helpers/chromium.js";
@@ -5,13 +7,32 @@ import { requireInCi } from "../helpers/external-servers.js";
 import { ConsoleStack, DESKTOP, PHONE } from "./console-stack.js";
 
 const available = requireInCi(CHROMIUM, "chromium");
+// Injected through evaluate (not a script tag, which the console's CSP refuses); AxeBuilder needs its own context.
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
-/** No page may be wider than its viewport (issue 13, item 6). */
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  nodes: { target: string[] }[];
+}
+
+/** No page may be wider than its viewport (issue 13, item 6), and axe finds nothing serious in it. */
 async function expectNoHorizontalScroll(page: Page): Promise<void> {
   const { scroll, client } = (await page.evaluate(
     "({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })",
   )) as { scroll: number; client: number };
   expect(scroll).toBeLessThanOrEqual(client);
+  // And no serious or critical accessibility fault in the page's own content (the shell, and the alert cards the
+  // alerts helper rewrites, are tested on their own).
+  await page.evaluate(AXE_SOURCE);
+  const { violations } = (await page.evaluate(
+    'axe.run({ include: [["main"]], exclude: [["[data-testid=board]"]] }, { resultTypes: ["violations"] })',
+  )) as { violations: AxeViolation[] };
+  expect(
+    violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
+  ).toEqual([]);
 }
 
 describe.skipIf(!available)("status at a glance: hall overview, HQ view, announcements, reports", () => {

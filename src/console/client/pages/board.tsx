@@ -54,11 +54,11 @@ export function Board({ hallId }: { hallId: string | undefined }) {
             {hall ? (
               <HallOverview key={hall.id} hall={hall} />
             ) : (
-              <p class="muted">{OVERVIEW_TEXT[lang].noHalls}</p>
+              <p class="ov-hint">{OVERVIEW_TEXT[lang].noHalls}</p>
             )}
             <section class="board" data-testid="board" aria-label={t.board}>
               {items.length === 0 ? (
-                <p class="muted">{t.noAlerts}</p>
+                <p class="ov-hint">{t.noAlerts}</p>
               ) : (
                 items.map((a) => <AlertCard key={a.id} alert={a} />)
               )}

@@ -40,7 +40,7 @@ export function Halls() {
       <Async state={overview}>
         {({ items }) =>
           items.length === 0 ? (
-            <p class="muted">{o.noHalls}</p>
+            <p class="ov-hint">{o.noHalls}</p>
           ) : (
             <ol class="hq-list">
               {items.map((hall) => (

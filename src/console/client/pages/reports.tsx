@@ -29,7 +29,7 @@ export function Reports() {
       <Async state={halls}>
         {({ items }) => {
           const hall = items.find((h) => h.id === hallId) ?? items[0];
-          if (!hall) return <p class="muted">{o.noHalls}</p>;
+          if (!hall) return <p class="ov-hint">{o.noHalls}</p>;
           return (
             <>
               <div class="report-form">
@@ -66,7 +66,7 @@ export function Reports() {
                   />
                 </label>
               </div>
-              <p id="report-date-hint" class="muted">
+              <p id="report-date-hint" class="ov-hint">
                 {o.dateHint}
               </p>
               <p class="report-links">
@@ -88,7 +88,7 @@ export function Reports() {
                   {o.csv}
                 </a>
               </p>
-              <p class="muted">{o.printHint}</p>
+              <p class="ov-hint">{o.printHint}</p>
             </>
           );
         }}
