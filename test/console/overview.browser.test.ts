@@ -85,6 +85,18 @@ describe.skipIf(!available)("status at a glance: hall overview, HQ view, announc
     const before = Number(await critical.getAttribute("data-count"));
     await stack.shot(page, "overview-desktop-zh-before");
 
+    // The sound for critical alerts is off until the user turns it on, and the choice is kept.
+    const sound = page.getByLabel("严重告警时播放提示音");
+    await expect(sound.isChecked()).resolves.toBe(false);
+    // Count the tones the page starts (WebAudio oscillators), then turn the sound on.
+    await page.evaluate(`(() => {
+      window.__tones = 0;
+      const create = AudioContext.prototype.createOscillator;
+      AudioContext.prototype.createOscillator = function () { window.__tones += 1; return create.call(this); };
+    })()`);
+    await sound.check();
+    await expect(page.evaluate('localStorage.getItem("hallwatch.sound")')).resolves.toBe("on");
+
     stack.simulator.inject("demo-hall", "charger-2", "overheat");
     await expect
       .poll(() => tile.getAttribute("class"), { timeout: 90_000, interval: 500 })
@@ -95,11 +107,7 @@ describe.skipIf(!available)("status at a glance: hall overview, HQ view, announc
     await expect(live.getAttribute("aria-live")).resolves.toMatch(/polite|assertive/);
     await expect.poll(() => live.textContent()).toContain("严重");
     await expect(live.textContent()).resolves.toContain("充电桩温度过高，有火灾风险");
-    // The sound for critical alerts is off until the user turns it on, and the choice is kept.
-    const sound = page.getByLabel("严重告警时播放提示音");
-    await expect(sound.isChecked()).resolves.toBe(false);
-    await sound.check();
-    await expect(page.evaluate('localStorage.getItem("hallwatch.sound")')).resolves.toBe("on");
+    await expect.poll(() => page.evaluate("window.__tones")).toBeGreaterThan(0);
     await stack.shot(page, "overview-desktop-zh-critical");
 
     // The device page (the tile grid) shows the same colour.
