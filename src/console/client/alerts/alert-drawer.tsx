@@ -1,6 +1,7 @@
 import { Drawer } from "../components/drawer.js";
 import { Async, useApi } from "../components/use-api.js";
 import { codeLabel, fieldValue } from "../i18n/codes.js";
+import type { Lang } from "../i18n.js";
 import { useAlertFeed } from "../live/use-feed.js";
 import { href } from "../router.js";
 import { useSession } from "../session.js";
@@ -11,6 +12,24 @@ import { AlertTrend } from "./alert-trend.js";
 import type { AlertDetail, FullAlert } from "./alert-types.js";
 import { useNames } from "./directory.js";
 import { FAULT_FIELDS, observedField } from "./fault-fields.js";
+
+/** A reading as people read it: a list of ports as counts per state ("充电中 3、空闲 4"), a map as its entries. */
+function readingValue(lang: Lang, field: string, value: unknown): string {
+  if (Array.isArray(value)) {
+    const counts = new Map<string, number>();
+    for (const item of value) {
+      const state = (item as { state?: unknown } | null)?.state;
+      const key = typeof state === "string" ? codeLabel(lang, "value", state) : "?";
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return [...counts].map(([k, n]) => `${k} ${n}`).join("、");
+  }
+  if (value !== null && typeof value === "object")
+    return Object.entries(value)
+      .map(([k, v]) => `${k} ${fieldValue(lang, field, v)}`)
+      .join("、");
+  return fieldValue(lang, field, value);
+}
 
 /** One alert's whole story in a drawer: what, where, the readings, the value's trend, the timeline, the forms. */
 export function AlertDrawer({ alertId, onClose }: { alertId: string; onClose: () => void }) {
@@ -81,7 +100,7 @@ function AlertStory({ alert, reload }: { alert: AlertDetail; reload: () => void 
             {Object.entries(values).map(([name, value]) => (
               <div key={name}>
                 <dt>{codeLabel(lang, "field", name)}</dt>
-                <dd>{fieldValue(lang, name, value)}</dd>
+                <dd>{readingValue(lang, name, value)}</dd>
               </div>
             ))}
           </dl>
