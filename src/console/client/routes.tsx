@@ -5,6 +5,7 @@ import { renderFireAssets, renderInspect } from "./inspections.js";
 import { Board } from "./pages/board.js";
 import { Device } from "./pages/device.js";
 import { Devices } from "./pages/devices.js";
+import { Hall } from "./pages/hall.js";
 import type { Route } from "./router.js";
 import type { Session } from "./session.js";
 import { renderUptime } from "./uptime.js";
@@ -25,6 +26,9 @@ export const PAGES: Record<string, PageEntry> = {
     render: ({ params: [hallId = "", deviceId = ""] }) => (
       <Device key={`${hallId}/${deviceId}`} hallId={hallId} deviceId={deviceId} />
     ),
+  },
+  hall: {
+    render: ({ params: [hallId = ""] }) => <Hall key={hallId} hallId={hallId} />,
   },
   uptime: {
     render: (_route, s) => (
