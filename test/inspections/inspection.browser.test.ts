@@ -83,6 +83,28 @@ describe.skipIf(!available)("a guard confirms an extinguisher on a phone, in a r
       .toBe("巡检记录已保存. 不合格项已生成告警和整改任务");
     await page.screenshot({ path: join(ARTIFACTS, "inspection-phone-submitted.png"), fullPage: true });
 
+    // Afterwards the record is on the asset's page; its detail shows the failed item and the photo itself.
+    const records = (await demo.json("guard", "GET", `/api/halls/${HALL}/inspections?assetId=E-03`)).body
+      .items;
+    const mine = records.find((r: any) => r.inspector === "guard" && r.photoId);
+    expect(mine).toBeDefined();
+    const record = page.locator(`[data-testid=record-${mine.id}]`);
+    await record.waitFor();
+    await record.getByRole("button", { name: "查看详情" }).click();
+    const detail = record.locator("[data-testid=record-detail]");
+    await expect.poll(() => detail.textContent()).toContain("压力在绿区: 不合格");
+    const photo = detail.locator("img[data-testid=record-photo]");
+    await photo.waitFor();
+    // The image really loaded (the photo endpoint answered with the bytes the guard sent, under the console's CSP).
+    await expect.poll(() => photo.evaluate((img: any) => img.complete && img.naturalWidth > 0)).toBe(true);
+    await expect(photo.getAttribute("alt")).resolves.toContain("E-03");
+    await record.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, "inspection-record-photo.png"), fullPage: true });
+    // No raw asset type code on the page: "dry_powder" is shown in words.
+    await expect(page.locator("[data-testid=inspect-page]").textContent()).resolves.not.toMatch(
+      /dry_powder|_/,
+    );
+
     // The record is in the compliance report, by the guard, with the failed item and its corrective action.
     const today = hallToday();
     const report = await demo.json(
