@@ -2,7 +2,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM } from "../helpers/chromium.js";
 import { requireInCi } from "../helpers/external-servers.js";
-import { ConsoleStack, DESKTOP, PHONE } from "./console-stack.js";
+import { ConsoleStack, DESKTOP, PHONE, SMALL_PHONE } from "./console-stack.js";
 
 const available = requireInCi(CHROMIUM, "chromium");
 const HALL = "demo-hall";
@@ -207,6 +207,17 @@ describe.skipIf(!available)(
         reason: "not mine",
       });
       expect(refused.status).toBe(403);
+      for (const role of ["guard", "floor"] as const) {
+        const asRole = await stack.api(role, "PUT", `/api/halls/${HALL}/opening-hours`, {
+          openingHours: null,
+        });
+        expect(asRole.status).toBe(403);
+      }
+      // The hall page fits a 360 px phone too.
+      const small = await stack.signIn("floor", { lang: "en", viewport: SMALL_PHONE, hash: HASH });
+      await small.locator("[data-testid=maintenance-list]").waitFor();
+      await expectNoOverflow(small);
+      await small.close();
       // Security reads the calendar too, with no form; the admin has both.
       const guard = await stack.signIn("guard", { lang: "zh", viewport: PHONE, hash: HASH });
       await guard.locator("[data-testid=maintenance-list]").waitFor();

@@ -183,6 +183,27 @@ describe.skipIf(!available)("a guard confirms an extinguisher on a phone, in a r
     await page.getByRole("button", { name: "导入", exact: true }).click();
     await page.locator("a", { hasText: "E-30" }).waitFor();
     await page.screenshot({ path: join(ARTIFACTS, "fire-assets-maintenance.png"), fullPage: true });
+    // Asset types in words, never the register's codes.
+    await expect(page.locator("tr", { hasText: "E-30" }).textContent()).resolves.toContain("泡沫灭火器");
+    await expect(page.locator(".fire-assets table").first().textContent()).resolves.not.toMatch(
+      /dry_powder|foam/,
+    );
+
+    // Retiring asks first: cancel keeps the asset, confirm retires it.
+    const retire = () =>
+      page.locator("tr", { hasText: "E-30" }).getByRole("button", { name: "报废" }).click();
+    await retire();
+    await page.locator("dialog.confirm").getByRole("button", { name: "取消" }).click();
+    const listed = async () =>
+      (await demo.json("maint", "GET", `/api/halls/${HALL}/fire-assets`)).body.items.some(
+        (a: any) => a.id === "E-30",
+      );
+    expect(await listed()).toBe(true);
+    await retire();
+    await expect(page.locator("dialog.confirm").textContent()).resolves.toContain("E-30");
+    await page.locator("dialog.confirm").getByRole("button", { name: "报废" }).click();
+    await expect.poll(listed).toBe(false);
+    await expect.poll(() => page.locator("a", { hasText: "E-30" }).count()).toBe(0);
     await context.close();
   });
 

@@ -1,5 +1,7 @@
+import { useState } from "preact/hooks";
 import { api } from "../../api.js";
 import { ConfirmButton } from "../../components/confirm.js";
+import { ErrorNote } from "../../components/errors.js";
 import { Async, useApi } from "../../components/use-api.js";
 import { codeLabel } from "../../i18n/codes.js";
 import { HALL_TEXT } from "../../i18n/hall.js";
@@ -33,6 +35,7 @@ export function MaintenanceWindows({ hallId, timeZone }: { hallId: string; timeZ
   const { lang, hasRole } = useSession();
   const text = HALL_TEXT[lang];
   const canPlan = hasRole(...PLANNERS);
+  const [deleteError, setDeleteError] = useState<unknown>(null);
   const windows = useApi<{ items: MaintenanceWindow[] }>(
     `/api/halls/${encodeURIComponent(hallId)}/maintenance-windows`,
   );
@@ -52,12 +55,18 @@ export function MaintenanceWindows({ hallId, timeZone }: { hallId: string; timeZ
                   <strong>{w.reason}</strong>
                   <span>{`${scopeText(w.scope, lang, names)} · ${whenText(w.recurrence, timeZone, lang)}`}</span>
                   <span class="muted">{`${text.by}: ${w.createdBy}`}</span>
+                  {deleteError ? <ErrorNote error={deleteError} /> : null}
                   {canPlan ? (
                     <ConfirmButton
                       label={text.delete}
                       question={text.deleteWindow(w.reason)}
                       onConfirm={async () => {
-                        await api("DELETE", `/api/maintenance-windows/${encodeURIComponent(w.id)}`);
+                        setDeleteError(null);
+                        try {
+                          await api("DELETE", `/api/maintenance-windows/${encodeURIComponent(w.id)}`);
+                        } catch (err) {
+                          setDeleteError(err);
+                        }
                         windows.reload();
                       }}
                     />

@@ -1,5 +1,7 @@
+import { useState } from "preact/hooks";
 import { api } from "../../api.js";
 import { ConfirmButton } from "../../components/confirm.js";
+import { ErrorNote } from "../../components/errors.js";
 import { Async, useApi } from "../../components/use-api.js";
 import { codeLabel } from "../../i18n/codes.js";
 import { INSPECTION_TEXT } from "../../inspections-i18n.js";
@@ -31,6 +33,7 @@ function HallAssets({ hall }: { hall: HallView }) {
   const assets = useApi<{ items: Asset[]; timeZone: string }>(`${base}/fire-assets`);
   const actions = useApi<{ items: Action[] }>(`${base}/corrective-actions?status=open`);
   const canRegister = hasRole(...REGISTRARS);
+  const [retireError, setRetireError] = useState<unknown>(null);
   const refresh = () => {
     assets.reload();
     actions.reload();
@@ -78,7 +81,12 @@ function HallAssets({ hall }: { hall: HallView }) {
                             label={t.retire}
                             question={t.retireQuestion(`${a.id} · ${a.location}`)}
                             onConfirm={async () => {
-                              await api("DELETE", assetPath(hall.id, a.id));
+                              setRetireError(null);
+                              try {
+                                await api("DELETE", assetPath(hall.id, a.id));
+                              } catch (err) {
+                                setRetireError(err);
+                              }
                               refresh();
                             }}
                           />
@@ -89,6 +97,7 @@ function HallAssets({ hall }: { hall: HallView }) {
                 </tbody>
               </table>
             </div>
+            {retireError ? <ErrorNote error={retireError} /> : null}
             {canRegister ? <ImportForm base={base} onImported={refresh} /> : null}
             {hasRole(...POLICY_SETTERS) ? <PolicyForm base={base} /> : null}
             {open.length > 0 ? <h3>{t.openActions}</h3> : null}
