@@ -112,6 +112,13 @@ describe.skipIf(!available)(
     it("maintenance adds a recurring and a one-off window in the hall's zone, sees them listed and in the API, and deletes one after confirming", async () => {
       for (const run of RUNS) {
         const page = await stack.signIn("maint", { lang: run.lang, viewport: run.viewport, hash: HASH });
+        // The browser is in New York: times entered and shown must still be the hall's (Shanghai) clock, so a
+        // page that used the browser's zone fails here even on a machine that runs in Shanghai.
+        const cdp = await page.context().newCDPSession(page);
+        await cdp.send("Emulation.setTimezoneOverride", { timezoneId: "America/New_York" });
+        expect(await page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone")).toBe(
+          "America/New_York",
+        );
         const form = page.locator("[data-testid=maintenance-form]");
         await form.waitFor();
         // The reason is labelled as the reason for the maintenance, not "why it is resolved".

@@ -111,61 +111,63 @@ function HoursEditor({
   return (
     <form class="hours-form" data-testid="opening-hours-form" onSubmit={save}>
       <h3>{text.weekly}</h3>
-      {WEEKDAYS.map((day) => (
-        <fieldset key={day} class="day" data-testid={`day-${day}`}>
-          <legend>{codeLabel(lang, "weekday", day)}</legend>
-          {draft.weekly[day].length === 0 ? <span class="muted">{text.closedDay}</span> : null}
-          {draft.weekly[day].map((range, i) => {
-            const update = (patch: Partial<Range>) =>
-              setDay(
-                day,
-                draft.weekly[day].map((r, j) => (j === i ? { ...r, ...patch } : r)),
+      <div class="days">
+        {WEEKDAYS.map((day) => (
+          <fieldset key={day} class="day" data-testid={`day-${day}`}>
+            <legend>{codeLabel(lang, "weekday", day)}</legend>
+            {draft.weekly[day].length === 0 ? <span class="muted">{text.closedDay}</span> : null}
+            {draft.weekly[day].map((range, i) => {
+              const update = (patch: Partial<Range>) =>
+                setDay(
+                  day,
+                  draft.weekly[day].map((r, j) => (j === i ? { ...r, ...patch } : r)),
+                );
+              return (
+                <div class="range" key={i}>
+                  <label>
+                    {text.opens}
+                    <input
+                      type="time"
+                      name="open"
+                      required
+                      value={range.open}
+                      onInput={(e) => update({ open: e.currentTarget.value })}
+                    />
+                  </label>
+                  <label>
+                    {text.closes}
+                    <input
+                      type="time"
+                      name="close"
+                      required
+                      value={toInput(range.close)}
+                      onInput={(e) => update({ close: e.currentTarget.value })}
+                    />
+                  </label>
+                  <button
+                    type="button"
+                    aria-label={`${text.removeRange} ${codeLabel(lang, "weekday", day)}`}
+                    onClick={() =>
+                      setDay(
+                        day,
+                        draft.weekly[day].filter((_, j) => j !== i),
+                      )
+                    }
+                  >
+                    ×
+                  </button>
+                </div>
               );
-            return (
-              <div class="range" key={i}>
-                <label>
-                  {text.opens}
-                  <input
-                    type="time"
-                    name="open"
-                    required
-                    value={range.open}
-                    onInput={(e) => update({ open: e.currentTarget.value })}
-                  />
-                </label>
-                <label>
-                  {text.closes}
-                  <input
-                    type="time"
-                    name="close"
-                    required
-                    value={toInput(range.close)}
-                    onInput={(e) => update({ close: e.currentTarget.value })}
-                  />
-                </label>
-                <button
-                  type="button"
-                  aria-label={`${text.removeRange} ${codeLabel(lang, "weekday", day)}`}
-                  onClick={() =>
-                    setDay(
-                      day,
-                      draft.weekly[day].filter((_, j) => j !== i),
-                    )
-                  }
-                >
-                  ×
-                </button>
-              </div>
-            );
-          })}
-          <button
-            type="button"
-            onClick={() => setDay(day, [...draft.weekly[day], { open: "09:00", close: "17:00" }])}
-          >
-            {text.addRange}
-          </button>
-        </fieldset>
-      ))}
+            })}
+            <button
+              type="button"
+              onClick={() => setDay(day, [...draft.weekly[day], { open: "09:00", close: "17:00" }])}
+            >
+              {text.addRange}
+            </button>
+          </fieldset>
+        ))}
+      </div>
       <h3>{text.exceptions}</h3>
       <ExceptionList
         exceptions={draft.exceptions}
