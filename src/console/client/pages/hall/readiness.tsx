@@ -29,8 +29,8 @@ export function Readiness({ hallId, hasHours }: { hallId: string; hasHours: bool
         {({ report }) => (
           <>
             <p class={`verdict ${report.ready ? "ready" : "not-ready"}`}>
-              <strong>{report.ready ? text.ready : text.notReady}</strong>
-              {` · ${report.verdict[lang]}`}
+              {/* The server's verdict already starts with "ready" / "NOT ready" in each language. */}
+              <strong>{report.verdict[lang]}</strong>
             </p>
             <p data-testid="next-opening">
               {hasHours
