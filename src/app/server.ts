@@ -195,6 +195,10 @@ export class HallwatchServer {
       silencePolicy: config.presence,
       maxPayloadBytes: config.mqtt.maxPayloadBytes,
       deadLetterMaxRows: config.deadLetters.maxRows,
+      series: {
+        retentionMs: config.series.retentionDays * 86_400_000,
+        ...(this.parts.now ? { now: this.parts.now } : {}),
+      },
       ingestLogDir: join(config.dataDir, "ingest-log"),
       deferLive: true,
       clockSkew: {
