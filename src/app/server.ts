@@ -319,6 +319,7 @@ export class HallwatchServer {
       onCredentialsChanged: () => this.broker?.recheckCredentials(),
       agentConnectionProblems: () => this.demo?.connectionProblems?.() ?? [],
       maintenance,
+      rules,
       aroundTheClockKinds: new Set(config.alerts.aroundTheClockKinds),
       readiness: this.readiness,
       inspections,

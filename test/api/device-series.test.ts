@@ -44,7 +44,13 @@ describe("GET /api/devices/:hallId/:deviceId/series over HTTP", () => {
       "an extinguisher's pressure",
       20_000,
     );
-    expect(pressure.body).toMatchObject({ field: "pressureMpa", unit: "MPa" });
+    // The extinguisher's green zone, from the fault rules in force (defaults 1.0–1.4 MPa).
+    expect(pressure.body).toMatchObject({
+      field: "pressureMpa",
+      unit: "MPa",
+      greenZone: { min: 1, max: 1.4 },
+    });
+    expect(temp.body.greenZone).toBeNull();
     const waiting = await waitFor(
       async () => {
         const r = await demo.json("floor", "GET", series("queue-1", "field=waitingTotal"));

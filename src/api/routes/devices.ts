@@ -1,13 +1,36 @@
 import { z } from "zod";
 import { canSeeHall } from "../../auth/principal.js";
 import { caller } from "../../auth/request-auth.js";
-import { deviceIdSchema, deviceKindSchema, hallIdSchema, SERIES_FIELDS } from "../../contract/index.js";
+import {
+  type DeviceKind,
+  deviceIdSchema,
+  deviceKindSchema,
+  hallIdSchema,
+  SERIES_FIELDS,
+} from "../../contract/index.js";
+import { resolveRuleSettings } from "../../core/faults/config.js";
 import type { ApiDeps } from "../app.js";
 import { ApiError } from "../errors.js";
 import { deviceView } from "../views.js";
 import type { TypedApp } from "./types.js";
 
 const DAY_MS = 86_400_000;
+
+/** The pressure band a device's rules hold as normal (extinguisher: min–max; hydrant: above its low mark). */
+function greenZone(
+  deps: ApiDeps,
+  device: { kind: DeviceKind; hallId: string; deviceId: string },
+  field: string,
+): { min: number; max: number | null } | null {
+  if (!deps.rules || field !== "pressureMpa") return null;
+  const settings = resolveRuleSettings(deps.rules, device.kind, device.hallId, device.deviceId);
+  const zone = settings.get("pressure_out_of_zone");
+  if (zone?.enabled && zone.params.minMpa !== undefined && zone.params.maxMpa !== undefined)
+    return { min: zone.params.minMpa, max: zone.params.maxMpa };
+  const low = settings.get("hydrant_low_pressure");
+  if (low?.enabled && low.params.belowMpa !== undefined) return { min: low.params.belowMpa, max: null };
+  return null;
+}
 
 export async function registerDeviceRoutes(app: TypedApp, deps: ApiDeps): Promise<void> {
   app.get(
@@ -99,6 +122,7 @@ export async function registerDeviceRoutes(app: TypedApp, deps: ApiDeps): Promis
       return {
         field: q.field,
         unit: fields[q.field] ?? null,
+        greenZone: greenZone(deps, device, q.field),
         points: deps.aggregator.series.range(hallId, deviceId, q.field, fromMs, toMs),
       };
     },

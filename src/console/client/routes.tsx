@@ -5,9 +5,9 @@ import { renderFireAssets, renderInspect } from "./inspections.js";
 import { Board } from "./pages/board.js";
 import { Device } from "./pages/device.js";
 import { Devices } from "./pages/devices.js";
+import { UptimePage } from "./pages/uptime.js";
 import type { Route } from "./router.js";
 import type { Session } from "./session.js";
-import { renderUptime } from "./uptime.js";
 
 /**
  * Every page of the console: its hash name, who may open it, and what it draws. A page a role may not open
@@ -26,11 +26,7 @@ export const PAGES: Record<string, PageEntry> = {
       <Device key={`${hallId}/${deviceId}`} hallId={hallId} deviceId={deviceId} />
     ),
   },
-  uptime: {
-    render: (_route, s) => (
-      <Legacy render={(root, header) => renderUptime(root, header, s.t, s.lang)} deps={[s.lang]} />
-    ),
-  },
+  uptime: { render: () => <UptimePage /> },
   admin: {
     roles: ["admin"],
     render: (_route, s) => (
