@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatDuration, formatRatio } from "../../src/console/client/charts/uptime-format.js";
@@ -30,6 +32,24 @@ const noOverflow = (page: Page) =>
     ).document.documentElement;
     return root.scrollWidth <= root.clientWidth;
   });
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+interface AxeResult {
+  violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[];
+}
+
+/**
+ * Axe's serious and critical findings in the page's own section (the shell is checked by the shell's tests), as
+ * rule id and first offending node.
+ */
+const seriousViolations = async (page: Page, selector: string) => {
+  // Evaluated through the DevTools protocol, as @axe-core/playwright does: the console's CSP allows no injected script.
+  await page.evaluate(AXE_SOURCE);
+  const result = (await page.evaluate(`axe.run(${JSON.stringify(selector)})`)) as AxeResult;
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.nodes[0]?.target.join(" ")}`);
+};
 
 describe.skipIf(!available)("charts: uptime bars and device telemetry, as maintenance staff", () => {
   const stack = new ConsoleStack();
@@ -125,7 +145,10 @@ describe.skipIf(!available)("charts: uptime bars and device telemetry, as mainte
           }
         }
         expect(await noOverflow(page), where).toBe(true);
-        if (range === "7d") await stack.shot(page, `uptime-bars-${setup.name}`);
+        if (range === "7d") {
+          await stack.shot(page, `uptime-bars-${setup.name}`);
+          expect(await seriousViolations(page, "[data-testid=uptime]"), where).toEqual([]);
+        }
       }
       if (setup.name === "desktop-en") {
         await page.click('[data-testid=uptime] button[data-range="30d"]');
@@ -177,6 +200,7 @@ describe.skipIf(!available)("charts: uptime bars and device telemetry, as mainte
       expect(await page.locator("[data-testid=device-values]").textContent()).toMatch(/°C/);
       expect(await noOverflow(page), setup.name).toBe(true);
       await stack.shot(page, `device-charger-${setup.name}`);
+      expect(await seriousViolations(page, "[data-testid=device]"), setup.name).toEqual([]);
 
       await page.goto(`${stack.at.httpUrl}/#/device/${HALL}/ext-1`);
       const pressure = page.locator("[data-testid=chart-pressureMpa]");
@@ -204,6 +228,7 @@ describe.skipIf(!available)("charts: uptime bars and device telemetry, as mainte
       expect(painted).toBeGreaterThan(100);
       expect(await noOverflow(page), setup.name).toBe(true);
       await stack.shot(page, `device-extinguisher-${setup.name}`);
+      expect(await seriousViolations(page, "[data-testid=device]"), setup.name).toEqual([]);
       await page.close();
     }
   }, 180_000);

@@ -69,7 +69,19 @@ export function TimeChart({
           x: { time: true, range: [fromMs / 1000, toMs / 1000] },
           y: { range: [lo - pad, hi + pad] },
         },
-        axes: [{}, { size: 84, values: (_u, ticks) => ticks.map((v) => format(Number(v.toPrecision(6)))) }],
+        axes: [
+          {
+            values: (_u, ticks) =>
+              ticks.map((t) =>
+                new Date(t * 1000).toLocaleTimeString(lang === "zh" ? "zh-CN" : "en-GB", {
+                  hour: "2-digit",
+                  minute: "2-digit",
+                  hour12: false,
+                }),
+              ),
+          },
+          { size: 84, values: (_u, ticks) => ticks.map((v) => format(Number(v.toPrecision(6)))) },
+        ],
         series: [
           {},
           {

@@ -37,7 +37,7 @@ export function Device({ hallId, deviceId }: { hallId: string; deviceId: string 
             <dd>{zoneLabel(lang, d.zone)}</dd>
             <dt>{w.connectivity}</dt>
             <dd>
-              <span class={d.connectivity}>{codeLabel(lang, "connectivity", d.connectivity)}</span>
+              <span class={`conn conn-${d.connectivity}`}>{codeLabel(lang, "connectivity", d.connectivity)}</span>
             </dd>
             <dt>{t.lastSeen}</dt>
             <dd>{formatTime(d.lastSeenMs, lang)}</dd>
@@ -81,12 +81,30 @@ export function Device({ hallId, deviceId }: { hallId: string; deviceId: string 
   );
 }
 
-/** "Pressure 1.05 MPa, Present Yes" from a reading's or an event's fields. */
+/**
+ * An event's data in words: a change as "Port 2 state: Charging → Idle", other fields as "Pressure 1.05 MPa".
+ */
 function describe(data: Record<string, unknown>, lang: Lang): string {
+  if (typeof data.field === "string" && "to" in data) {
+    const path = data.field.split(".");
+    const last = path[path.length - 1] ?? "";
+    const where = path
+      .map((part) =>
+        /^\d+$/.test(part) ? part : part === "state" ? DEVICE_TEXT[lang].state : portsOr(lang, part),
+      )
+      .join(" ");
+    const from = "from" in data && data.from !== null ? `${shownValue(lang, last, data.from)} → ` : "";
+    return `${where}: ${from}${shownValue(lang, last, data.to)}`;
+  }
   return Object.entries(data)
     .map(([k, v]) => `${codeLabel(lang, "field", k)} ${fieldValue(lang, k, v)}`)
     .join(lang === "zh" ? "，" : ", ");
 }
+
+const portsOr = (lang: Lang, part: string) =>
+  part === "ports" ? DEVICE_TEXT[lang].port : codeLabel(lang, "field", part);
+const shownValue = (lang: Lang, field: string, v: unknown) =>
+  field === "state" ? codeLabel(lang, "value", String(v)) : fieldValue(lang, field, v);
 
 function Values({ values, lang }: { values: Record<string, unknown> | null; lang: Lang }) {
   const w = DEVICE_TEXT[lang];
