@@ -37,7 +37,9 @@ export function Device({ hallId, deviceId }: { hallId: string; deviceId: string 
             <dd>{zoneLabel(lang, d.zone)}</dd>
             <dt>{w.connectivity}</dt>
             <dd>
-              <span class={`conn conn-${d.connectivity}`}>{codeLabel(lang, "connectivity", d.connectivity)}</span>
+              <span class={`conn conn-${d.connectivity}`}>
+                {codeLabel(lang, "connectivity", d.connectivity)}
+              </span>
             </dd>
             <dt>{t.lastSeen}</dt>
             <dd>{formatTime(d.lastSeenMs, lang)}</dd>
