@@ -538,7 +538,7 @@ export class Aggregator {
         }
         if (skewMs !== undefined) result.device.clockSkewMs = skewMs;
         if (values !== null) {
-          this.seriesStore.record(hallId, deviceId, result.device.kind, pointTimeMs, values);
+          this.seriesStore.record(result.device, pointTimeMs, values);
           this.bus.emit("telemetry", {
             device: result.device,
             values,

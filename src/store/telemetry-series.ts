@@ -5,6 +5,13 @@ const MINUTE_MS = 60_000;
 /** Past this many points waiting for a flush (storage failing), new ones are dropped: a chart, not a record. */
 const MAX_PENDING = 200_000;
 
+/** A device as the presence tracker keeps it: the same object for every message of that device. */
+export interface SeriesDevice {
+  readonly hallId: string;
+  readonly deviceId: string;
+  readonly kind: DeviceKind;
+}
+
 export interface TelemetrySeriesOptions {
   /** Points older than this are pruned (default 7 days). */
   retentionMs?: number;
@@ -22,7 +29,8 @@ export class TelemetrySeries {
   readonly retentionMs: number;
   private readonly pruneEveryMs: number;
   private readonly now: () => number;
-  private readonly lastMinute = new Map<string, number>();
+  /** Keyed by the tracker's device object (one per device, kept while it lives): no string built per message. */
+  private readonly lastMinute = new WeakMap<object, number>();
   private pending: (string | number)[] = [];
   private lastPruneMs = Number.NEGATIVE_INFINITY;
   private readonly insert;
@@ -48,11 +56,11 @@ export class TelemetrySeries {
   }
 
   /** Notes a message's values if it is the device's first in this minute; memory only. */
-  record(hallId: string, deviceId: string, kind: DeviceKind, tsMs: number, values: object): void {
+  record(device: SeriesDevice, tsMs: number, values: object): void {
     const minute = Math.floor(tsMs / MINUTE_MS);
-    const key = `${hallId}\u0000${deviceId}`;
-    if (this.lastMinute.get(key) === minute) return;
-    this.lastMinute.set(key, minute);
+    if (this.lastMinute.get(device) === minute) return;
+    this.lastMinute.set(device, minute);
+    const { hallId, deviceId, kind } = device;
     if (tsMs < this.now() - this.retentionMs || this.pending.length >= MAX_PENDING) return;
     const fields = SERIES_FIELDS[kind];
     for (const field in fields) {

@@ -7,6 +7,10 @@ const MIN_MS = 60_000;
 const DAY_MS = 86_400_000;
 const T0 = Date.UTC(2026, 10, 30, 12, 0, 0);
 
+const charger = { hallId: "h1", deviceId: "charger-1", kind: "charger" } as const;
+const ext = { hallId: "h1", deviceId: "ext-1", kind: "extinguisher" } as const;
+const queue = { hallId: "h1", deviceId: "q-1", kind: "queue" } as const;
+
 describe("telemetry series (SQLite, bounded, pruned by an injected clock)", () => {
   let db: Db;
   let nowMs = T0;
@@ -18,22 +22,22 @@ describe("telemetry series (SQLite, bounded, pruned by an injected clock)", () =
 
   it("keeps at most one point per device, field and minute, numeric fields only, written in one batch", () => {
     const series = new TelemetrySeries(db, { retentionMs: 7 * DAY_MS, now: () => nowMs });
-    series.record("h1", "charger-1", "charger", T0 + 1_000, {
+    series.record(charger, T0 + 1_000, {
       enclosureTempC: 40,
       totalPowerW: 300,
       ports: [],
     });
-    series.record("h1", "charger-1", "charger", T0 + 30_000, {
+    series.record(charger, T0 + 30_000, {
       enclosureTempC: 41,
       totalPowerW: 310,
       ports: [],
     });
-    series.record("h1", "charger-1", "charger", T0 + MIN_MS + 5, {
+    series.record(charger, T0 + MIN_MS + 5, {
       enclosureTempC: 55,
       totalPowerW: 320,
       ports: [],
     });
-    series.record("h1", "ext-1", "extinguisher", T0 + 2_000, {
+    series.record(ext, T0 + 2_000, {
       pressureMpa: 1.05,
       present: true,
       batteryPct: 90,
@@ -53,12 +57,12 @@ describe("telemetry series (SQLite, bounded, pruned by an injected clock)", () =
 
   it("prunes points older than the retention period as the clock moves, and refuses points already too old", () => {
     const series = new TelemetrySeries(db, { retentionMs: 2 * DAY_MS, now: () => nowMs });
-    series.record("h1", "q-1", "queue", T0, { waitingTotal: 3, longestWaitSec: 60 });
-    series.record("h1", "q-1", "queue", T0 - 3 * DAY_MS, { waitingTotal: 9, longestWaitSec: 900 }); // a spool replay
+    series.record(queue, T0, { waitingTotal: 3, longestWaitSec: 60 });
+    series.record(queue, T0 - 3 * DAY_MS, { waitingTotal: 9, longestWaitSec: 900 }); // a spool replay
     series.flush();
     expect(series.range("h1", "q-1", "waitingTotal", 0, T0 + 10 * DAY_MS)).toEqual([[T0, 3]]);
     nowMs = T0 + DAY_MS;
-    series.record("h1", "q-1", "queue", nowMs, { waitingTotal: 4, longestWaitSec: 30 });
+    series.record(queue, nowMs, { waitingTotal: 4, longestWaitSec: 30 });
     series.flush();
     expect(series.range("h1", "q-1", "waitingTotal", 0, T0 + 10 * DAY_MS)).toEqual([
       [T0, 3],
