@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import { codeLabel } from "../i18n/codes.js";
 import { UPTIME_TEXT } from "../i18n/uptime.js";
 import type { Lang } from "../i18n.js";
+import { deviceName } from "../overview/device-name.js";
 import { href } from "../router.js";
 import { formatDuration, formatRatio } from "./uptime-format.js";
 
@@ -79,7 +80,7 @@ export function GroupFigures({
 type SortKey = "name" | "kind" | "availability" | "down" | "failures" | "mtbf" | "mttr";
 const NULL_LAST = Number.POSITIVE_INFINITY;
 const sortValue: Record<SortKey, (r: UptimeRow, lang: Lang) => number | string> = {
-  name: (r) => r.name ?? r.deviceId,
+  name: (r, lang) => deviceName(r, lang),
   kind: (r, lang) => codeLabel(lang, "kind", r.kind),
   availability: (r) => r.ratio ?? NULL_LAST,
   down: (r) => r.downMs,
@@ -133,7 +134,7 @@ export function DeviceFigures({ rows, lang }: { rows: UptimeRow[]; lang: Lang })
           {sorted.map((r) => (
             <tr key={r.deviceId} data-device={r.deviceId}>
               <th scope="row">
-                <a href={href("device", r.hallId, r.deviceId)}>{r.name ?? r.deviceId}</a>
+                <a href={href("device", r.hallId, r.deviceId)}>{deviceName(r, lang)}</a>
               </th>
               <td>{codeLabel(lang, "kind", r.kind)}</td>
               <td data-fig="availability" data-value={String(r.ratio)}>

@@ -57,16 +57,3 @@ export const EVENT_LABELS: Record<string, { zh: string; en: string }> = {
   door_opened: { zh: "箱门打开", en: "Door opened" },
   door_closed: { zh: "箱门关闭", en: "Door closed" },
 };
-
-/** Hall zones as the layout names them. */
-export const ZONE_LABELS: Record<string, { zh: string; en: string }> = {
-  entrance: { zh: "入口", en: "Entrance" },
-  waiting: { zh: "等候区", en: "Waiting area" },
-  counters: { zh: "柜台区", en: "Counters" },
-  "self-service": { zh: "自助服务区", en: "Self-service area" },
-  "back-office": { zh: "后台办公区", en: "Back office" },
-  vip: { zh: "贵宾区", en: "VIP area" },
-};
-
-/** A zone's label; an unnamed zone is shown as the admin typed it (zones are free text, not codes). */
-export const zoneLabel = (lang: Lang, zone: string) => ZONE_LABELS[zone]?.[lang] ?? zone;

@@ -2,8 +2,9 @@ import { DeviceCharts } from "../charts/device-charts.js";
 import { Async, useApi } from "../components/use-api.js";
 import { formatTime } from "../dom.js";
 import { codeLabel, fieldValue } from "../i18n/codes.js";
-import { DEVICE_TEXT, EVENT_LABELS, zoneLabel } from "../i18n/device.js";
+import { DEVICE_TEXT, EVENT_LABELS } from "../i18n/device.js";
 import type { Lang } from "../i18n.js";
+import { deviceName } from "../overview/device-name.js";
 import { href } from "../router.js";
 import { useSession } from "../session.js";
 import type { AlertView, DeviceView } from "../types.js";
@@ -27,14 +28,14 @@ export function Device({ hallId, deviceId }: { hallId: string; deviceId: string 
       {(d) => (
         <section class="device" data-testid="device">
           <a href={href("devices")}>{`← ${t.back}`}</a>
-          <h1>{d.name ?? d.deviceId}</h1>
+          <h1>{deviceName(d, lang)}</h1>
           <dl class="device-facts">
             <dt>{w.kind}</dt>
             <dd>{codeLabel(lang, "kind", d.kind)}</dd>
             <dt>{w.model}</dt>
             <dd>{d.model}</dd>
             <dt>{t.zone}</dt>
-            <dd>{zoneLabel(lang, d.zone)}</dd>
+            <dd>{codeLabel(lang, "zone", d.zone)}</dd>
             <dt>{w.connectivity}</dt>
             <dd>
               <span class={`conn conn-${d.connectivity}`}>

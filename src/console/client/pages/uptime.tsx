@@ -4,6 +4,7 @@ import { DeviceFigures, type Figures, GroupFigures, type UptimeRow } from "../ch
 import { Async, useApi } from "../components/use-api.js";
 import { codeLabel } from "../i18n/codes.js";
 import { UPTIME_TEXT } from "../i18n/uptime.js";
+import { deviceName } from "../overview/device-name.js";
 import { href } from "../router.js";
 import { useSession } from "../session.js";
 import type { HallView } from "../types.js";
@@ -148,12 +149,12 @@ function HallUptime({
               .map((d) => (
                 <div class="bar-row" key={d.deviceId}>
                   <h3>
-                    <a href={href("device", d.hallId, d.deviceId)}>{d.name ?? d.deviceId}</a>
+                    <a href={href("device", d.hallId, d.deviceId)}>{deviceName(d, lang)}</a>
                   </h3>
                   <StatusBar
                     key={`${d.deviceId}-${path}`}
                     testId={`bar-device-${d.deviceId}`}
-                    label={`${d.name ?? d.deviceId} · ${w[view.range.word]}`}
+                    label={`${deviceName(d, lang)} · ${w[view.range.word]}`}
                     cells={cells((b) => b.byDevice[d.deviceId], data)}
                     hourly={hourly}
                     lang={lang}
