@@ -171,7 +171,10 @@ describe.skipIf(!available)(
       await card.locator("button.card-open").click();
       const trend = page.locator("dialog.drawer[open] [data-testid=trend]");
       await trend.waitFor({ timeout: T });
-      expect(await trend.locator("svg[role=img]").getAttribute("aria-label")).toContain("纸张余量");
+      // The charts helper's sparkline: the line, the raise time marked, and the figures as text.
+      expect(await trend.locator("svg polyline").count()).toBe(1);
+      expect(await trend.locator("svg line.spark-mark").count()).toBe(1);
+      expect(await trend.locator("figcaption").textContent()).toContain("纸张余量");
       await stack.shot(page, "alert-drawer-sparkline");
       stack.simulator.clear("demo-hall", "kiosk-1", "paper_low");
       await page.close();

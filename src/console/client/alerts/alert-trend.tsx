@@ -1,11 +1,10 @@
 import { useEffect, useState } from "preact/hooks";
 import { ApiFailure, api } from "../api.js";
+import { Sparkline } from "../charts/sparkline.js";
 import { codeLabel, fieldValue } from "../i18n/codes.js";
 import { useSession } from "../session.js";
 import { ALERT_TEXT } from "./alert-text.js";
 import type { HistoryEntry } from "./alert-types.js";
-// The charts helper's <Sparkline> (same props) replaces this import once charts/sparkline.tsx is on main.
-import { Sparkline } from "./sparkline-fallback.js";
 
 const AROUND_MS = 60 * 60_000;
 
@@ -20,8 +19,8 @@ function historyPoints(history: HistoryEntry[]): Points {
 
 /**
  * A sparkline of the alert's value an hour either side of when it was raised, from
- * GET /api/devices/:hallId/:deviceId/series; falls back to the alert's own recorded values while that
- * endpoint does not exist on the server (404 route_not_found).
+ * GET /api/devices/:hallId/:deviceId/series; when the series has nothing (no points kept, or the device is gone),
+ * the values the alert's own history recorded.
  */
 export function AlertTrend({
   hallId,
@@ -54,12 +53,14 @@ export function AlertTrend({
     };
   }, [hallId, deviceId, field, raisedMs, history]);
   if (points === null || points.length === 0) return null;
-  const last = points.at(-1)?.[1];
-  const label = `${a.trend}: ${codeLabel(lang, "field", field)} ${fieldValue(lang, field, last)}`;
   return (
-    <figure class="trend" data-testid="trend">
-      <Sparkline points={points} markMs={raisedMs} label={label} />
-      <figcaption>{label}</figcaption>
-    </figure>
+    <div class="trend" data-testid="trend">
+      <Sparkline
+        points={points}
+        markMs={raisedMs}
+        label={`${a.trend} · ${codeLabel(lang, "field", field)}`}
+        format={(value) => fieldValue(lang, field, value)}
+      />
+    </div>
   );
 }
