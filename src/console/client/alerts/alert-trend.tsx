@@ -17,10 +17,16 @@ function historyPoints(history: HistoryEntry[]): Points {
   );
 }
 
+/** The series (one point a minute) with the alert's own readings, which may be newer than its last minute. */
+function merge(series: Points, own: Points): Points {
+  const seen = new Set(series.map(([t]) => t));
+  return [...series, ...own.filter(([t]) => !seen.has(t))].sort((x, y) => x[0] - y[0]);
+}
+
 /**
  * A sparkline of the alert's value an hour either side of when it was raised, from
- * GET /api/devices/:hallId/:deviceId/series; when the series has nothing (no points kept, or the device is gone),
- * the values the alert's own history recorded.
+ * GET /api/devices/:hallId/:deviceId/series, with the values the alert's own history recorded (all there is when
+ * the device is gone: 404).
  */
 export function AlertTrend({
   hallId,
@@ -42,7 +48,7 @@ export function AlertTrend({
     let current = true;
     const path = `/api/devices/${encodeURIComponent(hallId)}/${encodeURIComponent(deviceId)}/series?field=${encodeURIComponent(field)}&fromMs=${raisedMs - AROUND_MS}&toMs=${raisedMs + AROUND_MS}`;
     api<{ points: Points }>("GET", path).then(
-      (series) => current && setPoints(series.points.length > 0 ? series.points : historyPoints(history)),
+      (series) => current && setPoints(merge(series.points, historyPoints(history))),
       (err: unknown) => {
         if (!current) return;
         setPoints(err instanceof ApiFailure && err.status === 404 ? historyPoints(history) : []);
