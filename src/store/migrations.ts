@@ -397,4 +397,12 @@ export const MIGRATIONS: readonly {
       if (!columns.has("error_code")) db.exec("ALTER TABLE notify_deliveries ADD COLUMN error_code TEXT");
     },
   },
+  {
+    version: 11,
+    sql: `
+      -- Set for a password someone else chose (the generated first-admin password, an admin's reset): the console
+      -- asks its user for a new one at sign-in. Their own change clears it.
+      ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];
