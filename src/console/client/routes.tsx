@@ -1,7 +1,8 @@
 import type { ComponentChildren } from "preact";
-import { renderAdmin } from "./admin.js";
 import { Legacy } from "./components/legacy.js";
 import { renderFireAssets, renderInspect } from "./inspections.js";
+import { Account } from "./pages/account.js";
+import { Admin } from "./pages/admin/admin.js";
 import { Board } from "./pages/board.js";
 import { Device } from "./pages/device.js";
 import { Devices } from "./pages/devices.js";
@@ -33,10 +34,9 @@ export const PAGES: Record<string, PageEntry> = {
   },
   admin: {
     roles: ["admin"],
-    render: (_route, s) => (
-      <Legacy render={(root, header) => renderAdmin(root, header, s.t, s.lang)} deps={[s.lang]} />
-    ),
+    render: ({ params: [tab = "users"] }) => <Admin tab={tab} />,
   },
+  account: { render: () => <Account /> },
   inspect: {
     render: ({ params: [hallId = "", deviceId = ""] }, s) => (
       <Legacy
