@@ -32,7 +32,7 @@ export function TokensAdmin() {
   const tokens = useApi<{ items: Token[] }>("/api/admin/tokens");
   const audit = useApi<{ items: AuditRow[] }>("/api/audit?limit=100");
   const [failure, setFailure] = useState<unknown>(null);
-  const stateLabel = { live: a.active, expired: a.expires, revoked: a.revoked };
+  const stateLabel = { live: a.active, expired: a.expired, revoked: a.revoked };
   return (
     <>
       <h1>{a.tokens}</h1>
