@@ -1,3 +1,4 @@
+import { AxeBuilder } from "@axe-core/playwright";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM } from "../helpers/chromium.js";
@@ -329,4 +330,33 @@ describe.skipIf(!available)("the admin's screens: users, agents, devices, channe
       await page.close();
     }
   }, 60_000);
+
+  it("has no serious or critical axe violation in the admin screens and the account page, in zh and en", async () => {
+    for (const lang of ["zh", "en"] as const) {
+      for (const hash of [
+        "#/admin/users",
+        "#/admin/agents",
+        "#/admin/notify",
+        "#/admin/tokens",
+        "#/account",
+      ]) {
+        // axe needs a page of an explicit browser context.
+        const context = await stack.browser.newContext({ viewport: PHONE });
+        const page = await context.newPage();
+        await page.addInitScript(`localStorage.setItem("hallwatch.lang", ${JSON.stringify(lang)})`);
+        await page.goto(`${stack.at.httpUrl}/${hash}`);
+        await page.fill("input[name=username]", "admin");
+        await page.fill("input[name=password]", "console-test-admin");
+        await page.click("button[type=submit]");
+        await page.locator("main h1").first().waitFor();
+        await page.waitForTimeout(300);
+        const result = await new AxeBuilder({ page: page as never }).include("main").analyze();
+        const serious = result.violations
+          .filter((v) => v.impact === "serious" || v.impact === "critical")
+          .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+        expect(serious, `${lang} ${hash}`).toEqual([]);
+        await context.close();
+      }
+    }
+  }, 300_000);
 });

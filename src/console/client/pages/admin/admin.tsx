@@ -10,7 +10,7 @@ type Tab = (typeof TABS)[number];
 
 /** The admin's screens, one tab each: `#/admin/users` (default), `/agents`, `/notify`, `/tokens`. */
 export function Admin({ tab }: { tab: string }) {
-  const { lang } = useSession();
+  const { lang, t } = useSession();
   const a = ADMIN_TEXT[lang];
   const current: Tab = (TABS as readonly string[]).includes(tab) ? (tab as Tab) : "users";
   const labels: Record<Tab, string> = {
@@ -21,7 +21,7 @@ export function Admin({ tab }: { tab: string }) {
   };
   return (
     <section class="admin">
-      <nav class="tabs" aria-label={a.tabUsers} data-testid="admin-tabs">
+      <nav class="tabs" aria-label={t.admin} data-testid="admin-tabs">
         {TABS.map((name) => (
           <a key={name} href={`#/admin/${name}`} aria-current={name === current ? "page" : undefined}>
             {labels[name]}
