@@ -1,5 +1,7 @@
 import type { ComponentChildren } from "preact";
+import { OVERVIEW_TEXT } from "../i18n/overview.js";
 import { INSPECTION_TEXT } from "../inspections-i18n.js";
+import { Announcer } from "../live/announcer.js";
 import { useAlertFeed } from "../live/use-feed.js";
 import { useSession } from "../session.js";
 
@@ -15,8 +17,10 @@ export function Shell({ page, children }: { page: string; children: ComponentChi
   const feed = useAlertFeed();
   const nav: NavItem[] = [
     { page: "board", label: t.board },
+    { page: "halls", label: OVERVIEW_TEXT[lang].hq },
     { page: "devices", label: t.devices },
     { page: "uptime", label: t.uptime },
+    { page: "reports", label: OVERVIEW_TEXT[lang].reports },
     { page: "fire", label: INSPECTION_TEXT[lang].nav },
     { page: "admin", label: t.admin, roles: ["admin"] },
   ];
@@ -61,6 +65,7 @@ export function Shell({ page, children }: { page: string; children: ComponentChi
       <main id="main" tabIndex={-1}>
         {children}
       </main>
+      <Announcer />
     </>
   );
 }

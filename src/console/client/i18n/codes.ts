@@ -140,6 +140,17 @@ export const VALUE_LABELS: Labels = {
   false: { zh: "否", en: "No" },
 };
 
+/** Zones of a hall as agents name them (free text); the common ones are translated, others are shown as given. */
+export const ZONE_LABELS: Labels = {
+  entrance: { zh: "入口", en: "Entrance" },
+  waiting: { zh: "等候区", en: "Waiting area" },
+  "self-service": { zh: "自助服务区", en: "Self-service area" },
+  counters: { zh: "柜台区", en: "Counters" },
+  "back-office": { zh: "后台办公区", en: "Back office" },
+  lobby: { zh: "大堂", en: "Lobby" },
+  vip: { zh: "贵宾区", en: "VIP area" },
+};
+
 export const CODE_GROUPS = {
   kind: KIND_LABELS,
   connectivity: CONNECTIVITY_LABELS,
@@ -148,6 +159,7 @@ export const CODE_GROUPS = {
   fault: FAULT_LABELS,
   field: FIELD_LABELS,
   value: VALUE_LABELS,
+  zone: ZONE_LABELS,
   channel: CHANNEL_LABELS,
   severity: SEVERITY_LABELS,
   audit: AUDIT_LABELS,
