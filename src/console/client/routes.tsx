@@ -1,12 +1,14 @@
 import type { ComponentChildren } from "preact";
 import { Legacy } from "./components/legacy.js";
-import { renderFireAssets, renderInspect } from "./inspections.js";
 import { Account } from "./pages/account.js";
 import { Admin } from "./pages/admin/admin.js";
 import { Board } from "./pages/board.js";
 import { Device } from "./pages/device.js";
 import { Devices } from "./pages/devices.js";
+import { Hall } from "./pages/hall.js";
 import { Halls } from "./pages/halls.js";
+import { FireAssets } from "./pages/inspections/fire-assets.js";
+import { InspectPage } from "./pages/inspections/inspect-page.js";
 import { Reports } from "./pages/reports.js";
 import type { Route } from "./router.js";
 import type { Session } from "./session.js";
@@ -31,6 +33,9 @@ export const PAGES: Record<string, PageEntry> = {
       <Device key={`${hallId}/${deviceId}`} hallId={hallId} deviceId={deviceId} />
     ),
   },
+  hall: {
+    render: ({ params: [hallId = ""] }) => <Hall key={hallId} hallId={hallId} />,
+  },
   uptime: {
     render: (_route, s) => (
       <Legacy render={(root, header) => renderUptime(root, header, s.t, s.lang)} deps={[s.lang]} />
@@ -42,18 +47,11 @@ export const PAGES: Record<string, PageEntry> = {
   },
   account: { render: () => <Account /> },
   inspect: {
-    render: ({ params: [hallId = "", deviceId = ""] }, s) => (
-      <Legacy
-        render={(root, header) => renderInspect(root, header, s.lang, s.user, hallId, deviceId)}
-        deps={[s.lang, hallId, deviceId]}
-      />
+    render: ({ params: [hallId = "", assetId = ""] }) => (
+      <InspectPage key={`${hallId}/${assetId}`} hallId={hallId} assetId={assetId} />
     ),
   },
-  fire: {
-    render: (_route, s) => (
-      <Legacy render={(root, header) => renderFireAssets(root, header, s.lang, s.user)} deps={[s.lang]} />
-    ),
-  },
+  fire: { render: () => <FireAssets /> },
 };
 
 export function pageFor(route: Route, session: Session): { name: string; entry: PageEntry } {
