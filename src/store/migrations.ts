@@ -399,6 +399,23 @@ export const MIGRATIONS: readonly {
   },
   {
     version: 11,
+    // Numeric telemetry for the console's charts without InfluxDB: one point per device, field and minute,
+    // pruned past a retention period (store/telemetry-series.ts).
+    sql: `
+      CREATE TABLE telemetry_points (
+        hall_id TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        field TEXT NOT NULL,
+        minute INTEGER NOT NULL,
+        ts_ms INTEGER NOT NULL,
+        value REAL NOT NULL,
+        PRIMARY KEY (hall_id, device_id, field, minute)
+      ) WITHOUT ROWID;
+      CREATE INDEX telemetry_points_minute ON telemetry_points(minute);
+    `,
+  },
+  {
+    version: 12,
     sql: `
       -- Set for a password someone else chose (the generated first-admin password, an admin's reset): the console
       -- asks its user for a new one at sign-in. Their own change clears it.

@@ -10,9 +10,9 @@ import { Halls } from "./pages/halls.js";
 import { FireAssets } from "./pages/inspections/fire-assets.js";
 import { InspectPage } from "./pages/inspections/inspect-page.js";
 import { Reports } from "./pages/reports.js";
+import { UptimePage } from "./pages/uptime.js";
 import type { Route } from "./router.js";
 import type { Session } from "./session.js";
-import { renderUptime } from "./uptime.js";
 
 /**
  * Every page of the console: its hash name, who may open it, and what it draws. A page a role may not open
@@ -36,11 +36,7 @@ export const PAGES: Record<string, PageEntry> = {
   hall: {
     render: ({ params: [hallId = ""] }) => <Hall key={hallId} hallId={hallId} />,
   },
-  uptime: {
-    render: (_route, s) => (
-      <Legacy render={(root, header) => renderUptime(root, header, s.t, s.lang)} deps={[s.lang]} />
-    ),
-  },
+  uptime: { render: () => <UptimePage /> },
   admin: {
     roles: ["admin"],
     render: ({ params: [tab = "users"] }) => <Admin tab={tab} />,

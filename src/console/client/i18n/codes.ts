@@ -92,6 +92,8 @@ export const FIELD_LABELS: Record<string, { zh: string; en: string; unit?: strin
   memPct: { zh: "内存占用", en: "Memory", unit: "%" },
   diskPct: { zh: "磁盘占用", en: "Disk", unit: "%" },
   ports: { zh: "充电口", en: "Ports" },
+  currentA: { zh: "电流", en: "Current", unit: "A" },
+  voltageV: { zh: "电压", en: "Voltage", unit: "V" },
   enclosureTempC: { zh: "箱体温度", en: "Enclosure temperature", unit: "°C" },
   totalPowerW: { zh: "总功率", en: "Total power", unit: "W" },
   power: { zh: "电源", en: "Power" },
