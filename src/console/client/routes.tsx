@@ -1,5 +1,4 @@
 import type { ComponentChildren } from "preact";
-import { Legacy } from "./components/legacy.js";
 import { Account } from "./pages/account.js";
 import { Admin } from "./pages/admin/admin.js";
 import { Board } from "./pages/board.js";
