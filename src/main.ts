@@ -40,7 +40,9 @@ try {
   const lines = [
     "",
     "Hallwatch is running.",
-    `  Web console  ${at.httpUrl}/   (admin; demo users duty / floor / maint / guard, passwords demo-<user>; see README)`,
+    at.simulatorControlUrl
+      ? `  Web console  ${at.httpUrl}/   (admin; demo users duty / floor / maint / guard, passwords demo-<user>; see README)`
+      : `  Web console  ${at.httpUrl}/   (sign in as admin)`,
     `  HTTP API     ${at.httpUrl}/api/openapi.json   (health: ${at.httpUrl}/api/health)`,
     `  MQTT broker  ${at.mqttUrl}${at.mqttWsUrl ? `   (WebSocket: ${at.mqttWsUrl})` : ""}`,
     at.simulatorControlUrl

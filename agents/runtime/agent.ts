@@ -79,7 +79,8 @@ export class Agent {
 
   constructor(private readonly options: AgentOptions) {
     this.now = options.now ?? Date.now;
-    this.logger = options.logger ?? silentLogger();
+    // The agent names itself on every line; a caller's logger must not bind agentId too, or lines carry it twice.
+    this.logger = (options.logger ?? silentLogger()).child({ agentId: options.agentId });
     this.sessions = new SessionStore(options.stateDir);
     this.spool = new Spool({
       dir: join(options.stateDir, "spool"),
@@ -169,11 +170,11 @@ export class Agent {
     client.on("message", (topic, payload) => this.onMessage(topic, payload));
     client.on("error", (err) => this.logger.debug({ err: err.message }, "mqtt error"));
     client.on("close", () => {
-      this.logger.debug({ agentId, inFlight: this.inFlight.size }, "disconnected");
+      this.logger.debug({ inFlight: this.inFlight.size }, "disconnected");
       this.failInFlight();
     });
     this.sampleTimer = setInterval(() => this.sample(), this.options.sampleIntervalMs ?? 1000);
-    this.logger.info({ hallId, agentId, session: this.session }, "agent starting");
+    this.logger.info({ hallId, session: this.session }, "agent starting");
   }
 
   /** Clean stop: retained offline status ("shutdown"), then disconnect. Nothing is lost: unsent data stays spooled. */
@@ -249,7 +250,7 @@ export class Agent {
 
   private onConnect(client: MqttClient): void {
     const { hallId, agentId } = this.options;
-    this.logger.info({ agentId, session: this.session }, "agent connected");
+    this.logger.info({ session: this.session }, "agent connected");
     const status: AgentStatus = { v: 1, state: "online", session: this.session, tsMs: this.now() };
     client.publish(topics.agentStatus(hallId, agentId), JSON.stringify(status), { qos: 1, retain: true });
     this.publishBirth();

@@ -66,7 +66,7 @@ export class HallSimulator {
           password: credentials(spec.agentId),
           stateDir: join(this.options.stateDir, spec.agentId),
           drivers,
-          logger: logger.child({ agentId: spec.agentId }),
+          logger, // the agent binds its own agentId
           ...(this.options.sampleIntervalMs ? { sampleIntervalMs: this.options.sampleIntervalMs } : {}),
           ...(this.options.reconnect ? { reconnect: this.options.reconnect } : {}),
         });

@@ -697,6 +697,28 @@ export class Aggregator {
     return { from, device };
   }
 
+  /** An admin's name and zone for a device (kept over births); null when there is no such device. */
+  relabelDevice(
+    hallId: string,
+    deviceId: string,
+    labels: { name?: string | null; zone?: string | null },
+  ): DeviceState | null {
+    const device = this.presence.relabelDevice(hallId, deviceId, labels);
+    if (!device) return null;
+    this.writer.deviceChanged(device);
+    this.flush();
+    return device;
+  }
+
+  /** An admin retires a device that is gone; null when there is no such device. */
+  retireDevice(hallId: string, deviceId: string): DeviceState | null {
+    const effects = this.presence.retireDevice(hallId, deviceId, this.now());
+    if (!effects) return null;
+    this.applyEffects(effects);
+    this.flush();
+    return this.presence.device(hallId, deviceId) ?? null;
+  }
+
   private requestRebirth(hallId: string, agentId: string, why: string): void {
     const nowMs = this.now();
     const last = this.lastRebirthMs.get(agentId);

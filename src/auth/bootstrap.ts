@@ -19,10 +19,11 @@ export async function ensureFirstAdmin(
     password: chosen,
     roles: ["admin"],
     halls: ["*"],
+    mustChangePassword: password === null,
   });
   if (password === null) {
     print(
-      `First start: created user "admin" with the one-time password ${chosen}  (shown once; change it with POST /api/auth/password)`,
+      `First start: created user "admin" with the one-time password ${chosen}  (shown once; the console asks for a new one at the first sign-in: #/account)`,
     );
   }
 }

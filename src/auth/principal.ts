@@ -9,6 +9,8 @@ export interface Principal {
   halls: string[];
   language: "zh" | "en";
   via: "session" | "token";
+  /** Signed in with a password someone else chose: the console leads to the password screen first. */
+  mustChangePassword?: boolean;
 }
 
 export const isAdmin = (p: Principal) => p.roles.includes("admin");

@@ -33,6 +33,7 @@ const principalOf = (user: UserRecord, via: Principal["via"]): Principal => ({
   halls: user.halls,
   language: user.language,
   via,
+  mustChangePassword: user.mustChangePassword,
 });
 
 /**

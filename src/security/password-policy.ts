@@ -33,22 +33,44 @@ const LEET: Record<string, string> = {
   $: "s",
 };
 
+/** The rule a refused password breaks: a stable code the console translates. */
+export type PasswordRule =
+  | "too_short"
+  | "contains_username"
+  | "repeated_character"
+  | "repeated_pattern"
+  | "common"
+  | "sequence"
+  | "digits_only";
+
+const RULE_MESSAGES: Record<PasswordRule, string> = {
+  too_short: `the password needs at least ${MIN_PASSWORD_LENGTH} characters`,
+  contains_username: "the password must not contain the user name",
+  repeated_character: "the password is one character repeated",
+  repeated_pattern: "the password is a short pattern repeated",
+  common: "the password is too common (it is in the list of the most used passwords)",
+  sequence: "the password is a sequence (like abcdef…, 123456… or a keyboard row)",
+  digits_only: `the password is only digits: use at least ${MIN_DIGITS_ONLY_LENGTH} digits, or add letters`,
+};
+
+/** Which rule a password breaks, or null when it is acceptable. */
+export function passwordRule(password: string, username?: string): PasswordRule | null {
+  if (password.length < MIN_PASSWORD_LENGTH) return "too_short";
+  const lower = password.toLowerCase();
+  if (username && username.length >= 3 && lower.includes(username.toLowerCase())) return "contains_username";
+  if (/^(.)\1+$/s.test(password)) return "repeated_character";
+  if (/^(.{2,4})\1+(.{0,3})$/s.test(lower)) return "repeated_pattern";
+  if (isCommon(lower)) return "common";
+  const letters = lower.replace(/[^a-z0-9]/g, "");
+  if (isSequence(lower) || (letters.length >= MIN_PASSWORD_LENGTH && isSequence(letters))) return "sequence";
+  if (/^\d+$/.test(password) && password.length < MIN_DIGITS_ONLY_LENGTH) return "digits_only";
+  return null;
+}
+
 /** Why a password is refused, or null when it is acceptable. The message never repeats the password. */
 export function passwordProblem(password: string, username?: string): string | null {
-  if (password.length < MIN_PASSWORD_LENGTH)
-    return `the password needs at least ${MIN_PASSWORD_LENGTH} characters`;
-  const lower = password.toLowerCase();
-  if (username && username.length >= 3 && lower.includes(username.toLowerCase()))
-    return "the password must not contain the user name";
-  if (/^(.)\1+$/s.test(password)) return "the password is one character repeated";
-  if (/^(.{2,4})\1+(.{0,3})$/s.test(lower)) return "the password is a short pattern repeated";
-  if (isCommon(lower)) return "the password is too common (it is in the list of the most used passwords)";
-  const letters = lower.replace(/[^a-z0-9]/g, "");
-  if (isSequence(lower) || (letters.length >= MIN_PASSWORD_LENGTH && isSequence(letters)))
-    return "the password is a sequence (like abcdef…, 123456… or a keyboard row)";
-  if (/^\d+$/.test(password) && password.length < MIN_DIGITS_ONLY_LENGTH)
-    return `the password is only digits: use at least ${MIN_DIGITS_ONLY_LENGTH} digits, or add letters`;
-  return null;
+  const rule = passwordRule(password, username);
+  return rule ? RULE_MESSAGES[rule] : null;
 }
 
 /** A listed password, or one with digits or symbols added around it, or written with look-alike digits. */

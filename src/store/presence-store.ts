@@ -18,6 +18,8 @@ interface DeviceRow {
   values_json: string | null;
   values_ts_ms: number | null;
   retired: number;
+  label_name: string | null;
+  label_zone: string | null;
 }
 
 interface AgentRow {
@@ -54,15 +56,17 @@ export class PresenceStore {
   constructor(private readonly db: Db) {
     this.upsertDevice = db.prepare(`
       INSERT INTO devices (hall_id, device_id, agent_id, kind, model, zone, name, report_interval_sec, connectivity,
-        connectivity_since_ms, connectivity_reason, last_seen_ms, values_json, values_ts_ms, retired)
+        connectivity_since_ms, connectivity_reason, last_seen_ms, values_json, values_ts_ms, retired, label_name, label_zone)
       VALUES (@hall_id, @device_id, @agent_id, @kind, @model, @zone, @name, @report_interval_sec, @connectivity,
-        @connectivity_since_ms, @connectivity_reason, @last_seen_ms, @values_json, @values_ts_ms, @retired)
+        @connectivity_since_ms, @connectivity_reason, @last_seen_ms, @values_json, @values_ts_ms, @retired,
+        @label_name, @label_zone)
       ON CONFLICT(hall_id, device_id) DO UPDATE SET agent_id = excluded.agent_id, kind = excluded.kind,
         model = excluded.model, zone = excluded.zone, name = excluded.name,
         report_interval_sec = excluded.report_interval_sec, connectivity = excluded.connectivity,
         connectivity_since_ms = excluded.connectivity_since_ms, connectivity_reason = excluded.connectivity_reason,
         last_seen_ms = excluded.last_seen_ms, values_json = excluded.values_json,
-        values_ts_ms = excluded.values_ts_ms, retired = excluded.retired`);
+        values_ts_ms = excluded.values_ts_ms, retired = excluded.retired, label_name = excluded.label_name,
+        label_zone = excluded.label_zone`);
     this.upsertAgent = db.prepare(`
       INSERT INTO agent_state (agent_id, hall_id, session, connectivity, connectivity_since_ms, lost_messages,
         duplicate_messages, version, platform, hostname, device_ids, last_birth_ms)
@@ -98,6 +102,8 @@ export class PresenceStore {
       values: r.values_json === null ? null : (JSON.parse(r.values_json) as TelemetryValues),
       valuesTsMs: r.values_ts_ms,
       retired: r.retired === 1,
+      labelName: r.label_name,
+      labelZone: r.label_zone,
     }));
   }
 
@@ -143,6 +149,8 @@ export class PresenceStore {
           values_json: d.values === null ? null : JSON.stringify(d.values),
           values_ts_ms: d.valuesTsMs,
           retired: d.retired ? 1 : 0,
+          label_name: d.labelName ?? null,
+          label_zone: d.labelZone ?? null,
         });
       }
       for (const a of agents) {

@@ -13,6 +13,8 @@ export interface UserRecord {
   language: "zh" | "en";
   createdMs: number;
   disabled: boolean;
+  /** The password was chosen by someone else (one-time): the console asks for a new one. */
+  mustChangePassword: boolean;
 }
 
 interface UserRow {
@@ -24,6 +26,7 @@ interface UserRow {
   language: "zh" | "en";
   created_ms: number;
   disabled_ms: number | null;
+  must_change_password: number;
 }
 
 const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
@@ -35,6 +38,7 @@ const toUser = (r: UserRow): UserRecord => ({
   language: r.language,
   createdMs: r.created_ms,
   disabled: r.disabled_ms !== null,
+  mustChangePassword: r.must_change_password === 1,
 });
 
 export interface ApiTokenInfo {
@@ -53,6 +57,15 @@ export interface NewUser {
   password: string;
   roles: Role[];
   halls: string[];
+  language?: "zh" | "en";
+  mustChangePassword?: boolean;
+}
+
+/** What an admin may change of a user (not the name, not the password). */
+export interface UserChanges {
+  displayName?: string;
+  roles?: Role[];
+  halls?: string[];
   language?: "zh" | "en";
 }
 
@@ -80,8 +93,9 @@ export class UserStore {
     const hash = await hashSecret(user.password);
     this.db
       .prepare(
-        `INSERT INTO users (username, display_name, password_hash, roles_json, halls_json, language, created_ms, password_changed_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO users (username, display_name, password_hash, roles_json, halls_json, language, created_ms,
+           password_changed_ms, must_change_password)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         user.username,
@@ -92,8 +106,28 @@ export class UserStore {
         user.language ?? "zh",
         nowMs,
         nowMs,
+        user.mustChangePassword ? 1 : 0,
       );
     return this.get(user.username) as UserRecord;
+  }
+
+  /** Changes a user's name, roles, halls or language; null for an unknown user. */
+  update(username: string, changes: UserChanges): UserRecord | null {
+    const before = this.get(username);
+    if (!before) return null;
+    const after = { ...before, ...changes };
+    this.db
+      .prepare(
+        "UPDATE users SET display_name = ?, roles_json = ?, halls_json = ?, language = ? WHERE username = ?",
+      )
+      .run(
+        after.displayName,
+        JSON.stringify(after.roles),
+        JSON.stringify(after.halls),
+        after.language,
+        username,
+      );
+    return this.get(username);
   }
 
   get(username: string): UserRecord | null {
@@ -118,14 +152,21 @@ export class UserStore {
 
   /**
    * Sets a new password and ends every session and API token of the user: whoever held the old password may
-   * have made them. They sign in again with the new one.
+   * have made them. They sign in again with the new one. `mustChange`: someone else chose it (an admin's reset).
    */
-  async setPassword(username: string, password: string, nowMs = Date.now()): Promise<void> {
+  async setPassword(
+    username: string,
+    password: string,
+    nowMs = Date.now(),
+    mustChange = false,
+  ): Promise<void> {
     const hash = await hashSecret(password);
     this.db.transaction(() => {
       this.db
-        .prepare("UPDATE users SET password_hash = ?, password_changed_ms = ? WHERE username = ?")
-        .run(hash, nowMs, username);
+        .prepare(
+          "UPDATE users SET password_hash = ?, password_changed_ms = ?, must_change_password = ? WHERE username = ?",
+        )
+        .run(hash, nowMs, mustChange ? 1 : 0, username);
       this.endAccess(username, nowMs);
     })();
   }

@@ -153,9 +153,9 @@ describe.skipIf(!available)("web console in a real browser", () => {
 
   it("lets an admin provision an agent whose once-shown secret then connects, and revoke it", async () => {
     const page = await signIn("admin", "console-test-admin");
-    await page.goto(`${at.httpUrl}/#/admin`);
+    await page.goto(`${at.httpUrl}/#/admin/agents`);
     await page.fill("input[name=agentId]", "demo-hall-kiosk-new");
-    await page.click("form.inline >> text=开通");
+    await page.click("form[data-testid=agent-form] button[type=submit]");
     const secretText = await page.locator("[data-testid=secret] code").textContent({ timeout: 10_000 });
     const secret = (secretText ?? "").trim().split(/\s+/)[1] ?? "";
     expect(secret.length).toBeGreaterThan(30);
@@ -179,8 +179,11 @@ describe.skipIf(!available)("web console in a real browser", () => {
     await page.reload();
     await page.locator("[data-testid=agents]").waitFor();
     expect(await page.content()).not.toContain(secret);
-    await expect(page.locator("[data-testid=audit]").textContent()).resolves.toContain("agent_provisioned");
-    await page.locator("tr[data-agent=demo-hall-kiosk-new] >> text=吊销").click();
+    await page.goto(`${at.httpUrl}/#/admin/tokens`);
+    await expect.poll(() => page.locator("[data-testid=audit]").textContent()).toContain("开通代理");
+    await page.goto(`${at.httpUrl}/#/admin/agents`);
+    await page.locator("[data-agent=demo-hall-kiosk-new] button.revoke").click();
+    await page.locator("dialog.confirm[open] button.danger").click();
     await waitFor(
       () => server.aggregator.presence.agent("demo-hall-kiosk-new")?.connectivity === "offline",
       "revoked agent cut off at once",
@@ -207,31 +210,35 @@ describe.skipIf(!available)("web console in a real browser", () => {
     const bodies = receiver.bodies;
     try {
       const page = await signIn("admin", "console-test-admin");
-      await page.goto(`${at.httpUrl}/#/admin`);
-      await page.locator("[data-testid=notify]").waitFor({ timeout: 10_000 });
+      await page.goto(`${at.httpUrl}/#/admin/notify`);
+      await page.locator("form[data-testid=channel-form]").waitFor({ timeout: 10_000 });
       await page.selectOption("select[name=channelType]", "wecom");
       await page.fill("input[name=channelName]", "值班群");
       await page.fill("input[name=channelUrl]", `${receiver.url}/robot`);
-      await page.locator("[data-testid=notify] form").first().locator("button[type=submit]").click();
-      const row = page.locator("tr[data-channel=值班群]");
+      await page.locator("form[data-testid=channel-form] button[type=submit]").click();
+      const row = page.locator("[data-channel=值班群]");
       await row.waitFor({ timeout: 10_000 });
       await page.fill("input[name=ruleName]", "duty");
-      await page.locator("[data-testid=notify] form").nth(1).locator("button[type=submit]").click();
+      await page.check("input[name=ruleRole][value=duty_manager]");
+      await page.locator("input[name=ruleChannel]").first().check();
+      await page.locator("form[data-testid=rule-form] button[type=submit]").click();
       await expect
-        .poll(() => page.locator("[data-testid=notify] li").count(), { timeout: 10_000 })
+        .poll(() => page.locator("[data-testid=rules] li").count(), { timeout: 10_000 })
         .toBeGreaterThan(0);
-      page.once("dialog", (dialog) => void dialog.accept());
-      await page.locator("tr[data-channel=值班群] >> text=发送测试").click();
+      await page.locator("[data-channel=值班群] button.test").click();
       await waitFor(
         () => bodies.some((b) => b.msgtype === "markdown" && String(b.markdown.content).includes("测试")),
         "test message received",
       );
-      await page.locator("[data-testid=deliveries] tr").first().waitFor({ timeout: 10_000 });
-      await page.fill("input[name=newUsername]", "duty-2");
-      await page.fill("input[name=newDisplayName]", "夜班值班经理");
-      await page.fill("input[name=newPassword]", "a-long-password-1");
-      await page.selectOption("select[name=newRole]", "duty_manager");
-      await page.click("text=添加用户");
+      await page.locator("[data-testid=deliveries] li").first().waitFor({ timeout: 10_000 });
+      await page.goto(`${at.httpUrl}/#/admin/users`);
+      const form = page.locator("form[data-testid=user-form]");
+      await form.locator("input[name=username]").fill("duty-2");
+      await form.locator("input[name=displayName]").fill("夜班值班经理");
+      await form.locator("input[name=password]").fill("a-long-password-1");
+      await form.locator("input[name=role][value=duty_manager]").check();
+      await form.locator("input[name=hall][value=demo-hall]").check();
+      await form.locator("button[type=submit]").click();
       await expect
         .poll(async () => (await page.content()).includes("夜班值班经理"), { timeout: 10_000 })
         .toBe(true);

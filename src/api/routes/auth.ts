@@ -3,7 +3,7 @@ import { z } from "zod";
 import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_MS, DeviceCookies } from "../../auth/device-cookie.js";
 import { LoginThrottle } from "../../auth/login-throttle.js";
 import { caller, requireRole, SESSION_COOKIE } from "../../auth/request-auth.js";
-import { passwordProblem } from "../../security/password-policy.js";
+import { passwordProblem, passwordRule } from "../../security/password-policy.js";
 import type { ApiDeps } from "../app.js";
 import { ApiError } from "../errors.js";
 import type { TypedApp } from "./types.js";
@@ -12,10 +12,13 @@ const DAY_MS = 86_400_000;
 export const DEFAULT_TOKEN_DAYS = 90;
 export const DEFAULT_TOKEN_MAX_DAYS = 365;
 
-/** Refuses a weak password with the rule it breaks (never echoing the password). */
+/**
+ * Refuses a weak password with the rule it breaks (never echoing the password): the message in English, the
+ * rule's code in `details.rule` for a client to translate.
+ */
 export function checkPassword(password: string, username: string): void {
   const problem = passwordProblem(password, username);
-  if (problem) throw new ApiError("weak_password", problem);
+  if (problem) throw new ApiError("weak_password", problem, { rule: passwordRule(password, username) });
 }
 
 export async function registerAuthRoutes(app: TypedApp, deps: ApiDeps): Promise<void> {
@@ -97,7 +100,7 @@ export async function registerAuthRoutes(app: TypedApp, deps: ApiDeps): Promise<
       schema: {
         body: z.strictObject({
           current: z.string().min(1).max(256),
-          next: z.string().min(10, "at least 10 characters").max(256),
+          next: z.string().min(1).max(256),
         }),
       },
     },

@@ -9,11 +9,65 @@ import { deviceView } from "../views.js";
 import type { TypedApp } from "./types.js";
 
 /**
- * Moving a device to another agent of its hall. Agents cannot take each other's devices (a birth that tries is
+ * A device's name and zone as the admin sets them (kept over its agent's births), retiring a device that is
+ * gone, and moving a device to another agent of its hall. Agents cannot take each other's devices (a birth that tries is
  * dead-lettered as `device_conflict`); an admin can, and the move is written to the audit log.
  */
 export async function registerDeviceAdminRoutes(app: TypedApp, deps: ApiDeps): Promise<void> {
   const audit = auditor(deps);
+  const params = z.object({ hallId: hallIdSchema, deviceId: deviceIdSchema });
+  const target = (hallId: string, deviceId: string) => {
+    const device = deps.aggregator.presence.device(hallId, deviceId);
+    if (!device) throw new ApiError("not_found", `no device ${deviceId} in hall ${hallId}`);
+    return device;
+  };
+
+  app.put(
+    "/api/devices/:hallId/:deviceId",
+    {
+      schema: {
+        params,
+        body: z
+          .strictObject({
+            /** null or "": the name the agent's birth gives. */
+            name: z.string().trim().max(128).nullable().optional(),
+            zone: z.string().trim().min(1).max(64).nullable().optional(),
+          })
+          .refine((b) => b.name !== undefined || b.zone !== undefined, "nothing to change"),
+      },
+    },
+    async (request) => {
+      const p = requireRole(request, ["admin"]);
+      const { hallId, deviceId } = request.params;
+      const before = deviceView(target(hallId, deviceId));
+      const { name, zone } = request.body;
+      const device = deps.aggregator.relabelDevice(hallId, deviceId, {
+        ...(name !== undefined ? { name: name === "" ? null : name } : {}),
+        ...(zone !== undefined ? { zone } : {}),
+      });
+      if (!device) throw new ApiError("not_found", `no device ${deviceId} in hall ${hallId}`);
+      audit(
+        p.username,
+        request.ip,
+        "device_changed",
+        `${hallId}/${deviceId}`,
+        { name: before.name, zone: before.zone },
+        { name: device.name, zone: device.zone },
+      );
+      return deviceView(device);
+    },
+  );
+
+  app.post("/api/devices/:hallId/:deviceId/retire", { schema: { params } }, async (request) => {
+    const p = requireRole(request, ["admin"]);
+    const { hallId, deviceId } = request.params;
+    target(hallId, deviceId);
+    const device = deps.aggregator.retireDevice(hallId, deviceId);
+    if (!device) throw new ApiError("not_found", `no device ${deviceId} in hall ${hallId}`);
+    audit(p.username, request.ip, "device_retired", `${hallId}/${deviceId}`);
+    return deviceView(device);
+  });
+
   app.post(
     "/api/devices/:hallId/:deviceId/move",
     {

@@ -8,6 +8,8 @@ export class ApiFailure extends Error {
     message: string,
     /** The API's list of problems (e.g. every bad line of a CSV), when it sent one. */
     readonly details: string[] | null = null,
+    /** The API's details as sent, e.g. `{ rule }` of a weak password. */
+    readonly info: unknown = null,
   ) {
     super(message);
   }
@@ -42,6 +44,7 @@ export async function api<T>(
       Array.isArray(json.error?.details)
         ? json.error.details.map((d) => (typeof d === "string" ? d : JSON.stringify(d)))
         : null,
+      json.error?.details ?? null,
     );
   return json as T;
 }

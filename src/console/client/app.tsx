@@ -44,6 +44,10 @@ export function App() {
         : null,
     [user, lang],
   );
+  // A one-time password (generated at first start, or an admin's reset) is replaced before anything else.
+  useEffect(() => {
+    if (user?.mustChangePassword && route.page !== "account") location.hash = "#/account";
+  }, [user, route.page]);
   if (boot.state === "loading") return null;
   if (!session)
     return (

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from "preact";
-import { renderAdmin } from "./admin.js";
-import { Legacy } from "./components/legacy.js";
+import { Account } from "./pages/account.js";
+import { Admin } from "./pages/admin/admin.js";
 import { AlertHistory } from "./pages/alert-history.js";
 import { Board } from "./pages/board.js";
 import { Device } from "./pages/device.js";
@@ -40,10 +40,9 @@ export const PAGES: Record<string, PageEntry> = {
   uptime: { render: () => <UptimePage /> },
   admin: {
     roles: ["admin"],
-    render: (_route, s) => (
-      <Legacy render={(root, header) => renderAdmin(root, header, s.t, s.lang)} deps={[s.lang]} />
-    ),
+    render: ({ params: [tab = "users"] }) => <Admin tab={tab} />,
   },
+  account: { render: () => <Account /> },
   inspect: {
     render: ({ params: [hallId = "", assetId = ""] }) => (
       <InspectPage key={`${hallId}/${assetId}`} hallId={hallId} assetId={assetId} />

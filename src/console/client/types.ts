@@ -4,6 +4,8 @@ export interface User {
   roles: string[];
   halls: string[];
   language: "zh" | "en";
+  /** Signed in with a one-time password: the console leads to #/account first. */
+  mustChangePassword?: boolean;
 }
 
 export interface AlertView {

@@ -138,8 +138,10 @@ export class PresenceTracker {
           agentId,
           kind: spec.kind,
           model: spec.model,
-          zone: spec.zone,
-          name: spec.name ?? null,
+          zone: device?.labelZone ?? spec.zone,
+          name: device?.labelName ?? spec.name ?? null,
+          labelName: device?.labelName ?? null,
+          labelZone: device?.labelZone ?? null,
           reportIntervalSec: spec.reportIntervalSec,
           connectivity: device?.connectivity ?? "unknown",
           connectivitySinceMs: device?.connectivitySinceMs ?? nowMs,
@@ -154,8 +156,8 @@ export class PresenceTracker {
       } else {
         device.kind = spec.kind;
         device.model = spec.model;
-        device.zone = spec.zone;
-        device.name = spec.name ?? null;
+        device.zone = device.labelZone ?? spec.zone;
+        device.name = device.labelName ?? spec.name ?? null;
         device.reportIntervalSec = spec.reportIntervalSec;
       }
       device.registeredMs = nowMs;
@@ -245,6 +247,40 @@ export class PresenceTracker {
    * Moves a device to another agent of its hall (an admin's decision; the agents themselves cannot). Its silence
    * is counted afresh from now; the new agent's next birth or data takes it from there.
    */
+  /**
+   * An admin's name and zone for a device, kept over its agent's later births; null gives the birth's back
+   * (until the next birth the current values stay).
+   */
+  relabelDevice(
+    hallId: string,
+    deviceId: string,
+    labels: { name?: string | null; zone?: string | null },
+  ): DeviceState | null {
+    const device = this.devices.get(deviceKey(hallId, deviceId));
+    if (!device) return null;
+    if (labels.name !== undefined) {
+      device.labelName = labels.name;
+      if (labels.name !== null) device.name = labels.name;
+    }
+    if (labels.zone !== undefined) {
+      device.labelZone = labels.zone;
+      if (labels.zone !== null) device.zone = labels.zone;
+    }
+    return device;
+  }
+
+  /** An admin retires a device that is gone: offline for good, no silence alerts; a later birth listing it brings it back. */
+  retireDevice(hallId: string, deviceId: string, nowMs: number): readonly PresenceEffect[] | null {
+    const device = this.devices.get(deviceKey(hallId, deviceId));
+    if (!device) return null;
+    if (device.retired) return NO_EFFECTS;
+    const effects: PresenceEffect[] = [];
+    device.retired = true;
+    this.setDeviceConnectivity(device, "offline", "retired", nowMs, effects);
+    effects.push({ type: "device_retired", device });
+    return effects;
+  }
+
   moveDevice(hallId: string, deviceId: string, toAgentId: string, nowMs: number): DeviceState | null {
     const device = this.devices.get(deviceKey(hallId, deviceId));
     if (!device) return null;

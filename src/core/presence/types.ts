@@ -36,8 +36,11 @@ export interface DeviceState {
   values: TelemetryValues | null;
   /** Agent timestamp of `values` (its receive time when the agent's clock was off, see judgeClock). */
   valuesTsMs: number | null;
-  /** No longer listed in its agent's birth. Kept for history, never raises silence. */
+  /** No longer listed in its agent's birth (or retired by an admin). Kept for history, never raises silence. */
   retired: boolean;
+  /** An admin's name and zone: they win over what the agent's births say; null = the birth's. */
+  labelName?: string | null | undefined;
+  labelZone?: string | null | undefined;
 }
 
 export interface AgentState {

@@ -49,7 +49,9 @@ export function Shell({ page, children }: { page: string; children: ComponentChi
         <span class={`live ${feed.streamUp ? "up" : "down"}`} data-testid="live">
           {feed.streamUp ? t.live : t.reconnecting}
         </span>
-        <span class="who">{user.displayName}</span>
+        <a class="who" href="#/account" aria-current={page === "account" ? "page" : undefined}>
+          {user.displayName}
+        </a>
         <button type="button" class="link" onClick={() => setLang(lang === "zh" ? "en" : "zh")}>
           {t.language}
         </button>

@@ -1,4 +1,5 @@
 import type { Lang } from "../i18n.js";
+import { AUDIT_LABELS, CHANNEL_LABELS, SEVERITY_LABELS } from "./admin-codes.js";
 
 /**
  * Every code the API sends that a person reads: device kinds, connectivity, roles, weekdays, fault types,
@@ -190,6 +191,9 @@ export const CODE_GROUPS = {
   assetType: ASSET_TYPE_LABELS,
   checkItem: CHECK_ITEM_LABELS,
   zone: ZONE_LABELS,
+  channel: CHANNEL_LABELS,
+  severity: SEVERITY_LABELS,
+  audit: AUDIT_LABELS,
 } as const;
 
 export type CodeGroup = keyof typeof CODE_GROUPS;

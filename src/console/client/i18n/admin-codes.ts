@@ -1,0 +1,60 @@
+/** Codes of the admin screens: notification channel types and audit-log actions (registered in codes.ts). */
+type Labels = Record<string, { zh: string; en: string }>;
+
+export const CHANNEL_LABELS: Labels = {
+  webhook: { zh: "通用 Webhook", en: "Webhook" },
+  wecom: { zh: "企业微信群机器人", en: "WeCom group robot" },
+  dingtalk: { zh: "钉钉群机器人", en: "DingTalk group robot" },
+  feishu: { zh: "飞书群机器人", en: "Feishu group robot" },
+  email: { zh: "电子邮件", en: "E-mail" },
+};
+
+export const SEVERITY_LABELS: Labels = {
+  critical: { zh: "严重", en: "Critical" },
+  major: { zh: "重要", en: "Major" },
+  minor: { zh: "次要", en: "Minor" },
+  warning: { zh: "提示", en: "Warning" },
+  operational: { zh: "运营", en: "Operational" },
+};
+
+export const AUDIT_LABELS: Labels = {
+  login: { zh: "登录", en: "Signed in" },
+  login_failed: { zh: "登录失败", en: "Sign-in failed" },
+  logout: { zh: "退出", en: "Signed out" },
+  password_changed: { zh: "修改了自己的密码", en: "Changed own password" },
+  password_reset: { zh: "重置密码", en: "Reset a password" },
+  user_created: { zh: "添加用户", en: "Added a user" },
+  user_changed: { zh: "修改用户", en: "Changed a user" },
+  user_disabled: { zh: "停用用户", en: "Disabled a user" },
+  user_enabled: { zh: "启用用户", en: "Enabled a user" },
+  api_token_created: { zh: "创建 API 令牌", en: "Created an API token" },
+  api_token_revoked: { zh: "吊销 API 令牌", en: "Revoked an API token" },
+  hall_created: { zh: "添加营业厅", en: "Added a hall" },
+  hall_updated: { zh: "修改营业厅", en: "Changed a hall" },
+  opening_hours_changed: { zh: "修改营业时间", en: "Changed opening hours" },
+  agent_provisioned: { zh: "开通代理", en: "Provisioned an agent" },
+  agent_secret_rotated: { zh: "更换代理密钥", en: "Rotated an agent's secret" },
+  agent_revoked: { zh: "吊销代理", en: "Revoked an agent" },
+  device_moved: { zh: "移交设备", en: "Moved a device" },
+  device_changed: { zh: "修改设备", en: "Changed a device" },
+  device_retired: { zh: "退役设备", en: "Retired a device" },
+  notify_channel_added: { zh: "添加通知渠道", en: "Added a channel" },
+  notify_channel_changed: { zh: "修改通知渠道", en: "Changed a channel" },
+  notify_channel_removed: { zh: "删除通知渠道", en: "Deleted a channel" },
+  notify_rule_added: { zh: "添加通知规则", en: "Added a rule" },
+  notify_rule_removed: { zh: "删除通知规则", en: "Deleted a rule" },
+  maintenance_window_added: { zh: "添加维护窗口", en: "Added a maintenance window" },
+  maintenance_window_removed: { zh: "删除维护窗口", en: "Removed a maintenance window" },
+  alert_acknowledged: { zh: "确认告警", en: "Acknowledged an alert" },
+  alert_commented: { zh: "备注告警", en: "Commented on an alert" },
+  alert_resolved: { zh: "解决告警", en: "Resolved an alert" },
+  alert_changed: { zh: "修改告警", en: "Changed an alert" },
+  fire_asset_added: { zh: "添加消防设施", en: "Added fire equipment" },
+  fire_asset_updated: { zh: "修改消防设施", en: "Changed fire equipment" },
+  fire_asset_retired: { zh: "退役消防设施", en: "Retired fire equipment" },
+  fire_assets_imported: { zh: "导入消防设施", en: "Imported fire equipment" },
+  inspection_recorded: { zh: "记录巡检", en: "Recorded an inspection" },
+  inspection_corrected: { zh: "更正巡检", en: "Corrected an inspection" },
+  inspection_policy_changed: { zh: "修改巡检周期", en: "Changed the inspection policy" },
+  corrective_action_closed: { zh: "关闭整改", en: "Closed a corrective action" },
+};

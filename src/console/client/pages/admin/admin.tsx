@@ -1,0 +1,37 @@
+import { ADMIN_TEXT } from "../../i18n/admin.js";
+import { useSession } from "../../session.js";
+import { AgentsAdmin } from "./agents.js";
+import { NotifyAdmin } from "./notify.js";
+import { TokensAdmin } from "./tokens.js";
+import { UsersAdmin } from "./users.js";
+
+const TABS = ["users", "agents", "notify", "tokens"] as const;
+type Tab = (typeof TABS)[number];
+
+/** The admin's screens, one tab each: `#/admin/users` (default), `/agents`, `/notify`, `/tokens`. */
+export function Admin({ tab }: { tab: string }) {
+  const { lang, t } = useSession();
+  const a = ADMIN_TEXT[lang];
+  const current: Tab = (TABS as readonly string[]).includes(tab) ? (tab as Tab) : "users";
+  const labels: Record<Tab, string> = {
+    users: a.tabUsers,
+    agents: a.tabAgents,
+    notify: a.tabNotify,
+    tokens: a.tabTokens,
+  };
+  return (
+    <section class="admin">
+      <nav class="tabs" aria-label={t.admin} data-testid="admin-tabs">
+        {TABS.map((name) => (
+          <a key={name} href={`#/admin/${name}`} aria-current={name === current ? "page" : undefined}>
+            {labels[name]}
+          </a>
+        ))}
+      </nav>
+      {current === "users" ? <UsersAdmin /> : null}
+      {current === "agents" ? <AgentsAdmin /> : null}
+      {current === "notify" ? <NotifyAdmin /> : null}
+      {current === "tokens" ? <TokensAdmin /> : null}
+    </section>
+  );
+}
