@@ -30,6 +30,10 @@ export function alertEvent(change: AlertChange, nowMs: number): AlertEvent {
       flapping: a.flapping,
       escalationLevel: a.escalationLevel,
       inMaintenance: a.inMaintenance,
+      acknowledged: a.acknowledged,
+      resolved: a.resolved,
+      assignee: a.assignee ?? null,
+      lastComment: a.lastComment ?? null,
     },
   };
 }

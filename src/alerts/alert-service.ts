@@ -5,6 +5,7 @@ import {
   type Alert,
   acknowledge,
   addComment,
+  assign,
   autoResolve,
   changeAffected,
   type HistoryEntry,
@@ -255,6 +256,11 @@ export class AlertService {
     return this.act(id, (alert, nowMs) => addComment(alert, by, text, nowMs));
   }
 
+  /** Hands an active alert to a person; who may be chosen is the API's check (it knows the users). */
+  assign(id: string, username: string, by: string): Alert | LifecycleError | null {
+    return this.act(id, (alert, nowMs) => assign(alert, username, by, nowMs));
+  }
+
   private act(id: string, change: (alert: Alert, nowMs: number) => Transition | LifecycleError) {
     const stored = this.store.get(id) ?? this.persistence.pendingAlert(id);
     if (!stored) return null;
@@ -439,6 +445,7 @@ export class AlertService {
             audience: settings.audience,
             summary: definition.summary,
             observed: signal.observed,
+            values: device.values as Record<string, unknown> | null,
             affected: [device.deviceId],
             inMaintenance: this.options.inMaintenance?.(device, nowMs) ?? false,
           },

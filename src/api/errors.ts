@@ -12,6 +12,8 @@ export const API_ERRORS = {
     status: 409,
     message: "the alert's condition still holds: it resolves by itself when it clears",
   },
+  assignee_not_in_hall: { status: 400, message: "no such user in the alert's hall" },
+  assignee_role: { status: 400, message: "the alert is not for any of that user's roles" },
   method_not_allowed: { status: 405, message: "this resource does not allow that method" },
   payload_too_large: { status: 413, message: "the request body is too large" },
   route_not_found: { status: 404, message: "no such endpoint" },

@@ -132,6 +132,7 @@ export const alertEventSchema = z.strictObject({
     "acknowledged",
     "resolved",
     "commented",
+    "assigned",
     "escalated",
     "reminded",
     "affected_changed",
@@ -157,6 +158,23 @@ export const alertEventSchema = z.strictObject({
     escalationLevel: z.number().int().min(0),
     /** Raised during a maintenance window: recorded, not notified. */
     inMaintenance: z.boolean().optional(),
+    /** Who acknowledged, resolved, was assigned, and the latest comment: what a card shows. */
+    acknowledged: z
+      .strictObject({ by: z.string(), atMs: epochMsSchema, comment: z.string().nullable() })
+      .nullable()
+      .optional(),
+    resolved: z
+      .strictObject({ by: z.string(), atMs: epochMsSchema, reason: z.string() })
+      .nullable()
+      .optional(),
+    assignee: z
+      .strictObject({ username: z.string(), by: z.string(), atMs: epochMsSchema })
+      .nullable()
+      .optional(),
+    lastComment: z
+      .strictObject({ by: z.string(), atMs: epochMsSchema, text: z.string() })
+      .nullable()
+      .optional(),
   }),
 });
 export type AlertEvent = z.infer<typeof alertEventSchema>;

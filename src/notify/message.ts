@@ -38,6 +38,7 @@ const ACTION = {
     acknowledged: "已确认",
     updated: "更新",
     commented: "备注",
+    assigned: "已指派",
     affected_changed: "影响范围变化",
   },
   en: {
@@ -49,6 +50,7 @@ const ACTION = {
     acknowledged: "Acknowledged",
     updated: "Updated",
     commented: "Comment",
+    assigned: "Assigned",
     affected_changed: "Affected devices changed",
   },
 } as const;

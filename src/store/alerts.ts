@@ -23,6 +23,8 @@ interface AlertRow {
   affected_json: string;
   acknowledged_json: string | null;
   resolved_json: string | null;
+  assignee_json: string | null;
+  last_comment_json: string | null;
   flapping: number;
   reopen_count: number;
   escalation_level: number;
@@ -69,6 +71,9 @@ function toAlert(r: AlertRow): Alert {
     acknowledged:
       r.acknowledged_json === null ? null : (JSON.parse(r.acknowledged_json) as Alert["acknowledged"]),
     resolved: r.resolved_json === null ? null : (JSON.parse(r.resolved_json) as Alert["resolved"]),
+    assignee: r.assignee_json === null ? null : (JSON.parse(r.assignee_json) as Alert["assignee"]),
+    lastComment:
+      r.last_comment_json === null ? null : (JSON.parse(r.last_comment_json) as Alert["lastComment"]),
     flapping: r.flapping === 1,
     reopenCount: r.reopen_count,
     escalationLevel: r.escalation_level,
@@ -86,15 +91,16 @@ export class AlertStore {
     this.upsert = db.prepare(`
       INSERT INTO alerts (id, key, hall_id, device_id, agent_id, kind, fault_type, severity, audience_json, summary_json,
         status, opened_ms, raised_ms, last_seen_ms, count, last_observed_json, affected_json, acknowledged_json,
-        resolved_json, resolved_ms, flapping, reopen_count, escalation_level, last_reminder_ms, in_maintenance)
+        resolved_json, resolved_ms, assignee_json, last_comment_json, flapping, reopen_count, escalation_level, last_reminder_ms, in_maintenance)
       VALUES (@id, @key, @hall_id, @device_id, @agent_id, @kind, @fault_type, @severity, @audience_json, @summary_json,
         @status, @opened_ms, @raised_ms, @last_seen_ms, @count, @last_observed_json, @affected_json, @acknowledged_json,
-        @resolved_json, @resolved_ms, @flapping, @reopen_count, @escalation_level, @last_reminder_ms, @in_maintenance)
+        @resolved_json, @resolved_ms, @assignee_json, @last_comment_json, @flapping, @reopen_count, @escalation_level, @last_reminder_ms, @in_maintenance)
       ON CONFLICT(id) DO UPDATE SET severity = excluded.severity, audience_json = excluded.audience_json,
         status = excluded.status, raised_ms = excluded.raised_ms, last_seen_ms = excluded.last_seen_ms,
         count = excluded.count, last_observed_json = excluded.last_observed_json, affected_json = excluded.affected_json,
         acknowledged_json = excluded.acknowledged_json, resolved_json = excluded.resolved_json,
-        resolved_ms = excluded.resolved_ms, flapping = excluded.flapping, reopen_count = excluded.reopen_count,
+        resolved_ms = excluded.resolved_ms, assignee_json = excluded.assignee_json,
+        last_comment_json = excluded.last_comment_json, flapping = excluded.flapping, reopen_count = excluded.reopen_count,
         escalation_level = excluded.escalation_level, last_reminder_ms = excluded.last_reminder_ms,
         in_maintenance = excluded.in_maintenance`);
     this.insertHistory = db.prepare(
@@ -126,6 +132,8 @@ export class AlertStore {
         acknowledged_json: alert.acknowledged === null ? null : JSON.stringify(alert.acknowledged),
         resolved_json: alert.resolved === null ? null : JSON.stringify(alert.resolved),
         resolved_ms: alert.resolved?.atMs ?? null,
+        assignee_json: alert.assignee ? JSON.stringify(alert.assignee) : null,
+        last_comment_json: alert.lastComment ? JSON.stringify(alert.lastComment) : null,
         flapping: alert.flapping ? 1 : 0,
         reopen_count: alert.reopenCount,
         escalation_level: alert.escalationLevel,

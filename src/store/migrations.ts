@@ -425,4 +425,16 @@ export const MIGRATIONS: readonly {
       ALTER TABLE devices ADD COLUMN label_zone TEXT;
     `,
   },
+  {
+    version: 13,
+    // Issue 13: who an alert is assigned to, and its latest comment (the card shows both; the history keeps all).
+    sql: "",
+    apply: (db) => {
+      const columns = new Set(
+        (db.prepare("PRAGMA table_info(alerts)").all() as { name: string }[]).map((c) => c.name),
+      );
+      if (!columns.has("assignee_json")) db.exec("ALTER TABLE alerts ADD COLUMN assignee_json TEXT");
+      if (!columns.has("last_comment_json")) db.exec("ALTER TABLE alerts ADD COLUMN last_comment_json TEXT");
+    },
+  },
 ];

@@ -72,23 +72,21 @@ describe.skipIf(!available)("web console in a real browser", () => {
     await card.waitFor({ timeout: 15_000 });
     await expect(card.locator("h3").textContent()).resolves.toBe("凭条打印机卡纸");
     await page.screenshot({ path: join(ARTIFACTS, "board-alert.png"), fullPage: true });
-    await card.getByRole("button", { name: "确认" }).click();
+    // Acknowledge and resolve are forms in the alert's drawer (no window.prompt).
+    await card.locator("button.card-open").click();
+    const drawer = page.locator("dialog.drawer[open]");
+    await drawer.locator("form[data-form=acknowledge] button[type=submit]").click();
     await expect
       .poll(() => card.locator("[data-testid=status]").textContent(), { timeout: 10_000 })
       .toBe("已确认");
     // Still jammed: resolving by hand is refused with the reason (issue 12, defect 4), and the card stays.
-    const refusal = new Promise<string>((resolve) => {
-      page.once("dialog", (prompt) => {
-        page.once("dialog", (notice) => {
-          resolve(notice.message());
-          void notice.accept();
-        });
-        void prompt.accept("纸已取出");
-      });
-    });
-    await card.getByRole("button", { name: "解决" }).click();
-    // The refusal is shown in the reader's language, not as the server's English message.
-    expect(await refusal).toBe("故障仍在持续，恢复后告警会自动解决");
+    await drawer.getByLabel("解决原因", { exact: true }).fill("纸已取出");
+    await drawer.locator("form[data-form=resolve] button[type=submit]").click();
+    // The refusal is shown in the form, in the reader's language, not as the server's English message.
+    await expect
+      .poll(() => drawer.locator("form[data-form=resolve] [role=alert]").textContent(), { timeout: 10_000 })
+      .toContain("故障仍在持续，恢复后告警会自动解决");
+    await page.keyboard.press("Escape");
     expect(await card.count()).toBe(1);
     // Once the printer reports ok, the alert resolves by itself and leaves the board.
     simulator.clear("demo-hall", "kiosk-1", "paper_jam");

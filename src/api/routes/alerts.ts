@@ -1,21 +1,17 @@
 import { z } from "zod";
 import { alertEvent } from "../../alerts/alert-publisher.js";
 import type { AlertChange, AlertService } from "../../alerts/alert-service.js";
-import { canActOnAlert, canSeeAlert, hallScope, isAdmin, type Principal } from "../../auth/principal.js";
+import { canActOnAlert, canSeeAlert, isAdmin, type Principal } from "../../auth/principal.js";
 import { caller } from "../../auth/request-auth.js";
-import { deviceIdSchema, deviceKindSchema, hallIdSchema, severitySchema } from "../../contract/index.js";
 import type { ApiDeps } from "../app.js";
 import { auditor } from "../audit.js";
 import { ApiError } from "../errors.js";
+import { registerAlertAssignRoutes } from "./alert-assign.js";
+import { alertFilterSchema, audienceFilter, registerAlertExportRoute, scopedHalls } from "./alert-export.js";
 import type { TypedApp } from "./types.js";
 
 const idParams = z.object({ id: z.string().min(1).max(64) });
 const SSE_HEARTBEAT_MS = 15_000;
-
-/** Roles whose users see only the alerts addressed to them (the duty manager and admins see all of their halls). */
-function audienceFilter(p: Principal): string[] | undefined {
-  return isAdmin(p) || p.roles.includes("duty_manager") ? undefined : p.roles;
-}
 
 export async function registerAlertRoutes(app: TypedApp, deps: ApiDeps): Promise<void> {
   const alerts = deps.alerts;
@@ -28,15 +24,7 @@ export async function registerAlertRoutes(app: TypedApp, deps: ApiDeps): Promise
     "/api/alerts",
     {
       schema: {
-        querystring: z.object({
-          hallId: hallIdSchema.optional(),
-          deviceId: deviceIdSchema.optional(),
-          kind: deviceKindSchema.optional(),
-          severity: severitySchema.optional(),
-          status: z.enum(["open", "acknowledged", "resolved", "active"]).optional(),
-          faultType: z.string().max(64).optional(),
-          fromMs: z.coerce.number().int().min(0).optional(),
-          toMs: z.coerce.number().int().min(0).optional(),
+        querystring: alertFilterSchema.extend({
           limit: z.coerce.number().int().min(1).max(500).default(50),
           offset: z.coerce.number().int().min(0).default(0),
         }),
@@ -45,11 +33,11 @@ export async function registerAlertRoutes(app: TypedApp, deps: ApiDeps): Promise
     async (request) => {
       const p = caller(request);
       const { hallId, ...rest } = request.query;
-      const scope = hallScope(p);
-      const hallIds = hallId ? (scope && !scope.includes(hallId) ? [] : [hallId]) : scope;
-      return alerts.list({ ...rest, hallIds, audienceAnyOf: audienceFilter(p) });
+      return alerts.list({ ...rest, hallIds: scopedHalls(p, hallId), audienceAnyOf: audienceFilter(p) });
     },
   );
+  await registerAlertExportRoute(app, deps, alerts);
+  await registerAlertAssignRoutes(app, deps, alerts);
 
   app.get("/api/alerts/stream", async (request, reply) => {
     const p = caller(request);

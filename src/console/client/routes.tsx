@@ -1,6 +1,7 @@
 import type { ComponentChildren } from "preact";
 import { Account } from "./pages/account.js";
 import { Admin } from "./pages/admin/admin.js";
+import { AlertHistory } from "./pages/alert-history.js";
 import { Board } from "./pages/board.js";
 import { Device } from "./pages/device.js";
 import { Devices } from "./pages/devices.js";
@@ -26,6 +27,7 @@ export const PAGES: Record<string, PageEntry> = {
   board: { render: ({ params: [hallId] }) => <Board hallId={hallId} /> },
   halls: { render: () => <Halls /> },
   reports: { render: () => <Reports /> },
+  alerts: { render: ({ params: [id] }) => <AlertHistory openId={id || null} /> },
   devices: { render: () => <Devices /> },
   device: {
     render: ({ params: [hallId = "", deviceId = ""] }) => (

@@ -28,6 +28,10 @@ export interface Alert {
   affected: string[];
   acknowledged: { by: string; atMs: number; comment: string | null } | null;
   resolved: { by: string; atMs: number; reason: string } | null;
+  /** The person of the hall the alert was handed to (absent on alerts stored before assignment existed). */
+  assignee?: { username: string; by: string; atMs: number } | null;
+  /** The latest comment, for the card (the whole thread is in the history). */
+  lastComment?: { by: string; atMs: number; text: string } | null;
   flapping: boolean;
   reopenCount: number;
   escalationLevel: number;
@@ -43,6 +47,7 @@ export type HistoryAction =
   | "acknowledged"
   | "resolved"
   | "commented"
+  | "assigned"
   | "escalated"
   | "reminded"
   | "affected_changed";
@@ -101,7 +106,15 @@ export type RaiseInput = Pick<
   | "audience"
   | "summary"
   | "affected"
-> & { observed: Observed; inMaintenance?: boolean };
+> & {
+  observed: Observed;
+  inMaintenance?: boolean;
+  /** The device's readings that raised it, kept on the history entry (the alert detail shows them). */
+  values?: Record<string, unknown> | null;
+};
+
+const raisedDetail = (input: RaiseInput): Record<string, unknown> =>
+  input.values ? { observed: input.observed, values: input.values } : { observed: input.observed };
 
 /**
  * A fault is raised. The latest alert with the same key decides what happens: an active one is updated
@@ -147,7 +160,7 @@ export function raise(
       lastReminderMs: null,
       inMaintenance: input.inMaintenance ?? false,
     };
-    return { alert, entry: entry(alert, nowMs, "reopened", null, "resolved", { observed: input.observed }) };
+    return { alert, entry: entry(alert, nowMs, "reopened", null, "resolved", raisedDetail(input)) };
   }
   const alert: Alert = {
     id: newId,
@@ -175,7 +188,7 @@ export function raise(
     lastReminderMs: null,
     inMaintenance: input.inMaintenance ?? false,
   };
-  return { alert, entry: entry(alert, nowMs, "opened", null, null, { observed: input.observed }) };
+  return { alert, entry: entry(alert, nowMs, "opened", null, null, raisedDetail(input)) };
 }
 
 /** A new reading of an active fault (the value moved) — recorded, not counted as a repeat. */
@@ -217,7 +230,12 @@ export function acknowledge(
       message: `alert ${alert.id} was acknowledged by ${alert.acknowledged?.by}`,
     };
   }
-  const next: Alert = { ...alert, status: "acknowledged", acknowledged: { by, atMs: nowMs, comment } };
+  const next: Alert = {
+    ...alert,
+    status: "acknowledged",
+    acknowledged: { by, atMs: nowMs, comment },
+    ...(comment ? { lastComment: { by, atMs: nowMs, text: comment } } : {}),
+  };
   return {
     alert: next,
     entry: entry(next, nowMs, "acknowledged", by, alert.status, comment ? { comment } : null),
@@ -253,7 +271,24 @@ export function resolveManually(
 }
 
 export function addComment(alert: Alert, by: string, text: string, nowMs: number): Transition {
-  return { alert, entry: entry(alert, nowMs, "commented", by, alert.status, { comment: text }) };
+  const next: Alert = { ...alert, lastComment: { by, atMs: nowMs, text } };
+  return { alert: next, entry: entry(next, nowMs, "commented", by, alert.status, { comment: text }) };
+}
+
+/** An active alert is handed to a person (who may see and act on it: checked by the caller, who knows users). */
+export function assign(
+  alert: Alert,
+  username: string,
+  by: string,
+  nowMs: number,
+): Transition | LifecycleError {
+  if (!isActive(alert)) return { error: "not_active", message: `alert ${alert.id} is resolved` };
+  const previous = alert.assignee?.username ?? null;
+  const next: Alert = { ...alert, assignee: { username, by, atMs: nowMs } };
+  return {
+    alert: next,
+    entry: entry(next, nowMs, "assigned", by, alert.status, { assignee: username, previous }),
+  };
 }
 
 export function isLifecycleError(value: Transition | LifecycleError): value is LifecycleError {

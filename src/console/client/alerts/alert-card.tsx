@@ -1,22 +1,30 @@
-import { api } from "../api.js";
-import { errorMessage } from "../components/errors.js";
+import { useState } from "preact/hooks";
 import { formatTime } from "../dom.js";
-import { useAlertFeed } from "../live/use-feed.js";
+import { codeLabel, fieldValue } from "../i18n/codes.js";
 import { useSession } from "../session.js";
 import type { AlertView } from "../types.js";
+import { AlertDrawer } from "./alert-drawer.js";
+import { ALERT_TEXT } from "./alert-text.js";
+import type { FullAlert } from "./alert-types.js";
+import { useNames } from "./directory.js";
+import { FAULT_FIELDS } from "./fault-fields.js";
 
-export function AlertCard({ alert }: { alert: AlertView }) {
+/**
+ * An alert on the board: what and where by name, the value with its label and unit, who acknowledged and who
+ * has it, the latest comment. Its title is a button that opens the alert's drawer (or calls `onOpen`).
+ */
+export function AlertCard({ alert: view, onOpen }: { alert: AlertView; onOpen?: (id: string) => void }) {
   const { t, lang } = useSession();
-  const feed = useAlertFeed();
-  const act = async (path: string, body: unknown) => {
-    try {
-      const updated = await api<AlertView>("POST", `/api/alerts/${alert.id}/${path}`, body);
-      feed.alerts.set(updated.id, { ...alert, ...updated });
-      feed.reload();
-    } catch (err) {
-      window.alert(errorMessage(err, lang));
-    }
-  };
+  const [open, setOpen] = useState(false);
+  const a = ALERT_TEXT[lang];
+  const alert = view as FullAlert;
+  const names = useNames(alert.hallId);
+  const subject = alert.deviceId
+    ? names.deviceName(alert.deviceId)
+    : alert.agentId
+      ? `${a.agent} ${alert.agentId}`
+      : null;
+  const field = FAULT_FIELDS[alert.faultType]?.field ?? null;
   return (
     <article
       class={`alert sev-${alert.severity} st-${alert.status}`}
@@ -25,48 +33,44 @@ export function AlertCard({ alert }: { alert: AlertView }) {
     >
       <div class="sev">{t.severity[alert.severity]}</div>
       <div class="body">
-        <h3>{alert.summary[lang]}</h3>
+        <h3>
+          <button type="button" class="card-open" onClick={() => (onOpen ? onOpen(alert.id) : setOpen(true))}>
+            {alert.summary[lang]}
+          </button>
+        </h3>
+        <p data-testid="where">
+          {[names.hallName, subject].filter(Boolean).join(" · ")}
+          {alert.kind ? ` (${codeLabel(lang, "kind", alert.kind)})` : ""}
+        </p>
         <p>
-          {`${t.hall} ${alert.hallId} · ${t.device} ${alert.deviceId ?? alert.agentId ?? "—"}`}
-          {alert.lastObserved !== null ? ` · ${String(alert.lastObserved)}` : ""}
+          {codeLabel(lang, "fault", alert.faultType)}
+          {alert.lastObserved !== null && field
+            ? ` · ${codeLabel(lang, "field", field)} ${fieldValue(lang, field, alert.lastObserved)}`
+            : ""}
         </p>
         {alert.affected.length > 1 ? (
-          <p class="muted">{`${t.affected}: ${alert.affected.join(", ")}`}</p>
+          <p class="muted">{`${t.affected}: ${alert.affected.map((id) => names.deviceName(id)).join("、")}`}</p>
         ) : null}
         <p class="muted">
-          {`${t.since} ${formatTime(alert.openedMs, lang)} · ${t.count} ${alert.count} · `}
+          {`${t.since} ${formatTime(alert.openedMs, lang, names.timeZone)} · ${t.count} ${alert.count} · `}
           <span class="status" data-testid="status">
             {t[alert.status]}
           </span>
           {alert.flapping ? <span class="badge">{t.flapping}</span> : null}
         </p>
-      </div>
-      <div class="actions">
-        {alert.status === "open" ? (
-          <button type="button" onClick={() => act("acknowledge", {})}>
-            {t.acknowledge}
-          </button>
+        {alert.acknowledged ? (
+          <p data-testid="acknowledged-by">{a.acknowledgedBy(names.person(alert.acknowledged.by))}</p>
         ) : null}
-        <button
-          type="button"
-          onClick={() => {
-            const reason = window.prompt(t.reason);
-            if (reason) void act("resolve", { reason });
-          }}
-        >
-          {t.resolve}
-        </button>
-        <button
-          type="button"
-          class="link"
-          onClick={() => {
-            const comment = window.prompt(t.commentPrompt);
-            if (comment) void act("comments", { text: comment });
-          }}
-        >
-          {t.comment}
-        </button>
+        {alert.assignee ? (
+          <p data-testid="card-assignee">{a.assignedTo(names.person(alert.assignee.username))}</p>
+        ) : null}
+        {alert.lastComment ? (
+          <p class="comment" data-testid="last-comment">
+            {`${a.latestComment}: “${alert.lastComment.text}” — ${names.person(alert.lastComment.by)}`}
+          </p>
+        ) : null}
       </div>
+      {open ? <AlertDrawer alertId={alert.id} onClose={() => setOpen(false)} /> : null}
     </article>
   );
 }

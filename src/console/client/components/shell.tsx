@@ -1,4 +1,5 @@
 import type { ComponentChildren } from "preact";
+import { ALERT_TEXT } from "../alerts/alert-text.js";
 import { OVERVIEW_TEXT } from "../i18n/overview.js";
 import { INSPECTION_TEXT } from "../inspections-i18n.js";
 import { Announcer } from "../live/announcer.js";
@@ -18,6 +19,7 @@ export function Shell({ page, children }: { page: string; children: ComponentChi
   const nav: NavItem[] = [
     { page: "board", label: t.board },
     { page: "halls", label: OVERVIEW_TEXT[lang].hq },
+    { page: "alerts", label: ALERT_TEXT[lang].history },
     { page: "devices", label: t.devices },
     { page: "uptime", label: t.uptime },
     { page: "reports", label: OVERVIEW_TEXT[lang].reports },

@@ -78,6 +78,10 @@ export const FAULT_LABELS: Labels = {
   tv_not_on: { zh: "营业时间电视未开", en: "TV not on while open" },
   uplink_down: { zh: "上行网络中断", en: "Uplink down" },
   voice_fault: { zh: "语音叫号故障", en: "Voice fault" },
+  service_due: { zh: "消防器材将到维保期", en: "Fire equipment service due" },
+  scrap_due: { zh: "消防器材将到报废期", en: "Fire equipment due for scrapping" },
+  disk_full: { zh: "磁盘已满", en: "Disk full" },
+  store_unwritable: { zh: "数据库无法写入", en: "Store cannot be written" },
 };
 
 /** Telemetry fields by name, with the unit shown after the value. */
@@ -121,6 +125,8 @@ export const FIELD_LABELS: Record<string, { zh: string; en: string; unit?: strin
   packetLossPct: { zh: "丢包率", en: "Packet loss", unit: "%" },
   sensorsOnline: { zh: "在线传感器", en: "Sensors online" },
   sensorsExpected: { zh: "应有传感器", en: "Sensors expected" },
+  faultyPorts: { zh: "故障充电口数", en: "Faulty ports" },
+  devicesAffected: { zh: "受影响设备数", en: "Devices affected" },
 };
 
 /** Enumerated telemetry values (printer state, TV power, port state) and booleans. */
