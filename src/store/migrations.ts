@@ -416,6 +416,17 @@ export const MIGRATIONS: readonly {
   },
   {
     version: 12,
+    sql: `
+      -- Set for a password someone else chose (the generated first-admin password, an admin's reset): the console
+      -- asks its user for a new one at sign-in. Their own change clears it.
+      ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+      -- An admin's name and zone of a device, kept over its agent's births (NULL: the birth's).
+      ALTER TABLE devices ADD COLUMN label_name TEXT;
+      ALTER TABLE devices ADD COLUMN label_zone TEXT;
+    `,
+  },
+  {
+    version: 13,
     // Issue 13: who an alert is assigned to, and its latest comment (the card shows both; the history keeps all).
     sql: "",
     apply: (db) => {
@@ -425,16 +436,5 @@ export const MIGRATIONS: readonly {
       if (!columns.has("assignee_json")) db.exec("ALTER TABLE alerts ADD COLUMN assignee_json TEXT");
       if (!columns.has("last_comment_json")) db.exec("ALTER TABLE alerts ADD COLUMN last_comment_json TEXT");
     },
-  },
-  {
-    version: 13,
-    sql: `
-      -- Set for a password someone else chose (the generated first-admin password, an admin's reset): the console
-      -- asks its user for a new one at sign-in. Their own change clears it.
-      ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
-      -- An admin's name and zone of a device, kept over its agent's births (NULL: the birth's).
-      ALTER TABLE devices ADD COLUMN label_name TEXT;
-      ALTER TABLE devices ADD COLUMN label_zone TEXT;
-    `,
   },
 ];
