@@ -71,6 +71,9 @@ describe.skipIf(!available)("a day in the console, per role", { timeout: 600_000
       await expect(fault.locator("[data-testid=where]").textContent()).resolves.toContain(
         `自助终端 ${combo.n}`,
       );
+      // The overview's tile takes the colour of the device's worst open alert (a jam is major).
+      const tile = page.locator(`[data-testid=hall-overview] a[data-device=${device}]`);
+      await expect.poll(() => tile.getAttribute("class"), { timeout: T }).toContain("worst-major");
       await walk.step(page, "fault-appears");
 
       await fault.locator("button.card-open").click();
@@ -189,6 +192,16 @@ describe.skipIf(!available)("a day in the console, per role", { timeout: 600_000
       const page = await stack.signIn("maint", { lang: combo.lang, viewport: combo.viewport });
       await card(page, alert.id).waitFor({ timeout: T });
       await walk.step(page, "board");
+      // Theirs: they acknowledge it before going to the charger.
+      await card(page, alert.id).locator("button.card-open").click();
+      const drawer = page.locator("dialog.drawer[open]");
+      await drawer.getByLabel(w.ackLabel).fill(`spare port ${combo.n}`);
+      await drawer.getByRole("button", { name: w.acknowledge, exact: true }).click();
+      await drawer.locator("li[data-action=acknowledged]").waitFor({ timeout: T });
+      expect((await alertById(alert.id)).acknowledged?.by).toBe("maint");
+      await walk.step(page, "acknowledged");
+      await page.keyboard.press("Escape");
+      await drawer.waitFor({ state: "detached" });
 
       await follow(page, w.uptime);
       await page.locator("[data-testid=uptime][data-loaded=true]").waitFor({ timeout: T });
@@ -282,6 +295,19 @@ describe.skipIf(!available)("a day in the console, per role", { timeout: 600_000
         .toBe(true);
       await record.scrollIntoViewIfNeeded();
       await walk.step(page, "photo-visible");
+
+      // Afterwards (another visit to the asset's page), the record's detail still shows the photo.
+      await page.reload();
+      await record.waitFor({ timeout: T });
+      await record.getByRole("button", { name: w.details }).click();
+      await image.waitFor({ timeout: T });
+      await expect
+        .poll(() => image.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 0), {
+          timeout: T,
+        })
+        .toBe(true);
+      await record.scrollIntoViewIfNeeded();
+      await walk.step(page, "photo-afterwards");
       await page.close();
     }
   });
