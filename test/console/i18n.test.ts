@@ -9,7 +9,7 @@ import { DEMO_SERVICES, DEMO_ZONES, SERVER_CODES } from "./server-codes.js";
 const CLIENT = join(process.cwd(), "src/console/client");
 
 /** Where two language versions of a dictionary differ: a key missing on one side, an empty or untranslated text. */
-export function dictionaryProblems(name: string, zh: unknown, en: unknown): string[] {
+function dictionaryProblems(name: string, zh: unknown, en: unknown): string[] {
   const problems: string[] = [];
   const walk = (path: string, a: unknown, b: unknown) => {
     if (typeof a === "string" || typeof b === "string") {
