@@ -40,5 +40,9 @@ export function pagesFor(role: RoleUser): ConsolePage[] {
   return CONSOLE_PAGES.filter((page) => page.roles.includes(role) && !PENDING_PAGES.includes(page.name));
 }
 
-export const ROLES: readonly RoleUser[] = EVERYONE;
-export const LANGS = ["zh", "en"] as const;
+/** The roles and languages the checks walk; `CHECK_ROLES=duty CHECK_LANGS=zh` narrows a run while fixing a page. */
+const only = (variable: string | undefined) => variable?.split(",").filter(Boolean);
+export const ROLES: readonly RoleUser[] =
+  (only(process.env.CHECK_ROLES) as RoleUser[] | undefined) ?? EVERYONE;
+export const LANGS: readonly ("zh" | "en")[] =
+  (only(process.env.CHECK_LANGS) as ("zh" | "en")[] | undefined) ?? (["zh", "en"] as const);

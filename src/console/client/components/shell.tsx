@@ -1,4 +1,5 @@
 import type { ComponentChildren } from "preact";
+import { useEffect, useState } from "preact/hooks";
 import { INSPECTION_TEXT } from "../inspections-i18n.js";
 import { useAlertFeed } from "../live/use-feed.js";
 import { useSession } from "../session.js";
@@ -13,6 +14,9 @@ interface NavItem {
 export function Shell({ page, children }: { page: string; children: ComponentChildren }) {
   const { t, lang, user, setLang, signOut, hasRole } = useSession();
   const feed = useAlertFeed();
+  // On a phone the nav folds behind a menu button (CSS shows the button below 40rem); a new page folds it again.
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => setMenuOpen(false), [page]);
   const nav: NavItem[] = [
     { page: "board", label: t.board },
     { page: "devices", label: t.devices },
@@ -25,9 +29,18 @@ export function Shell({ page, children }: { page: string; children: ComponentChi
       <a class="skip" href="#main">
         {t.skipToContent}
       </a>
-      <header>
+      <header class={menuOpen ? "open" : undefined}>
         <strong class="brand">{t.title}</strong>
-        <nav aria-label={t.mainNav}>
+        <button
+          type="button"
+          class="menu"
+          aria-expanded={menuOpen}
+          aria-controls="main-nav"
+          onClick={() => setMenuOpen(!menuOpen)}
+        >
+          {t.menu}
+        </button>
+        <nav id="main-nav" aria-label={t.mainNav}>
           {nav
             .filter((item) => !item.roles || hasRole(...item.roles))
             .map((item) => (
@@ -56,7 +69,7 @@ export function Shell({ page, children }: { page: string; children: ComponentChi
           {t.reconnectingBanner}
         </div>
       ) : null}
-      <main id="main" tabIndex={-1}>
+      <main id="main" tabIndex={-1} data-page={page}>
         {children}
       </main>
     </>
