@@ -39,11 +39,11 @@ function literalAt(source: string, start: number): { text: string; end: number }
 
 /** `${a}` as a whole segment becomes a parameter `{}`; glued to the end of a segment it is a query suffix. */
 export function normalisePath(raw: string): string {
-  const templated = raw.replace(/\$\{[^}]*\}/g, "\u0000");
+  const templated = raw.replace(/\$\{[^}]*\}/g, "{}");
   const [path = ""] = templated.split("?");
   return path
     .split("/")
-    .map((segment) => (segment === "\u0000" ? "{}" : segment.replace(/\u0000$/, "")))
+    .map((segment) => (segment === "{}" ? segment : segment.replace(/\{\}$/, "")))
     .join("/")
     .replace(/\/$/, "");
 }

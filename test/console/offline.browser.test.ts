@@ -14,21 +14,34 @@ describe.skipIf(!available)("the console when the network fails", () => {
   afterAll(() => stack.stop());
 
   it("shows a reconnecting banner while the live stream is down, and drops it when the stream is back", async () => {
+    // The server's side of every live stream, so the test can cut them as a dropped network would.
+    const http = (stack.server as unknown as { api: { server: import("node:http").Server } }).api.server;
+    const streams = new Set<import("node:net").Socket>();
+    const track = (request: import("node:http").IncomingMessage) => {
+      if (request.url?.startsWith("/api/alerts/stream")) streams.add(request.socket);
+    };
+    http.on("request", track);
     const page = await signInPage(stack, "duty", { viewport: PHONE, hash: "#/board" });
     const banner = page.locator("[data-testid=reconnecting]");
     await page.waitForSelector("[data-testid=live].up");
     await expect(banner.count()).resolves.toBe(0);
-    // The network goes: the open stream breaks and every reconnection attempt fails.
-    await page.context().setOffline(true);
-    await banner.waitFor({ timeout: 15_000 });
+    // The stream breaks and every reconnection attempt fails while the network is gone.
+    await page.route("**/api/alerts/stream", (route) => route.abort("connectionrefused"));
+    for (const socket of streams) socket.destroy();
+    await banner.waitFor({ timeout: 15_000 }).catch(() => {
+      throw new Error("no reconnecting banner 15 s after the stream dropped");
+    });
     await expect(banner.textContent()).resolves.toBe(TEXT.zh.reconnectingBanner);
     await expect(page.locator("[data-testid=live]").textContent()).resolves.toBe(TEXT.zh.reconnecting);
     await stack.shot(page, "offline-reconnecting");
-    await page.context().setOffline(false);
-    await banner.waitFor({ state: "detached", timeout: 20_000 });
+    await page.unroute("**/api/alerts/stream");
+    await banner.waitFor({ state: "detached", timeout: 30_000 }).catch(() => {
+      throw new Error("the banner stayed 30 s after the stream could reconnect");
+    });
     await page.waitForSelector("[data-testid=live].up");
+    http.off("request", track);
     await page.context().close();
-  });
+  }, 90_000);
 
   it("shows a failed request as a translated error with a retry that works, never 'Failed to fetch'", async () => {
     const page = await signInPage(stack, "duty", { viewport: PHONE, hash: "#/board" });

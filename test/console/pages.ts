@@ -21,7 +21,7 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
   { name: "device", hash: "#/device/demo-hall/charger-1", roles: EVERYONE },
   { name: "uptime", hash: "#/uptime", roles: EVERYONE },
   { name: "fire", hash: "#/fire", roles: EVERYONE },
-  { name: "inspect", hash: "#/inspect/demo-hall/ext-1", roles: EVERYONE },
+  { name: "inspect", hash: "#/inspect/demo-hall/E-03", roles: EVERYONE },
   { name: "admin", hash: "#/admin", roles: ["admin"] },
   { name: "halls", hash: "#/halls", roles: EVERYONE },
   { name: "hall", hash: "#/hall/demo-hall", roles: EVERYONE },

@@ -1,4 +1,4 @@
-import type { ComponentChildren } from "preact";
+import { type ComponentChildren, Fragment } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { INSPECTION_TEXT } from "../inspections-i18n.js";
 import { useAlertFeed } from "../live/use-feed.js";
@@ -70,7 +70,8 @@ export function Shell({ page, children }: { page: string; children: ComponentChi
         </div>
       ) : null}
       <main id="main" tabIndex={-1} data-page={page}>
-        {children}
+        {/* Keyed by page: two pages of the same component type (e.g. two legacy pages) never share state. */}
+        <Fragment key={page}>{children}</Fragment>
       </main>
     </>
   );
