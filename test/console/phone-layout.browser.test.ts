@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM } from "../helpers/chromium.js";
 import { requireInCi } from "../helpers/external-servers.js";
 import { ConsoleStack, PHONE, SMALL_PHONE } from "./console-stack.js";
-import { overflowProblems, settle, signInPage, tapTargetProblems, visitEach } from "./page-checks.js";
+import {
+  overflowProblems,
+  settle,
+  signedOutPage,
+  signInPage,
+  tapTargetProblems,
+  visitEach,
+} from "./page-checks.js";
 import { LANGS, ROLES } from "./pages.js";
 
 const available = requireInCi(CHROMIUM, "chromium");
@@ -33,6 +40,18 @@ describe.skipIf(!available)("every console page on a phone", () => {
     );
     expect(problems).toEqual([]);
   }, 900_000);
+
+  it("fits the sign-in page on a 360 px screen, with 44 px targets, in zh and en", async () => {
+    const problems: string[] = [];
+    for (const lang of LANGS) {
+      const page = await signedOutPage(stack, lang, SMALL_PHONE);
+      await stack.shot(page, `phone-360-${lang}-login`);
+      for (const line of [...(await overflowProblems(page)), ...(await tapTargetProblems(page))])
+        problems.push(`login in ${lang}: ${line}`);
+      await page.context().close();
+    }
+    expect(problems).toEqual([]);
+  });
 
   it("folds the navigation behind a menu button that says whether it is open", async () => {
     const page = await signInPage(stack, "admin", { viewport: SMALL_PHONE, hash: "#/board" });
