@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM } from "../helpers/chromium.js";
 import { requireInCi } from "../helpers/external-servers.js";
+import { waitFor } from "../helpers/wait.js";
 import { ConsoleStack, DESKTOP, ROLE_USERS } from "./console-stack.js";
 import { rawCodeProblems, visitEach } from "./page-checks.js";
 import { ROLES } from "./pages.js";
@@ -37,12 +38,20 @@ describe.skipIf(!available)("no raw code on any console page", () => {
     stack.simulator.inject("demo-hall", "kiosk-1", "paper_jam");
     stack.simulator.inject("demo-hall", "queue-1", "congestion");
     stack.simulator.inject("demo-hall", "charger-1", "overheat");
-    const devices = await stack.api<{ items: { hallId: string; deviceId: string; agentId: string }[] }>(
-      "admin",
-      "GET",
-      "/api/devices",
+    // The demo hall's 26 devices (agents/simulator/layout.ts), once every agent has announced its own.
+    const devices = await waitFor(
+      async () => {
+        const list = await stack.api<{ items: { hallId: string; deviceId: string; agentId: string }[] }>(
+          "admin",
+          "GET",
+          "/api/devices",
+        );
+        return list.body.items.length >= 26 ? list : null;
+      },
+      "the demo hall's devices",
+      30_000,
+      500,
     );
-    expect(devices.body.items.length).toBeGreaterThan(10);
     // Ids may be shown where nothing has a name; they are not codes.
     const ids = [
       ...devices.body.items.flatMap((device) => [device.deviceId, device.agentId, device.hallId]),
