@@ -62,14 +62,14 @@ export function clientApiCalls(clientDir: string): { calls: ApiCall[]; unscannab
     for (const match of source.matchAll(METHOD_CALL)) {
       const start = (match.index ?? 0) + match[0].length;
       const literal = literalAt(source, start);
-      if (!literal || !literal.text.startsWith("/api/")) {
+      if (!literal?.text.startsWith("/api/")) {
         // useApi() passes its caller's path on; every other call site must write its path out.
         if (!file.endsWith("use-api.tsx"))
           unscannable.push(`${line(start)}: api("${match[1]}", …) with a computed path`);
         continue;
       }
       taken.add(start);
-      calls.push({ method: match[1] as string, path: normalisePath(literal.text), at: line(start) });
+      calls.push({ method: match[1] as string, path: normalisePath(literal?.text ?? ""), at: line(start) });
     }
     for (const match of source.matchAll(/["'`]\/api\//g)) {
       const start = match.index ?? 0;
