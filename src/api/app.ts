@@ -40,6 +40,7 @@ import { registerHealthRoutes } from "./routes/health.js";
 import { registerInspectionRoutes } from "./routes/inspections.js";
 import { registerMaintenanceRoutes } from "./routes/maintenance.js";
 import { registerNotifyRoutes } from "./routes/notify.js";
+import { registerOverviewRoutes } from "./routes/overview.js";
 import { registerReadinessRoutes } from "./routes/readiness.js";
 import { registerReportRoutes } from "./routes/reports.js";
 import { registerTokenAdminRoutes } from "./routes/tokens.js";
@@ -172,6 +173,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await registerMaintenanceRoutes(typed, deps);
   await registerReadinessRoutes(typed, deps);
   await registerReportRoutes(typed, deps);
+  await registerOverviewRoutes(typed, deps);
   await registerNotifyRoutes(typed, deps);
   await registerInspectionRoutes(typed, deps);
   await registerConsole(app);

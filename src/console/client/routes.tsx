@@ -5,6 +5,8 @@ import { renderFireAssets, renderInspect } from "./inspections.js";
 import { Board } from "./pages/board.js";
 import { Device } from "./pages/device.js";
 import { Devices } from "./pages/devices.js";
+import { Halls } from "./pages/halls.js";
+import { Reports } from "./pages/reports.js";
 import type { Route } from "./router.js";
 import type { Session } from "./session.js";
 import { renderUptime } from "./uptime.js";
@@ -19,7 +21,9 @@ export interface PageEntry {
 }
 
 export const PAGES: Record<string, PageEntry> = {
-  board: { render: () => <Board /> },
+  board: { render: ({ params: [hallId] }) => <Board hallId={hallId} /> },
+  halls: { render: () => <Halls /> },
+  reports: { render: () => <Reports /> },
   devices: { render: () => <Devices /> },
   device: {
     render: ({ params: [hallId = "", deviceId = ""] }) => (

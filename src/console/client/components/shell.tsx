@@ -1,6 +1,8 @@
 import { type ComponentChildren, Fragment } from "preact";
 import { useEffect, useState } from "preact/hooks";
+import { OVERVIEW_TEXT } from "../i18n/overview.js";
 import { INSPECTION_TEXT } from "../inspections-i18n.js";
+import { Announcer } from "../live/announcer.js";
 import { useAlertFeed } from "../live/use-feed.js";
 import { useSession } from "../session.js";
 
@@ -19,8 +21,10 @@ export function Shell({ page, children }: { page: string; children: ComponentChi
   useEffect(() => setMenuOpen(false), [page]);
   const nav: NavItem[] = [
     { page: "board", label: t.board },
+    { page: "halls", label: OVERVIEW_TEXT[lang].hq },
     { page: "devices", label: t.devices },
     { page: "uptime", label: t.uptime },
+    { page: "reports", label: OVERVIEW_TEXT[lang].reports },
     { page: "fire", label: INSPECTION_TEXT[lang].nav },
     { page: "admin", label: t.admin, roles: ["admin"] },
   ];
@@ -73,6 +77,7 @@ export function Shell({ page, children }: { page: string; children: ComponentChi
         {/* Keyed by page: two pages of the same component type (e.g. two legacy pages) never share state. */}
         <Fragment key={page}>{children}</Fragment>
       </main>
+      <Announcer />
     </>
   );
 }

@@ -154,13 +154,15 @@ export const ASSET_LABELS: Labels = {
   hydrant: { zh: "消火栓", en: "Fire hydrant" },
 };
 
-/** Zones of a hall. A hall may name its own; these are the usual ones (and the demo hall's). */
+/** Zones of a hall as agents name them (free text); the common ones are translated, others are shown as given. */
 export const ZONE_LABELS: Labels = {
   entrance: { zh: "入口", en: "Entrance" },
-  "self-service": { zh: "自助服务区", en: "Self-service area" },
   waiting: { zh: "等候区", en: "Waiting area" },
+  "self-service": { zh: "自助服务区", en: "Self-service area" },
   counters: { zh: "柜台区", en: "Counters" },
   "back-office": { zh: "后台办公区", en: "Back office" },
+  lobby: { zh: "大堂", en: "Lobby" },
+  vip: { zh: "贵宾区", en: "VIP area" },
 };
 
 /** Services of a queue machine (`waitingByService` keys). */

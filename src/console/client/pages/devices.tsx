@@ -1,38 +1,20 @@
 import { Async, useApi } from "../components/use-api.js";
-import { href } from "../router.js";
-import { useSession } from "../session.js";
-import type { DeviceView } from "../types.js";
+import { DeviceTiles } from "../overview/device-tiles.js";
+import type { HallView } from "../types.js";
 
+/** Every device of every hall of the user, as tiles by zone coloured by each device's worst open alert. */
 export function Devices() {
-  const { t } = useSession();
-  const devices = useApi<{ items: DeviceView[] }>("/api/devices");
+  const halls = useApi<{ items: HallView[] }>("/api/halls");
   return (
-    <Async state={devices}>
-      {({ items }) => {
-        const byHallZone = new Map<string, DeviceView[]>();
-        for (const d of items) {
-          const key = `${d.hallId} · ${d.zone}`;
-          byHallZone.set(key, [...(byHallZone.get(key) ?? []), d]);
-        }
-        return [...byHallZone].map(([zone, list]) => (
-          <section class="zone" key={zone}>
-            <h2>{zone}</h2>
-            <div class="grid">
-              {list.map((d) => (
-                <a
-                  key={d.deviceId}
-                  class={`tile ${d.connectivity}`}
-                  href={href("device", d.hallId, d.deviceId)}
-                  data-device={d.deviceId}
-                >
-                  <strong>{d.name ?? d.deviceId}</strong>
-                  <span>{`${d.kind} · ${t[d.connectivity]}`}</span>
-                </a>
-              ))}
-            </div>
+    <Async state={halls}>
+      {({ items }) =>
+        items.map((hall) => (
+          <section class="hall-devices" key={hall.id} data-hall={hall.id}>
+            <h2>{hall.name}</h2>
+            <DeviceTiles hallId={hall.id} />
           </section>
-        ));
-      }}
+        ))
+      }
     </Async>
   );
 }

@@ -1,0 +1,71 @@
+import { canSeeAlert, canSeeHall, hallScope } from "../../auth/principal.js";
+import { caller } from "../../auth/request-auth.js";
+import { SEVERITIES, type Severity } from "../../core/faults/types.js";
+import type { ApiDeps } from "../app.js";
+import type { TypedApp } from "./types.js";
+
+type Counts = Record<Severity, number>;
+
+/** Rank of the worst open severity: 0 for critical … 4 for operational, 5 for a hall with no open alert. */
+const rank = (severity: Severity | null) =>
+  severity === null ? SEVERITIES.length : SEVERITIES.indexOf(severity);
+
+/**
+ * The HQ view in one request: every hall the caller may see with its devices by connectivity, its open alerts by
+ * severity (only those the caller may see, as in `GET /api/alerts`) and its readiness verdict for the next
+ * opening; worst hall first (worst open severity, then more open alerts, then more devices offline).
+ */
+export async function registerOverviewRoutes(app: TypedApp, deps: ApiDeps): Promise<void> {
+  app.get("/api/overview", async (request) => {
+    const p = caller(request);
+    const halls = deps.halls.list().filter((h) => canSeeHall(p, h.id));
+    const devices = new Map<string, { online: number; offline: number; unknown: number; total: number }>();
+    for (const d of deps.aggregator.presence.allDevices()) {
+      if (d.retired || !canSeeHall(p, d.hallId)) continue;
+      const c = devices.get(d.hallId) ?? { online: 0, offline: 0, unknown: 0, total: 0 };
+      c[d.connectivity] += 1;
+      c.total += 1;
+      devices.set(d.hallId, c);
+    }
+    const alerts = new Map<string, Counts>();
+    const open = deps.alerts
+      ? deps.alerts.list({ hallIds: hallScope(p), status: "active", limit: 100_000, offset: 0 }).items
+      : [];
+    for (const alert of open) {
+      if (!canSeeAlert(p, alert)) continue;
+      const c = alerts.get(alert.hallId) ?? (Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Counts);
+      c[alert.severity] += 1;
+      alerts.set(alert.hallId, c);
+    }
+    const items = halls.map((hall) => {
+      const counts = alerts.get(hall.id) ?? (Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Counts);
+      const report = deps.readiness?.preview(hall.id) ?? null;
+      return {
+        id: hall.id,
+        name: hall.name,
+        timeZone: hall.timeZone,
+        devices: devices.get(hall.id) ?? { online: 0, offline: 0, unknown: 0, total: 0 },
+        alerts: counts,
+        openAlerts: SEVERITIES.reduce((sum, s) => sum + counts[s], 0),
+        worstSeverity: SEVERITIES.find((s) => counts[s] > 0) ?? null,
+        readiness: report && {
+          ready: report.ready,
+          verdict: report.verdict,
+          openingMs: report.openingMs,
+          generatedMs: report.generatedMs,
+          openingLocal: report.openingLocal,
+          timeZone: report.timeZone,
+          notReady: report.notReady.length,
+        },
+      };
+    });
+    items.sort(
+      (a, b) =>
+        rank(a.worstSeverity) - rank(b.worstSeverity) ||
+        b.openAlerts - a.openAlerts ||
+        b.devices.offline - a.devices.offline ||
+        a.name.localeCompare(b.name),
+    );
+    return { items };
+  });
+}
