@@ -21,6 +21,7 @@ import { DeadLetterStore } from "../store/dead-letters.js";
 import { DeviceStateWrites } from "../store/device-state-writes.js";
 import { DeviceEventStore, type StoredDeviceEvent } from "../store/events.js";
 import { PresenceStore } from "../store/presence-store.js";
+import { TelemetrySeries, type TelemetrySeriesOptions } from "../store/telemetry-series.js";
 import { applyBackoff, endClient } from "../util/reconnect.js";
 import { AgentDirectory } from "./agent-directory.js";
 import { ClockWatch } from "./clock-watch.js";
@@ -68,6 +69,8 @@ export interface AggregatorOptions {
   rebirthRetry?: RebirthRetryOptions;
   /** When an agent's time counts as skewed (see judgeClock). */
   clockSkew?: ClockSkewPolicy;
+  /** The sampled numeric telemetry kept for charts (see TelemetrySeries). */
+  series?: TelemetrySeriesOptions;
   now?: () => number;
 }
 
@@ -99,6 +102,7 @@ export class Aggregator {
   private readonly store: PresenceStore;
   private readonly deadLetterStore: DeadLetterStore;
   private readonly eventStore: DeviceEventStore;
+  private readonly seriesStore: TelemetrySeries;
   private readonly counterStore: CounterStore;
   private readonly directory: AgentDirectory;
   private readonly deadLetters: DeadLetterSink;
@@ -134,6 +138,7 @@ export class Aggregator {
     this.store = new PresenceStore(options.db);
     this.deadLetterStore = new DeadLetterStore(options.db, options.deadLetterMaxRows);
     this.eventStore = new DeviceEventStore(options.db);
+    this.seriesStore = new TelemetrySeries(options.db, options.series);
     this.counterStore = new CounterStore(options.db);
     this.directory = new AgentDirectory(options.db);
     this.writer = new PresenceWriter(this.store, new DeviceStateWrites(options.db, this.store), (err) =>
@@ -344,6 +349,10 @@ export class Aggregator {
     return this.eventStore;
   }
 
+  get series(): TelemetrySeries {
+    return this.seriesStore;
+  }
+
   get history(): PresenceStore {
     return this.store;
   }
@@ -389,6 +398,7 @@ export class Aggregator {
       const events = this.pendingEvents;
       this.pendingEvents = [];
       this.eventStore.saveBatch(events);
+      this.seriesStore.flush();
       const letters = this.deadLetters.drain();
       if (letters.length > 0) {
         this.deadLetterStore.saveBatch(letters);
@@ -528,6 +538,7 @@ export class Aggregator {
         }
         if (skewMs !== undefined) result.device.clockSkewMs = skewMs;
         if (values !== null) {
+          this.seriesStore.record(result.device, pointTimeMs, values);
           this.bus.emit("telemetry", {
             device: result.device,
             values,

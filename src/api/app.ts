@@ -17,6 +17,7 @@ import type { MaintenanceCalendar } from "../calendar/maintenance-calendar.js";
 import type { ReadinessService } from "../calendar/readiness-service.js";
 import { registerConsole } from "../console/console.js";
 import type { DeviceKind } from "../contract/index.js";
+import type { RulesConfig } from "../core/faults/config.js";
 import type { InspectionService } from "../inspections/inspection-service.js";
 import type { Logger } from "../logging.js";
 import type { NotificationDispatcher } from "../notify/dispatcher.js";
@@ -87,6 +88,8 @@ export interface ApiDeps {
   /** Kinds that must be up whether the hall is open or not (uptime counts them all day). */
   aroundTheClockKinds?: ReadonlySet<DeviceKind>;
   readiness?: ReadinessService;
+  /** The fault rules in force (e.g. an extinguisher's green zone drawn on its pressure chart). */
+  rules?: RulesConfig;
   inspections?: InspectionService;
   /** The console's address as people reach it (QR labels); the request's own address when absent. */
   publicUrl?: string | null;

@@ -195,6 +195,10 @@ export class HallwatchServer {
       silencePolicy: config.presence,
       maxPayloadBytes: config.mqtt.maxPayloadBytes,
       deadLetterMaxRows: config.deadLetters.maxRows,
+      series: {
+        retentionMs: config.series.retentionDays * 86_400_000,
+        ...(this.parts.now ? { now: this.parts.now } : {}),
+      },
       ingestLogDir: join(config.dataDir, "ingest-log"),
       deferLive: true,
       clockSkew: {
@@ -315,6 +319,7 @@ export class HallwatchServer {
       onCredentialsChanged: () => this.broker?.recheckCredentials(),
       agentConnectionProblems: () => this.demo?.connectionProblems?.() ?? [],
       maintenance,
+      rules,
       aroundTheClockKinds: new Set(config.alerts.aroundTheClockKinds),
       readiness: this.readiness,
       inspections,

@@ -68,6 +68,8 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   deadLetters: z.strictObject({ maxRows: z.number().int().min(100).default(100_000) }).prefault({}),
+  /** Numeric telemetry sampled once a minute per device and field for the console's charts (docs/console.md). */
+  series: z.strictObject({ retentionDays: z.number().int().min(1).max(400).default(7) }).prefault({}),
   /** An agent's message time further than `thresholdSec` from its receive time is clock skew (docs/agents.md). */
   clockSkew: z
     .strictObject({

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { build } from "esbuild";
 import type { FastifyInstance } from "fastify";
 
@@ -26,7 +27,11 @@ export async function registerConsole(app: FastifyInstance): Promise<void> {
   const styleFiles = readdirSync(here("./styles/"))
     .filter((name) => name.endsWith(".css"))
     .sort((a, b) => (a === "base.css" ? -1 : b === "base.css" ? 1 : a.localeCompare(b)));
-  const css = styleFiles.map((name) => readFileSync(here(`./styles/${name}`), "utf8")).join("\n");
+  // uPlot's own rules first (served from here like every asset), so ours can refine them.
+  const uplotCss = readFileSync(createRequire(import.meta.url).resolve("uplot/dist/uPlot.min.css"), "utf8");
+  const css = [uplotCss, ...styleFiles.map((name) => readFileSync(here(`./styles/${name}`), "utf8"))].join(
+    "\n",
+  );
   const csp =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
   const send =

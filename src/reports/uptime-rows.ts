@@ -7,7 +7,7 @@ import { DEFAULT_AROUND_THE_CLOCK } from "../core/calendar/watch-policy.js";
 import type { DeviceState } from "../core/presence/types.js";
 import { type Availability, availability } from "../core/uptime/availability.js";
 import type { Interval } from "../core/uptime/intervals.js";
-import { reliability } from "../core/uptime/reliability.js";
+import { type Reliability, reliability } from "../core/uptime/reliability.js";
 import type { HallStore } from "../store/halls.js";
 
 export interface UptimeSources {
@@ -24,11 +24,8 @@ export type UptimeRow = {
   kind: DeviceState["kind"];
   name: string | null;
   zone: string;
-} & Availability & {
-    failures: number;
-    mtbfMs: number | null;
-    mttrMs: number | null;
-  };
+} & Availability &
+  Reliability;
 
 const FAILURE_SEVERITIES = new Set(["critical", "major", "minor"]);
 
@@ -88,13 +85,30 @@ export function uptimeRows(
       zone: d.zone,
       ...figures,
       // Overlapping faults are one failure; a failure counts in the range where it began (docs/uptime.md).
-      ...pickReliability(reliability(faults, fromMs, toMs, figures.upMs)),
+      ...reliability(faults, fromMs, toMs, figures.upMs),
     };
   });
 }
 
-const pickReliability = ({ failures, mtbfMs, mttrMs }: ReturnType<typeof reliability>) => ({
-  failures,
-  mtbfMs,
-  mttrMs,
-});
+/**
+ * A device's availability in each of `ranges` (consecutive, within one range): its history, expected and
+ * maintenance intervals are read once for the whole span; the figures equal deviceAvailability() per range.
+ */
+export function deviceAvailabilityPerRange(
+  src: UptimeSources,
+  device: DeviceState,
+  ranges: readonly { startMs: number; endMs: number }[],
+  nowMs: number,
+): Availability[] {
+  const fromMs = ranges[0]?.startMs ?? 0;
+  const toMs = ranges[ranges.length - 1]?.endMs ?? 0;
+  const history = src.aggregator.history.connectivityHistory(device.hallId, device.deviceId, fromMs, toMs);
+  const maintenance = src.maintenance?.intervals(device, fromMs, toMs) ?? [];
+  const expected = expectedIntervals(src.halls, device, fromMs, toMs, src.aroundTheClockKinds);
+  return ranges.map((r) => {
+    const overlapping = history.filter(
+      (s) => s.startMs < r.endMs && (s.endMs === null || s.endMs > r.startMs),
+    );
+    return availability(overlapping, expected, maintenance, r.startMs, r.endMs, nowMs);
+  });
+}

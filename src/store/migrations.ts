@@ -397,4 +397,21 @@ export const MIGRATIONS: readonly {
       if (!columns.has("error_code")) db.exec("ALTER TABLE notify_deliveries ADD COLUMN error_code TEXT");
     },
   },
+  {
+    version: 11,
+    // Numeric telemetry for the console's charts without InfluxDB: one point per device, field and minute,
+    // pruned past a retention period (store/telemetry-series.ts).
+    sql: `
+      CREATE TABLE telemetry_points (
+        hall_id TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        field TEXT NOT NULL,
+        minute INTEGER NOT NULL,
+        ts_ms INTEGER NOT NULL,
+        value REAL NOT NULL,
+        PRIMARY KEY (hall_id, device_id, field, minute)
+      ) WITHOUT ROWID;
+      CREATE INDEX telemetry_points_minute ON telemetry_points(minute);
+    `,
+  },
 ];

@@ -107,7 +107,8 @@ describe("console translations", () => {
     need("field", SERVER_CODES.field);
     need("value", SERVER_CODES.value);
     need("connectivity", SERVER_CODES.connectivity);
-    need("asset", SERVER_CODES.asset);
+    need("assetType", SERVER_CODES.asset);
+    need("checkItem", SERVER_CODES.checkItem);
     need("zone", DEMO_ZONES);
     need("service", DEMO_SERVICES);
     for (const severity of SERVER_CODES.severity)

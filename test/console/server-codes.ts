@@ -7,6 +7,7 @@ import { CONNECTIVITY_FAULT_TYPES } from "../../src/core/faults/connectivity-pla
 import { RULES_BY_KIND } from "../../src/core/faults/rules/index.js";
 import { ROLES, SEVERITIES } from "../../src/core/faults/types.js";
 import { FIRE_ASSET_TYPES } from "../../src/core/inspections/assets.js";
+import { CHECK_ITEMS } from "../../src/core/inspections/checklist.js";
 
 /**
  * Every code the server defines that a person may read, taken from the server's own lists, so a new code
@@ -58,6 +59,7 @@ export const SERVER_CODES = {
   weekday: [...WEEKDAYS],
   severity: [...SEVERITIES],
   asset: [...FIRE_ASSET_TYPES],
+  checkItem: [...CHECK_ITEMS],
   fault: [...faultTypes].sort(),
   field: [...telemetryFields].sort(),
   value: [...telemetryValues, "true", "false"].sort(),

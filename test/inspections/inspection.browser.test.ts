@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { AxeBuilder } from "@axe-core/playwright";
 import { DateTime } from "luxon";
 import { type Browser, devices } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -34,10 +35,15 @@ describe.skipIf(!available)("a guard confirms an extinguisher on a phone, in a r
   it("opens the QR link, signs in, sees the low pressure flagged, fails that item with a photo; the report and an alert show it", async () => {
     // The sensor on E-03 reads low pressure before the guard arrives.
     demo.simulator.inject(HALL, "ext-3", "low_pressure");
-    await waitFor(async () => {
-      const view = await demo.json("guard", "GET", `/api/halls/${HALL}/fire-assets/E-03`);
-      return view.body.sensor?.readings.some((r: any) => r.item === "pressure_green" && r.flagged) === true;
-    }, "E-03's sensor reads low pressure");
+    await waitFor(
+      async () => {
+        const view = await demo.json("guard", "GET", `/api/halls/${HALL}/fire-assets/E-03`);
+        return view.body.sensor?.readings.some((r: any) => r.item === "pressure_green" && r.flagged) === true;
+        // Generous: the simulator publishes on its own schedule, slower on a loaded machine.
+      },
+      "E-03's sensor reads low pressure",
+      30_000,
+    );
 
     const port = new URL(demo.at.httpUrl).port;
     const labels = await demo.getWithHost(
@@ -83,6 +89,34 @@ describe.skipIf(!available)("a guard confirms an extinguisher on a phone, in a r
       .toBe("巡检记录已保存. 不合格项已生成告警和整改任务");
     await page.screenshot({ path: join(ARTIFACTS, "inspection-phone-submitted.png"), fullPage: true });
 
+    // Afterwards the record is on the asset's page; its detail shows the failed item and the photo itself.
+    const records = (await demo.json("guard", "GET", `/api/halls/${HALL}/inspections?assetId=E-03`)).body
+      .items;
+    const mine = records.find((r: any) => r.inspector === "guard" && r.photoId);
+    expect(mine).toBeDefined();
+    const record = page.locator(`[data-testid=record-${mine.id}]`);
+    await record.waitFor();
+    await record.getByRole("button", { name: "查看详情" }).click();
+    const detail = record.locator("[data-testid=record-detail]");
+    await expect.poll(() => detail.textContent()).toContain("压力在绿区: 不合格");
+    const photo = detail.locator("img[data-testid=record-photo]");
+    await photo.waitFor();
+    // The image really loaded (the photo endpoint answered with the bytes the guard sent, under the console's CSP).
+    await expect.poll(() => photo.evaluate((img: any) => img.complete && img.naturalWidth > 0)).toBe(true);
+    await expect(photo.getAttribute("alt")).resolves.toContain("E-03");
+    await record.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, "inspection-record-photo.png"), fullPage: true });
+    const axe = await new AxeBuilder({ page }).include("main").analyze();
+    expect(
+      axe.violations
+        .filter((v) => v.impact === "serious" || v.impact === "critical")
+        .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
+    ).toEqual([]);
+    // No raw asset type code on the page: "dry_powder" is shown in words.
+    await expect(page.locator("[data-testid=inspect-page]").textContent()).resolves.not.toMatch(
+      /dry_powder|_/,
+    );
+
     // The record is in the compliance report, by the guard, with the failed item and its corrective action.
     const today = hallToday();
     const report = await demo.json(
@@ -122,7 +156,7 @@ describe.skipIf(!available)("a guard confirms an extinguisher on a phone, in a r
     await expect(printed.first().textContent()).resolves.toContain("不合格");
     await reportPage.screenshot({ path: join(ARTIFACTS, "inspection-report.png"), fullPage: true });
     await context.close();
-  });
+  }, 90_000);
 
   it("maintenance closes the corrective action and imports the asset register in the console", async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "zh-CN" });
@@ -161,6 +195,27 @@ describe.skipIf(!available)("a guard confirms an extinguisher on a phone, in a r
     await page.getByRole("button", { name: "导入", exact: true }).click();
     await page.locator("a", { hasText: "E-30" }).waitFor();
     await page.screenshot({ path: join(ARTIFACTS, "fire-assets-maintenance.png"), fullPage: true });
+    // Asset types in words, never the register's codes.
+    await expect(page.locator("tr", { hasText: "E-30" }).textContent()).resolves.toContain("泡沫灭火器");
+    await expect(page.locator(".fire-assets table").first().textContent()).resolves.not.toMatch(
+      /dry_powder|foam/,
+    );
+
+    // Retiring asks first: cancel keeps the asset, confirm retires it.
+    const retire = () =>
+      page.locator("tr", { hasText: "E-30" }).getByRole("button", { name: "报废" }).click();
+    await retire();
+    await page.locator("dialog.confirm").getByRole("button", { name: "取消" }).click();
+    const listed = async () =>
+      (await demo.json("maint", "GET", `/api/halls/${HALL}/fire-assets`)).body.items.some(
+        (a: any) => a.id === "E-30",
+      );
+    expect(await listed()).toBe(true);
+    await retire();
+    await expect(page.locator("dialog.confirm").textContent()).resolves.toContain("E-30");
+    await page.locator("dialog.confirm").getByRole("button", { name: "报废" }).click();
+    await expect.poll(listed).toBe(false);
+    await expect.poll(() => page.locator("a", { hasText: "E-30" }).count()).toBe(0);
     await context.close();
   });
 

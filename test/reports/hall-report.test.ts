@@ -33,6 +33,8 @@ const row = (
   maintenanceMs: 0,
   ratio: upMin / (upMin + downMin),
   failures,
+  resolvedFailures: 0,
+  repairMs: 0,
   mtbfMs: null,
   mttrMs: null,
 });

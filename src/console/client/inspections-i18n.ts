@@ -59,6 +59,19 @@ const zh = {
   graceHours: "宽限（小时）",
   save: "保存",
   saved: "已保存",
+  details: "查看详情",
+  hideDetails: "收起详情",
+  results: "检查结果",
+  photoOf: (asset: string, when: string) => `${asset} 巡检照片（${when}）`,
+  noPhoto: "无照片",
+  noRecords: "暂无记录",
+  retire: "报废",
+  retireQuestion: (asset: string) => `确定将 ${asset} 报废？报废后不再需要巡检，历史记录保留。`,
+  closeQuestion: (asset: string) => `确定关闭 ${asset} 的整改？`,
+  failedItems: "不合格项",
+  sensorConfirmed: "已现场确认传感器有误",
+  frequencyLabel: "频率",
+  policyDay: "检查日",
 };
 
 const en: typeof zh = {
@@ -121,6 +134,20 @@ const en: typeof zh = {
   graceHours: "Grace (hours)",
   save: "Save",
   saved: "Saved",
+  details: "Details",
+  hideDetails: "Hide details",
+  results: "Results",
+  photoOf: (asset: string, when: string) => `Inspection photo of ${asset} (${when})`,
+  noPhoto: "No photo",
+  noRecords: "No records yet",
+  retire: "Retire",
+  retireQuestion: (asset: string) =>
+    `Retire ${asset}? It will no longer be due for inspection; its records are kept.`,
+  closeQuestion: (asset: string) => `Close the corrective action on ${asset}?`,
+  failedItems: "Failed items",
+  sensorConfirmed: "Confirmed on the spot that the sensor is wrong",
+  frequencyLabel: "Frequency",
+  policyDay: "Inspection day",
 };
 
 export const INSPECTION_TEXT: Record<Lang, typeof zh> = { zh, en };

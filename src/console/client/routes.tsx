@@ -1,15 +1,17 @@
 import type { ComponentChildren } from "preact";
 import { renderAdmin } from "./admin.js";
 import { Legacy } from "./components/legacy.js";
-import { renderFireAssets, renderInspect } from "./inspections.js";
 import { Board } from "./pages/board.js";
 import { Device } from "./pages/device.js";
 import { Devices } from "./pages/devices.js";
+import { Hall } from "./pages/hall.js";
 import { Halls } from "./pages/halls.js";
+import { FireAssets } from "./pages/inspections/fire-assets.js";
+import { InspectPage } from "./pages/inspections/inspect-page.js";
 import { Reports } from "./pages/reports.js";
+import { UptimePage } from "./pages/uptime.js";
 import type { Route } from "./router.js";
 import type { Session } from "./session.js";
-import { renderUptime } from "./uptime.js";
 
 /**
  * Every page of the console: its hash name, who may open it, and what it draws. A page a role may not open
@@ -30,11 +32,10 @@ export const PAGES: Record<string, PageEntry> = {
       <Device key={`${hallId}/${deviceId}`} hallId={hallId} deviceId={deviceId} />
     ),
   },
-  uptime: {
-    render: (_route, s) => (
-      <Legacy render={(root, header) => renderUptime(root, header, s.t, s.lang)} deps={[s.lang]} />
-    ),
+  hall: {
+    render: ({ params: [hallId = ""] }) => <Hall key={hallId} hallId={hallId} />,
   },
+  uptime: { render: () => <UptimePage /> },
   admin: {
     roles: ["admin"],
     render: (_route, s) => (
@@ -42,18 +43,11 @@ export const PAGES: Record<string, PageEntry> = {
     ),
   },
   inspect: {
-    render: ({ params: [hallId = "", deviceId = ""] }, s) => (
-      <Legacy
-        render={(root, header) => renderInspect(root, header, s.lang, s.user, hallId, deviceId)}
-        deps={[s.lang, hallId, deviceId]}
-      />
+    render: ({ params: [hallId = "", assetId = ""] }) => (
+      <InspectPage key={`${hallId}/${assetId}`} hallId={hallId} assetId={assetId} />
     ),
   },
-  fire: {
-    render: (_route, s) => (
-      <Legacy render={(root, header) => renderFireAssets(root, header, s.lang, s.user)} deps={[s.lang]} />
-    ),
-  },
+  fire: { render: () => <FireAssets /> },
 };
 
 export function pageFor(route: Route, session: Session): { name: string; entry: PageEntry } {

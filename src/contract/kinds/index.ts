@@ -15,6 +15,7 @@ export * from "./gateway.js";
 export * from "./hydrant.js";
 export * from "./kiosk.js";
 export * from "./queue.js";
+export * from "./series-fields.js";
 export * from "./tv.js";
 
 export const DEVICE_KINDS = [

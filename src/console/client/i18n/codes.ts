@@ -144,14 +144,25 @@ export const VALUE_LABELS: Labels = {
   false: { zh: "否", en: "No" },
 };
 
-/** Fire equipment types of the inspection register (src/core/inspections/assets.ts). */
-export const ASSET_LABELS: Labels = {
+/** Fire-equipment types (the asset register's `type`). */
+export const ASSET_TYPE_LABELS: Labels = {
   dry_powder: { zh: "干粉灭火器", en: "Dry powder extinguisher" },
   co2: { zh: "二氧化碳灭火器", en: "CO₂ extinguisher" },
   water: { zh: "水基灭火器", en: "Water extinguisher" },
   foam: { zh: "泡沫灭火器", en: "Foam extinguisher" },
   clean_agent: { zh: "洁净气体灭火器", en: "Clean agent extinguisher" },
   hydrant: { zh: "消火栓", en: "Fire hydrant" },
+};
+
+/** The fire-inspection checklist's items (as in src/core/inspections/checklist.ts). */
+export const CHECK_ITEM_LABELS: Labels = {
+  located: { zh: "在指定位置", en: "In its place" },
+  visible: { zh: "醒目可见，标识完好", en: "Visible, sign in place" },
+  access_clear: { zh: "取用通道无遮挡", en: "Access clear" },
+  pressure_green: { zh: "压力在绿区", en: "Pressure in the green zone" },
+  seal_pin_intact: { zh: "铅封和保险销完好", en: "Seal and safety pin intact" },
+  no_damage: { zh: "无损伤、锈蚀、泄漏", en: "No damage, corrosion or leak" },
+  hose_present: { zh: "喷管/水带、喷嘴齐全", en: "Hose and nozzle present" },
 };
 
 /** Zones of a hall as agents name them (free text); the common ones are translated, others are shown as given. */
@@ -179,7 +190,8 @@ export const CODE_GROUPS = {
   fault: FAULT_LABELS,
   field: FIELD_LABELS,
   value: VALUE_LABELS,
-  asset: ASSET_LABELS,
+  assetType: ASSET_TYPE_LABELS,
+  checkItem: CHECK_ITEM_LABELS,
   zone: ZONE_LABELS,
   service: SERVICE_LABELS,
 } as const;

@@ -3,6 +3,7 @@ import type { Lang } from "../i18n.js";
 /** The words of the hall overview, the HQ view, the new-alert announcer and the reports page. */
 const zh = {
   hallOverview: "营业厅概况",
+  hallCalendar: "营业时间、维护窗口与开门检查",
   chooseHall: "营业厅",
   openAlerts: "未处理告警",
   readiness: "开门准备",
@@ -36,6 +37,7 @@ const zh = {
 
 const en: typeof zh = {
   hallOverview: "Hall overview",
+  hallCalendar: "Opening hours, maintenance windows and readiness",
   chooseHall: "Hall",
   openAlerts: "Open alerts",
   readiness: "Readiness",

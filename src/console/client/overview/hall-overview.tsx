@@ -1,5 +1,6 @@
 import { OVERVIEW_TEXT } from "../i18n/overview.js";
 import { useAlertFeed } from "../live/use-feed.js";
+import { href } from "../router.js";
 import { useSession } from "../session.js";
 import type { HallView } from "../types.js";
 import { DeviceTiles } from "./device-tiles.js";
@@ -28,6 +29,11 @@ export function HallOverview({ hall }: { hall: HallView }) {
         <span class="conn unknown">{`${t.unknown} ${hall.devices.unknown}`}</span>
       </p>
       <Readiness hallId={hall.id} alertKey={active.map((a) => a.id).join(",")} />
+      <p>
+        <a href={href("hall", hall.id)} data-testid="hall-calendar-link">
+          {OVERVIEW_TEXT[lang].hallCalendar}
+        </a>
+      </p>
       <h3 class="sr-only">{OVERVIEW_TEXT[lang].hallOverview}</h3>
       <DeviceTiles hallId={hall.id} />
     </section>
