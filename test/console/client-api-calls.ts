@@ -58,30 +58,52 @@ export function clientApiCalls(clientDir: string): { calls: ApiCall[]; unscannab
       .replace(/^[ \t]*\/\/.*$/gm, (comment) => " ".repeat(comment.length));
     const name = relative(process.cwd(), file);
     const line = (index: number) => `${name}:${source.slice(0, index).split("\n").length}`;
-    const taken = new Set<number>();
+    // Paths kept in a constant of the file (`const base = `/api/halls/${id}``) count where they are used.
+    const constants = new Map<string, string>();
+    for (const match of source.matchAll(/\bconst (\w+) = (?=["'`]\/api\/)/g)) {
+      const literal = literalAt(source, (match.index ?? 0) + match[0].length);
+      if (literal) constants.set(match[1] as string, literal.text);
+    }
+    /** The path an argument written at `start` names: a literal, `${constant}/…`, or a constant. */
+    const pathAt = (start: number): string | null => {
+      const literal = literalAt(source, start);
+      if (literal) {
+        const text = literal.text.replace(/^\$\{(\w+)\}/, (whole, id: string) => constants.get(id) ?? whole);
+        return text.startsWith("/api/") ? text : null;
+      }
+      const identifier = /^(\w+)\s*[,)]/.exec(source.slice(start))?.[1];
+      return identifier ? (constants.get(identifier) ?? null) : null;
+    };
     for (const match of source.matchAll(METHOD_CALL)) {
       const start = (match.index ?? 0) + match[0].length;
-      const literal = literalAt(source, start);
-      if (!literal?.text.startsWith("/api/")) {
+      const path = pathAt(start);
+      if (path === null) {
         // useApi() passes its caller's path on; every other call site must write its path out.
         if (!file.endsWith("use-api.tsx"))
           unscannable.push(`${line(start)}: api("${match[1]}", …) with a computed path`);
         continue;
       }
-      taken.add(start);
-      calls.push({ method: match[1] as string, path: normalisePath(literal?.text ?? ""), at: line(start) });
-    }
-    for (const match of source.matchAll(/["'`]\/api\//g)) {
-      const start = match.index ?? 0;
-      if (taken.has(start)) continue;
-      const literal = literalAt(source, start);
-      if (literal) calls.push({ method: "GET", path: normalisePath(literal.text), at: line(start) });
+      calls.push({ method: match[1] as string, path: normalisePath(path), at: line(start) });
     }
     for (const match of source.matchAll(/\buseApi(?:<[\s\S]*?>)?\(\s*/g)) {
       const start = (match.index ?? 0) + match[0].length;
-      const argument = source.slice(start, source.indexOf(")", start) + 1);
-      if (!/["'`]\/api\//.test(argument) && !argument.startsWith("null") && !file.endsWith("use-api.tsx"))
-        unscannable.push(`${line(start)}: useApi(…) with a computed path`);
+      if (file.endsWith("use-api.tsx") || source.startsWith("null", start)) continue;
+      const path = pathAt(start);
+      if (path !== null) calls.push({ method: "GET", path: normalisePath(path), at: line(start) });
+      else {
+        // `cond ? `/api/…` : null` is read by the literal scan below.
+        const argument = source.slice(start, source.indexOf(")", start) + 1);
+        if (!/["'`]\/api\//.test(argument))
+          unscannable.push(`${line(start)}: useApi(…) with a computed path`);
+      }
+    }
+    // Every other string that starts with /api/ (links to CSV and printable pages, EventSource): a GET.
+    for (const match of source.matchAll(/["'`]\/api\//g)) {
+      const start = match.index ?? 0;
+      const literal = literalAt(source, start);
+      const before = source.slice(Math.max(0, start - 300), start);
+      if (literal && !/api(?:<[\s\S]*?>)?\(\s*"(?:POST|PUT|PATCH|DELETE)"\s*,\s*$/.test(before))
+        calls.push({ method: "GET", path: normalisePath(literal.text), at: line(start) });
     }
   }
   return { calls, unscannable };
