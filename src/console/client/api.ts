@@ -1,4 +1,12 @@
-/** Talks to the Hallwatch API with the session cookie; every state change carries the CSRF token. */
+/**
+ * Talks to the Hallwatch API with the session cookie; every state change carries the CSRF token.
+ *
+ * Convention (checked by test/console/openapi-client.test.ts against the server's /api/openapi.json): every call
+ * site writes its method as a string and its path as a string or template literal that starts with /api/, right
+ * in the call to api() or useApi(), e.g. api with POST and the template /api/halls/${id}/maintenance-windows, or
+ * useApi(cond ? template : null). A path built elsewhere and passed in a variable fails that test; `${…}` as a
+ * whole segment is read as a path parameter, and a query string after `?` is ignored.
+ */
 let csrfToken = "";
 
 export class ApiFailure extends Error {

@@ -1,4 +1,5 @@
-import type { ComponentChildren } from "preact";
+import { type ComponentChildren, Fragment } from "preact";
+import { useEffect, useState } from "preact/hooks";
 import { ALERT_TEXT } from "../alerts/alert-text.js";
 import { OVERVIEW_TEXT } from "../i18n/overview.js";
 import { INSPECTION_TEXT } from "../inspections-i18n.js";
@@ -16,6 +17,9 @@ interface NavItem {
 export function Shell({ page, children }: { page: string; children: ComponentChildren }) {
   const { t, lang, user, setLang, signOut, hasRole } = useSession();
   const feed = useAlertFeed();
+  // On a phone the nav folds behind a menu button (CSS shows the button below 40rem); a new page folds it again.
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => setMenuOpen(false), [page]);
   const nav: NavItem[] = [
     { page: "board", label: t.board },
     { page: "halls", label: OVERVIEW_TEXT[lang].hq },
@@ -31,9 +35,18 @@ export function Shell({ page, children }: { page: string; children: ComponentChi
       <a class="skip" href="#main">
         {t.skipToContent}
       </a>
-      <header>
+      <header class={menuOpen ? "open" : undefined}>
         <strong class="brand">{t.title}</strong>
-        <nav aria-label={t.mainNav}>
+        <button
+          type="button"
+          class="menu"
+          aria-expanded={menuOpen}
+          aria-controls="main-nav"
+          onClick={() => setMenuOpen(!menuOpen)}
+        >
+          {t.menu}
+        </button>
+        <nav id="main-nav" aria-label={t.mainNav}>
           {nav
             .filter((item) => !item.roles || hasRole(...item.roles))
             .map((item) => (
@@ -64,8 +77,9 @@ export function Shell({ page, children }: { page: string; children: ComponentChi
           {t.reconnectingBanner}
         </div>
       ) : null}
-      <main id="main" tabIndex={-1}>
-        {children}
+      <main id="main" tabIndex={-1} data-page={page}>
+        {/* Keyed by page: two pages of the same component type (e.g. two legacy pages) never share state. */}
+        <Fragment key={page}>{children}</Fragment>
       </main>
       <Announcer />
     </>

@@ -61,6 +61,7 @@ export const FAULT_LABELS: Labels = {
   inspection_failed: { zh: "巡检不合格", en: "Inspection failed" },
   inspection_overdue: { zh: "巡检逾期", en: "Inspection overdue" },
   no_signal: { zh: "无信号", en: "No signal" },
+  not_ready: { zh: "开门时设备未就绪", en: "Not ready at opening" },
   obstructed: { zh: "被遮挡", en: "Obstructed" },
   offline: { zh: "离线", en: "Offline" },
   overheat: { zh: "过热", en: "Overheating" },
@@ -96,6 +97,8 @@ export const FIELD_LABELS: Record<string, { zh: string; en: string; unit?: strin
   memPct: { zh: "内存占用", en: "Memory", unit: "%" },
   diskPct: { zh: "磁盘占用", en: "Disk", unit: "%" },
   ports: { zh: "充电口", en: "Ports" },
+  port: { zh: "充电口编号", en: "Port" },
+  state: { zh: "状态", en: "State" },
   currentA: { zh: "电流", en: "Current", unit: "A" },
   voltageV: { zh: "电压", en: "Voltage", unit: "V" },
   enclosureTempC: { zh: "箱体温度", en: "Enclosure temperature", unit: "°C" },
@@ -180,6 +183,12 @@ export const ZONE_LABELS: Labels = {
   vip: { zh: "贵宾区", en: "VIP area" },
 };
 
+/** Services of a queue machine (`waitingByService` keys). */
+export const SERVICE_LABELS: Labels = {
+  billing: { zh: "缴费业务", en: "Billing" },
+  sim: { zh: "SIM 卡业务", en: "SIM cards" },
+};
+
 export const CODE_GROUPS = {
   kind: KIND_LABELS,
   connectivity: CONNECTIVITY_LABELS,
@@ -194,6 +203,7 @@ export const CODE_GROUPS = {
   channel: CHANNEL_LABELS,
   severity: SEVERITY_LABELS,
   audit: AUDIT_LABELS,
+  service: SERVICE_LABELS,
 } as const;
 
 export type CodeGroup = keyof typeof CODE_GROUPS;
@@ -211,5 +221,26 @@ export function fieldValue(lang: Lang, field: string, value: unknown): string {
     const shown = Number.isInteger(value) ? String(value) : value.toFixed(2).replace(/0+$/, "");
     return unit ? (unit === "%" ? `${shown}%` : `${shown} ${unit}`) : shown;
   }
-  return JSON.stringify(value);
+  if (Array.isArray(value)) return listValue(lang, value);
+  if (value !== null && typeof value === "object") {
+    // A count per service, e.g. waitingByService: "缴费业务 3 · SIM 卡业务 2".
+    const separator = lang === "zh" ? "，" : ", ";
+    return Object.entries(value)
+      .map(([key, item]) => `${codeLabel(lang, "service", key)} ${fieldValue(lang, key, item)}`)
+      .join(separator);
+  }
+  return value === null || value === undefined ? "—" : String(value);
+}
+
+/** A list such as a charger's ports, as a count per state: "充电中 3，空闲 5". */
+function listValue(lang: Lang, items: unknown[]): string {
+  const counts = new Map<string, number>();
+  for (const item of items) {
+    const state =
+      item !== null && typeof item === "object" && "state" in item ? String(item.state) : String(item);
+    counts.set(state, (counts.get(state) ?? 0) + 1);
+  }
+  return [...counts]
+    .map(([state, count]) => `${codeLabel(lang, "value", state)} ${count}`)
+    .join(lang === "zh" ? "，" : ", ");
 }
