@@ -96,8 +96,10 @@ export class Walk {
   }
 }
 
-/** Follows a link of the header's main navigation, as a person does. */
+/** Follows a link of the header's main navigation, as a person does: on a phone, through the menu button first. */
 export async function follow(page: Page, name: string): Promise<void> {
+  const menu = page.locator("header button.menu");
+  if ((await menu.isVisible()) && (await menu.getAttribute("aria-expanded")) !== "true") await menu.click();
   await page.locator("header nav").getByRole("link", { name, exact: true }).click();
 }
 
