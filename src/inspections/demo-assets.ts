@@ -10,6 +10,16 @@ import type { InspectionService } from "./inspection-service.js";
  * in the sensor's zone (E-01 ↔ ext-1 …, H-01 ↔ hydrant-1 …). The last extinguisher is a CO2 one whose service
  * falls due soon, so the demo shows a reminder.
  */
+/** The demo hall is in Shanghai: its register names places in Chinese, as its own staff would write them. */
+const ZONE_PLACE_ZH: Record<string, string> = {
+  entrance: "入口",
+  "self-service": "自助区",
+  waiting: "等候区",
+  counters: "柜台区",
+  "back-office": "后台",
+};
+const place = (zone: string) => ZONE_PLACE_ZH[zone] ?? zone;
+
 export function demoFireAssets(hallId: string): FireAssetInput[] {
   const devices = demoHallLayout(hallId).agents.flatMap((a) => a.devices);
   const extinguishers = devices.filter((d) => d.kind === "extinguisher");
@@ -19,7 +29,7 @@ export function demoFireAssets(hallId: string): FireAssetInput[] {
       const co2 = i === extinguishers.length - 1;
       return {
         id: `E-${String(i + 1).padStart(2, "0")}`,
-        location: `${d.zone} #${i + 1}`,
+        location: `${place(d.zone)} ${i + 1} 号`,
         zone: d.zone,
         type: co2 ? "co2" : "dry_powder",
         size: co2 ? "3 kg" : "4 kg",
@@ -32,7 +42,7 @@ export function demoFireAssets(hallId: string): FireAssetInput[] {
     ...hydrants.map(
       (d, i): FireAssetInput => ({
         id: `H-${String(i + 1).padStart(2, "0")}`,
-        location: `${d.zone} hydrant cabinet`,
+        location: `${place(d.zone)}消火栓箱`,
         zone: d.zone,
         type: "hydrant",
         size: "DN65 25 m",

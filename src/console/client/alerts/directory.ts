@@ -22,11 +22,11 @@ export interface HallInfo {
 const cache = new Map<string, Promise<unknown>>();
 
 /** Keyed by user too: after a sign-out and another sign-in on the same page, nothing of the last user's is reused. */
-function cached<T>(username: string, path: string): Promise<T> {
+function cached<T>(username: string, path: string, load: () => Promise<T>): Promise<T> {
   const key = `${username}\n${path}`;
   let found = cache.get(key);
   if (!found) {
-    found = api<T>("GET", path).catch((err: unknown) => {
+    found = load().catch((err: unknown) => {
       cache.delete(key); // a failure is retried by the next reader
       throw err;
     });
@@ -40,13 +40,13 @@ export function forgetDirectory(): void {
   cache.clear();
 }
 
-function useCached<T>(path: string | null): T | null {
+function useCached<T>(path: string | null, load: () => Promise<T>): T | null {
   const { user } = useSession();
   const [value, setValue] = useState<T | null>(null);
   useEffect(() => {
     if (path === null) return;
     let current = true;
-    cached<T>(user.username, path).then(
+    cached<T>(user.username, path, load).then(
       (data) => current && setValue(data),
       () => undefined,
     );
@@ -58,21 +58,22 @@ function useCached<T>(path: string | null): T | null {
 }
 
 export function useHalls(): HallInfo[] | null {
-  return useCached<{ items: HallInfo[] }>("/api/halls")?.items ?? null;
+  return useCached<{ items: HallInfo[] }>("/api/halls", () => api("GET", "/api/halls"))?.items ?? null;
 }
 
 export function useHallDevices(hallId: string | null): DeviceView[] | null {
   return (
-    useCached<{ items: DeviceView[] }>(
-      hallId === null ? null : `/api/devices?hallId=${encodeURIComponent(hallId)}&includeRetired=true`,
+    useCached<{ items: DeviceView[] }>(hallId === null ? null : `devices:${hallId}`, () =>
+      api("GET", `/api/devices?hallId=${encodeURIComponent(hallId ?? "")}&includeRetired=true`),
     )?.items ?? null
   );
 }
 
 export function usePeople(hallId: string | null): Person[] | null {
   return (
-    useCached<{ items: Person[] }>(hallId === null ? null : `/api/halls/${encodeURIComponent(hallId)}/people`)
-      ?.items ?? null
+    useCached<{ items: Person[] }>(hallId === null ? null : `people:${hallId}`, () =>
+      api("GET", `/api/halls/${encodeURIComponent(hallId ?? "")}/people`),
+    )?.items ?? null
   );
 }
 

@@ -17,8 +17,6 @@ export function DevicesAdmin({ halls }: { halls: HallView[] }) {
   const devices = useApi<{ items: AdminDevice[] }>("/api/devices?includeRetired=true");
   const [failure, setFailure] = useState<unknown>(null);
   const [saved, setSaved] = useState("");
-  const path = (d: AdminDevice) =>
-    `/api/devices/${encodeURIComponent(d.hallId)}/${encodeURIComponent(d.deviceId)}`;
   const act = async (key: string, action: () => Promise<unknown>) => {
     setFailure(null);
     setSaved("");
@@ -48,10 +46,14 @@ export function DevicesAdmin({ halls }: { halls: HallView[] }) {
                       event.preventDefault();
                       const data = new FormData(event.currentTarget);
                       void act(key, () =>
-                        api("PUT", path(d), {
-                          name: String(data.get("deviceName") ?? "").trim() || null,
-                          zone: String(data.get("deviceZone") ?? "").trim(),
-                        }),
+                        api(
+                          "PUT",
+                          `/api/devices/${encodeURIComponent(d.hallId)}/${encodeURIComponent(d.deviceId)}`,
+                          {
+                            name: String(data.get("deviceName") ?? "").trim() || null,
+                            zone: String(data.get("deviceZone") ?? "").trim(),
+                          },
+                        ),
                       );
                     }}
                   >
@@ -77,7 +79,14 @@ export function DevicesAdmin({ halls }: { halls: HallView[] }) {
                           class="danger retire"
                           label={a.retire}
                           question={`${a.retireQ} (${d.name ?? d.deviceId})`}
-                          onConfirm={() => act(key, () => api("POST", `${path(d)}/retire`))}
+                          onConfirm={() =>
+                            act(key, () =>
+                              api(
+                                "POST",
+                                `/api/devices/${encodeURIComponent(d.hallId)}/${encodeURIComponent(d.deviceId)}/retire`,
+                              ),
+                            )
+                          }
                         />
                       )}
                       {saved === key ? (

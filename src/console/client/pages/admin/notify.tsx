@@ -38,7 +38,6 @@ export function NotifyAdmin() {
     channels.reload();
     deliveries.reload();
   };
-  const path = (c: ChannelRow) => `/api/notify/channels/${encodeURIComponent(c.id)}`;
   return (
     <>
       <h1>{a.channels}</h1>
@@ -69,7 +68,10 @@ export function NotifyAdmin() {
                       class="test"
                       onClick={() =>
                         act(async () => {
-                          const r = await api<{ ok: boolean }>("POST", `${path(c)}/test`);
+                          const r = await api<{ ok: boolean }>(
+                            "POST",
+                            `/api/notify/channels/${encodeURIComponent(c.id)}/test`,
+                          );
                           setTested({ name: c.name, ok: r.ok });
                         })
                       }
@@ -84,13 +86,29 @@ export function NotifyAdmin() {
                         class="danger disable"
                         label={a.disable}
                         question={`${a.disableChannelQ} (${c.name})`}
-                        onConfirm={() => act(() => api("PUT", path(c), channelBody(c, { enabled: false })))}
+                        onConfirm={() =>
+                          act(() =>
+                            api(
+                              "PUT",
+                              `/api/notify/channels/${encodeURIComponent(c.id)}`,
+                              channelBody(c, { enabled: false }),
+                            ),
+                          )
+                        }
                       />
                     ) : (
                       <button
                         type="button"
                         class="enable"
-                        onClick={() => act(() => api("PUT", path(c), channelBody(c, { enabled: true })))}
+                        onClick={() =>
+                          act(() =>
+                            api(
+                              "PUT",
+                              `/api/notify/channels/${encodeURIComponent(c.id)}`,
+                              channelBody(c, { enabled: true }),
+                            ),
+                          )
+                        }
                       >
                         {a.enable}
                       </button>
@@ -99,7 +117,9 @@ export function NotifyAdmin() {
                       class="danger delete"
                       label={a.deleteChannel}
                       question={`${a.deleteChannelQ} (${c.name})`}
-                      onConfirm={() => act(() => api("DELETE", path(c)))}
+                      onConfirm={() =>
+                        act(() => api("DELETE", `/api/notify/channels/${encodeURIComponent(c.id)}`))
+                      }
                     />
                   </div>
                 </li>

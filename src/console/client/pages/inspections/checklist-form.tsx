@@ -45,7 +45,7 @@ export function ChecklistForm({
     try {
       const result = await api<{ record: { passed: boolean }; alertId: string | null }>(
         "POST",
-        `${assetPath(hallId, view.asset.id)}/inspections`,
+        `/api/halls/${encodeURIComponent(hallId)}/fire-assets/${encodeURIComponent(view.asset.id)}/inspections`,
         {
           results: choices,
           // Only the flagged items the inspector passed one by one are confirmed against the sensor.

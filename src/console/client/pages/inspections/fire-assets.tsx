@@ -83,7 +83,10 @@ function HallAssets({ hall }: { hall: HallView }) {
                             onConfirm={async () => {
                               setRetireError(null);
                               try {
-                                await api("DELETE", assetPath(hall.id, a.id));
+                                await api(
+                                  "DELETE",
+                                  `/api/halls/${encodeURIComponent(hall.id)}/fire-assets/${encodeURIComponent(a.id)}`,
+                                );
                               } catch (err) {
                                 setRetireError(err);
                               }
@@ -98,8 +101,8 @@ function HallAssets({ hall }: { hall: HallView }) {
               </table>
             </div>
             {retireError ? <ErrorNote error={retireError} /> : null}
-            {canRegister ? <ImportForm base={base} onImported={refresh} /> : null}
-            {hasRole(...POLICY_SETTERS) ? <PolicyForm base={base} /> : null}
+            {canRegister ? <ImportForm hallId={hall.id} onImported={refresh} /> : null}
+            {hasRole(...POLICY_SETTERS) ? <PolicyForm hallId={hall.id} /> : null}
             {open.length > 0 ? <h3>{t.openActions}</h3> : null}
             {open.map((action) => (
               <ActionRow key={action.id} action={action} onClosed={refresh} />

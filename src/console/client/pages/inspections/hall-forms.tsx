@@ -79,7 +79,7 @@ export function ActionRow({ action, onClosed }: { action: Action; onClosed: () =
 }
 
 /** Maintenance imports the asset register from a CSV file (all rows valid, or nothing is written). */
-export function ImportForm({ base, onImported }: { base: string; onImported: () => void }) {
+export function ImportForm({ hallId, onImported }: { hallId: string; onImported: () => void }) {
   const { lang } = useSession();
   const t = INSPECTION_TEXT[lang];
   const [message, setMessage] = useState<{ text: string; bad: boolean } | null>(null);
@@ -91,9 +91,13 @@ export function ImportForm({ base, onImported }: { base: string; onImported: () 
     const chosen = input.files?.[0];
     if (!chosen) return;
     try {
-      const result = await api<{ created: number; updated: number }>("POST", `${base}/fire-assets/import`, {
-        csv: await chosen.text(),
-      });
+      const result = await api<{ created: number; updated: number }>(
+        "POST",
+        `/api/halls/${encodeURIComponent(hallId)}/fire-assets/import`,
+        {
+          csv: await chosen.text(),
+        },
+      );
       setMessage({ text: `${t.imported}: +${result.created} / ~${result.updated}`, bad: false });
       onImported();
     } catch (err) {
@@ -120,21 +124,27 @@ const FREQUENCIES = ["weekly", "half_monthly", "monthly"] as const;
 const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
 
 /** The duty manager sets how often the hall's fire equipment is inspected. */
-export function PolicyForm({ base }: { base: string }) {
+export function PolicyForm({ hallId }: { hallId: string }) {
   const { lang } = useSession();
   const t = INSPECTION_TEXT[lang];
   const [policy, setPolicy] = useState({ frequency: "weekly", weekday: "mon", graceHours: "0" });
   const [status, setStatus] = useState<unknown>(null);
   useEffect(() => {
-    api<{ frequency: string; weekday: string; graceHours: number }>("GET", `${base}/inspection-policy`).then(
+    api<{ frequency: string; weekday: string; graceHours: number }>(
+      "GET",
+      `/api/halls/${encodeURIComponent(hallId)}/inspection-policy`,
+    ).then(
       (p) => setPolicy({ frequency: p.frequency, weekday: p.weekday, graceHours: String(p.graceHours) }),
       (err: unknown) => setStatus(err),
     );
-  }, [base]);
+  }, [hallId]);
   const submit = async (event: Event) => {
     event.preventDefault();
     try {
-      await api("PUT", `${base}/inspection-policy`, { ...policy, graceHours: Number(policy.graceHours) });
+      await api("PUT", `/api/halls/${encodeURIComponent(hallId)}/inspection-policy`, {
+        ...policy,
+        graceHours: Number(policy.graceHours),
+      });
       setStatus("saved");
     } catch (err) {
       setStatus(err);

@@ -12,7 +12,9 @@ import { type AssetView, assetPath, INSPECTORS } from "./types.js";
 export function InspectPage({ hallId, assetId }: { hallId: string; assetId: string }) {
   const { lang, hasRole } = useSession();
   const t = INSPECTION_TEXT[lang];
-  const state = useApi<AssetView>(assetPath(hallId, assetId));
+  const state = useApi<AssetView>(
+    `/api/halls/${encodeURIComponent(hallId)}/fire-assets/${encodeURIComponent(assetId)}`,
+  );
   return (
     <Async state={state}>
       {(view) => {
