@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM } from "../helpers/chromium.js";
 import { requireInCi } from "../helpers/external-servers.js";
 import { ConsoleStack, DESKTOP, PHONE } from "./console-stack.js";
+import { follow } from "./walk-helpers.js";
 
 const available = requireInCi(CHROMIUM, "chromium");
 const T = 20_000;
@@ -187,7 +188,7 @@ describe.skipIf(!available)(
       it(`${size} ${lang}: the history page filters, pages and downloads the same rows as the API`, async () => {
         const w = WORDS[lang];
         const page = await stack.signIn("duty", { lang, viewport });
-        await page.getByRole("link", { name: w.nav }).click();
+        await follow(page, w.nav);
         await page.waitForSelector("[data-testid=total]");
         await stack.shot(page, `alert-history-start-${size}-${lang}`);
         await page.getByLabel(w.device, { exact: true }).selectOption("kiosk-2");
