@@ -71,6 +71,7 @@ describe.skipIf(!available)("charts: uptime bars and device telemetry, as mainte
         lang: setup.lang,
         viewport: setup.viewport,
         hash: "#/uptime",
+        timezoneId: "America/Los_Angeles",
       });
       for (const range of ["24h", "7d", "30d", "90d"]) {
         await page.click(`[data-testid=uptime] button[data-range="${range}"]`);
@@ -110,6 +111,25 @@ describe.skipIf(!available)("charts: uptime bars and device telemetry, as mainte
         await page.keyboard.press("End");
         const last = api.buckets[api.buckets.length - 1]?.byDevice["kiosk-1"] ?? { ratio: null };
         await expect(bar.getAttribute("aria-valuetext")).resolves.toContain(formatRatio(last.ratio));
+        // Its period is on the hall's clock (Shanghai), whatever the browser's zone is.
+        const lastStartMs = api.buckets[api.buckets.length - 1]?.startMs ?? 0;
+        // The browser runs in Los Angeles, 16 hours behind the hall, so an hour read on the browser's clock fails.
+        const locale = setup.lang === "zh" ? "zh-CN" : "en-GB";
+        const hallZone = { timeZone: "Asia/Shanghai" } as const;
+        const hallDay = new Date(lastStartMs).toLocaleDateString(locale, {
+          month: "short",
+          day: "numeric",
+          ...hallZone,
+        });
+        const hallHour = new Date(lastStartMs).toLocaleTimeString(locale, {
+          hour: "2-digit",
+          minute: "2-digit",
+          hour12: false,
+          ...hallZone,
+        });
+        await expect(bar.getAttribute("aria-valuetext")).resolves.toContain(
+          range === "24h" ? `${hallDay} ${hallHour}` : hallDay,
+        );
         // Figures per device, kind and hall: text and raw value both equal the API's.
         for (const row of api.items) {
           const tr = page.locator(`[data-testid=uptime-table] tr[data-device="${row.deviceId}"]`);

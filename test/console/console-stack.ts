@@ -71,12 +71,19 @@ export class ConsoleStack {
   /** A new browser page signed in as `role`, in `lang`, at `viewport`; it waits for the shell to be drawn. */
   async signIn(
     role: RoleUser,
-    options: { lang?: "zh" | "en"; viewport?: { width: number; height: number }; hash?: string } = {},
+    options: {
+      lang?: "zh" | "en";
+      viewport?: { width: number; height: number };
+      hash?: string;
+      /** The browser's own IANA zone (default the machine's), to show pages use the hall's zone, not this one. */
+      timezoneId?: string;
+    } = {},
   ): Promise<Page> {
     const lang = options.lang ?? "zh";
     const page = await this.browser.newPage({
       viewport: options.viewport ?? DESKTOP,
       locale: lang === "zh" ? "zh-CN" : "en-GB",
+      ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
     });
     await page.addInitScript(`localStorage.setItem("hallwatch.lang", ${JSON.stringify(lang)})`);
     await page.goto(`${this.at.httpUrl}/${options.hash ?? ""}`);

@@ -45,5 +45,6 @@ export interface DeviceView {
 export interface HallView {
   id: string;
   name: string;
+  timeZone?: string;
   devices: { online: number; offline: number; unknown: number; total: number };
 }

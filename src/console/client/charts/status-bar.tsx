@@ -17,20 +17,22 @@ export interface Cell {
   figures: CellFigures | undefined;
 }
 
-const fmtPeriod = (c: Cell, lang: Lang, hourly: boolean) => {
+/** A cell's period on the hall's clock (its days and hours are the hall's), not the browser's. */
+const fmtPeriod = (c: Cell, lang: Lang, hourly: boolean, timeZone?: string) => {
   const locale = lang === "zh" ? "zh-CN" : "en-GB";
-  const day = new Date(c.startMs).toLocaleDateString(locale, { month: "short", day: "numeric" });
+  const zone = timeZone ? { timeZone } : {};
+  const day = new Date(c.startMs).toLocaleDateString(locale, { month: "short", day: "numeric", ...zone });
   if (!hourly) return day;
   const hour = (ms: number) =>
-    new Date(ms).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit", hour12: false });
+    new Date(ms).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit", hour12: false, ...zone });
   return `${day} ${hour(c.startMs)}–${hour(c.endMs)}`;
 };
 
 /** The figures of one cell in words, e.g. "30 Nov 14:00–15:00: 99.50%, up 59 min, down 0 min". */
-export function cellText(c: Cell, lang: Lang, hourly: boolean): string {
+export function cellText(c: Cell, lang: Lang, hourly: boolean, timeZone?: string): string {
   const w = UPTIME_TEXT[lang];
   const f = c.figures;
-  const period = fmtPeriod(c, lang, hourly);
+  const period = fmtPeriod(c, lang, hourly, timeZone);
   if (!f || f.ratio === null) return `${period}: ${w.noFigures}`;
   const sep = lang === "zh" ? "，" : ", ";
   const parts = [formatRatio(f.ratio), `${w.upFor} ${formatDuration(f.upMs, lang)}`];
@@ -51,17 +53,20 @@ export function StatusBar({
   cells,
   hourly,
   lang,
+  timeZone,
 }: {
   testId: string;
   label: string;
   cells: Cell[];
   hourly: boolean;
   lang: Lang;
+  /** The hall's IANA zone, for the periods' dates and hours. */
+  timeZone?: string;
 }) {
   const [index, setIndex] = useState(cells.length - 1);
   const at = Math.min(Math.max(index, 0), cells.length - 1);
   const chosen = cells[at];
-  const text = chosen ? cellText(chosen, lang, hourly) : "";
+  const text = chosen ? cellText(chosen, lang, hourly, timeZone) : "";
   const pick = (clientX: number, el: HTMLElement) => {
     const box = el.getBoundingClientRect();
     const i = Math.floor(((clientX - box.left) / box.width) * cells.length);

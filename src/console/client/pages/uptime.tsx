@@ -130,6 +130,7 @@ function HallUptime({
                   label={`${codeLabel(lang, "kind", kind)} · ${w[view.range.word]}`}
                   cells={cells((b) => b.byKind[kind], data)}
                   hourly={hourly}
+                  timeZone={hall.timeZone}
                   lang={lang}
                 />
               </div>
@@ -157,6 +158,7 @@ function HallUptime({
                     label={`${deviceName(d, lang)} · ${w[view.range.word]}`}
                     cells={cells((b) => b.byDevice[d.deviceId], data)}
                     hourly={hourly}
+                    timeZone={hall.timeZone}
                     lang={lang}
                   />
                 </div>
