@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import { api } from "../../api.js";
 import { ConfirmButton } from "../../components/confirm.js";
 import { ErrorNote } from "../../components/errors.js";
+import { useAction } from "../../components/use-action.js";
 import { Async, useApi } from "../../components/use-api.js";
 import { formatTime } from "../../dom.js";
 import { ADMIN_TEXT } from "../../i18n/admin.js";
@@ -26,16 +27,7 @@ export function AgentsAdmin() {
   const halls = useApi<{ items: HallView[] }>("/api/halls");
   const agents = useApi<{ items: ProvisionedAgent[] }>("/api/admin/agents");
   const [secret, setSecret] = useState<{ agentId: string; secret: string } | null>(null);
-  const [failure, setFailure] = useState<unknown>(null);
-  const act = async (action: () => Promise<unknown>) => {
-    setFailure(null);
-    try {
-      await action();
-    } catch (err) {
-      setFailure(err);
-    }
-    agents.reload();
-  };
+  const { failure, act } = useAction(() => agents.reload());
   const hallName = (id: string) => halls.data?.items.find((h) => h.id === id)?.name ?? id;
   return (
     <Async state={halls}>

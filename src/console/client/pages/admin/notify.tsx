@@ -3,6 +3,7 @@ import { api } from "../../api.js";
 import { ConfirmButton } from "../../components/confirm.js";
 import { Drawer } from "../../components/drawer.js";
 import { ErrorNote } from "../../components/errors.js";
+import { useAction } from "../../components/use-action.js";
 import { Async, useApi } from "../../components/use-api.js";
 import { formatTime } from "../../dom.js";
 import { ADMIN_TEXT } from "../../i18n/admin.js";
@@ -26,18 +27,11 @@ export function NotifyAdmin() {
   const channels = useApi<{ items: ChannelRow[] }>("/api/notify/channels");
   const deliveries = useApi<{ items: Delivery[] }>("/api/notify/deliveries?limit=30");
   const [editing, setEditing] = useState<ChannelRow | null>(null);
-  const [failure, setFailure] = useState<unknown>(null);
   const [tested, setTested] = useState<{ name: string; ok: boolean } | null>(null);
-  const act = async (action: () => Promise<unknown>) => {
-    setFailure(null);
-    try {
-      await action();
-    } catch (err) {
-      setFailure(err);
-    }
+  const { failure, act } = useAction(() => {
     channels.reload();
     deliveries.reload();
-  };
+  });
   return (
     <>
       <h1>{a.channels}</h1>

@@ -3,6 +3,7 @@ import { api } from "../../api.js";
 import { ConfirmButton } from "../../components/confirm.js";
 import { Drawer } from "../../components/drawer.js";
 import { ErrorNote } from "../../components/errors.js";
+import { useAction } from "../../components/use-action.js";
 import { Async, useApi } from "../../components/use-api.js";
 import { ADMIN_TEXT } from "../../i18n/admin.js";
 import { codeLabel } from "../../i18n/codes.js";
@@ -18,16 +19,7 @@ export function UsersAdmin() {
   const halls = useApi<{ items: HallView[] }>("/api/halls");
   const [editing, setEditing] = useState<UserRow | null>(null);
   const [oneTime, setOneTime] = useState<{ username: string; password: string } | null>(null);
-  const [failure, setFailure] = useState<unknown>(null);
-  const act = async (action: () => Promise<unknown>) => {
-    setFailure(null);
-    try {
-      await action();
-    } catch (err) {
-      setFailure(err);
-    }
-    users.reload();
-  };
+  const { failure, act } = useAction(() => users.reload());
   const hallName = (id: string) => halls.data?.items.find((h) => h.id === id)?.name ?? id;
   return (
     <Async state={halls}>
