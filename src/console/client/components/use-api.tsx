@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import { useCallback, useEffect, useState } from "preact/hooks";
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api.js";
 import { useSession } from "../session.js";
 import { ErrorNote } from "./errors.js";
@@ -52,4 +52,13 @@ export function Async<T>({
       </p>
     );
   return <>{children(state.data)}</>;
+}
+
+/** Calls `reload` whenever `key` changes after the first render (e.g. the open alerts changed), not on mount. */
+export function useReloadOn(key: string, reload: () => void): void {
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) first.current = false;
+    else reload();
+  }, [key, reload]);
 }

@@ -1,5 +1,4 @@
-import { useEffect, useRef } from "preact/hooks";
-import { Async, useApi } from "../components/use-api.js";
+import { Async, useApi, useReloadOn } from "../components/use-api.js";
 import { OVERVIEW_TEXT } from "../i18n/overview.js";
 import type { Lang } from "../i18n.js";
 import { useSession } from "../session.js";
@@ -49,12 +48,7 @@ export function Readiness({ hallId, alertKey }: { hallId: string; alertKey: stri
   const state = useApi<{ report: (ReadinessSummary & { generatedMs: number }) | null }>(
     `/api/halls/${encodeURIComponent(hallId)}/readiness?preview=true`,
   );
-  const { reload } = state;
-  const first = useRef(true);
-  useEffect(() => {
-    if (first.current) first.current = false;
-    else reload();
-  }, [alertKey, reload]);
+  useReloadOn(alertKey, state.reload);
   return (
     <Async state={state}>
       {({ report }) =>

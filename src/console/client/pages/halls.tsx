@@ -1,5 +1,4 @@
-import { useEffect, useRef } from "preact/hooks";
-import { Async, useApi } from "../components/use-api.js";
+import { Async, useApi, useReloadOn } from "../components/use-api.js";
 import { OVERVIEW_TEXT } from "../i18n/overview.js";
 import { useAlertFeed } from "../live/use-feed.js";
 import { ReadinessLine, type ReadinessSummary } from "../overview/readiness.js";
@@ -28,12 +27,7 @@ export function Halls() {
     .active()
     .map((a) => `${a.id}:${a.severity}`)
     .join(",");
-  const { reload } = overview;
-  const first = useRef(true);
-  useEffect(() => {
-    if (first.current) first.current = false;
-    else reload();
-  }, [alertKey, reload]);
+  useReloadOn(alertKey, overview.reload);
   return (
     <section class="hq" data-testid="hq" aria-labelledby="hq-title">
       <h1 id="hq-title">{o.hqTitle}</h1>
