@@ -437,4 +437,39 @@ export const MIGRATIONS: readonly {
       if (!columns.has("last_comment_json")) db.exec("ALTER TABLE alerts ADD COLUMN last_comment_json TEXT");
     },
   },
+  {
+    version: 14,
+    // Issue 14 (channels): each person's own contact points and quiet hours, their browsers' push
+    // subscriptions, and the server's VAPID key pair (the private key sealed like channel secrets).
+    sql: `
+      CREATE TABLE person_contacts (
+        username TEXT PRIMARY KEY,
+        email TEXT,
+        mobile TEXT,
+        wecom_user_id TEXT,
+        dingtalk_user_id TEXT,
+        media_json TEXT NOT NULL DEFAULT '[]',
+        quiet_start TEXT,
+        quiet_end TEXT,
+        zone TEXT NOT NULL DEFAULT 'Asia/Shanghai',
+        updated_ms INTEGER NOT NULL
+      );
+      CREATE TABLE push_subscriptions (
+        id TEXT PRIMARY KEY,
+        username TEXT NOT NULL,
+        endpoint TEXT NOT NULL UNIQUE,
+        p256dh TEXT NOT NULL,
+        auth TEXT NOT NULL,
+        label TEXT,
+        created_ms INTEGER NOT NULL
+      );
+      CREATE INDEX push_subscriptions_user ON push_subscriptions(username);
+      CREATE TABLE vapid_keys (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        public_key TEXT NOT NULL,
+        private_key TEXT NOT NULL,
+        created_ms INTEGER NOT NULL
+      );
+    `,
+  },
 ];
