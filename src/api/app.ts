@@ -21,6 +21,7 @@ import type { RulesConfig } from "../core/faults/config.js";
 import type { InspectionService } from "../inspections/inspection-service.js";
 import type { Logger } from "../logging.js";
 import type { NotificationDispatcher } from "../notify/dispatcher.js";
+import type { ContactStore } from "../notify/people/contact-store.js";
 import type { NotifyStore } from "../notify/store.js";
 import type { AuditLog } from "../store/audit.js";
 import type { CredentialStore } from "../store/credentials.js";
@@ -33,6 +34,7 @@ import { registerAdminRoutes } from "./routes/admin.js";
 import { registerAgentRoutes } from "./routes/agents.js";
 import { registerAlertRoutes } from "./routes/alerts.js";
 import { registerAuthRoutes } from "./routes/auth.js";
+import { registerContactRoutes } from "./routes/contacts.js";
 import { registerDeadLetterRoutes } from "./routes/dead-letters.js";
 import { registerDeviceAdminRoutes } from "./routes/device-admin.js";
 import { registerDeviceRoutes } from "./routes/devices.js";
@@ -85,6 +87,8 @@ export interface ApiDeps {
   /** Provisioned agents that cannot connect (the demo's, today), reported by /api/health. */
   agentConnectionProblems?: () => { hallId: string; agentId: string; error: string }[];
   notify?: { store: NotifyStore; dispatcher: NotificationDispatcher };
+  /** Personal contact points and the server's VAPID public key (issue 14). */
+  people?: { contacts: ContactStore; vapidPublicKey: string };
   /** Kinds that must be up whether the hall is open or not (uptime counts them all day). */
   aroundTheClockKinds?: ReadonlySet<DeviceKind>;
   readiness?: ReadinessService;
@@ -178,6 +182,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await registerReportRoutes(typed, deps);
   await registerOverviewRoutes(typed, deps);
   await registerNotifyRoutes(typed, deps);
+  await registerContactRoutes(typed, deps);
   await registerInspectionRoutes(typed, deps);
   await registerConsole(app);
   typed.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());

@@ -31,6 +31,7 @@ import { UserStore } from "../store/users.js";
 import { raiseClockSkewAlerts } from "./clock-skew-alerts.js";
 import type { AgentConnectionProblem } from "./demo-connections.js";
 import { raiseDeviceConflictAlerts } from "./device-conflict-alerts.js";
+import { openPeople, type People } from "./people.js";
 import { openSecrets } from "./secrets-at-rest.js";
 import { ensureServiceSecret } from "./service-identity.js";
 import { registerStorageMetrics, wireStorageHealth } from "./storage-wiring.js";
@@ -91,6 +92,8 @@ export class HallwatchServer {
   private inspectionHistory: InspectionHistoryBridge | null = null;
   private stateRefresher: StateRefresher | null = null;
   private notifier: NotificationDispatcher | null = null;
+  /** Contact points and personal senders (issue 14): escalation wires `people.senders` into delivery. */
+  people: People | null = null;
   private stopReadinessNotices: (() => void) | null = null;
   private stopAlertPublisher: (() => void) | null = null;
   private api: FastifyInstance | null = null;
@@ -280,6 +283,8 @@ export class HallwatchServer {
       this.inspectionHistory.start();
     }
     const notifyStore = secrets.notifyStore;
+    const people = openPeople(config, db, secrets.box, notifyStore, this.parts.now ?? Date.now);
+    this.people = people;
     const notifier = new NotificationDispatcher({
       store: notifyStore,
       subscribe: (listener) => alerts.bus.on("alert_changed", listener),
@@ -325,6 +330,7 @@ export class HallwatchServer {
       inspections,
       publicUrl: config.publicUrl,
       notify: { store: notifyStore, dispatcher: notifier },
+      people: { contacts: people.contacts, vapidPublicKey: people.vapid.publicKey },
       metrics,
       health,
       logger,

@@ -29,3 +29,8 @@ export function ensureVapidKeys(db: Db, box: SecretBox | null, now: () => number
   );
   return keys;
 }
+
+/** Whether the VAPID private key is stored sealed (then the secret key must not be replaced). */
+export function hasSealedVapidKey(db: Db): boolean {
+  return db.prepare("SELECT 1 FROM vapid_keys WHERE private_key LIKE 'enc:%'").get() !== undefined;
+}
