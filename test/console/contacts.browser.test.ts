@@ -85,4 +85,34 @@ describe.skipIf(!available)("my contacts on the account page, in a real browser"
     await stack.shot(page, "contacts-push-en");
     await page.close();
   });
+
+  it("an admin configures Tencent Cloud SMS once as a personal provider channel, on a phone, with translated labels", async () => {
+    const page = await stack.signIn("admin", { lang: "zh", viewport: SMALL_PHONE, hash: "#/admin/notify" });
+    const form = page.locator("form[data-testid=channel-form]");
+    await form.waitFor();
+    await form.locator("select[name=channelType]").selectOption("tencent_sms");
+    await form.locator("input[name=channelName]").fill("腾讯短信");
+    await form.getByLabel("SecretId").fill("AKID-console");
+    await form.getByLabel("SecretKey").fill("console-secret-key");
+    await form.getByLabel("短信应用 SdkAppId").fill("1400000009");
+    await form.getByLabel("短信签名").fill("营业厅监控");
+    await form.getByLabel("模板 ID").fill("778899");
+    expect(await form.locator("input[name=channelUrl]").count()).toBe(0);
+    await form.locator("button[type=submit]").click();
+    await page.locator("[data-testid=channels] [data-channel='腾讯短信']").waitFor();
+    const listed = await stack.api<{ items: any[] }>("admin", "GET", "/api/notify/channels");
+    const channel = listed.body.items.find((c) => c.name === "腾讯短信");
+    expect(channel.config).toMatchObject({
+      type: "tencent_sms",
+      secretId: "AKID-console",
+      secretKey: "••••••",
+      sdkAppId: "1400000009",
+      templateId: "778899",
+      region: "ap-guangzhou",
+      endpoint: "sms.tencentcloudapi.com",
+    });
+    expect((await page.evaluate("document.documentElement.scrollWidth")) as number).toBeLessThanOrEqual(360);
+    await stack.shot(page, "contacts-provider-channel-zh");
+    await page.close();
+  });
 });
