@@ -45,7 +45,7 @@ const zh = {
   type_wecom_app: "企业微信应用消息（个人）",
   type_dingtalk_notice: "钉钉工作通知（个人）",
   providerNote: "个人通道：只发给个人（他们的手机号或用户 ID），不能用于群组路由规则。",
-  accessKeyId: "AccessKey ID",
+  accessKeyId: "访问密钥 ID（AccessKey ID）",
   accessKeySecret: "AccessKey Secret",
   signName: "短信签名",
   templateCode: "模板 CODE",
