@@ -83,7 +83,7 @@ describe("when a scheduled report falls due (pure, in the hall's zone)", () => {
     // In New York it is still 30 Nov at 00:00Z: nothing new.
     expect(latestDueReport("month", s, null, "America/New_York", utc("2026-12-01T00:00:00Z"))).toBeNull();
     expect(latestDueReport("week", s, sh, "Asia/Shanghai", utc("2026-11-30T00:00:00Z"))?.period).toBe("2026-11-23");
-    expect(latestDueReport("week", s, sh, "Asia/Shanghai", utc("2026-11-29T23:59:00Z"))?.period).toBe("2026-11-16");
+    expect(latestDueReport("week", s, sh, "Asia/Shanghai", utc("2026-11-29T23:59:00Z"))).toBeNull();
     expect(latestDueReport("day", s, sh, "Asia/Shanghai", utc("2026-12-01T02:00:00Z"))?.period).toBe("2026-11-30");
   });
 
