@@ -30,7 +30,10 @@ function instance(name: string) {
   return {
     clock,
     start: () =>
-      startHallwatch({ publicUrl: "https://hw.example.org" }, { now: () => clock.nowMs, dataDir, keep: true }),
+      startHallwatch(
+        { publicUrl: "https://hw.example.org" },
+        { now: () => clock.nowMs, dataDir, keep: true },
+      ),
   };
 }
 
@@ -38,9 +41,15 @@ function instance(name: string) {
 async function configureHall(url: string) {
   const admin = new Browser(url);
   expect((await admin.signIn("admin", ADMIN_PASSWORD)).status).toBe(200);
-  const hall = await admin.json("POST", "/api/halls", { id: HALL, name: HALL_NAME, timeZone: "Asia/Shanghai" });
+  const hall = await admin.json("POST", "/api/halls", {
+    id: HALL,
+    name: HALL_NAME,
+    timeZone: "Asia/Shanghai",
+  });
   expect(hall.status).toBe(200);
-  const weekly = Object.fromEntries(["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map((d) => [d, nine2six]));
+  const weekly = Object.fromEntries(
+    ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map((d) => [d, nine2six]),
+  );
   expect(
     (
       await admin.json("PUT", `/api/halls/${HALL}/opening-hours`, {

@@ -1,7 +1,6 @@
 import { DateTime } from "luxon";
 import { z } from "zod";
-import { localTimeMs } from "../calendar/local-time.js";
-import { HHMM_PATTERN } from "../calendar/local-time.js";
+import { HHMM_PATTERN, localTimeMs } from "../calendar/local-time.js";
 import { type OpeningHours, openIntervals } from "../calendar/opening-hours.js";
 
 /** The report kinds, named like the report's period (hall-report.ts). */
@@ -48,7 +47,8 @@ export const CATCH_UP_MS: Record<ReportKind, number> = {
   month: 10 * 86_400_000,
 };
 
-const localDay = (date: string, timeZone: string) => DateTime.fromISO(date, { zone: timeZone }).startOf("day");
+const localDay = (date: string, timeZone: string) =>
+  DateTime.fromISO(date, { zone: timeZone }).startOf("day");
 
 /**
  * The daily report of local `date` is due `afterCloseMin` after that day's closing: the end of the last open period
@@ -114,7 +114,10 @@ export function latestDueReport(
   } else if (kind === "week" && schedule.weekly.enabled) {
     for (let back = 1; back <= 2; back += 1) {
       const period = now.startOf("week").minus({ weeks: back });
-      candidates.push({ period, dueMs: weeklyDueMs(zone, period.toISODate() as string, schedule.weekly.time) });
+      candidates.push({
+        period,
+        dueMs: weeklyDueMs(zone, period.toISODate() as string, schedule.weekly.time),
+      });
     }
   } else if (kind === "month" && schedule.monthly.enabled) {
     const { day, time: at } = schedule.monthly;
@@ -126,4 +129,36 @@ export function latestDueReport(
   const found = candidates.find((c) => c.dueMs !== null && c.dueMs <= nowMs);
   if (!found || found.dueMs === null || nowMs - found.dueMs > CATCH_UP_MS[kind]) return null;
   return { kind, period: found.period.toISODate() as string, dueMs: found.dueMs };
+}
+
+/** When this kind of report next falls due after `nowMs` (for the console); null when disabled. */
+export function nextDueMs(
+  kind: ReportKind,
+  schedule: ReportSchedule,
+  hours: OpeningHours | null,
+  timeZone: string,
+  nowMs: number,
+): number | null {
+  const zone = hours?.timeZone ?? timeZone;
+  const now = DateTime.fromMillis(nowMs, { zone });
+  if (kind === "day" && schedule.daily.enabled) {
+    for (let ahead = -1; ahead <= 14; ahead += 1) {
+      const date = now.startOf("day").plus({ days: ahead }).toISODate() as string;
+      const due = dailyDueMs(hours, zone, date, schedule.daily.afterCloseMin);
+      if (due !== null && due > nowMs) return due;
+    }
+  } else if (kind === "week" && schedule.weekly.enabled) {
+    for (let back = 1; back >= 0; back -= 1) {
+      const monday = now.startOf("week").minus({ weeks: back }).toISODate() as string;
+      const due = weeklyDueMs(zone, monday, schedule.weekly.time);
+      if (due > nowMs) return due;
+    }
+  } else if (kind === "month" && schedule.monthly.enabled) {
+    for (let back = 1; back >= 0; back -= 1) {
+      const first = now.startOf("month").minus({ months: back }).toISODate() as string;
+      const due = monthlyDueMs(zone, first, schedule.monthly.day, schedule.monthly.time);
+      if (due > nowMs) return due;
+    }
+  }
+  return null;
 }

@@ -15,7 +15,15 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 const nine2six = [{ open: "09:00", close: "18:00" }];
 const hours = (timeZone: string, extra: Partial<OpeningHours> = {}): OpeningHours => ({
   timeZone,
-  weekly: { mon: nine2six, tue: nine2six, wed: nine2six, thu: nine2six, fri: nine2six, sat: nine2six, sun: [] },
+  weekly: {
+    mon: nine2six,
+    tue: nine2six,
+    wed: nine2six,
+    thu: nine2six,
+    fri: nine2six,
+    sat: nine2six,
+    sun: [],
+  },
   exceptions: [],
   ...extra,
 });
@@ -23,7 +31,15 @@ const hours = (timeZone: string, extra: Partial<OpeningHours> = {}): OpeningHour
 describe("when a scheduled report falls due (pure, in the hall's zone)", () => {
   const sh = hours("Asia/Shanghai");
   const berlin = hours("Europe/Berlin", {
-    weekly: { mon: nine2six, tue: nine2six, wed: nine2six, thu: nine2six, fri: nine2six, sat: nine2six, sun: nine2six },
+    weekly: {
+      mon: nine2six,
+      tue: nine2six,
+      wed: nine2six,
+      thu: nine2six,
+      fri: nine2six,
+      sat: nine2six,
+      sun: nine2six,
+    },
   });
 
   it("sends the daily report 30 min after the day's closing; a closed day sends nothing", () => {
@@ -82,28 +98,41 @@ describe("when a scheduled report falls due (pure, in the hall's zone)", () => {
     });
     // In New York it is still 30 Nov at 00:00Z: nothing new.
     expect(latestDueReport("month", s, null, "America/New_York", utc("2026-12-01T00:00:00Z"))).toBeNull();
-    expect(latestDueReport("week", s, sh, "Asia/Shanghai", utc("2026-11-30T00:00:00Z"))?.period).toBe("2026-11-23");
+    expect(latestDueReport("week", s, sh, "Asia/Shanghai", utc("2026-11-30T00:00:00Z"))?.period).toBe(
+      "2026-11-23",
+    );
     expect(latestDueReport("week", s, sh, "Asia/Shanghai", utc("2026-11-29T23:59:00Z"))).toBeNull();
-    expect(latestDueReport("day", s, sh, "Asia/Shanghai", utc("2026-12-01T02:00:00Z"))?.period).toBe("2026-11-30");
+    expect(latestDueReport("day", s, sh, "Asia/Shanghai", utc("2026-12-01T02:00:00Z"))?.period).toBe(
+      "2026-11-30",
+    );
   });
 
   it("catches up a missed report only within its window, and not a disabled one", () => {
     const s = DEFAULT_REPORT_SCHEDULE;
     // The aggregator was down on the 1st: on the 2nd the monthly report is still due.
-    expect(latestDueReport("month", s, sh, "Asia/Shanghai", utc("2026-12-02T03:00:00Z"))?.period).toBe("2026-11-01");
+    expect(latestDueReport("month", s, sh, "Asia/Shanghai", utc("2026-12-02T03:00:00Z"))?.period).toBe(
+      "2026-11-01",
+    );
     // Three weeks later it is not sent any more.
     expect(latestDueReport("month", s, sh, "Asia/Shanghai", utc("2026-12-22T03:00:00Z"))).toBeNull();
     // Saturday's daily report (due Sat 18:30) is not sent on Monday afternoon (Sunday is closed).
     expect(latestDueReport("day", s, sh, "Asia/Shanghai", utc("2026-11-30T09:00:00Z"))).toBeNull();
-    expect(latestDueReport("day", s, sh, "Asia/Shanghai", utc("2026-12-02T12:00:00Z"))?.period).toBe("2026-12-02");
-    expect(latestDueReport("day", s, sh, "Asia/Shanghai", utc("2026-12-02T09:00:00Z"))?.period).toBe("2026-12-01");
+    expect(latestDueReport("day", s, sh, "Asia/Shanghai", utc("2026-12-02T12:00:00Z"))?.period).toBe(
+      "2026-12-02",
+    );
+    expect(latestDueReport("day", s, sh, "Asia/Shanghai", utc("2026-12-02T09:00:00Z"))?.period).toBe(
+      "2026-12-01",
+    );
     const off = { ...s, monthly: { ...s.monthly, enabled: false } };
     expect(latestDueReport("month", off, sh, "Asia/Shanghai", utc("2026-12-01T01:00:00Z"))).toBeNull();
   });
 
   it("validates a schedule with clear messages", () => {
     expect(reportScheduleSchema.safeParse(DEFAULT_REPORT_SCHEDULE).success).toBe(true);
-    const bad = reportScheduleSchema.safeParse({ ...DEFAULT_REPORT_SCHEDULE, monthly: { enabled: true, day: 9, time: "25:00" } });
+    const bad = reportScheduleSchema.safeParse({
+      ...DEFAULT_REPORT_SCHEDULE,
+      monthly: { enabled: true, day: 9, time: "25:00" },
+    });
     expect(bad.success).toBe(false);
     expect(bad.error?.issues.map((i) => i.path.join("."))).toEqual(["monthly.day", "monthly.time"]);
   });
