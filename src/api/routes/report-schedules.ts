@@ -32,13 +32,18 @@ export async function registerReportScheduleRoutes(app: TypedApp, deps: ApiDeps)
         return [kind, ms === null ? null : new Date(ms).toISOString()];
       }),
     );
+    const canEdit = canEditSchedule(p, hallId);
     return {
       hallId,
       timeZone,
       ...stored,
       next,
       lastSent: schedules.lastSent(hallId),
-      canEdit: canEditSchedule(p, hallId),
+      canEdit,
+      // Editors choose among the group channels by name (the channel list itself is for admins only).
+      channels: canEdit
+        ? (deps.notify?.store.channels() ?? []).map((c) => ({ id: c.id, name: c.name, type: c.config.type }))
+        : [],
     };
   };
 
