@@ -6,7 +6,7 @@ import { CHROMIUM } from "../helpers/chromium.js";
 import { ADMIN_PASSWORD, Browser, startHallwatch } from "../helpers/hallwatch.js";
 import { sleep, waitFor } from "../helpers/wait.js";
 import { decodeMail, SMTP_PASSWORD, SMTP_USER, startSmtpReceiver } from "../notify/receivers.js";
-import { mailAttachments } from "./mime.js";
+import { mailAttachments, mailText } from "./mime.js";
 
 const utc = (iso: string) => Date.parse(iso);
 const HALL = "sh-nanjing-road";
@@ -101,6 +101,13 @@ describe("the monthly report of a Shanghai hall goes to headquarters on the 1st 
       await app.server.reportScheduler.poll();
       await waitFor(() => monthlyMails().length === before + 1, "the monthly report by e-mail", 20_000);
       await app.server.reportScheduler.poll();
+      // It went through the outbox: the delivery log has it.
+      const admin = new Browser(app.url);
+      await admin.signIn("admin", ADMIN_PASSWORD);
+      const log = await admin.json("GET", "/api/notify/deliveries");
+      expect(
+        log.body.items.filter((d: { action: string; ok: boolean }) => d.action === "report_month"),
+      ).toEqual([expect.objectContaining({ ok: true, alertId: null })]);
       await app.stop();
 
       hw.clock.nowMs = utc("2026-12-01T00:10:00Z");
@@ -114,7 +121,13 @@ describe("the monthly report of a Shanghai hall goes to headquarters on the 1st 
 
     const raw = monthlyMails().at(-1) as string;
     const { subject } = decodeMail(raw);
+    const body = mailText(raw);
     expect(subject).toContain(HALL_NAME);
+    expect(subject).toContain("月报");
+    expect(body).toContain("可用率");
+    expect(body).toContain(
+      `https://hw.example.org/api/halls/${HALL}/reports/month?date=2026-11-01&format=html`,
+    );
     expect(subject).toContain("2026-11");
     const files = mailAttachments(raw);
     const csv = files.get(`${HALL}-month-2026-11-01.csv`);
@@ -125,6 +138,9 @@ describe("the monthly report of a Shanghai hall goes to headquarters on the 1st 
       expect(pdf?.contentType).toBe("application/pdf");
       expect(pdf?.content.subarray(0, 4).toString("latin1")).toBe("%PDF");
       expect(pdf?.content.length ?? 0).toBeGreaterThan(1000);
+      // Chromium writes the page's title (with the hall's name) into the PDF's metadata as UTF-16BE hex.
+      const utf16be = Buffer.from(HALL_NAME, "utf16le").swap16().toString("hex").toUpperCase();
+      expect(pdf?.content.toString("latin1")).toContain(`/Title <FEFF${utf16be}`);
     } else {
       // CI installs Chromium (.ci/run), so this branch only runs on a machine without it.
       expect(files.get(`${HALL}-month-2026-11-01.html`)?.content.toString("utf8")).toContain(HALL_NAME);
