@@ -23,6 +23,7 @@ import type { Logger } from "../logging.js";
 import type { NotificationDispatcher } from "../notify/dispatcher.js";
 import type { ContactStore } from "../notify/people/contact-store.js";
 import type { NotifyStore } from "../notify/store.js";
+import type { ReportScheduleStore } from "../reports/schedule-store.js";
 import type { AuditLog } from "../store/audit.js";
 import type { CredentialStore } from "../store/credentials.js";
 import type { HallStore } from "../store/halls.js";
@@ -45,6 +46,7 @@ import { registerMaintenanceRoutes } from "./routes/maintenance.js";
 import { registerNotifyRoutes } from "./routes/notify.js";
 import { registerOverviewRoutes } from "./routes/overview.js";
 import { registerReadinessRoutes } from "./routes/readiness.js";
+import { registerReportScheduleRoutes } from "./routes/report-schedules.js";
 import { registerReportRoutes } from "./routes/reports.js";
 import { registerTokenAdminRoutes } from "./routes/tokens.js";
 import { registerUptimeRoutes } from "./routes/uptime.js";
@@ -89,6 +91,8 @@ export interface ApiDeps {
   notify?: { store: NotifyStore; dispatcher: NotificationDispatcher };
   /** Personal contact points and the server's VAPID public key (issue 14). */
   people?: { contacts: ContactStore; vapidPublicKey: string };
+  /** Scheduled reports' schedules per hall (GET/PUT /api/halls/:hallId/report-schedule). */
+  reportSchedules?: ReportScheduleStore;
   /** Kinds that must be up whether the hall is open or not (uptime counts them all day). */
   aroundTheClockKinds?: ReadonlySet<DeviceKind>;
   readiness?: ReadinessService;
@@ -180,6 +184,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await registerMaintenanceRoutes(typed, deps);
   await registerReadinessRoutes(typed, deps);
   await registerReportRoutes(typed, deps);
+  await registerReportScheduleRoutes(typed, deps);
   await registerOverviewRoutes(typed, deps);
   await registerNotifyRoutes(typed, deps);
   await registerContactRoutes(typed, deps);
