@@ -1,0 +1,4 @@
+export { RosterDutyLookup } from "./duty-lookup.js";
+export { type Occurrence, occurrences } from "./occurrences.js";
+export { currentAndNext, type DutySpan, dutySpans, onDutyAt, type PersonShift, shiftsOf } from "./on-duty.js";
+export * from "./schema.js";
