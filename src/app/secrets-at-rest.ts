@@ -14,12 +14,16 @@ import type { Db } from "../store/database.js";
 export function openSecrets(
   config: HallwatchConfig,
   db: Db,
-): { notifyStore: NotifyStore; deviceCookies: DeviceCookies } {
+): { notifyStore: NotifyStore; deviceCookies: DeviceCookies; calendarFeedKey: Buffer } {
   const master = loadSecretKey(
     { key: config.secretKey, file: config.secretKeyFile ?? join(config.dataDir, "secret.key") },
     () => !NotifyStore.hasSealedChannels(db),
   );
   const notifyStore = new NotifyStore(db, new SecretBox(master));
   notifyStore.sealPlainChannels();
-  return { notifyStore, deviceCookies: new DeviceCookies(deriveKey(master, "device cookies")) };
+  return {
+    notifyStore,
+    deviceCookies: new DeviceCookies(deriveKey(master, "device cookies")),
+    calendarFeedKey: deriveKey(master, "calendar feeds"),
+  };
 }

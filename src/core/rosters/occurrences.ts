@@ -30,13 +30,25 @@ function localDates(zone: string, fromMs: number, toMs: number): string[] {
 export function occurrences(roster: Roster, fromMs: number, toMs: number): Occurrence[] {
   const zone = roster.timeZone;
   const found: Occurrence[] = [];
+  // Zone arithmetic is the slow part: each local date-time is converted once per call.
+  const instants = new Map<string, number>();
+  const at = (date: string, time: string) => {
+    const key = `${date}T${time}`;
+    let ms = instants.get(key);
+    if (ms === undefined) {
+      ms = localMs(date, time, zone);
+      instants.set(key, ms);
+    }
+    return ms;
+  };
   for (const date of localDates(zone, fromMs, toMs)) {
-    const weekday = DateTime.fromISO(date, { zone }).weekday;
-    const next = DateTime.fromISO(date, { zone }).plus({ days: 1 }).toISODate() as string;
+    const day = DateTime.fromISO(date, { zone: "UTC" });
+    const weekday = day.weekday;
+    const next = day.plus({ days: 1 }).toISODate() as string;
     for (const shift of roster.shifts) {
       if (!shift.weekdays.includes(weekday)) continue;
-      const startMs = localMs(date, shift.start, zone);
-      const endMs = localMs(shift.end > shift.start ? date : next, shift.end, zone);
+      const startMs = at(date, shift.start);
+      const endMs = at(shift.end > shift.start ? date : next, shift.end);
       if (endMs <= fromMs || startMs >= toMs) continue;
       const swaps = roster.swaps.filter(
         (s) => s.date === date && (s.role === undefined || s.role === shift.role),

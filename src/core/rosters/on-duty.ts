@@ -36,10 +36,16 @@ export function onDutyAt(rosters: readonly Roster[], hallId: string, role: Role,
 }
 
 /** Instants in [fromMs, toMs) where who is on duty for a role may change. */
-function boundaries(rosters: readonly Roster[], role: DutyRole, fromMs: number, toMs: number): number[] {
+function boundaries(
+  rosters: readonly Roster[],
+  shifts: Map<string, Occurrence[]>,
+  role: DutyRole,
+  fromMs: number,
+  toMs: number,
+): number[] {
   const points = new Set<number>([fromMs]);
   for (const r of rosters) {
-    for (const o of occurrences(r, fromMs, toMs)) if (o.role === role) points.add(o.startMs).add(o.endMs);
+    for (const o of shifts.get(r.id) ?? []) if (o.role === role) points.add(o.startMs).add(o.endMs);
     for (const o of overrideIntervals(r)) if (o.role === role) points.add(o.startMs).add(o.endMs);
   }
   return [...points].filter((p) => p >= fromMs && p < toMs).sort((a, b) => a - b);
@@ -51,10 +57,10 @@ export function dutySpans(
   role: DutyRole,
   fromMs: number,
   toMs: number,
+  shifts = new Map(rosters.map((r) => [r.id, occurrences(r, fromMs, toMs)])),
 ): DutySpan[] {
-  const shifts = new Map(rosters.map((r) => [r.id, occurrences(r, fromMs, toMs)]));
   const spans: DutySpan[] = [];
-  const points = boundaries(rosters, role, fromMs, toMs);
+  const points = boundaries(rosters, shifts, role, fromMs, toMs);
   points.forEach((startMs, i) => {
     const endMs = points[i + 1] ?? toMs;
     const usernames = unique(rosters.flatMap((r) => rosterOnDuty(r, role, startMs, shifts.get(r.id) ?? [])));
@@ -80,6 +86,11 @@ export function currentAndNext(
   return { now, next };
 }
 
+const mentions = (r: Roster, username: string) =>
+  r.shifts.some((s) => s.usernames.includes(username)) ||
+  r.overrides.some((o) => o.usernames.includes(username)) ||
+  r.swaps.some((s) => s.to === username);
+
 /** One of a person's shifts, for their calendar. */
 export interface PersonShift {
   rosterId: string;
@@ -99,9 +110,11 @@ export function shiftsOf(
   toMs: number,
 ): PersonShift[] {
   const found: PersonShift[] = [];
-  for (const r of rosters)
+  for (const r of rosters) {
+    if (!mentions(r, username)) continue;
+    const shifts = new Map([[r.id, occurrences(r, fromMs, toMs)]]);
     for (const role of new Set([...r.shifts.map((s) => s.role), ...r.overrides.map((o) => o.role)]))
-      for (const span of dutySpans([r], role, fromMs, toMs))
+      for (const span of dutySpans([r], role, fromMs, toMs, shifts))
         if (span.usernames.includes(username))
           found.push({
             rosterId: r.id,
@@ -112,5 +125,6 @@ export function shiftsOf(
             startMs: span.fromMs,
             endMs: span.toMs,
           });
+  }
   return found.sort((a, b) => a.startMs - b.startMs);
 }
