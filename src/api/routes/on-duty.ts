@@ -2,7 +2,7 @@ import { z } from "zod";
 import { canSeeHall } from "../../auth/principal.js";
 import { caller } from "../../auth/request-auth.js";
 import { hallIdSchema } from "../../contract/index.js";
-import { currentAndNext, DUTY_ROLES, type DutySpan } from "../../core/rosters/index.js";
+import { currentAndNext, DUTY_ROLES, type DutyWindow } from "../../core/rosters/index.js";
 import type { ApiDeps } from "../app.js";
 import { ApiError } from "../errors.js";
 import type { TypedApp } from "./types.js";
@@ -13,7 +13,7 @@ export async function registerOnDutyRoutes(app: TypedApp, deps: ApiDeps): Promis
   if (!store) return;
   const now = deps.now ?? Date.now;
 
-  const withNames = (span: DutySpan | null) =>
+  const withNames = (span: DutyWindow | null) =>
     span && {
       fromMs: span.fromMs,
       toMs: span.toMs,

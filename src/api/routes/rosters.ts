@@ -71,6 +71,32 @@ export async function registerRosterRoutes(app: TypedApp, deps: ApiDeps): Promis
       const items = store
         .list()
         .filter((r) => canReadRoster(p, r.hallIds) && (hallId === undefined || r.hallIds.includes(hallId)));
+      // Everyone reading a roster sees names, not usernames.
+      const names: Record<string, string> = {};
+      for (const r of items)
+        for (const u of [
+          ...r.shifts.flatMap((s) => s.usernames),
+          ...r.overrides.flatMap((o) => o.usernames),
+          ...r.swaps.flatMap((s) => [s.from, s.to]),
+        ])
+          names[u] ??= users.get(u)?.displayName ?? u;
+      return { items, names };
+    },
+  );
+
+  /** People a roster of the hall may name: enabled users who see the hall (for the roster editors only). */
+  app.get(
+    "/api/halls/:hallId/roster-people",
+    { schema: { params: z.object({ hallId: z.string().min(1).max(64) }) } },
+    async (request) => {
+      const p = requireRole(request, WRITERS);
+      const { hallId } = request.params;
+      if (!deps.halls.get(hallId) || !canReadRoster(p, [hallId]))
+        throw new ApiError("not_found", `no hall ${hallId}`);
+      const items = users
+        .list()
+        .filter((u) => !u.disabled && (u.halls.includes("*") || u.halls.includes(hallId)))
+        .map((u) => ({ username: u.username, displayName: u.displayName, roles: u.roles }));
       return { items };
     },
   );

@@ -71,19 +71,24 @@ export function dutySpans(
   return spans;
 }
 
-/** The span on duty now (null when nobody) and the next one with people after it, looking two days back and fifteen ahead. */
+/** A span as current/next reports it: `toMs` null when it lasts past the horizon looked at (no change ahead). */
+export type DutyWindow = Omit<DutySpan, "toMs"> & { toMs: number | null };
+
+/** The span on duty now (null when nobody) and the next one with people after it, looking 2 days back and 15 ahead. */
 export function currentAndNext(
   rosters: readonly Roster[],
   hallId: string,
   role: DutyRole,
   atMs: number,
-): { now: DutySpan | null; next: DutySpan | null } {
-  const spans = dutySpans(covering(rosters, hallId), role, atMs - 2 * DAY_MS, atMs + 15 * DAY_MS);
+): { now: DutyWindow | null; next: DutyWindow | null } {
+  const horizonMs = atMs + 15 * DAY_MS;
+  const spans = dutySpans(covering(rosters, hallId), role, atMs - 2 * DAY_MS, horizonMs);
+  const open = (s: DutySpan): DutyWindow => ({ ...s, toMs: s.toMs >= horizonMs ? null : s.toMs });
   const index = spans.findIndex((s) => s.fromMs <= atMs && atMs < s.toMs);
   const current = spans[index];
-  const now = current && current.usernames.length > 0 ? current : null;
-  const next = spans.slice(index + 1).find((s) => s.usernames.length > 0) ?? null;
-  return { now, next };
+  const now = current && current.usernames.length > 0 ? open(current) : null;
+  const next = spans.slice(index + 1).find((s) => s.usernames.length > 0);
+  return { now, next: next ? open(next) : null };
 }
 
 const mentions = (r: Roster, username: string) =>
