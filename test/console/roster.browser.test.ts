@@ -42,10 +42,10 @@ describe.skipIf(!available)("the duty roster page on a phone", { timeout: 240_00
       const now = page.locator("section.on-duty");
       await now.waitFor();
       // Display names, not usernames, per role.
-      await expect.poll(() => now.innerText()).toContain("值班经理 Duty manager");
-      expect(await now.innerText()).toContain("维护 Maintenance");
-      expect(await now.innerText()).toContain("保安 Security");
-      expect(await now.innerText()).toContain(lang === "zh" ? "值班经理" : "Duty manager");
+      await expect.poll(() => now.textContent()).toContain("值班经理 Duty manager");
+      expect(await now.textContent()).toContain("维护 Maintenance");
+      expect(await now.textContent()).toContain("保安 Security");
+      expect(await now.textContent()).toContain(lang === "zh" ? "值班经理" : "Duty manager");
       expect(await page.locator("table.roster-week").count()).toBe(1);
       expect(await overflowProblems(page)).toEqual([]);
       expect(await tapTargetProblems(page)).toEqual([]);
@@ -101,7 +101,7 @@ describe.skipIf(!available)("the duty roster page on a phone", { timeout: 240_00
     const page = await stack.signIn("floor", { lang: "zh", viewport: SMALL_PHONE, hash: HASH });
     const now = page.locator("section.on-duty");
     await now.waitFor();
-    await expect.poll(() => now.innerText()).toContain("保安 Security");
+    await expect.poll(() => now.textContent()).toContain("保安 Security");
     await page.locator("table.roster-week").waitFor();
     expect(
       await page.locator("main form.shift-form, main form.override-form, main form.swap-form").count(),
