@@ -73,6 +73,16 @@ describe.skipIf(!available)("the duty roster page on a phone", { timeout: 240_00
           )
           .toContain("08:00-18:00");
         await page.locator("tr", { hasText: "08:00–18:00" }).first().waitFor();
+        // A second duty-manager shift overlapping the night one is refused, in words.
+        await page.getByRole("button", { name: "Add shift" }).click();
+        const added = page.locator("form.shift-form");
+        await added.getByLabel("Start").fill("19:00");
+        await added.getByLabel("End").fill("23:00");
+        await added.getByLabel("值班经理 Duty manager").check();
+        await added.getByRole("button", { name: "Save" }).click();
+        await page.getByText("overlaps another shift of the same role").waitFor();
+        expect(await page.locator("main").textContent()).not.toContain("/shifts/");
+        await added.getByRole("button", { name: "Cancel" }).click();
         // A day's override for security.
         const override = page.locator("form.override-form");
         await override.getByLabel("Date").fill("2026-12-24");

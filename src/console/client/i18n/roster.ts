@@ -51,6 +51,9 @@ const zh = {
   pickWeekday: "请至少选择一天",
   saved: "已保存",
   zoneNote: "时间均为本厅时间（{zone}）。",
+  overlapProblem: "第 {n} 个班次与同一岗位的另一班次时间重叠",
+  unknownUserProblem: "没有这个用户：{name}",
+  fieldProblem: "此项无效：{path}",
 };
 
 const en: typeof zh = {
@@ -104,6 +107,9 @@ const en: typeof zh = {
   pickWeekday: "Choose at least one day",
   saved: "Saved",
   zoneNote: "All times are the hall's ({zone}).",
+  overlapProblem: "Shift {n} overlaps another shift of the same role",
+  unknownUserProblem: "No such user: {name}",
+  fieldProblem: "Not valid: {path}",
 };
 
 export const ROSTER_TEXT: Record<Lang, typeof zh> = { zh, en };

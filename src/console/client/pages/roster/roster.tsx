@@ -1,6 +1,5 @@
 import { useState } from "preact/hooks";
 import { api } from "../../api.js";
-import { ErrorNote } from "../../components/errors.js";
 import { useAction } from "../../components/use-action.js";
 import { Async, useApi } from "../../components/use-api.js";
 import { ROSTER_TEXT } from "../../i18n/roster.js";
@@ -10,6 +9,7 @@ import type { HallView } from "../../types.js";
 import { CalendarLink } from "./calendar-link.js";
 import { RosterChanges } from "./changes.js";
 import { OnDutyNow } from "./on-duty.js";
+import { RosterError } from "./roster-error.js";
 import { ShiftForm } from "./shift-form.js";
 import { asInput, type Person, type RosterView, type Shift } from "./types.js";
 import { WeekTable } from "./week-table.js";
@@ -72,11 +72,11 @@ function HallRoster({ hall }: { hall: HallView }) {
     <>
       <p class="muted">{text.zoneNote.replace("{zone}", zone)}</p>
       <OnDutyNow key={version} hallId={hall.id} />
-      {failure ? <ErrorNote error={failure} /> : null}
       <Async state={rosters}>
         {({ items, names }) => (
           <>
             {items.length === 0 ? <p class="muted">{text.noRoster}</p> : null}
+            {items.length === 0 && failure ? <RosterError error={failure} /> : null}
             {items.length === 0 && canEdit ? (
               <button
                 type="button"
@@ -103,6 +103,7 @@ function HallRoster({ hall }: { hall: HallView }) {
                 names={names}
                 people={canEdit ? (people.data?.items ?? []) : null}
                 act={act}
+                failure={failure}
               />
             ))}
           </>
@@ -117,11 +118,14 @@ function RosterCard({
   names,
   people,
   act,
+  failure,
 }: {
   roster: RosterView;
   names: Record<string, string>;
   people: Person[] | null;
   act: (action: () => Promise<unknown>) => Promise<void>;
+  /** The last change that failed, shown next to the forms. */
+  failure: unknown;
 }) {
   const { lang } = useSession();
   const text = ROSTER_TEXT[lang];
@@ -154,6 +158,7 @@ function RosterCard({
           {...(current ? { onDelete: () => save(roster.shifts.filter((s) => s.id !== current.id)) } : {})}
         />
       ) : null}
+      {failure ? <RosterError error={failure} /> : null}
       {people && !editing ? (
         <button type="button" onClick={() => setEditing("new")}>
           {text.addShift}
