@@ -160,6 +160,9 @@ describe("duty rosters over HTTP", () => {
     expect(security.now.toMs).toBe(utc("2026-03-29T04:00"));
     expect(security.next.people.map((p: any) => p.username)).toEqual(["otto"]);
     expect(before.body.roles.find((r: any) => r.role === "duty_manager").now).toBeNull();
+    // The same answer through the DutyLookup port that personal routing and escalation use.
+    expect(demo.server.duty.onDuty("berlin-hall", "security", at)).toEqual(["lena"]);
+    expect(demo.server.duty.onDuty("berlin-hall", "security", at + 1000)).toEqual(["otto"]);
 
     const swap = await as("kai", "POST", `/api/rosters/${id}/swaps`, {
       date: "2026-03-28",
