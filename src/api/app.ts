@@ -27,6 +27,7 @@ import type { ReportScheduleStore } from "../reports/schedule-store.js";
 import type { AuditLog } from "../store/audit.js";
 import type { CredentialStore } from "../store/credentials.js";
 import type { HallStore } from "../store/halls.js";
+import type { RosterStore } from "../store/rosters.js";
 import type { UserStore } from "../store/users.js";
 import { API_ERRORS, ApiError, errorBody } from "./errors.js";
 import type { HealthChecks } from "./health-checks.js";
@@ -44,10 +45,13 @@ import { registerHealthRoutes } from "./routes/health.js";
 import { registerInspectionRoutes } from "./routes/inspections.js";
 import { registerMaintenanceRoutes } from "./routes/maintenance.js";
 import { registerNotifyRoutes } from "./routes/notify.js";
+import { registerOnDutyRoutes } from "./routes/on-duty.js";
 import { registerOverviewRoutes } from "./routes/overview.js";
 import { registerReadinessRoutes } from "./routes/readiness.js";
 import { registerReportScheduleRoutes } from "./routes/report-schedules.js";
 import { registerReportRoutes } from "./routes/reports.js";
+import { registerRosterCalendarRoutes } from "./routes/roster-calendar.js";
+import { registerRosterRoutes } from "./routes/rosters.js";
 import { registerTokenAdminRoutes } from "./routes/tokens.js";
 import { registerUptimeRoutes } from "./routes/uptime.js";
 import { registerUserRoutes } from "./routes/users.js";
@@ -99,6 +103,8 @@ export interface ApiDeps {
   /** The fault rules in force (e.g. an extinguisher's green zone drawn on its pressure chart). */
   rules?: RulesConfig;
   inspections?: InspectionService;
+  /** Duty rosters and the calendar feeds of their people (issue 14). */
+  rosters?: RosterStore;
   /** The console's address as people reach it (QR labels); the request's own address when absent. */
   publicUrl?: string | null;
   metrics: MetricsRegistry;
@@ -189,6 +195,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await registerNotifyRoutes(typed, deps);
   await registerContactRoutes(typed, deps);
   await registerInspectionRoutes(typed, deps);
+  await registerRosterRoutes(typed, deps);
+  await registerOnDutyRoutes(typed, deps);
+  await registerRosterCalendarRoutes(typed, deps);
   await registerConsole(app);
   typed.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   return app;

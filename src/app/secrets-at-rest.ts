@@ -15,7 +15,7 @@ import type { Db } from "../store/database.js";
 export function openSecrets(
   config: HallwatchConfig,
   db: Db,
-): { notifyStore: NotifyStore; deviceCookies: DeviceCookies; box: SecretBox } {
+): { notifyStore: NotifyStore; deviceCookies: DeviceCookies; box: SecretBox; calendarFeedKey: Buffer } {
   const master = loadSecretKey(
     { key: config.secretKey, file: config.secretKeyFile ?? join(config.dataDir, "secret.key") },
     () => !NotifyStore.hasSealedChannels(db) && !hasSealedVapidKey(db),
@@ -23,5 +23,10 @@ export function openSecrets(
   const box = new SecretBox(master);
   const notifyStore = new NotifyStore(db, box);
   notifyStore.sealPlainChannels();
-  return { notifyStore, deviceCookies: new DeviceCookies(deriveKey(master, "device cookies")), box };
+  return {
+    notifyStore,
+    deviceCookies: new DeviceCookies(deriveKey(master, "device cookies")),
+    calendarFeedKey: deriveKey(master, "calendar feeds"),
+    box,
+  };
 }

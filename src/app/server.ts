@@ -13,6 +13,7 @@ import { ReadinessService } from "../calendar/readiness-service.js";
 import type { HallwatchConfig } from "../config/config.js";
 import { SYSTEM_HALL_ID } from "../contract/index.js";
 import { parseRulesConfig, type RulesConfig, RulesConfigError } from "../core/faults/config.js";
+import { RosterDutyLookup } from "../core/rosters/index.js";
 import { InfluxHistory } from "../influx/influx-history.js";
 import { registerInfluxMetrics } from "../influx/metrics.js";
 import { StateRefresher } from "../influx/state-refresh.js";
@@ -21,6 +22,7 @@ import { InspectionHistoryBridge } from "../inspections/history-bridge.js";
 import { InspectionService } from "../inspections/inspection-service.js";
 import type { Logger } from "../logging.js";
 import { NotificationDispatcher } from "../notify/dispatcher.js";
+import type { DutyLookup } from "../notify/people/ports.js";
 import { ReportScheduleStore } from "../reports/schedule-store.js";
 import { ReportScheduler } from "../reports/scheduler.js";
 import { AuditLog } from "../store/audit.js";
@@ -28,10 +30,12 @@ import { CredentialStore } from "../store/credentials.js";
 import { type Db, openDatabase } from "../store/database.js";
 import { HallStore } from "../store/halls.js";
 import { MaintenanceStore } from "../store/maintenance.js";
+import { RosterStore } from "../store/rosters.js";
 import { StorageHealth } from "../store/storage-health.js";
 import { UserStore } from "../store/users.js";
 import { raiseClockSkewAlerts } from "./clock-skew-alerts.js";
 import type { AgentConnectionProblem } from "./demo-connections.js";
+import { ensureDemoRoster } from "./demo-roster.js";
 import { raiseDeviceConflictAlerts } from "./device-conflict-alerts.js";
 import { openPeople, type People } from "./people.js";
 import { openSecrets } from "./secrets-at-rest.js";
@@ -90,6 +94,7 @@ export class HallwatchServer {
   private alertService: AlertService | null = null;
   private readiness: ReadinessService | null = null;
   private inspectionService: InspectionService | null = null;
+  private rosterStore: RosterStore | null = null;
   private history: InfluxHistory | null = null;
   private inspectionHistory: InspectionHistoryBridge | null = null;
   private stateRefresher: StateRefresher | null = null;
@@ -128,6 +133,13 @@ export class HallwatchServer {
     return this.inspectionService;
   }
 
+  /** Who is on duty per hall and role, from the duty rosters (personal routing and escalation read this). */
+  get duty(): DutyLookup {
+    const store = this.rosterStore;
+    if (!store) throw new Error("server not started");
+    return new RosterDutyLookup(() => store.list());
+  }
+
   /** Scheduled reports; tests call `poll()` after moving the clock. */
   get reportScheduler(): ReportScheduler {
     if (!this.reports) throw new Error("server not started");
@@ -161,6 +173,8 @@ export class HallwatchServer {
     const maintenance = new MaintenanceCalendar(new MaintenanceStore(db), halls);
     await ensureFirstAdmin(users, config.auth.adminPassword, this.print);
     const secrets = openSecrets(config, db);
+    const rosters = new RosterStore(db, secrets.calendarFeedKey);
+    this.rosterStore = rosters;
     try {
       users.capApiTokenExpiry((this.parts.now ?? Date.now)() + config.auth.tokenMaxDays * 86_400_000);
     } catch (err) {
@@ -357,6 +371,7 @@ export class HallwatchServer {
       aroundTheClockKinds: new Set(config.alerts.aroundTheClockKinds),
       readiness: this.readiness,
       inspections,
+      rosters,
       publicUrl: config.publicUrl,
       notify: { store: notifyStore, dispatcher: notifier },
       people: { contacts: people.contacts, vapidPublicKey: people.vapid.publicKey },
@@ -381,6 +396,8 @@ export class HallwatchServer {
         logger: logger.child({ component: "simulator" }),
       });
       await this.demo.start();
+      const demoHall = halls.get(config.demo.hallId);
+      if (demoHall) ensureDemoRoster(rosters, demoHall.id, demoHall.timeZone, (this.parts.now ?? Date.now)());
       if (inspections.listAssets(config.demo.hallId, true).length === 0) {
         registerDemoFireAssets(inspections, config.demo.hallId);
       }

@@ -473,6 +473,31 @@ export const MIGRATIONS: readonly {
     `,
   },
   {
+    version: 15,
+    // Issue 14: duty rosters (weekly shifts, overrides and swaps kept with the roster; a deleted one is kept,
+    // marked) and each person's calendar feed, whose secret token is stored only as a hash.
+    sql: `
+      CREATE TABLE rosters (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        hall_ids_json TEXT NOT NULL,
+        time_zone TEXT NOT NULL,
+        shifts_json TEXT NOT NULL,
+        overrides_json TEXT NOT NULL,
+        swaps_json TEXT NOT NULL,
+        updated_ms INTEGER NOT NULL,
+        updated_by TEXT NOT NULL,
+        deleted_ms INTEGER
+      );
+      CREATE TABLE calendar_feeds (
+        username TEXT PRIMARY KEY,
+        salt TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        created_ms INTEGER NOT NULL
+      );
+    `,
+  },
+  {
     version: 18,
     // Issue 14, scheduled reports: each hall's schedule (none stored: the defaults), each report sent once per hall,
     // kind and period (a restart or a late start never sends it twice), and the large attachments (PDFs) that the
