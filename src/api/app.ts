@@ -21,6 +21,9 @@ import type { RulesConfig } from "../core/faults/config.js";
 import type { InspectionService } from "../inspections/inspection-service.js";
 import type { Logger } from "../logging.js";
 import type { NotificationDispatcher } from "../notify/dispatcher.js";
+import type { ActionLinks } from "../notify/people/action-links.js";
+import type { ChainStore } from "../notify/people/chains.js";
+import type { LinkPolicy } from "../notify/people/link-policy.js";
 import type { NotifyStore } from "../notify/store.js";
 import type { AuditLog } from "../store/audit.js";
 import type { CredentialStore } from "../store/credentials.js";
@@ -29,6 +32,7 @@ import type { UserStore } from "../store/users.js";
 import { API_ERRORS, ApiError, errorBody } from "./errors.js";
 import type { HealthChecks } from "./health-checks.js";
 import type { MetricsRegistry } from "./metrics.js";
+import { registerActRoutes } from "./routes/act.js";
 import { registerAdminRoutes } from "./routes/admin.js";
 import { registerAgentRoutes } from "./routes/agents.js";
 import { registerAlertRoutes } from "./routes/alerts.js";
@@ -36,6 +40,7 @@ import { registerAuthRoutes } from "./routes/auth.js";
 import { registerDeadLetterRoutes } from "./routes/dead-letters.js";
 import { registerDeviceAdminRoutes } from "./routes/device-admin.js";
 import { registerDeviceRoutes } from "./routes/devices.js";
+import { registerEscalationRoutes } from "./routes/escalation.js";
 import { registerHallRoutes } from "./routes/halls.js";
 import { registerHealthRoutes } from "./routes/health.js";
 import { registerInspectionRoutes } from "./routes/inspections.js";
@@ -85,6 +90,8 @@ export interface ApiDeps {
   /** Provisioned agents that cannot connect (the demo's, today), reported by /api/health. */
   agentConnectionProblems?: () => { hallId: string; agentId: string; error: string }[];
   notify?: { store: NotifyStore; dispatcher: NotificationDispatcher };
+  /** Escalation to people (issue 14): chains, signed action links and each user's link policy. */
+  people?: { chains: ChainStore; links: ActionLinks; linkPolicy: LinkPolicy };
   /** Kinds that must be up whether the hall is open or not (uptime counts them all day). */
   aroundTheClockKinds?: ReadonlySet<DeviceKind>;
   readiness?: ReadinessService;
@@ -179,6 +186,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await registerOverviewRoutes(typed, deps);
   await registerNotifyRoutes(typed, deps);
   await registerInspectionRoutes(typed, deps);
+  await registerEscalationRoutes(typed, deps);
+  await registerActRoutes(typed, deps);
   await registerConsole(app);
   typed.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   return app;

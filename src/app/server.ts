@@ -21,6 +21,7 @@ import { InspectionHistoryBridge } from "../inspections/history-bridge.js";
 import { InspectionService } from "../inspections/inspection-service.js";
 import type { Logger } from "../logging.js";
 import { NotificationDispatcher } from "../notify/dispatcher.js";
+import type { PersonalNotifier } from "../notify/people/personal-notifier.js";
 import { AuditLog } from "../store/audit.js";
 import { CredentialStore } from "../store/credentials.js";
 import { type Db, openDatabase } from "../store/database.js";
@@ -31,6 +32,7 @@ import { UserStore } from "../store/users.js";
 import { raiseClockSkewAlerts } from "./clock-skew-alerts.js";
 import type { AgentConnectionProblem } from "./demo-connections.js";
 import { raiseDeviceConflictAlerts } from "./device-conflict-alerts.js";
+import { type PeopleParts, preparePeople, startPersonalNotifier } from "./people-wiring.js";
 import { openSecrets } from "./secrets-at-rest.js";
 import { ensureServiceSecret } from "./service-identity.js";
 import { registerStorageMetrics, wireStorageHealth } from "./storage-wiring.js";
@@ -67,6 +69,8 @@ export interface ServerParts {
    * move it to any instant.
    */
   now?: () => number;
+  /** Rosters, personal contacts and senders, silences (issue 14): without them no one is notified in person. */
+  people?: PeopleParts;
 }
 
 export interface RunningAddresses {
@@ -91,6 +95,7 @@ export class HallwatchServer {
   private inspectionHistory: InspectionHistoryBridge | null = null;
   private stateRefresher: StateRefresher | null = null;
   private notifier: NotificationDispatcher | null = null;
+  private personalNotifier: PersonalNotifier | null = null;
   private stopReadinessNotices: (() => void) | null = null;
   private stopAlertPublisher: (() => void) | null = null;
   private api: FastifyInstance | null = null;
@@ -107,6 +112,16 @@ export class HallwatchServer {
     /** Where one-time secrets (the first admin's password) are shown: the console, never the log. */
     private readonly print: (line: string) => void = (line) => console.log(line),
   ) {}
+
+  /** Personal notices and escalation chains; null without the people parts. */
+  get people(): PersonalNotifier | null {
+    return this.personalNotifier;
+  }
+
+  get dispatcher(): NotificationDispatcher {
+    if (!this.notifier) throw new Error("server not started");
+    return this.notifier;
+  }
 
   get demoSimulator(): DemoSimulator | null {
     return this.demo;
@@ -280,14 +295,35 @@ export class HallwatchServer {
       this.inspectionHistory.start();
     }
     const notifyStore = secrets.notifyStore;
+    const people = preparePeople({
+      config,
+      db,
+      actionLinkKey: secrets.actionLinkKey,
+      alerts,
+      parts: this.parts.people,
+    });
     const notifier = new NotificationDispatcher({
       store: notifyStore,
       subscribe: (listener) => alerts.bus.on("alert_changed", listener),
       logger: logger.child({ component: "notify" }),
       linkBaseUrl: config.publicUrl,
+      ...people.dispatcher,
+      ...(this.parts.now ? { now: this.parts.now } : {}),
     });
     this.notifier = notifier;
     notifier.start();
+    this.personalNotifier = startPersonalNotifier({
+      db,
+      store: notifyStore,
+      dispatcher: notifier,
+      alerts,
+      users,
+      links: people.api.links,
+      linkBaseUrl: config.publicUrl,
+      parts: this.parts.people,
+      logger: logger.child({ component: "people" }),
+      ...(this.parts.now ? { now: this.parts.now } : {}),
+    });
     this.stopReadinessNotices = this.readiness.bus.on("readiness_report", (report) =>
       notifier.onReadiness(report),
     );
@@ -325,6 +361,7 @@ export class HallwatchServer {
       inspections,
       publicUrl: config.publicUrl,
       notify: { store: notifyStore, dispatcher: notifier },
+      people: people.api,
       metrics,
       health,
       logger,
@@ -433,6 +470,7 @@ export class HallwatchServer {
               this.readiness?.stop();
               this.inspectionService?.stop();
               this.stopReadinessNotices?.();
+              this.personalNotifier?.stop();
               await this.notifier?.stop();
               this.alertService!.stop();
             }
