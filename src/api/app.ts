@@ -116,6 +116,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: httpLogger,
     trustProxy: http.trustProxy,
+    // Signed action links carry their token in the path (/api/act/<token>, about 200 characters).
+    routerOptions: { maxParamLength: 512 },
     // Slow-body and slow-header clients are cut off; a response may still stream for hours (the SSE alert
     // stream): these bound only how long receiving the request may take.
     requestTimeout: http.requestTimeoutMs,
