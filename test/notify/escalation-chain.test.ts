@@ -15,6 +15,18 @@ describe("an escalation chain that nobody acknowledges, until the signed link do
   let smtp: Awaited<ReturnType<typeof startSmtpReceiver>>;
   let hw: Awaited<ReturnType<typeof startHallwatch>>;
   let seen = 0;
+  const duty = new ShiftList([
+    { hallId: "h1", role: "duty_manager", username: "dm1", fromMs: T0 - 600 * MIN, toMs: T0 + 600 * MIN },
+    { hallId: "h1", role: "maintenance", username: "mt1", fromMs: T0 - 600 * MIN, toMs: T0 + 600 * MIN },
+    { hallId: "h1", role: "maintenance", username: "mt2", fromMs: T0 + 600 * MIN, toMs: T0 + 1200 * MIN },
+  ]);
+  const contacts = new Contacts({
+    dm1: { media: ["push", "wecom", "sms"] },
+    mt1: { media: ["email", "sms"] },
+    mt2: { media: ["email"] },
+    regional: { media: ["email"] },
+  });
+
   /** Mails that arrived since the last call, as `username:medium`. */
   const newMails = () => {
     const fresh = smtp.mails.slice(seen);
@@ -35,17 +47,6 @@ describe("an escalation chain that nobody acknowledges, until the signed link do
 
   beforeAll(async () => {
     smtp = await startSmtpReceiver();
-    const duty = new ShiftList([
-      { hallId: "h1", role: "duty_manager", username: "dm1", fromMs: T0 - 600 * MIN, toMs: T0 + 600 * MIN },
-      { hallId: "h1", role: "maintenance", username: "mt1", fromMs: T0 - 600 * MIN, toMs: T0 + 600 * MIN },
-      { hallId: "h1", role: "maintenance", username: "mt2", fromMs: T0 + 600 * MIN, toMs: T0 + 1200 * MIN },
-    ]);
-    const contacts = new Contacts({
-      dm1: { media: ["push", "wecom", "sms"] },
-      mt1: { media: ["email", "sms"] },
-      mt2: { media: ["email"] },
-      regional: { media: ["email"] },
-    });
     hw = await startHallwatch(
       { publicUrl: "https://hw.example.org" },
       { now: () => t, people: peopleParts(duty, contacts, localSenders(smtp.port)) },
@@ -183,11 +184,7 @@ describe("an escalation chain that nobody acknowledges, until the signed link do
       {
         now: () => t,
         dataDir,
-        people: peopleParts(
-          new ShiftList([{ hallId: "h1", role: "duty_manager", username: "dm1", fromMs: 0, toMs: T1 + 9e9 }]),
-          new Contacts({ dm1: { media: ["push", "wecom", "sms"] } }),
-          localSenders(smtp.port),
-        ),
+        people: peopleParts(duty, contacts, localSenders(smtp.port)),
       },
     );
     hw = again;
@@ -196,5 +193,23 @@ describe("an escalation chain that nobody acknowledges, until the signed link do
     again.server.people?.tick();
     await again.server.dispatcher.deliverDue();
     expect(newMails().map(recipientOf)).toEqual(["dm1:sms"]);
+
+    // Not told about this alert (yet): the regional manager, with no hall in scope, cannot see it.
+    const regional = await signedIn("regional");
+    expect((await regional.json("GET", `/api/alerts/${alert.id}`)).status).toBe(404);
+    t = T1 + 20 * MIN;
+    again.server.people?.tick();
+    again.server.people?.tick();
+    await again.server.dispatcher.deliverDue();
+    expect(newMails().map(recipientOf)).toEqual(["mt1:email", "regional:email"]);
+    // Escalated to: the alert is on their list and board, and they acknowledge it in the console like anyone told.
+    const later = await signedIn("regional");
+    const listed = await later.json("GET", "/api/alerts?status=active");
+    expect(listed.body.items.map((a: { id: string }) => a.id)).toContain(alert.id);
+    const ack = await later.json("POST", `/api/alerts/${alert.id}/acknowledge`, {
+      comment: "calling the hall",
+    });
+    expect(ack.status).toBe(200);
+    expect(ack.body.acknowledged.by).toBe("regional");
   });
 });
