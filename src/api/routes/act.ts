@@ -66,6 +66,8 @@ export async function registerActRoutes(app: TypedApp, deps: ApiDeps): Promise<v
       displayName: user?.displayName ?? claims.username,
       language: user?.language ?? "zh",
       expiresMs: claims.expiresMs,
+      /** The hall's zone: the page shows times on the hall's clock, not the phone's. */
+      timeZone: deps.halls.get(alert.hallId)?.timeZone ?? null,
       alert: view(alert),
     };
   });
