@@ -78,13 +78,17 @@ export class PersonalNotifier {
 
   start(): void {
     if (this.unsubscribe) return;
-    this.unsubscribe = this.options.subscribe((change) => {
-      try {
-        this.onChange(change);
-      } catch (err) {
-        this.options.logger.error({ err, alertId: change.alert.id }, "personal notices failed");
-      }
-    });
+    // After the change has reached every listener: the notices' own "notified" changes then follow it everywhere
+    // (stream, MQTT) instead of overtaking it.
+    this.unsubscribe = this.options.subscribe((change) =>
+      queueMicrotask(() => {
+        try {
+          this.onChange(change);
+        } catch (err) {
+          this.options.logger.error({ err, alertId: change.alert.id }, "personal notices failed");
+        }
+      }),
+    );
     this.timer = setInterval(() => this.tick(), this.options.tickIntervalMs ?? 1000);
     this.tick();
   }
