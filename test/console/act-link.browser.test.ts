@@ -59,7 +59,7 @@ describe("the one-tap page of an action link, on a phone", () => {
     await stack.shot(phone, "act-link-done");
 
     const alerts = await stack.api<{
-      items: { deviceId: string; status: string; acknowledged: { by: string } }[];
+      items: { id: string; deviceId: string; status: string; acknowledged: { by: string } }[];
     }>("admin", "GET", "/api/alerts?deviceId=queue-1&status=active");
     expect(alerts.body.items[0]).toMatchObject({ status: "acknowledged", acknowledged: { by: "duty" } });
 
@@ -70,6 +70,16 @@ describe("the one-tap page of an action link, on a phone", () => {
       "此处理链接已使用过，每个链接只能使用一次",
     );
     await stack.shot(again, "act-link-used");
+
+    // The alert's timeline says who was told, how, and when it was delivered, in the reader's words.
+    const id = alerts.body.items[0]?.id ?? "";
+    const admin = await stack.signIn("admin", { viewport: SMALL_PHONE, hash: `#/alerts/${id}` });
+    const notified = admin.locator("[data-testid=timeline] li[data-action=notified]").first();
+    await expect(notified.textContent()).resolves.toMatch(/已通知.*浏览器推送/);
+    const delivered = admin.locator("[data-testid=timeline] li[data-action=delivered]").first();
+    await expect(delivered.textContent()).resolves.toMatch(/已送达.*浏览器推送/);
+    await stack.shot(admin, "act-link-timeline");
+    await admin.close();
     await phone.close();
     await again.close();
   }, 90_000);
