@@ -5,11 +5,14 @@ import type { Logger } from "../logging.js";
 import type { Db } from "../store/database.js";
 import type { ChannelRecord } from "./channels.js";
 import type { Delivery, DeliveryFilter } from "./delivery-log.js";
+import { type OutgoingNotice, outgoingNotice } from "./group-delivery.js";
+import { GROUPABLE_ACTIONS, type HallLabel } from "./grouping.js";
 import { type Language, type NotificationMessage, renderMessage, testMessage } from "./message.js";
 import type { OutboxItem } from "./outbox.js";
+import type { SilenceLookup } from "./people/ports.js";
 import { readinessMessage } from "./readiness-message.js";
 import { DEFAULT_RETRY, nextRetryDelayMs, type RetryPolicy } from "./retry-policy.js";
-import { planTargets, routeReadiness } from "./routing.js";
+import { planTargets, route, routeReadiness } from "./routing.js";
 import { ChannelError, createChannel } from "./senders/index.js";
 import { NotifyStore } from "./store.js";
 
@@ -29,6 +32,22 @@ export interface DispatcherOptions {
   sendTimeoutMs?: number;
   now?: () => number;
   random?: () => number;
+  /**
+   * Storm grouping: alert changes for one target and action arriving within this window are sent as one notice
+   * (config `notify.groupWindowMs`, 30 s in the server). 0 or omitted: each change goes out at once on its own.
+   */
+  groupWindowMs?: number;
+  /** Silences stop notices (never uptime); each notice held is recorded where `recordHold` is given. */
+  silences?: SilenceLookup & { recordHold?(hold: HeldNotice): void };
+}
+
+/** A notice a silence stopped: which silence, which alert change, and which target would have been told. */
+export interface HeldNotice {
+  silenceId: string;
+  alertId: string;
+  action: string;
+  target: string;
+  atMs: number;
 }
 
 export interface SendOutcome {
@@ -88,7 +107,9 @@ export class NotificationDispatcher {
     const { alert, entry } = change;
     if (!entry) return;
     const notified = entry.action === "resolved" ? this.store.outbox.notifiedChannels(alert.id) : [];
-    const targets = planTargets(change, this.store.rules(), notified);
+    const silence = this.silenceOf(change);
+    const targets = planTargets(change, this.store.rules(), notified, silence !== null);
+    if (silence) this.recordHeld(change, silence.id, targets);
     const rendered = new Map<Language, NotificationMessage>();
     for (const channelId of targets) {
       const channel = this.store.channel(channelId);
@@ -105,9 +126,47 @@ export class NotificationDispatcher {
         action: entry.action,
         message,
         nowMs: this.now(),
+        notBeforeMs: this.notBefore(channelId, entry.action),
       });
     }
     if (targets.length > 0) this.tick();
+  }
+
+  /** The silence in force for a change's alert, if any (an alert in maintenance is not notified anyway). */
+  private silenceOf(change: AlertChange): { id: string } | null {
+    if (!this.options.silences || change.alert.inMaintenance) return null;
+    return this.options.silences.silencing(change.alert, this.now());
+  }
+
+  /** Records each target the rules would have told but the silence held (why people were not told). */
+  private recordHeld(change: AlertChange, silenceId: string, sent: readonly string[]): void {
+    const record = this.options.silences?.recordHold;
+    if (!record || !change.entry) return;
+    for (const target of route(change, this.store.rules()))
+      if (!sent.includes(target))
+        record.call(this.options.silences, {
+          silenceId,
+          alertId: change.alert.id,
+          action: change.entry.action,
+          target,
+          atMs: this.now(),
+        });
+  }
+
+  /** A groupable change waits for the end of its target's group window (first arrival + window). */
+  private notBefore(target: string, action: string): number {
+    const windowMs = this.options.groupWindowMs ?? 0;
+    const nowMs = this.now();
+    if (windowMs <= 0 || !GROUPABLE_ACTIONS.has(action)) return nowMs;
+    return this.store.outbox.groupNotBefore(target, action, nowMs, windowMs);
+  }
+
+  /** A hall's name and region for grouped notices. */
+  private hallLabel(hallId: string): HallLabel | null {
+    const row = this.store.db.prepare("SELECT name, region FROM halls WHERE id = ?").get(hallId) as
+      | { name: string; region: string | null }
+      | undefined;
+    return row ? { name: row.name, region: row.region ?? null } : null;
   }
 
   /** The pre-opening report goes to the duty manager's channels of the hall. */
@@ -201,14 +260,20 @@ export class NotificationDispatcher {
       outbox.giveUp(item);
       return;
     }
-    const outcome = await this.attempt(channel, item.message, meta);
+    const notice = this.noticeFor(item, channel);
+    const outcome = await this.attempt(
+      channel,
+      notice.message,
+      notice.group ? { ...meta, alertId: null } : meta,
+      notice.group,
+    );
     if (outcome.ok) {
-      outbox.delivered(item, this.now());
+      for (const one of notice.items) outbox.delivered(one, this.now());
       return;
     }
     const delayMs = nextRetryDelayMs(this.retry, item.attempts + 1, this.options.random);
     if (delayMs === null) {
-      outbox.giveUp(item);
+      for (const one of notice.items) outbox.giveUp(one);
       this.options.logger.warn(
         {
           channelId: item.channelId,
@@ -219,14 +284,26 @@ export class NotificationDispatcher {
         "notification given up after its last attempt",
       );
     } else {
-      outbox.retryLater(item, this.now() + delayMs);
+      for (const one of notice.items) outbox.retryLater(one, this.now() + delayMs);
     }
+  }
+
+  /** The head of a target's queue, or with grouping on, every due message of its target and action as one. */
+  private noticeFor(item: OutboxItem, channel: ChannelRecord): OutgoingNotice {
+    return outgoingNotice(this.store.outbox, item, {
+      nowMs: this.now(),
+      grouping: (this.options.groupWindowMs ?? 0) > 0,
+      language: channel.language,
+      halls: (id) => this.hallLabel(id),
+      linkBaseUrl: this.options.linkBaseUrl ?? null,
+    });
   }
 
   private async attempt(
     channel: ChannelRecord,
     message: NotificationMessage,
     meta: { alertId: string | null; action: string; attempt: number },
+    group: { size: number; summary: string } | null = null,
   ): Promise<SendOutcome> {
     const atMs = this.now();
     const started = performance.now();
@@ -252,7 +329,15 @@ export class NotificationDispatcher {
       );
     }
     const durationMs = Math.round(performance.now() - started);
-    this.store.log.add({ ...meta, ...outcome, atMs, channelId: channel.id, durationMs });
+    this.store.log.add({
+      ...meta,
+      ...outcome,
+      atMs,
+      channelId: channel.id,
+      durationMs,
+      groupSize: group?.size ?? null,
+      summary: group?.summary ?? null,
+    });
     return { ...outcome, durationMs };
   }
 }

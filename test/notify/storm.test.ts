@@ -1,0 +1,184 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AlertService } from "../../src/alerts/alert-service.js";
+import { parseRulesConfig } from "../../src/core/faults/config.js";
+import { silentLogger } from "../../src/logging.js";
+import { NotificationDispatcher } from "../../src/notify/dispatcher.js";
+import { openDatabase } from "../../src/store/database.js";
+import { HallStore } from "../../src/store/halls.js";
+import { waitFor } from "../helpers/wait.js";
+import { HallFleet } from "./hall-fleet.js";
+import { DING_SECRET, startHttpReceivers } from "./receivers.js";
+
+let http: Awaited<ReturnType<typeof startHttpReceivers>>;
+const dir = mkdtempSync(join(tmpdir(), "hallwatch-storm-"));
+beforeAll(async () => {
+  http = await startHttpReceivers();
+});
+afterAll(async () => {
+  await http.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const T0 = Date.UTC(2026, 5, 15, 2, 0, 0); // any instant: only differences matter
+const WINDOW_MS = 30_000;
+const XICHENG = Array.from({ length: 120 }, (_, i) => `xc-${String(i + 1).padStart(3, "0")}`);
+const DONGCHENG = Array.from({ length: 80 }, (_, i) => `dc-${String(i + 1).padStart(3, "0")}`);
+
+/** The real alert service and dispatcher on one SQLite file, 200 halls with regions, one injected clock. */
+function storm() {
+  const clock = { ms: T0 };
+  const now = () => clock.ms;
+  const db = openDatabase(join(dir, `${Math.random().toString(36).slice(2)}.db`));
+  const halls = new HallStore(db);
+  for (const id of XICHENG) halls.upsert({ id, name: `西城 ${id}`, region: "西城区" });
+  for (const id of DONGCHENG) halls.upsert({ id, name: `东城 ${id}`, region: "东城区" });
+  const fleet = new HallFleet(silentLogger(), now);
+  for (const id of [...XICHENG, ...DONGCHENG]) fleet.gatewayUp(id);
+  const alerts = new AlertService({
+    db,
+    aggregator: fleet.aggregator,
+    rules: parseRulesConfig({}),
+    logger: silentLogger(),
+    tickIntervalMs: 3_600_000, // ticked by hand on the injected clock
+    now,
+  });
+  alerts.start();
+  alerts.tick();
+  const dispatcher = new NotificationDispatcher({
+    db,
+    subscribe: (l) => alerts.bus.on("alert_changed", l),
+    logger: silentLogger(),
+    pollIntervalMs: 10,
+    groupWindowMs: WINDOW_MS,
+    now,
+  });
+  dispatcher.start();
+  const { store } = dispatcher;
+  const robot = store.addChannel({
+    name: "西城 robot",
+    language: "zh",
+    config: { type: "wecom", url: `${http.base}/wecom?key=storm` },
+  });
+  const ding = store.addChannel({
+    name: "HQ DingTalk",
+    language: "en",
+    config: { type: "dingtalk", url: `${http.base}/dingtalk?access_token=storm`, secret: DING_SECRET },
+  });
+  store.addRule({
+    name: "duty managers",
+    hallId: null,
+    roles: ["duty_manager", "maintenance", "admin"],
+    actions: ["opened", "resolved"],
+    channelIds: [robot.id, ding.id],
+  });
+  return { clock, db, fleet, alerts, dispatcher, store, robot, ding };
+}
+
+const wecomTexts = () => http.at("/wecom").map((r) => String(r.body.markdown.content));
+const dingTexts = () => http.at("/dingtalk").map((r) => `${r.body.markdown.title}\n${r.body.markdown.text}`);
+
+describe("storm grouping", () => {
+  it("sends each route one grouped notice when 200 halls' gateways go down within 10 s, and one grouped resolution", async () => {
+    const s = storm();
+    try {
+      const all = [...XICHENG, ...DONGCHENG];
+      all.forEach((hallId, i) => {
+        s.clock.ms = T0 + i * 50; // 200 halls in 10 s
+        s.fleet.gatewayDown(hallId);
+        s.alerts.tick();
+      });
+      const open = s.alerts.list({ status: "open", limit: 500, offset: 0 }).items;
+      expect(open.filter((a) => a.faultType === "gateway_down")).toHaveLength(200);
+
+      // Within the window nothing is sent yet.
+      s.clock.ms = T0 + WINDOW_MS - 1;
+      await s.dispatcher.deliverDue();
+      expect(http.received).toHaveLength(0);
+
+      s.clock.ms = T0 + WINDOW_MS;
+      await waitFor(
+        () => http.at("/wecom").length >= 1 && http.at("/dingtalk").length >= 1,
+        "grouped notices",
+      );
+      await waitFor(() => s.store.pending() === 0, "outbox drained");
+      expect(http.at("/wecom")).toHaveLength(1);
+      expect(http.at("/dingtalk")).toHaveLength(1);
+      const zh = wecomTexts()[0] ?? "";
+      expect(zh).toContain("200 个营业厅");
+      expect(zh).toContain("西城区 120 个营业厅");
+      expect(zh).toContain("东城区 80 个营业厅");
+      expect(zh).toContain("营业厅网关故障");
+      const en = dingTexts()[0] ?? "";
+      expect(en).toContain("200 halls");
+      expect(en).toContain("120 halls in 西城区");
+      expect(en).toContain("80 halls in 东城区");
+      // Every alert counts as told, so its resolution follows.
+      for (const a of open)
+        expect(s.store.outbox.notifiedChannels(a.id).sort()).toEqual([s.robot.id, s.ding.id].sort());
+
+      // They come back within 10 s: one grouped resolution per route.
+      const back = T0 + 10 * 60_000;
+      all.forEach((hallId, i) => {
+        s.clock.ms = back + i * 50;
+        s.fleet.gatewayUp(hallId);
+        s.alerts.tick();
+      });
+      expect(s.alerts.list({ status: "open", limit: 500, offset: 0 }).items).toHaveLength(0);
+      s.clock.ms = back + WINDOW_MS;
+      await waitFor(
+        () => http.at("/wecom").length >= 2 && http.at("/dingtalk").length >= 2,
+        "grouped resolutions",
+      );
+      await waitFor(() => s.store.pending() === 0, "outbox drained");
+      expect(http.at("/wecom")).toHaveLength(2);
+      expect(http.at("/dingtalk")).toHaveLength(2);
+      expect(wecomTexts()[1]).toContain("已恢复");
+      expect(wecomTexts()[1]).toContain("西城区 120 个营业厅");
+      expect(dingTexts()[1]).toContain("Resolved");
+      expect(dingTexts()[1]).toContain("200 halls");
+
+      // The delivery log shows each group's size and summary.
+      const groups = s.dispatcher.deliveries({ channelId: s.robot.id }).items;
+      expect(groups.map((d) => [d.action, d.groupSize])).toEqual([
+        ["resolved", 200],
+        ["opened", 200],
+      ]);
+      expect(groups[1]?.summary).toContain("200 个营业厅");
+    } finally {
+      s.alerts.stop();
+      await s.dispatcher.stop();
+      s.db.close();
+      http.received.length = 0;
+    }
+  });
+
+  it("sends a single alert in the window as the ordinary message, after the window, and its resolution after it", async () => {
+    const s = storm();
+    try {
+      s.fleet.gatewayDown("xc-001");
+      s.alerts.tick();
+      s.clock.ms = T0 + 5_000;
+      s.fleet.gatewayUp("xc-001");
+      s.alerts.tick();
+      await s.dispatcher.deliverDue();
+      expect(http.received).toHaveLength(0);
+      s.clock.ms = T0 + 5_000 + WINDOW_MS;
+      await waitFor(
+        () => http.at("/wecom").length === 2 && s.store.pending() === 0,
+        "opening then resolution",
+      );
+      const [first, second] = wecomTexts();
+      expect(first).toContain("告警 · 营业厅网关故障");
+      expect(first).not.toContain("个营业厅");
+      expect(second).toContain("已恢复");
+    } finally {
+      s.alerts.stop();
+      await s.dispatcher.stop();
+      s.db.close();
+      http.received.length = 0;
+    }
+  });
+});
