@@ -25,6 +25,7 @@ import type { NotifyStore } from "../notify/store.js";
 import type { AuditLog } from "../store/audit.js";
 import type { CredentialStore } from "../store/credentials.js";
 import type { HallStore } from "../store/halls.js";
+import type { SilenceStore } from "../store/silences.js";
 import type { UserStore } from "../store/users.js";
 import { API_ERRORS, ApiError, errorBody } from "./errors.js";
 import type { HealthChecks } from "./health-checks.js";
@@ -44,6 +45,7 @@ import { registerNotifyRoutes } from "./routes/notify.js";
 import { registerOverviewRoutes } from "./routes/overview.js";
 import { registerReadinessRoutes } from "./routes/readiness.js";
 import { registerReportRoutes } from "./routes/reports.js";
+import { registerSilenceRoutes } from "./routes/silences.js";
 import { registerTokenAdminRoutes } from "./routes/tokens.js";
 import { registerUptimeRoutes } from "./routes/uptime.js";
 import { registerUserRoutes } from "./routes/users.js";
@@ -85,6 +87,7 @@ export interface ApiDeps {
   /** Provisioned agents that cannot connect (the demo's, today), reported by /api/health. */
   agentConnectionProblems?: () => { hallId: string; agentId: string; error: string }[];
   notify?: { store: NotifyStore; dispatcher: NotificationDispatcher };
+  silences?: SilenceStore;
   /** Kinds that must be up whether the hall is open or not (uptime counts them all day). */
   aroundTheClockKinds?: ReadonlySet<DeviceKind>;
   readiness?: ReadinessService;
@@ -179,6 +182,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await registerOverviewRoutes(typed, deps);
   await registerNotifyRoutes(typed, deps);
   await registerInspectionRoutes(typed, deps);
+  await registerSilenceRoutes(typed, deps);
   await registerConsole(app);
   typed.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -26,6 +26,7 @@ import { CredentialStore } from "../store/credentials.js";
 import { type Db, openDatabase } from "../store/database.js";
 import { HallStore } from "../store/halls.js";
 import { MaintenanceStore } from "../store/maintenance.js";
+import { SilenceStore } from "../store/silences.js";
 import { StorageHealth } from "../store/storage-health.js";
 import { UserStore } from "../store/users.js";
 import { raiseClockSkewAlerts } from "./clock-skew-alerts.js";
@@ -280,8 +281,12 @@ export class HallwatchServer {
       this.inspectionHistory.start();
     }
     const notifyStore = secrets.notifyStore;
+    const silences = new SilenceStore(db);
     const notifier = new NotificationDispatcher({
       store: notifyStore,
+      silences,
+      groupWindowMs: config.notify.groupWindowMs,
+      ...(this.parts.now ? { now: this.parts.now } : {}),
       subscribe: (listener) => alerts.bus.on("alert_changed", listener),
       logger: logger.child({ component: "notify" }),
       linkBaseUrl: config.publicUrl,
@@ -325,6 +330,7 @@ export class HallwatchServer {
       inspections,
       publicUrl: config.publicUrl,
       notify: { store: notifyStore, dispatcher: notifier },
+      silences,
       metrics,
       health,
       logger,

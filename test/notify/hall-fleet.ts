@@ -2,7 +2,10 @@ import type { Aggregator } from "../../src/aggregator/aggregator.js";
 import { EventBus } from "../../src/aggregator/event-bus.js";
 import type { AggregatorEvents } from "../../src/aggregator/events.js";
 import { PresenceTracker } from "../../src/core/presence/tracker.js";
+import type { PresenceEffect } from "../../src/core/presence/types.js";
 import type { Logger } from "../../src/logging.js";
+import type { Db } from "../../src/store/database.js";
+import { PresenceStore } from "../../src/store/presence-store.js";
 
 /**
  * Presence for many halls without MQTT: what the alert service reads from the aggregator (its bus, its
@@ -12,26 +15,44 @@ import type { Logger } from "../../src/logging.js";
 export class HallFleet {
   readonly bus: EventBus<AggregatorEvents>;
   readonly presence: PresenceTracker;
+  /** Connectivity history as the aggregator stores it (what uptime is computed from). */
+  readonly history: PresenceStore;
   private session = 1;
 
   constructor(
     logger: Logger,
     private readonly now: () => number,
+    db: Db,
   ) {
     this.bus = new EventBus<AggregatorEvents>(logger);
     this.presence = new PresenceTracker(now());
+    this.history = new PresenceStore(db);
   }
 
-  /** The stand-in handed to AlertService as its aggregator. */
+  /** The stand-in handed to AlertService (and the uptime figures) as the aggregator. */
   get aggregator(): Aggregator {
-    return { bus: this.bus, presence: this.presence, isBrokerConnected: true } as unknown as Aggregator;
+    return {
+      bus: this.bus,
+      presence: this.presence,
+      history: this.history,
+      isBrokerConnected: true,
+    } as unknown as Aggregator;
+  }
+
+  private store(effects: readonly PresenceEffect[]): void {
+    const transitions = effects.flatMap((e) =>
+      e.type === "device_connectivity"
+        ? [{ device: e.device, to: e.to, reason: e.reason, atMs: e.atMs }]
+        : [],
+    );
+    this.history.save(this.presence.allDevices(), [], transitions);
   }
 
   gatewayUp(hallId: string): void {
     const agentId = `${hallId}-gw`;
     this.session += 1;
     const tsMs = this.now();
-    this.presence.onBirth(
+    const born = this.presence.onBirth(
       hallId,
       agentId,
       {
@@ -45,12 +66,13 @@ export class HallFleet {
       false,
       tsMs,
     );
-    this.presence.onAgentStatus(
+    const online = this.presence.onAgentStatus(
       hallId,
       agentId,
       { v: 1, state: "online", session: this.session, tsMs },
       tsMs,
     );
+    this.store([...born, ...online]);
     this.announce(hallId, agentId, "offline", "online");
   }
 
@@ -58,11 +80,13 @@ export class HallFleet {
     const agentId = `${hallId}-gw`;
     const tsMs = this.now();
     const session = this.presence.agent(agentId)?.session ?? this.session;
-    this.presence.onAgentStatus(
-      hallId,
-      agentId,
-      { v: 1, state: "offline", session, tsMs, reason: "will" },
-      tsMs,
+    this.store(
+      this.presence.onAgentStatus(
+        hallId,
+        agentId,
+        { v: 1, state: "offline", session, tsMs, reason: "will" },
+        tsMs,
+      ),
     );
     this.announce(hallId, agentId, "online", "offline");
   }

@@ -2,15 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AlertService } from "../../src/alerts/alert-service.js";
-import { parseRulesConfig } from "../../src/core/faults/config.js";
-import { silentLogger } from "../../src/logging.js";
-import { NotificationDispatcher } from "../../src/notify/dispatcher.js";
-import { openDatabase } from "../../src/store/database.js";
-import { HallStore } from "../../src/store/halls.js";
 import { waitFor } from "../helpers/wait.js";
-import { HallFleet } from "./hall-fleet.js";
-import { DING_SECRET, startHttpReceivers } from "./receivers.js";
+import { fleetStack } from "./fleet-stack.js";
+import { startHttpReceivers } from "./receivers.js";
 
 let http: Awaited<ReturnType<typeof startHttpReceivers>>;
 const dir = mkdtempSync(join(tmpdir(), "hallwatch-storm-"));
@@ -27,54 +21,18 @@ const WINDOW_MS = 30_000;
 const XICHENG = Array.from({ length: 120 }, (_, i) => `xc-${String(i + 1).padStart(3, "0")}`);
 const DONGCHENG = Array.from({ length: 80 }, (_, i) => `dc-${String(i + 1).padStart(3, "0")}`);
 
-/** The real alert service and dispatcher on one SQLite file, 200 halls with regions, one injected clock. */
 function storm() {
-  const clock = { ms: T0 };
-  const now = () => clock.ms;
-  const db = openDatabase(join(dir, `${Math.random().toString(36).slice(2)}.db`));
-  const halls = new HallStore(db);
-  for (const id of XICHENG) halls.upsert({ id, name: `西城 ${id}`, region: "西城区" });
-  for (const id of DONGCHENG) halls.upsert({ id, name: `东城 ${id}`, region: "东城区" });
-  const fleet = new HallFleet(silentLogger(), now);
-  for (const id of [...XICHENG, ...DONGCHENG]) fleet.gatewayUp(id);
-  const alerts = new AlertService({
-    db,
-    aggregator: fleet.aggregator,
-    rules: parseRulesConfig({}),
-    logger: silentLogger(),
-    tickIntervalMs: 3_600_000, // ticked by hand on the injected clock
-    now,
-  });
-  alerts.start();
-  alerts.tick();
-  const dispatcher = new NotificationDispatcher({
-    db,
-    subscribe: (l) => alerts.bus.on("alert_changed", l),
-    logger: silentLogger(),
-    pollIntervalMs: 10,
+  return fleetStack({
+    dir,
+    receiverBase: http.base,
+    startMs: T0,
     groupWindowMs: WINDOW_MS,
-    now,
-  });
-  dispatcher.start();
-  const { store } = dispatcher;
-  const robot = store.addChannel({
-    name: "西城 robot",
-    language: "zh",
-    config: { type: "wecom", url: `${http.base}/wecom?key=storm` },
-  });
-  const ding = store.addChannel({
-    name: "HQ DingTalk",
-    language: "en",
-    config: { type: "dingtalk", url: `${http.base}/dingtalk?access_token=storm`, secret: DING_SECRET },
-  });
-  store.addRule({
-    name: "duty managers",
-    hallId: null,
-    roles: ["duty_manager", "maintenance", "admin"],
     actions: ["opened", "resolved"],
-    channelIds: [robot.id, ding.id],
+    halls: [
+      ...XICHENG.map((id) => ({ id, name: `西城 ${id}`, region: "西城区" })),
+      ...DONGCHENG.map((id) => ({ id, name: `东城 ${id}`, region: "东城区" })),
+    ],
   });
-  return { clock, db, fleet, alerts, dispatcher, store, robot, ding };
 }
 
 const wecomTexts = () => http.at("/wecom").map((r) => String(r.body.markdown.content));
@@ -148,9 +106,7 @@ describe("storm grouping", () => {
       ]);
       expect(groups[1]?.summary).toContain("200 个营业厅");
     } finally {
-      s.alerts.stop();
-      await s.dispatcher.stop();
-      s.db.close();
+      await s.close();
       http.received.length = 0;
     }
   });
@@ -175,9 +131,7 @@ describe("storm grouping", () => {
       expect(first).not.toContain("个营业厅");
       expect(second).toContain("已恢复");
     } finally {
-      s.alerts.stop();
-      await s.dispatcher.stop();
-      s.db.close();
+      await s.close();
       http.received.length = 0;
     }
   });
