@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Alert } from "../core/alerts/alert.js";
-import { findSilence, type Silence, type SilenceInput } from "../core/silences/silence.js";
+import { findSilence, type Silence, type SilenceMatchers } from "../core/silences/silence.js";
 import type { HeldNotice } from "../notify/dispatcher.js";
 import type { SilenceLookup } from "../notify/people/ports.js";
 import type { Db } from "./database.js";
@@ -41,7 +41,11 @@ const SELECT = `SELECT s.*, (SELECT COUNT(*) FROM silence_holds h WHERE h.silenc
 export class SilenceStore implements SilenceLookup {
   constructor(private readonly db: Db) {}
 
-  add(input: SilenceInput & { startsMs: number }, createdBy: string, nowMs: number): StoredSilence {
+  add(
+    input: { matchers: SilenceMatchers; reason: string; startsMs: number; endsMs: number },
+    createdBy: string,
+    nowMs: number,
+  ): StoredSilence {
     const id = randomUUID();
     this.db
       .prepare(

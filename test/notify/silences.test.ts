@@ -41,7 +41,7 @@ const toldAbout = (hallId: string) =>
 
 async function settle(s: ReturnType<typeof fleetStack>) {
   await s.dispatcher.deliverDue();
-  await waitFor(() => s.store.pending() === 0, "outbox drained");
+  await waitFor(() => s.store.pending() === 0, "outbox drained", 30_000);
 }
 
 const silence = (s: ReturnType<typeof fleetStack>, hallId: string, endsMs: number) =>

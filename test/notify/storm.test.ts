@@ -39,7 +39,9 @@ const wecomTexts = () => http.at("/wecom").map((r) => String(r.body.markdown.con
 const dingTexts = () => http.at("/dingtalk").map((r) => `${r.body.markdown.title}\n${r.body.markdown.text}`);
 
 describe("storm grouping", () => {
-  it("sends each route one grouped notice when 200 halls' gateways go down within 10 s, and one grouped resolution", async () => {
+  it("sends each route one grouped notice when 200 halls' gateways go down within 10 s, and one grouped resolution", {
+    timeout: 120_000,
+  }, async () => {
     const s = storm();
     try {
       const all = [...XICHENG, ...DONGCHENG];
@@ -60,8 +62,9 @@ describe("storm grouping", () => {
       await waitFor(
         () => http.at("/wecom").length >= 1 && http.at("/dingtalk").length >= 1,
         "grouped notices",
+        30_000,
       );
-      await waitFor(() => s.store.pending() === 0, "outbox drained");
+      await waitFor(() => s.store.pending() === 0, "outbox drained", 30_000);
       expect(http.at("/wecom")).toHaveLength(1);
       expect(http.at("/dingtalk")).toHaveLength(1);
       const zh = wecomTexts()[0] ?? "";
@@ -89,8 +92,9 @@ describe("storm grouping", () => {
       await waitFor(
         () => http.at("/wecom").length >= 2 && http.at("/dingtalk").length >= 2,
         "grouped resolutions",
+        30_000,
       );
-      await waitFor(() => s.store.pending() === 0, "outbox drained");
+      await waitFor(() => s.store.pending() === 0, "outbox drained", 30_000);
       expect(http.at("/wecom")).toHaveLength(2);
       expect(http.at("/dingtalk")).toHaveLength(2);
       expect(wecomTexts()[1]).toContain("已恢复");
@@ -125,6 +129,7 @@ describe("storm grouping", () => {
       await waitFor(
         () => http.at("/wecom").length === 2 && s.store.pending() === 0,
         "opening then resolution",
+        30_000,
       );
       const [first, second] = wecomTexts();
       expect(first).toContain("告警 · 营业厅网关故障");

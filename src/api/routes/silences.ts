@@ -59,9 +59,14 @@ export async function registerSilenceRoutes(app: TypedApp, deps: ApiDeps): Promi
         hallId ? `not a hall of yours: ${hallId}` : "a silence of every hall needs an admin",
       );
     const startsMs = input.startsMs ?? nowMs;
-    const problem = checkSilenceTimes(startsMs, input.endsMs, nowMs);
+    const endsMs = input.endsMs ?? startsMs + (input.durationMs ?? 0);
+    const problem = checkSilenceTimes(startsMs, endsMs, nowMs);
     if (problem) throw new ApiError(`silence_${problem}`);
-    const silence = silences.add({ ...input, startsMs }, p.username, nowMs);
+    const silence = silences.add(
+      { matchers: input.matchers, reason: input.reason, startsMs, endsMs },
+      p.username,
+      nowMs,
+    );
     audit(p.username, request.ip, "silence_created", silence.id, undefined, silence);
     return view(silence, nowMs);
   });

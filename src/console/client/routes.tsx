@@ -10,6 +10,7 @@ import { Halls } from "./pages/halls.js";
 import { FireAssets } from "./pages/inspections/fire-assets.js";
 import { InspectPage } from "./pages/inspections/inspect-page.js";
 import { Reports } from "./pages/reports.js";
+import { SilencesPage } from "./pages/silences/silences.js";
 import { UptimePage } from "./pages/uptime.js";
 import type { Route } from "./router.js";
 import type { Session } from "./session.js";
@@ -49,6 +50,17 @@ export const PAGES: Record<string, PageEntry> = {
     ),
   },
   fire: { render: () => <FireAssets /> },
+  silences: {
+    render: ({ query }) => (
+      <SilencesPage
+        prefill={{
+          hallId: query.get("hallId") ?? undefined,
+          faultType: query.get("faultType") ?? undefined,
+          deviceId: query.get("deviceId") ?? undefined,
+        }}
+      />
+    ),
+  },
 };
 
 export function pageFor(route: Route, session: Session): { name: string; entry: PageEntry } {

@@ -23,13 +23,20 @@ export const silenceMatchersSchema = z
 export type SilenceMatchers = z.infer<typeof silenceMatchersSchema>;
 
 /** A silence as people create it: matchers, why, and when it starts and ends. */
-export const silenceInputSchema = z.strictObject({
-  matchers: silenceMatchersSchema,
-  reason: z.string().trim().min(1).max(500),
-  /** Epoch ms; omitted: now. */
-  startsMs: z.number().int().nonnegative().optional(),
-  endsMs: z.number().int().positive(),
-});
+export const silenceInputSchema = z
+  .strictObject({
+    matchers: silenceMatchersSchema,
+    reason: z.string().trim().min(1).max(500),
+    /** Epoch ms; omitted: now. */
+    startsMs: z.number().int().nonnegative().optional(),
+    /** When it ends (epoch ms), or `durationMs` from its start (a phone's clock may be off): one of the two. */
+    endsMs: z.number().int().positive().optional(),
+    durationMs: z.number().int().positive().optional(),
+  })
+  .refine((s) => (s.endsMs === undefined) !== (s.durationMs === undefined), {
+    message: "give either endsMs or durationMs",
+    path: ["endsMs"],
+  });
 export type SilenceInput = z.infer<typeof silenceInputSchema>;
 
 export interface Silence {
