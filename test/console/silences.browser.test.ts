@@ -62,6 +62,13 @@ describe.skipIf(!available)("silences in the console", () => {
     );
     await stack.shot(page, "silences-phone-zh-lifted");
 
+    // "Silence similar" from an alert's drawer opens the form with its hall, fault and device filled in.
+    await page.goto(`${stack.at.httpUrl}/#/silences?hallId=demo-hall&faultType=paper_out&deviceId=kiosk-1`);
+    const similar = page.locator("[data-testid=silence-form]");
+    await similar.waitFor();
+    await expect(similar.getByLabel("故障类型").inputValue()).resolves.toBe("paper_out");
+    await expect(similar.getByLabel("设备编号").inputValue()).resolves.toBe("kiosk-1");
+
     const floor = await stack.signIn("floor", { lang: "en", viewport: SMALL_PHONE, hash: "#/silences" });
     await floor.locator("[data-testid=silences-recent]").waitFor();
     await expect(floor.locator("[data-testid=silence-form]").count()).resolves.toBe(0);

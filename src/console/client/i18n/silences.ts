@@ -40,6 +40,7 @@ const zh = {
   failed: "发送失败",
   prefilled: "已按告警填好匹配条件，请检查后提交。",
   similar: "静默同类告警",
+  heldTitle: "被静默拦截的通知",
   actions: {
     opened: "告警",
     reopened: "再次告警",
@@ -90,6 +91,7 @@ const en: typeof zh = {
   failed: "Failed",
   prefilled: "The matchers are filled in from the alert: check them, then create.",
   similar: "Silence similar alerts",
+  heldTitle: "Notices held by a silence",
   actions: {
     opened: "Alert",
     reopened: "Alert again",

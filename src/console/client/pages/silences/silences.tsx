@@ -119,6 +119,7 @@ export function SilencesPage({ prefill }: { prefill: Prefill }) {
       </Async>
       {canManage && halls.data ? (
         <SilenceForm
+          key={`${prefill.hallId}/${prefill.faultType}/${prefill.deviceId}`}
           halls={halls.data.items}
           prefill={prefill}
           onCreated={() => {
