@@ -41,6 +41,8 @@ const zh = {
   prefilled: "已按告警填好匹配条件，请检查后提交。",
   similar: "静默同类告警",
   heldTitle: "被静默拦截的通知",
+  region: "片区（可选，用于合并通知）",
+  regionHint: "如 西城区",
   actions: {
     opened: "告警",
     reopened: "再次告警",
@@ -92,6 +94,8 @@ const en: typeof zh = {
   prefilled: "The matchers are filled in from the alert: check them, then create.",
   similar: "Silence similar alerts",
   heldTitle: "Notices held by a silence",
+  region: "Region (optional, for grouped notices)",
+  regionHint: "e.g. 西城区",
   actions: {
     opened: "Alert",
     reopened: "Alert again",
