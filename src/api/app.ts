@@ -22,6 +22,7 @@ import type { InspectionService } from "../inspections/inspection-service.js";
 import type { Logger } from "../logging.js";
 import type { NotificationDispatcher } from "../notify/dispatcher.js";
 import type { NotifyStore } from "../notify/store.js";
+import type { ReportScheduleStore } from "../reports/schedule-store.js";
 import type { AuditLog } from "../store/audit.js";
 import type { CredentialStore } from "../store/credentials.js";
 import type { HallStore } from "../store/halls.js";
@@ -44,6 +45,7 @@ import { registerMaintenanceRoutes } from "./routes/maintenance.js";
 import { registerNotifyRoutes } from "./routes/notify.js";
 import { registerOverviewRoutes } from "./routes/overview.js";
 import { registerReadinessRoutes } from "./routes/readiness.js";
+import { registerReportScheduleRoutes } from "./routes/report-schedules.js";
 import { registerReportRoutes } from "./routes/reports.js";
 import { registerSilenceRoutes } from "./routes/silences.js";
 import { registerTokenAdminRoutes } from "./routes/tokens.js";
@@ -88,6 +90,8 @@ export interface ApiDeps {
   agentConnectionProblems?: () => { hallId: string; agentId: string; error: string }[];
   notify?: { store: NotifyStore; dispatcher: NotificationDispatcher };
   silences?: SilenceStore;
+  /** Scheduled reports' schedules per hall (GET/PUT /api/halls/:hallId/report-schedule). */
+  reportSchedules?: ReportScheduleStore;
   /** Kinds that must be up whether the hall is open or not (uptime counts them all day). */
   aroundTheClockKinds?: ReadonlySet<DeviceKind>;
   readiness?: ReadinessService;
@@ -179,6 +183,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await registerMaintenanceRoutes(typed, deps);
   await registerReadinessRoutes(typed, deps);
   await registerReportRoutes(typed, deps);
+  await registerReportScheduleRoutes(typed, deps);
   await registerOverviewRoutes(typed, deps);
   await registerNotifyRoutes(typed, deps);
   await registerInspectionRoutes(typed, deps);

@@ -20,6 +20,7 @@ export const API_ERRORS = {
   method_not_allowed: { status: 405, message: "this resource does not allow that method" },
   payload_too_large: { status: 413, message: "the request body is too large" },
   route_not_found: { status: 404, message: "no such endpoint" },
+  unknown_channel: { status: 400, message: "no such notification channel" },
   internal: { status: 500, message: "internal error" },
 } as const;
 

@@ -21,6 +21,8 @@ import { InspectionHistoryBridge } from "../inspections/history-bridge.js";
 import { InspectionService } from "../inspections/inspection-service.js";
 import type { Logger } from "../logging.js";
 import { NotificationDispatcher } from "../notify/dispatcher.js";
+import { ReportScheduleStore } from "../reports/schedule-store.js";
+import { ReportScheduler } from "../reports/scheduler.js";
 import { AuditLog } from "../store/audit.js";
 import { CredentialStore } from "../store/credentials.js";
 import { type Db, openDatabase } from "../store/database.js";
@@ -92,6 +94,7 @@ export class HallwatchServer {
   private inspectionHistory: InspectionHistoryBridge | null = null;
   private stateRefresher: StateRefresher | null = null;
   private notifier: NotificationDispatcher | null = null;
+  private reports: ReportScheduler | null = null;
   private stopReadinessNotices: (() => void) | null = null;
   private stopAlertPublisher: (() => void) | null = null;
   private api: FastifyInstance | null = null;
@@ -121,6 +124,12 @@ export class HallwatchServer {
   get inspections(): InspectionService {
     if (!this.inspectionService) throw new Error("server not started");
     return this.inspectionService;
+  }
+
+  /** Scheduled reports; tests call `poll()` after moving the clock. */
+  get reportScheduler(): ReportScheduler {
+    if (!this.reports) throw new Error("server not started");
+    return this.reports;
   }
 
   get aggregator(): Aggregator {
@@ -282,6 +291,7 @@ export class HallwatchServer {
     }
     const notifyStore = secrets.notifyStore;
     const silences = new SilenceStore(db);
+    const reportSchedules = new ReportScheduleStore(db);
     const notifier = new NotificationDispatcher({
       store: notifyStore,
       silences,
@@ -290,12 +300,31 @@ export class HallwatchServer {
       subscribe: (listener) => alerts.bus.on("alert_changed", listener),
       logger: logger.child({ component: "notify" }),
       linkBaseUrl: config.publicUrl,
+      loadAttachment: (ref) => reportSchedules.loadFile(ref),
     });
     this.notifier = notifier;
     notifier.start();
     this.stopReadinessNotices = this.readiness.bus.on("readiness_report", (report) =>
       notifier.onReadiness(report),
     );
+    this.reports = new ReportScheduler({
+      schedules: reportSchedules,
+      sources: {
+        aggregator,
+        halls,
+        alerts,
+        maintenance,
+        inspections,
+        aroundTheClockKinds: new Set(config.alerts.aroundTheClockKinds),
+      },
+      users,
+      notify: { store: notifyStore, dispatcher: notifier },
+      linkBaseUrl: config.publicUrl,
+      chromiumPath: config.reports.chromiumPath,
+      logger: logger.child({ component: "reports" }),
+      pollIntervalMs: config.reports.pollIntervalSec * 1000,
+      ...(this.parts.now ? { now: this.parts.now } : {}),
+    });
     this.stopAlertPublisher = publishAlertChanges(
       (listener) => alerts.bus.on("alert_changed", listener),
       (topic, payload) => aggregator.publish(topic, payload),
@@ -331,6 +360,7 @@ export class HallwatchServer {
       publicUrl: config.publicUrl,
       notify: { store: notifyStore, dispatcher: notifier },
       silences,
+      reportSchedules,
       metrics,
       health,
       logger,
@@ -356,6 +386,7 @@ export class HallwatchServer {
       }
     }
     inspections.start();
+    this.reports.start();
     return {
       httpUrl: `http://${config.http.host}:${httpPort}`,
       mqttUrl: brokerUrl,
@@ -439,6 +470,7 @@ export class HallwatchServer {
               this.readiness?.stop();
               this.inspectionService?.stop();
               this.stopReadinessNotices?.();
+              await this.reports?.stop();
               await this.notifier?.stop();
               this.alertService!.stop();
             }

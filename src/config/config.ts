@@ -67,6 +67,13 @@ export const configSchema = z.strictObject({
       timeoutSecByKind: kindSeconds.default({}),
     })
     .prefault({}),
+  /** Scheduled reports (docs/notifications.md): PDFs printed by this Chromium, else /usr/bin/chromium if present. */
+  reports: z
+    .strictObject({
+      chromiumPath: z.string().min(1).nullable().default(null),
+      pollIntervalSec: z.number().int().min(5).max(3600).default(60),
+    })
+    .prefault({}),
   deadLetters: z.strictObject({ maxRows: z.number().int().min(100).default(100_000) }).prefault({}),
   /** Numeric telemetry sampled once a minute per device and field for the console's charts (docs/console.md). */
   series: z.strictObject({ retentionDays: z.number().int().min(1).max(400).default(7) }).prefault({}),
@@ -190,6 +197,7 @@ export const ENVIRONMENT = {
   HALLWATCH_SIM_CONTROL_PORT: "demo.controlPort",
   HALLWATCH_RULES: "rulesFile",
   HALLWATCH_PUBLIC_URL: "publicUrl",
+  HALLWATCH_REPORTS_CHROMIUM: "reports.chromiumPath",
   HALLWATCH_ADMIN_PASSWORD: "auth.adminPassword",
   HALLWATCH_SECURE_COOKIES: "auth.secureCookies",
   HALLWATCH_SECRET_KEY: "secretKey",

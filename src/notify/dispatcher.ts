@@ -32,6 +32,8 @@ export interface DispatcherOptions {
   sendTimeoutMs?: number;
   now?: () => number;
   random?: () => number;
+  /** Loads an attachment stored by reference (scheduled reports' PDFs), at send time. */
+  loadAttachment?: (ref: string) => Buffer | null;
   /**
    * Storm grouping: alert changes for one target and action arriving within this window are sent as one notice
    * (config `notify.groupWindowMs`, 30 s in the server). 0 or omitted: each change goes out at once on its own.
@@ -186,6 +188,29 @@ export class NotificationDispatcher {
     this.tick();
   }
 
+  /**
+   * Queues a message that is not about an alert (a scheduled report) for each target: group channel ids, or
+   * personal targets (`person:<username>:<medium>`) for whoever resolves them. Each key is queued once; call
+   * `deliverDue()` after (the caller may queue inside its own transaction). Returns the keys newly queued.
+   */
+  enqueueMessages(
+    items: { key: string; target: string; action: string; message: NotificationMessage }[],
+  ): string[] {
+    const nowMs = this.now();
+    return items
+      .filter((item) =>
+        this.store.outbox.enqueue({
+          key: item.key,
+          channelId: item.target,
+          alertId: null,
+          action: item.action,
+          message: item.message,
+          nowMs,
+        }),
+      )
+      .map((item) => item.key);
+  }
+
   /** Sends a test message through one channel now, outside the outbox; the attempt is logged too. */
   async sendTest(channelId: string): Promise<SendOutcome> {
     const channel = this.store.channel(channelId);
@@ -299,6 +324,26 @@ export class NotificationDispatcher {
     });
   }
 
+  /** The message with its attachments' content loaded; a stored file that is gone is left out (and logged). */
+  private withAttachments(message: NotificationMessage): NotificationMessage {
+    if (!message.attachments?.some((a) => a.ref !== undefined)) return message;
+    const attachments = message.attachments.flatMap((a) => {
+      if (a.ref === undefined) return [a];
+      const content = this.options.loadAttachment?.(a.ref) ?? null;
+      if (!content) {
+        this.options.logger.warn(
+          { ref: a.ref, filename: a.filename },
+          "attachment no longer stored: sent without it",
+        );
+        return [];
+      }
+      return [
+        { filename: a.filename, contentType: a.contentType, contentBase64: content.toString("base64") },
+      ];
+    });
+    return { ...message, attachments };
+  }
+
   private async attempt(
     channel: ChannelRecord,
     message: NotificationMessage,
@@ -313,7 +358,7 @@ export class NotificationDispatcher {
         timeoutMs: this.options.sendTimeoutMs ?? 10_000,
         now: this.now,
       });
-      const receipt = await sender.send(message);
+      const receipt = await sender.send(this.withAttachments(message));
       outcome = { ok: true, error: null, errorCode: null, httpStatus: receipt.httpStatus };
     } catch (err) {
       const e = err instanceof ChannelError ? err : null;

@@ -4,6 +4,16 @@ import { neutralizeMarkdown } from "./markdown.js";
 
 export type Language = "zh" | "en";
 
+/**
+ * A file sent with a message (scheduled reports' CSV and PDF). E-mail attaches it; robots ignore it. Either the
+ * content itself (base64), or a reference to a stored file that the dispatcher loads at send time, so that a large
+ * PDF is not copied into the outbox's JSON.
+ */
+export type MessageAttachment = { filename: string; contentType: string } & (
+  | { contentBase64: string; ref?: never }
+  | { ref: string; contentBase64?: never }
+);
+
 export interface NotificationMessage {
   /** The outbox key (alert, action, change time, channel): the same for every retry. */
   key?: string;
@@ -15,6 +25,8 @@ export interface NotificationMessage {
   severity?: Severity;
   /** The machine-readable change, for the generic webhook. */
   payload: Record<string, unknown>;
+  /** Optional files (absent on alert notices: older outbox rows and senders need nothing new). */
+  attachments?: MessageAttachment[];
 }
 
 const SEVERITY = {

@@ -470,4 +470,31 @@ export const MIGRATIONS: readonly {
       ALTER TABLE notify_deliveries ADD COLUMN summary TEXT;
     `,
   },
+  {
+    version: 18,
+    // Issue 14, scheduled reports: each hall's schedule (none stored: the defaults), each report sent once per hall,
+    // kind and period (a restart or a late start never sends it twice), and the large attachments (PDFs) that the
+    // outbox references instead of carrying them in its JSON.
+    sql: `
+      CREATE TABLE report_schedules (
+        hall_id TEXT PRIMARY KEY,
+        schedule_json TEXT NOT NULL,
+        updated_ms INTEGER NOT NULL,
+        updated_by TEXT NOT NULL
+      );
+      CREATE TABLE report_runs (
+        hall_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        period TEXT NOT NULL,
+        sent_ms INTEGER NOT NULL,
+        targets_json TEXT NOT NULL,
+        PRIMARY KEY (hall_id, kind, period)
+      ) WITHOUT ROWID;
+      CREATE TABLE report_files (
+        id TEXT PRIMARY KEY,
+        content BLOB NOT NULL,
+        created_ms INTEGER NOT NULL
+      );
+    `,
+  },
 ];

@@ -34,6 +34,7 @@ export const AUDIT_LABELS: Labels = {
   hall_created: { zh: "添加营业厅", en: "Added a hall" },
   hall_updated: { zh: "修改营业厅", en: "Changed a hall" },
   opening_hours_changed: { zh: "修改营业时间", en: "Changed opening hours" },
+  report_schedule_changed: { zh: "修改定时报表计划", en: "Changed a report schedule" },
   agent_provisioned: { zh: "开通代理", en: "Provisioned an agent" },
   agent_secret_rotated: { zh: "更换代理密钥", en: "Rotated an agent's secret" },
   agent_revoked: { zh: "吊销代理", en: "Revoked an agent" },
