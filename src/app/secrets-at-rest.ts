@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { DeviceCookies } from "../auth/device-cookie.js";
 import type { HallwatchConfig } from "../config/config.js";
+import { hasSealedVapidKey } from "../notify/people/vapid.js";
 import { NotifyStore } from "../notify/store.js";
 import { deriveKey, loadSecretKey, SecretBox } from "../security/secret-key.js";
 import type { Db } from "../store/database.js";
@@ -14,12 +15,18 @@ import type { Db } from "../store/database.js";
 export function openSecrets(
   config: HallwatchConfig,
   db: Db,
-): { notifyStore: NotifyStore; deviceCookies: DeviceCookies } {
+): { notifyStore: NotifyStore; deviceCookies: DeviceCookies; box: SecretBox; calendarFeedKey: Buffer } {
   const master = loadSecretKey(
     { key: config.secretKey, file: config.secretKeyFile ?? join(config.dataDir, "secret.key") },
-    () => !NotifyStore.hasSealedChannels(db),
+    () => !NotifyStore.hasSealedChannels(db) && !hasSealedVapidKey(db),
   );
-  const notifyStore = new NotifyStore(db, new SecretBox(master));
+  const box = new SecretBox(master);
+  const notifyStore = new NotifyStore(db, box);
   notifyStore.sealPlainChannels();
-  return { notifyStore, deviceCookies: new DeviceCookies(deriveKey(master, "device cookies")) };
+  return {
+    notifyStore,
+    deviceCookies: new DeviceCookies(deriveKey(master, "device cookies")),
+    calendarFeedKey: deriveKey(master, "calendar feeds"),
+    box,
+  };
 }

@@ -159,6 +159,12 @@ export const configSchema = z.strictObject({
   secretKey: z.string().min(1).nullable().default(null),
   /** Where the key is kept when `secretKey` is unset; default `<dataDir>/secret.key`. */
   secretKeyFile: z.string().min(1).nullable().default(null),
+  /** Who runs this server, for web push services (VAPID `sub`): "mailto:…" or an https URL; default from publicUrl. */
+  vapidSubject: z
+    .string()
+    .regex(/^(mailto:.+@.+|https:\/\/.+)$/, "mailto:address or https URL")
+    .nullable()
+    .default(null),
   /** JSON file of fault-rule overrides (thresholds, durations, severities, audiences, escalation); see docs/faults.md. */
   rulesFile: z.string().min(1).nullable().default(null),
 });
@@ -196,6 +202,7 @@ export const ENVIRONMENT = {
   HALLWATCH_SECURE_COOKIES: "auth.secureCookies",
   HALLWATCH_SECRET_KEY: "secretKey",
   HALLWATCH_SECRET_KEY_FILE: "secretKeyFile",
+  HALLWATCH_VAPID_SUBJECT: "vapidSubject",
   HALLWATCH_INFLUX_URL: "influx.url",
   HALLWATCH_INFLUX_DATABASE: "influx.database",
   HALLWATCH_INFLUX_USERNAME: "influx.username",

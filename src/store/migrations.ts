@@ -438,6 +438,66 @@ export const MIGRATIONS: readonly {
     },
   },
   {
+    version: 14,
+    // Issue 14 (channels): each person's own contact points and quiet hours, their browsers' push
+    // subscriptions, and the server's VAPID key pair (the private key sealed like channel secrets).
+    sql: `
+      CREATE TABLE person_contacts (
+        username TEXT PRIMARY KEY,
+        email TEXT,
+        mobile TEXT,
+        wecom_user_id TEXT,
+        dingtalk_user_id TEXT,
+        media_json TEXT NOT NULL DEFAULT '[]',
+        quiet_start TEXT,
+        quiet_end TEXT,
+        zone TEXT NOT NULL DEFAULT 'Asia/Shanghai',
+        updated_ms INTEGER NOT NULL
+      );
+      CREATE TABLE push_subscriptions (
+        id TEXT PRIMARY KEY,
+        username TEXT NOT NULL,
+        endpoint TEXT NOT NULL UNIQUE,
+        p256dh TEXT NOT NULL,
+        auth TEXT NOT NULL,
+        label TEXT,
+        created_ms INTEGER NOT NULL
+      );
+      CREATE INDEX push_subscriptions_user ON push_subscriptions(username);
+      CREATE TABLE vapid_keys (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        public_key TEXT NOT NULL,
+        private_key TEXT NOT NULL,
+        created_ms INTEGER NOT NULL
+      );
+    `,
+  },
+  {
+    version: 15,
+    // Issue 14: duty rosters (weekly shifts, overrides and swaps kept with the roster; a deleted one is kept,
+    // marked) and each person's calendar feed, whose secret token is stored only as a hash.
+    sql: `
+      CREATE TABLE rosters (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        hall_ids_json TEXT NOT NULL,
+        time_zone TEXT NOT NULL,
+        shifts_json TEXT NOT NULL,
+        overrides_json TEXT NOT NULL,
+        swaps_json TEXT NOT NULL,
+        updated_ms INTEGER NOT NULL,
+        updated_by TEXT NOT NULL,
+        deleted_ms INTEGER
+      );
+      CREATE TABLE calendar_feeds (
+        username TEXT PRIMARY KEY,
+        salt TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        created_ms INTEGER NOT NULL
+      );
+    `,
+  },
+  {
     version: 18,
     // Issue 14, scheduled reports: each hall's schedule (none stored: the defaults), each report sent once per hall,
     // kind and period (a restart or a late start never sends it twice), and the large attachments (PDFs) that the

@@ -3,6 +3,7 @@ import { canSeeHall, isAdmin, type Principal } from "../../auth/principal.js";
 import { caller } from "../../auth/request-auth.js";
 import { hallIdSchema } from "../../contract/index.js";
 import { nextDueMs, REPORT_KINDS, reportScheduleSchema } from "../../core/reports/schedule.js";
+import { isProviderType } from "../../notify/channels.js";
 import { reportTimeZone } from "../../reports/generate.js";
 import type { ApiDeps } from "../app.js";
 import { auditor } from "../audit.js";
@@ -42,7 +43,10 @@ export async function registerReportScheduleRoutes(app: TypedApp, deps: ApiDeps)
       canEdit,
       // Editors choose among the group channels by name (the channel list itself is for admins only).
       channels: canEdit
-        ? (deps.notify?.store.channels() ?? []).map((c) => ({ id: c.id, name: c.name, type: c.config.type }))
+        ? (deps.notify?.store.channels() ?? [])
+            // Personal providers (SMS, WeCom app, DingTalk notice) have no group to send a report to.
+            .filter((c) => !isProviderType(c.config.type))
+            .map((c) => ({ id: c.id, name: c.name, type: c.config.type }))
         : [],
     };
   };

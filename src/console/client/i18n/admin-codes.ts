@@ -7,6 +7,10 @@ export const CHANNEL_LABELS: Labels = {
   dingtalk: { zh: "钉钉群机器人", en: "DingTalk group robot" },
   feishu: { zh: "飞书群机器人", en: "Feishu group robot" },
   email: { zh: "电子邮件", en: "E-mail" },
+  aliyun_sms: { zh: "阿里云短信（个人）", en: "Alibaba Cloud SMS (personal)" },
+  tencent_sms: { zh: "腾讯云短信（个人）", en: "Tencent Cloud SMS (personal)" },
+  wecom_app: { zh: "企业微信应用消息（个人）", en: "WeCom app message (personal)" },
+  dingtalk_notice: { zh: "钉钉工作通知（个人）", en: "DingTalk work notice (personal)" },
 };
 
 export const SEVERITY_LABELS: Labels = {
@@ -19,6 +23,9 @@ export const SEVERITY_LABELS: Labels = {
 
 export const AUDIT_LABELS: Labels = {
   login: { zh: "登录", en: "Signed in" },
+  contacts_changed: { zh: "修改了联系方式", en: "Changed contacts" },
+  push_subscription_added: { zh: "添加了推送设备", en: "Added a push device" },
+  push_subscription_removed: { zh: "移除了推送设备", en: "Removed a push device" },
   login_failed: { zh: "登录失败", en: "Sign-in failed" },
   logout: { zh: "退出", en: "Signed out" },
   password_changed: { zh: "修改了自己的密码", en: "Changed own password" },
