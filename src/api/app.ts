@@ -21,7 +21,10 @@ import type { RulesConfig } from "../core/faults/config.js";
 import type { InspectionService } from "../inspections/inspection-service.js";
 import type { Logger } from "../logging.js";
 import type { NotificationDispatcher } from "../notify/dispatcher.js";
+import type { ActionLinks } from "../notify/people/action-links.js";
+import type { ChainStore } from "../notify/people/chains.js";
 import type { ContactStore } from "../notify/people/contact-store.js";
+import type { LinkPolicy } from "../notify/people/link-policy.js";
 import type { NotifyStore } from "../notify/store.js";
 import type { ReportScheduleStore } from "../reports/schedule-store.js";
 import type { AuditLog } from "../store/audit.js";
@@ -32,6 +35,7 @@ import type { UserStore } from "../store/users.js";
 import { API_ERRORS, ApiError, errorBody } from "./errors.js";
 import type { HealthChecks } from "./health-checks.js";
 import type { MetricsRegistry } from "./metrics.js";
+import { registerActRoutes } from "./routes/act.js";
 import { registerAdminRoutes } from "./routes/admin.js";
 import { registerAgentRoutes } from "./routes/agents.js";
 import { registerAlertRoutes } from "./routes/alerts.js";
@@ -40,6 +44,7 @@ import { registerContactRoutes } from "./routes/contacts.js";
 import { registerDeadLetterRoutes } from "./routes/dead-letters.js";
 import { registerDeviceAdminRoutes } from "./routes/device-admin.js";
 import { registerDeviceRoutes } from "./routes/devices.js";
+import { registerEscalationRoutes } from "./routes/escalation.js";
 import { registerHallRoutes } from "./routes/halls.js";
 import { registerHealthRoutes } from "./routes/health.js";
 import { registerInspectionRoutes } from "./routes/inspections.js";
@@ -97,6 +102,8 @@ export interface ApiDeps {
   people?: { contacts: ContactStore; vapidPublicKey: string };
   /** Scheduled reports' schedules per hall (GET/PUT /api/halls/:hallId/report-schedule). */
   reportSchedules?: ReportScheduleStore;
+  /** Escalation to people (issue 14): chains, signed action links and each user's link policy. */
+  escalation?: { chains: ChainStore; links: ActionLinks; linkPolicy: LinkPolicy };
   /** Kinds that must be up whether the hall is open or not (uptime counts them all day). */
   aroundTheClockKinds?: ReadonlySet<DeviceKind>;
   readiness?: ReadinessService;
@@ -123,6 +130,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: httpLogger,
     trustProxy: http.trustProxy,
+    // Signed action links carry their token in the path (/api/act/<token>, about 200 characters).
+    routerOptions: { maxParamLength: 512 },
     // Slow-body and slow-header clients are cut off; a response may still stream for hours (the SSE alert
     // stream): these bound only how long receiving the request may take.
     requestTimeout: http.requestTimeoutMs,
@@ -198,6 +207,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await registerRosterRoutes(typed, deps);
   await registerOnDutyRoutes(typed, deps);
   await registerRosterCalendarRoutes(typed, deps);
+  await registerEscalationRoutes(typed, deps);
+  await registerActRoutes(typed, deps);
   await registerConsole(app);
   typed.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   return app;

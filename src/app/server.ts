@@ -22,6 +22,7 @@ import { InspectionHistoryBridge } from "../inspections/history-bridge.js";
 import { InspectionService } from "../inspections/inspection-service.js";
 import type { Logger } from "../logging.js";
 import { NotificationDispatcher } from "../notify/dispatcher.js";
+import type { PersonalNotifier } from "../notify/people/personal-notifier.js";
 import type { DutyLookup } from "../notify/people/ports.js";
 import { ReportScheduleStore } from "../reports/schedule-store.js";
 import { ReportScheduler } from "../reports/scheduler.js";
@@ -38,6 +39,7 @@ import type { AgentConnectionProblem } from "./demo-connections.js";
 import { ensureDemoRoster } from "./demo-roster.js";
 import { raiseDeviceConflictAlerts } from "./device-conflict-alerts.js";
 import { openPeople, type People } from "./people.js";
+import { type PeopleParts, preparePeople, startPersonalNotifier } from "./people-wiring.js";
 import { openSecrets } from "./secrets-at-rest.js";
 import { ensureServiceSecret } from "./service-identity.js";
 import { registerStorageMetrics, wireStorageHealth } from "./storage-wiring.js";
@@ -74,6 +76,8 @@ export interface ServerParts {
    * move it to any instant.
    */
   now?: () => number;
+  /** Rosters, personal contacts and senders, silences (issue 14): without them no one is notified in person. */
+  people?: PeopleParts;
 }
 
 export interface RunningAddresses {
@@ -99,9 +103,10 @@ export class HallwatchServer {
   private inspectionHistory: InspectionHistoryBridge | null = null;
   private stateRefresher: StateRefresher | null = null;
   private notifier: NotificationDispatcher | null = null;
-  /** Contact points and personal senders (issue 14): escalation wires `people.senders` into delivery. */
-  people: People | null = null;
+  /** Contact points and personal senders (issue 14): the personal notifier sends through `senders`. */
+  contactPoints: People | null = null;
   private reports: ReportScheduler | null = null;
+  private personalNotifier: PersonalNotifier | null = null;
   private stopReadinessNotices: (() => void) | null = null;
   private stopAlertPublisher: (() => void) | null = null;
   private api: FastifyInstance | null = null;
@@ -118,6 +123,16 @@ export class HallwatchServer {
     /** Where one-time secrets (the first admin's password) are shown: the console, never the log. */
     private readonly print: (line: string) => void = (line) => console.log(line),
   ) {}
+
+  /** Personal notices and escalation chains; null without the people parts. */
+  get people(): PersonalNotifier | null {
+    return this.personalNotifier;
+  }
+
+  get dispatcher(): NotificationDispatcher {
+    if (!this.notifier) throw new Error("server not started");
+    return this.notifier;
+  }
 
   get demoSimulator(): DemoSimulator | null {
     return this.demo;
@@ -307,17 +322,42 @@ export class HallwatchServer {
     }
     const notifyStore = secrets.notifyStore;
     const people = openPeople(config, db, secrets.box, notifyStore, this.parts.now ?? Date.now);
-    this.people = people;
+    this.contactPoints = people;
     const reportSchedules = new ReportScheduleStore(db);
+    const escalation = preparePeople({
+      config,
+      db,
+      actionLinkKey: secrets.actionLinkKey,
+      alerts,
+      parts: this.parts.people ?? {
+        duty: this.duty,
+        contacts: people.contacts,
+        senders: people.senders,
+      },
+    });
     const notifier = new NotificationDispatcher({
       store: notifyStore,
       subscribe: (listener) => alerts.bus.on("alert_changed", listener),
       logger: logger.child({ component: "notify" }),
       linkBaseUrl: config.publicUrl,
       loadAttachment: (ref) => reportSchedules.loadFile(ref),
+      ...escalation.dispatcher,
+      ...(this.parts.now ? { now: this.parts.now } : {}),
     });
     this.notifier = notifier;
     notifier.start();
+    this.personalNotifier = startPersonalNotifier({
+      db,
+      store: notifyStore,
+      dispatcher: notifier,
+      alerts,
+      users,
+      links: escalation.api.links,
+      linkBaseUrl: config.publicUrl,
+      parts: escalation.parts,
+      logger: logger.child({ component: "people" }),
+      ...(this.parts.now ? { now: this.parts.now } : {}),
+    });
     this.stopReadinessNotices = this.readiness.bus.on("readiness_report", (report) =>
       notifier.onReadiness(report),
     );
@@ -376,6 +416,7 @@ export class HallwatchServer {
       notify: { store: notifyStore, dispatcher: notifier },
       people: { contacts: people.contacts, vapidPublicKey: people.vapid.publicKey },
       reportSchedules,
+      escalation: escalation.api,
       metrics,
       health,
       logger,
@@ -488,6 +529,7 @@ export class HallwatchServer {
               this.inspectionService?.stop();
               this.stopReadinessNotices?.();
               await this.reports?.stop();
+              this.personalNotifier?.stop();
               await this.notifier?.stop();
               this.alertService!.stop();
             }
