@@ -325,6 +325,10 @@ export class HallwatchServer {
       inspections,
       publicUrl: config.publicUrl,
       notify: { store: notifyStore, dispatcher: notifier },
+      actions: {
+        replyTimeoutMs: config.actions.replyTimeoutMs,
+        commandTtlMs: config.actions.commandTtlSec * 1000,
+      },
       metrics,
       health,
       logger,
