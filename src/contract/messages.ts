@@ -197,6 +197,9 @@ export type CommandReply = z.infer<typeof commandReplySchema>;
 
 /** The code at the start of a reply's error ("unknown_device: kiosk-9" → "unknown_device"), or "failed". */
 export function commandErrorCode(error: string): CommandErrorCode {
+  // Agents before the codes wrote "invalid command: …" and "unknown device kiosk-9".
+  if (/^(invalid command|unknown device)\b/.test(error))
+    return error.startsWith("invalid") ? "invalid_command" : "unknown_device";
   const head = error.split(":")[0]?.trim() ?? "";
   return (COMMAND_ERROR_CODES as readonly string[]).includes(head) ? (head as CommandErrorCode) : "failed";
 }
