@@ -1,8 +1,10 @@
+import { AxeBuilder } from "@axe-core/playwright";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM } from "../helpers/chromium.js";
 import { requireInCi } from "../helpers/external-servers.js";
 import { ConsoleStack, SMALL_PHONE } from "./console-stack.js";
+import { signInPage } from "./page-checks.js";
 
 const available = requireInCi(CHROMIUM, "chromium");
 const KIOSK = "#/device/demo-hall/kiosk-1";
@@ -84,5 +86,18 @@ describe.skipIf(!available)("device page: remote actions in the console", () => 
     await page.waitForTimeout(500);
     await expect(page.locator("[data-testid=device-actions]").count()).resolves.toBe(0);
     await page.close();
+  });
+
+  it("the Actions section has no serious accessibility findings (maintenance, zh, with a reply shown)", async () => {
+    const page = await signInPage(stack, "maint", { lang: "zh", viewport: SMALL_PHONE, hash: KIOSK });
+    const section = page.locator("[data-testid=device-actions]");
+    await section.waitFor({ timeout: 15_000 });
+    await section.getByRole("button", { name: "截屏" }).click();
+    await section.locator("[data-testid=action-screenshot]").waitFor({ timeout: 15_000 });
+    const result = await new AxeBuilder({ page }).include("[data-testid=device-actions]").analyze();
+    const serious = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+    await stack.shot(page, "device-actions-maint-zh-360");
+    await page.context().close();
   });
 });
