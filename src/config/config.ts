@@ -67,6 +67,13 @@ export const configSchema = z.strictObject({
       timeoutSecByKind: kindSeconds.default({}),
     })
     .prefault({}),
+  /** Scheduled reports (docs/notifications.md): PDFs printed by this Chromium, else /usr/bin/chromium if present. */
+  reports: z
+    .strictObject({
+      chromiumPath: z.string().min(1).nullable().default(null),
+      pollIntervalSec: z.number().int().min(5).max(3600).default(60),
+    })
+    .prefault({}),
   deadLetters: z.strictObject({ maxRows: z.number().int().min(100).default(100_000) }).prefault({}),
   /** Numeric telemetry sampled once a minute per device and field for the console's charts (docs/console.md). */
   series: z.strictObject({ retentionDays: z.number().int().min(1).max(400).default(7) }).prefault({}),
@@ -143,6 +150,19 @@ export const configSchema = z.strictObject({
         .default(512 * 1024 * 1024),
     })
     .prefault({}),
+  /** The signed one-tap links of personal notices (docs/notifications.md). */
+  actionLinks: z
+    .strictObject({
+      /** A link works this long after its notice was queued. */
+      ttlHours: z
+        .number()
+        .min(0.1)
+        .max(24 * 14)
+        .default(24),
+      /** Whether acting from a link needs a session of the same user (a user's own policy overrides it). */
+      needSignIn: z.boolean().default(false),
+    })
+    .prefault({}),
   /** The console's address as people reach it, for links in notifications (e.g. https://hallwatch.example.org). */
   publicUrl: z.string().url().nullable().default(null),
   /**
@@ -161,6 +181,12 @@ export const configSchema = z.strictObject({
       commandTtlSec: z.number().int().min(5).max(300).default(60),
     })
     .prefault({}),
+  /** Who runs this server, for web push services (VAPID `sub`): "mailto:…" or an https URL; default from publicUrl. */
+  vapidSubject: z
+    .string()
+    .regex(/^(mailto:.+@.+|https:\/\/.+)$/, "mailto:address or https URL")
+    .nullable()
+    .default(null),
   /** JSON file of fault-rule overrides (thresholds, durations, severities, audiences, escalation); see docs/faults.md. */
   rulesFile: z.string().min(1).nullable().default(null),
 });
@@ -193,10 +219,12 @@ export const ENVIRONMENT = {
   HALLWATCH_SIM_CONTROL_PORT: "demo.controlPort",
   HALLWATCH_RULES: "rulesFile",
   HALLWATCH_PUBLIC_URL: "publicUrl",
+  HALLWATCH_REPORTS_CHROMIUM: "reports.chromiumPath",
   HALLWATCH_ADMIN_PASSWORD: "auth.adminPassword",
   HALLWATCH_SECURE_COOKIES: "auth.secureCookies",
   HALLWATCH_SECRET_KEY: "secretKey",
   HALLWATCH_SECRET_KEY_FILE: "secretKeyFile",
+  HALLWATCH_VAPID_SUBJECT: "vapidSubject",
   HALLWATCH_INFLUX_URL: "influx.url",
   HALLWATCH_INFLUX_DATABASE: "influx.database",
   HALLWATCH_INFLUX_USERNAME: "influx.username",

@@ -46,4 +46,6 @@ export async function registerConsole(app: FastifyInstance): Promise<void> {
   app.get("/", send("text/html; charset=utf-8", html));
   app.get("/assets/app.js", send("text/javascript; charset=utf-8", script));
   app.get("/assets/app.css", send("text/css; charset=utf-8", css));
+  // The push service worker, at the root so its scope is the whole console.
+  app.get("/sw.js", send("text/javascript; charset=utf-8", readFileSync(here("./sw.js"), "utf8")));
 }

@@ -5,6 +5,76 @@ const url = z
   .url()
   .refine((u) => /^https?:\/\//.test(u), "must be an http(s) URL");
 const keyword = z.string().min(1).max(40).optional();
+const text = (max: number) => z.string().trim().min(1).max(max);
+/** A provider's host, or "http://127.0.0.1:port" (plain http only to loopback, for local receivers). */
+const endpoint = z
+  .string()
+  .trim()
+  .min(1)
+  .refine(
+    (e) => !/^http:\/\//.test(e) || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\/?$/.test(e),
+    "plain http only to a loopback address",
+  );
+
+/**
+ * Personal providers: configured once, they carry no recipient. They reach only people (their mobile, WeCom or
+ * DingTalk user id), never a routing rule's group (see `isProviderType`).
+ */
+const PROVIDER_SCHEMAS = [
+  z.strictObject({
+    type: z.literal("aliyun_sms"),
+    accessKeyId: text(100),
+    accessKeySecret: text(200),
+    signName: text(40),
+    templateCode: text(40),
+    endpoint: endpoint.default("dysmsapi.aliyuncs.com"),
+    /** Template variable name → the short value Hallwatch fills in (hall, fault, severity, link). */
+    templateParam: z
+      .record(
+        z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,39}$/),
+        z.enum(["hall", "fault", "severity", "link"]),
+      )
+      .default({ hall: "hall", fault: "fault", severity: "severity", link: "link" }),
+  }),
+  z.strictObject({
+    type: z.literal("tencent_sms"),
+    secretId: text(100),
+    secretKey: text(200),
+    sdkAppId: z.string().regex(/^\d{5,20}$/, "digits only"),
+    signName: text(40),
+    templateId: z.string().regex(/^\d{1,20}$/, "digits only"),
+    /** Values for the template's {1}, {2}, … in order. */
+    templateParams: z
+      .array(z.enum(["hall", "fault", "severity", "link"]))
+      .max(10)
+      .default(["hall", "fault", "severity", "link"]),
+    region: z
+      .string()
+      .regex(/^[a-z]+-[a-z]+$/)
+      .default("ap-guangzhou"),
+    endpoint: endpoint.default("sms.tencentcloudapi.com"),
+  }),
+  z.strictObject({
+    type: z.literal("wecom_app"),
+    corpId: text(100),
+    corpSecret: text(200),
+    agentId: z.number().int().positive(),
+    apiBaseUrl: url.default("https://qyapi.weixin.qq.com"),
+  }),
+  z.strictObject({
+    type: z.literal("dingtalk_notice"),
+    appKey: text(100),
+    appSecret: text(200),
+    agentId: z.number().int().positive(),
+    apiBaseUrl: url.default("https://oapi.dingtalk.com"),
+  }),
+] as const;
+
+export const PROVIDER_TYPES = ["aliyun_sms", "tencent_sms", "wecom_app", "dingtalk_notice"] as const;
+export type ProviderType = (typeof PROVIDER_TYPES)[number];
+/** Provider channels send only to people: routing rules cannot name them. */
+export const isProviderType = (type: string): type is ProviderType =>
+  (PROVIDER_TYPES as readonly string[]).includes(type);
 
 /** One schema per channel type. Secrets are needed to sign: stored encrypted (NotifyStore), never shown. */
 export const channelConfigSchema = z.discriminatedUnion("type", [
@@ -36,6 +106,7 @@ export const channelConfigSchema = z.discriminatedUnion("type", [
       message: "a password needs a user",
       path: ["user"],
     }),
+  ...PROVIDER_SCHEMAS,
 ]);
 export type ChannelConfig = z.infer<typeof channelConfigSchema>;
 export type ChannelType = ChannelConfig["type"];
@@ -73,7 +144,14 @@ export function parseChannelInput(input: unknown): ChannelInput {
 }
 
 export const SECRET_MASK = "••••••";
-const SECRET_KEYS = new Set(["secret", "password"]);
+const SECRET_KEYS = new Set([
+  "secret",
+  "password",
+  "accessKeySecret",
+  "secretKey",
+  "corpSecret",
+  "appSecret",
+]);
 
 /**
  * Robot URLs are credentials too (WeCom `key`, DingTalk `access_token`, Feishu's hook id in the path): query

@@ -3,13 +3,14 @@ import type { AlertChange } from "../alerts/alert-service.js";
 import type { ReadinessReport } from "../core/calendar/readiness.js";
 import type { Logger } from "../logging.js";
 import type { Db } from "../store/database.js";
-import type { ChannelRecord } from "./channels.js";
 import type { Delivery, DeliveryFilter } from "./delivery-log.js";
 import { type Language, type NotificationMessage, renderMessage, testMessage } from "./message.js";
 import type { OutboxItem } from "./outbox.js";
+import { type PersonalSenders, parsePersonTarget } from "./people/ports.js";
 import { readinessMessage } from "./readiness-message.js";
 import { DEFAULT_RETRY, nextRetryDelayMs, type RetryPolicy } from "./retry-policy.js";
 import { planTargets, routeReadiness } from "./routing.js";
+import type { Channel } from "./senders/channel.js";
 import { ChannelError, createChannel } from "./senders/index.js";
 import { NotifyStore } from "./store.js";
 
@@ -29,6 +30,12 @@ export interface DispatcherOptions {
   sendTimeoutMs?: number;
   now?: () => number;
   random?: () => number;
+  /** Loads an attachment stored by reference (scheduled reports' PDFs), at send time. */
+  loadAttachment?: (ref: string) => Buffer | null;
+  /** Senders for personal targets (`person:<username>:<medium>`); without them such items fail as unreachable. */
+  personalSenders?: PersonalSenders;
+  /** Told when an item was accepted by its receiver (personal notices put this on the alert's timeline). */
+  onDelivered?: (item: OutboxItem, atMs: number) => void;
 }
 
 export interface SendOutcome {
@@ -127,6 +134,29 @@ export class NotificationDispatcher {
     this.tick();
   }
 
+  /**
+   * Queues a message that is not about an alert (a scheduled report) for each target: group channel ids, or
+   * personal targets (`person:<username>:<medium>`) for whoever resolves them. Each key is queued once; call
+   * `deliverDue()` after (the caller may queue inside its own transaction). Returns the keys newly queued.
+   */
+  enqueueMessages(
+    items: { key: string; target: string; action: string; message: NotificationMessage }[],
+  ): string[] {
+    const nowMs = this.now();
+    return items
+      .filter((item) =>
+        this.store.outbox.enqueue({
+          key: item.key,
+          channelId: item.target,
+          alertId: null,
+          action: item.action,
+          message: item.message,
+          nowMs,
+        }),
+      )
+      .map((item) => item.key);
+  }
+
   /** Sends a test message through one channel now, outside the outbox; the attempt is logged too. */
   async sendTest(channelId: string): Promise<SendOutcome> {
     const channel = this.store.channel(channelId);
@@ -138,11 +168,17 @@ export class NotificationDispatcher {
         httpStatus: null,
         durationMs: 0,
       };
-    return this.attempt(channel, testMessage(channel.language, channel.name), {
-      alertId: null,
-      action: "test",
-      attempt: 1,
-    });
+    const options = { timeoutMs: this.options.sendTimeoutMs ?? 10_000, now: this.now };
+    return this.attempt(
+      channel.id,
+      () => createChannel(channel.config, options),
+      testMessage(channel.language, channel.name),
+      {
+        alertId: null,
+        action: "test",
+        attempt: 1,
+      },
+    );
   }
 
   /** The delivery log, newest first, filtered and paged. */
@@ -179,12 +215,29 @@ export class NotificationDispatcher {
     }
   }
 
+  /**
+   * The sender of an outbox target: a group channel's, or for `person:` targets the person's medium through
+   * PersonalSenders (issue 14). A string: why there is none (the item is dropped, and the log says so).
+   */
+  private senderFor(targetId: string): { send: () => Channel } | "channel_disabled" | "channel_missing" {
+    const options = { timeoutMs: this.options.sendTimeoutMs ?? 10_000, now: this.now };
+    const person = parsePersonTarget(targetId);
+    if (person) {
+      const sender = this.options.personalSenders?.senderFor(person.username, person.medium, options) ?? null;
+      return sender ? { send: () => sender } : "channel_missing";
+    }
+    const channel = this.store.channel(targetId);
+    if (!channel) return "channel_missing";
+    if (!channel.enabled) return "channel_disabled";
+    return { send: () => createChannel(channel.config, options) };
+  }
+
   private async deliver(item: OutboxItem): Promise<void> {
     const { outbox } = this.store;
-    const channel = this.store.channel(item.channelId);
+    const target = this.senderFor(item.channelId);
     const meta = { alertId: item.alertId, action: item.action, attempt: item.attempts + 1 };
-    if (!channel?.enabled) {
-      const code = channel ? "channel_disabled" : "channel_missing";
+    if (typeof target === "string") {
+      const code = target;
       this.store.log.add({
         ...meta,
         atMs: this.now(),
@@ -201,9 +254,11 @@ export class NotificationDispatcher {
       outbox.giveUp(item);
       return;
     }
-    const outcome = await this.attempt(channel, item.message, meta);
+    const outcome = await this.attempt(item.channelId, target.send, item.message, meta);
     if (outcome.ok) {
-      outbox.delivered(item, this.now());
+      const atMs = this.now();
+      outbox.delivered(item, atMs);
+      this.options.onDelivered?.(item, atMs);
       return;
     }
     const delayMs = nextRetryDelayMs(this.retry, item.attempts + 1, this.options.random);
@@ -223,8 +278,29 @@ export class NotificationDispatcher {
     }
   }
 
+  /** The message with its attachments' content loaded; a stored file that is gone is left out (and logged). */
+  private withAttachments(message: NotificationMessage): NotificationMessage {
+    if (!message.attachments?.some((a) => a.ref !== undefined)) return message;
+    const attachments = message.attachments.flatMap((a) => {
+      if (a.ref === undefined) return [a];
+      const content = this.options.loadAttachment?.(a.ref) ?? null;
+      if (!content) {
+        this.options.logger.warn(
+          { ref: a.ref, filename: a.filename },
+          "attachment no longer stored: sent without it",
+        );
+        return [];
+      }
+      return [
+        { filename: a.filename, contentType: a.contentType, contentBase64: content.toString("base64") },
+      ];
+    });
+    return { ...message, attachments };
+  }
+
   private async attempt(
-    channel: ChannelRecord,
+    channelId: string,
+    makeSender: () => Channel,
     message: NotificationMessage,
     meta: { alertId: string | null; action: string; attempt: number },
   ): Promise<SendOutcome> {
@@ -232,11 +308,8 @@ export class NotificationDispatcher {
     const started = performance.now();
     let outcome: Omit<SendOutcome, "durationMs">;
     try {
-      const sender = createChannel(channel.config, {
-        timeoutMs: this.options.sendTimeoutMs ?? 10_000,
-        now: this.now,
-      });
-      const receipt = await sender.send(message);
+      const sender = makeSender();
+      const receipt = await sender.send(this.withAttachments(message));
       outcome = { ok: true, error: null, errorCode: null, httpStatus: receipt.httpStatus };
     } catch (err) {
       const e = err instanceof ChannelError ? err : null;
@@ -247,12 +320,12 @@ export class NotificationDispatcher {
         httpStatus: e?.httpStatus ?? null,
       };
       this.options.logger.debug(
-        { channelId: channel.id, alertId: meta.alertId, errorCode: outcome.errorCode },
+        { channelId, alertId: meta.alertId, errorCode: outcome.errorCode },
         "notification attempt failed",
       );
     }
     const durationMs = Math.round(performance.now() - started);
-    this.store.log.add({ ...meta, ...outcome, atMs, channelId: channel.id, durationMs });
+    this.store.log.add({ ...meta, ...outcome, atMs, channelId, durationMs });
     return { ...outcome, durationMs };
   }
 }

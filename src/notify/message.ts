@@ -4,6 +4,16 @@ import { neutralizeMarkdown } from "./markdown.js";
 
 export type Language = "zh" | "en";
 
+/**
+ * A file sent with a message (scheduled reports' CSV and PDF). E-mail attaches it; robots ignore it. Either the
+ * content itself (base64), or a reference to a stored file that the dispatcher loads at send time, so that a large
+ * PDF is not copied into the outbox's JSON.
+ */
+export type MessageAttachment = { filename: string; contentType: string } & (
+  | { contentBase64: string; ref?: never }
+  | { ref: string; contentBase64?: never }
+);
+
 export interface NotificationMessage {
   /** The outbox key (alert, action, change time, channel): the same for every retry. */
   key?: string;
@@ -15,6 +25,31 @@ export interface NotificationMessage {
   severity?: Severity;
   /** The machine-readable change, for the generic webhook. */
   payload: Record<string, unknown>;
+  /** Optional files (absent on alert notices: older outbox rows and senders need nothing new). */
+  attachments?: MessageAttachment[];
+  /** A personal notice's signed one-tap link (acknowledge, comment, resolve), shown in every channel's text. */
+  actionUrl?: string;
+}
+
+const ACT_LABEL = {
+  zh: "一键处理（确认 / 备注 / 恢复）",
+  en: "Act now (acknowledge / comment / resolve)",
+} as const;
+
+/** The message with its action link: in the text and markdown every sender shows, and for cards and buttons. */
+export function withActionUrl(
+  message: NotificationMessage,
+  actionUrl: string,
+  language: Language,
+): NotificationMessage {
+  const label = ACT_LABEL[language];
+  return {
+    ...message,
+    actionUrl,
+    markdown: `${message.markdown}\n[${label}](${actionUrl})`,
+    text: `${message.text}\n\n${label}: ${actionUrl}`,
+    payload: { ...message.payload, actionUrl },
+  };
 }
 
 const SEVERITY = {
@@ -40,6 +75,8 @@ const ACTION = {
     commented: "备注",
     assigned: "已指派",
     affected_changed: "影响范围变化",
+    notified: "已通知",
+    delivered: "已送达",
   },
   en: {
     opened: "Alert",
@@ -52,6 +89,8 @@ const ACTION = {
     commented: "Comment",
     assigned: "Assigned",
     affected_changed: "Affected devices changed",
+    notified: "Notified",
+    delivered: "Delivered",
   },
 } as const;
 

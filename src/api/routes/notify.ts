@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { requireRole } from "../../auth/request-auth.js";
-import { ChannelConfigError, channelSchema, maskChannel } from "../../notify/channels.js";
+import { ChannelConfigError, channelSchema, isProviderType, maskChannel } from "../../notify/channels.js";
 import { routingRuleSchema } from "../../notify/routing.js";
 import type { ApiDeps } from "../app.js";
 import { auditor } from "../audit.js";
@@ -74,6 +74,14 @@ export async function registerNotifyRoutes(app: TypedApp, deps: ApiDeps): Promis
     const p = requireRole(request, ["admin"]);
     const unknown = request.body.channelIds.filter((c) => !store.channel(c));
     if (unknown.length > 0) throw new ApiError("bad_request", `no channel ${unknown.join(", ")}`);
+    const providers = request.body.channelIds.filter((c) =>
+      isProviderType(store.channel(c)?.config.type ?? ""),
+    );
+    if (providers.length > 0)
+      throw new ApiError(
+        "bad_request",
+        `channel ${providers.join(", ")} sends only to people, not to a rule`,
+      );
     const rule = store.addRule(request.body);
     audit(p.username, request.ip, "notify_rule_added", rule.id, undefined, rule);
     return rule;

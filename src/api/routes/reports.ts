@@ -2,15 +2,8 @@ import { z } from "zod";
 import { canSeeHall } from "../../auth/principal.js";
 import { caller } from "../../auth/request-auth.js";
 import { hallIdSchema } from "../../contract/index.js";
-import {
-  buildHallReport,
-  lastCompletePeriod,
-  reportCsv,
-  reportFileName,
-  reportHtml,
-  reportRange,
-} from "../../reports/hall-report.js";
-import { uptimeRows } from "../../reports/uptime-rows.js";
+import { generateHallReport, reportTimeZone } from "../../reports/generate.js";
+import { lastCompletePeriod, reportCsv, reportFileName, reportHtml } from "../../reports/hall-report.js";
 import type { ApiDeps } from "../app.js";
 import { ApiError } from "../errors.js";
 import type { TypedApp } from "./types.js";
@@ -30,39 +23,19 @@ export async function registerReportRoutes(app: TypedApp, deps: ApiDeps): Promis
     },
     async (request, reply) => {
       const { hallId, period } = request.params;
-      const hall = deps.halls.get(hallId);
-      if (!hall || !canSeeHall(caller(request), hallId)) throw new ApiError("not_found", `no hall ${hallId}`);
-      const timeZone = deps.halls.openingHours(hallId)?.timeZone ?? hall.timeZone;
+      const zone = reportTimeZone(deps.halls, hallId);
+      if (!zone || !canSeeHall(caller(request), hallId)) throw new ApiError("not_found", `no hall ${hallId}`);
       const nowMs = now();
-      const date = request.query.date ?? lastCompletePeriod(period, nowMs, timeZone);
-      const { fromMs, toMs } = reportRange(period, date, timeZone);
-      deps.aggregator.flush();
-      const devices = [...deps.aggregator.presence.allDevices()].filter(
-        (d) => d.hallId === hallId && !d.retired,
-      );
-      const alerts = deps.alerts
-        ? deps.alerts.list({ hallIds: [hallId], fromMs, toMs, limit: 10_000, offset: 0 }).items
-        : [];
-      const report = buildHallReport({
-        hallId,
-        hallName: hall.name,
-        period,
-        fromMs,
-        toMs,
-        nowMs,
-        rows: uptimeRows(deps, devices, fromMs, toMs, nowMs),
-        alerts,
-        inspections:
-          deps.inspections && deps.inspections.listAssets(hallId, true).length > 0
-            ? deps.inspections.compliance(hallId, fromMs, toMs).summary
-            : null,
-      });
+      const date = request.query.date ?? lastCompletePeriod(period, nowMs, zone);
+      const generated = generateHallReport(deps, hallId, period, date, nowMs);
+      if (!generated) throw new ApiError("not_found", `no hall ${hallId}`);
+      const { report, timeZone } = generated;
       if (request.query.format === "csv") {
         return reply
           .header("content-type", "text/csv; charset=utf-8")
           .header(
             "content-disposition",
-            `attachment; filename="${reportFileName(hallId, period, fromMs, timeZone, "csv")}"`,
+            `attachment; filename="${reportFileName(hallId, period, report.fromMs, timeZone, "csv")}"`,
           )
           .send(reportCsv(report));
       }

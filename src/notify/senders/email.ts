@@ -3,6 +3,21 @@ import type { ChannelConfigOf } from "../channels.js";
 import type { NotificationMessage } from "../message.js";
 import { type Channel, ChannelError, type ChannelOptions, type SendReceipt } from "./channel.js";
 
+/** Attachments with their content; one still by reference was not resolved by the dispatcher and is left out. */
+function mailAttachments(message: NotificationMessage) {
+  return (message.attachments ?? []).flatMap((a) =>
+    a.contentBase64 === undefined
+      ? []
+      : [
+          {
+            filename: a.filename,
+            contentType: a.contentType,
+            content: Buffer.from(a.contentBase64, "base64"),
+          },
+        ],
+  );
+}
+
 /** E-mail through an SMTP server: implicit TLS with `secure`, else STARTTLS as configured. */
 export class EmailChannel implements Channel {
   constructor(
@@ -29,6 +44,7 @@ export class EmailChannel implements Channel {
         to: config.to.join(", "),
         subject: message.title,
         text: message.text,
+        ...(message.attachments?.length ? { attachments: mailAttachments(message) } : {}),
       });
       return { httpStatus: null };
     } catch (err) {

@@ -7,6 +7,10 @@ export const CHANNEL_LABELS: Labels = {
   dingtalk: { zh: "钉钉群机器人", en: "DingTalk group robot" },
   feishu: { zh: "飞书群机器人", en: "Feishu group robot" },
   email: { zh: "电子邮件", en: "E-mail" },
+  aliyun_sms: { zh: "阿里云短信（个人）", en: "Alibaba Cloud SMS (personal)" },
+  tencent_sms: { zh: "腾讯云短信（个人）", en: "Tencent Cloud SMS (personal)" },
+  wecom_app: { zh: "企业微信应用消息（个人）", en: "WeCom app message (personal)" },
+  dingtalk_notice: { zh: "钉钉工作通知（个人）", en: "DingTalk work notice (personal)" },
 };
 
 export const SEVERITY_LABELS: Labels = {
@@ -19,6 +23,9 @@ export const SEVERITY_LABELS: Labels = {
 
 export const AUDIT_LABELS: Labels = {
   login: { zh: "登录", en: "Signed in" },
+  contacts_changed: { zh: "修改了联系方式", en: "Changed contacts" },
+  push_subscription_added: { zh: "添加了推送设备", en: "Added a push device" },
+  push_subscription_removed: { zh: "移除了推送设备", en: "Removed a push device" },
   login_failed: { zh: "登录失败", en: "Sign-in failed" },
   logout: { zh: "退出", en: "Signed out" },
   password_changed: { zh: "修改了自己的密码", en: "Changed own password" },
@@ -32,6 +39,7 @@ export const AUDIT_LABELS: Labels = {
   hall_created: { zh: "添加营业厅", en: "Added a hall" },
   hall_updated: { zh: "修改营业厅", en: "Changed a hall" },
   opening_hours_changed: { zh: "修改营业时间", en: "Changed opening hours" },
+  report_schedule_changed: { zh: "修改定时报表计划", en: "Changed a report schedule" },
   agent_provisioned: { zh: "开通代理", en: "Provisioned an agent" },
   agent_secret_rotated: { zh: "更换代理密钥", en: "Rotated an agent's secret" },
   agent_revoked: { zh: "吊销代理", en: "Revoked an agent" },
@@ -47,6 +55,9 @@ export const AUDIT_LABELS: Labels = {
   maintenance_window_removed: { zh: "删除维护窗口", en: "Removed a maintenance window" },
   alert_acknowledged: { zh: "确认告警", en: "Acknowledged an alert" },
   alert_commented: { zh: "备注告警", en: "Commented on an alert" },
+  escalation_chain_saved: { zh: "保存升级链", en: "Saved an escalation chain" },
+  escalation_chain_removed: { zh: "删除升级链", en: "Removed an escalation chain" },
+  action_link_policy_changed: { zh: "修改处理链接登录要求", en: "Changed the action-link sign-in policy" },
   alert_resolved: { zh: "解决告警", en: "Resolved an alert" },
   alert_changed: { zh: "修改告警", en: "Changed an alert" },
   fire_asset_added: { zh: "添加消防设施", en: "Added fire equipment" },

@@ -4,6 +4,7 @@ import { errorMessage } from "../components/errors.js";
 import { ADMIN_TEXT, PASSWORD_RULES } from "../i18n/admin.js";
 import type { Lang } from "../i18n.js";
 import { useSession } from "../session.js";
+import { MyContacts } from "./account/contacts.js";
 
 /** A refused password in the reader's language: the policy's rule when the server named one. */
 export function passwordError(err: unknown, lang: Lang): string {
@@ -99,6 +100,7 @@ export function Account() {
           {a.savePassword}
         </button>
       </form>
+      <MyContacts />
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { useSession } from "../session.js";
 import { MaintenanceWindows } from "./hall/maintenance-list.js";
 import { type OpeningHours, OpeningHoursSection } from "./hall/opening-hours.js";
 import { Readiness } from "./hall/readiness.js";
+import { ReportScheduleSection } from "./hall/report-schedule.js";
 
 interface HallInfo {
   id: string;
@@ -44,6 +45,7 @@ export function Hall({ hallId }: { hallId: string }) {
             )}
           </Async>
           <MaintenanceWindows hallId={h.id} timeZone={openingZone(hours.data?.openingHours, h.timeZone)} />
+          <ReportScheduleSection key={`reports-${saves}`} hallId={h.id} />
         </section>
       )}
     </Async>

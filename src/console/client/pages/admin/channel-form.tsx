@@ -4,6 +4,7 @@ import { ErrorNote } from "../../components/errors.js";
 import { ADMIN_TEXT } from "../../i18n/admin.js";
 import { codeLabel } from "../../i18n/codes.js";
 import { useSession } from "../../session.js";
+import { isProvider, PROVIDER_TYPES, ProviderFields, providerConfig } from "./provider-fields.js";
 
 export interface ChannelRow {
   id: string;
@@ -14,7 +15,7 @@ export interface ChannelRow {
 }
 
 /** Robot and webhook channels the form can add; e-mail channels are configured in the config file or the API. */
-export const FORM_TYPES = ["wecom", "dingtalk", "feishu", "webhook"] as const;
+export const FORM_TYPES = ["wecom", "dingtalk", "feishu", "webhook", ...PROVIDER_TYPES] as const;
 
 /** The body of a PUT that changes only what is given: masked values sent back as listed keep the stored ones. */
 export const channelBody = (c: ChannelRow, changes: Partial<Omit<ChannelRow, "id">> = {}) => ({
@@ -32,6 +33,8 @@ export function ChannelForm({ existing, onSaved }: { existing?: ChannelRow; onSa
   const [failure, setFailure] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const isEmail = existing?.config.type === "email";
+  const [chosen, setChosen] = useState<string>(existing?.config.type ?? "wecom");
+  const provider = isProvider(chosen);
   return (
     <form
       class="stack admin-form"
@@ -44,11 +47,13 @@ export function ChannelForm({ existing, onSaved }: { existing?: ChannelRow; onSa
         const secret = String(data.get("channelSecret") ?? "");
         const config = isEmail
           ? existing?.config
-          : {
-              type,
-              url: String(data.get("channelUrl") ?? ""),
-              ...(secret ? { secret } : existing?.config.secret ? { secret: existing.config.secret } : {}),
-            };
+          : provider
+            ? providerConfig(type, data, existing?.config)
+            : {
+                type,
+                url: String(data.get("channelUrl") ?? ""),
+                ...(secret ? { secret } : existing?.config.secret ? { secret: existing.config.secret } : {}),
+              };
         const body = {
           name: String(data.get("channelName") ?? ""),
           language: String(data.get("channelLanguage") ?? "zh"),
@@ -74,7 +79,7 @@ export function ChannelForm({ existing, onSaved }: { existing?: ChannelRow; onSa
       ) : (
         <label>
           {a.channelType}
-          <select name="channelType">
+          <select name="channelType" value={chosen} onChange={(e) => setChosen(e.currentTarget.value)}>
             {FORM_TYPES.map((type) => (
               <option key={type} value={type}>
                 {codeLabel(lang, "channel", type)}
@@ -87,7 +92,8 @@ export function ChannelForm({ existing, onSaved }: { existing?: ChannelRow; onSa
         {a.channelName}
         <input name="channelName" required maxLength={100} defaultValue={existing?.name} />
       </label>
-      {isEmail ? null : (
+      {provider ? <ProviderFields type={chosen} lang={lang} config={existing?.config} /> : null}
+      {isEmail || provider ? null : (
         <>
           <label>
             {a.url}

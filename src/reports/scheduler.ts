@@ -1,0 +1,232 @@
+import { SYSTEM_HALL_ID } from "../contract/index.js";
+import {
+  latestDueReport,
+  REPORT_KINDS,
+  type ReportKind,
+  type ReportSchedule,
+} from "../core/reports/schedule.js";
+import type { Logger } from "../logging.js";
+import type { NotificationDispatcher } from "../notify/dispatcher.js";
+import type { Language, MessageAttachment } from "../notify/message.js";
+import { personTarget } from "../notify/people/ports.js";
+import type { NotifyStore } from "../notify/store.js";
+import type { UserRecord } from "../store/users.js";
+import { generateHallReport, type ReportSources } from "./generate.js";
+import { type HallReport, reportCsv, reportFileName, reportHtml } from "./hall-report.js";
+import { findChromium, renderPdfs } from "./pdf.js";
+import { reportMessage } from "./report-message.js";
+import type { ReportScheduleStore } from "./schedule-store.js";
+
+/** Attachments larger than this are stored (report_files) and referenced from the outbox, not inlined. */
+const INLINE_LIMIT_BYTES = 64 * 1024;
+const FILES_KEPT_MS = 30 * 86_400_000;
+
+export interface ReportSchedulerOptions {
+  schedules: ReportScheduleStore;
+  sources: ReportSources;
+  users: { list(): UserRecord[] };
+  notify: { store: NotifyStore; dispatcher: NotificationDispatcher };
+  linkBaseUrl: string | null;
+  /** `reports.chromiumPath`; null: /usr/bin/chromium when installed. Without one, the HTML page is attached. */
+  chromiumPath: string | null;
+  logger: Logger;
+  now?: () => number;
+  pollIntervalMs?: number;
+}
+
+interface Target {
+  id: string;
+  language: Language;
+  email: boolean;
+}
+
+/**
+ * Sends each hall's daily, weekly and monthly reports when they fall due in the hall's zone (core/reports/schedule.ts),
+ * through the notification outbox (retries, delivery log). Each report is recorded per hall, kind and period in the
+ * same transaction that queues it, so a restart or a late start sends a missed report exactly once.
+ */
+export class ReportScheduler {
+  private readonly now: () => number;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private noPdfLogged = false;
+
+  constructor(private readonly options: ReportSchedulerOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  start(): void {
+    if (this.timer) return;
+    try {
+      this.options.schedules.pruneFiles(this.now() - FILES_KEPT_MS);
+    } catch (err) {
+      this.options.logger.warn({ err }, "old report attachments not pruned");
+    }
+    this.timer = setInterval(() => void this.poll(), this.options.pollIntervalMs ?? 60_000);
+    this.timer.unref();
+    void this.poll();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** Sends every report that is due and not yet sent; one poll at a time (a second call waits for the first). */
+  poll(): Promise<void> {
+    if (!this.running)
+      this.running = this.pollOnce().finally(() => {
+        this.running = null;
+      });
+    return this.running;
+  }
+
+  private async pollOnce(): Promise<void> {
+    const { halls } = this.options.sources;
+    for (const hall of halls.list()) {
+      if (hall.id === SYSTEM_HALL_ID) continue;
+      for (const kind of REPORT_KINDS) {
+        try {
+          await this.sendIfDue(hall.id, kind);
+        } catch (err) {
+          this.options.logger.error(
+            { err, hallId: hall.id, kind },
+            "scheduled report failed; retried next poll",
+          );
+        }
+      }
+    }
+  }
+
+  private async sendIfDue(hallId: string, kind: ReportKind): Promise<void> {
+    const { schedules, sources } = this.options;
+    const nowMs = this.now();
+    const { schedule } = schedules.get(hallId);
+    const hours = sources.halls.openingHours(hallId);
+    const zone = hours?.timeZone ?? sources.halls.get(hallId)?.timeZone ?? "Asia/Shanghai";
+    const due = latestDueReport(kind, schedule, hours, zone, nowMs);
+    if (!due || schedules.wasSent(hallId, kind, due.period)) return;
+    const targets = this.targets(hallId, kind, schedule);
+    if (targets.length === 0) return;
+    const generated = generateHallReport(sources, hallId, kind, due.period, nowMs);
+    if (!generated) return;
+    const { report, timeZone } = generated;
+    const attachments = await this.attachments(
+      report,
+      timeZone,
+      targets.some((t) => t.email),
+      nowMs,
+    );
+    const messages = new Map<Language, ReturnType<typeof reportMessage>>();
+    const items = targets.map((t) => {
+      let message = messages.get(t.language);
+      if (!message) {
+        message = reportMessage({
+          report,
+          timeZone,
+          language: t.language,
+          linkBaseUrl: this.options.linkBaseUrl,
+          attachments,
+        });
+        messages.set(t.language, message);
+      }
+      return {
+        key: `report:${hallId}:${kind}:${due.period}:${t.id}`,
+        target: t.id,
+        action: `report_${kind}`,
+        message,
+      };
+    });
+    const { dispatcher } = this.options.notify;
+    const queued = schedules.db.transaction(() =>
+      schedules.markSent(
+        hallId,
+        kind,
+        due.period,
+        targets.map((t) => t.id),
+        nowMs,
+      )
+        ? dispatcher.enqueueMessages(items)
+        : [],
+    )();
+    if (queued.length > 0) {
+      this.options.logger.info(
+        { hallId, kind, period: due.period, targets: queued.length },
+        "scheduled report queued",
+      );
+      void dispatcher.deliverDue();
+    }
+  }
+
+  /** Duty managers of the hall by personal e-mail, the hall's group channels, and headquarters' for the monthly. */
+  private targets(hallId: string, kind: ReportKind, schedule: ReportSchedule): Target[] {
+    const { store } = this.options.notify;
+    const out = new Map<string, Target>();
+    if (schedule.dutyManagers) {
+      for (const u of this.options.users.list()) {
+        if (u.disabled || !u.roles.includes("duty_manager")) continue;
+        if (!u.halls.includes(hallId) && !u.halls.includes("*")) continue;
+        const id = personTarget(u.username, "email");
+        out.set(id, { id, language: u.language, email: true });
+      }
+    }
+    const channelIds = [...schedule.channelIds, ...(kind === "month" ? schedule.hqChannelIds : [])];
+    for (const id of channelIds) {
+      const channel = store.channel(id);
+      if (!channel?.enabled) continue;
+      out.set(id, { id, language: channel.language, email: channel.config.type === "email" });
+    }
+    return [...out.values()];
+  }
+
+  /** The CSV, and the PDF (or the printable HTML page when no Chromium is available) for e-mail. */
+  private async attachments(
+    report: HallReport,
+    timeZone: string,
+    forEmail: boolean,
+    nowMs: number,
+  ): Promise<MessageAttachment[]> {
+    const name = (ext: string) => reportFileName(report.hallId, report.period, report.fromMs, timeZone, ext);
+    const files: { filename: string; contentType: string; content: Buffer }[] = [
+      { filename: name("csv"), contentType: "text/csv", content: Buffer.from(reportCsv(report), "utf8") },
+    ];
+    if (forEmail) {
+      const html = reportHtml(report, timeZone);
+      const pdf = await this.pdf(html);
+      files.push(
+        pdf
+          ? { filename: name("pdf"), contentType: "application/pdf", content: pdf }
+          : { filename: name("html"), contentType: "text/html", content: Buffer.from(html, "utf8") },
+      );
+    }
+    return files.map((f) =>
+      f.content.length > INLINE_LIMIT_BYTES
+        ? {
+            filename: f.filename,
+            contentType: f.contentType,
+            ref: this.options.schedules.saveFile(f.content, nowMs),
+          }
+        : { filename: f.filename, contentType: f.contentType, contentBase64: f.content.toString("base64") },
+    );
+  }
+
+  private async pdf(html: string): Promise<Buffer | null> {
+    const chromium = findChromium(this.options.chromiumPath);
+    if (!chromium.path) {
+      if (!this.noPdfLogged)
+        this.options.logger.warn({ why: chromium.why }, "reports attach HTML instead of PDF");
+      this.noPdfLogged = true;
+      return null;
+    }
+    try {
+      const [pdf] = await renderPdfs(chromium.path, [html]);
+      return pdf ?? null;
+    } catch (err) {
+      if (!this.noPdfLogged)
+        this.options.logger.warn({ err }, "PDF rendering failed: reports attach HTML instead");
+      this.noPdfLogged = true;
+      return null;
+    }
+  }
+}
