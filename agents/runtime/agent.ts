@@ -9,6 +9,13 @@ import {
 } from "../../src/contract/index.js";
 import { type Logger, silentLogger } from "../../src/logging.js";
 import { applyBackoff, endClient, type ReconnectOptions } from "../../src/util/reconnect.js";
+import {
+  type ActionCommand,
+  type ActionOutcome,
+  expiredError,
+  isActionCommand,
+  runAction,
+} from "./actions.js";
 import { buildBirth, readCommandId } from "./birth.js";
 import { discreteChanges, discreteLeaves } from "./discrete-changes.js";
 import type { DeviceDriver } from "./driver.js";
@@ -390,7 +397,7 @@ export class Agent {
       const id =
         topic === topics.command(this.options.hallId, this.options.agentId) ? readCommandId(payload) : null;
       if (id !== null) {
-        const error = `invalid command: ${decoded.detail}`.slice(0, 512);
+        const error = `invalid_command: ${decoded.detail}`.slice(0, 512);
         this.reply({ v: 1, id, tsMs: this.now(), ok: false, error });
       }
       return;
@@ -409,12 +416,37 @@ export class Agent {
   }
 
   private handleCommand(command: Command): void {
+    const expired = expiredError(command, this.now());
+    if (expired) {
+      this.logger.warn({ id: command.id, cmd: command.cmd }, "refused an expired command");
+      this.answer(command.id, { error: expired });
+      return;
+    }
+    if (isActionCommand(command)) {
+      this.logger.info({ id: command.id, cmd: command.cmd, deviceId: command.deviceId }, "remote action");
+      void runAction(this.driver(command.deviceId), command).then((outcome) =>
+        this.answer(command.id, outcome),
+      );
+      return;
+    }
     const error = this.runCommand(command);
-    this.reply({ v: 1, id: command.id, tsMs: this.now(), ok: error === null, ...(error ? { error } : {}) });
+    this.answer(command.id, error ? { error } : {});
   }
 
-  /** Carries out a command; returns null on success or what went wrong. */
-  private runCommand(command: Command): string | null {
+  private answer(id: string, outcome: ActionOutcome): void {
+    const { error, result } = outcome;
+    this.reply({
+      v: 1,
+      id,
+      tsMs: this.now(),
+      ok: error === undefined,
+      ...(error === undefined ? {} : { error }),
+      ...(result ? { result } : {}),
+    });
+  }
+
+  /** Carries out a protocol command; returns null on success or what went wrong. */
+  private runCommand(command: Exclude<Command, ActionCommand>): string | null {
     switch (command.cmd) {
       case "rebirth":
         this.publishBirth();
@@ -423,7 +455,7 @@ export class Agent {
         const targets = command.deviceId
           ? this.devices.filter((d) => d.driver.spec.id === command.deviceId)
           : this.devices;
-        if (targets.length === 0) return `unknown device ${command.deviceId}`;
+        if (targets.length === 0) return `unknown_device: ${command.deviceId}`;
         for (const d of targets) {
           d.reportIntervalSec = command.reportIntervalSec;
           d.nextReportMs = Math.min(d.nextReportMs, this.now() + command.reportIntervalSec * 1000);
@@ -433,7 +465,7 @@ export class Agent {
       }
       case "identify": {
         const d = this.devices.find((x) => x.driver.spec.id === command.deviceId);
-        if (!d) return `unknown device ${command.deviceId}`;
+        if (!d) return `unknown_device: ${command.deviceId}`;
         d.driver.identify?.(command.durationSec);
         const { hallId, agentId } = this.options;
         this.emit({

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { agentIdSchema, deviceIdSchema, deviceKindSchema, hallIdSchema } from "../../src/contract/index.js";
+import { hostActionsSchema } from "../drivers/real/host-actions.js";
 
 const driverSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("simulated"), seed: z.number().int().default(1) }),
@@ -10,13 +11,19 @@ const driverSchema = z.discriminatedUnion("type", [
     appHealthUrl: z.string().url(),
     cupsPrinter: z.string().min(1).optional(),
     diskPath: z.string().min(1).optional(),
+    actions: hostActionsSchema.optional(),
   }),
-  z.strictObject({ type: z.literal("signage-host"), playerHealthUrl: z.string().url() }),
+  z.strictObject({
+    type: z.literal("signage-host"),
+    playerHealthUrl: z.string().url(),
+    actions: hostActionsSchema.optional(),
+  }),
   z.strictObject({
     type: z.literal("queue-host"),
     statusUrl: z.string().url(),
     timeoutMs: z.number().int().min(100).optional(),
     cupsPrinter: z.string().min(1).optional(),
+    actions: hostActionsSchema.optional(),
   }),
 ]);
 

@@ -1,4 +1,4 @@
-import type { DeviceKind, TelemetryValuesByKind } from "../../src/contract/index.js";
+import type { DeviceKind, ScreenshotResult, TelemetryValuesByKind } from "../../src/contract/index.js";
 
 export interface DeviceSpec<K extends DeviceKind = DeviceKind> {
   id: string;
@@ -15,6 +15,13 @@ export interface DeviceDriver<K extends DeviceKind = DeviceKind> {
   read(nowMs: number): TelemetryValuesByKind[K] | Promise<TelemetryValuesByKind[K]>;
   /** Make the device noticeable (beep, blink) for a while, if it can. */
   identify?(durationSec: number): void;
+  /**
+   * Remote actions (docs/protocol.md §4.5). Absent: the agent answers "unsupported". They resolve with a short
+   * note for the reply, or throw (an ActionError for a refusal with a code, anything else is "failed").
+   */
+  restartApp?(): Promise<string | undefined>;
+  rebootHost?(): Promise<string | undefined>;
+  screenshot?(): Promise<Screenshot>;
   close?(): void | Promise<void>;
 }
 
@@ -28,4 +35,21 @@ export interface SimulatedDriver<K extends DeviceKind = DeviceKind> extends Devi
 
 export function isSimulated(driver: DeviceDriver): driver is SimulatedDriver {
   return "inject" in driver && "faultNames" in driver;
+}
+
+/** A captured screen: the image's bytes (PNG or JPEG). */
+export interface Screenshot {
+  mimeType: ScreenshotResult["mimeType"];
+  data: Buffer;
+}
+
+/** A refusal with a protocol error code (COMMAND_ERROR_CODES), e.g. "not_enabled" for a reboot not allowed. */
+export class ActionError extends Error {
+  constructor(
+    readonly code: "unsupported" | "not_enabled" | "screenshot_too_large" | "failed",
+    detail?: string,
+  ) {
+    super(detail ? `${code}: ${detail}` : code);
+    this.name = "ActionError";
+  }
 }

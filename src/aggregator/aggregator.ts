@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import mqtt, { type IPublishPacket, type MqttClient } from "mqtt";
 import {
   type AggregatorStatus,
-  type Command,
+  type CommandFields,
   type Decoded,
   type DeviceEvent,
   type RejectReason,
@@ -371,11 +371,11 @@ export class Aggregator {
   async sendCommand(
     hallId: string,
     agentId: string,
-    command: Omit<Command, "v" | "id" | "tsMs">,
+    command: CommandFields,
+    id: string = randomUUID(),
   ): Promise<string> {
     const client = this.client;
     if (!client?.connected) throw new Error("not connected to the MQTT broker");
-    const id = randomUUID();
     const message = { v: 1, id, tsMs: this.now(), ...command };
     await client.publishAsync(topics.command(hallId, agentId), JSON.stringify(message), { qos: 1 });
     return id;
@@ -573,7 +573,11 @@ export class Aggregator {
         return;
       }
       case "reply":
-        this.options.logger.debug({ agentId, reply: message.message }, "command reply");
+        this.options.logger.debug(
+          { agentId, id: message.message.id, ok: message.message.ok },
+          "command reply",
+        );
+        this.bus.emit("command_reply", { hallId, agentId, reply: message.message, receivedMs: nowMs });
         return;
     }
   }

@@ -1,4 +1,4 @@
-import type { DeviceEvent, TelemetryEnvelope, TelemetryValues } from "../contract/index.js";
+import type { CommandReply, DeviceEvent, TelemetryEnvelope, TelemetryValues } from "../contract/index.js";
 import type { AgentState, Connectivity, ConnectivityReason, DeviceState } from "../core/presence/types.js";
 import type { ClockSkewChange } from "./clock-watch.js";
 
@@ -27,6 +27,8 @@ export interface AggregatorEvents {
   broker_connection: { connected: boolean; atMs: number };
   /** An agent's clock skew has persisted (`skewMs`), or is gone (`skewMs` null). */
   clock_skew: ClockSkewChange;
+  /** An agent answered a command (matched to its request by `reply.id`). */
+  command_reply: { hallId: string; agentId: string; reply: CommandReply; receivedMs: number };
   /** An agent claimed (in a birth) another agent's device; the claim was refused and dead-lettered. */
   device_conflict: {
     hallId: string;

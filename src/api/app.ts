@@ -43,6 +43,7 @@ import { registerAlertRoutes } from "./routes/alerts.js";
 import { registerAuthRoutes } from "./routes/auth.js";
 import { registerContactRoutes } from "./routes/contacts.js";
 import { registerDeadLetterRoutes } from "./routes/dead-letters.js";
+import { registerDeviceActionRoutes } from "./routes/device-actions.js";
 import { registerDeviceAdminRoutes } from "./routes/device-admin.js";
 import { registerDeviceRoutes } from "./routes/devices.js";
 import { registerEscalationRoutes } from "./routes/escalation.js";
@@ -120,6 +121,8 @@ export interface ApiDeps {
   metrics: MetricsRegistry;
   /** The separate checks of GET /api/health (store, disk, broker, influx, …); the broker alone when absent. */
   health?: HealthChecks;
+  /** Remote actions: how long the API waits for an agent's reply, and how long a sent command stays valid. */
+  actions?: { replyTimeoutMs?: number; commandTtlMs?: number };
   logger: Logger;
   version: string;
   now?: () => number;
@@ -195,6 +198,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await registerAgentRoutes(typed, deps);
   await registerDeviceRoutes(typed, deps);
   await registerDeviceAdminRoutes(typed, deps);
+  await registerDeviceActionRoutes(typed, deps);
   await registerDeadLetterRoutes(typed, deps);
   await registerAlertRoutes(typed, deps);
   await registerAdminRoutes(typed, deps);

@@ -27,6 +27,10 @@ export const API_ERRORS = {
   route_not_found: { status: 404, message: "no such endpoint" },
   unknown_channel: { status: 400, message: "no such notification channel" },
   internal: { status: 500, message: "internal error" },
+  agent_offline: { status: 409, message: "the device's agent is offline" },
+  agent_timeout: { status: 504, message: "the agent did not answer in time" },
+  action_not_for_kind: { status: 400, message: "this action does not apply to this kind of device" },
+  too_many_actions: { status: 429, message: "too many actions on this device; try again later" },
 } as const;
 
 export type ApiErrorCode = keyof typeof API_ERRORS;

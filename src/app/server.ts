@@ -420,6 +420,10 @@ export class HallwatchServer {
       rosters,
       publicUrl: config.publicUrl,
       notify: { store: notifyStore, dispatcher: notifier },
+      actions: {
+        replyTimeoutMs: config.actions.replyTimeoutMs,
+        commandTtlMs: config.actions.commandTtlSec * 1000,
+      },
       people: { contacts: people.contacts, vapidPublicKey: people.vapid.publicKey },
       silences,
       reportSchedules,

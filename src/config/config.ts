@@ -178,6 +178,15 @@ export const configSchema = z.strictObject({
   secretKey: z.string().min(1).nullable().default(null),
   /** Where the key is kept when `secretKey` is unset; default `<dataDir>/secret.key`. */
   secretKeyFile: z.string().min(1).nullable().default(null),
+  /** Remote actions from the console (docs/api.md "Remote actions"). */
+  actions: z
+    .strictObject({
+      /** How long the API waits for the agent's reply before answering 504 agent_timeout. */
+      replyTimeoutMs: z.number().int().min(500).max(120_000).default(10_000),
+      /** A command is valid this long after it is sent; an agent that gets it later refuses it ("expired"). */
+      commandTtlSec: z.number().int().min(5).max(300).default(60),
+    })
+    .prefault({}),
   /** Who runs this server, for web push services (VAPID `sub`): "mailto:…" or an https URL; default from publicUrl. */
   vapidSubject: z
     .string()

@@ -81,7 +81,13 @@ export const eventSchema = z.strictObject({
 });
 export type DeviceEvent = z.infer<typeof eventSchema>;
 
-const commandBase = { v, id: z.string().min(1).max(64), tsMs: epochMsSchema };
+const commandBase = {
+  v,
+  id: z.string().min(1).max(64),
+  tsMs: epochMsSchema,
+  /** After this instant (aggregator time) the agent must refuse the command with "expired" (see commandExpiryMs). */
+  expiresMs: epochMsSchema.optional(),
+};
 export const commandSchema = z.discriminatedUnion("cmd", [
   z.strictObject({ ...commandBase, cmd: z.literal("rebirth") }),
   z.strictObject({
@@ -97,9 +103,86 @@ export const commandSchema = z.discriminatedUnion("cmd", [
     deviceId: deviceIdSchema,
     durationSec: z.number().int().min(1).max(600).default(30),
   }),
+  /** Restart the application of a kiosk or queue machine (e.g. its systemd unit). */
+  z.strictObject({ ...commandBase, cmd: z.literal("restart_app"), deviceId: deviceIdSchema }),
+  /** Reboot the machine that hosts the device; `confirm: true` must be spelt out. */
+  z.strictObject({
+    ...commandBase,
+    cmd: z.literal("reboot_host"),
+    deviceId: deviceIdSchema,
+    confirm: z.literal(true),
+  }),
+  /** Capture what a kiosk's or signage box's screen shows; the image comes back in the reply's result. */
+  z.strictObject({ ...commandBase, cmd: z.literal("screenshot"), deviceId: deviceIdSchema }),
 ]);
 export type Command = z.infer<typeof commandSchema>;
 export type CommandName = Command["cmd"];
+/** A command without its envelope (`v`, `id`, `tsMs`), as a sender fills it in; one member per command. */
+export type CommandFields = Command extends infer C
+  ? C extends Command
+    ? Omit<C, "v" | "id" | "tsMs">
+    : never
+  : never;
+export const COMMAND_NAMES = [
+  "rebirth",
+  "set_report_interval",
+  "identify",
+  "restart_app",
+  "reboot_host",
+  "screenshot",
+] as const satisfies readonly CommandName[];
+
+/**
+ * No command is carried out later than this after its `tsMs`, whatever its `expiresMs` says, so an agent that
+ * reconnects an hour late never reboots a host for a request nobody waits for any more.
+ */
+export const COMMAND_MAX_AGE_MS = 5 * 60_000;
+
+/** When a command expires: its `expiresMs`, capped at `tsMs` + COMMAND_MAX_AGE_MS. */
+export function commandExpiryMs(command: { tsMs: number; expiresMs?: number | undefined }): number {
+  const cap = command.tsMs + COMMAND_MAX_AGE_MS;
+  return command.expiresMs === undefined ? cap : Math.min(command.expiresMs, cap);
+}
+
+/**
+ * The largest screenshot a reply carries: 45 000 bytes of image, 60 000 characters of base64, so that the reply
+ * stays under the 64 KiB payload limit of the broker and the aggregator (MAX_PAYLOAD_BYTES).
+ */
+export const SCREENSHOT_MAX_BYTES = 45_000;
+export const SCREENSHOT_MAX_BASE64_CHARS = (SCREENSHOT_MAX_BYTES / 3) * 4;
+
+export const screenshotResultSchema = z.strictObject({
+  mimeType: z.enum(["image/png", "image/jpeg"]),
+  dataBase64: z
+    .string()
+    .min(4)
+    .max(SCREENSHOT_MAX_BASE64_CHARS)
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/, "must be base64"),
+});
+export type ScreenshotResult = z.infer<typeof screenshotResultSchema>;
+
+/** What a command produced beyond ok/error; only the commands that define a result send one. */
+export const commandResultSchema = z.strictObject({
+  screenshot: screenshotResultSchema.optional(),
+  /** A short human note from the agent (e.g. the unit it restarted). */
+  detail: z.string().max(256).optional(),
+});
+export type CommandResult = z.infer<typeof commandResultSchema>;
+
+/**
+ * Machine-readable refusals an agent puts first in `error` (optionally followed by ": detail"), so the console can
+ * translate them; anything else is shown as "the agent reported a failure".
+ */
+export const COMMAND_ERROR_CODES = [
+  "expired",
+  "unknown_device",
+  "unsupported",
+  "not_enabled",
+  "screenshot_too_large",
+  "failed",
+  "invalid_command",
+] as const;
+export type CommandErrorCode = (typeof COMMAND_ERROR_CODES)[number];
 
 export const commandReplySchema = z.strictObject({
   v,
@@ -107,8 +190,19 @@ export const commandReplySchema = z.strictObject({
   tsMs: epochMsSchema,
   ok: z.boolean(),
   error: z.string().max(512).optional(),
+  /** Added in protocol 1.1 for restart_app, reboot_host and screenshot; older replies never carry it. */
+  result: commandResultSchema.optional(),
 });
 export type CommandReply = z.infer<typeof commandReplySchema>;
+
+/** The code at the start of a reply's error ("unknown_device: kiosk-9" → "unknown_device"), or "failed". */
+export function commandErrorCode(error: string): CommandErrorCode {
+  // Agents before the codes wrote "invalid command: …" and "unknown device kiosk-9".
+  if (/^(invalid command|unknown device)\b/.test(error))
+    return error.startsWith("invalid") ? "invalid_command" : "unknown_device";
+  const head = error.split(":")[0]?.trim() ?? "";
+  return (COMMAND_ERROR_CODES as readonly string[]).includes(head) ? (head as CommandErrorCode) : "failed";
+}
 
 export const aggregatorStatusSchema = z.strictObject({
   v,

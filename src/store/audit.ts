@@ -75,13 +75,25 @@ export class AuditLog {
     limit: number;
     beforeId?: number | undefined;
     actor?: string | undefined;
+    /** Only entries on this target (e.g. "hall/device") whose action starts with `actionPrefix`. */
+    target?: string | undefined;
+    actionPrefix?: string | undefined;
   }): (AuditEntry & { id: number })[] {
     const rows = this.db
       .prepare(
         `SELECT id, at_ms, actor, action, target, before_json, after_json, ip FROM audit_log
-         WHERE (@actor IS NULL OR actor = @actor) AND (@beforeId IS NULL OR id < @beforeId) ORDER BY id DESC LIMIT @limit`,
+         WHERE (@actor IS NULL OR actor = @actor) AND (@beforeId IS NULL OR id < @beforeId)
+           AND (@target IS NULL OR target = @target)
+           AND (@prefix IS NULL OR substr(action, 1, length(@prefix)) = @prefix)
+         ORDER BY id DESC LIMIT @limit`,
       )
-      .all({ actor: options.actor ?? null, beforeId: options.beforeId ?? null, limit: options.limit }) as {
+      .all({
+        actor: options.actor ?? null,
+        beforeId: options.beforeId ?? null,
+        target: options.target ?? null,
+        prefix: options.actionPrefix ?? null,
+        limit: options.limit,
+      }) as {
       id: number;
       at_ms: number;
       actor: string;

@@ -1,6 +1,7 @@
 import { type QueueValues, queueValuesSchema } from "../../../src/contract/index.js";
 import type { DeviceDriver, DeviceSpec } from "../../runtime/driver.js";
 import { readCupsPrinter } from "./cups-printer.js";
+import { type HostActionsOptions, LinuxHostActions } from "./host-actions.js";
 
 export interface QueueHostOptions {
   /** The queue system's status URL returning JSON in the shape of the queue telemetry values. */
@@ -8,6 +9,8 @@ export interface QueueHostOptions {
   timeoutMs?: number;
   /** CUPS queue of the ticket printer, when the queue system does not report it (or to trust CUPS over it). */
   cupsPrinter?: string;
+  /** Remote actions: the queue app's systemd unit and reboot opt-in. */
+  actions?: HostActionsOptions;
 }
 
 /**
@@ -16,11 +19,22 @@ export interface QueueHostOptions {
  */
 export class QueueHostDriver implements DeviceDriver<"queue"> {
   private last: QueueValues | null = null;
+  private readonly actions: LinuxHostActions;
 
   constructor(
     readonly spec: DeviceSpec<"queue">,
     private readonly options: QueueHostOptions,
-  ) {}
+  ) {
+    this.actions = new LinuxHostActions(options.actions);
+  }
+
+  restartApp(): Promise<string> {
+    return this.actions.restartApp();
+  }
+
+  rebootHost(): Promise<string> {
+    return this.actions.rebootHost();
+  }
 
   async read(): Promise<QueueValues> {
     const [values, printerState] = await Promise.all([

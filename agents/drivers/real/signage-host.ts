@@ -1,10 +1,14 @@
 import type { TvValues } from "../../../src/contract/index.js";
-import type { DeviceDriver, DeviceSpec } from "../../runtime/driver.js";
+import type { DeviceDriver, DeviceSpec, Screenshot } from "../../runtime/driver.js";
+import { type HostActionsOptions, LinuxHostActions } from "./host-actions.js";
+
 import { probeHttp } from "./http-probe.js";
 
 export interface SignageHostOptions {
   /** Health URL of the content player; a failing probe ages the heartbeat. */
   playerHealthUrl: string;
+  /** Remote actions: the player's systemd unit, reboot opt-in, screenshot tool. */
+  actions?: HostActionsOptions;
 }
 
 /**
@@ -13,11 +17,26 @@ export interface SignageHostOptions {
  */
 export class SignageHostDriver implements DeviceDriver<"tv"> {
   private lastHealthyMs: number | null = null;
+  private readonly actions: LinuxHostActions;
 
   constructor(
     readonly spec: DeviceSpec<"tv">,
     private readonly options: SignageHostOptions,
-  ) {}
+  ) {
+    this.actions = new LinuxHostActions(options.actions);
+  }
+
+  restartApp(): Promise<string> {
+    return this.actions.restartApp();
+  }
+
+  rebootHost(): Promise<string> {
+    return this.actions.rebootHost();
+  }
+
+  screenshot(): Promise<Screenshot> {
+    return this.actions.screenshot();
+  }
 
   async read(nowMs: number): Promise<TvValues> {
     const probe = await probeHttp(this.options.playerHealthUrl);

@@ -1,7 +1,8 @@
 import type { KioskValues, PrinterState } from "../../../src/contract/index.js";
-import type { DeviceSpec } from "../../runtime/driver.js";
+import type { DeviceSpec, Screenshot } from "../../runtime/driver.js";
 import { SimDriver } from "./base.js";
 import { Drift, round } from "./random.js";
+import { SimRemoteActions } from "./remote-actions.js";
 
 export const KIOSK_FAULTS = [
   "paper_jam",
@@ -21,12 +22,27 @@ export class SimKiosk extends SimDriver<"kiosk"> {
   private readonly mem = new Drift(45, 30, 70, 1, this.random);
   private readonly disk = new Drift(55, 40, 75, 0.05, this.random);
   private paperPct = 60 + this.random() * 40;
+  readonly actions: SimRemoteActions;
 
   constructor(spec: DeviceSpec<"kiosk">, seed: number) {
     super(spec, seed);
+    this.actions = new SimRemoteActions(spec.id);
+  }
+
+  restartApp(): Promise<string> {
+    return this.actions.restartApp();
+  }
+
+  rebootHost(): Promise<string> {
+    return this.actions.rebootHost();
+  }
+
+  screenshot(): Promise<Screenshot> {
+    return this.actions.screenshot();
   }
 
   read(): KioskValues {
+    this.actions.assertHostUp();
     if (!this.has("paper_low") && !this.has("paper_out"))
       this.paperPct = Math.max(20, this.paperPct - this.random() * 0.2);
     const paperPct = this.has("paper_out") ? 0 : this.has("paper_low") ? 8 : this.paperPct;
@@ -37,7 +53,7 @@ export class SimKiosk extends SimDriver<"kiosk"> {
     else if (this.has("paper_out")) printerState = "paper_out";
     else if (this.has("paper_low")) printerState = "paper_low";
     return {
-      appOk: !this.has("app_down"),
+      appOk: !this.has("app_down") && !this.actions.appRestarting(),
       screenOk: !this.has("screen_fault"),
       touchOk: !this.has("screen_fault"),
       printerState,

@@ -2,6 +2,7 @@ import type { PrinterState, QueueValues } from "../../../src/contract/index.js";
 import type { DeviceSpec } from "../../runtime/driver.js";
 import { SimDriver } from "./base.js";
 import { Drift, round } from "./random.js";
+import { SimRemoteActions } from "./remote-actions.js";
 
 export const QUEUE_FAULTS = [
   "congestion",
@@ -19,12 +20,23 @@ export class SimQueue extends SimDriver<"queue"> {
   private issued = 0;
   private called = 0;
   private paperPct = 70;
+  readonly actions: SimRemoteActions;
 
   constructor(spec: DeviceSpec<"queue">, seed: number) {
     super(spec, seed);
+    this.actions = new SimRemoteActions(spec.id);
+  }
+
+  restartApp(): Promise<string> {
+    return this.actions.restartApp();
+  }
+
+  rebootHost(): Promise<string> {
+    return this.actions.rebootHost();
   }
 
   read(): QueueValues {
+    this.actions.assertHostUp();
     const waitingTotal = Math.round(this.has("congestion") ? 28 + this.random() * 6 : this.waiting.next());
     if (this.random() < 0.3) this.issued += 1;
     this.called = Math.max(this.called, this.issued - waitingTotal);
@@ -35,7 +47,7 @@ export class SimQueue extends SimDriver<"queue"> {
     else if (this.has("paper_low")) printerState = "paper_low";
     const paperPct = this.has("paper_out") ? 0 : this.has("paper_low") ? 9 : this.paperPct;
     return {
-      appOk: !this.has("app_down"),
+      appOk: !this.has("app_down") && !this.actions.appRestarting(),
       printerState,
       paperPct,
       waitingTotal,

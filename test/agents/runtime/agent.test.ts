@@ -139,7 +139,9 @@ describe("Agent", () => {
     startAgent();
     await waitFor(() => telemetry().length >= 2, "running");
     const send = (body: object) =>
-      observer.publishAsync(topics.command(H, A), JSON.stringify({ v: 1, tsMs: 1, ...body }), { qos: 1 });
+      observer.publishAsync(topics.command(H, A), JSON.stringify({ v: 1, tsMs: Date.now(), ...body }), {
+        qos: 1,
+      });
     const replies = () => seen.filter((m) => m.topic === topics.reply(H, A)).map((m) => m.json);
     await send({ id: "r1", cmd: "rebirth" });
     await send({ id: "r2", cmd: "set_report_interval", deviceId: "ext-1", reportIntervalSec: 600 });
@@ -159,7 +161,7 @@ describe("Agent", () => {
       r5: false,
       r6: false,
     });
-    expect(replies().find((r) => r.id === "r4").error).toMatch(/unknown device nope/);
+    expect(replies().find((r) => r.id === "r4").error).toMatch(/unknown_device: nope/);
     expect(agent.isConnected).toBe(true);
     const births = of("birth").filter((m) => !m.retain);
     expect(births.at(-1)?.json.devices.find((d: { id: string }) => d.id === "ext-1").reportIntervalSec).toBe(
@@ -260,7 +262,7 @@ describe("Agent", () => {
       topics.command(H, A),
       JSON.stringify({
         v: 1,
-        tsMs: 1,
+        tsMs: Date.now(),
         id: "slow",
         cmd: "set_report_interval",
         deviceId: "kiosk-1",

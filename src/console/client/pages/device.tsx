@@ -8,6 +8,7 @@ import { deviceName } from "../overview/device-name.js";
 import { href } from "../router.js";
 import { useSession } from "../session.js";
 import type { AlertView, DeviceView } from "../types.js";
+import { DeviceActions } from "./device-actions.js";
 
 type DeviceDetail = DeviceView & {
   recentEvents: { tsMs: number; type: string; data: Record<string, unknown> | null }[];
@@ -45,6 +46,7 @@ export function Device({ hallId, deviceId }: { hallId: string; deviceId: string 
             <dt>{t.lastSeen}</dt>
             <dd>{formatTime(d.lastSeenMs, lang)}</dd>
           </dl>
+          <DeviceActions hallId={d.hallId} deviceId={d.deviceId} />
           <h2>{t.values}</h2>
           <Values values={d.values} lang={lang} />
           <DeviceCharts hallId={d.hallId} deviceId={d.deviceId} kind={d.kind} />
