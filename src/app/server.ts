@@ -378,6 +378,7 @@ export class HallwatchServer {
         aroundTheClockKinds: new Set(config.alerts.aroundTheClockKinds),
       },
       users,
+      hasEmail: (username) => people.contacts.get(username).email !== null,
       notify: { store: notifyStore, dispatcher: notifier },
       linkBaseUrl: config.publicUrl,
       chromiumPath: config.reports.chromiumPath,

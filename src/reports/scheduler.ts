@@ -25,6 +25,8 @@ export interface ReportSchedulerOptions {
   schedules: ReportScheduleStore;
   sources: ReportSources;
   users: { list(): UserRecord[] };
+  /** Whether a person has an e-mail address (their contact points); absent: everyone is assumed to. */
+  hasEmail?: (username: string) => boolean;
   notify: { store: NotifyStore; dispatcher: NotificationDispatcher };
   linkBaseUrl: string | null;
   /** `reports.chromiumPath`; null: /usr/bin/chromium when installed. Without one, the HTML page is attached. */
@@ -167,6 +169,8 @@ export class ReportScheduler {
       for (const u of this.options.users.list()) {
         if (u.disabled || !u.roles.includes("duty_manager")) continue;
         if (!u.halls.includes(hallId) && !u.halls.includes("*")) continue;
+        // No address, no report: queueing it would only fail, after printing a PDF for nobody.
+        if (this.options.hasEmail && !this.options.hasEmail(u.username)) continue;
         const id = personTarget(u.username, "email");
         out.set(id, { id, language: u.language, email: true });
       }

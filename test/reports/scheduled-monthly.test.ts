@@ -89,6 +89,9 @@ async function configureHall(url: string, dutyManagers = false) {
       halls: [HALL],
     });
     expect(user.status).toBe(200);
+    // Reports reach a person at their own e-mail address (their contact points).
+    const contacts = await admin.json("PUT", "/api/users/duty-sh/contacts", { email: "duty-sh@example.org" });
+    expect(contacts.status).toBe(200);
   }
   return { admin, hqChannelId: channel.body.id as string };
 }
