@@ -16,6 +16,8 @@ import {
   observe,
   type RaiseInput,
   raise,
+  recordDelivery,
+  recordNotice,
   resolveManually,
   type Transition,
 } from "../core/alerts/alert.js";
@@ -259,6 +261,17 @@ export class AlertService {
   /** Hands an active alert to a person; who may be chosen is the API's check (it knows the users). */
   assign(id: string, username: string, by: string): Alert | LifecycleError | null {
     return this.act(id, (alert, nowMs) => assign(alert, username, by, nowMs));
+  }
+
+  /** A personal notice about an alert was queued for someone: on its timeline, and they may see it from now on. */
+  recordNotice(id: string, username: string, detail: Record<string, unknown>): Alert | null {
+    const result = this.act(id, (alert, nowMs) => recordNotice(alert, username, detail, nowMs));
+    return result && !("error" in result) ? result : null;
+  }
+
+  /** A personal notice reached the person's provider at `atMs`: on the alert's timeline. */
+  recordDelivery(id: string, detail: Record<string, unknown>, atMs: number): void {
+    this.act(id, (alert) => recordDelivery(alert, detail, atMs));
   }
 
   private act(id: string, change: (alert: Alert, nowMs: number) => Transition | LifecycleError) {

@@ -21,16 +21,21 @@ import type { RulesConfig } from "../core/faults/config.js";
 import type { InspectionService } from "../inspections/inspection-service.js";
 import type { Logger } from "../logging.js";
 import type { NotificationDispatcher } from "../notify/dispatcher.js";
+import type { ActionLinks } from "../notify/people/action-links.js";
+import type { ChainStore } from "../notify/people/chains.js";
 import type { ContactStore } from "../notify/people/contact-store.js";
+import type { LinkPolicy } from "../notify/people/link-policy.js";
 import type { NotifyStore } from "../notify/store.js";
 import type { ReportScheduleStore } from "../reports/schedule-store.js";
 import type { AuditLog } from "../store/audit.js";
 import type { CredentialStore } from "../store/credentials.js";
 import type { HallStore } from "../store/halls.js";
+import type { RosterStore } from "../store/rosters.js";
 import type { UserStore } from "../store/users.js";
 import { API_ERRORS, ApiError, errorBody } from "./errors.js";
 import type { HealthChecks } from "./health-checks.js";
 import type { MetricsRegistry } from "./metrics.js";
+import { registerActRoutes } from "./routes/act.js";
 import { registerAdminRoutes } from "./routes/admin.js";
 import { registerAgentRoutes } from "./routes/agents.js";
 import { registerAlertRoutes } from "./routes/alerts.js";
@@ -39,15 +44,19 @@ import { registerContactRoutes } from "./routes/contacts.js";
 import { registerDeadLetterRoutes } from "./routes/dead-letters.js";
 import { registerDeviceAdminRoutes } from "./routes/device-admin.js";
 import { registerDeviceRoutes } from "./routes/devices.js";
+import { registerEscalationRoutes } from "./routes/escalation.js";
 import { registerHallRoutes } from "./routes/halls.js";
 import { registerHealthRoutes } from "./routes/health.js";
 import { registerInspectionRoutes } from "./routes/inspections.js";
 import { registerMaintenanceRoutes } from "./routes/maintenance.js";
 import { registerNotifyRoutes } from "./routes/notify.js";
+import { registerOnDutyRoutes } from "./routes/on-duty.js";
 import { registerOverviewRoutes } from "./routes/overview.js";
 import { registerReadinessRoutes } from "./routes/readiness.js";
 import { registerReportScheduleRoutes } from "./routes/report-schedules.js";
 import { registerReportRoutes } from "./routes/reports.js";
+import { registerRosterCalendarRoutes } from "./routes/roster-calendar.js";
+import { registerRosterRoutes } from "./routes/rosters.js";
 import { registerTokenAdminRoutes } from "./routes/tokens.js";
 import { registerUptimeRoutes } from "./routes/uptime.js";
 import { registerUserRoutes } from "./routes/users.js";
@@ -93,12 +102,16 @@ export interface ApiDeps {
   people?: { contacts: ContactStore; vapidPublicKey: string };
   /** Scheduled reports' schedules per hall (GET/PUT /api/halls/:hallId/report-schedule). */
   reportSchedules?: ReportScheduleStore;
+  /** Escalation to people (issue 14): chains, signed action links and each user's link policy. */
+  escalation?: { chains: ChainStore; links: ActionLinks; linkPolicy: LinkPolicy };
   /** Kinds that must be up whether the hall is open or not (uptime counts them all day). */
   aroundTheClockKinds?: ReadonlySet<DeviceKind>;
   readiness?: ReadinessService;
   /** The fault rules in force (e.g. an extinguisher's green zone drawn on its pressure chart). */
   rules?: RulesConfig;
   inspections?: InspectionService;
+  /** Duty rosters and the calendar feeds of their people (issue 14). */
+  rosters?: RosterStore;
   /** The console's address as people reach it (QR labels); the request's own address when absent. */
   publicUrl?: string | null;
   metrics: MetricsRegistry;
@@ -117,6 +130,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: httpLogger,
     trustProxy: http.trustProxy,
+    // Signed action links carry their token in the path (/api/act/<token>, about 200 characters).
+    routerOptions: { maxParamLength: 512 },
     // Slow-body and slow-header clients are cut off; a response may still stream for hours (the SSE alert
     // stream): these bound only how long receiving the request may take.
     requestTimeout: http.requestTimeoutMs,
@@ -189,6 +204,11 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await registerNotifyRoutes(typed, deps);
   await registerContactRoutes(typed, deps);
   await registerInspectionRoutes(typed, deps);
+  await registerRosterRoutes(typed, deps);
+  await registerOnDutyRoutes(typed, deps);
+  await registerRosterCalendarRoutes(typed, deps);
+  await registerEscalationRoutes(typed, deps);
+  await registerActRoutes(typed, deps);
   await registerConsole(app);
   typed.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -9,13 +9,19 @@ import type { Db } from "../store/database.js";
 /**
  * The key kept outside the database (HALLWATCH_SECRET_KEY, or the key file, `<dataDir>/secret.key` by
  * default) and what it protects: channel settings sealed at rest (plain ones left by older versions are
- * sealed now) and the signature of known-device cookies. A wrong or missing key stops the start with a
+ * sealed now), the signature of known-device cookies and of action links. A wrong or missing key stops the start with a
  * SecretKeyError that says what to do, before anything is changed.
  */
 export function openSecrets(
   config: HallwatchConfig,
   db: Db,
-): { notifyStore: NotifyStore; deviceCookies: DeviceCookies; box: SecretBox } {
+): {
+  notifyStore: NotifyStore;
+  deviceCookies: DeviceCookies;
+  box: SecretBox;
+  calendarFeedKey: Buffer;
+  actionLinkKey: Buffer;
+} {
   const master = loadSecretKey(
     { key: config.secretKey, file: config.secretKeyFile ?? join(config.dataDir, "secret.key") },
     () => !NotifyStore.hasSealedChannels(db) && !hasSealedVapidKey(db),
@@ -23,5 +29,12 @@ export function openSecrets(
   const box = new SecretBox(master);
   const notifyStore = new NotifyStore(db, box);
   notifyStore.sealPlainChannels();
-  return { notifyStore, deviceCookies: new DeviceCookies(deriveKey(master, "device cookies")), box };
+  return {
+    notifyStore,
+    deviceCookies: new DeviceCookies(deriveKey(master, "device cookies")),
+    calendarFeedKey: deriveKey(master, "calendar feeds"),
+    box,
+    // Signs the one-tap action links of personal notices (issue 14).
+    actionLinkKey: deriveKey(master, "action links"),
+  };
 }

@@ -13,6 +13,7 @@ import { ReadinessService } from "../calendar/readiness-service.js";
 import type { HallwatchConfig } from "../config/config.js";
 import { SYSTEM_HALL_ID } from "../contract/index.js";
 import { parseRulesConfig, type RulesConfig, RulesConfigError } from "../core/faults/config.js";
+import { RosterDutyLookup } from "../core/rosters/index.js";
 import { InfluxHistory } from "../influx/influx-history.js";
 import { registerInfluxMetrics } from "../influx/metrics.js";
 import { StateRefresher } from "../influx/state-refresh.js";
@@ -21,6 +22,8 @@ import { InspectionHistoryBridge } from "../inspections/history-bridge.js";
 import { InspectionService } from "../inspections/inspection-service.js";
 import type { Logger } from "../logging.js";
 import { NotificationDispatcher } from "../notify/dispatcher.js";
+import type { PersonalNotifier } from "../notify/people/personal-notifier.js";
+import type { DutyLookup } from "../notify/people/ports.js";
 import { ReportScheduleStore } from "../reports/schedule-store.js";
 import { ReportScheduler } from "../reports/scheduler.js";
 import { AuditLog } from "../store/audit.js";
@@ -28,12 +31,15 @@ import { CredentialStore } from "../store/credentials.js";
 import { type Db, openDatabase } from "../store/database.js";
 import { HallStore } from "../store/halls.js";
 import { MaintenanceStore } from "../store/maintenance.js";
+import { RosterStore } from "../store/rosters.js";
 import { StorageHealth } from "../store/storage-health.js";
 import { UserStore } from "../store/users.js";
 import { raiseClockSkewAlerts } from "./clock-skew-alerts.js";
 import type { AgentConnectionProblem } from "./demo-connections.js";
+import { ensureDemoRoster } from "./demo-roster.js";
 import { raiseDeviceConflictAlerts } from "./device-conflict-alerts.js";
 import { openPeople, type People } from "./people.js";
+import { type PeopleParts, preparePeople, startPersonalNotifier } from "./people-wiring.js";
 import { openSecrets } from "./secrets-at-rest.js";
 import { ensureServiceSecret } from "./service-identity.js";
 import { registerStorageMetrics, wireStorageHealth } from "./storage-wiring.js";
@@ -70,6 +76,8 @@ export interface ServerParts {
    * move it to any instant.
    */
   now?: () => number;
+  /** Rosters, personal contacts and senders, silences (issue 14): without them no one is notified in person. */
+  people?: PeopleParts;
 }
 
 export interface RunningAddresses {
@@ -90,13 +98,15 @@ export class HallwatchServer {
   private alertService: AlertService | null = null;
   private readiness: ReadinessService | null = null;
   private inspectionService: InspectionService | null = null;
+  private rosterStore: RosterStore | null = null;
   private history: InfluxHistory | null = null;
   private inspectionHistory: InspectionHistoryBridge | null = null;
   private stateRefresher: StateRefresher | null = null;
   private notifier: NotificationDispatcher | null = null;
-  /** Contact points and personal senders (issue 14): escalation wires `people.senders` into delivery. */
-  people: People | null = null;
+  /** Contact points and personal senders (issue 14): the personal notifier sends through `senders`. */
+  contactPoints: People | null = null;
   private reports: ReportScheduler | null = null;
+  private personalNotifier: PersonalNotifier | null = null;
   private stopReadinessNotices: (() => void) | null = null;
   private stopAlertPublisher: (() => void) | null = null;
   private api: FastifyInstance | null = null;
@@ -114,6 +124,16 @@ export class HallwatchServer {
     private readonly print: (line: string) => void = (line) => console.log(line),
   ) {}
 
+  /** Personal notices and escalation chains; null without the people parts. */
+  get people(): PersonalNotifier | null {
+    return this.personalNotifier;
+  }
+
+  get dispatcher(): NotificationDispatcher {
+    if (!this.notifier) throw new Error("server not started");
+    return this.notifier;
+  }
+
   get demoSimulator(): DemoSimulator | null {
     return this.demo;
   }
@@ -126,6 +146,13 @@ export class HallwatchServer {
   get inspections(): InspectionService {
     if (!this.inspectionService) throw new Error("server not started");
     return this.inspectionService;
+  }
+
+  /** Who is on duty per hall and role, from the duty rosters (personal routing and escalation read this). */
+  get duty(): DutyLookup {
+    const store = this.rosterStore;
+    if (!store) throw new Error("server not started");
+    return new RosterDutyLookup(() => store.list());
   }
 
   /** Scheduled reports; tests call `poll()` after moving the clock. */
@@ -161,6 +188,8 @@ export class HallwatchServer {
     const maintenance = new MaintenanceCalendar(new MaintenanceStore(db), halls);
     await ensureFirstAdmin(users, config.auth.adminPassword, this.print);
     const secrets = openSecrets(config, db);
+    const rosters = new RosterStore(db, secrets.calendarFeedKey);
+    this.rosterStore = rosters;
     try {
       users.capApiTokenExpiry((this.parts.now ?? Date.now)() + config.auth.tokenMaxDays * 86_400_000);
     } catch (err) {
@@ -293,17 +322,42 @@ export class HallwatchServer {
     }
     const notifyStore = secrets.notifyStore;
     const people = openPeople(config, db, secrets.box, notifyStore, this.parts.now ?? Date.now);
-    this.people = people;
+    this.contactPoints = people;
     const reportSchedules = new ReportScheduleStore(db);
+    const escalation = preparePeople({
+      config,
+      db,
+      actionLinkKey: secrets.actionLinkKey,
+      alerts,
+      parts: this.parts.people ?? {
+        duty: this.duty,
+        contacts: people.contacts,
+        senders: people.senders,
+      },
+    });
     const notifier = new NotificationDispatcher({
       store: notifyStore,
       subscribe: (listener) => alerts.bus.on("alert_changed", listener),
       logger: logger.child({ component: "notify" }),
       linkBaseUrl: config.publicUrl,
       loadAttachment: (ref) => reportSchedules.loadFile(ref),
+      ...escalation.dispatcher,
+      ...(this.parts.now ? { now: this.parts.now } : {}),
     });
     this.notifier = notifier;
     notifier.start();
+    this.personalNotifier = startPersonalNotifier({
+      db,
+      store: notifyStore,
+      dispatcher: notifier,
+      alerts,
+      users,
+      links: escalation.api.links,
+      linkBaseUrl: config.publicUrl,
+      parts: escalation.parts,
+      logger: logger.child({ component: "people" }),
+      ...(this.parts.now ? { now: this.parts.now } : {}),
+    });
     this.stopReadinessNotices = this.readiness.bus.on("readiness_report", (report) =>
       notifier.onReadiness(report),
     );
@@ -357,10 +411,12 @@ export class HallwatchServer {
       aroundTheClockKinds: new Set(config.alerts.aroundTheClockKinds),
       readiness: this.readiness,
       inspections,
+      rosters,
       publicUrl: config.publicUrl,
       notify: { store: notifyStore, dispatcher: notifier },
       people: { contacts: people.contacts, vapidPublicKey: people.vapid.publicKey },
       reportSchedules,
+      escalation: escalation.api,
       metrics,
       health,
       logger,
@@ -381,6 +437,8 @@ export class HallwatchServer {
         logger: logger.child({ component: "simulator" }),
       });
       await this.demo.start();
+      const demoHall = halls.get(config.demo.hallId);
+      if (demoHall) ensureDemoRoster(rosters, demoHall.id, demoHall.timeZone, (this.parts.now ?? Date.now)());
       if (inspections.listAssets(config.demo.hallId, true).length === 0) {
         registerDemoFireAssets(inspections, config.demo.hallId);
       }
@@ -471,6 +529,7 @@ export class HallwatchServer {
               this.inspectionService?.stop();
               this.stopReadinessNotices?.();
               await this.reports?.stop();
+              this.personalNotifier?.stop();
               await this.notifier?.stop();
               this.alertService!.stop();
             }

@@ -26,7 +26,13 @@ export const hallScope = (p: Principal): string[] | undefined => (allHalls(p) ? 
  * An alert is for the roles in its audience; the duty manager (and admins) see every alert of their halls,
  * floor staff see consumables and congestion, security fire equipment, maintenance repairs.
  */
-export function canSeeAlert(p: Principal, alert: { hallId: string; audience: readonly Role[] }): boolean {
+export function canSeeAlert(
+  p: Principal,
+  alert: { hallId: string; audience: readonly Role[]; notifiedUsers?: readonly string[] | undefined },
+): boolean {
+  // Someone told about this alert in person (routing or an escalation chain) may open and act on it, whatever
+  // their roles and halls: for this alert only.
+  if (alert.notifiedUsers?.includes(p.username)) return true;
   if (!canSeeHall(p, alert.hallId)) return false;
   if (isAdmin(p) || p.roles.includes("duty_manager")) return true;
   return p.roles.some((r) => alert.audience.includes(r));

@@ -25,6 +25,8 @@ export interface RequestAuthOptions {
 /** What anyone may call without signing in. */
 const PUBLIC = new Set(["GET /api/health", "POST /api/auth/login", "GET /api/openapi.json"]);
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+/** Signed action links carry their own proof (routes/act.ts): a session is used when there is one, never required here. */
+const SIGNED_LINK_PREFIX = "/api/act/";
 
 const principalOf = (user: UserRecord, via: Principal["via"]): Principal => ({
   username: user.username,
@@ -59,7 +61,10 @@ export function registerRequestAuth(app: FastifyInstance, options: RequestAuthOp
     const session = token
       ? options.users.session(token, options.sessionIdleMs, options.sessionAbsoluteMs, nowMs)
       : null;
-    if (!session) throw new ApiError("unauthenticated", "sign in first");
+    if (!session) {
+      if (path.startsWith(SIGNED_LINK_PREFIX)) return;
+      throw new ApiError("unauthenticated", "sign in first");
+    }
     if (!SAFE_METHODS.has(request.method) && request.headers[CSRF_HEADER] !== session.csrfToken) {
       throw new ApiError("csrf_failed", `missing or wrong ${CSRF_HEADER} header`);
     }

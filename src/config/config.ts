@@ -150,6 +150,19 @@ export const configSchema = z.strictObject({
         .default(512 * 1024 * 1024),
     })
     .prefault({}),
+  /** The signed one-tap links of personal notices (docs/notifications.md). */
+  actionLinks: z
+    .strictObject({
+      /** A link works this long after its notice was queued. */
+      ttlHours: z
+        .number()
+        .min(0.1)
+        .max(24 * 14)
+        .default(24),
+      /** Whether acting from a link needs a session of the same user (a user's own policy overrides it). */
+      needSignIn: z.boolean().default(false),
+    })
+    .prefault({}),
   /** The console's address as people reach it, for links in notifications (e.g. https://hallwatch.example.org). */
   publicUrl: z.string().url().nullable().default(null),
   /**

@@ -136,6 +136,8 @@ export const alertEventSchema = z.strictObject({
     "escalated",
     "reminded",
     "affected_changed",
+    "notified",
+    "delivered",
   ]),
   by: z.string().max(128).nullable(),
   alert: z.strictObject({

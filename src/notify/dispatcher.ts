@@ -3,13 +3,14 @@ import type { AlertChange } from "../alerts/alert-service.js";
 import type { ReadinessReport } from "../core/calendar/readiness.js";
 import type { Logger } from "../logging.js";
 import type { Db } from "../store/database.js";
-import type { ChannelRecord } from "./channels.js";
 import type { Delivery, DeliveryFilter } from "./delivery-log.js";
 import { type Language, type NotificationMessage, renderMessage, testMessage } from "./message.js";
 import type { OutboxItem } from "./outbox.js";
+import { type PersonalSenders, parsePersonTarget } from "./people/ports.js";
 import { readinessMessage } from "./readiness-message.js";
 import { DEFAULT_RETRY, nextRetryDelayMs, type RetryPolicy } from "./retry-policy.js";
 import { planTargets, routeReadiness } from "./routing.js";
+import type { Channel } from "./senders/channel.js";
 import { ChannelError, createChannel } from "./senders/index.js";
 import { NotifyStore } from "./store.js";
 
@@ -31,6 +32,10 @@ export interface DispatcherOptions {
   random?: () => number;
   /** Loads an attachment stored by reference (scheduled reports' PDFs), at send time. */
   loadAttachment?: (ref: string) => Buffer | null;
+  /** Senders for personal targets (`person:<username>:<medium>`); without them such items fail as unreachable. */
+  personalSenders?: PersonalSenders;
+  /** Told when an item was accepted by its receiver (personal notices put this on the alert's timeline). */
+  onDelivered?: (item: OutboxItem, atMs: number) => void;
 }
 
 export interface SendOutcome {
@@ -163,11 +168,17 @@ export class NotificationDispatcher {
         httpStatus: null,
         durationMs: 0,
       };
-    return this.attempt(channel, testMessage(channel.language, channel.name), {
-      alertId: null,
-      action: "test",
-      attempt: 1,
-    });
+    const options = { timeoutMs: this.options.sendTimeoutMs ?? 10_000, now: this.now };
+    return this.attempt(
+      channel.id,
+      () => createChannel(channel.config, options),
+      testMessage(channel.language, channel.name),
+      {
+        alertId: null,
+        action: "test",
+        attempt: 1,
+      },
+    );
   }
 
   /** The delivery log, newest first, filtered and paged. */
@@ -204,12 +215,29 @@ export class NotificationDispatcher {
     }
   }
 
+  /**
+   * The sender of an outbox target: a group channel's, or for `person:` targets the person's medium through
+   * PersonalSenders (issue 14). A string: why there is none (the item is dropped, and the log says so).
+   */
+  private senderFor(targetId: string): { send: () => Channel } | "channel_disabled" | "channel_missing" {
+    const options = { timeoutMs: this.options.sendTimeoutMs ?? 10_000, now: this.now };
+    const person = parsePersonTarget(targetId);
+    if (person) {
+      const sender = this.options.personalSenders?.senderFor(person.username, person.medium, options) ?? null;
+      return sender ? { send: () => sender } : "channel_missing";
+    }
+    const channel = this.store.channel(targetId);
+    if (!channel) return "channel_missing";
+    if (!channel.enabled) return "channel_disabled";
+    return { send: () => createChannel(channel.config, options) };
+  }
+
   private async deliver(item: OutboxItem): Promise<void> {
     const { outbox } = this.store;
-    const channel = this.store.channel(item.channelId);
+    const target = this.senderFor(item.channelId);
     const meta = { alertId: item.alertId, action: item.action, attempt: item.attempts + 1 };
-    if (!channel?.enabled) {
-      const code = channel ? "channel_disabled" : "channel_missing";
+    if (typeof target === "string") {
+      const code = target;
       this.store.log.add({
         ...meta,
         atMs: this.now(),
@@ -226,9 +254,11 @@ export class NotificationDispatcher {
       outbox.giveUp(item);
       return;
     }
-    const outcome = await this.attempt(channel, item.message, meta);
+    const outcome = await this.attempt(item.channelId, target.send, item.message, meta);
     if (outcome.ok) {
-      outbox.delivered(item, this.now());
+      const atMs = this.now();
+      outbox.delivered(item, atMs);
+      this.options.onDelivered?.(item, atMs);
       return;
     }
     const delayMs = nextRetryDelayMs(this.retry, item.attempts + 1, this.options.random);
@@ -269,7 +299,8 @@ export class NotificationDispatcher {
   }
 
   private async attempt(
-    channel: ChannelRecord,
+    channelId: string,
+    makeSender: () => Channel,
     message: NotificationMessage,
     meta: { alertId: string | null; action: string; attempt: number },
   ): Promise<SendOutcome> {
@@ -277,10 +308,7 @@ export class NotificationDispatcher {
     const started = performance.now();
     let outcome: Omit<SendOutcome, "durationMs">;
     try {
-      const sender = createChannel(channel.config, {
-        timeoutMs: this.options.sendTimeoutMs ?? 10_000,
-        now: this.now,
-      });
+      const sender = makeSender();
       const receipt = await sender.send(this.withAttachments(message));
       outcome = { ok: true, error: null, errorCode: null, httpStatus: receipt.httpStatus };
     } catch (err) {
@@ -292,12 +320,12 @@ export class NotificationDispatcher {
         httpStatus: e?.httpStatus ?? null,
       };
       this.options.logger.debug(
-        { channelId: channel.id, alertId: meta.alertId, errorCode: outcome.errorCode },
+        { channelId, alertId: meta.alertId, errorCode: outcome.errorCode },
         "notification attempt failed",
       );
     }
     const durationMs = Math.round(performance.now() - started);
-    this.store.log.add({ ...meta, ...outcome, atMs, channelId: channel.id, durationMs });
+    this.store.log.add({ ...meta, ...outcome, atMs, channelId, durationMs });
     return { ...outcome, durationMs };
   }
 }

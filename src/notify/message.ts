@@ -27,6 +27,29 @@ export interface NotificationMessage {
   payload: Record<string, unknown>;
   /** Optional files (absent on alert notices: older outbox rows and senders need nothing new). */
   attachments?: MessageAttachment[];
+  /** A personal notice's signed one-tap link (acknowledge, comment, resolve), shown in every channel's text. */
+  actionUrl?: string;
+}
+
+const ACT_LABEL = {
+  zh: "一键处理（确认 / 备注 / 恢复）",
+  en: "Act now (acknowledge / comment / resolve)",
+} as const;
+
+/** The message with its action link: in the text and markdown every sender shows, and for cards and buttons. */
+export function withActionUrl(
+  message: NotificationMessage,
+  actionUrl: string,
+  language: Language,
+): NotificationMessage {
+  const label = ACT_LABEL[language];
+  return {
+    ...message,
+    actionUrl,
+    markdown: `${message.markdown}\n[${label}](${actionUrl})`,
+    text: `${message.text}\n\n${label}: ${actionUrl}`,
+    payload: { ...message.payload, actionUrl },
+  };
 }
 
 const SEVERITY = {
@@ -52,6 +75,8 @@ const ACTION = {
     commented: "备注",
     assigned: "已指派",
     affected_changed: "影响范围变化",
+    notified: "已通知",
+    delivered: "已送达",
   },
   en: {
     opened: "Alert",
@@ -64,6 +89,8 @@ const ACTION = {
     commented: "Comment",
     assigned: "Assigned",
     affected_changed: "Affected devices changed",
+    notified: "Notified",
+    delivered: "Delivered",
   },
 } as const;
 

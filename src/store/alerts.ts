@@ -30,6 +30,7 @@ interface AlertRow {
   escalation_level: number;
   last_reminder_ms: number | null;
   in_maintenance: number;
+  notified_users_json: string | null;
 }
 
 export interface AlertFilter {
@@ -42,6 +43,8 @@ export interface AlertFilter {
   faultType?: string | undefined;
   /** Only alerts addressed to one of these roles. */
   audienceAnyOf?: string[] | undefined;
+  /** Also alerts this person was told about in person, whatever the hall and audience filters above. */
+  orNotified?: string | undefined;
   fromMs?: number | undefined;
   toMs?: number | undefined;
   limit: number;
@@ -79,6 +82,7 @@ function toAlert(r: AlertRow): Alert {
     escalationLevel: r.escalation_level,
     lastReminderMs: r.last_reminder_ms,
     inMaintenance: r.in_maintenance === 1,
+    ...(r.notified_users_json ? { notifiedUsers: JSON.parse(r.notified_users_json) as string[] } : {}),
   };
 }
 
@@ -91,10 +95,10 @@ export class AlertStore {
     this.upsert = db.prepare(`
       INSERT INTO alerts (id, key, hall_id, device_id, agent_id, kind, fault_type, severity, audience_json, summary_json,
         status, opened_ms, raised_ms, last_seen_ms, count, last_observed_json, affected_json, acknowledged_json,
-        resolved_json, resolved_ms, assignee_json, last_comment_json, flapping, reopen_count, escalation_level, last_reminder_ms, in_maintenance)
+        resolved_json, resolved_ms, assignee_json, last_comment_json, flapping, reopen_count, escalation_level, last_reminder_ms, in_maintenance, notified_users_json)
       VALUES (@id, @key, @hall_id, @device_id, @agent_id, @kind, @fault_type, @severity, @audience_json, @summary_json,
         @status, @opened_ms, @raised_ms, @last_seen_ms, @count, @last_observed_json, @affected_json, @acknowledged_json,
-        @resolved_json, @resolved_ms, @assignee_json, @last_comment_json, @flapping, @reopen_count, @escalation_level, @last_reminder_ms, @in_maintenance)
+        @resolved_json, @resolved_ms, @assignee_json, @last_comment_json, @flapping, @reopen_count, @escalation_level, @last_reminder_ms, @in_maintenance, @notified_users_json)
       ON CONFLICT(id) DO UPDATE SET severity = excluded.severity, audience_json = excluded.audience_json,
         status = excluded.status, raised_ms = excluded.raised_ms, last_seen_ms = excluded.last_seen_ms,
         count = excluded.count, last_observed_json = excluded.last_observed_json, affected_json = excluded.affected_json,
@@ -102,7 +106,7 @@ export class AlertStore {
         resolved_ms = excluded.resolved_ms, assignee_json = excluded.assignee_json,
         last_comment_json = excluded.last_comment_json, flapping = excluded.flapping, reopen_count = excluded.reopen_count,
         escalation_level = excluded.escalation_level, last_reminder_ms = excluded.last_reminder_ms,
-        in_maintenance = excluded.in_maintenance`);
+        in_maintenance = excluded.in_maintenance, notified_users_json = excluded.notified_users_json`);
     this.insertHistory = db.prepare(
       `INSERT INTO alert_history (alert_id, at_ms, action, by_user, from_status, to_status, detail_json)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -139,6 +143,7 @@ export class AlertStore {
         escalation_level: alert.escalationLevel,
         last_reminder_ms: alert.lastReminderMs,
         in_maintenance: alert.inMaintenance ? 1 : 0,
+        notified_users_json: alert.notifiedUsers?.length ? JSON.stringify(alert.notifiedUsers) : null,
       });
       if (entry) {
         this.insertHistory.run(
@@ -191,10 +196,11 @@ export class AlertStore {
   }
 
   list(filter: AlertFilter): { items: Alert[]; total: number } {
+    const scope: string[] = [];
     const where: string[] = [];
     const args: Record<string, unknown> = {};
     if (filter.hallIds) {
-      where.push(`hall_id IN (${filter.hallIds.map((_, i) => `@hall${i}`).join(", ") || "NULL"})`);
+      scope.push(`hall_id IN (${filter.hallIds.map((_, i) => `@hall${i}`).join(", ") || "NULL"})`);
       filter.hallIds.forEach((h, i) => {
         args[`hall${i}`] = h;
       });
@@ -210,12 +216,22 @@ export class AlertStore {
     eq("fault_type", "faultType", filter.faultType);
     if (filter.audienceAnyOf) {
       const names = filter.audienceAnyOf.map((_, i) => `@role${i}`);
-      where.push(
+      scope.push(
         `EXISTS (SELECT 1 FROM json_each(audience_json) WHERE value IN (${names.join(", ") || "NULL"}))`,
       );
       filter.audienceAnyOf.forEach((r, i) => {
         args[`role${i}`] = r;
       });
+    }
+    if (scope.length > 0) {
+      const own = scope.join(" AND ");
+      if (filter.orNotified === undefined) where.push(own);
+      else {
+        where.push(
+          `((${own}) OR EXISTS (SELECT 1 FROM json_each(COALESCE(notified_users_json, '[]')) WHERE value = @notifiedUser))`,
+        );
+        args.notifiedUser = filter.orNotified;
+      }
     }
     if (filter.status === "active") where.push("status != 'resolved'");
     else eq("status", "status", filter.status);

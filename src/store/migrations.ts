@@ -473,6 +473,70 @@ export const MIGRATIONS: readonly {
     `,
   },
   {
+    version: 15,
+    // Issue 14: duty rosters (weekly shifts, overrides and swaps kept with the roster; a deleted one is kept,
+    // marked) and each person's calendar feed, whose secret token is stored only as a hash.
+    sql: `
+      CREATE TABLE rosters (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        hall_ids_json TEXT NOT NULL,
+        time_zone TEXT NOT NULL,
+        shifts_json TEXT NOT NULL,
+        overrides_json TEXT NOT NULL,
+        swaps_json TEXT NOT NULL,
+        updated_ms INTEGER NOT NULL,
+        updated_by TEXT NOT NULL,
+        deleted_ms INTEGER
+      );
+      CREATE TABLE calendar_feeds (
+        username TEXT PRIMARY KEY,
+        salt TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        created_ms INTEGER NOT NULL
+      );
+    `,
+  },
+  {
+    version: 16,
+    // Issue 14, escalation to people: the chains an admin edits, each alert's progress along its chain (so a restart
+    // never repeats or skips a step), the nonces of action links already used, who was told about an alert (they
+    // may see it), and a user's own "action links need a sign-in" policy (NULL: the server's default).
+    sql: `
+      CREATE TABLE escalation_chains (
+        id TEXT PRIMARY KEY,
+        config_json TEXT NOT NULL,
+        updated_ms INTEGER NOT NULL
+      );
+      CREATE TABLE escalation_progress (
+        alert_id TEXT PRIMARY KEY,
+        chain_id TEXT NOT NULL,
+        raised_ms INTEGER NOT NULL,
+        steps_done INTEGER NOT NULL DEFAULT 0,
+        repeats_done INTEGER NOT NULL DEFAULT 0,
+        finished INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE TABLE action_link_uses (
+        nonce TEXT PRIMARY KEY,
+        alert_id TEXT NOT NULL,
+        username TEXT NOT NULL,
+        used_ms INTEGER NOT NULL
+      );
+    `,
+    apply: (db) => {
+      const alerts = new Set(
+        (db.prepare("PRAGMA table_info(alerts)").all() as { name: string }[]).map((c) => c.name),
+      );
+      if (!alerts.has("notified_users_json"))
+        db.exec("ALTER TABLE alerts ADD COLUMN notified_users_json TEXT");
+      const users = new Set(
+        (db.prepare("PRAGMA table_info(users)").all() as { name: string }[]).map((c) => c.name),
+      );
+      if (!users.has("action_links_need_sign_in"))
+        db.exec("ALTER TABLE users ADD COLUMN action_links_need_sign_in INTEGER");
+    },
+  },
+  {
     version: 18,
     // Issue 14, scheduled reports: each hall's schedule (none stored: the defaults), each report sent once per hall,
     // kind and period (a restart or a late start never sends it twice), and the large attachments (PDFs) that the

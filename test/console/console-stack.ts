@@ -5,7 +5,7 @@ import type { Browser, Page } from "playwright-core";
 import type { HallSimulator } from "../../agents/simulator/hall-simulator.js";
 import { createDemo } from "../../src/app/demo.js";
 import { createEmbeddedBroker } from "../../src/app/embedded-broker.js";
-import { HallwatchServer, type RunningAddresses } from "../../src/app/server.js";
+import { HallwatchServer, type RunningAddresses, type ServerParts } from "../../src/app/server.js";
 import { parseConfig } from "../../src/config/config.js";
 import { silentLogger } from "../../src/logging.js";
 import { launchChromium } from "../helpers/chromium.js";
@@ -37,7 +37,11 @@ export class ConsoleStack {
   at!: RunningAddresses;
   browser!: Browser;
 
-  constructor(private readonly overrides: Record<string, unknown> = {}) {}
+  constructor(
+    private readonly overrides: Record<string, unknown> = {},
+    /** More of the server's parts, e.g. `people` (rosters, contacts, senders) for personal notices. */
+    private readonly parts: Partial<ServerParts> = {},
+  ) {}
 
   async start(): Promise<void> {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -53,6 +57,7 @@ export class ConsoleStack {
     this.server = new HallwatchServer(config, silentLogger(), {
       createBroker: createEmbeddedBroker,
       createDemo,
+      ...this.parts,
     });
     this.at = await this.server.start();
     this.browser = await launchChromium();

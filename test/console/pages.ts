@@ -21,6 +21,7 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
   { name: "device", hash: "#/device/demo-hall/charger-1", roles: EVERYONE },
   { name: "uptime", hash: "#/uptime", roles: EVERYONE },
   { name: "fire", hash: "#/fire", roles: EVERYONE },
+  { name: "roster", hash: "#/roster/demo-hall", roles: EVERYONE },
   { name: "inspect", hash: "#/inspect/demo-hall/E-03", roles: EVERYONE },
   { name: "admin", hash: "#/admin", roles: ["admin"] },
   { name: "admin", hash: "#/admin/agents", roles: ["admin"] },

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createEmbeddedBroker } from "../../src/app/embedded-broker.js";
+import type { PeopleParts } from "../../src/app/people-wiring.js";
 import { HallwatchServer, type RunningAddresses } from "../../src/app/server.js";
 import { parseConfig } from "../../src/config/config.js";
 import { silentLogger } from "../../src/logging.js";
@@ -14,7 +15,7 @@ export const ADMIN_PASSWORD = "Owner-of-the-Hall-7";
  */
 export async function startHallwatch(
   overrides: Record<string, unknown> = {},
-  options: { now?: () => number; dataDir?: string; keep?: boolean } = {},
+  options: { now?: () => number; dataDir?: string; keep?: boolean; people?: PeopleParts } = {},
 ): Promise<{
   server: HallwatchServer;
   at: RunningAddresses;
@@ -36,6 +37,7 @@ export async function startHallwatch(
   const server = new HallwatchServer(config, silentLogger(), {
     createBroker: createEmbeddedBroker,
     ...(options.now ? { now: options.now } : {}),
+    ...(options.people ? { people: options.people } : {}),
   });
   const at = await server.start();
   return {

@@ -33,7 +33,13 @@ export async function registerAlertRoutes(app: TypedApp, deps: ApiDeps): Promise
     async (request) => {
       const p = caller(request);
       const { hallId, ...rest } = request.query;
-      return alerts.list({ ...rest, hallIds: scopedHalls(p, hallId), audienceAnyOf: audienceFilter(p) });
+      return alerts.list({
+        ...rest,
+        hallIds: scopedHalls(p, hallId),
+        audienceAnyOf: audienceFilter(p),
+        // People told about an alert in person see it too (issue 14), in the unfiltered list.
+        ...(hallId ? {} : { orNotified: p.username }),
+      });
     },
   );
   await registerAlertExportRoute(app, deps, alerts);

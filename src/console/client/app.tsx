@@ -3,6 +3,7 @@ import { api, setCsrf } from "./api.js";
 import { Shell } from "./components/shell.js";
 import type { Lang } from "./i18n.js";
 import { alertFeed } from "./live/alert-feed.js";
+import { ActPage } from "./pages/act.js";
 import { Login } from "./pages/login.js";
 import { useRoute } from "./router.js";
 import { pageFor } from "./routes.js";
@@ -49,6 +50,18 @@ export function App() {
     if (user?.mustChangePassword && route.page !== "account") location.hash = "#/account";
   }, [user, route.page]);
   if (boot.state === "loading") return null;
+  // A notice's signed link acts without a session (unless its person's policy asks for one): no shell, no sign-in.
+  if (route.page === "act")
+    return (
+      <ActPage
+        key={`${route.params[0] ?? ""}:${user?.username ?? ""}`}
+        token={route.params[0] ?? ""}
+        lang={lang}
+        signIn={() => (
+          <Login lang={lang} setLang={setLang} onSignedIn={(u) => setBoot({ state: "signed-in", user: u })} />
+        )}
+      />
+    );
   if (!session)
     return (
       <Login lang={lang} setLang={setLang} onSignedIn={(u) => setBoot({ state: "signed-in", user: u })} />

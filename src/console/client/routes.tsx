@@ -10,6 +10,7 @@ import { Halls } from "./pages/halls.js";
 import { FireAssets } from "./pages/inspections/fire-assets.js";
 import { InspectPage } from "./pages/inspections/inspect-page.js";
 import { Reports } from "./pages/reports.js";
+import { RosterPage } from "./pages/roster/roster.js";
 import { UptimePage } from "./pages/uptime.js";
 import type { Route } from "./router.js";
 import type { Session } from "./session.js";
@@ -49,6 +50,7 @@ export const PAGES: Record<string, PageEntry> = {
     ),
   },
   fire: { render: () => <FireAssets /> },
+  roster: { render: ({ params: [hallId = ""] }) => <RosterPage key={hallId} hallId={hallId} /> },
 };
 
 export function pageFor(route: Route, session: Session): { name: string; entry: PageEntry } {

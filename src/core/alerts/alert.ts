@@ -38,6 +38,8 @@ export interface Alert {
   lastReminderMs: number | null;
   /** Raised while its device was in a maintenance window: recorded, not notified, not escalated. */
   inMaintenance: boolean;
+  /** People told about it in person (routing or an escalation chain): each may see and act on this alert. */
+  notifiedUsers?: string[];
 }
 
 export type HistoryAction =
@@ -50,7 +52,11 @@ export type HistoryAction =
   | "assigned"
   | "escalated"
   | "reminded"
-  | "affected_changed";
+  | "affected_changed"
+  /** A personal notice was queued for someone (detail: username, medium, step). */
+  | "notified"
+  /** A personal notice reached the person's provider (detail: username, medium, step). */
+  | "delivered";
 
 export interface HistoryEntry {
   alertId: string;
@@ -293,4 +299,21 @@ export function assign(
 
 export function isLifecycleError(value: Transition | LifecycleError): value is LifecycleError {
   return "error" in value;
+}
+
+/** A personal notice was queued: the person is remembered on the alert (they may see it from now on). */
+export function recordNotice(
+  alert: Alert,
+  username: string,
+  detail: Record<string, unknown>,
+  nowMs: number,
+): Transition {
+  const known = alert.notifiedUsers ?? [];
+  const next: Alert = known.includes(username) ? alert : { ...alert, notifiedUsers: [...known, username] };
+  return { alert: next, entry: entry(next, nowMs, "notified", null, alert.status, { username, ...detail }) };
+}
+
+/** A personal notice was accepted by the person's provider. */
+export function recordDelivery(alert: Alert, detail: Record<string, unknown>, nowMs: number): Transition {
+  return { alert, entry: entry(alert, nowMs, "delivered", null, alert.status, detail) };
 }

@@ -15,6 +15,8 @@ const TITLES: Record<string, keyof AlertText> = {
   reminded: "reminded",
   affected_changed: "affectedChanged",
   resolved: "resolvedEvent",
+  notified: "notified",
+  delivered: "delivered",
 };
 
 /** Runs of value updates folded into their latest (a live value can update every few seconds), with the count. */
@@ -65,6 +67,12 @@ export function AlertTimeline({
           lines.push(`${a.observed}: ${fieldValue(lang, field ?? "", d.observed)}`);
         if (h.action === "affected_changed" && Array.isArray(d.affected))
           lines.push(d.affected.map((id) => deviceName(String(id))).join("、"));
+        if ((h.action === "notified" || h.action === "delivered") && typeof d.username === "string") {
+          // Who was told, how, and at which step of the escalation chain (the delivery's time is the entry's).
+          lines.push(a.notice(person(d.username), codeLabel(lang, "medium", String(d.medium))));
+          if (typeof d.step === "number") lines.push(a.step(d.step));
+          if (typeof d.repeat === "number" && d.repeat > 0) lines.push(a.repeat(d.repeat));
+        }
         if (typeof d.comment === "string") lines.push(`“${d.comment}”`);
         if (h.action === "resolved" && typeof d.reason === "string")
           // Automatic reasons are the server's English: shown translated, never as they came.

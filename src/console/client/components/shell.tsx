@@ -2,6 +2,7 @@ import { type ComponentChildren, Fragment } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { ALERT_TEXT } from "../alerts/alert-text.js";
 import { OVERVIEW_TEXT } from "../i18n/overview.js";
+import { ROSTER_TEXT } from "../i18n/roster.js";
 import { INSPECTION_TEXT } from "../inspections-i18n.js";
 import { Announcer } from "../live/announcer.js";
 import { useAlertFeed } from "../live/use-feed.js";
@@ -28,6 +29,7 @@ export function Shell({ page, children }: { page: string; children: ComponentChi
     { page: "uptime", label: t.uptime },
     { page: "reports", label: OVERVIEW_TEXT[lang].reports },
     { page: "fire", label: INSPECTION_TEXT[lang].nav },
+    { page: "roster", label: ROSTER_TEXT[lang].nav },
     { page: "admin", label: t.admin, roles: ["admin"] },
   ];
   return (

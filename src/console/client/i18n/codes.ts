@@ -189,6 +189,15 @@ export const SERVICE_LABELS: Labels = {
   sim: { zh: "SIM 卡业务", en: "SIM cards" },
 };
 
+/** How a person was told (personal notices, on the alert's timeline). */
+export const MEDIUM_LABELS: Labels = {
+  email: { zh: "邮件", en: "e-mail" },
+  sms: { zh: "短信", en: "SMS" },
+  wecom: { zh: "企业微信", en: "WeCom" },
+  dingtalk: { zh: "钉钉", en: "DingTalk" },
+  push: { zh: "浏览器推送", en: "browser push" },
+};
+
 export const CODE_GROUPS = {
   kind: KIND_LABELS,
   connectivity: CONNECTIVITY_LABELS,
@@ -204,6 +213,7 @@ export const CODE_GROUPS = {
   severity: SEVERITY_LABELS,
   audit: AUDIT_LABELS,
   service: SERVICE_LABELS,
+  medium: MEDIUM_LABELS,
 } as const;
 
 export type CodeGroup = keyof typeof CODE_GROUPS;

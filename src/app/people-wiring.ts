@@ -1,0 +1,97 @@
+import type { AlertService } from "../alerts/alert-service.js";
+import type { HallwatchConfig } from "../config/config.js";
+import type { Logger } from "../logging.js";
+import type { DispatcherOptions, NotificationDispatcher } from "../notify/dispatcher.js";
+import { ActionLinks } from "../notify/people/action-links.js";
+import { ChainStore } from "../notify/people/chains.js";
+import { LinkPolicy } from "../notify/people/link-policy.js";
+import { PersonalNotifier } from "../notify/people/personal-notifier.js";
+import {
+  type ContactBook,
+  type DutyLookup,
+  type PersonalSenders,
+  parsePersonTarget,
+  type SilenceLookup,
+} from "../notify/people/ports.js";
+import type { NotifyStore } from "../notify/store.js";
+import type { Db } from "../store/database.js";
+import type { UserStore } from "../store/users.js";
+
+/** The other sides of personal notification (rosters, contacts and senders, silences); absent: no personal notices. */
+export interface PeopleParts {
+  duty: DutyLookup;
+  contacts: ContactBook;
+  senders: PersonalSenders;
+  silences?: SilenceLookup;
+}
+
+/** Escalation to people, as the server wires it: the API's side now, the notifier once the dispatcher runs. */
+export function preparePeople(ctx: {
+  config: HallwatchConfig;
+  db: Db;
+  actionLinkKey: Buffer;
+  alerts: AlertService;
+  parts: PeopleParts | undefined;
+}): {
+  api: { chains: ChainStore; links: ActionLinks; linkPolicy: LinkPolicy };
+  dispatcher: Pick<DispatcherOptions, "personalSenders" | "onDelivered">;
+  parts: PeopleParts | undefined;
+} {
+  const links = new ActionLinks(ctx.actionLinkKey, ctx.db, ctx.config.actionLinks.ttlHours * 3_600_000);
+  return {
+    parts: ctx.parts,
+    api: {
+      chains: new ChainStore(ctx.db),
+      links,
+      linkPolicy: new LinkPolicy(ctx.db, ctx.config.actionLinks.needSignIn),
+    },
+    dispatcher: {
+      ...(ctx.parts ? { personalSenders: ctx.parts.senders } : {}),
+      // A personal notice accepted by the person's provider goes on the alert's timeline with its time.
+      onDelivered: (item, atMs) => {
+        const person = parsePersonTarget(item.channelId);
+        if (!person || !item.alertId) return;
+        ctx.alerts.recordDelivery(
+          item.alertId,
+          { username: person.username, medium: person.medium, action: item.action },
+          atMs,
+        );
+      },
+    },
+  };
+}
+
+export function startPersonalNotifier(ctx: {
+  db: Db;
+  store: NotifyStore;
+  dispatcher: NotificationDispatcher;
+  alerts: AlertService;
+  users: UserStore;
+  links: ActionLinks;
+  linkBaseUrl: string | null;
+  parts: PeopleParts | undefined;
+  logger: Logger;
+  now?: () => number;
+}): PersonalNotifier | null {
+  if (!ctx.parts) return null;
+  const notifier = new PersonalNotifier({
+    db: ctx.db,
+    outbox: ctx.store.outbox,
+    subscribe: (listener) => ctx.alerts.bus.on("alert_changed", listener),
+    alerts: ctx.alerts,
+    duty: ctx.parts.duty,
+    contacts: ctx.parts.contacts,
+    ...(ctx.parts.silences ? { silences: ctx.parts.silences } : {}),
+    languageOf: (username) => {
+      const user = ctx.users.get(username);
+      return user && !user.disabled ? user.language : null;
+    },
+    links: ctx.links,
+    linkBaseUrl: ctx.linkBaseUrl,
+    logger: ctx.logger,
+    onQueued: () => void ctx.dispatcher.deliverDue(),
+    ...(ctx.now ? { now: ctx.now } : {}),
+  });
+  notifier.start();
+  return notifier;
+}

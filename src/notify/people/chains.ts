@@ -1,0 +1,116 @@
+import { z } from "zod";
+import { hallIdSchema, roleSchema, severitySchema } from "../../contract/index.js";
+import type { ChainProgress, EscalationChain } from "../../core/escalation/chain.js";
+import type { Db } from "../../store/database.js";
+import { PERSONAL_MEDIA } from "./ports.js";
+
+export const chainStepSchema = z.strictObject({
+  /** Minutes after the alert was raised (0: at once). */
+  afterMin: z.number().min(0).max(10_080),
+  /** The people on duty in a roster role of the alert's hall, or one named user. */
+  target: z.union([
+    z.strictObject({ onDuty: roleSchema }),
+    z.strictObject({ user: z.string().trim().min(1).max(64) }),
+  ]),
+  /** Media to use; none: the person's preferred one. */
+  via: z.array(z.enum(PERSONAL_MEDIA)).max(PERSONAL_MEDIA.length).default([]),
+});
+
+/** An escalation chain as an admin writes it; one per severity and hall (or every hall). */
+export const chainSchema = z
+  .strictObject({
+    severity: severitySchema,
+    hallId: hallIdSchema.nullable().default(null),
+    steps: z.array(chainStepSchema).min(1).max(20),
+    /** The last step is repeated this often until someone acknowledges; null: it runs once. */
+    repeatEveryMin: z.number().min(1).max(1440).nullable().default(null),
+  })
+  .refine((c) => c.steps.every((s, i) => i === 0 || s.afterMin >= (c.steps[i - 1]?.afterMin ?? 0)), {
+    message: "steps must be in the order they fire (afterMin never decreasing)",
+    path: ["steps"],
+  });
+export type ChainInput = z.input<typeof chainSchema>;
+
+export const chainId = (severity: string, hallId: string | null) => `${severity}:${hallId ?? "*"}`;
+
+export interface AlertProgress extends ChainProgress {
+  alertId: string;
+  chainId: string;
+  raisedMs: number;
+}
+
+/** Escalation chains and each alert's progress along its chain (migration 16). */
+export class ChainStore {
+  constructor(private readonly db: Db) {}
+
+  chains(): EscalationChain[] {
+    return (
+      this.db.prepare("SELECT id, config_json FROM escalation_chains ORDER BY id").all() as {
+        id: string;
+        config_json: string;
+      }[]
+    ).map((r) => ({ id: r.id, ...(JSON.parse(r.config_json) as Omit<EscalationChain, "id">) }));
+  }
+
+  chain(id: string): EscalationChain | null {
+    return this.chains().find((c) => c.id === id) ?? null;
+  }
+
+  /** Adds or replaces the chain of its severity and hall. */
+  put(input: z.infer<typeof chainSchema>, nowMs: number): EscalationChain {
+    const id = chainId(input.severity, input.hallId);
+    this.db
+      .prepare(
+        `INSERT INTO escalation_chains (id, config_json, updated_ms) VALUES (?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET config_json = excluded.config_json, updated_ms = excluded.updated_ms`,
+      )
+      .run(id, JSON.stringify(input), nowMs);
+    return { id, ...input };
+  }
+
+  remove(id: string): boolean {
+    return this.db.prepare("DELETE FROM escalation_chains WHERE id = ?").run(id).changes > 0;
+  }
+
+  /** Starts (or, for a reopened alert, restarts) an alert on a chain. */
+  start(alertId: string, chain: string, raisedMs: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO escalation_progress (alert_id, chain_id, raised_ms, steps_done, repeats_done, finished)
+         VALUES (?, ?, ?, 0, 0, 0)
+         ON CONFLICT(alert_id) DO UPDATE SET chain_id = excluded.chain_id, raised_ms = excluded.raised_ms,
+           steps_done = 0, repeats_done = 0, finished = 0
+         WHERE escalation_progress.raised_ms != excluded.raised_ms OR escalation_progress.finished = 1`,
+      )
+      .run(alertId, chain, raisedMs);
+  }
+
+  running(): AlertProgress[] {
+    return (
+      this.db.prepare("SELECT * FROM escalation_progress WHERE finished = 0 ORDER BY raised_ms").all() as {
+        alert_id: string;
+        chain_id: string;
+        raised_ms: number;
+        steps_done: number;
+        repeats_done: number;
+      }[]
+    ).map((r) => ({
+      alertId: r.alert_id,
+      chainId: r.chain_id,
+      raisedMs: r.raised_ms,
+      stepsDone: r.steps_done,
+      repeatsDone: r.repeats_done,
+    }));
+  }
+
+  advance(alertId: string, next: ChainProgress): void {
+    this.db
+      .prepare("UPDATE escalation_progress SET steps_done = ?, repeats_done = ? WHERE alert_id = ?")
+      .run(next.stepsDone, next.repeatsDone, alertId);
+  }
+
+  /** Acknowledged or resolved: the chain stops. */
+  finish(alertId: string): void {
+    this.db.prepare("UPDATE escalation_progress SET finished = 1 WHERE alert_id = ?").run(alertId);
+  }
+}

@@ -1,0 +1,274 @@
+import type { AlertChange } from "../../alerts/alert-service.js";
+import type { Alert, HistoryAction } from "../../core/alerts/alert.js";
+import { chainFor, dueStep, type EscalationChain } from "../../core/escalation/chain.js";
+import type { Role } from "../../core/faults/types.js";
+import type { Logger } from "../../logging.js";
+import type { Db } from "../../store/database.js";
+import { type Language, type NotificationMessage, renderMessage, withActionUrl } from "../message.js";
+import type { Outbox } from "../outbox.js";
+import { ActionLinks } from "./action-links.js";
+import { type AlertProgress, ChainStore } from "./chains.js";
+import {
+  type ContactBook,
+  type DutyLookup,
+  type PersonalMedium,
+  parsePersonTarget,
+  personTarget,
+  type SilenceLookup,
+} from "./ports.js";
+
+export interface PersonalNotifierOptions {
+  db: Db;
+  /** The dispatcher's outbox: personal notices queue there per target, like group channels. */
+  outbox: Outbox;
+  subscribe: (listener: (change: AlertChange) => void) => () => void;
+  /** The alerts as the alert service keeps them, and where a notice is put on an alert's timeline. */
+  alerts: {
+    get(id: string): { alert: Alert } | null;
+    recordNotice(id: string, username: string, detail: Record<string, unknown>): unknown;
+  };
+  duty: DutyLookup;
+  contacts: ContactBook;
+  silences?: SilenceLookup;
+  /** A user's language; null for an unknown or disabled user (never notified). */
+  languageOf: (username: string) => Language | null;
+  /** Signs the one-tap links; without it (or without linkBaseUrl) notices carry no link. */
+  links?: ActionLinks;
+  linkBaseUrl: string | null;
+  logger: Logger;
+  /** Told after notices were queued (the dispatcher's deliverDue). */
+  onQueued?: () => void;
+  /** How often chains are checked for due steps (default 1 s). */
+  tickIntervalMs?: number;
+  now?: () => number;
+}
+
+/** Changes that tell people; updates, comments and the notices' own entries never do. */
+const NOTIFYING: ReadonlySet<HistoryAction> = new Set(["opened", "reopened", "escalated", "reminded"]);
+
+interface Notice {
+  alert: Alert;
+  action: HistoryAction;
+  username: string;
+  /** Media the step asks for; empty: the person's preferred one. */
+  via: readonly PersonalMedium[];
+  /** Unique per notice of this alert (with the target): a replayed change or step is queued once. */
+  key: string;
+  detail: Record<string, unknown>;
+  /** Resolutions reach everyone told before, in quiet hours too. */
+  always?: boolean;
+}
+
+/**
+ * Tells people in person (issue 14): each notifying change of an alert goes to the people on duty for its hall and
+ * audience, over their media, in their language, with a signed one-tap link; where an escalation chain is configured
+ * for the alert's severity (and hall), its steps decide who is told and when instead, until someone acknowledges.
+ * Notices queue in the dispatcher's outbox as `person:<username>:<medium>` targets and go on the alert's timeline.
+ */
+export class PersonalNotifier {
+  readonly chains: ChainStore;
+  private readonly now: () => number;
+  private unsubscribe: (() => void) | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly options: PersonalNotifierOptions) {
+    this.chains = new ChainStore(options.db);
+    this.now = options.now ?? Date.now;
+  }
+
+  start(): void {
+    if (this.unsubscribe) return;
+    // After the change has reached every listener: the notices' own "notified" changes then follow it everywhere
+    // (stream, MQTT) instead of overtaking it.
+    this.unsubscribe = this.options.subscribe((change) =>
+      queueMicrotask(() => {
+        try {
+          this.onChange(change);
+        } catch (err) {
+          this.options.logger.error({ err, alertId: change.alert.id }, "personal notices failed");
+        }
+      }),
+    );
+    this.timer = setInterval(() => this.tick(), this.options.tickIntervalMs ?? 1000);
+    this.tick();
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  onChange(change: AlertChange): void {
+    const { alert, entry } = change;
+    if (!entry) return;
+    if (entry.action === "acknowledged") this.chains.finish(alert.id);
+    if (entry.action === "resolved") {
+      this.chains.finish(alert.id);
+      this.tellResolution(alert, entry.atMs);
+      return;
+    }
+    if (!NOTIFYING.has(entry.action) || alert.inMaintenance) return;
+    const chain = chainFor(this.chains.chains(), alert);
+    if (chain) {
+      if (entry.action === "opened" || entry.action === "reopened") {
+        this.chains.start(alert.id, chain.id, alert.raisedMs);
+        this.tick();
+      }
+      return; // the chain, not the role-level escalation, decides who is told next
+    }
+    if (this.options.silences?.silencing(alert, this.now())) return;
+    const roles = entry.action === "escalated" ? (change.escalatedTo ?? []) : alert.audience;
+    const notices = this.onDuty(alert, roles, entry.atMs).map(
+      (username): Notice => ({
+        alert,
+        action: entry.action,
+        username,
+        via: [],
+        key: `${alert.id}:${entry.action}:${entry.atMs}`,
+        detail: { action: entry.action },
+      }),
+    );
+    this.send(notices);
+  }
+
+  /** Runs every escalation step that is due (one per alert and call, caught up call by call). */
+  tick(): void {
+    if (!this.unsubscribe) return;
+    try {
+      const chains = new Map(this.chains.chains().map((c) => [c.id, c]));
+      for (const progress of this.chains.running()) this.advance(progress, chains.get(progress.chainId));
+    } catch (err) {
+      this.options.logger.error({ err }, "escalation chain tick failed");
+    }
+  }
+
+  private advance(progress: AlertProgress, chain: EscalationChain | undefined): void {
+    const alert = this.options.alerts.get(progress.alertId)?.alert;
+    if (!chain || !alert || alert.status !== "open" || alert.raisedMs !== progress.raisedMs) {
+      this.chains.finish(progress.alertId);
+      return;
+    }
+    const nowMs = this.now();
+    let done = { stepsDone: progress.stepsDone, repeatsDone: progress.repeatsDone };
+    for (
+      let due = dueStep(chain, progress.raisedMs, done, nowMs);
+      due;
+      due = dueStep(chain, progress.raisedMs, done, nowMs)
+    ) {
+      const step = chain.steps[due.index];
+      if (!step) break;
+      // Maintenance and silences skip a step rather than hold it: no burst of old steps when they end.
+      const quiet = alert.inMaintenance || this.options.silences?.silencing(alert, nowMs);
+      const people = quiet
+        ? []
+        : "user" in step.target
+          ? [step.target.user]
+          : this.onDuty(alert, [step.target.onDuty], nowMs);
+      const action: HistoryAction = due.index === 0 && due.repeat === 0 ? "opened" : "escalated";
+      const notices = people.map(
+        (username): Notice => ({
+          alert,
+          action,
+          username,
+          via: step.via as PersonalMedium[],
+          key: `${alert.id}:${alert.raisedMs}:chain:${due.index}:${due.repeat}`,
+          detail: { action, step: due.index + 1, repeat: due.repeat, chain: chain.id },
+        }),
+      );
+      done = due.next;
+      // The step's notices and its progress are written together: a restart neither repeats nor skips it.
+      this.send(notices, () => this.chains.advance(alert.id, done));
+    }
+  }
+
+  private onDuty(alert: Alert, roles: readonly Role[], atMs: number): string[] {
+    const people = new Set<string>();
+    for (const role of roles)
+      for (const u of this.options.duty.onDuty(alert.hallId, role, atMs)) people.add(u);
+    return [...people];
+  }
+
+  /** A resolution reaches everyone told about the alert, over the media they were told on. */
+  private tellResolution(alert: Alert, atMs: number): void {
+    const told = new Map<string, PersonalMedium[]>();
+    for (const target of this.options.outbox.notifiedChannels(alert.id)) {
+      const person = parsePersonTarget(target);
+      if (person) told.set(person.username, [...(told.get(person.username) ?? []), person.medium]);
+    }
+    this.send(
+      [...told].map(([username, via]) => ({
+        alert,
+        action: "resolved" as const,
+        username,
+        via,
+        key: `${alert.id}:resolved:${atMs}`,
+        detail: { action: "resolved" },
+        always: true,
+      })),
+    );
+  }
+
+  private send(notices: Notice[], alongside?: () => void): void {
+    const nowMs = this.now();
+    const queued: { notice: Notice; medium: PersonalMedium }[] = [];
+    this.options.db.transaction(() => {
+      for (const notice of notices) {
+        for (const { medium, message } of this.render(notice, nowMs)) {
+          const target = personTarget(notice.username, medium);
+          const added = this.options.outbox.enqueue({
+            key: `${notice.key}:${target}`,
+            channelId: target,
+            alertId: notice.alert.id,
+            action: notice.action,
+            message,
+            nowMs,
+          });
+          if (added) queued.push({ notice, medium });
+        }
+      }
+      alongside?.();
+    })();
+    for (const { notice, medium } of queued)
+      this.options.alerts.recordNotice(notice.alert.id, notice.username, { ...notice.detail, medium });
+    if (queued.length > 0) this.options.onQueued?.();
+  }
+
+  /** The person's media for this notice and the message in their language; none when they are not to be told. */
+  private render(notice: Notice, nowMs: number): { medium: PersonalMedium; message: NotificationMessage }[] {
+    const { alert, username } = notice;
+    const contacts = this.options.contacts.contactsOf(username);
+    const language = this.options.languageOf(username);
+    if (!contacts || !language) return [];
+    if (!notice.always && alert.severity !== "critical" && contacts.inQuietHours(nowMs)) return [];
+    const media =
+      notice.via.length > 0
+        ? notice.via.filter((m) => contacts.media.includes(m))
+        : contacts.media.slice(0, 1);
+    if (media.length === 0) return [];
+    const change: AlertChange = {
+      alert,
+      entry: {
+        alertId: alert.id,
+        atMs: nowMs,
+        action: notice.action,
+        by: null,
+        fromStatus: alert.status,
+        toStatus: alert.status,
+        detail: null,
+      },
+    };
+    const base = this.options.linkBaseUrl;
+    return media.map((medium) => {
+      let message = renderMessage(change, language, base);
+      if (this.options.links && base && notice.action !== "resolved")
+        message = withActionUrl(
+          message,
+          ActionLinks.url(base, this.options.links.issue(alert.id, username, nowMs)),
+          language,
+        );
+      return { medium, message };
+    });
+  }
+}
