@@ -31,6 +31,7 @@ import type { AuditLog } from "../store/audit.js";
 import type { CredentialStore } from "../store/credentials.js";
 import type { HallStore } from "../store/halls.js";
 import type { RosterStore } from "../store/rosters.js";
+import type { SilenceStore } from "../store/silences.js";
 import type { UserStore } from "../store/users.js";
 import { API_ERRORS, ApiError, errorBody } from "./errors.js";
 import type { HealthChecks } from "./health-checks.js";
@@ -57,6 +58,7 @@ import { registerReportScheduleRoutes } from "./routes/report-schedules.js";
 import { registerReportRoutes } from "./routes/reports.js";
 import { registerRosterCalendarRoutes } from "./routes/roster-calendar.js";
 import { registerRosterRoutes } from "./routes/rosters.js";
+import { registerSilenceRoutes } from "./routes/silences.js";
 import { registerTokenAdminRoutes } from "./routes/tokens.js";
 import { registerUptimeRoutes } from "./routes/uptime.js";
 import { registerUserRoutes } from "./routes/users.js";
@@ -100,6 +102,7 @@ export interface ApiDeps {
   notify?: { store: NotifyStore; dispatcher: NotificationDispatcher };
   /** Personal contact points and the server's VAPID public key (issue 14). */
   people?: { contacts: ContactStore; vapidPublicKey: string };
+  silences?: SilenceStore;
   /** Scheduled reports' schedules per hall (GET/PUT /api/halls/:hallId/report-schedule). */
   reportSchedules?: ReportScheduleStore;
   /** Escalation to people (issue 14): chains, signed action links and each user's link policy. */
@@ -209,6 +212,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await registerRosterCalendarRoutes(typed, deps);
   await registerEscalationRoutes(typed, deps);
   await registerActRoutes(typed, deps);
+  await registerSilenceRoutes(typed, deps);
   await registerConsole(app);
   typed.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   return app;

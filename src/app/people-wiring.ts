@@ -90,6 +90,7 @@ export function startPersonalNotifier(ctx: {
     linkBaseUrl: ctx.linkBaseUrl,
     logger: ctx.logger,
     onQueued: () => void ctx.dispatcher.deliverDue(),
+    notBefore: (target, action) => ctx.dispatcher.notBefore(target, action),
     ...(ctx.now ? { now: ctx.now } : {}),
   });
   notifier.start();

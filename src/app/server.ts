@@ -32,6 +32,7 @@ import { type Db, openDatabase } from "../store/database.js";
 import { HallStore } from "../store/halls.js";
 import { MaintenanceStore } from "../store/maintenance.js";
 import { RosterStore } from "../store/rosters.js";
+import { SilenceStore } from "../store/silences.js";
 import { StorageHealth } from "../store/storage-health.js";
 import { UserStore } from "../store/users.js";
 import { raiseClockSkewAlerts } from "./clock-skew-alerts.js";
@@ -323,6 +324,7 @@ export class HallwatchServer {
     const notifyStore = secrets.notifyStore;
     const people = openPeople(config, db, secrets.box, notifyStore, this.parts.now ?? Date.now);
     this.contactPoints = people;
+    const silences = new SilenceStore(db);
     const reportSchedules = new ReportScheduleStore(db);
     const escalation = preparePeople({
       config,
@@ -333,14 +335,18 @@ export class HallwatchServer {
         duty: this.duty,
         contacts: people.contacts,
         senders: people.senders,
+        silences,
       },
     });
     const notifier = new NotificationDispatcher({
       store: notifyStore,
+      silences,
+      groupWindowMs: config.notify.groupWindowMs,
       subscribe: (listener) => alerts.bus.on("alert_changed", listener),
       logger: logger.child({ component: "notify" }),
       linkBaseUrl: config.publicUrl,
       loadAttachment: (ref) => reportSchedules.loadFile(ref),
+      languageOf: (username) => users.get(username)?.language ?? null,
       ...escalation.dispatcher,
       ...(this.parts.now ? { now: this.parts.now } : {}),
     });
@@ -415,6 +421,7 @@ export class HallwatchServer {
       publicUrl: config.publicUrl,
       notify: { store: notifyStore, dispatcher: notifier },
       people: { contacts: people.contacts, vapidPublicKey: people.vapid.publicKey },
+      silences,
       reportSchedules,
       escalation: escalation.api,
       metrics,

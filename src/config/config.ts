@@ -163,6 +163,12 @@ export const configSchema = z.strictObject({
       needSignIn: z.boolean().default(false),
     })
     .prefault({}),
+  notify: z
+    .strictObject({
+      /** Storm grouping: notices for one target and change within this window go out as one (0: off). */
+      groupWindowMs: z.number().int().min(0).max(600_000).default(30_000),
+    })
+    .prefault({}),
   /** The console's address as people reach it, for links in notifications (e.g. https://hallwatch.example.org). */
   publicUrl: z.string().url().nullable().default(null),
   /**

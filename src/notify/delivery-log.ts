@@ -12,6 +12,9 @@ export interface Delivery {
   errorCode: string | null;
   httpStatus: number | null;
   durationMs: number;
+  /** A grouped notice: how many alert changes it stood for, and its one-line summary. Null otherwise. */
+  groupSize?: number | null;
+  summary?: string | null;
 }
 
 export interface DeliveryFilter {
@@ -24,6 +27,8 @@ export interface DeliveryFilter {
   /** Default 100, at most 500. */
   limit?: number | undefined;
   offset?: number | undefined;
+  /** Only grouped notices. */
+  grouped?: boolean | undefined;
 }
 
 interface DeliveryRow {
@@ -38,6 +43,8 @@ interface DeliveryRow {
   error_code: string | null;
   http_status: number | null;
   duration_ms: number;
+  group_size: number | null;
+  summary: string | null;
 }
 
 /** Every send attempt (outbox and "send test"), for the API and the console. */
@@ -47,8 +54,8 @@ export class DeliveryLog {
   add(d: Omit<Delivery, "id">): void {
     this.db
       .prepare(
-        `INSERT INTO notify_deliveries (at_ms, channel_id, alert_id, action, attempt, ok, error, error_code, http_status, duration_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO notify_deliveries (at_ms, channel_id, alert_id, action, attempt, ok, error, error_code, http_status, duration_ms, group_size, summary)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         d.atMs,
@@ -61,6 +68,8 @@ export class DeliveryLog {
         d.errorCode,
         d.httpStatus,
         d.durationMs,
+        d.groupSize ?? null,
+        d.summary ?? null,
       );
   }
 
@@ -71,7 +80,8 @@ export class DeliveryLog {
       AND (@action IS NULL OR action = @action)
       AND (@ok IS NULL OR ok = @ok)
       AND (@fromMs IS NULL OR at_ms >= @fromMs)
-      AND (@toMs IS NULL OR at_ms < @toMs)`;
+      AND (@toMs IS NULL OR at_ms < @toMs)
+      AND (@grouped IS NULL OR group_size IS NOT NULL)`;
     const params = {
       channelId: filter.channelId ?? null,
       alertId: filter.alertId ?? null,
@@ -79,6 +89,7 @@ export class DeliveryLog {
       ok: filter.ok === undefined ? null : filter.ok ? 1 : 0,
       fromMs: filter.fromMs ?? null,
       toMs: filter.toMs ?? null,
+      grouped: filter.grouped ? 1 : null,
     };
     const limit = Math.min(500, Math.max(1, filter.limit ?? 100));
     const offset = Math.max(0, filter.offset ?? 0);
@@ -101,6 +112,8 @@ export class DeliveryLog {
         errorCode: r.error_code,
         httpStatus: r.http_status,
         durationMs: r.duration_ms,
+        groupSize: r.group_size ?? null,
+        summary: r.summary ?? null,
       })),
       total,
     };

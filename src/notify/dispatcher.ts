@@ -4,12 +4,14 @@ import type { ReadinessReport } from "../core/calendar/readiness.js";
 import type { Logger } from "../logging.js";
 import type { Db } from "../store/database.js";
 import type { Delivery, DeliveryFilter } from "./delivery-log.js";
+import { type OutgoingNotice, outgoingNotice } from "./group-delivery.js";
+import { GROUPABLE_ACTIONS, type HallLabel } from "./grouping.js";
 import { type Language, type NotificationMessage, renderMessage, testMessage } from "./message.js";
 import type { OutboxItem } from "./outbox.js";
-import { type PersonalSenders, parsePersonTarget } from "./people/ports.js";
+import { type PersonalSenders, parsePersonTarget, type SilenceLookup } from "./people/ports.js";
 import { readinessMessage } from "./readiness-message.js";
 import { DEFAULT_RETRY, nextRetryDelayMs, type RetryPolicy } from "./retry-policy.js";
-import { planTargets, routeReadiness } from "./routing.js";
+import { planTargets, route, routeReadiness } from "./routing.js";
 import type { Channel } from "./senders/channel.js";
 import { ChannelError, createChannel } from "./senders/index.js";
 import { NotifyStore } from "./store.js";
@@ -36,6 +38,24 @@ export interface DispatcherOptions {
   personalSenders?: PersonalSenders;
   /** Told when an item was accepted by its receiver (personal notices put this on the alert's timeline). */
   onDelivered?: (item: OutboxItem, atMs: number) => void;
+  /** The language of a person's notices (grouped personal notices are summarised in it); default zh. */
+  languageOf?: (username: string) => Language | null;
+  /**
+   * Storm grouping: alert changes for one target and action arriving within this window are sent as one notice
+   * (config `notify.groupWindowMs`, 30 s in the server). 0 or omitted: each change goes out at once on its own.
+   */
+  groupWindowMs?: number;
+  /** Silences stop notices (never uptime); each notice held is recorded where `recordHold` is given. */
+  silences?: SilenceLookup & { recordHold?(hold: HeldNotice): void };
+}
+
+/** A notice a silence stopped: which silence, which alert change, and which target would have been told. */
+export interface HeldNotice {
+  silenceId: string;
+  alertId: string;
+  action: string;
+  target: string;
+  atMs: number;
 }
 
 export interface SendOutcome {
@@ -95,7 +115,9 @@ export class NotificationDispatcher {
     const { alert, entry } = change;
     if (!entry) return;
     const notified = entry.action === "resolved" ? this.store.outbox.notifiedChannels(alert.id) : [];
-    const targets = planTargets(change, this.store.rules(), notified);
+    const silence = this.silenceOf(change);
+    const targets = planTargets(change, this.store.rules(), notified, silence !== null);
+    if (silence) this.recordHeld(change, silence.id, targets);
     const rendered = new Map<Language, NotificationMessage>();
     for (const channelId of targets) {
       const channel = this.store.channel(channelId);
@@ -112,9 +134,47 @@ export class NotificationDispatcher {
         action: entry.action,
         message,
         nowMs: this.now(),
+        notBeforeMs: this.notBefore(channelId, entry.action),
       });
     }
     if (targets.length > 0) this.tick();
+  }
+
+  /** The silence in force for a change's alert, if any (an alert in maintenance is not notified anyway). */
+  private silenceOf(change: AlertChange): { id: string } | null {
+    if (!this.options.silences || change.alert.inMaintenance) return null;
+    return this.options.silences.silencing(change.alert, this.now());
+  }
+
+  /** Records each target the rules would have told but the silence held (why people were not told). */
+  private recordHeld(change: AlertChange, silenceId: string, sent: readonly string[]): void {
+    const record = this.options.silences?.recordHold;
+    if (!record || !change.entry) return;
+    for (const target of route(change, this.store.rules()))
+      if (!sent.includes(target))
+        record.call(this.options.silences, {
+          silenceId,
+          alertId: change.alert.id,
+          action: change.entry.action,
+          target,
+          atMs: this.now(),
+        });
+  }
+
+  /** A groupable change waits for the end of its target's group window (first arrival + window). */
+  notBefore(target: string, action: string): number {
+    const windowMs = this.options.groupWindowMs ?? 0;
+    const nowMs = this.now();
+    if (windowMs <= 0 || !GROUPABLE_ACTIONS.has(action)) return nowMs;
+    return this.store.outbox.groupNotBefore(target, action, nowMs, windowMs);
+  }
+
+  /** A hall's name and region for grouped notices. */
+  private hallLabel(hallId: string): HallLabel | null {
+    const row = this.store.db.prepare("SELECT name, region FROM halls WHERE id = ?").get(hallId) as
+      | { name: string; region: string | null }
+      | undefined;
+    return row ? { name: row.name, region: row.region ?? null } : null;
   }
 
   /** The pre-opening report goes to the duty manager's channels of the hall. */
@@ -219,17 +279,20 @@ export class NotificationDispatcher {
    * The sender of an outbox target: a group channel's, or for `person:` targets the person's medium through
    * PersonalSenders (issue 14). A string: why there is none (the item is dropped, and the log says so).
    */
-  private senderFor(targetId: string): { send: () => Channel } | "channel_disabled" | "channel_missing" {
+  private senderFor(
+    targetId: string,
+  ): { send: () => Channel; language: Language } | "channel_disabled" | "channel_missing" {
     const options = { timeoutMs: this.options.sendTimeoutMs ?? 10_000, now: this.now };
     const person = parsePersonTarget(targetId);
     if (person) {
       const sender = this.options.personalSenders?.senderFor(person.username, person.medium, options) ?? null;
-      return sender ? { send: () => sender } : "channel_missing";
+      const language = this.options.languageOf?.(person.username) ?? "zh";
+      return sender ? { send: () => sender, language } : "channel_missing";
     }
     const channel = this.store.channel(targetId);
     if (!channel) return "channel_missing";
     if (!channel.enabled) return "channel_disabled";
-    return { send: () => createChannel(channel.config, options) };
+    return { send: () => createChannel(channel.config, options), language: channel.language };
   }
 
   private async deliver(item: OutboxItem): Promise<void> {
@@ -254,16 +317,25 @@ export class NotificationDispatcher {
       outbox.giveUp(item);
       return;
     }
-    const outcome = await this.attempt(item.channelId, target.send, item.message, meta);
+    const notice = this.noticeFor(item, target.language);
+    const outcome = await this.attempt(
+      item.channelId,
+      target.send,
+      notice.message,
+      notice.group ? { ...meta, alertId: null } : meta,
+      notice.group,
+    );
     if (outcome.ok) {
       const atMs = this.now();
-      outbox.delivered(item, atMs);
-      this.options.onDelivered?.(item, atMs);
+      for (const one of notice.items) {
+        outbox.delivered(one, atMs);
+        this.options.onDelivered?.(one, atMs);
+      }
       return;
     }
     const delayMs = nextRetryDelayMs(this.retry, item.attempts + 1, this.options.random);
     if (delayMs === null) {
-      outbox.giveUp(item);
+      for (const one of notice.items) outbox.giveUp(one);
       this.options.logger.warn(
         {
           channelId: item.channelId,
@@ -274,8 +346,19 @@ export class NotificationDispatcher {
         "notification given up after its last attempt",
       );
     } else {
-      outbox.retryLater(item, this.now() + delayMs);
+      for (const one of notice.items) outbox.retryLater(one, this.now() + delayMs);
     }
+  }
+
+  /** The head of a target's queue, or with grouping on, every due message of its target and action as one. */
+  private noticeFor(item: OutboxItem, language: Language): OutgoingNotice {
+    return outgoingNotice(this.store.outbox, item, {
+      nowMs: this.now(),
+      grouping: (this.options.groupWindowMs ?? 0) > 0,
+      language,
+      halls: (id) => this.hallLabel(id),
+      linkBaseUrl: this.options.linkBaseUrl ?? null,
+    });
   }
 
   /** The message with its attachments' content loaded; a stored file that is gone is left out (and logged). */
@@ -303,6 +386,7 @@ export class NotificationDispatcher {
     makeSender: () => Channel,
     message: NotificationMessage,
     meta: { alertId: string | null; action: string; attempt: number },
+    group: { size: number; summary: string } | null = null,
   ): Promise<SendOutcome> {
     const atMs = this.now();
     const started = performance.now();
@@ -325,7 +409,15 @@ export class NotificationDispatcher {
       );
     }
     const durationMs = Math.round(performance.now() - started);
-    this.store.log.add({ ...meta, ...outcome, atMs, channelId, durationMs });
+    this.store.log.add({
+      ...meta,
+      ...outcome,
+      atMs,
+      channelId,
+      durationMs,
+      groupSize: group?.size ?? null,
+      summary: group?.summary ?? null,
+    });
     return { ...outcome, durationMs };
   }
 }

@@ -53,9 +53,12 @@ export class Outbox {
     action: string;
     message: NotificationMessage;
     nowMs: number;
+    /** Held until then (the end of its group window, see `groupNotBefore`); default now. */
+    notBeforeMs?: number;
   }): boolean {
     return this.db.transaction(() => {
       if (this.db.prepare("SELECT 1 FROM notify_done WHERE dedupe_key = ?").get(item.key)) return false;
+      const notBeforeMs = item.notBeforeMs ?? item.nowMs;
       const added =
         this.db
           .prepare(
@@ -68,7 +71,7 @@ export class Outbox {
             item.alertId,
             item.action,
             JSON.stringify({ ...item.message, key: item.key }),
-            item.nowMs,
+            notBeforeMs,
             item.nowMs,
           ).changes > 0;
       if (added && item.alertId)
@@ -77,6 +80,42 @@ export class Outbox {
           .run(item.alertId, item.channelId);
       return added;
     })();
+  }
+
+  /**
+   * When a groupable message for a target and action may go: with the group still waiting for that target and
+   * action (its first arrival + window), or a new group's end (now + window).
+   */
+  groupNotBefore(channelId: string, action: string, nowMs: number, windowMs: number): number {
+    const row = this.db
+      .prepare(
+        `SELECT MAX(next_attempt_ms) AS t FROM notify_outbox
+         WHERE channel_id = ? AND action = ? AND attempts = 0 AND next_attempt_ms > ?`,
+      )
+      .get(channelId, action, nowMs) as { t: number | null };
+    return row.t ?? nowMs + windowMs;
+  }
+
+  /**
+   * The head and every other due message of its target with the same action, in queue order, skipping any
+   * whose alert has an earlier message still queued (so a resolution never overtakes its opening).
+   */
+  dueGroup(head: OutboxItem, nowMs: number): OutboxItem[] {
+    const rows = this.db
+      .prepare("SELECT * FROM notify_outbox WHERE channel_id = ? AND id >= ? ORDER BY id")
+      .all(head.channelId, head.id) as OutboxRow[];
+    const group: OutboxItem[] = [];
+    const blocked = new Set<string>();
+    for (const row of rows) {
+      const joins =
+        row.action === head.action &&
+        row.next_attempt_ms <= nowMs &&
+        row.alert_id !== null &&
+        !blocked.has(row.alert_id);
+      if (joins || row.id === head.id) group.push(toItem(row));
+      else if (row.alert_id) blocked.add(row.alert_id);
+    }
+    return group;
   }
 
   /** The head of each channel's queue, if it is due. */

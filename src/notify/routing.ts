@@ -108,16 +108,17 @@ export function route(change: AlertChange, rules: readonly RoutingRule[]): Set<s
 /**
  * Where a change goes, given the channels already told about this alert. A resolution always goes to
  * every channel that was told, whatever the rules and even if the alert was silenced since; an alert in
- * maintenance is otherwise not notified at all.
+ * maintenance, or `silenced` by a silence in force, is otherwise not notified at all.
  */
 export function planTargets(
   change: AlertChange,
   rules: readonly RoutingRule[],
   notifiedChannelIds: readonly string[],
+  silenced = false,
 ): string[] {
   const action = change.entry?.action;
   if (!action || !NOTIFYING.has(action)) return [];
-  const targets = change.alert.inMaintenance ? new Set<string>() : route(change, rules);
+  const targets = change.alert.inMaintenance || silenced ? new Set<string>() : route(change, rules);
   if (action === "resolved") for (const id of notifiedChannelIds) targets.add(id);
   return [...targets];
 }

@@ -62,9 +62,9 @@ export class ReportScheduler {
     } catch (err) {
       this.options.logger.warn({ err }, "old report attachments not pruned");
     }
+    // The first poll comes one interval after start, not during it: start-up stays light (a report may print a PDF).
     this.timer = setInterval(() => void this.poll(), this.options.pollIntervalMs ?? 60_000);
     this.timer.unref();
-    void this.poll();
   }
 
   async stop(): Promise<void> {

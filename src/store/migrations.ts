@@ -537,6 +537,39 @@ export const MIGRATIONS: readonly {
     },
   },
   {
+    version: 17,
+    // Issue 14: silences (stop notices, never uptime), the notices they held, a hall's region for grouped notices,
+    // and a grouped notice's size and summary in the delivery log.
+    sql: `
+      CREATE TABLE silences (
+        id TEXT PRIMARY KEY,
+        hall_id TEXT,
+        matchers_json TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_ms INTEGER NOT NULL,
+        starts_ms INTEGER NOT NULL,
+        ends_ms INTEGER NOT NULL,
+        lifted_by TEXT,
+        lifted_ms INTEGER
+      );
+      CREATE INDEX silences_ends ON silences(ends_ms);
+      CREATE TABLE silence_holds (
+        id INTEGER PRIMARY KEY,
+        silence_id TEXT NOT NULL,
+        alert_id TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        at_ms INTEGER NOT NULL
+      );
+      CREATE INDEX silence_holds_silence ON silence_holds(silence_id, id);
+      CREATE INDEX silence_holds_alert ON silence_holds(alert_id);
+      ALTER TABLE halls ADD COLUMN region TEXT;
+      ALTER TABLE notify_deliveries ADD COLUMN group_size INTEGER;
+      ALTER TABLE notify_deliveries ADD COLUMN summary TEXT;
+    `,
+  },
+  {
     version: 18,
     // Issue 14, scheduled reports: each hall's schedule (none stored: the defaults), each report sent once per hall,
     // kind and period (a restart or a late start never sends it twice), and the large attachments (PDFs) that the

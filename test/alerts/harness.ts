@@ -58,6 +58,8 @@ export class AlertStack {
       demo: { enabled: false },
       auth: { adminPassword: "alerts-test-admin" },
       alerts: { calendarRecheckSec: 1 },
+      // Notices go out at once here (storm grouping holds them 30 s by default; test/notify/storm.test.ts covers it).
+      notify: { groupWindowMs: 0 },
       rulesFile: join(this.dataDir, "rules.json"),
     });
     this.server = new HallwatchServer(config, silentLogger(), { createBroker: createEmbeddedBroker });

@@ -45,6 +45,8 @@ export class LiveStack {
       demo: { enabled: false },
       auth: { adminPassword: ADMIN_PASSWORD },
       alerts: { calendarRecheckSec: 1 },
+      // Notices go out at once here (storm grouping holds them 30 s by default; test/notify/storm.test.ts covers it).
+      notify: { groupWindowMs: 0 },
       rulesFile: join(this.dataDir, "rules.json"),
     });
     this.server = new HallwatchServer(config, silentLogger(), {

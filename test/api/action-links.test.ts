@@ -49,7 +49,7 @@ describe("signed action links over HTTP", () => {
   beforeAll(async () => {
     smtp = await startSmtpReceiver();
     hw = await startHallwatch(
-      { publicUrl: "https://hw.example.org", actionLinks: { ttlHours: 24 } },
+      { publicUrl: "https://hw.example.org", actionLinks: { ttlHours: 24 }, notify: { groupWindowMs: 0 } },
       {
         now: () => t,
         people: peopleParts(

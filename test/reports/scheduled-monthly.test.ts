@@ -38,7 +38,7 @@ function instance(name: string) {
 }
 
 /** A Shanghai hall (open 09:00–18:00 every day) whose monthly report goes to headquarters' mailbox. */
-async function configureHall(url: string) {
+async function configureHall(url: string, dutyManagers = false) {
   const admin = new Browser(url);
   expect((await admin.signIn("admin", ADMIN_PASSWORD)).status).toBe(200);
   const hall = await admin.json("POST", "/api/halls", {
@@ -75,11 +75,22 @@ async function configureHall(url: string) {
     daily: { enabled: true, afterCloseMin: 30 },
     weekly: { enabled: true, time: "08:00" },
     monthly: { enabled: true, day: 1, time: "08:00" },
-    dutyManagers: false,
+    dutyManagers,
     channelIds: [],
     hqChannelIds: [channel.body.id],
   });
   expect(schedule.status).toBe(200);
+  if (dutyManagers) {
+    const user = await admin.json("POST", "/api/users", {
+      username: "duty-sh",
+      displayName: "值班经理",
+      password: "Duty-Manager-Shanghai-1",
+      roles: ["duty_manager"],
+      halls: [HALL],
+    });
+    expect(user.status).toBe(200);
+  }
+  return { admin, hqChannelId: channel.body.id as string };
 }
 
 const monthlyMails = () => smtp.mails.filter((m) => m.includes("hq-reports@example.org"));
@@ -92,19 +103,34 @@ describe("the monthly report of a Shanghai hall goes to headquarters on the 1st 
     hw.clock.nowMs = utc("2026-11-30T23:59:00Z");
     let app = await hw.start();
     try {
-      await configureHall(app.url);
+      const { admin, hqChannelId } = await configureHall(app.url, true);
       await app.server.reportScheduler.poll();
       await sleep(500);
       expect(monthlyMails().length).toBe(before);
+      // Monday 30 Nov: last week's and Monday's reports went to the duty manager (personal e-mail), not to HQ.
+      const early = await admin.json("GET", `/api/halls/${HALL}/report-schedule`);
+      expect(early.body.lastSent).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ kind: "week", period: "2026-11-23", targets: ["person:duty-sh:email"] }),
+          expect.objectContaining({ kind: "day", period: "2026-11-30", targets: ["person:duty-sh:email"] }),
+        ]),
+      );
+      expect(early.body.lastSent.some((r: { kind: string }) => r.kind === "month")).toBe(false);
 
       hw.clock.nowMs = utc("2026-12-01T00:00:30Z");
       await app.server.reportScheduler.poll();
       await waitFor(() => monthlyMails().length === before + 1, "the monthly report by e-mail", 20_000);
       await app.server.reportScheduler.poll();
+      const sent = await admin.json("GET", `/api/halls/${HALL}/report-schedule`);
+      expect(sent.body.lastSent).toContainEqual(
+        expect.objectContaining({
+          kind: "month",
+          period: "2026-11-01",
+          targets: ["person:duty-sh:email", hqChannelId],
+        }),
+      );
       // It went through the outbox: the delivery log has it.
-      const admin = new Browser(app.url);
-      await admin.signIn("admin", ADMIN_PASSWORD);
-      const log = await admin.json("GET", "/api/notify/deliveries");
+      const log = await admin.json("GET", `/api/notify/deliveries?channelId=${hqChannelId}`);
       expect(
         log.body.items.filter((d: { action: string; ok: boolean }) => d.action === "report_month"),
       ).toEqual([expect.objectContaining({ ok: true, alertId: null })]);

@@ -30,6 +30,8 @@ export async function registerAdminRoutes(app: TypedApp, deps: ApiDeps): Promise
           id: hallIdSchema,
           name: z.string().trim().min(1).max(128),
           timeZone: timeZone.default("Asia/Shanghai"),
+          /** District or region for grouped notices (e.g. 西城区); omitted keeps the stored one, null clears it. */
+          region: z.string().trim().min(1).max(64).nullable().optional(),
         }),
       },
     },

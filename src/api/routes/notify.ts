@@ -100,6 +100,11 @@ export async function registerNotifyRoutes(app: TypedApp, deps: ApiDeps): Promis
           limit: z.coerce.number().int().min(1).max(500).default(100),
           channelId: z.string().optional(),
           alertId: z.string().optional(),
+          /** "true": only grouped notices (storm grouping), with their size and summary. */
+          grouped: z
+            .enum(["true", "false"])
+            .optional()
+            .transform((v) => v === "true"),
         }),
       },
     },

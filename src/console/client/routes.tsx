@@ -11,6 +11,7 @@ import { FireAssets } from "./pages/inspections/fire-assets.js";
 import { InspectPage } from "./pages/inspections/inspect-page.js";
 import { Reports } from "./pages/reports.js";
 import { RosterPage } from "./pages/roster/roster.js";
+import { SilencesPage } from "./pages/silences/silences.js";
 import { UptimePage } from "./pages/uptime.js";
 import type { Route } from "./router.js";
 import type { Session } from "./session.js";
@@ -51,6 +52,17 @@ export const PAGES: Record<string, PageEntry> = {
   },
   fire: { render: () => <FireAssets /> },
   roster: { render: ({ params: [hallId = ""] }) => <RosterPage key={hallId} hallId={hallId} /> },
+  silences: {
+    render: ({ query }) => (
+      <SilencesPage
+        prefill={{
+          hallId: query.get("hallId") ?? undefined,
+          faultType: query.get("faultType") ?? undefined,
+          deviceId: query.get("deviceId") ?? undefined,
+        }}
+      />
+    ),
+  },
 };
 
 export function pageFor(route: Route, session: Session): { name: string; entry: PageEntry } {

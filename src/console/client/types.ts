@@ -46,5 +46,7 @@ export interface HallView {
   id: string;
   name: string;
   timeZone?: string;
+  /** District or region (e.g. 西城区), for grouped notices. */
+  region?: string | null;
   devices: { online: number; offline: number; unknown: number; total: number };
 }

@@ -38,6 +38,8 @@ export interface PersonalNotifierOptions {
   logger: Logger;
   /** Told after notices were queued (the dispatcher's deliverDue). */
   onQueued?: () => void;
+  /** When a notice for a target may go out (the dispatcher's storm-grouping window); absent: at once. */
+  notBefore?: (target: string, action: string) => number;
   /** How often chains are checked for due steps (default 1 s). */
   tickIntervalMs?: number;
   now?: () => number;
@@ -224,6 +226,8 @@ export class PersonalNotifier {
             action: notice.action,
             message,
             nowMs,
+            // Storm grouping applies to people as to channels: one notice per person and medium per window.
+            ...(this.options.notBefore ? { notBeforeMs: this.options.notBefore(target, notice.action) } : {}),
           });
           if (added) queued.push({ notice, medium });
         }

@@ -3,6 +3,7 @@ import { Async, useApi } from "../components/use-api.js";
 import { codeLabel, fieldValue } from "../i18n/codes.js";
 import type { Lang } from "../i18n.js";
 import { useAlertFeed } from "../live/use-feed.js";
+import { AlertSilence } from "../pages/silences/alert-silence.js";
 import { href } from "../router.js";
 import { useSession } from "../session.js";
 import { AcknowledgeForm, AssignForm, CommentForm, ResolveForm } from "./alert-forms.js";
@@ -130,6 +131,7 @@ function AlertStory({ alert, reload }: { alert: AlertDetail; reload: () => void 
           timeZone={names.timeZone}
         />
       </section>
+      <AlertSilence alert={alert} />
       <div class="alert-forms">
         {alert.status === "open" ? <AcknowledgeForm alert={alert} onDone={done} /> : null}
         {active && canAssign ? (

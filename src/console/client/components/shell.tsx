@@ -3,6 +3,7 @@ import { useEffect, useState } from "preact/hooks";
 import { ALERT_TEXT } from "../alerts/alert-text.js";
 import { OVERVIEW_TEXT } from "../i18n/overview.js";
 import { ROSTER_TEXT } from "../i18n/roster.js";
+import { SILENCE_TEXT } from "../i18n/silences.js";
 import { INSPECTION_TEXT } from "../inspections-i18n.js";
 import { Announcer } from "../live/announcer.js";
 import { useAlertFeed } from "../live/use-feed.js";
@@ -30,6 +31,7 @@ export function Shell({ page, children }: { page: string; children: ComponentChi
     { page: "reports", label: OVERVIEW_TEXT[lang].reports },
     { page: "fire", label: INSPECTION_TEXT[lang].nav },
     { page: "roster", label: ROSTER_TEXT[lang].nav },
+    { page: "silences", label: SILENCE_TEXT[lang].nav, roles: ["admin", "duty_manager"] },
     { page: "admin", label: t.admin, roles: ["admin"] },
   ];
   return (

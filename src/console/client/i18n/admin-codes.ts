@@ -28,6 +28,8 @@ export const AUDIT_LABELS: Labels = {
   push_subscription_removed: { zh: "移除了推送设备", en: "Removed a push device" },
   login_failed: { zh: "登录失败", en: "Sign-in failed" },
   logout: { zh: "退出", en: "Signed out" },
+  silence_created: { zh: "创建了静默", en: "Created a silence" },
+  silence_lifted: { zh: "提前解除了静默", en: "Lifted a silence" },
   password_changed: { zh: "修改了自己的密码", en: "Changed own password" },
   password_reset: { zh: "重置密码", en: "Reset a password" },
   user_created: { zh: "添加用户", en: "Added a user" },

@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import { api } from "../../api.js";
 import { ErrorNote } from "../../components/errors.js";
 import { ADMIN_TEXT } from "../../i18n/admin.js";
+import { SILENCE_TEXT } from "../../i18n/silences.js";
 import { useSession } from "../../session.js";
 
 /** Adds a hall (or renames one by its id). */
@@ -21,10 +22,13 @@ export function HallForm({ onSaved }: { onSaved: () => void }) {
           const data = new FormData(form);
           setFailure(null);
           try {
+            const region = String(data.get("region") ?? "").trim();
             await api("POST", "/api/halls", {
               id: String(data.get("hallId") ?? ""),
               name: String(data.get("hallName") ?? ""),
               timeZone: String(data.get("timeZone") ?? "Asia/Shanghai"),
+              // Empty keeps the region a hall already has (renaming by id does not clear it).
+              ...(region ? { region } : {}),
             });
             form.reset();
             onSaved();
@@ -44,6 +48,10 @@ export function HallForm({ onSaved }: { onSaved: () => void }) {
         <label>
           {a.timeZone}
           <input name="timeZone" defaultValue="Asia/Shanghai" required />
+        </label>
+        <label>
+          {SILENCE_TEXT[lang].region}
+          <input name="region" maxLength={64} placeholder={SILENCE_TEXT[lang].regionHint} />
         </label>
         {failure ? <ErrorNote error={failure} /> : null}
         <button type="submit" class="primary">

@@ -1,0 +1,86 @@
+import { join } from "node:path";
+import { AlertService } from "../../src/alerts/alert-service.js";
+import { parseRulesConfig } from "../../src/core/faults/config.js";
+import { silentLogger } from "../../src/logging.js";
+import { NotificationDispatcher } from "../../src/notify/dispatcher.js";
+import { openDatabase } from "../../src/store/database.js";
+import { HallStore } from "../../src/store/halls.js";
+import { SilenceStore } from "../../src/store/silences.js";
+import { HallFleet } from "./hall-fleet.js";
+import { DING_SECRET } from "./receivers.js";
+
+/**
+ * The real alert service, dispatcher and silence store on one SQLite file, halls with regions whose gateways
+ * go down and up through HallFleet, a WeCom robot (zh) and a DingTalk robot (en), one injected clock.
+ */
+export function fleetStack(options: {
+  dir: string;
+  receiverBase: string;
+  startMs: number;
+  halls: { id: string; name: string; region: string | null }[];
+  groupWindowMs?: number;
+  /** The changes the rule sends (default: all). */
+  actions?: ("opened" | "reopened" | "escalated" | "reminded" | "resolved")[];
+}) {
+  const clock = { ms: options.startMs };
+  const now = () => clock.ms;
+  const db = openDatabase(join(options.dir, `${Math.random().toString(36).slice(2)}.db`));
+  const halls = new HallStore(db);
+  for (const h of options.halls) halls.upsert(h);
+  const fleet = new HallFleet(silentLogger(), now, db);
+  for (const h of options.halls) fleet.gatewayUp(h.id);
+  const alerts = new AlertService({
+    db,
+    aggregator: fleet.aggregator,
+    rules: parseRulesConfig({}),
+    logger: silentLogger(),
+    tickIntervalMs: 3_600_000, // ticked by hand on the injected clock
+    now,
+  });
+  alerts.start();
+  alerts.tick();
+  const silences = new SilenceStore(db);
+  const dispatcher = new NotificationDispatcher({
+    db,
+    subscribe: (l) => alerts.bus.on("alert_changed", l),
+    logger: silentLogger(),
+    pollIntervalMs: 10,
+    silences,
+    now,
+    ...(options.groupWindowMs ? { groupWindowMs: options.groupWindowMs } : {}),
+  });
+  dispatcher.start();
+  const { store } = dispatcher;
+  const robot = store.addChannel({
+    name: "西城 robot",
+    language: "zh",
+    config: { type: "wecom", url: `${options.receiverBase}/wecom?key=storm` },
+  });
+  const ding = store.addChannel({
+    name: "HQ DingTalk",
+    language: "en",
+    config: {
+      type: "dingtalk",
+      url: `${options.receiverBase}/dingtalk?access_token=storm`,
+      secret: DING_SECRET,
+    },
+  });
+  store.addRule({
+    name: "duty managers",
+    hallId: null,
+    roles: ["duty_manager", "maintenance", "admin"],
+    actions: options.actions ?? ["opened", "reopened", "escalated", "reminded", "resolved"],
+    channelIds: [robot.id, ding.id],
+  });
+  /** Moves the clock and lets the alert service see what changed. */
+  const at = (ms: number) => {
+    clock.ms = ms;
+    alerts.tick();
+  };
+  const close = async () => {
+    alerts.stop();
+    await dispatcher.stop();
+    db.close();
+  };
+  return { clock, at, db, halls, fleet, alerts, silences, dispatcher, store, robot, ding, close };
+}
