@@ -316,7 +316,7 @@ describe.skipIf(!available)("the admin's screens: users, agents, devices, channe
     await phone.close();
   }, 90_000);
 
-  it("never shows admin forms to floor staff or maintenance; their account page has only their password", async () => {
+  it("never shows admin forms to floor staff or maintenance; their account page has only their password and own contacts", async () => {
     for (const role of ["floor", "maint"] as const) {
       const page = await stack.signIn(role, { lang: "zh", viewport: PHONE, hash: "#/admin/users" });
       await page.locator("main").waitFor();
@@ -326,7 +326,8 @@ describe.skipIf(!available)("the admin's screens: users, agents, devices, channe
         expect(await page.locator(`[data-testid=${form}]`).count(), `${role} ${form}`).toBe(0);
       await page.goto(`${stack.at.httpUrl}/#/account`);
       await page.locator("form[data-testid=password-form]").waitFor();
-      expect(await page.locator("main form").count()).toBe(1);
+      await page.locator("form[data-testid=contacts-form]").waitFor();
+      expect(await page.locator("main form").count()).toBe(2);
       await page.close();
     }
   }, 60_000);
