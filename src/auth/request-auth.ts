@@ -62,7 +62,8 @@ export function registerRequestAuth(app: FastifyInstance, options: RequestAuthOp
       ? options.users.session(token, options.sessionIdleMs, options.sessionAbsoluteMs, nowMs)
       : null;
     if (!session) {
-      if (path.startsWith(SIGNED_LINK_PREFIX)) return;
+      // The matched route, not the raw URL: no spelling of another path can pass as a signed-link route.
+      if (request.routeOptions.url?.startsWith(SIGNED_LINK_PREFIX)) return;
       throw new ApiError("unauthenticated", "sign in first");
     }
     if (!SAFE_METHODS.has(request.method) && request.headers[CSRF_HEADER] !== session.csrfToken) {

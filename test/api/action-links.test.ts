@@ -126,6 +126,14 @@ describe("signed action links over HTTP", () => {
     expect((await admin.json("GET", `/api/alerts/${alertId}`)).body.status).toBe("open");
   });
 
+  it("opens no other route without a session: paths that merely start with /api/act/ are refused", async () => {
+    for (const path of ["/api/act/../users", "/api/act/%2e%2e/users", "/api/act/x/../../alerts"]) {
+      const answer = await fetch(`${hw.url}${path}`, { redirect: "manual" });
+      expect(answer.status, path).not.toBe(200);
+      expect(JSON.stringify(await answer.json()), path).not.toContain("username");
+    }
+  });
+
   it("when the person's policy needs a sign-in: none → 401, another user's session → 403, their own session acts", async () => {
     const { token } = await noticeLink();
     const dm1 = await signedIn("dm1");
