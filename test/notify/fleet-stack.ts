@@ -3,6 +3,8 @@ import { AlertService } from "../../src/alerts/alert-service.js";
 import { parseRulesConfig } from "../../src/core/faults/config.js";
 import { silentLogger } from "../../src/logging.js";
 import { NotificationDispatcher } from "../../src/notify/dispatcher.js";
+import { PersonalNotifier } from "../../src/notify/people/personal-notifier.js";
+import type { ContactBook, DutyLookup, PersonalSenders } from "../../src/notify/people/ports.js";
 import { openDatabase } from "../../src/store/database.js";
 import { HallStore } from "../../src/store/halls.js";
 import { SilenceStore } from "../../src/store/silences.js";
@@ -21,6 +23,8 @@ export function fleetStack(options: {
   groupWindowMs?: number;
   /** The changes the rule sends (default: all). */
   actions?: ("opened" | "reopened" | "escalated" | "reminded" | "resolved")[];
+  /** People told in person as well (the real PersonalNotifier on the same outbox), all in Chinese. */
+  people?: { duty: DutyLookup; contacts: ContactBook; senders: PersonalSenders };
 }) {
   const clock = { ms: options.startMs };
   const now = () => clock.ms;
@@ -48,8 +52,27 @@ export function fleetStack(options: {
     silences,
     now,
     ...(options.groupWindowMs ? { groupWindowMs: options.groupWindowMs } : {}),
+    ...(options.people ? { personalSenders: options.people.senders, languageOf: () => "zh" as const } : {}),
   });
   dispatcher.start();
+  const personal = options.people
+    ? new PersonalNotifier({
+        db,
+        outbox: dispatcher.store.outbox,
+        subscribe: (l) => alerts.bus.on("alert_changed", l),
+        alerts,
+        duty: options.people.duty,
+        contacts: options.people.contacts,
+        silences,
+        languageOf: () => "zh",
+        linkBaseUrl: null,
+        logger: silentLogger(),
+        notBefore: (target, action) => dispatcher.notBefore(target, action),
+        tickIntervalMs: 3_600_000,
+        now,
+      })
+    : null;
+  personal?.start();
   const { store } = dispatcher;
   const robot = store.addChannel({
     name: "西城 robot",
@@ -78,6 +101,7 @@ export function fleetStack(options: {
     alerts.tick();
   };
   const close = async () => {
+    personal?.stop();
     alerts.stop();
     await dispatcher.stop();
     db.close();
