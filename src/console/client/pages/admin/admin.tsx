@@ -1,14 +1,16 @@
 import { ADMIN_TEXT } from "../../i18n/admin.js";
+import { ESCALATION_TEXT } from "../../i18n/escalation.js";
 import { useSession } from "../../session.js";
 import { AgentsAdmin } from "./agents.js";
+import { EscalationAdmin } from "./escalation.js";
 import { NotifyAdmin } from "./notify.js";
 import { TokensAdmin } from "./tokens.js";
 import { UsersAdmin } from "./users.js";
 
-const TABS = ["users", "agents", "notify", "tokens"] as const;
+const TABS = ["users", "agents", "notify", "escalation", "tokens"] as const;
 type Tab = (typeof TABS)[number];
 
-/** The admin's screens, one tab each: `#/admin/users` (default), `/agents`, `/notify`, `/tokens`. */
+/** The admin's screens, one tab each: `#/admin/users` (default), `/agents`, `/notify`, `/escalation`, `/tokens`. */
 export function Admin({ tab }: { tab: string }) {
   const { lang, t } = useSession();
   const a = ADMIN_TEXT[lang];
@@ -17,6 +19,7 @@ export function Admin({ tab }: { tab: string }) {
     users: a.tabUsers,
     agents: a.tabAgents,
     notify: a.tabNotify,
+    escalation: ESCALATION_TEXT[lang].tab,
     tokens: a.tabTokens,
   };
   return (
@@ -31,6 +34,7 @@ export function Admin({ tab }: { tab: string }) {
       {current === "users" ? <UsersAdmin /> : null}
       {current === "agents" ? <AgentsAdmin /> : null}
       {current === "notify" ? <NotifyAdmin /> : null}
+      {current === "escalation" ? <EscalationAdmin /> : null}
       {current === "tokens" ? <TokensAdmin /> : null}
     </section>
   );
