@@ -1,7 +1,7 @@
 import type { Alert } from "../core/alerts/alert.js";
 import type { Severity } from "../core/faults/types.js";
 import { neutralizeMarkdown } from "./markdown.js";
-import type { Language, NotificationMessage } from "./message.js";
+import { type Language, type NotificationMessage, SEVERITY_LABEL } from "./message.js";
 import { SEVERITY_RANK } from "./routing.js";
 
 /** Changes that may be grouped into one notice per route (readiness reports and tests never are). */
@@ -20,17 +20,6 @@ export interface HallLabel {
 
 /** How many names a grouped notice lists before "and N more". */
 const LISTED_HALLS = 20;
-
-const SEVERITY = {
-  zh: { critical: "严重", major: "重要", minor: "次要", warning: "提示", operational: "运营" },
-  en: {
-    critical: "CRITICAL",
-    major: "MAJOR",
-    minor: "minor",
-    warning: "warning",
-    operational: "operational",
-  },
-} as const;
 
 const ACTION: Record<Language, Record<string, string>> = {
   zh: {
@@ -110,7 +99,7 @@ export function renderGroupMessage(
       : w.halls(hallIds.length);
   const what = faults.length === 1 ? (faults[0]?.[0] ?? "") : w.alerts(alerts.length);
   const summary = `${scope}${w.colon}${what}`;
-  const title = `[${SEVERITY[language][severity]}] ${ACTION[language][action] ?? action} · ${summary}`;
+  const title = `[${SEVERITY_LABEL[language][severity]}] ${ACTION[language][action] ?? action} · ${summary}`;
   const lines: string[] = [];
   if (regions.length > 1)
     for (const [region, n] of regions) lines.push(region ? w.inRegion(n, region) : w.noRegion(n));

@@ -52,7 +52,8 @@ export function withActionUrl(
   };
 }
 
-const SEVERITY = {
+/** Severity words in notices, shared by every template (single, grouped, SMS parameters). */
+export const SEVERITY_LABEL = {
   zh: { critical: "严重", major: "重要", minor: "次要", warning: "提示", operational: "运营" },
   en: {
     critical: "CRITICAL",
@@ -147,7 +148,7 @@ export function renderMessage(
   const action = change.entry?.action ?? "updated";
   const L = LABEL[language];
   const subject = a.deviceId ?? a.agentId ?? a.hallId;
-  const title = `[${SEVERITY[language][a.severity]}] ${ACTION[language][action]} · ${a.summary[language]} · ${a.hallId} / ${subject}`;
+  const title = `[${SEVERITY_LABEL[language][a.severity]}] ${ACTION[language][action]} · ${a.summary[language]} · ${a.hallId} / ${subject}`;
   const lines: [string, string][] = [
     [L.hall, a.hallId],
     [L.device, subject],

@@ -1,21 +1,10 @@
 import type { Alert } from "../../core/alerts/alert.js";
-import type { Language, NotificationMessage } from "../message.js";
+import { type Language, type NotificationMessage, SEVERITY_LABEL } from "../message.js";
 
 /** The escalation part adds `actionUrl` (a signed one-tap link) to personal notices; optional here. */
 export type PersonalMessage = NotificationMessage & { actionUrl?: string };
 
 export type SmsParamName = "hall" | "fault" | "severity" | "link";
-
-const SEVERITY = {
-  zh: { critical: "严重", major: "重要", minor: "次要", warning: "提示", operational: "运营" },
-  en: {
-    critical: "CRITICAL",
-    major: "MAJOR",
-    minor: "minor",
-    warning: "warning",
-    operational: "operational",
-  },
-} as const;
 
 /** SMS template variables are short (35 characters at most on Alibaba); a link is never cut. */
 const MAX_PARAM = 35;
@@ -35,7 +24,7 @@ export function smsParams(message: PersonalMessage, language: Language): Record<
   return {
     hall: cut(alert?.hallId ?? ""),
     fault: cut(alert ? alert.summary[language] : message.title),
-    severity: severity ? SEVERITY[language][severity] : "",
+    severity: severity ? SEVERITY_LABEL[language][severity] : "",
     link: linkOf(message) ?? "",
   };
 }
