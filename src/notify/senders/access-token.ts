@@ -1,4 +1,5 @@
 import { ChannelError } from "./channel.js";
+import { type JsonAnswer, postJson } from "./http.js";
 
 /** GETs a JSON answer with a timeout (the URL, which carries credentials, never goes into an error). */
 export async function getJson(url: string, timeoutMs: number): Promise<Record<string, unknown>> {
@@ -46,3 +47,41 @@ export class AccessTokens {
 
 /** WeCom and DingTalk answer errcode 40014 (invalid) or 42001 (expired) for a token to fetch again. */
 export const TOKEN_ERRORS = new Set([40014, 42001]);
+
+/** Fetches an app's access token from its gettoken URL (WeCom and DingTalk answer alike); `app` names it in errors. */
+export async function fetchAccessToken(
+  app: string,
+  url: string,
+  timeoutMs: number,
+): Promise<{ token: string; expiresInS: number }> {
+  const body = await getJson(url, timeoutMs);
+  if (body.errcode !== 0 || typeof body.access_token !== "string")
+    throw new ChannelError(
+      "robot_error",
+      `${app} gettoken errcode ${String(body.errcode)}: ${String(body.errmsg ?? "")}`.slice(0, 300),
+      200,
+    );
+  return { token: body.access_token, expiresInS: Number(body.expires_in ?? 7200) };
+}
+
+/**
+ * POSTs with the app's access token in the query; a token the API calls invalid or expired is fetched again once.
+ */
+export async function postWithToken(
+  tokens: AccessTokens,
+  appKey: string,
+  token: () => Promise<string>,
+  url: (token: string) => string,
+  body: string,
+  timeoutMs: number,
+): Promise<JsonAnswer> {
+  for (let attempt = 0; ; attempt++) {
+    const answer = await postJson(url(await token()), body, timeoutMs);
+    const errcode = (answer.json as { errcode?: number } | null)?.errcode;
+    if (attempt === 0 && errcode !== undefined && TOKEN_ERRORS.has(errcode)) {
+      tokens.forget(appKey);
+      continue;
+    }
+    return answer;
+  }
+}
