@@ -29,6 +29,8 @@ import { ReportScheduler } from "../reports/scheduler.js";
 import { AuditLog } from "../store/audit.js";
 import { CredentialStore } from "../store/credentials.js";
 import { type Db, openDatabase } from "../store/database.js";
+import type { SqlEngine } from "../store/sql/engine.js";
+import { SqliteEngine } from "../store/sql/sqlite-engine.js";
 import { HallStore } from "../store/halls.js";
 import { MaintenanceStore } from "../store/maintenance.js";
 import { RosterStore } from "../store/rosters.js";
@@ -94,6 +96,7 @@ export interface RunningAddresses {
  */
 export class HallwatchServer {
   private db: Db | null = null;
+  private sql: SqlEngine | null = null;
   private broker: EmbeddedBroker | null = null;
   private aggregatorInstance: Aggregator | null = null;
   private alertService: AlertService | null = null;
@@ -172,6 +175,9 @@ export class HallwatchServer {
     const rules = loadRules(config.rulesFile);
     const db = openDatabase(join(config.dataDir, "hallwatch.db"));
     this.db = db;
+    // The SQL port over the same connection: stores converted to it run on SQLite and PostgreSQL alike (issue 15).
+    const sql: SqlEngine = new SqliteEngine(db);
+    this.sql = sql;
     // Whether what arrives can be stored (full or read-only disk): checked before the aggregator announces itself.
     const storage = new StorageHealth({
       db,
@@ -577,6 +583,7 @@ export class HallwatchServer {
     this.inspectionHistory = null;
     this.stateRefresher = null;
     this.broker = null;
+    this.sql = null;
     this.db?.close();
     this.db = null;
   }
