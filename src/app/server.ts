@@ -29,12 +29,12 @@ import { ReportScheduler } from "../reports/scheduler.js";
 import { AuditLog } from "../store/audit.js";
 import { CredentialStore } from "../store/credentials.js";
 import { type Db, openDatabase } from "../store/database.js";
-import type { SqlEngine } from "../store/sql/engine.js";
-import { SqliteEngine } from "../store/sql/sqlite-engine.js";
 import { HallStore } from "../store/halls.js";
 import { MaintenanceStore } from "../store/maintenance.js";
 import { RosterStore } from "../store/rosters.js";
 import { SilenceStore } from "../store/silences.js";
+import type { SqlEngine } from "../store/sql/engine.js";
+import { SqliteEngine } from "../store/sql/sqlite-engine.js";
 import { StorageHealth } from "../store/storage-health.js";
 import { UserStore } from "../store/users.js";
 import { raiseClockSkewAlerts } from "./clock-skew-alerts.js";
@@ -163,6 +163,12 @@ export class HallwatchServer {
   get reportScheduler(): ReportScheduler {
     if (!this.reports) throw new Error("server not started");
     return this.reports;
+  }
+
+  /** The system of record behind the SQL port (tests read the stores' tables through it). */
+  get sqlEngine(): SqlEngine {
+    if (!this.sql) throw new Error("server not started");
+    return this.sql;
   }
 
   get aggregator(): Aggregator {
