@@ -44,6 +44,8 @@ FILES=(
 
 selected=("$@")
 failed=()
+report_dir=$(mktemp -d)
+trap 'rm -rf "$report_dir"' EXIT
 for entry in "${INSTANTS[@]}"; do
   IFS='|' read -r name local zone <<<"$entry"
   if [ ${#selected[@]} -gt 0 ] && [[ ! " ${selected[*]} " == *" $name "* ]]; then continue; fi
@@ -62,7 +64,8 @@ for entry in "${INSTANTS[@]}"; do
   fi
   began=$(date +%s)
   if TZ=UTC HALLWATCH_FAKETIME_START="$start" FAKETIME_DONT_RESET=1 "$FAKETIME_BIN" -f "@$utc" \
-    npx vitest run "${FILES[@]}" --reporter=dot --maxWorkers=2; then
+    npx vitest run "${FILES[@]}" --reporter=dot --reporter=json --outputFile.json="$report_dir/$name.json" \
+      --maxWorkers=2; then
     echo "=== $name passed in $(($(date +%s) - began)) s"
   else
     echo "=== $name FAILED in $(($(date +%s) - began)) s"
@@ -70,6 +73,19 @@ for entry in "${INSTANTS[@]}"; do
   fi
 done
 if [ ${#failed[@]} -gt 0 ]; then
+  # CI keeps only the end of the output: repeat which tests failed, and why, here.
+  for name in "${failed[@]}"; do
+    node -e '
+      const report = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"));
+      for (const file of report.testResults) {
+        if (file.status === "failed" && !file.assertionResults.some((t) => t.status === "failed"))
+          console.error(`${process.argv[2]}: ${file.name}\n  ${String(file.message).split("\n").slice(0, 6).join("\n  ")}`);
+        for (const test of file.assertionResults)
+          if (test.status === "failed")
+            console.error(`${process.argv[2]}: ${file.name} > ${test.fullName}\n  ${(test.failureMessages[0] ?? "").split("\n").slice(0, 6).join("\n  ")}`);
+      }
+    ' "$report_dir/$name.json" "$name" 2>&1 >&2 || echo "$name: no test report (the run itself failed)" >&2
+  done
   echo "faketime-matrix: failed at ${failed[*]}" >&2
   exit 1
 fi
