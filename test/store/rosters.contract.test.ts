@@ -83,6 +83,16 @@ describeEachEngine("the roster store", (fresh) => {
     expect(await store.feedToken("lena", NOW + 3)).toBe(rotated);
   });
 
+  it("gives one token to first calls made at once (two tabs, two nodes)", async () => {
+    const sql = await fresh();
+    const store = new RosterStore(sql, feedKey);
+    // Open several pooled connections first (PostgreSQL), so the calls below really overlap.
+    await Promise.all([1, 2, 3, 4].map(() => sql.all("SELECT 1 AS warm")));
+    const tokens = await Promise.all([1, 2, 3, 4].map((i) => store.feedToken("lena", NOW + i)));
+    expect(new Set(tokens).size).toBe(1);
+    expect(await store.feedOwner(tokens[0] ?? "")).toBe("lena");
+  });
+
   it("keeps only a hash of the feed token at rest, and another key opens nothing", async () => {
     const sql = await fresh();
     const store = new RosterStore(sql, feedKey);
