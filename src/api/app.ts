@@ -23,14 +23,14 @@ import type { Logger } from "../logging.js";
 import type { NotificationDispatcher } from "../notify/dispatcher.js";
 import type { ActionLinks } from "../notify/people/action-links.js";
 import type { ChainStore } from "../notify/people/chains.js";
-import type { ContactStore } from "../notify/people/contact-store.js";
+import type { ContactPort } from "../notify/people/contact-store.js";
 import type { LinkPolicy } from "../notify/people/link-policy.js";
 import type { NotifyStore } from "../notify/store.js";
 import type { ReportScheduleStore } from "../reports/schedule-store.js";
 import type { AuditLog } from "../store/audit.js";
 import type { CredentialStore } from "../store/credentials.js";
 import type { HallStore } from "../store/halls.js";
-import type { RosterStore } from "../store/rosters.js";
+import type { RosterPort } from "../store/rosters.js";
 import type { SilenceStore } from "../store/silences.js";
 import type { UserStore } from "../store/users.js";
 import { API_ERRORS, ApiError, errorBody } from "./errors.js";
@@ -102,7 +102,7 @@ export interface ApiDeps {
   agentConnectionProblems?: () => { hallId: string; agentId: string; error: string }[];
   notify?: { store: NotifyStore; dispatcher: NotificationDispatcher };
   /** Personal contact points and the server's VAPID public key (issue 14). */
-  people?: { contacts: ContactStore; vapidPublicKey: string };
+  people?: { contacts: ContactPort; vapidPublicKey: string };
   silences?: SilenceStore;
   /** Scheduled reports' schedules per hall (GET/PUT /api/halls/:hallId/report-schedule). */
   reportSchedules?: ReportScheduleStore;
@@ -115,7 +115,7 @@ export interface ApiDeps {
   rules?: RulesConfig;
   inspections?: InspectionService;
   /** Duty rosters and the calendar feeds of their people (issue 14). */
-  rosters?: RosterStore;
+  rosters?: RosterPort;
   /** The console's address as people reach it (QR labels); the request's own address when absent. */
   publicUrl?: string | null;
   metrics: MetricsRegistry;

@@ -31,6 +31,7 @@ import { CredentialStore } from "../store/credentials.js";
 import { type Db, openDatabase } from "../store/database.js";
 import { HallStore } from "../store/halls.js";
 import { MaintenanceStore } from "../store/maintenance.js";
+import { RosterView } from "../store/roster-view.js";
 import { RosterStore } from "../store/rosters.js";
 import { SilenceStore } from "../store/silences.js";
 import type { SqlEngine } from "../store/sql/engine.js";
@@ -41,7 +42,7 @@ import { raiseClockSkewAlerts } from "./clock-skew-alerts.js";
 import type { AgentConnectionProblem } from "./demo-connections.js";
 import { ensureDemoRoster } from "./demo-roster.js";
 import { raiseDeviceConflictAlerts } from "./device-conflict-alerts.js";
-import { openPeople, type People } from "./people.js";
+import { openPeople, PEOPLE_VIEW_REFRESH_MS, type People } from "./people.js";
 import { type PeopleParts, preparePeople, startPersonalNotifier } from "./people-wiring.js";
 import { openSecrets } from "./secrets-at-rest.js";
 import { ensureServiceSecret } from "./service-identity.js";
@@ -102,7 +103,7 @@ export class HallwatchServer {
   private alertService: AlertService | null = null;
   private readiness: ReadinessService | null = null;
   private inspectionService: InspectionService | null = null;
-  private rosterStore: RosterStore | null = null;
+  private rosterStore: RosterView | null = null;
   private history: InfluxHistory | null = null;
   private inspectionHistory: InspectionHistoryBridge | null = null;
   private stateRefresher: StateRefresher | null = null;
@@ -156,7 +157,7 @@ export class HallwatchServer {
   get duty(): DutyLookup {
     const store = this.rosterStore;
     if (!store) throw new Error("server not started");
-    return new RosterDutyLookup(() => store.list());
+    return new RosterDutyLookup(() => store.current());
   }
 
   /** Scheduled reports; tests call `poll()` after moving the clock. */
@@ -200,8 +201,14 @@ export class HallwatchServer {
     const audit = new AuditLog(db, reportStorageError);
     const maintenance = new MaintenanceCalendar(new MaintenanceStore(db), halls);
     await ensureFirstAdmin(users, config.auth.adminPassword, this.print);
-    const secrets = openSecrets(config, db);
-    const rosters = new RosterStore(db, secrets.calendarFeedKey);
+    const secrets = await openSecrets(config, db, sql);
+    // Rosters and contacts are read synchronously on the notification path: in-memory views, reloaded behind.
+    const onViewError = (err: unknown) => {
+      storage.reportFailure(err);
+      logger.warn({ err }, "rosters or contacts not reloaded; tried again shortly");
+    };
+    const rosters = await RosterView.open(new RosterStore(sql, secrets.calendarFeedKey), onViewError);
+    rosters.start(PEOPLE_VIEW_REFRESH_MS);
     this.rosterStore = rosters;
     try {
       users.capApiTokenExpiry((this.parts.now ?? Date.now)() + config.auth.tokenMaxDays * 86_400_000);
@@ -334,7 +341,14 @@ export class HallwatchServer {
       this.inspectionHistory.start();
     }
     const notifyStore = secrets.notifyStore;
-    const people = openPeople(config, db, secrets.box, notifyStore, this.parts.now ?? Date.now);
+    const people = await openPeople(
+      config,
+      sql,
+      secrets.box,
+      notifyStore,
+      this.parts.now ?? Date.now,
+      onViewError,
+    );
     this.contactPoints = people;
     const silences = new SilenceStore(db);
     const reportSchedules = new ReportScheduleStore(db);
@@ -390,7 +404,7 @@ export class HallwatchServer {
         aroundTheClockKinds: new Set(config.alerts.aroundTheClockKinds),
       },
       users,
-      hasEmail: (username) => people.contacts.get(username).email !== null,
+      hasEmail: (username) => people.contacts.address(username, "email") !== null,
       notify: { store: notifyStore, dispatcher: notifier },
       linkBaseUrl: config.publicUrl,
       chromiumPath: config.reports.chromiumPath,
@@ -462,7 +476,8 @@ export class HallwatchServer {
       });
       await this.demo.start();
       const demoHall = halls.get(config.demo.hallId);
-      if (demoHall) ensureDemoRoster(rosters, demoHall.id, demoHall.timeZone, (this.parts.now ?? Date.now)());
+      if (demoHall)
+        await ensureDemoRoster(rosters, demoHall.id, demoHall.timeZone, (this.parts.now ?? Date.now)());
       if (inspections.listAssets(config.demo.hallId, true).length === 0) {
         registerDemoFireAssets(inspections, config.demo.hallId);
       }
@@ -537,6 +552,8 @@ export class HallwatchServer {
   async stop(): Promise<void> {
     if (this.sessionSweep) clearInterval(this.sessionSweep);
     this.sessionSweep = null;
+    this.rosterStore?.stop();
+    this.contactPoints?.stop();
     this.stopStorageWiring?.();
     this.stopStorageWiring = null;
     this.storage?.stop();
