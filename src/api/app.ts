@@ -29,7 +29,7 @@ import type { NotifyStore } from "../notify/store.js";
 import type { ReportScheduleStore } from "../reports/schedule-store.js";
 import type { AuditLog } from "../store/audit.js";
 import type { CredentialStore } from "../store/credentials.js";
-import type { HallStore } from "../store/halls.js";
+import type { HallDirectory } from "../store/hall-directory.js";
 import type { RosterPort } from "../store/rosters.js";
 import type { SilenceStore } from "../store/silences.js";
 import type { UserStore } from "../store/users.js";
@@ -92,7 +92,7 @@ export interface ApiDeps {
   http?: HttpServerOptions;
   aggregator: Aggregator;
   alerts?: AlertService;
-  halls: HallStore;
+  halls: HallDirectory;
   /** Agent provisioning from the admin pages; absent where no one provisions (benchmarks). */
   credentials?: CredentialStore;
   /** Told after a revocation or rotation, so open connections with the old secret end at once. */

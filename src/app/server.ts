@@ -29,6 +29,7 @@ import { ReportScheduler } from "../reports/scheduler.js";
 import { AuditLog } from "../store/audit.js";
 import { CredentialStore } from "../store/credentials.js";
 import { type Db, openDatabase } from "../store/database.js";
+import { HallDirectory } from "../store/hall-directory.js";
 import { HallStore } from "../store/halls.js";
 import { MaintenanceStore } from "../store/maintenance.js";
 import { RosterView } from "../store/roster-view.js";
@@ -73,7 +74,7 @@ export interface ServerParts {
   /** Prepares the demo hall (provisioning its agents) and builds its simulator. */
   createDemo?(
     config: HallwatchConfig,
-    ctx: { db: Db; halls: HallStore; credentials: CredentialStore; brokerUrl: string; logger: Logger },
+    ctx: { db: Db; halls: HallDirectory; credentials: CredentialStore; brokerUrl: string; logger: Logger },
   ): Promise<DemoSimulator>;
   /**
    * The clock of the API (sessions, tokens, sign-in throttling), alerts and readiness; Date.now when absent. Tests
@@ -98,6 +99,8 @@ export interface RunningAddresses {
 export class HallwatchServer {
   private db: Db | null = null;
   private sql: SqlEngine | null = null;
+  private hallDirectory: HallDirectory | null = null;
+  private maintenanceCalendar: MaintenanceCalendar | null = null;
   private broker: EmbeddedBroker | null = null;
   private aggregatorInstance: Aggregator | null = null;
   private alertService: AlertService | null = null;
@@ -196,10 +199,21 @@ export class HallwatchServer {
     const reportStorageError = (err: unknown) => storage.reportFailure(err);
     const health = new HealthChecks();
     const credentials = new CredentialStore(db);
-    const halls = new HallStore(db);
+    // Halls and opening hours in memory for the rules and calendars; a change from the CLI or another node is seen
+    // within the refresh interval.
+    const halls = await HallDirectory.open(new HallStore(sql), {
+      onRefreshError: (err) => logger.warn({ err }, "halls not reloaded; tried again at the next refresh"),
+    });
+    halls.start();
+    this.hallDirectory = halls;
     const users = new UserStore(db, reportStorageError);
     const audit = new AuditLog(db, reportStorageError);
-    const maintenance = new MaintenanceCalendar(new MaintenanceStore(db), halls);
+    const maintenance = await MaintenanceCalendar.open(new MaintenanceStore(sql), halls, {
+      onRefreshError: (err) =>
+        logger.warn({ err }, "maintenance windows not reloaded; tried again at the next refresh"),
+    });
+    maintenance.start();
+    this.maintenanceCalendar = maintenance;
     await ensureFirstAdmin(users, config.auth.adminPassword, this.print);
     const secrets = await openSecrets(config, db, sql);
     // Rosters and contacts are read synchronously on the notification path: in-memory views, reloaded behind.
@@ -497,7 +511,7 @@ export class HallwatchServer {
     config: HallwatchConfig,
     aggregator: Aggregator,
     alerts: AlertService,
-    halls: HallStore,
+    halls: HallDirectory,
     maintenance: MaintenanceCalendar,
   ): InfluxHistory {
     const history = new InfluxHistory({
@@ -606,6 +620,10 @@ export class HallwatchServer {
     this.inspectionHistory = null;
     this.stateRefresher = null;
     this.broker = null;
+    this.hallDirectory?.stop();
+    this.maintenanceCalendar?.stop();
+    this.maintenanceCalendar = null;
+    this.hallDirectory = null;
     this.sql = null;
     this.db?.close();
     this.db = null;

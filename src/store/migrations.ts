@@ -596,4 +596,15 @@ export const MIGRATIONS: readonly {
       );
     `,
   },
+  {
+    version: 21,
+    // Issue 15: a version per kind of configuration, raised by every change from any process, so a node's cached
+    // view (halls and opening hours) reloads only when something changed.
+    sql: `
+      CREATE TABLE config_versions (
+        name TEXT PRIMARY KEY,
+        version INTEGER NOT NULL
+      );
+    `,
+  },
 ];

@@ -6,8 +6,8 @@ import { NotificationDispatcher } from "../../src/notify/dispatcher.js";
 import { PersonalNotifier } from "../../src/notify/people/personal-notifier.js";
 import type { ContactBook, DutyLookup, PersonalSenders } from "../../src/notify/people/ports.js";
 import { openDatabase } from "../../src/store/database.js";
-import { HallStore } from "../../src/store/halls.js";
 import { SilenceStore } from "../../src/store/silences.js";
+import { seedHalls } from "../helpers/halls.js";
 import { HallFleet } from "./hall-fleet.js";
 import { DING_SECRET } from "./receivers.js";
 
@@ -29,8 +29,7 @@ export function fleetStack(options: {
   const clock = { ms: options.startMs };
   const now = () => clock.ms;
   const db = openDatabase(join(options.dir, `${Math.random().toString(36).slice(2)}.db`));
-  const halls = new HallStore(db);
-  for (const h of options.halls) halls.upsert(h);
+  const halls = seedHalls(db, options.halls);
   const fleet = new HallFleet(silentLogger(), now, db);
   for (const h of options.halls) fleet.gatewayUp(h.id);
   const alerts = new AlertService({

@@ -465,6 +465,15 @@ export const PG_MIGRATIONS: readonly { version: number; sql: string }[] = [
         EXECUTE FUNCTION hallwatch_refuse('corrective actions are kept at least 12 months and until closed');
     `,
   },
+  {
+    version: 21,
+    sql: `
+      CREATE TABLE config_versions (
+        name TEXT PRIMARY KEY,
+        version BIGINT NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Any fixed key: every node takes this advisory lock while it migrates, so two nodes starting at once do not race. */
