@@ -134,8 +134,18 @@ function fillEveryTable(db: BetterSqlite3.Database): void {
       '王巡检', 1, '{}', ?, NULL, '{}', ?)`,
   );
   record.run("rec-a-correction", 1764547200000, 1764547300000, "更正：压力正常", "rec-z-original");
+  // More than one INSERT batch between them: PostgreSQL checks a foreign key at the end of each statement.
+  for (let i = 0; i < 600; i++)
+    record.run(`rec-m-${String(i).padStart(3, "0")}`, 1764547200000, 1764547200000, null, null);
   record.run("rec-z-original", 1764547200000, 1764547200000, null, null);
   db.pragma("foreign_keys = ON");
+  // Keys whose order differs between bytes and a Chinese collation (pinyin: 北京 before 上海; a before B).
+  for (const id of ["a-hall", "B-hall", "北京-hall", "上海-hall"])
+    db.prepare("INSERT INTO halls (id, name, created_ms) VALUES (?, ?, ?)").run(
+      id,
+      `营业厅 ${id}`,
+      1764547200000,
+    );
   db.prepare("INSERT INTO report_files (id, content, created_ms) VALUES (?, ?, ?)").run(
     "月报-2026-11.pdf",
     Buffer.from("%PDF-1.4 \u0000\u00ff 报告", "utf8"),
@@ -237,7 +247,7 @@ describe.skipIf(!run)("db migrate-to-postgres / verify-postgres (the real CLI, a
   it("verify-postgres on its own agrees", async () => {
     const result = await hallwatch("--data-dir", dataDir, "db", "verify-postgres", "--to", target);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^halls\s+1\s+[0-9a-f]{16}\s+ok$/m);
+    expect(result.stdout).toMatch(/^halls\s+5\s+[0-9a-f]{16}\s+ok$/m);
     expect(result.stdout).toMatch(/all \d+ tables match/);
   }, 60_000);
 
@@ -259,13 +269,30 @@ describe.skipIf(!run)("db migrate-to-postgres / verify-postgres (the real CLI, a
   }, 60_000);
 
   it("a row changed in PostgreSQL makes verify-postgres fail, naming the table", async () => {
-    await query(target, "UPDATE halls SET name = name || '!'");
+    await query(target, "UPDATE halls SET name = name || '!' WHERE id = 'a-hall'");
     const result = await cli("--data-dir", dataDir, "db", "verify-postgres", "--to", target);
     expect(result.code).not.toBe(0);
-    expect(result.stdout).toMatch(/^halls\s+1\s+[0-9a-f]{16}\s+MISMATCH/m);
+    expect(result.stdout).toMatch(/^halls\s+5\s+[0-9a-f]{16}\s+MISMATCH/m);
     expect(result.stderr).toMatch(/halls/);
     expect(result.stderr).not.toMatch(/devices/);
-    await query(target, "UPDATE halls SET name = left(name, length(name) - 1)");
+    await query(target, "UPDATE halls SET name = left(name, length(name) - 1) WHERE id = 'a-hall'");
+  }, 60_000);
+
+  it("verifies on a database whose collation orders text otherwise (ICU zh-CN)", async () => {
+    const admin = `postgresql://hallwatch@127.0.0.1:${server.port}/postgres`;
+    await exec("psql", [
+      admin,
+      "-v",
+      "ON_ERROR_STOP=1",
+      "-c",
+      "CREATE DATABASE hallwatch_zh OWNER hallwatch_app TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'zh-CN'",
+    ]);
+    const zh = target.replace(/\/hallwatch$/, "/hallwatch_zh");
+    const result = await cli("--data-dir", dataDir, "db", "migrate-to-postgres", "--to", zh);
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toMatch(/all \d+ tables match/);
+    const ordered = (await query<{ id: string }>(zh, "SELECT id FROM halls ORDER BY id")).map((r) => r.id);
+    expect(ordered.indexOf("北京-hall")).toBeLessThan(ordered.indexOf("上海-hall")); // not byte order
   }, 60_000);
 
   it("a wrong port is a clear error without a stack trace or the password", async () => {
