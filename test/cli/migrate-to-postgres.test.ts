@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -216,8 +216,16 @@ describe.skipIf(!run)("db migrate-to-postgres / verify-postgres (the real CLI, a
     const counts = sqliteCounts();
     expect(Object.keys(counts).length).toBeGreaterThan(40);
     expect(Object.entries(counts).filter(([, n]) => n === 0)).toEqual([]);
-    // The documented backup step.
-    copyFileSync(join(dataDir, "hallwatch.db"), join(root, "hallwatch-before-postgres.db"));
+  });
+
+  it("the documented backup of the stopped database is a plain copy of the file", async () => {
+    // A clean stop leaves no write-ahead log to copy along (none, or an empty one a reader opened).
+    const wal = join(dataDir, "hallwatch.db-wal");
+    expect(existsSync(wal) ? statSync(wal).size : 0).toBe(0);
+    await exec("cp", [join(dataDir, "hallwatch.db"), join(root, "hallwatch-before-postgres.db")]);
+    const backup = new BetterSqlite3(join(root, "hallwatch-before-postgres.db"), { readonly: true });
+    expect(backup.prepare("SELECT count(*) AS n FROM halls").get()).toEqual({ n: 5 });
+    backup.close();
   });
 
   it("copies every table, and the printout shows matching counts and checksums", async () => {
@@ -276,6 +284,29 @@ describe.skipIf(!run)("db migrate-to-postgres / verify-postgres (the real CLI, a
     expect(result.stderr).toMatch(/halls/);
     expect(result.stderr).not.toMatch(/devices/);
     await query(target, "UPDATE halls SET name = left(name, length(name) - 1) WHERE id = 'a-hall'");
+  }, 60_000);
+
+  it("refuses while the SQLite file is being written (Hallwatch still running)", async () => {
+    const busyDir = join(root, "busy");
+    mkdirSync(busyDir);
+    await exec("cp", [join(root, "hallwatch-before-postgres.db"), join(busyDir, "hallwatch.db")]);
+    const writer = new BetterSqlite3(join(busyDir, "hallwatch.db"));
+    writer.pragma("journal_mode = WAL");
+    writer.pragma("wal_autocheckpoint = 0");
+    const write = () =>
+      writer
+        .prepare("INSERT INTO audit_log (at_ms, actor, action) VALUES (?, 'hallwatch', 'still_running')")
+        .run(Date.now());
+    write();
+    const timer = setInterval(write, 50);
+    try {
+      const result = await cli("--data-dir", busyDir, "db", "migrate-to-postgres", "--to", target);
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toMatch(/is being written .*: stop Hallwatch before copying/);
+    } finally {
+      clearInterval(timer);
+      writer.close();
+    }
   }, 60_000);
 
   it("verifies on a database whose collation orders text otherwise (ICU zh-CN)", async () => {
