@@ -283,7 +283,27 @@ describe.skipIf(!run)("db migrate-to-postgres / verify-postgres (the real CLI, a
     expect(result.stdout).toMatch(/^halls\s+5\s+[0-9a-f]{16}\s+MISMATCH/m);
     expect(result.stderr).toMatch(/halls/);
     expect(result.stderr).not.toMatch(/devices/);
-    await query(target, "UPDATE halls SET name = left(name, length(name) - 1) WHERE id = 'a-hall'");
+    // The documented way out: drop and recreate the database, and copy again.
+    const admin = `postgresql://hallwatch@127.0.0.1:${server.port}/postgres`;
+    await exec("psql", [admin, "-v", "ON_ERROR_STOP=1", "-c", "DROP DATABASE hallwatch"]);
+    await exec("psql", [
+      admin,
+      "-v",
+      "ON_ERROR_STOP=1",
+      "-c",
+      "CREATE DATABASE hallwatch OWNER hallwatch_app",
+    ]);
+    const again = await hallwatch("--data-dir", dataDir, "db", "migrate-to-postgres", "--to", target);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/all \d+ tables match/);
+  }, 120_000);
+
+  it("a database that does not exist is named", async () => {
+    const missing = target.replace(/\/hallwatch$/, "/no_such_db");
+    const result = await cli("--data-dir", dataDir, "db", "verify-postgres", "--to", missing);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('database "no_such_db" does not exist');
+    expect(result.stderr).not.toContain(PASSWORD);
   }, 60_000);
 
   it("refuses while the SQLite file is being written (Hallwatch still running)", async () => {
