@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -297,6 +297,40 @@ describe.skipIf(!run)("db migrate-to-postgres / verify-postgres (the real CLI, a
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/all \d+ tables match/);
   }, 120_000);
+
+  it("a wrong or missing password is a clear error, never echoing the password", async () => {
+    // The test cluster trusts every local login: require a password of one role (pg_hba.conf is first match).
+    const admin = `postgresql://hallwatch@127.0.0.1:${server.port}/postgres`;
+    const [dir] = await query<{ data_directory: string }>(admin, "SHOW data_directory");
+    const hba = join(dir?.data_directory ?? "", "pg_hba.conf");
+    writeFileSync(hba, `host all hallwatch_locked 127.0.0.1/32 scram-sha-256\n${readFileSync(hba, "utf8")}`);
+    await query(admin, "CREATE ROLE hallwatch_locked LOGIN PASSWORD 'the-right-one'");
+    await query(admin, "SELECT pg_reload_conf()");
+    await sleep(300);
+    const at = `127.0.0.1:${server.port}/hallwatch`;
+    const wrong = await cli(
+      "--data-dir",
+      dataDir,
+      "db",
+      "verify-postgres",
+      "--to",
+      `postgres://hallwatch_locked:Wrong-Pw-99@${at}`,
+    );
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toContain(`refused user "hallwatch_locked": password authentication failed`);
+    expect(wrong.stderr).not.toContain("Wrong-Pw-99");
+    expect(wrong.stderr).not.toMatch(/\n\s+at /);
+    const none = await cli(
+      "--data-dir",
+      dataDir,
+      "db",
+      "verify-postgres",
+      "--to",
+      `postgres://hallwatch_locked@${at}`,
+    );
+    expect(none.code).not.toBe(0);
+    expect(none.stderr).toContain(`asks user "hallwatch_locked" for a password and the URL has none`);
+  }, 60_000);
 
   it("a database that does not exist is named", async () => {
     const missing = target.replace(/\/hallwatch$/, "/no_such_db");
