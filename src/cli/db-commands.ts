@@ -62,7 +62,7 @@ function explain(err: unknown, target: Target): string {
     text = `cannot connect to PostgreSQL at ${at}: connection refused (is it running, is the port right?)`;
   else if (code === "ENOTFOUND" || code === "EAI_AGAIN")
     text = `cannot connect to PostgreSQL at ${at}: unknown host`;
-  else if (code === "ETIMEDOUT" || /timeout/i.test(e.message ?? ""))
+  else if (code === "ETIMEDOUT" || /connection timeout|timeout expired/i.test(e.message ?? ""))
     text = `cannot connect to PostgreSQL at ${at}: timed out`;
   else if (code === "28P01")
     text = `PostgreSQL at ${at} refused user "${target.user}": password authentication failed`;
@@ -71,8 +71,10 @@ function explain(err: unknown, target: Target): string {
     text = `database "${target.database}" does not exist on ${at}: create it first (CREATE DATABASE … OWNER …)`;
   else if (/SASL|password must be a string/i.test(e.message ?? ""))
     text = `PostgreSQL at ${at} asks user "${target.user}" for a password and the URL has none`;
-  else text = `PostgreSQL at ${at}: ${e.message ?? String(err)}`;
-  return target.password ? text.replaceAll(target.password, "…") : text;
+  else if ((err as { severity?: string }).severity) text = `PostgreSQL at ${at}: ${e.message}`;
+  else text = e.message ?? String(err);
+  // pg's messages do not quote the password; this is belt and braces (not for a trivially short one).
+  return target.password.length >= 3 ? text.replaceAll(target.password, "…") : text;
 }
 
 function openSource(dataDir: string): { db: SqliteDb; path: string } {
@@ -157,7 +159,7 @@ async function migrateToPostgres(dataDir: string, target: Target): Promise<void>
       try {
         await copyTables(db, client, tables, (table, rows) => {
           total += rows;
-          console.log(`copied ${table} (${rows} rows)`);
+          console.log(`copied ${table} (${rows} row${rows === 1 ? "" : "s"})`);
         });
         await advanceIdentities(client);
         await client.query("COMMIT");
