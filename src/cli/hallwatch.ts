@@ -10,6 +10,7 @@ import { AuditLog } from "../store/audit.js";
 import { type Db, openDatabase } from "../store/database.js";
 import { HallStore } from "../store/halls.js";
 import { MaintenanceStore } from "../store/maintenance.js";
+import { registerDbCommands } from "./db-commands.js";
 
 const program = new Command()
   .name("hallwatch")
@@ -182,5 +183,7 @@ program
       `${agentIds.length} demo agents written to ${o.mosquittoPasswd}; reload Mosquitto (SIGHUP) and restart Hallwatch`,
     );
   });
+
+registerDbCommands(program, () => program.opts<{ dataDir: string }>().dataDir);
 
 await program.parseAsync(process.argv);
