@@ -465,6 +465,29 @@ export const PG_MIGRATIONS: readonly { version: number; sql: string }[] = [
         EXECUTE FUNCTION hallwatch_refuse('corrective actions are kept at least 12 months and until closed');
     `,
   },
+  {
+    version: 19,
+    // Issue 15, halls shared between nodes: each node's heartbeat, and one lease per hall with the epoch that fences
+    // every state write of the hall (src/cluster/lease-store.ts, docs/scale-out.md).
+    sql: `
+      CREATE TABLE cluster_nodes (
+        node_id TEXT PRIMARY KEY,
+        roles_json TEXT NOT NULL,
+        address TEXT,
+        started_ms BIGINT NOT NULL,
+        heartbeat_ms BIGINT NOT NULL,
+        stopped_ms BIGINT,
+        stats_json TEXT
+      );
+      CREATE TABLE hall_leases (
+        hall_id TEXT PRIMARY KEY,
+        owner_node TEXT,
+        epoch BIGINT NOT NULL,
+        acquired_ms BIGINT,
+        expires_ms BIGINT NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Any fixed key: every node takes this advisory lock while it migrates, so two nodes starting at once do not race. */
