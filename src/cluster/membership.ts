@@ -105,7 +105,17 @@ export class ClusterMembership {
     this.announced = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    await this.running;
+    // A tick hung on an unreachable database is not awaited for ever: `stopping` keeps it from taking halls.
+    if (this.running) {
+      let timeout: NodeJS.Timeout | undefined;
+      await Promise.race([
+        this.running,
+        new Promise((resolve) => {
+          timeout = setTimeout(resolve, this.leaseMs);
+        }),
+      ]);
+      clearTimeout(timeout);
+    }
     try {
       await this.handOver([...this.held.keys()]);
       await this.options.store.markStopped(this.nodeId, await this.nowMs());

@@ -36,6 +36,15 @@ describeEachEngine("the lease store", (fresh, engineName) => {
     expect(c).toMatchObject({ startedMs: T0 + 4_000, heartbeatMs: T0 + 4_000, stoppedMs: null, stats: null });
   });
 
+  it("tells the time leases are measured in: the database's clock on PostgreSQL", async () => {
+    const sql = await fresh();
+    const before = Date.now();
+    const nowMs = await new LeaseStore(sql).nowMs();
+    // The test's server runs on this machine: its clock and ours agree to well within a second.
+    expect(Math.abs(nowMs - before)).toBeLessThan(1_000);
+    expect(Number.isInteger(nowMs)).toBe(true);
+  });
+
   it("acquires a free hall at epoch 1, keeps the epoch while the owner stays, and refuses a live lease", async () => {
     const store = new LeaseStore(await fresh());
     expect(await store.acquire("hall-1", "a", T0, LEASE_MS)).toBe(1);
