@@ -105,24 +105,27 @@ export class ClusterMembership {
     this.announced = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    // A tick hung on an unreachable database is not awaited for ever: `stopping` keeps it from taking halls.
-    if (this.running) {
-      let timeout: NodeJS.Timeout | undefined;
-      await Promise.race([
-        this.running,
-        new Promise((resolve) => {
-          timeout = setTimeout(resolve, this.leaseMs);
-        }),
-      ]);
-      clearTimeout(timeout);
-    }
-    try {
-      await this.handOver([...this.held.keys()]);
-      await this.options.store.markStopped(this.nodeId, await this.nowMs());
-    } catch (err) {
-      // The leases expire by themselves; the others take over then.
-      this.options.logger.warn({ err, node: this.nodeId }, "cluster: could not release the halls on stop");
-    }
+    // A database that hangs is not waited for longer than a lease: by then the leases have expired anyway, and
+    // `stopping` keeps a late tick from taking halls.
+    if (this.running) await this.atMostOneLease(this.running);
+    const handingOver = this.handOver([...this.held.keys()])
+      .then(async () => this.options.store.markStopped(this.nodeId, await this.nowMs()))
+      .catch((err: unknown) => {
+        // The leases expire by themselves; the others take over then.
+        this.options.logger.warn({ err, node: this.nodeId }, "cluster: could not release the halls on stop");
+      });
+    await this.atMostOneLease(handingOver);
+  }
+
+  private async atMostOneLease(work: Promise<unknown>): Promise<void> {
+    let timeout: NodeJS.Timeout | undefined;
+    await Promise.race([
+      work,
+      new Promise((resolve) => {
+        timeout = setTimeout(resolve, this.leaseMs);
+      }),
+    ]);
+    clearTimeout(timeout);
   }
 
   /** One round; never two at once (a slow database makes the next wait, not pile up). */
