@@ -117,7 +117,7 @@ it("drops its halls after a lease without renewal even while a tick hangs on the
 
 it("stops even while a tick hangs on the database, without waiting for it for ever", async () => {
   let hang = false;
-  const { store } = storeWith(async (method) => {
+  const { store } = storeWith(async () => {
     if (hang) await new Promise(() => {});
   });
   const m = membership(store, async () => HALLS, 200);
