@@ -160,6 +160,8 @@ export class ClusterMembership {
       // A node that has only just announced itself takes no hall yet: nodes starting together would otherwise each
       // grab every free hall in their first round and hand most of them over in the next (a load storm).
       const settled = this.announced;
+      // A tick that outlived stop() (a slow database) must not heartbeat: that would mark the node live again.
+      if (this.stopping) return;
       await store.heartbeat(
         {
           nodeId: this.nodeId,
@@ -178,6 +180,7 @@ export class ClusterMembership {
       if (ingest) live.push(this.nodeId);
       const hallIds = await this.options.hallIds();
       const mine = new Set(assignHalls(hallIds, live).get(this.nodeId) ?? []);
+      if (this.stopping) return; // stop() hands everything over itself
       await this.handOver([...this.held.keys()].filter((h) => !mine.has(h)));
       for (const hallId of mine) {
         if (!settled || this.held.has(hallId) || this.stopping) continue;

@@ -260,4 +260,29 @@ describe.skipIf(!run)("three nodes sharing 60 halls on PostgreSQL", () => {
         .sort(),
     );
   });
+  it("measures leases on the database's clock when no clock is injected", async () => {
+    if (!server) throw new Error("postgres not started");
+    const engine = new PostgresEngine({ connectionString: await server.createDatabase() });
+    opened.push(engine);
+    await migratePostgres(engine);
+    const store = new LeaseStore(engine);
+    const membership = new ClusterMembership({
+      nodeId: "node-a",
+      store,
+      hallIds: async () => HALLS,
+      heartbeatMs: 20,
+      leaseMs: LEASE_MS,
+      logger: silentLogger(),
+    });
+    await membership.tick();
+    await membership.tick();
+    expect(membership.heldHalls().size).toBe(60);
+    const dbNowMs = await store.nowMs();
+    for (const lease of await store.leases(dbNowMs)) {
+      expect(lease.expiresMs).toBeGreaterThan(dbNowMs);
+      expect(lease.expiresMs).toBeLessThanOrEqual(dbNowMs + LEASE_MS);
+    }
+    await membership.stop();
+    expect((await store.leases(await store.nowMs())).every((l) => l.expired)).toBe(true);
+  });
 });
