@@ -77,6 +77,12 @@ export interface LeasePort {
   renew(nodeId: string, leases: readonly HeldLease[], nowMs: number, leaseMs: number): Promise<HeldLease[]>;
   /** Expires this node's leases of these halls now (another node may acquire them at once); returns those released. */
   release(nodeId: string, hallIds: readonly string[], nowMs: number): Promise<string[]>;
+  /**
+   * A new process starts under this node id: every lease still recorded under the id (a previous process's, which
+   * crashed or is paused) loses its owner and expires now, so acquiring it again raises the epoch and fences that
+   * previous process's writes. Returns how many.
+   */
+  abandon(nodeId: string, nowMs: number): Promise<number>;
   /** Every lease, by hall id. */
   leases(nowMs: number): Promise<HallLease[]>;
   /**
@@ -224,6 +230,16 @@ export class LeaseStore implements LeasePort {
       released.push(...rows.map((r) => r.hall_id));
     }
     return released.sort();
+  }
+
+  async abandon(nodeId: string, nowMs: number): Promise<number> {
+    const result = await this.sql.run(
+      `UPDATE hall_leases SET owner_node = NULL, acquired_ms = NULL,
+        expires_ms = CASE WHEN expires_ms > ? THEN ? ELSE expires_ms END
+      WHERE owner_node = ?`,
+      [nowMs, nowMs, nodeId],
+    );
+    return result.changes;
   }
 
   async leases(nowMs: number): Promise<HallLease[]> {

@@ -162,6 +162,9 @@ export class ClusterMembership {
       const settled = this.announced;
       // A tick that outlived stop() (a slow database) must not heartbeat: that would mark the node live again.
       if (this.stopping) return;
+      // Leases still recorded under this id belong to a previous process of this node (crashed, or paused and
+      // about to wake up): give them up so that taking them again raises the epoch and fences that process.
+      if (!settled) await store.abandon(this.nodeId, nowMs);
       await store.heartbeat(
         {
           nodeId: this.nodeId,

@@ -136,6 +136,30 @@ describeEachEngine("the lease store", (fresh, engineName) => {
     });
   });
 
+  it("abandons a previous process's leases, so the next acquisition under the same id raises the epoch", async () => {
+    const store = new LeaseStore(await fresh());
+    await store.acquire("hall-1", "a", T0, LEASE_MS);
+    await store.acquire("hall-2", "a", T0, LEASE_MS);
+    await store.acquire("hall-3", "b", T0, LEASE_MS);
+    expect(await store.abandon("a", T0 + 1_000)).toBe(2);
+    const leases = await store.leases(T0 + 1_000);
+    expect(leases.find((l) => l.hallId === "hall-1")).toMatchObject({
+      ownerNode: null,
+      epoch: 1,
+      acquiredMs: null,
+      ageMs: null,
+      expiresMs: T0 + 1_000,
+      expired: true,
+    });
+    expect(leases.find((l) => l.hallId === "hall-3")).toMatchObject({ ownerNode: "b", expired: false });
+    expect(await store.acquire("hall-1", "a", T0 + 1_000, LEASE_MS)).toBe(2);
+    // The previous process, paused meanwhile, wakes up and writes with its epoch: fenced.
+    await expect(store.fencedWrite("hall-2", "a", 1, T0 + 1_000, async () => {})).rejects.toBeInstanceOf(
+      LeaseLostError,
+    );
+    expect(await store.renew("a", [{ hallId: "hall-2", epoch: 1 }], T0 + 1_000, LEASE_MS)).toHaveLength(1);
+  });
+
   it("fences a write: it runs only under the current owner and epoch of an unexpired lease", async () => {
     const sql = await fresh();
     const store = new LeaseStore(sql);

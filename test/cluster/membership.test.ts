@@ -207,6 +207,59 @@ describe.skipIf(!run)("three nodes sharing 60 halls on PostgreSQL", () => {
     for (const [hall, epoch] of crashed.heldHalls()) expect(epoch).toBe((heldByC.get(hall) ?? 0) + 2);
   });
 
+  it("fences a paused process when its node is restarted under the same id: the new process raises the epoch", async () => {
+    const all = ["node-a", "node-b", "node-c"];
+    const c = await cluster(all);
+    for (let i = 0; i < 3; i += 1) await c.round(all);
+    const paused = c.get("node-c").membership;
+    const heldByPaused = new Map(paused.heldHalls());
+    // A supervisor starts a new process for node-c while the old one is frozen (SIGSTOP), not dead.
+    const engine = new PostgresEngine({
+      connectionString: connectionStringOf(c.get("node-c").engine),
+      maxConnections: 3,
+    });
+    opened.push(engine);
+    const restarted = new ClusterMembership({
+      nodeId: "node-c",
+      store: new LeaseStore(engine),
+      hallIds: async () => HALLS,
+      now: () => c.clock.ms,
+      heartbeatMs: HEARTBEAT_MS,
+      leaseMs: LEASE_MS,
+      logger: silentLogger(),
+    });
+    await restarted.tick();
+    c.clock.ms += HEARTBEAT_MS;
+    await restarted.tick();
+    // Its halls at once (no waiting for expiry), each one epoch up.
+    expect([...restarted.heldHalls().keys()].sort()).toEqual([...heldByPaused.keys()].sort());
+    for (const [hallId, epoch] of restarted.heldHalls())
+      expect(epoch).toBe((heldByPaused.get(hallId) ?? 0) + 1);
+    // The old process wakes up and writes with what it believes: fenced, nothing written.
+    const [hallId, staleEpoch] = [...heldByPaused][0] as [string, number];
+    await expect(
+      new LeaseStore(c.get("node-c").engine).fencedWrite(
+        hallId,
+        "node-c",
+        staleEpoch,
+        c.clock.ms,
+        async (tx) => {
+          await tx.run("INSERT INTO counters (name, value) VALUES ('old-process', 1)");
+        },
+      ),
+    ).rejects.toBeInstanceOf(LeaseLostError);
+    expect(await c.admin.get("SELECT name FROM counters WHERE name = 'old-process'")).toBeUndefined();
+    expect(
+      await new LeaseStore(c.get("node-c").engine).renew(
+        "node-c",
+        [{ hallId, epoch: staleEpoch }],
+        c.clock.ms,
+        LEASE_MS,
+      ),
+    ).toHaveLength(1);
+    await restarted.stop();
+  });
+
   it("drops every hall when the database stays unreachable for a whole lease, and takes them back after", async () => {
     const c = await cluster(["node-a"]);
     const node = c.get("node-a");
@@ -286,3 +339,9 @@ describe.skipIf(!run)("three nodes sharing 60 halls on PostgreSQL", () => {
     expect((await store.leases(await store.nowMs())).every((l) => l.expired)).toBe(true);
   });
 });
+
+function connectionStringOf(engine: PostgresEngine): string {
+  const options = engine.pool.options as { connectionString?: string };
+  if (!options.connectionString) throw new Error("no connection string");
+  return options.connectionString;
+}
