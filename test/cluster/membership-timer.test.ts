@@ -130,3 +130,27 @@ it("stops even while a tick hangs on the database, without waiting for it for ev
   expect(performance.now() - stopping).toBeLessThan(1_000);
   expect(m.heldHalls().size).toBe(0);
 });
+
+it("gives halls only to nodes with the ingest role", async () => {
+  const engine = new SqliteEngine(openDatabase(":memory:"));
+  engines.push(engine);
+  const clock = { ms: 1_764_547_200_000 };
+  const node = (nodeId: string, roles: string[]) =>
+    new ClusterMembership({
+      nodeId,
+      roles,
+      store: new LeaseStore(engine),
+      hallIds: async () => HALLS,
+      now: () => clock.ms,
+      logger: silentLogger(),
+    });
+  const api = node("api-1", ["api"]);
+  const ingest = node("ingest-1", ["ingest", "jobs"]);
+  for (let i = 0; i < 3; i += 1) {
+    await api.tick();
+    await ingest.tick();
+    clock.ms += 5_000;
+  }
+  expect(api.heldHalls().size).toBe(0);
+  expect(ingest.heldHalls().size).toBe(3);
+});
