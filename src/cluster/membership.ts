@@ -66,6 +66,7 @@ export class ClusterMembership {
   private stopping = false;
   /** Heard by the others: a node acquires only from its second round (see round()). */
   private announced = false;
+  private lastShare: { key: string; halls: Set<string> } | null = null;
 
   constructor(private readonly options: ClusterMembershipOptions) {
     this.nodeId = options.nodeId;
@@ -182,7 +183,7 @@ export class ClusterMembership {
         .filter((id) => id !== this.nodeId);
       if (ingest) live.push(this.nodeId);
       const hallIds = await this.options.hallIds();
-      const mine = new Set(assignHalls(hallIds, live).get(this.nodeId) ?? []);
+      const mine = this.share(hallIds, live);
       if (this.stopping) return; // stop() hands everything over itself
       await this.handOver([...this.held.keys()].filter((h) => !mine.has(h)));
       for (const hallId of mine) {
@@ -199,6 +200,15 @@ export class ClusterMembership {
       );
       this.dropIfUnrenewed();
     }
+  }
+
+  /** This node's halls by rendezvous, recomputed only when the live nodes or the halls change (64-bit hashing
+   * of thousands of halls × nodes every heartbeat would be wasted work). */
+  private share(hallIds: readonly string[], live: readonly string[]): Set<string> {
+    const key = `${[...live].sort().join("\0")}\n${hallIds.join("\0")}`;
+    if (this.lastShare?.key !== key)
+      this.lastShare = { key, halls: new Set(assignHalls(hallIds, live).get(this.nodeId) ?? []) };
+    return this.lastShare.halls;
   }
 
   private async renew(nowMs: number, startedLocalMs: number): Promise<void> {
