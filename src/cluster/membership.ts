@@ -95,6 +95,7 @@ export class ClusterMembership {
 
   /** Runs the first tick, then one every heartbeat; a tick that fails is logged and tried again at the next. */
   async start(): Promise<void> {
+    if (this.timer) return;
     this.stopping = false;
     await this.tick();
     this.schedule();
@@ -202,8 +203,10 @@ export class ClusterMembership {
     }
   }
 
-  /** This node's halls by rendezvous, recomputed only when the live nodes or the halls change (64-bit hashing
-   * of thousands of halls × nodes every heartbeat would be wasted work). */
+  /**
+   * This node's halls by rendezvous, recomputed only when the live nodes or the halls change: hashing thousands of
+   * halls for every node at each heartbeat would be wasted work.
+   */
   private share(hallIds: readonly string[], live: readonly string[]): Set<string> {
     const key = `${[...live].sort().join("\0")}\n${hallIds.join("\0")}`;
     if (this.lastShare?.key !== key)
