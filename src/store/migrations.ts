@@ -597,6 +597,29 @@ export const MIGRATIONS: readonly {
     `,
   },
   {
+    version: 19,
+    // Issue 15, halls shared between nodes: each node's heartbeat, and one lease per hall with the epoch that fences
+    // every state write of the hall (src/cluster/lease-store.ts, docs/scale-out.md).
+    sql: `
+      CREATE TABLE cluster_nodes (
+        node_id TEXT PRIMARY KEY,
+        roles_json TEXT NOT NULL,
+        address TEXT,
+        started_ms INTEGER NOT NULL,
+        heartbeat_ms INTEGER NOT NULL,
+        stopped_ms INTEGER,
+        stats_json TEXT
+      );
+      CREATE TABLE hall_leases (
+        hall_id TEXT PRIMARY KEY,
+        owner_node TEXT,
+        epoch INTEGER NOT NULL,
+        acquired_ms INTEGER,
+        expires_ms INTEGER NOT NULL
+      );
+    `,
+  },
+  {
     version: 21,
     // Issue 15: a version per kind of configuration, raised by every change from any process, so a node's cached
     // view (halls and opening hours) reloads only when something changed.
