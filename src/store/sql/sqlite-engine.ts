@@ -3,6 +3,8 @@ import type { SqlEngine, SqlExecutor, SqlRunResult, SqlValue } from "./engine.js
 
 type Db = BetterSqlite3.Database;
 
+const MAX_CACHED_STATEMENTS = 1_000;
+
 /**
  * The SQL port over the embedded SQLite connection (better-sqlite3, synchronous underneath). Statements are
  * prepared once and cached. An open transaction holds a lock: statements from outside it wait until it ends, so
@@ -73,6 +75,8 @@ export class SqliteEngine implements SqlEngine {
   private statement(sql: string): BetterSqlite3.Statement {
     let stmt = this.statements.get(sql);
     if (!stmt) {
+      // Statements built per call (an IN list per length) would otherwise grow the cache without end.
+      if (this.statements.size >= MAX_CACHED_STATEMENTS) this.statements.clear();
       stmt = this.db.prepare(sql);
       this.statements.set(sql, stmt);
     }
