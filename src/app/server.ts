@@ -336,11 +336,11 @@ export class HallwatchServer {
     const notifyStore = secrets.notifyStore;
     const people = openPeople(config, db, secrets.box, notifyStore, this.parts.now ?? Date.now);
     this.contactPoints = people;
-    const silences = new SilenceStore(db);
-    const reportSchedules = new ReportScheduleStore(db);
+    const silences = new SilenceStore(sql);
+    const reportSchedules = new ReportScheduleStore(sql);
     const escalation = preparePeople({
       config,
-      db,
+      sql,
       actionLinkKey: secrets.actionLinkKey,
       alerts,
       parts: this.parts.people ?? {
@@ -371,6 +371,7 @@ export class HallwatchServer {
       alerts,
       users,
       links: escalation.api.links,
+      chains: escalation.api.chains,
       linkBaseUrl: config.publicUrl,
       parts: escalation.parts,
       logger: logger.child({ component: "people" }),
@@ -553,7 +554,7 @@ export class HallwatchServer {
               this.inspectionService?.stop();
               this.stopReadinessNotices?.();
               await this.reports?.stop();
-              this.personalNotifier?.stop();
+              await this.personalNotifier?.stop();
               await this.notifier?.stop();
               this.alertService!.stop();
             }
