@@ -79,6 +79,7 @@ export class PersonalNotifier {
   private timer: NodeJS.Timeout | null = null;
   /** Changes and ticks run one at a time, in order: a chain is started before a later change finishes it. */
   private work: Promise<void> = Promise.resolve();
+  private tickWaiting: Promise<void> | null = null;
 
   constructor(private readonly options: PersonalNotifierOptions) {
     this.chains = options.chains;
@@ -154,10 +155,17 @@ export class PersonalNotifier {
   /** Runs every escalation step that is due, after the changes queued before; resolves when done. */
   tick(): Promise<void> {
     if (!this.unsubscribe) return Promise.resolve();
-    return this.serially(
-      () => this.runDueSteps(),
+    // A tick still waiting its turn covers this one: slow storage never piles ticks up.
+    if (this.tickWaiting) return this.tickWaiting;
+    const tick = this.serially(
+      () => {
+        this.tickWaiting = null;
+        return this.runDueSteps();
+      },
       (err) => this.options.logger.error({ err }, "escalation chain tick failed"),
     );
+    this.tickWaiting = tick;
+    return tick;
   }
 
   private async runDueSteps(): Promise<void> {
