@@ -3,7 +3,7 @@ import type { HallwatchConfig } from "../config/config.js";
 import type { Logger } from "../logging.js";
 import type { DispatcherOptions, NotificationDispatcher } from "../notify/dispatcher.js";
 import { ActionLinks } from "../notify/people/action-links.js";
-import { ChainStore } from "../notify/people/chains.js";
+import { type ChainPort, ChainStore } from "../notify/people/chains.js";
 import { LinkPolicy } from "../notify/people/link-policy.js";
 import { PersonalNotifier } from "../notify/people/personal-notifier.js";
 import {
@@ -15,6 +15,7 @@ import {
 } from "../notify/people/ports.js";
 import type { NotifyStore } from "../notify/store.js";
 import type { Db } from "../store/database.js";
+import type { SqlEngine } from "../store/sql/engine.js";
 import type { UserStore } from "../store/users.js";
 
 /** The other sides of personal notification (rosters, contacts and senders, silences); absent: no personal notices. */
@@ -28,7 +29,7 @@ export interface PeopleParts {
 /** Escalation to people, as the server wires it: the API's side now, the notifier once the dispatcher runs. */
 export function preparePeople(ctx: {
   config: HallwatchConfig;
-  db: Db;
+  sql: SqlEngine;
   actionLinkKey: Buffer;
   alerts: AlertService;
   parts: PeopleParts | undefined;
@@ -37,13 +38,13 @@ export function preparePeople(ctx: {
   dispatcher: Pick<DispatcherOptions, "personalSenders" | "onDelivered">;
   parts: PeopleParts | undefined;
 } {
-  const links = new ActionLinks(ctx.actionLinkKey, ctx.db, ctx.config.actionLinks.ttlHours * 3_600_000);
+  const links = new ActionLinks(ctx.actionLinkKey, ctx.sql, ctx.config.actionLinks.ttlHours * 3_600_000);
   return {
     parts: ctx.parts,
     api: {
-      chains: new ChainStore(ctx.db),
+      chains: new ChainStore(ctx.sql),
       links,
-      linkPolicy: new LinkPolicy(ctx.db, ctx.config.actionLinks.needSignIn),
+      linkPolicy: new LinkPolicy(ctx.sql, ctx.config.actionLinks.needSignIn),
     },
     dispatcher: {
       ...(ctx.parts ? { personalSenders: ctx.parts.senders } : {}),
@@ -68,6 +69,7 @@ export function startPersonalNotifier(ctx: {
   alerts: AlertService;
   users: UserStore;
   links: ActionLinks;
+  chains: ChainPort;
   linkBaseUrl: string | null;
   parts: PeopleParts | undefined;
   logger: Logger;
@@ -76,6 +78,7 @@ export function startPersonalNotifier(ctx: {
   if (!ctx.parts) return null;
   const notifier = new PersonalNotifier({
     db: ctx.db,
+    chains: ctx.chains,
     outbox: ctx.store.outbox,
     subscribe: (listener) => ctx.alerts.bus.on("alert_changed", listener),
     alerts: ctx.alerts,
@@ -90,6 +93,7 @@ export function startPersonalNotifier(ctx: {
     linkBaseUrl: ctx.linkBaseUrl,
     logger: ctx.logger,
     onQueued: () => void ctx.dispatcher.deliverDue(),
+    track: (work) => ctx.dispatcher.track(work),
     notBefore: (target, action) => ctx.dispatcher.notBefore(target, action),
     ...(ctx.now ? { now: ctx.now } : {}),
   });

@@ -364,11 +364,11 @@ export class HallwatchServer {
       onViewError,
     );
     this.contactPoints = people;
-    const silences = new SilenceStore(db);
-    const reportSchedules = new ReportScheduleStore(db);
+    const silences = new SilenceStore(sql);
+    const reportSchedules = new ReportScheduleStore(sql);
     const escalation = preparePeople({
       config,
-      db,
+      sql,
       actionLinkKey: secrets.actionLinkKey,
       alerts,
       parts: this.parts.people ?? {
@@ -399,6 +399,7 @@ export class HallwatchServer {
       alerts,
       users,
       links: escalation.api.links,
+      chains: escalation.api.chains,
       linkBaseUrl: config.publicUrl,
       parts: escalation.parts,
       logger: logger.child({ component: "people" }),
@@ -584,7 +585,7 @@ export class HallwatchServer {
               this.inspectionService?.stop();
               this.stopReadinessNotices?.();
               await this.reports?.stop();
-              this.personalNotifier?.stop();
+              await this.personalNotifier?.stop();
               await this.notifier?.stop();
               this.alertService!.stop();
             }

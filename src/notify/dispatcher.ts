@@ -33,7 +33,7 @@ export interface DispatcherOptions {
   now?: () => number;
   random?: () => number;
   /** Loads an attachment stored by reference (scheduled reports' PDFs), at send time. */
-  loadAttachment?: (ref: string) => Buffer | null;
+  loadAttachment?: (ref: string) => Promise<Buffer | null> | Buffer | null;
   /** Senders for personal targets (`person:<username>:<medium>`); without them such items fail as unreachable. */
   personalSenders?: PersonalSenders;
   /** Told when an item was accepted by its receiver (personal notices put this on the alert's timeline). */
@@ -46,7 +46,7 @@ export interface DispatcherOptions {
    */
   groupWindowMs?: number;
   /** Silences stop notices (never uptime); each notice held is recorded where `recordHold` is given. */
-  silences?: SilenceLookup & { recordHold?(hold: HeldNotice): void };
+  silences?: SilenceLookup & { recordHold?(hold: HeldNotice): Promise<void> };
 }
 
 /** A notice a silence stopped: which silence, which alert change, and which target would have been told. */
@@ -81,6 +81,12 @@ export class NotificationDispatcher {
   private unsubscribe: (() => void) | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Alert changes are queued one after the other (each awaits the silences), in the order they happened. */
+  private changes: Promise<void> = Promise.resolve();
+  /** Changes not yet queued: sending waits for them, so a storm's group is not sent while it is still arriving. */
+  private pendingChanges = 0;
+  /** Work of others that queues notices (the personal notifier's); deliverDue waits for it. */
+  private readonly upstream = new Set<Promise<unknown>>();
   private running = false;
 
   constructor(private readonly options: DispatcherOptions) {
@@ -95,7 +101,7 @@ export class NotificationDispatcher {
     if (this.running) return;
     this.running = true;
     this.store.outbox.pruneDone(this.now() - DONE_KEYS_KEPT_MS);
-    this.unsubscribe = this.options.subscribe((change) => this.onChange(change));
+    this.unsubscribe = this.options.subscribe((change) => void this.onChange(change));
     this.timer = setInterval(() => this.tick(), this.options.pollIntervalMs ?? 250);
     this.tick();
   }
@@ -107,17 +113,51 @@ export class NotificationDispatcher {
     this.unsubscribe = null;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await this.changes;
     await Promise.all(this.inFlight.values());
   }
 
-  /** Queues the notices for one alert change (called for every "alert_changed" event). */
-  onChange(change: AlertChange): void {
+  /**
+   * Queues the notices for one alert change (called for every "alert_changed" event). Changes are handled in the
+   * order they came, one at a time; the promise settles when this one's notices are queued (a failure is logged).
+   */
+  onChange(change: AlertChange): Promise<void> {
+    // The change's own instant, taken now: silences, storm windows and queue times are judged when it happened.
+    const atMs = this.now();
+    this.pendingChanges += 1;
+    const next = this.changes
+      .then(() => this.queueChange(change, atMs))
+      .catch((err) =>
+        this.options.logger.error(
+          { err, alertId: change.alert.id },
+          "notices for an alert change not queued",
+        ),
+      )
+      .finally(() => {
+        this.pendingChanges -= 1;
+        if (this.pendingChanges === 0) this.tick();
+      });
+    this.changes = next;
+    return next;
+  }
+
+  /** Lets deliverDue wait for work elsewhere that queues notices (the personal notifier's). */
+  track(work: Promise<unknown>): void {
+    const settled = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.upstream.add(settled);
+    void settled.then(() => this.upstream.delete(settled));
+  }
+
+  private async queueChange(change: AlertChange, nowMs: number): Promise<void> {
     const { alert, entry } = change;
     if (!entry) return;
+    const silence = await this.silenceOf(change, nowMs);
     const notified = entry.action === "resolved" ? this.store.outbox.notifiedChannels(alert.id) : [];
-    const silence = this.silenceOf(change);
     const targets = planTargets(change, this.store.rules(), notified, silence !== null);
-    if (silence) this.recordHeld(change, silence.id, targets);
+    if (silence) await this.recordHeld(change, silence.id, targets, nowMs);
     const rendered = new Map<Language, NotificationMessage>();
     for (const channelId of targets) {
       const channel = this.store.channel(channelId);
@@ -133,38 +173,41 @@ export class NotificationDispatcher {
         alertId: alert.id,
         action: entry.action,
         message,
-        nowMs: this.now(),
-        notBeforeMs: this.notBefore(channelId, entry.action),
+        nowMs,
+        notBeforeMs: this.notBefore(channelId, entry.action, nowMs),
       });
     }
-    if (targets.length > 0) this.tick();
   }
 
   /** The silence in force for a change's alert, if any (an alert in maintenance is not notified anyway). */
-  private silenceOf(change: AlertChange): { id: string } | null {
+  private async silenceOf(change: AlertChange, nowMs: number): Promise<{ id: string } | null> {
     if (!this.options.silences || change.alert.inMaintenance) return null;
-    return this.options.silences.silencing(change.alert, this.now());
+    return this.options.silences.silencing(change.alert, nowMs);
   }
 
   /** Records each target the rules would have told but the silence held (why people were not told). */
-  private recordHeld(change: AlertChange, silenceId: string, sent: readonly string[]): void {
+  private async recordHeld(
+    change: AlertChange,
+    silenceId: string,
+    sent: readonly string[],
+    atMs: number,
+  ): Promise<void> {
     const record = this.options.silences?.recordHold;
     if (!record || !change.entry) return;
     for (const target of route(change, this.store.rules()))
       if (!sent.includes(target))
-        record.call(this.options.silences, {
+        await record.call(this.options.silences, {
           silenceId,
           alertId: change.alert.id,
           action: change.entry.action,
           target,
-          atMs: this.now(),
+          atMs,
         });
   }
 
   /** A groupable change waits for the end of its target's group window (first arrival + window). */
-  notBefore(target: string, action: string): number {
+  notBefore(target: string, action: string, nowMs = this.now()): number {
     const windowMs = this.options.groupWindowMs ?? 0;
-    const nowMs = this.now();
     if (windowMs <= 0 || !GROUPABLE_ACTIONS.has(action)) return nowMs;
     return this.store.outbox.groupNotBefore(target, action, nowMs, windowMs);
   }
@@ -248,12 +291,22 @@ export class NotificationDispatcher {
 
   /** Starts every due channel queue that is not already sending, and waits for all sends under way. */
   async deliverDue(): Promise<void> {
+    await this.settled();
     this.tick();
     await Promise.all(this.inFlight.values());
   }
 
+  /** Waits until the alert changes and the tracked work so far have queued their notices. */
+  private async settled(): Promise<void> {
+    for (;;) {
+      const changes = this.changes;
+      await Promise.all([changes, ...this.upstream]);
+      if (changes === this.changes && this.upstream.size === 0) return;
+    }
+  }
+
   private tick(): void {
-    if (!this.running) return;
+    if (!this.running || this.pendingChanges > 0) return;
     let heads: OutboxItem[];
     try {
       heads = this.store.outbox.dueHeads(this.now());
@@ -362,11 +415,16 @@ export class NotificationDispatcher {
   }
 
   /** The message with its attachments' content loaded; a stored file that is gone is left out (and logged). */
-  private withAttachments(message: NotificationMessage): NotificationMessage {
+  private async withAttachments(message: NotificationMessage): Promise<NotificationMessage> {
     if (!message.attachments?.some((a) => a.ref !== undefined)) return message;
-    const attachments = message.attachments.flatMap((a) => {
+    const loaded = await Promise.all(
+      message.attachments.map(async (a) =>
+        a.ref === undefined ? null : ((await this.options.loadAttachment?.(a.ref)) ?? null),
+      ),
+    );
+    const attachments = message.attachments.flatMap((a, i) => {
       if (a.ref === undefined) return [a];
-      const content = this.options.loadAttachment?.(a.ref) ?? null;
+      const content = loaded[i] ?? null;
       if (!content) {
         this.options.logger.warn(
           { ref: a.ref, filename: a.filename },
@@ -393,7 +451,7 @@ export class NotificationDispatcher {
     let outcome: Omit<SendOutcome, "durationMs">;
     try {
       const sender = makeSender();
-      const receipt = await sender.send(this.withAttachments(message));
+      const receipt = await sender.send(await this.withAttachments(message));
       outcome = { ok: true, error: null, errorCode: null, httpStatus: receipt.httpStatus };
     } catch (err) {
       const e = err instanceof ChannelError ? err : null;

@@ -3,10 +3,12 @@ import { AlertService } from "../../src/alerts/alert-service.js";
 import { parseRulesConfig } from "../../src/core/faults/config.js";
 import { silentLogger } from "../../src/logging.js";
 import { NotificationDispatcher } from "../../src/notify/dispatcher.js";
+import { ChainStore } from "../../src/notify/people/chains.js";
 import { PersonalNotifier } from "../../src/notify/people/personal-notifier.js";
 import type { ContactBook, DutyLookup, PersonalSenders } from "../../src/notify/people/ports.js";
 import { openDatabase } from "../../src/store/database.js";
 import { SilenceStore } from "../../src/store/silences.js";
+import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 import { seedHalls } from "../helpers/halls.js";
 import { HallFleet } from "./hall-fleet.js";
 import { DING_SECRET } from "./receivers.js";
@@ -42,7 +44,8 @@ export function fleetStack(options: {
   });
   alerts.start();
   alerts.tick();
-  const silences = new SilenceStore(db);
+  const sql = new SqliteEngine(db);
+  const silences = new SilenceStore(sql);
   const dispatcher = new NotificationDispatcher({
     db,
     subscribe: (l) => alerts.bus.on("alert_changed", l),
@@ -57,6 +60,7 @@ export function fleetStack(options: {
   const personal = options.people
     ? new PersonalNotifier({
         db,
+        chains: new ChainStore(sql),
         outbox: dispatcher.store.outbox,
         subscribe: (l) => alerts.bus.on("alert_changed", l),
         alerts,
@@ -67,6 +71,7 @@ export function fleetStack(options: {
         linkBaseUrl: null,
         logger: silentLogger(),
         notBefore: (target, action) => dispatcher.notBefore(target, action),
+        track: (work) => dispatcher.track(work),
         tickIntervalMs: 3_600_000,
         now,
       })
@@ -100,7 +105,7 @@ export function fleetStack(options: {
     alerts.tick();
   };
   const close = async () => {
-    personal?.stop();
+    await personal?.stop();
     alerts.stop();
     await dispatcher.stop();
     db.close();

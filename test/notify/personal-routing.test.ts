@@ -7,9 +7,11 @@ import type { AlertEvents } from "../../src/alerts/alert-service.js";
 import { type Alert, autoResolve, recordNotice, type Transition } from "../../src/core/alerts/alert.js";
 import { silentLogger } from "../../src/logging.js";
 import { NotificationDispatcher } from "../../src/notify/dispatcher.js";
+import { ChainStore } from "../../src/notify/people/chains.js";
 import { PersonalNotifier } from "../../src/notify/people/personal-notifier.js";
 import type { SilenceLookup } from "../../src/notify/people/ports.js";
 import { openDatabase } from "../../src/store/database.js";
+import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 import { waitFor } from "../helpers/wait.js";
 import { asChange, opened } from "./fixtures.js";
 import { Contacts, localSenders, recipientOf, ShiftList } from "./people-parts.js";
@@ -50,6 +52,7 @@ function harness(options: { silences?: SilenceLookup; quiet?: [number, number][]
   });
   const notifier = new PersonalNotifier({
     db,
+    chains: new ChainStore(new SqliteEngine(db)),
     outbox: dispatcher.store.outbox,
     subscribe: (l) => bus.on("alert_changed", l),
     alerts: {
@@ -77,6 +80,7 @@ function harness(options: { silences?: SilenceLookup; quiet?: [number, number][]
     linkBaseUrl: null,
     logger: silentLogger(),
     onQueued: () => void dispatcher.deliverDue(),
+    track: (work) => dispatcher.track(work),
     now: () => t,
   });
   dispatcher.start();
@@ -133,7 +137,7 @@ describe("personal routing: the people on duty for the alert's hall and audience
 
   it("a silence or maintenance stops notices; the resolution of a notified alert still goes out", async () => {
     let silenced = false;
-    const h = harness({ silences: { silencing: () => (silenced ? { id: "s1" } : null) } });
+    const h = harness({ silences: { silencing: async () => (silenced ? { id: "s1" } : null) } });
     h.emit(opened("a", { severity: "major" }, HANDOVER - HOUR));
     expect(await h.delivered(2)).toEqual(["day:sms", "guard:wecom"]);
     smtp.mails.length = 0;

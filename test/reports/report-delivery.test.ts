@@ -7,6 +7,7 @@ import { NotificationDispatcher } from "../../src/notify/dispatcher.js";
 import type { NotificationMessage } from "../../src/notify/message.js";
 import { ReportScheduleStore } from "../../src/reports/schedule-store.js";
 import { openDatabase } from "../../src/store/database.js";
+import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 import { waitFor } from "../helpers/wait.js";
 import { SMTP_PASSWORD, SMTP_USER, startHttpReceivers, startSmtpReceiver } from "../notify/receivers.js";
 import { mailAttachments } from "./mime.js";
@@ -27,7 +28,7 @@ afterAll(async () => {
 describe("report messages through the outbox: attachments by e-mail, the summary to robots", () => {
   it("loads a stored attachment at send time, inlines small ones, and robots get text only", async () => {
     const db = openDatabase(join(dir, "a.db"));
-    const files = new ReportScheduleStore(db);
+    const files = new ReportScheduleStore(new SqliteEngine(db));
     const dispatcher = new NotificationDispatcher({
       db,
       subscribe: () => () => {},
@@ -67,7 +68,7 @@ describe("report messages through the outbox: attachments by e-mail, the summary
             contentType: "text/csv",
             contentBase64: Buffer.from("a,b\n").toString("base64"),
           },
-          { filename: "r.pdf", contentType: "application/pdf", ref: files.saveFile(big, 0) },
+          { filename: "r.pdf", contentType: "application/pdf", ref: await files.saveFile(big, 0) },
           { filename: "gone.pdf", contentType: "application/pdf", ref: "report-file:missing" },
         ],
       };

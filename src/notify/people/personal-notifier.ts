@@ -7,7 +7,7 @@ import type { Db } from "../../store/database.js";
 import { type Language, type NotificationMessage, renderMessage, withActionUrl } from "../message.js";
 import type { Outbox } from "../outbox.js";
 import { ActionLinks } from "./action-links.js";
-import { type AlertProgress, ChainStore } from "./chains.js";
+import type { AlertProgress, ChainPort } from "./chains.js";
 import {
   type ContactBook,
   type DutyLookup,
@@ -18,7 +18,10 @@ import {
 } from "./ports.js";
 
 export interface PersonalNotifierOptions {
+  /** The SQLite database of the outbox (its notices are queued in one transaction). */
   db: Db;
+  /** Escalation chains and each alert's progress along them. */
+  chains: ChainPort;
   /** The dispatcher's outbox: personal notices queue there per target, like group channels. */
   outbox: Outbox;
   subscribe: (listener: (change: AlertChange) => void) => () => void;
@@ -38,6 +41,8 @@ export interface PersonalNotifierOptions {
   logger: Logger;
   /** Told after notices were queued (the dispatcher's deliverDue). */
   onQueued?: () => void;
+  /** Told of each piece of work that may queue notices (the dispatcher's track, so deliverDue waits for it). */
+  track?: (work: Promise<unknown>) => void;
   /** When a notice for a target may go out (the dispatcher's storm-grouping window); absent: at once. */
   notBefore?: (target: string, action: string) => number;
   /** How often chains are checked for due steps (default 1 s). */
@@ -68,13 +73,16 @@ interface Notice {
  * Notices queue in the dispatcher's outbox as `person:<username>:<medium>` targets and go on the alert's timeline.
  */
 export class PersonalNotifier {
-  readonly chains: ChainStore;
+  readonly chains: ChainPort;
   private readonly now: () => number;
   private unsubscribe: (() => void) | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** Changes and ticks run one at a time, in order: a chain is started before a later change finishes it. */
+  private work: Promise<void> = Promise.resolve();
+  private tickWaiting: Promise<void> | null = null;
 
   constructor(private readonly options: PersonalNotifierOptions) {
-    this.chains = new ChainStore(options.db);
+    this.chains = options.chains;
     this.now = options.now ?? Date.now;
   }
 
@@ -84,43 +92,52 @@ export class PersonalNotifier {
     // (stream, MQTT) instead of overtaking it.
     this.unsubscribe = this.options.subscribe((change) =>
       queueMicrotask(() => {
-        try {
-          this.onChange(change);
-        } catch (err) {
-          this.options.logger.error({ err, alertId: change.alert.id }, "personal notices failed");
-        }
+        void this.serially(
+          () => this.onChange(change),
+          (err) => this.options.logger.error({ err, alertId: change.alert.id }, "personal notices failed"),
+        );
       }),
     );
-    this.timer = setInterval(() => this.tick(), this.options.tickIntervalMs ?? 1000);
-    this.tick();
+    this.timer = setInterval(() => void this.tick(), this.options.tickIntervalMs ?? 1000);
+    void this.tick();
   }
 
-  stop(): void {
+  /** Stops taking changes and ticking; resolves once the work under way has finished. */
+  async stop(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = null;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await this.work;
   }
 
-  onChange(change: AlertChange): void {
+  /** Runs `fn` after the work queued before it; a failure is reported to `onError`, never thrown. */
+  private serially(fn: () => Promise<void>, onError: (err: unknown) => void): Promise<void> {
+    const next = this.work.then(fn).catch(onError);
+    this.work = next;
+    this.options.track?.(next);
+    return next;
+  }
+
+  async onChange(change: AlertChange): Promise<void> {
     const { alert, entry } = change;
     if (!entry) return;
-    if (entry.action === "acknowledged") this.chains.finish(alert.id);
+    if (entry.action === "acknowledged") await this.chains.finish(alert.id);
     if (entry.action === "resolved") {
-      this.chains.finish(alert.id);
+      await this.chains.finish(alert.id);
       this.tellResolution(alert, entry.atMs);
       return;
     }
     if (!NOTIFYING.has(entry.action) || alert.inMaintenance) return;
-    const chain = chainFor(this.chains.chains(), alert);
+    const chain = chainFor(await this.chains.chains(), alert);
     if (chain) {
       if (entry.action === "opened" || entry.action === "reopened") {
-        this.chains.start(alert.id, chain.id, alert.raisedMs);
-        this.tick();
+        await this.chains.start(alert.id, chain.id, alert.raisedMs);
+        await this.runDueSteps();
       }
       return; // the chain, not the role-level escalation, decides who is told next
     }
-    if (this.options.silences?.silencing(alert, this.now())) return;
+    if (await this.options.silences?.silencing(alert, this.now())) return;
     const roles = entry.action === "escalated" ? (change.escalatedTo ?? []) : alert.audience;
     const notices = this.onDuty(alert, roles, entry.atMs).map(
       (username): Notice => ({
@@ -135,21 +152,32 @@ export class PersonalNotifier {
     this.send(notices);
   }
 
-  /** Runs every escalation step that is due (one per alert and call, caught up call by call). */
-  tick(): void {
-    if (!this.unsubscribe) return;
-    try {
-      const chains = new Map(this.chains.chains().map((c) => [c.id, c]));
-      for (const progress of this.chains.running()) this.advance(progress, chains.get(progress.chainId));
-    } catch (err) {
-      this.options.logger.error({ err }, "escalation chain tick failed");
-    }
+  /** Runs every escalation step that is due, after the changes queued before; resolves when done. */
+  tick(): Promise<void> {
+    if (!this.unsubscribe) return Promise.resolve();
+    // A tick still waiting its turn covers this one: slow storage never piles ticks up.
+    if (this.tickWaiting) return this.tickWaiting;
+    const tick = this.serially(
+      () => {
+        this.tickWaiting = null;
+        return this.runDueSteps();
+      },
+      (err) => this.options.logger.error({ err }, "escalation chain tick failed"),
+    );
+    this.tickWaiting = tick;
+    return tick;
   }
 
-  private advance(progress: AlertProgress, chain: EscalationChain | undefined): void {
+  private async runDueSteps(): Promise<void> {
+    const chains = new Map((await this.chains.chains()).map((c) => [c.id, c]));
+    for (const progress of await this.chains.running())
+      await this.advance(progress, chains.get(progress.chainId));
+  }
+
+  private async advance(progress: AlertProgress, chain: EscalationChain | undefined): Promise<void> {
     const alert = this.options.alerts.get(progress.alertId)?.alert;
     if (!chain || !alert || alert.status !== "open" || alert.raisedMs !== progress.raisedMs) {
-      this.chains.finish(progress.alertId);
+      await this.chains.finish(progress.alertId);
       return;
     }
     const nowMs = this.now();
@@ -162,7 +190,7 @@ export class PersonalNotifier {
       const step = chain.steps[due.index];
       if (!step) break;
       // Maintenance and silences skip a step rather than hold it: no burst of old steps when they end.
-      const quiet = alert.inMaintenance || this.options.silences?.silencing(alert, nowMs);
+      const quiet = alert.inMaintenance || (await this.options.silences?.silencing(alert, nowMs));
       const people = quiet
         ? []
         : "user" in step.target
@@ -180,8 +208,10 @@ export class PersonalNotifier {
         }),
       );
       done = due.next;
-      // The step's notices and its progress are written together: a restart neither repeats nor skips it.
-      this.send(notices, () => this.chains.advance(alert.id, done));
+      // The step's notices are queued first, then its progress: a restart between the two runs the step again, and
+      // the outbox's unique keys queue its notices once. Nothing is skipped, nothing told twice.
+      this.send(notices);
+      await this.chains.advance(alert.id, done);
     }
   }
 
@@ -212,7 +242,7 @@ export class PersonalNotifier {
     );
   }
 
-  private send(notices: Notice[], alongside?: () => void): void {
+  private send(notices: Notice[]): void {
     const nowMs = this.now();
     const queued: { notice: Notice; medium: PersonalMedium }[] = [];
     this.options.db.transaction(() => {
@@ -232,7 +262,6 @@ export class PersonalNotifier {
           if (added) queued.push({ notice, medium });
         }
       }
-      alongside?.();
     })();
     for (const { notice, medium } of queued)
       this.options.alerts.recordNotice(notice.alert.id, notice.username, { ...notice.detail, medium });

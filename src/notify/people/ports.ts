@@ -55,5 +55,5 @@ export interface PersonalSenders {
 
 /** The silence that stops notices for an alert now, if any (silences never change uptime). */
 export interface SilenceLookup {
-  silencing(alert: Alert, nowMs: number): { id: string } | null;
+  silencing(alert: Alert, nowMs: number): Promise<{ id: string } | null>;
 }
