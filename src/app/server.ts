@@ -8,6 +8,7 @@ import { buildApi } from "../api/app.js";
 import { HealthChecks } from "../api/health-checks.js";
 import { createMetrics } from "../api/metrics.js";
 import { ensureDemoUsers, ensureFirstAdmin } from "../auth/bootstrap.js";
+import { UserDirectory } from "../auth/user-directory.js";
 import { MaintenanceCalendar } from "../calendar/maintenance-calendar.js";
 import { ReadinessService } from "../calendar/readiness-service.js";
 import type { HallwatchConfig } from "../config/config.js";
@@ -117,6 +118,7 @@ export class HallwatchServer {
   private demo: DemoSimulator | null = null;
 
   private sessionSweep: NodeJS.Timeout | null = null;
+  private userDirectory: UserDirectory | null = null;
   private storage: StorageHealth | null = null;
   private stopStorageWiring: (() => void) | null = null;
 
@@ -194,17 +196,27 @@ export class HallwatchServer {
     storage.start();
     const reportStorageError = (err: unknown) => storage.reportFailure(err);
     const health = new HealthChecks();
-    const credentials = new CredentialStore(db);
+    const credentials = new CredentialStore(sql);
     const halls = new HallStore(db);
-    const users = new UserStore(db, reportStorageError);
-    const audit = new AuditLog(db, reportStorageError);
+    // Synchronous callers (notification language, report recipients) read users from this node's copy.
+    const directory = new UserDirectory(
+      { list: () => users.list(), get: (username) => users.get(username) },
+      (err) => logger.warn({ err }, "user directory not refreshed; tried again later"),
+    );
+    this.userDirectory = directory;
+    const users = new UserStore(sql, reportStorageError, (username) => void directory.changed(username));
+    const audit = new AuditLog(sql, reportStorageError, (err) =>
+      logger.error({ err }, "audit entry could not be written and was dropped"),
+    );
     const maintenance = new MaintenanceCalendar(new MaintenanceStore(db), halls);
     await ensureFirstAdmin(users, config.auth.adminPassword, this.print);
     const secrets = openSecrets(config, db);
     const rosters = new RosterStore(db, secrets.calendarFeedKey);
     this.rosterStore = rosters;
+    await directory.load();
+    directory.start(USER_DIRECTORY_REFRESH_MS);
     try {
-      users.capApiTokenExpiry((this.parts.now ?? Date.now)() + config.auth.tokenMaxDays * 86_400_000);
+      await users.capApiTokenExpiry((this.parts.now ?? Date.now)() + config.auth.tokenMaxDays * 86_400_000);
     } catch (err) {
       logger.warn(
         { err },
@@ -212,11 +224,11 @@ export class HallwatchServer {
       );
     }
     this.sessionSweep = setInterval(() => {
-      try {
-        users.deleteExpiredSessions();
-      } catch (err) {
-        logger.warn({ err }, "expired sessions not deleted; tried again in an hour");
-      }
+      users
+        .deleteExpiredSessions()
+        .catch((err: unknown) =>
+          logger.warn({ err }, "expired sessions not deleted; tried again in an hour"),
+        );
     }, 3_600_000);
     this.sessionSweep.unref();
 
@@ -285,8 +297,10 @@ export class HallwatchServer {
     const stopStorageAlert = wireStorageHealth({ storage, aggregator, alerts, history, health });
     const stopStorageRetries = storage.bus.on("storage_changed", (state) => {
       if (!state.writable) return;
-      users.flushUnsavedSessions();
-      audit.flushUnsaved();
+      users
+        .flushUnsavedSessions()
+        .catch((err: unknown) => logger.error({ err }, "sessions kept in memory could not be written"));
+      void audit.flushUnsaved(); // never rejects
     });
     this.stopStorageWiring = () => {
       stopStorageAlert();
@@ -358,7 +372,7 @@ export class HallwatchServer {
       logger: logger.child({ component: "notify" }),
       linkBaseUrl: config.publicUrl,
       loadAttachment: (ref) => reportSchedules.loadFile(ref),
-      languageOf: (username) => users.get(username)?.language ?? null,
+      languageOf: (username) => directory.get(username)?.language ?? null,
       ...escalation.dispatcher,
       ...(this.parts.now ? { now: this.parts.now } : {}),
     });
@@ -369,7 +383,7 @@ export class HallwatchServer {
       store: notifyStore,
       dispatcher: notifier,
       alerts,
-      users,
+      users: directory,
       links: escalation.api.links,
       linkBaseUrl: config.publicUrl,
       parts: escalation.parts,
@@ -389,7 +403,7 @@ export class HallwatchServer {
         inspections,
         aroundTheClockKinds: new Set(config.alerts.aroundTheClockKinds),
       },
-      users,
+      users: directory,
       hasEmail: (username) => people.contacts.get(username).email !== null,
       notify: { store: notifyStore, dispatcher: notifier },
       linkBaseUrl: config.publicUrl,
@@ -537,6 +551,7 @@ export class HallwatchServer {
   async stop(): Promise<void> {
     if (this.sessionSweep) clearInterval(this.sessionSweep);
     this.sessionSweep = null;
+    this.userDirectory?.stop();
     this.stopStorageWiring?.();
     this.stopStorageWiring = null;
     this.storage?.stop();
@@ -596,6 +611,8 @@ export class HallwatchServer {
 }
 
 const HISTORY_ALERT_KEY = "_system/history/buffer_full";
+/** How soon a user changed on another node reaches this node's directory (notification language, reports). */
+const USER_DIRECTORY_REFRESH_MS = 30_000;
 
 function loadRules(file: string | null): RulesConfig {
   if (file === null) return parseRulesConfig({});

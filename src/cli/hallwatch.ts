@@ -6,10 +6,11 @@ import { provisionDemoOnMosquitto } from "../app/demo-mosquitto.js";
 import { DEVICE_KINDS } from "../contract/index.js";
 import { maintenanceWindowSchema } from "../core/calendar/maintenance.js";
 import { openingHoursSchema } from "../core/calendar/opening-hours.js";
-import { AuditLog } from "../store/audit.js";
+import { type AuditEntry, AuditLog } from "../store/audit.js";
 import { type Db, openDatabase } from "../store/database.js";
 import { HallStore } from "../store/halls.js";
 import { MaintenanceStore } from "../store/maintenance.js";
+import { SqliteEngine } from "../store/sql/sqlite-engine.js";
 
 const program = new Command()
   .name("hallwatch")
@@ -23,10 +24,10 @@ const program = new Command()
   )
   .option("--by <name>", "who is making the change (for the audit log)", process.env.USER ?? "cli");
 
-function withDb<T>(fn: (db: Db) => T): T {
+async function withDb<T>(fn: (db: Db) => T | Promise<T>): Promise<T> {
   const db = openDatabase(join(program.opts<{ dataDir: string }>().dataDir, "hallwatch.db"));
   try {
-    return fn(db);
+    return await fn(db);
   } finally {
     db.close();
   }
@@ -39,6 +40,17 @@ function fail(message: string): never {
 
 function hallMustExist(db: Db, hallId: string): void {
   if (!new HallStore(db).get(hallId)) fail(`no hall ${hallId}`);
+}
+
+/** Audits a change made from the shell; a CLI keeps nothing for later, so an entry not written fails the command. */
+async function audit(db: Db, entry: Omit<AuditEntry, "atMs" | "actor" | "ip">): Promise<void> {
+  let error: unknown = null;
+  const keep = (err: unknown) => {
+    error = err;
+  };
+  const log = new AuditLog(new SqliteEngine(db), keep, keep);
+  await log.record({ atMs: Date.now(), actor: program.opts<{ by: string }>().by, ip: null, ...entry });
+  if (error !== null) fail(`the change was made but could not be audited: ${(error as Error).message}`);
 }
 
 const issues = (error: { issues: { path: PropertyKey[]; message: string }[] }) =>
@@ -60,7 +72,7 @@ maintenance
   .option("--cron <expression>", "a cron expression (with --duration)")
   .option("--duration <minutes>", "length of each recurring window")
   .requiredOption("--reason <text>", "why")
-  .action((o: Record<string, string | undefined>) => {
+  .action(async (o: Record<string, string | undefined>) => {
     const duration = o.duration ? Number(o.duration) : undefined;
     const recurrence = o.from
       ? { type: "once", startMs: Date.parse(o.from), endMs: Date.parse(o.to ?? "") }
@@ -80,18 +92,15 @@ maintenance
         : { type: "hall" };
     const parsed = maintenanceWindowSchema.safeParse({ scope, recurrence, reason: o.reason });
     if (!parsed.success) fail(`invalid window:\n  ${issues(parsed.error)}`);
-    withDb((db) => {
+    await withDb(async (db) => {
       hallMustExist(db, o.hall as string);
       const by = program.opts<{ by: string }>().by;
       const window = new MaintenanceStore(db).add(o.hall as string, parsed.data, by);
-      new AuditLog(db).record({
-        atMs: Date.now(),
-        actor: by,
+      await audit(db, {
         action: "maintenance_window_added",
         target: window.id,
         before: undefined,
         after: window,
-        ip: null,
       });
       console.log(`added ${window.id}`);
     });
@@ -109,18 +118,14 @@ maintenance
     }),
   );
 maintenance.command("remove <id>").action((id: string) =>
-  withDb((db) => {
+  withDb(async (db) => {
     const removed = new MaintenanceStore(db).remove(id);
     if (!removed) fail(`no window ${id}`);
-    const by = program.opts<{ by: string }>().by;
-    new AuditLog(db).record({
-      atMs: Date.now(),
-      actor: by,
+    await audit(db, {
       action: "maintenance_window_removed",
       target: id,
       before: removed,
       after: undefined,
-      ip: null,
     });
     console.log(`removed ${id}`);
   }),
@@ -131,7 +136,7 @@ hours
   .command("set")
   .requiredOption("--hall <hallId>")
   .requiredOption("--file <path>", "JSON: {timeZone, weekly: {mon: [{open, close}], …}, exceptions: […]}")
-  .action((o: { hall: string; file: string }) => {
+  .action(async (o: { hall: string; file: string }) => {
     let json: unknown;
     try {
       json = JSON.parse(readFileSync(o.file, "utf8"));
@@ -140,20 +145,16 @@ hours
     }
     const parsed = openingHoursSchema.safeParse(json);
     if (!parsed.success) fail(`invalid opening hours:\n  ${issues(parsed.error)}`);
-    withDb((db) => {
+    await withDb(async (db) => {
       hallMustExist(db, o.hall);
       const halls = new HallStore(db);
       const before = halls.openingHours(o.hall);
       halls.setOpeningHours(o.hall, parsed.data);
-      const by = program.opts<{ by: string }>().by;
-      new AuditLog(db).record({
-        atMs: Date.now(),
-        actor: by,
+      await audit(db, {
         action: "opening_hours_changed",
         target: o.hall,
         before,
         after: parsed.data,
-        ip: null,
       });
       console.log(`opening hours of ${o.hall} saved`);
     });

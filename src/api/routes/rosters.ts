@@ -40,16 +40,16 @@ export async function registerRosterRoutes(app: TypedApp, deps: ApiDeps): Promis
     if (unknown.length > 0) throw new ApiError("bad_request", `unknown halls: ${unknown.join(", ")}`);
   };
   /** Saves a changed roster after checking its people, and audits it. */
-  const change = (
+  const change = async (
     request: Parameters<typeof caller>[0],
     action: string,
     input: RosterInput,
     before: Roster | undefined,
-  ): Roster => {
+  ): Promise<Roster> => {
     const p = requireRole(request, WRITERS);
     requireWrite(p, input.hallIds);
     checkHalls(input.hallIds);
-    checkPeople(users, input);
+    await checkPeople(users, input);
     const parsed = rosterInputSchema.safeParse(input);
     if (!parsed.success)
       throw new ApiError(
@@ -73,13 +73,14 @@ export async function registerRosterRoutes(app: TypedApp, deps: ApiDeps): Promis
         .filter((r) => canReadRoster(p, r.hallIds) && (hallId === undefined || r.hallIds.includes(hallId)));
       // Everyone reading a roster sees names, not usernames.
       const names: Record<string, string> = {};
+      const displayNames = new Map((await users.list()).map((u) => [u.username, u.displayName]));
       for (const r of items)
         for (const u of [
           ...r.shifts.flatMap((s) => s.usernames),
           ...r.overrides.flatMap((o) => o.usernames),
           ...r.swaps.flatMap((s) => [s.from, s.to]),
         ])
-          names[u] ??= users.get(u)?.displayName ?? u;
+          names[u] ??= displayNames.get(u) ?? u;
       return { items, names };
     },
   );
@@ -93,8 +94,7 @@ export async function registerRosterRoutes(app: TypedApp, deps: ApiDeps): Promis
       const { hallId } = request.params;
       if (!deps.halls.get(hallId) || !canReadRoster(p, [hallId]))
         throw new ApiError("not_found", `no hall ${hallId}`);
-      const items = users
-        .list()
+      const items = (await users.list())
         .filter((u) => !u.disabled && (u.halls.includes("*") || u.halls.includes(hallId)))
         .map((u) => ({ username: u.username, displayName: u.displayName, roles: u.roles }));
       return { items };
@@ -130,7 +130,7 @@ export async function registerRosterRoutes(app: TypedApp, deps: ApiDeps): Promis
     id: string,
     action: string,
     next: (r: Roster) => { overrides: Override[]; swaps: Swap[] } | null,
-  ): Roster => {
+  ): Promise<Roster> => {
     const before = readable(request, id);
     requireWrite(requireRole(request, WRITERS), before.hallIds);
     const changed = next(before);
