@@ -1,8 +1,12 @@
 import type { SqlEngine, SqlExecutor } from "../../src/store/sql/engine.js";
 
-/** An engine whose writes fail like a full disk while `full` is set (reads still work), on either engine. */
+/**
+ * An engine whose writes fail like a full disk while `full` is set (reads still work), on either engine: with
+ * SQLite's error code on SQLite and PostgreSQL's SQLSTATE (53100 disk_full) on PostgreSQL.
+ */
 export function fillable(engine: SqlEngine): SqlEngine & { full: boolean } {
-  const diskFull = () => Object.assign(new Error("database or disk is full"), { code: "SQLITE_FULL" });
+  const code = engine.dialect === "postgres" ? "53100" : "SQLITE_FULL";
+  const diskFull = () => Object.assign(new Error("database or disk is full"), { code });
   const wrapped = {
     full: false,
     dialect: engine.dialect,
