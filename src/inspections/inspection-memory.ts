@@ -57,6 +57,20 @@ export class InspectionMemory {
     this.recordsVersion = recordsVersion;
   }
 
+  /**
+   * After this process's own write to `what`, already applied to the memory: when the version moved by exactly
+   * that one write, nobody else wrote in between and the next check need not reload everything.
+   */
+  async ownWrite(what: "assets" | "records"): Promise<void> {
+    if (what === "assets") {
+      const version = await this.assetStore.version();
+      if (version === this.assetsVersion + 1) this.assetsVersion = version;
+    } else {
+      const version = await this.recordStore.version();
+      if (version === this.recordsVersion + 1) this.recordsVersion = version;
+    }
+  }
+
   /** Loads the hall's periods not held yet and forgets its others (older periods are read from the store). */
   async ensurePeriods(hallId: string, keys: readonly string[]): Promise<void> {
     const held = this.records.get(hallId) ?? new Map<string, InspectionRecord[]>();

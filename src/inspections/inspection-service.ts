@@ -195,7 +195,7 @@ export class InspectionService {
     this.timer = null;
   }
 
-  /** The previous and current period of every hall that has assets or a policy (what the memory holds). */
+  /** A hall's previous and current period keys under its policy now: the records the memory holds for it. */
   private hallPeriods(): (hallId: string) => string[] {
     return (hallId) => {
       if (!this.options.halls.get(hallId)) return [];
@@ -205,7 +205,10 @@ export class InspectionService {
     };
   }
 
-  /** Runs a write through the store, then brings the memory in line before anything reads it again. */
+  /**
+   * A write under the memory's lock: the hall's current periods are loaded first (so the record written lands in
+   * memory), and `fn` applies what it wrote to the memory before the lock is released.
+   */
   private async write<T>(hallId: string, fn: () => Promise<T>): Promise<T> {
     return await this.memory.exclusive(async () => {
       await this.memory.ensurePeriods(hallId, this.hallPeriods()(hallId));
@@ -248,6 +251,7 @@ export class InspectionService {
       const nowMs = this.now();
       await this.assets.setPolicy(hallId, parsed.data, by, nowMs);
       this.memory.setPolicy(hallId, { policy: parsed.data, updatedBy: by, updatedMs: nowMs });
+      await this.memory.ownWrite("assets");
       // Another weekday or frequency means other period keys.
       await this.memory.ensurePeriods(hallId, this.hallPeriods()(hallId));
     });
@@ -287,6 +291,7 @@ export class InspectionService {
         options.inServiceSinceMs,
       );
       this.memory.setAsset(written.after);
+      await this.memory.ownWrite("assets");
       return written;
     });
     this.checkHall(hallId);
@@ -304,6 +309,7 @@ export class InspectionService {
       );
       for (const stored of await this.assets.list(hallId, { includeRetired: true }))
         this.memory.setAsset(stored);
+      await this.memory.ownWrite("assets");
       return written;
     });
     this.checkHall(hallId);
@@ -313,7 +319,10 @@ export class InspectionService {
   async retireAsset(hallId: string, assetId: string): Promise<StoredFireAsset> {
     const retired = await this.write(hallId, async () => {
       const stored = await this.assets.retire(hallId, assetId, this.now());
-      if (stored) this.memory.setAsset(stored);
+      if (stored) {
+        this.memory.setAsset(stored);
+        await this.memory.ownWrite("assets");
+      }
       return stored;
     });
     if (!retired) throw new InspectionError("no_asset", `no active fire asset ${assetId} in hall ${hallId}`);
@@ -479,6 +488,7 @@ export class InspectionService {
       newItems.map((item) => ({ item, alertId: alert?.id ?? null })),
     );
     this.memory.addRecord(result.record);
+    await this.memory.ownWrite("records");
     const period = periodAt(this.policy(hallId), inspectedMs, timeZone);
     this.bus.emit("inspection_recorded", {
       record: result.record,
@@ -500,6 +510,7 @@ export class InspectionService {
     const closed = await this.records.close(actionId, by, note, this.now());
     if (!closed)
       throw new InspectionError("action_closed", `corrective action ${actionId} is already closed`);
+    await this.memory.ownWrite("records");
     this.bus.emit("corrective_action_changed", { action: closed });
     const stillOpen = await this.records.actions({
       hallId: closed.hallId,
