@@ -340,8 +340,9 @@ export class HallwatchServer {
       ...(this.parts.now ? { now: this.parts.now } : {}),
     });
     this.readiness.start();
-    const inspections = new InspectionService({
-      db,
+    // Holds assets, policies and the current periods' records in memory: dueBy above is read synchronously.
+    const inspections = await InspectionService.open({
+      sql,
       halls,
       alerts,
       sensor: (hallId, deviceId) => {
@@ -508,7 +509,7 @@ export class HallwatchServer {
       if (demoHall)
         await ensureDemoRoster(rosters, demoHall.id, demoHall.timeZone, (this.parts.now ?? Date.now)());
       if (inspections.listAssets(config.demo.hallId, true).length === 0) {
-        registerDemoFireAssets(inspections, config.demo.hallId);
+        await registerDemoFireAssets(inspections, config.demo.hallId);
       }
     }
     inspections.start();
