@@ -10,7 +10,7 @@ export interface Halls {
 }
 
 export interface HallDirectoryOptions {
-  /** How often another process's changes (the CLI, another node) are looked for (default 10 s; 0: never). */
+  /** How often another process's changes (the CLI, another node) are looked for (default 2 s; 0: never). */
   refreshMs?: number;
   onRefreshError?: (err: unknown) => void;
 }
@@ -41,6 +41,17 @@ export class HallDirectory implements Halls {
   get(id: string): Hall | null {
     const hall = this.halls.get(id);
     return hall ? withoutHours(hall) : null;
+  }
+
+  /**
+   * For the API: a hall not in memory is looked for again in the store, so a hall made a moment ago by the CLI or
+   * another node is found at once, not at the next refresh.
+   */
+  async find(id: string): Promise<Hall | null> {
+    const hall = this.get(id);
+    if (hall) return hall;
+    await this.refresh();
+    return this.get(id);
   }
 
   list(): Hall[] {
@@ -81,7 +92,7 @@ export class HallDirectory implements Halls {
   }
 
   start(): void {
-    const refreshMs = this.options.refreshMs ?? 10_000;
+    const refreshMs = this.options.refreshMs ?? 2_000;
     if (refreshMs <= 0 || this.timer) return;
     this.timer = setInterval(() => {
       this.refresh().catch((err) => this.options.onRefreshError?.(err));

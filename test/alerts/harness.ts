@@ -70,15 +70,16 @@ export class AlertStack {
   }
 
   private async startSimulator(): Promise<void> {
-    const db = openDatabase(join(this.dataDir, "hallwatch.db"));
     const layout = testLayout();
-    try {
-      await HallStore.onSqlite(db).upsert({ id: HALL, name: "Alert hall" });
+    // Through the server's own connection (a second one in this process could wait on a lock the server holds).
+    const sql = this.server.sqlEngine;
+    {
+      await new HallStore(sql).upsert({ id: HALL, name: "Alert hall" });
       const secrets = await ensureDemoAgentSecrets(
         this.dataDir,
         HALL,
         layout.agents.map((a) => a.agentId),
-        new CredentialStore(new SqliteEngine(db)),
+        new CredentialStore(sql),
       );
       this.simulator = new HallSimulator({
         brokerUrl: this.at.mqttUrl,
@@ -90,8 +91,6 @@ export class AlertStack {
         reconnect: { initialDelayMs: 100, maxDelayMs: 500 },
       });
       this.simulator.start();
-    } finally {
-      db.close();
     }
   }
 

@@ -40,14 +40,13 @@ describe("agents provisioned but never seen", () => {
   });
 
   it("defect 26: health counts agents provisioned an hour ago that never connected, without naming them", async () => {
-    const db = openDatabase(join(dataDir, "hallwatch.db"));
-    const credentials = new CredentialStore(new SqliteEngine(db));
-    await HallStore.onSqlite(db).upsert({ id: "north-1", name: "North" });
+    // Through the server's own connection (a second one in this process could wait on a lock the server holds).
+    const credentials = new CredentialStore(server.sqlEngine);
+    await new HallStore(server.sqlEngine).upsert({ id: "north-1", name: "North" });
     const longAgo = Date.now() - HOUR_MS;
     await credentials.provisionAgent("north-1", "north-1-ghost", undefined, longAgo);
     const present = await credentials.provisionAgent("north-1", "north-1-present", undefined, longAgo);
     await credentials.provisionAgent("north-1", "north-1-brand-new");
-    db.close();
 
     agent = new RawAgent(at.mqttUrl, "north-1", "north-1-present", 1, [], {
       username: "north-1-present",

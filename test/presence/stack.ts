@@ -53,23 +53,17 @@ export class PresenceStack {
 
   /** Provisions an agent in a hall (creating the hall) and returns it unconnected. */
   async provision(hallId: string, agentId: string, devices: BirthDevice[], session = 1): Promise<RawAgent> {
-    const db = openDatabase(join(this.dataDir, "hallwatch.db"));
-    try {
-      await HallStore.onSqlite(db).upsert({ id: hallId, name: `Hall ${hallId}` });
-      const { secret } = await new CredentialStore(new SqliteEngine(db)).provisionAgent(
-        hallId,
-        agentId,
-        `test ${agentId}`,
-      );
-      const agent = new RawAgent(this.at.mqttUrl, hallId, agentId, session, devices, {
-        username: agentId,
-        password: secret,
-      });
-      this.agents.push(agent);
-      return agent;
-    } finally {
-      db.close();
-    }
+    // Through the server's own connection: a second connection in this process would wait for a lock that the
+    // server, sharing this event loop, cannot release meanwhile (as the CLI, another process, never does).
+    const sql = this.server.sqlEngine;
+    await new HallStore(sql).upsert({ id: hallId, name: `Hall ${hallId}` });
+    const { secret } = await new CredentialStore(sql).provisionAgent(hallId, agentId, `test ${agentId}`);
+    const agent = new RawAgent(this.at.mqttUrl, hallId, agentId, session, devices, {
+      username: agentId,
+      password: secret,
+    });
+    this.agents.push(agent);
+    return agent;
   }
 
   async request(method: string, path: string, body?: unknown, token = this.token): Promise<Response> {

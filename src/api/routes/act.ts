@@ -71,7 +71,7 @@ export async function registerActRoutes(app: TypedApp, deps: ApiDeps): Promise<v
       language: user.language,
       expiresMs: claims.expiresMs,
       /** The hall's zone: the page shows times on the hall's clock, not the phone's. */
-      timeZone: deps.halls.get(alert.hallId)?.timeZone ?? null,
+      timeZone: (await deps.halls.find(alert.hallId))?.timeZone ?? null,
       alert: view(alert),
     };
   });

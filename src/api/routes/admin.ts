@@ -37,9 +37,9 @@ export async function registerAdminRoutes(app: TypedApp, deps: ApiDeps): Promise
     },
     async (request) => {
       const p = requireRole(request, ["admin"]);
-      const before = deps.halls.get(request.body.id);
+      const before = await deps.halls.find(request.body.id);
       deps.halls.upsert(request.body, now());
-      const after = deps.halls.get(request.body.id);
+      const after = await deps.halls.find(request.body.id);
       audit(
         p.username,
         request.ip,
@@ -71,7 +71,7 @@ export async function registerAdminRoutes(app: TypedApp, deps: ApiDeps): Promise
     async (request) => {
       const p = requireRole(request, ["admin"]);
       const { agentId, hallId, name } = request.body;
-      if (!deps.halls.get(hallId)) throw new ApiError("not_found", `no hall ${hallId}`);
+      if (!(await deps.halls.find(hallId))) throw new ApiError("not_found", `no hall ${hallId}`);
       if (await credentials.agentExists(agentId))
         throw new ApiError("conflict", `agent ${agentId} exists; rotate its secret instead`);
       const provisioned = await credentials.provisionAgent(hallId, agentId, name, now());

@@ -44,7 +44,7 @@ export async function registerAlertAssignRoutes(
       const p = caller(request);
       const { hallId } = request.params;
       if (!canSeeHall(p, hallId)) throw new ApiError("forbidden", `hall ${hallId} is not yours`);
-      if (!deps.halls.get(hallId)) throw new ApiError("not_found", `no hall ${hallId}`);
+      if (!(await deps.halls.find(hallId))) throw new ApiError("not_found", `no hall ${hallId}`);
       return {
         items: (await peopleOf(deps, hallId)).map((u) => ({
           username: u.username,

@@ -22,7 +22,7 @@ export async function registerEscalationRoutes(app: TypedApp, deps: ApiDeps): Pr
   // One chain per severity and hall (null: every hall): a PUT adds it or replaces the one there was.
   app.put("/api/escalation-chains", { schema: { body: chainSchema } }, async (request) => {
     const p = requireRole(request, ["admin"]);
-    if (request.body.hallId !== null && !deps.halls.get(request.body.hallId))
+    if (request.body.hallId !== null && !(await deps.halls.find(request.body.hallId)))
       throw new ApiError("bad_request", `no hall ${request.body.hallId}`);
     const before = (await people.chains.chains()).find(
       (c) => c.severity === request.body.severity && c.hallId === request.body.hallId,

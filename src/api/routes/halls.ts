@@ -37,7 +37,7 @@ export async function registerHallRoutes(app: TypedApp, deps: ApiDeps): Promise<
     "/api/halls/:hallId",
     { schema: { params: z.object({ hallId: hallIdSchema }) } },
     async (request) => {
-      const hall = deps.halls.get(request.params.hallId);
+      const hall = await deps.halls.find(request.params.hallId);
       // Halls outside the caller's scope look exactly like halls that do not exist.
       if (!hall || !canSeeHall(caller(request), hall.id))
         throw new ApiError("not_found", `no hall ${request.params.hallId}`);
@@ -48,7 +48,7 @@ export async function registerHallRoutes(app: TypedApp, deps: ApiDeps): Promise<
   const params = z.object({ hallId: hallIdSchema });
   app.get("/api/halls/:hallId/opening-hours", { schema: { params } }, async (request) => {
     const { hallId } = request.params;
-    if (!deps.halls.get(hallId) || !canSeeHall(caller(request), hallId))
+    if (!(await deps.halls.find(hallId)) || !canSeeHall(caller(request), hallId))
       throw new ApiError("not_found", `no hall ${hallId}`);
     return { hallId, openingHours: deps.halls.openingHours(hallId) };
   });
@@ -58,7 +58,7 @@ export async function registerHallRoutes(app: TypedApp, deps: ApiDeps): Promise<
     async (request) => {
       const p = requireRole(request, ["admin", "duty_manager"]);
       const { hallId } = request.params;
-      if (!deps.halls.get(hallId) || !canSeeHall(p, hallId))
+      if (!(await deps.halls.find(hallId)) || !canSeeHall(p, hallId))
         throw new ApiError("not_found", `no hall ${hallId}`);
       const before = deps.halls.openingHours(hallId);
       deps.halls.setOpeningHours(hallId, request.body.openingHours);

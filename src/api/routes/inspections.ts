@@ -64,8 +64,8 @@ export async function registerInspectionRoutes(app: TypedApp, deps: ApiDeps): Pr
   const hallParams = z.object({ hallId: hallIdSchema });
   const assetParams = z.object({ hallId: hallIdSchema, assetId: z.string().min(1).max(64) });
 
-  const visibleHall = (p: Principal, hallId: string) => {
-    if (!deps.halls.get(hallId) || !canSeeHall(p, hallId))
+  const visibleHall = async (p: Principal, hallId: string) => {
+    if (!(await deps.halls.find(hallId)) || !canSeeHall(p, hallId))
       throw new ApiError("not_found", `no hall ${hallId}`);
   };
 
@@ -87,7 +87,7 @@ export async function registerInspectionRoutes(app: TypedApp, deps: ApiDeps): Pr
     },
     async (request) => {
       const { hallId } = request.params;
-      visibleHall(caller(request), hallId);
+      await visibleHall(caller(request), hallId);
       const status = guarded(() => service.statusesNow(hallId));
       return {
         policy: service.policy(hallId),
@@ -113,7 +113,7 @@ export async function registerInspectionRoutes(app: TypedApp, deps: ApiDeps): Pr
     async (request) => {
       const p = requireRole(request, REGISTRARS);
       const { hallId, assetId } = request.params;
-      visibleHall(p, hallId);
+      await visibleHall(p, hallId);
       const { before, after } = await guardedAsync(() =>
         service.putAsset(hallId, { ...request.body, id: assetId } as FireAssetInput),
       );
@@ -140,7 +140,7 @@ export async function registerInspectionRoutes(app: TypedApp, deps: ApiDeps): Pr
     async (request) => {
       const p = requireRole(request, REGISTRARS);
       const { hallId, assetId } = request.params;
-      visibleHall(p, hallId);
+      await visibleHall(p, hallId);
       const retired = await guardedAsync(() => service.retireAsset(hallId, assetId));
       audit(p.username, request.ip, "fire_asset_retired", `${hallId}/${assetId}`, retired.asset, {
         retiredMs: retired.retiredMs,
@@ -155,7 +155,7 @@ export async function registerInspectionRoutes(app: TypedApp, deps: ApiDeps): Pr
     async (request) => {
       const p = requireRole(request, REGISTRARS);
       const { hallId } = request.params;
-      visibleHall(p, hallId);
+      await visibleHall(p, hallId);
       const body = request.body as unknown;
       const csv = typeof body === "string" ? body : (body as { csv?: unknown } | null)?.csv;
       if (typeof csv !== "string")
@@ -168,7 +168,7 @@ export async function registerInspectionRoutes(app: TypedApp, deps: ApiDeps): Pr
 
   app.get("/api/halls/:hallId/fire-assets/:assetId", { schema: { params: assetParams } }, async (request) => {
     const { hallId, assetId } = request.params;
-    visibleHall(caller(request), hallId);
+    await visibleHall(caller(request), hallId);
     return await guardedAsync(() => service.assetView(hallId, assetId));
   });
 
@@ -178,8 +178,8 @@ export async function registerInspectionRoutes(app: TypedApp, deps: ApiDeps): Pr
     async (request, reply) => {
       const { hallId } = request.params;
       const p = caller(request);
-      visibleHall(p, hallId);
-      const hall = deps.halls.get(hallId) as { id: string; name: string };
+      await visibleHall(p, hallId);
+      const hall = (await deps.halls.find(hallId)) as { id: string; name: string };
       let base: ReturnType<typeof labelBase>;
       try {
         base = labelBase(deps.publicUrl, request);
@@ -203,7 +203,7 @@ export async function registerInspectionRoutes(app: TypedApp, deps: ApiDeps): Pr
 
   app.get("/api/halls/:hallId/inspection-policy", { schema: { params: hallParams } }, async (request) => {
     const { hallId } = request.params;
-    visibleHall(caller(request), hallId);
+    await visibleHall(caller(request), hallId);
     return service.policy(hallId);
   });
 
@@ -213,7 +213,7 @@ export async function registerInspectionRoutes(app: TypedApp, deps: ApiDeps): Pr
     async (request) => {
       const p = requireRole(request, POLICY_SETTERS);
       const { hallId } = request.params;
-      visibleHall(p, hallId);
+      await visibleHall(p, hallId);
       const { before, after } = await guardedAsync(() => service.setPolicy(hallId, request.body, p.username));
       audit(p.username, request.ip, "inspection_policy_changed", hallId, before, after);
       return after;
@@ -228,7 +228,7 @@ export async function registerInspectionRoutes(app: TypedApp, deps: ApiDeps): Pr
     async (request, reply) => {
       const p = requireRole(request, INSPECTORS);
       const { hallId, assetId } = request.params;
-      visibleHall(p, hallId);
+      await visibleHall(p, hallId);
       const result = await guardedAsync(() => service.submit(hallId, assetId, request.body, p.username));
       audit(
         p.username,
@@ -264,7 +264,7 @@ export async function registerInspectionRoutes(app: TypedApp, deps: ApiDeps): Pr
     },
     async (request) => {
       const { hallId } = request.params;
-      visibleHall(caller(request), hallId);
+      await visibleHall(caller(request), hallId);
       return { items: await service.records.records({ hallId, ...request.query }) };
     },
   );
@@ -319,7 +319,7 @@ export async function registerInspectionRoutes(app: TypedApp, deps: ApiDeps): Pr
     },
     async (request) => {
       const { hallId } = request.params;
-      visibleHall(caller(request), hallId);
+      await visibleHall(caller(request), hallId);
       const { status } = request.query;
       const items = await service.records.actions({
         hallId,
@@ -361,7 +361,7 @@ export async function registerInspectionRoutes(app: TypedApp, deps: ApiDeps): Pr
     },
     async (request, reply) => {
       const { hallId } = request.params;
-      visibleHall(caller(request), hallId);
+      await visibleHall(caller(request), hallId);
       const zone = guarded(() => service.timeZone(hallId));
       const today = DateTime.fromMillis((deps.now ?? Date.now)(), { zone });
       const from = request.query.from ?? (today.startOf("month").toISODate() as string);

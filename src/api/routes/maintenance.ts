@@ -20,7 +20,7 @@ export async function registerMaintenanceRoutes(app: TypedApp, deps: ApiDeps): P
 
   app.get("/api/halls/:hallId/maintenance-windows", { schema: { params } }, async (request) => {
     const { hallId } = request.params;
-    if (!deps.halls.get(hallId) || !canSeeHall(caller(request), hallId))
+    if (!(await deps.halls.find(hallId)) || !canSeeHall(caller(request), hallId))
       throw new ApiError("not_found", `no hall ${hallId}`);
     return { items: await calendar.list(hallId) };
   });
@@ -31,7 +31,7 @@ export async function registerMaintenanceRoutes(app: TypedApp, deps: ApiDeps): P
     async (request) => {
       const p = requireRole(request, PLANNERS);
       const { hallId } = request.params;
-      if (!deps.halls.get(hallId) || !canSeeHall(p, hallId))
+      if (!(await deps.halls.find(hallId)) || !canSeeHall(p, hallId))
         throw new ApiError("not_found", `no hall ${hallId}`);
       const window = await calendar.add(hallId, request.body, p.username, now());
       audit(p.username, request.ip, "maintenance_window_added", window.id, undefined, window);

@@ -33,7 +33,7 @@ export async function registerOnDutyRoutes(app: TypedApp, deps: ApiDeps): Promis
     },
     async (request) => {
       const { hallId } = request.params;
-      const hall = deps.halls.get(hallId);
+      const hall = await deps.halls.find(hallId);
       if (!hall || !canSeeHall(caller(request), hallId)) throw new ApiError("not_found", `no hall ${hallId}`);
       const atMs = request.query.atMs ?? now();
       const rosters = await store.list();

@@ -19,7 +19,7 @@ export async function registerReadinessRoutes(app: TypedApp, deps: ApiDeps): Pro
     },
     async (request) => {
       const { hallId } = request.params;
-      if (!deps.halls.get(hallId) || !canSeeHall(caller(request), hallId))
+      if (!(await deps.halls.find(hallId)) || !canSeeHall(caller(request), hallId))
         throw new ApiError("not_found", `no hall ${hallId}`);
       const report = request.query.preview === "true" ? readiness.preview(hallId) : readiness.latest(hallId);
       return { hallId, report };

@@ -54,7 +54,7 @@ export async function registerReportScheduleRoutes(app: TypedApp, deps: ApiDeps)
   app.get("/api/halls/:hallId/report-schedule", { schema: { params } }, async (request) => {
     const p = caller(request);
     const { hallId } = request.params;
-    if (!deps.halls.get(hallId) || !canSeeHall(p, hallId))
+    if (!(await deps.halls.find(hallId)) || !canSeeHall(p, hallId))
       throw new ApiError("not_found", `no hall ${hallId}`);
     return view(hallId, p);
   });
@@ -67,7 +67,7 @@ export async function registerReportScheduleRoutes(app: TypedApp, deps: ApiDeps)
       const { hallId } = request.params;
       if (!canEditSchedule(p, hallId))
         throw new ApiError("forbidden", "only admins and the hall's duty manager edit its report schedule");
-      if (!deps.halls.get(hallId)) throw new ApiError("not_found", `no hall ${hallId}`);
+      if (!(await deps.halls.find(hallId))) throw new ApiError("not_found", `no hall ${hallId}`);
       const schedule = request.body;
       const unknown = [...schedule.channelIds, ...schedule.hqChannelIds].filter(
         (id) => !deps.notify?.store.channel(id),

@@ -35,8 +35,9 @@ export async function registerRosterRoutes(app: TypedApp, deps: ApiDeps): Promis
       throw new ApiError("not_found", `no roster ${id}`);
     return roster;
   };
-  const checkHalls = (hallIds: string[]) => {
-    const unknown = hallIds.filter((h) => !deps.halls.get(h));
+  const checkHalls = async (hallIds: string[]) => {
+    const unknown: string[] = [];
+    for (const h of hallIds) if (!(await deps.halls.find(h))) unknown.push(h);
     if (unknown.length > 0) throw new ApiError("bad_request", `unknown halls: ${unknown.join(", ")}`);
   };
   /** Saves a changed roster after checking its people, and audits it. */
@@ -48,7 +49,7 @@ export async function registerRosterRoutes(app: TypedApp, deps: ApiDeps): Promis
   ): Promise<Roster> => {
     const p = requireRole(request, WRITERS);
     requireWrite(p, input.hallIds);
-    checkHalls(input.hallIds);
+    await checkHalls(input.hallIds);
     await checkPeople(users, input);
     const parsed = rosterInputSchema.safeParse(input);
     if (!parsed.success)
@@ -92,7 +93,7 @@ export async function registerRosterRoutes(app: TypedApp, deps: ApiDeps): Promis
     async (request) => {
       const p = requireRole(request, WRITERS);
       const { hallId } = request.params;
-      if (!deps.halls.get(hallId) || !canReadRoster(p, [hallId]))
+      if (!(await deps.halls.find(hallId)) || !canReadRoster(p, [hallId]))
         throw new ApiError("not_found", `no hall ${hallId}`);
       const items = (await users.list())
         .filter((u) => !u.disabled && (u.halls.includes("*") || u.halls.includes(hallId)))

@@ -51,7 +51,8 @@ export async function registerSilenceRoutes(app: TypedApp, deps: ApiDeps): Promi
     const nowMs = now();
     const input = request.body;
     const hallId = input.matchers.hallId ?? null;
-    if (hallId !== null && !deps.halls.get(hallId)) throw new ApiError("not_found", `no hall ${hallId}`);
+    if (hallId !== null && !(await deps.halls.find(hallId)))
+      throw new ApiError("not_found", `no hall ${hallId}`);
     if (!mayManage(p, hallId))
       throw new ApiError(
         "forbidden",

@@ -99,7 +99,7 @@ export async function registerUptimeRoutes(app: TypedApp, deps: ApiDeps): Promis
       if (q.bucket && q.hallId) {
         const zone =
           deps.halls.openingHours(q.hallId)?.timeZone ??
-          deps.halls.get(q.hallId)?.timeZone ??
+          (await deps.halls.find(q.hallId))?.timeZone ??
           "Asia/Shanghai";
         const ranges: { startMs: number; endMs: number }[] = [];
         let start = DateTime.fromMillis(fromMs, { zone }).startOf(q.bucket);

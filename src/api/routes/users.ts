@@ -33,8 +33,9 @@ export async function registerUserRoutes(app: TypedApp, deps: ApiDeps): Promise<
     return user;
   };
 
-  const checkHalls = (wanted: string[]) => {
-    const unknown = wanted.filter((h) => h !== "*" && !deps.halls.get(h));
+  const checkHalls = async (wanted: string[]) => {
+    const unknown: string[] = [];
+    for (const h of wanted) if (h !== "*" && !(await deps.halls.find(h))) unknown.push(h);
     if (unknown.length > 0)
       throw new ApiError(
         "bad_request",
@@ -69,7 +70,7 @@ export async function registerUserRoutes(app: TypedApp, deps: ApiDeps): Promise<
       const p = requireRole(request, ["admin"]);
       const body = request.body;
       if (await users.get(body.username)) throw new ApiError("conflict", `user ${body.username} exists`);
-      checkHalls(body.halls);
+      await checkHalls(body.halls);
       checkPassword(body.password, body.username);
       const user = await users.create(body, now());
       await audit(p.username, request.ip, "user_created", user.username, undefined, user);
@@ -96,7 +97,7 @@ export async function registerUserRoutes(app: TypedApp, deps: ApiDeps): Promise<
       const p = requireRole(request, ["admin"]);
       const before = await existing(request.params.username);
       const changes = request.body;
-      if (changes.halls) checkHalls(changes.halls);
+      if (changes.halls) await checkHalls(changes.halls);
       // An admin cannot take away their own admin role: nobody might be left to give it back.
       if (before.username === p.username && changes.roles && !changes.roles.includes("admin"))
         throw new ApiError("conflict", "you cannot remove your own admin role");

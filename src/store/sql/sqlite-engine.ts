@@ -5,20 +5,38 @@ type Db = BetterSqlite3.Database;
 
 const MAX_CACHED_STATEMENTS = 1_000;
 
+/** The transaction lock of one connection, shared by every engine made on it (a store made with `onSqlite(db)`). */
+interface ConnectionLock {
+  tail: Promise<void>;
+  held: boolean;
+}
+const LOCKS = new WeakMap<Db, ConnectionLock>();
+
+function lockOf(db: Db): ConnectionLock {
+  let lock = LOCKS.get(db);
+  if (!lock) {
+    lock = { tail: Promise.resolve(), held: false };
+    LOCKS.set(db, lock);
+  }
+  return lock;
+}
+
 /**
  * The SQL port over the embedded SQLite connection (better-sqlite3, synchronous underneath). Statements are
  * prepared once and cached. An open transaction holds a lock: statements from outside it wait until it ends, so
  * an `await` inside `fn` cannot let another caller's write slip into it. Stores not yet on the port still write
  * on the same connection synchronously; such a write made while a port transaction is open joins that transaction
  * (and is rolled back with it), which is why transaction bodies must never await anything but their own statements.
+ * The lock belongs to the connection, so two engines made on one connection never interleave their transactions.
  */
 export class SqliteEngine implements SqlEngine {
   readonly dialect = "sqlite" as const;
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
-  private lock: Promise<void> = Promise.resolve();
-  private locked = false;
+  private readonly lock: ConnectionLock;
 
-  constructor(readonly db: Db) {}
+  constructor(readonly db: Db) {
+    this.lock = lockOf(db);
+  }
 
   async all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
     await this.outsideTransaction();
@@ -36,13 +54,13 @@ export class SqliteEngine implements SqlEngine {
   }
 
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    const previous = this.lock;
+    const previous = this.lock.tail;
     let release = () => {};
-    this.lock = new Promise<void>((resolve) => {
+    this.lock.tail = new Promise<void>((resolve) => {
       release = resolve;
     });
     await previous;
-    this.locked = true;
+    this.lock.held = true;
     const tx: SqlExecutor = {
       dialect: "sqlite",
       all: async <R>(sql: string, params: readonly SqlValue[] = []) => this.allNow<R>(sql, params),
@@ -60,18 +78,18 @@ export class SqliteEngine implements SqlEngine {
         throw err;
       }
     } finally {
-      this.locked = false;
+      this.lock.held = false;
       release();
     }
   }
 
   async close(): Promise<void> {
-    await this.lock;
+    await this.lock.tail;
     if (this.db.open) this.db.close();
   }
 
   private async outsideTransaction(): Promise<void> {
-    while (this.locked) await this.lock;
+    while (this.lock.held) await this.lock.tail;
   }
 
   private statement(sql: string): BetterSqlite3.Statement {

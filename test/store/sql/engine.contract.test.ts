@@ -105,3 +105,24 @@ describeEachEngine("the SQL port", (fresh) => {
     await expect(sql.run("DELETE FROM inspection_records WHERE id = ?", ["r1"])).rejects.toThrow(/12 months/);
   });
 });
+
+it("two engines on one SQLite connection share its transaction lock: neither writes into the other's transaction", async () => {
+  const { openDatabase } = await import("../../../src/store/database.js");
+  const { SqliteEngine } = await import("../../../src/store/sql/sqlite-engine.js");
+  const db = openDatabase(":memory:");
+  const a = new SqliteEngine(db);
+  const b = new SqliteEngine(db);
+  const failing = a.transaction(async (tx) => {
+    await tx.run("INSERT INTO counters (name, value) VALUES (?, ?)", ["a", 1]);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    throw new Error("give up");
+  });
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  const other = b.transaction(async (tx) => {
+    await tx.run("INSERT INTO counters (name, value) VALUES (?, ?)", ["b", 1]);
+  });
+  await expect(failing).rejects.toThrow("give up");
+  await other;
+  expect((await b.all<{ name: string }>("SELECT name FROM counters")).map((r) => r.name)).toEqual(["b"]);
+  db.close();
+});
