@@ -7,9 +7,7 @@ import { HallwatchServer, type RunningAddresses } from "../../src/app/server.js"
 import { parseConfig } from "../../src/config/config.js";
 import { silentLogger } from "../../src/logging.js";
 import { CredentialStore } from "../../src/store/credentials.js";
-import { openDatabase } from "../../src/store/database.js";
 import { HallStore } from "../../src/store/halls.js";
-import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 import { RawAgent } from "../helpers/raw-agent.js";
 import { waitFor } from "../helpers/wait.js";
 
