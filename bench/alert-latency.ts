@@ -18,6 +18,7 @@ import { AuditLog } from "../src/store/audit.js";
 import { openDatabase } from "../src/store/database.js";
 import { HallDirectory } from "../src/store/hall-directory.js";
 import { HallStore } from "../src/store/halls.js";
+import { SqliteEngine } from "../src/store/sql/sqlite-engine.js";
 import { UserStore } from "../src/store/users.js";
 
 export interface LatencyOptions {
@@ -71,8 +72,13 @@ export async function benchAlertLatency(o: LatencyOptions): Promise<Record<strin
     silencePolicy: DEFAULT_SILENCE_POLICY,
   });
   await aggregator.start();
-  const alerts = new AlertService({ db, aggregator, rules: parseRulesConfig({}), logger });
-  alerts.start();
+  const alerts = new AlertService({
+    sql: new SqliteEngine(db),
+    aggregator,
+    rules: parseRulesConfig({}),
+    logger,
+  });
+  await alerts.start();
   const users = new UserStore(db);
   await users.create({
     username: "bench",
@@ -184,7 +190,7 @@ export async function benchAlertLatency(o: LatencyOptions): Promise<Record<strin
   const loadResult = JSON.parse(((await load.lines.next()).value as string) ?? "{}") as { sent: number };
   const stats = aggregator.stats();
   await probe.endAsync();
-  alerts.stop();
+  await alerts.stop();
   await api.close();
   await aggregator.stop();
   db.close();

@@ -16,6 +16,7 @@ import { AuditLog } from "../../src/store/audit.js";
 import { openDatabase } from "../../src/store/database.js";
 import { HallDirectory } from "../../src/store/hall-directory.js";
 import { HallStore } from "../../src/store/halls.js";
+import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 import { UserStore } from "../../src/store/users.js";
 import { ConsumerWindow, settledMemory } from "./consumer-window.js";
 import { serveParent, tellParent } from "./ipc.js";
@@ -53,8 +54,13 @@ const aggregator = new Aggregator({
 const window = new ConsumerWindow();
 aggregator.bus.on("telemetry", () => window.hit());
 await aggregator.start();
-const alerts = new AlertService({ db, aggregator, rules: parseRulesConfig({}), logger });
-alerts.start();
+const alerts = new AlertService({
+  sql: new SqliteEngine(db),
+  aggregator,
+  rules: parseRulesConfig({}),
+  logger,
+});
+await alerts.start();
 let alertsOpened = 0;
 let alertChanges = 0;
 alerts.bus.on("alert_changed", ({ entry }) => {
@@ -151,7 +157,7 @@ serveParent({
       baselineHeapUsedBytes: baseline.heapUsedBytes,
     }),
   stop: async () => {
-    alerts.stop();
+    await alerts.stop();
     await api.close();
     await aggregator.stop();
     db.close();

@@ -286,7 +286,7 @@ export class HallwatchServer {
     await aggregator.start();
 
     const alerts = new AlertService({
-      db,
+      sql,
       aggregator,
       rules,
       logger: logger.child({ component: "alerts" }),
@@ -302,7 +302,8 @@ export class HallwatchServer {
     const history = config.influx.url
       ? this.startHistory(config, aggregator, alerts, halls, maintenance)
       : null;
-    alerts.start();
+    // Before goLive(): no telemetry is processed until the current alerts and condition states are loaded.
+    await alerts.start();
     const stopStorageAlert = wireStorageHealth({ storage, aggregator, alerts, history, health });
     const stopStorageRetries = storage.bus.on("storage_changed", (state) => {
       if (!state.writable) return;
@@ -371,6 +372,7 @@ export class HallwatchServer {
       db,
       actionLinkKey: secrets.actionLinkKey,
       alerts,
+      logger,
       parts: this.parts.people ?? {
         duty: this.duty,
         contacts: people.contacts,
@@ -556,7 +558,7 @@ export class HallwatchServer {
     history.start();
     this.stateRefresher = new StateRefresher(history, {
       devices: () => aggregator.presence.allDevices(),
-      activeAlerts: () => alerts.list({ status: "active", limit: 100_000, offset: 0 }).items,
+      activeAlerts: () => alerts.activeAlerts(),
     });
     this.stateRefresher.start();
     return history;
@@ -586,7 +588,7 @@ export class HallwatchServer {
               await this.reports?.stop();
               this.personalNotifier?.stop();
               await this.notifier?.stop();
-              this.alertService!.stop();
+              await this.alertService!.stop();
             }
           : undefined,
       ],

@@ -14,13 +14,13 @@ export function reportTimeZone(halls: Halls, hallId: string): string | null {
 }
 
 /** A hall's report for the period containing local `date` (the API's and the scheduler's), or null: no such hall. */
-export function generateHallReport(
+export async function generateHallReport(
   src: ReportSources,
   hallId: string,
   period: ReportPeriod,
   date: string,
   nowMs: number,
-): { report: HallReport; timeZone: string } | null {
+): Promise<{ report: HallReport; timeZone: string } | null> {
   const hall = src.halls.get(hallId);
   const timeZone = reportTimeZone(src.halls, hallId);
   if (!hall || !timeZone) return null;
@@ -28,7 +28,7 @@ export function generateHallReport(
   src.aggregator.flush();
   const devices = [...src.aggregator.presence.allDevices()].filter((d) => d.hallId === hallId && !d.retired);
   const alerts = src.alerts
-    ? src.alerts.list({ hallIds: [hallId], fromMs, toMs, limit: 10_000, offset: 0 }).items
+    ? (await src.alerts.list({ hallIds: [hallId], fromMs, toMs, limit: 10_000, offset: 0 })).items
     : [];
   const report = buildHallReport({
     hallId,
@@ -37,7 +37,7 @@ export function generateHallReport(
     fromMs,
     toMs,
     nowMs,
-    rows: uptimeRows(src, devices, fromMs, toMs, nowMs),
+    rows: await uptimeRows(src, devices, fromMs, toMs, nowMs),
     alerts,
     inspections:
       src.inspections && src.inspections.listAssets(hallId, true).length > 0

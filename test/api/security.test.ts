@@ -15,6 +15,7 @@ import { CredentialStore } from "../../src/store/credentials.js";
 import { type Db, openDatabase } from "../../src/store/database.js";
 import { HallDirectory } from "../../src/store/hall-directory.js";
 import { HallStore } from "../../src/store/halls.js";
+import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 import { UserStore } from "../../src/store/users.js";
 
 let nowMs = 1_800_000_000_000;
@@ -26,7 +27,7 @@ async function user(username: string, roles: Role[], halls: string[]) {
   await users.create({ username, displayName: username, password: `${username}-password`, roles, halls });
 }
 
-function alert(hallId: string, deviceId: string, faultType: string, audience: Role[]) {
+async function alert(hallId: string, deviceId: string, faultType: string, audience: Role[]) {
   const t = raise(
     null,
     {
@@ -46,7 +47,7 @@ function alert(hallId: string, deviceId: string, faultType: string, audience: Ro
     600_000,
     `${hallId}-${deviceId}-${faultType}`,
   );
-  new AlertStore(db).save(t.alert, t.entry);
+  await new AlertStore(new SqliteEngine(db)).save(t.alert, t.entry);
   return t.alert.id;
 }
 
@@ -80,7 +81,13 @@ beforeEach(async () => {
     logger,
     silencePolicy: DEFAULT_SILENCE_POLICY,
   });
-  const alerts = new AlertService({ db, aggregator, rules: parseRulesConfig({}), logger, now: () => nowMs });
+  const alerts = new AlertService({
+    sql: new SqliteEngine(db),
+    aggregator,
+    rules: parseRulesConfig({}),
+    logger,
+    now: () => nowMs,
+  });
   app = await buildApi({
     auth: {
       users,
@@ -105,9 +112,9 @@ beforeEach(async () => {
     version: "test",
     now: () => nowMs,
   });
-  alert("north", "kiosk-1", "paper_low", ["floor_staff"]);
-  alert("north", "kiosk-2", "app_down", ["duty_manager", "maintenance"]);
-  alert("south", "kiosk-1", "paper_low", ["floor_staff"]);
+  await alert("north", "kiosk-1", "paper_low", ["floor_staff"]);
+  await alert("north", "kiosk-2", "app_down", ["duty_manager", "maintenance"]);
+  await alert("south", "kiosk-1", "paper_low", ["floor_staff"]);
 });
 
 afterEach(async () => {

@@ -7,6 +7,7 @@ import { CHECK_ITEMS } from "../../src/core/inspections/checklist.js";
 import { registerDemoFireAssets } from "../../src/inspections/demo-assets.js";
 import { InspectionError, InspectionService } from "../../src/inspections/inspection-service.js";
 import { silentLogger } from "../../src/logging.js";
+import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 import { AggregatorHarness } from "../aggregator/harness.js";
 import { type PlainBroker, startPlainBroker } from "../helpers/plain-broker.js";
 import { RawAgent } from "../helpers/raw-agent.js";
@@ -56,13 +57,13 @@ describe("InspectionService with real alerts over a real aggregator", () => {
     await harness.start();
     nowMs = at("2026-11-23T09:00"); // a Monday
     alerts = new AlertService({
-      db: harness.db,
+      sql: new SqliteEngine(harness.db),
       aggregator: harness.aggregator,
       rules: parseRulesConfig({}),
       logger: silentLogger(),
       now: () => nowMs,
     });
-    alerts.start();
+    await alerts.start();
     service = new InspectionService({
       db: harness.db,
       halls: harness.halls,
@@ -80,15 +81,13 @@ describe("InspectionService with real alerts over a real aggregator", () => {
 
   afterEach(async () => {
     service.stop();
-    alerts.stop();
+    await alerts.stop();
     await harness.close();
     await broker.close();
   });
 
   const active = (faultType: string) =>
-    alerts
-      .list({ hallIds: ["h1"], limit: 100, offset: 0 })
-      .items.filter((a) => a.faultType === faultType && a.status !== "resolved");
+    alerts.activeAlerts().filter((a) => a.hallId === "h1" && a.faultType === faultType);
 
   it("shows the live sensor reading, flagged, beside the checklist", async () => {
     const agent = new RawAgent(broker.url, "h1", "a1", 1, [

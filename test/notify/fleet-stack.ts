@@ -7,6 +7,7 @@ import { PersonalNotifier } from "../../src/notify/people/personal-notifier.js";
 import type { ContactBook, DutyLookup, PersonalSenders } from "../../src/notify/people/ports.js";
 import { openDatabase } from "../../src/store/database.js";
 import { SilenceStore } from "../../src/store/silences.js";
+import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 import { seedHalls } from "../helpers/halls.js";
 import { HallFleet } from "./hall-fleet.js";
 import { DING_SECRET } from "./receivers.js";
@@ -15,7 +16,7 @@ import { DING_SECRET } from "./receivers.js";
  * The real alert service, dispatcher and silence store on one SQLite file, halls with regions whose gateways
  * go down and up through HallFleet, a WeCom robot (zh) and a DingTalk robot (en), one injected clock.
  */
-export function fleetStack(options: {
+export async function fleetStack(options: {
   dir: string;
   receiverBase: string;
   startMs: number;
@@ -33,14 +34,14 @@ export function fleetStack(options: {
   const fleet = new HallFleet(silentLogger(), now, db);
   for (const h of options.halls) fleet.gatewayUp(h.id);
   const alerts = new AlertService({
-    db,
+    sql: new SqliteEngine(db),
     aggregator: fleet.aggregator,
     rules: parseRulesConfig({}),
     logger: silentLogger(),
     tickIntervalMs: 3_600_000, // ticked by hand on the injected clock
     now,
   });
-  alerts.start();
+  await alerts.start();
   alerts.tick();
   const silences = new SilenceStore(db);
   const dispatcher = new NotificationDispatcher({
@@ -59,7 +60,13 @@ export function fleetStack(options: {
         db,
         outbox: dispatcher.store.outbox,
         subscribe: (l) => alerts.bus.on("alert_changed", l),
-        alerts,
+        alerts: {
+          get: (id) => {
+            const alert = alerts.held(id);
+            return alert ? { alert } : null;
+          },
+          recordNotice: (id, username, detail) => alerts.recordNotice(id, username, detail),
+        },
         duty: options.people.duty,
         contacts: options.people.contacts,
         silences,
@@ -101,7 +108,7 @@ export function fleetStack(options: {
   };
   const close = async () => {
     personal?.stop();
-    alerts.stop();
+    await alerts.stop();
     await dispatcher.stop();
     db.close();
   };

@@ -43,7 +43,14 @@ export async function registerActRoutes(app: TypedApp, deps: ApiDeps): Promise<v
   const now = deps.now ?? Date.now;
   const record = auditor(deps);
 
-  const check = (request: FastifyRequest, token: string): { claims: ActionClaims; alert: Alert } => {
+  // Nonces being acted on in this process: the store reads below are awaited, so two taps at once must not both
+  // pass the checks before the first consumes the link.
+  const acting = new Set<string>();
+
+  const check = async (
+    request: FastifyRequest,
+    token: string,
+  ): Promise<{ claims: ActionClaims; alert: Alert }> => {
     const verified = people.links.verify(token, now());
     if (!verified.ok) throw new ApiError(verified.reason);
     const { claims } = verified;
@@ -53,13 +60,13 @@ export async function registerActRoutes(app: TypedApp, deps: ApiDeps): Promise<v
     const signedIn = request.principal;
     if (signedIn && signedIn.username !== claims.username) throw new ApiError("link_wrong_user");
     if (!signedIn && people.linkPolicy.needsSignIn(claims.username)) throw new ApiError("link_sign_in");
-    const found = alerts.get(claims.alertId);
+    const found = await alerts.get(claims.alertId);
     if (!found) throw new ApiError("not_found", "the alert of this link no longer exists");
     return { claims, alert: found.alert };
   };
 
   app.get("/api/act/:token", { schema: { params: tokenParams } }, async (request) => {
-    const { claims, alert } = check(request, request.params.token);
+    const { claims, alert } = await check(request, request.params.token);
     const user = deps.auth.users.get(claims.username);
     return {
       username: claims.username,
@@ -72,17 +79,15 @@ export async function registerActRoutes(app: TypedApp, deps: ApiDeps): Promise<v
     };
   });
 
-  app.post("/api/act/:token", { schema: { params: tokenParams, body: actBody } }, async (request) => {
-    // No await between the checks, the action and consuming the nonce: two taps at once cannot both act.
-    const { claims, alert: before } = check(request, request.params.token);
+  const act = async (request: FastifyRequest, token: string, body: z.infer<typeof actBody>) => {
+    const { claims, alert: before } = await check(request, token);
     const by = claims.username;
-    const body = request.body;
     const result =
       body.action === "acknowledge"
-        ? alerts.acknowledge(before.id, by, body.comment || null)
+        ? await alerts.acknowledge(before.id, by, body.comment || null)
         : body.action === "comment"
-          ? alerts.comment(before.id, by, body.text)
-          : alerts.resolve(before.id, by, body.reason);
+          ? await alerts.comment(before.id, by, body.text)
+          : await alerts.resolve(before.id, by, body.reason);
     if (result === null) throw new ApiError("not_found", "the alert of this link no longer exists");
     if ("error" in result)
       throw new ApiError(
@@ -105,5 +110,17 @@ export async function registerActRoutes(app: TypedApp, deps: ApiDeps): Promise<v
       { status: result.status, via: "action_link" },
     );
     return { ok: true, alert: view(result) };
+  };
+
+  app.post("/api/act/:token", { schema: { params: tokenParams, body: actBody } }, async (request) => {
+    const verified = people.links.verify(request.params.token, now());
+    const nonce = verified.ok ? verified.claims.nonce : null;
+    if (nonce !== null && acting.has(nonce)) throw new ApiError("link_used");
+    if (nonce !== null) acting.add(nonce);
+    try {
+      return await act(request, request.params.token, request.body);
+    } finally {
+      if (nonce !== null) acting.delete(nonce);
+    }
   });
 }
