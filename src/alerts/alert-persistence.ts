@@ -94,17 +94,22 @@ export class AlertPersistence {
       this.again = true;
       return this.running;
     }
-    this.running = this.drain().finally(() => {
-      this.running = null;
-    });
+    this.running = this.drain();
     return this.running;
   }
 
   private async drain(): Promise<void> {
-    let more = true;
-    while (more) {
-      this.again = false;
-      more = (await this.writeBatch()) && (this.pending > 0 || this.again);
+    try {
+      let more = true;
+      while (more) {
+        this.again = false;
+        const wrote = await this.writeBatch();
+        // A flush() asked while this batch was decided or written may have more to write, whatever this one did.
+        more = this.again || (wrote && this.pending > 0);
+      }
+    } finally {
+      // In the same step as the last check: a flush() from now on starts a new drain rather than joining this one.
+      this.running = null;
     }
   }
 

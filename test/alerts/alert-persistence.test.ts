@@ -106,4 +106,14 @@ describe("alert persistence", () => {
     expect(p.pending).toBe(0);
     expect(store.batches.flatMap((b) => b.conditions)).toEqual(["h1/d1", "h1/d1"]);
   });
+
+  it("writes a change saved in the same step as a flush that found nothing to write", async () => {
+    const store = new FakeStore();
+    const { p } = persistence(store, { ms: 0 });
+    const idle = p.flush(); // the tick's flush, with nothing waiting
+    p.saveAlert(alert("a"), null); // raised by the same tick
+    await idle;
+    expect(p.pending).toBe(0);
+    expect(store.batches.flatMap((b) => b.changes)).toEqual(["a:1"]);
+  });
 });

@@ -20,6 +20,7 @@ import { UserStore } from "../../src/store/users.js";
 
 let nowMs = 1_800_000_000_000;
 let db: Db;
+let sql: SqliteEngine;
 let app: FastifyInstance;
 let users: UserStore;
 
@@ -47,7 +48,7 @@ async function alert(hallId: string, deviceId: string, faultType: string, audien
     600_000,
     `${hallId}-${deviceId}-${faultType}`,
   );
-  await new AlertStore(new SqliteEngine(db)).save(t.alert, t.entry);
+  await new AlertStore(sql).save(t.alert, t.entry);
   return t.alert.id;
 }
 
@@ -65,7 +66,8 @@ async function signIn(username: string, password = `${username}-password`) {
 beforeEach(async () => {
   db = openDatabase(":memory:");
   users = new UserStore(db);
-  const store = HallStore.onSqlite(db);
+  sql = new SqliteEngine(db);
+  const store = new HallStore(sql);
   await store.upsert({ id: "north", name: "North" });
   await store.upsert({ id: "south", name: "South" });
   const halls = await HallDirectory.open(store);
@@ -82,7 +84,7 @@ beforeEach(async () => {
     silencePolicy: DEFAULT_SILENCE_POLICY,
   });
   const alerts = new AlertService({
-    sql: new SqliteEngine(db),
+    sql,
     aggregator,
     rules: parseRulesConfig({}),
     logger,

@@ -5,7 +5,6 @@ import { ReadinessService } from "../../src/calendar/readiness-service.js";
 import type { ReadinessReport } from "../../src/core/calendar/readiness.js";
 import { parseRulesConfig } from "../../src/core/faults/config.js";
 import { silentLogger } from "../../src/logging.js";
-import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 import { AggregatorHarness } from "../aggregator/harness.js";
 import { type PlainBroker, startPlainBroker } from "../helpers/plain-broker.js";
 import { RawAgent } from "../helpers/raw-agent.js";
@@ -48,7 +47,7 @@ describe("ReadinessService", () => {
     });
     let nowMs = at("2026-11-23T08:00");
     const alerts = new AlertService({
-      sql: new SqliteEngine(harness.db),
+      sql: harness.sql,
       aggregator: harness.aggregator,
       rules: parseRulesConfig({}),
       logger: silentLogger(),

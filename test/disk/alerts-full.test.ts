@@ -5,7 +5,6 @@ import type { BirthDevice } from "../../src/contract/index.js";
 import { parseRulesConfig } from "../../src/core/faults/config.js";
 import { silentLogger } from "../../src/logging.js";
 import { openDatabase } from "../../src/store/database.js";
-import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 import { AggregatorHarness } from "../aggregator/harness.js";
 import { type PlainBroker, startPlainBroker } from "../helpers/plain-broker.js";
 import { kioskValues, RawAgent } from "../helpers/raw-agent.js";
@@ -39,7 +38,7 @@ describe.runIf(disk !== null)("alerts while SQLite cannot write", () => {
     await harness.start();
     const storageErrors: unknown[] = [];
     alerts = new AlertService({
-      sql: new SqliteEngine(harness.db),
+      sql: harness.sql,
       aggregator: harness.aggregator,
       rules: parseRulesConfig({}),
       logger: silentLogger(),

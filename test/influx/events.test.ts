@@ -6,7 +6,6 @@ import { parseRulesConfig } from "../../src/core/faults/config.js";
 import { InfluxHistory } from "../../src/influx/influx-history.js";
 import { MEASUREMENT, RETENTION } from "../../src/influx/schema.js";
 import { silentLogger } from "../../src/logging.js";
-import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 import { AggregatorHarness } from "../aggregator/harness.js";
 import { requireInCi } from "../helpers/external-servers.js";
 import { INFLUXD, type Influxd, startInfluxd } from "../helpers/influxd.js";
@@ -40,7 +39,7 @@ describe.runIf(requireInCi(INFLUXD, "influxd"))(
       await harness.provision("h1", ["a1"]);
       await harness.start();
       alerts = new AlertService({
-        sql: new SqliteEngine(harness.db),
+        sql: harness.sql,
         aggregator: harness.aggregator,
         rules: parseRulesConfig({}),
         logger: silentLogger(),

@@ -7,7 +7,6 @@ import { CHECK_ITEMS } from "../../src/core/inspections/checklist.js";
 import { registerDemoFireAssets } from "../../src/inspections/demo-assets.js";
 import { InspectionError, InspectionService } from "../../src/inspections/inspection-service.js";
 import { silentLogger } from "../../src/logging.js";
-import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 import { AggregatorHarness } from "../aggregator/harness.js";
 import { type PlainBroker, startPlainBroker } from "../helpers/plain-broker.js";
 import { RawAgent } from "../helpers/raw-agent.js";
@@ -57,7 +56,7 @@ describe("InspectionService with real alerts over a real aggregator", () => {
     await harness.start();
     nowMs = at("2026-11-23T09:00"); // a Monday
     alerts = new AlertService({
-      sql: new SqliteEngine(harness.db),
+      sql: harness.sql,
       aggregator: harness.aggregator,
       rules: parseRulesConfig({}),
       logger: silentLogger(),
