@@ -62,6 +62,15 @@ export class AlertStack {
       notify: { groupWindowMs: 0 },
       rulesFile: join(this.dataDir, "rules.json"),
     });
+    if (!this.simulator) {
+      // Before the server opens its hall directory (its in-memory view is loaded at start).
+      const db = openDatabase(join(this.dataDir, "hallwatch.db"));
+      try {
+        await HallStore.onSqlite(db).upsert({ id: HALL, name: "Alert hall" });
+      } finally {
+        db.close();
+      }
+    }
     this.server = new HallwatchServer(config, silentLogger(), { createBroker: createEmbeddedBroker });
     this.at = await this.server.start();
     this.token = await bearerToken(this.at.httpUrl, "admin", "alerts-test-admin");
@@ -72,7 +81,6 @@ export class AlertStack {
     const db = openDatabase(join(this.dataDir, "hallwatch.db"));
     const layout = testLayout();
     try {
-      await HallStore.onSqlite(db).upsert({ id: HALL, name: "Alert hall" });
       const secrets = await ensureDemoAgentSecrets(
         this.dataDir,
         HALL,
