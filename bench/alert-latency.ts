@@ -72,8 +72,13 @@ export async function benchAlertLatency(o: LatencyOptions): Promise<Record<strin
     silencePolicy: DEFAULT_SILENCE_POLICY,
   });
   await aggregator.start();
-  const alerts = new AlertService({ db, aggregator, rules: parseRulesConfig({}), logger });
-  alerts.start();
+  const alerts = new AlertService({
+    sql: new SqliteEngine(db),
+    aggregator,
+    rules: parseRulesConfig({}),
+    logger,
+  });
+  await alerts.start();
   const users = new UserStore(new SqliteEngine(db));
   await users.create({
     username: "bench",
@@ -185,7 +190,7 @@ export async function benchAlertLatency(o: LatencyOptions): Promise<Record<strin
   const loadResult = JSON.parse(((await load.lines.next()).value as string) ?? "{}") as { sent: number };
   const stats = aggregator.stats();
   await probe.endAsync();
-  alerts.stop();
+  await alerts.stop();
   await api.close();
   await aggregator.stop();
   db.close();

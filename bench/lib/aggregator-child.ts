@@ -54,8 +54,13 @@ const aggregator = new Aggregator({
 const window = new ConsumerWindow();
 aggregator.bus.on("telemetry", () => window.hit());
 await aggregator.start();
-const alerts = new AlertService({ db, aggregator, rules: parseRulesConfig({}), logger });
-alerts.start();
+const alerts = new AlertService({
+  sql: new SqliteEngine(db),
+  aggregator,
+  rules: parseRulesConfig({}),
+  logger,
+});
+await alerts.start();
 let alertsOpened = 0;
 let alertChanges = 0;
 alerts.bus.on("alert_changed", ({ entry }) => {
@@ -152,7 +157,7 @@ serveParent({
       baselineHeapUsedBytes: baseline.heapUsedBytes,
     }),
   stop: async () => {
-    alerts.stop();
+    await alerts.stop();
     await api.close();
     await aggregator.stop();
     db.close();

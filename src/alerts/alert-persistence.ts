@@ -1,37 +1,41 @@
 import type { Alert, HistoryEntry } from "../core/alerts/alert.js";
 import type { DeviceConditionStates } from "../core/faults/types.js";
 import type { Logger } from "../logging.js";
-import type { AlertStore } from "../store/alerts.js";
-import { isStorageError, storageErrorText } from "../store/storage-errors.js";
+import type { AlertChangeRecord, AlertPort, ConditionRecord } from "../store/alerts.js";
+import { isTransientStoreError, storageErrorText } from "../store/storage-errors.js";
 import { Backoff } from "../util/backoff.js";
 
 export interface AlertPersistenceOptions {
-  store: AlertStore;
+  store: AlertPort;
   logger: Logger;
   now: () => number;
   /** Told of every storage error met (the store's health). */
   onStorageError?: (err: unknown) => void;
   /** Alert changes kept in memory at most while the store refuses writes (default 100,000); beyond, counted. */
   maxPendingChanges?: number;
+  /** Alert changes written per transaction at most (default 500), so a backlog does not hold one huge one. */
+  maxBatch?: number;
   retry?: { initialDelayMs: number; maxDelayMs: number };
 }
 
 /**
- * The alert service's writes to SQLite, decoupled from evaluation: a write the store refuses (full disk, read-only)
- * is kept in memory, in order, and retried with backoff until it succeeds. Evaluation, publication and
- * notification go on meanwhile, so a fault that begins while the disk is full is alerted at once and stored as
- * soon as there is room. Condition states are kept per device (only the latest matters).
+ * The alert service's writes to the store, decoupled from evaluation: a write the store refuses (full disk,
+ * read-only, PostgreSQL unreachable) is kept in memory, in order, and retried with backoff until it succeeds.
+ * Evaluation, publication and notification go on meanwhile, so a fault that begins while the disk is full is
+ * alerted at once and stored as soon as there is room. Condition states are kept per device (only the latest
+ * matters). What is waiting is written in batches, one transaction each, and leaves memory only once committed.
  */
 export class AlertPersistence {
-  private readonly changes: { alert: Alert; entry: HistoryEntry | null }[] = [];
-  private readonly conditions = new Map<
-    string,
-    { hallId: string; deviceId: string; states: DeviceConditionStates }
-  >();
+  private readonly changes: AlertChangeRecord[] = [];
+  private readonly conditions = new Map<string, ConditionRecord>();
   private readonly backoff: Backoff;
   private failing: { sinceMs: number; detail: string } | null = null;
   private retryAtMs = 0;
   private dropped = 0;
+  private running: Promise<void> | null = null;
+  private again = false;
+  /** After a batch failed for a reason other than storage, write this many one at a time to find the bad one. */
+  private isolate = 0;
 
   constructor(private readonly options: AlertPersistenceOptions) {
     this.backoff = new Backoff({
@@ -41,7 +45,7 @@ export class AlertPersistence {
     });
   }
 
-  /** Writes waiting for the store (alert changes and device condition states). */
+  /** Writes waiting for the store (alert changes and device condition states), those being written included. */
   get pending(): number {
     return this.changes.length + this.conditions.size;
   }
@@ -51,7 +55,7 @@ export class AlertPersistence {
     return this.dropped;
   }
 
-  /** An alert change not written yet, by alert id (the newest). */
+  /** An alert change not committed yet, by alert id (the newest). */
   pendingAlert(id: string): Alert | null {
     for (let i = this.changes.length - 1; i >= 0; i--) {
       if (this.changes[i]!.alert.id === id) return this.changes[i]!.alert;
@@ -70,7 +74,7 @@ export class AlertPersistence {
     } else {
       this.changes.push({ alert, entry });
     }
-    this.flush();
+    void this.flush();
   }
 
   saveConditions(hallId: string, deviceId: string, states: DeviceConditionStates): void {
@@ -78,43 +82,58 @@ export class AlertPersistence {
     // Re-inserted so the map keeps the order of the latest changes.
     this.conditions.delete(key);
     this.conditions.set(key, { hallId, deviceId, states });
-    this.flush();
+    void this.flush();
   }
 
-  /** Writes what is waiting, oldest first; while the store refuses, at most once per backoff delay. */
-  flush(): void {
-    if (this.pending === 0) return;
-    if (this.failing && this.options.now() < this.retryAtMs) return;
-    const { store } = this.options;
-    try {
-      while (this.changes.length > 0) {
-        const { alert, entry } = this.changes[0]!;
-        store.save(alert, entry);
-        this.changes.shift();
-      }
-      for (const [key, c] of this.conditions) {
-        store.saveConditions(c.hallId, c.deviceId, c.states);
-        this.conditions.delete(key);
-      }
-    } catch (err) {
-      if (!isStorageError(err)) {
-        // Not the disk: retrying cannot help, and it must not hold back the writes behind it.
-        if (this.changes.length > 0) this.changes.shift();
-        else this.conditions.delete(this.conditions.keys().next().value as string);
-        throw err;
-      }
-      this.options.onStorageError?.(err);
-      const nowMs = this.options.now();
-      this.retryAtMs = nowMs + this.backoff.nextDelayMs();
-      if (!this.failing) {
-        this.failing = { sinceMs: nowMs, detail: storageErrorText(err) };
-        this.options.logger.error(
-          { err: this.failing.detail },
-          "cannot store alerts: they are raised, published and notified anyway, kept in memory and written when the store takes writes again",
-        );
-      }
-      return;
+  /**
+   * Writes what is waiting, oldest first; while the store refuses, at most once per backoff delay. Resolves when
+   * what was waiting at the call was written or kept for a retry; never rejects.
+   */
+  flush(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
     }
+    this.running = this.drain();
+    return this.running;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      let more = true;
+      while (more) {
+        this.again = false;
+        const wrote = await this.writeBatch();
+        // A flush() asked while this batch was decided or written may have more to write, whatever this one did.
+        more = this.again || (wrote && this.pending > 0);
+      }
+    } finally {
+      // In the same step as the last check: a flush() from now on starts a new drain rather than joining this one.
+      this.running = null;
+    }
+  }
+
+  /** One transaction; false when nothing was written (nothing waiting, or the store refuses). */
+  private async writeBatch(): Promise<boolean> {
+    if (this.pending === 0) return false;
+    if (this.failing && this.options.now() < this.retryAtMs) return false;
+    const size = this.isolate > 0 ? 1 : (this.options.maxBatch ?? 500);
+    const changes = this.changes.slice(0, size);
+    const conditions = changes.length < size ? [...this.conditions].slice(0, size - changes.length) : [];
+    try {
+      await this.options.store.saveBatch(
+        changes,
+        conditions.map(([, c]) => c),
+      );
+    } catch (err) {
+      if (!isTransientStoreError(err)) return this.refused(err, changes.length + conditions.length);
+      this.storeFails(err);
+      return false;
+    }
+    this.changes.splice(0, changes.length);
+    // A newer state that arrived meanwhile stays to be written.
+    for (const [key, c] of conditions) if (this.conditions.get(key) === c) this.conditions.delete(key);
+    if (this.isolate > 0) this.isolate -= 1;
     if (this.failing) {
       this.options.logger.warn(
         { sinceMs: this.failing.sinceMs },
@@ -122,6 +141,39 @@ export class AlertPersistence {
       );
       this.failing = null;
       this.backoff.reset();
+    }
+    return true;
+  }
+
+  /**
+   * Not the disk or the connection: retrying cannot help, and it must not hold back the writes behind it. A batch
+   * is retried one write at a time, so only the write that fails is dropped.
+   */
+  private refused(err: unknown, batchSize: number): boolean {
+    if (batchSize > 1) {
+      this.isolate = batchSize;
+      return true;
+    }
+    const change = this.changes.shift();
+    if (!change) this.conditions.delete(this.conditions.keys().next().value as string);
+    if (this.isolate > 0) this.isolate -= 1;
+    this.options.logger.error(
+      { err, alertId: change?.alert.id },
+      "an alert write was refused for a reason other than storage; it is dropped",
+    );
+    return true;
+  }
+
+  private storeFails(err: unknown): void {
+    this.options.onStorageError?.(err);
+    const nowMs = this.options.now();
+    this.retryAtMs = nowMs + this.backoff.nextDelayMs();
+    if (!this.failing) {
+      this.failing = { sinceMs: nowMs, detail: storageErrorText(err) };
+      this.options.logger.error(
+        { err: this.failing.detail },
+        "cannot store alerts: they are raised, published and notified anyway, kept in memory and written when the store takes writes again",
+      );
     }
   }
 }

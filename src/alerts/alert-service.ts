@@ -38,8 +38,8 @@ import type { DeviceConditionStates, FaultSignal, Role, RuleSettings } from "../
 import type { Connectivity, DeviceState } from "../core/presence/types.js";
 import { deviceKey } from "../core/presence/types.js";
 import type { Logger } from "../logging.js";
-import { type AlertFilter, AlertStore } from "../store/alerts.js";
-import type { Db } from "../store/database.js";
+import { type AlertFilter, type AlertPort, AlertStore } from "../store/alerts.js";
+import type { SqlEngine } from "../store/sql/engine.js";
 import { AlertPersistence } from "./alert-persistence.js";
 
 export interface AlertChange {
@@ -54,7 +54,7 @@ export interface AlertEvents {
 }
 
 export interface AlertServiceOptions {
-  db: Db;
+  sql: SqlEngine;
   aggregator: Aggregator;
   rules: RulesConfig;
   logger: Logger;
@@ -95,11 +95,13 @@ const CONNECTIVITY_SUMMARY = {
  */
 export class AlertService {
   readonly bus: EventBus<AlertEvents>;
-  private readonly store: AlertStore;
+  private readonly store: AlertPort;
   private readonly persistence: AlertPersistence;
   private readonly now: () => number;
   /** The latest alert per key (active, or resolved within the flap window). */
   private readonly latestByKey = new Map<string, Alert>();
+  /** The key of each alert in `latestByKey`, so it can be found by id without the store. */
+  private readonly keyById = new Map<string, string>();
   private readonly conditions = new Map<string, DeviceConditionStates>();
   private readonly settingsCache = new Map<string, Map<string, RuleSettings>>();
   private readonly pendingDevices = new Set<string>();
@@ -113,7 +115,7 @@ export class AlertService {
   constructor(private readonly options: AlertServiceOptions) {
     this.now = options.now ?? Date.now;
     this.bus = new EventBus<AlertEvents>(options.logger);
-    this.store = new AlertStore(options.db);
+    this.store = new AlertStore(options.sql);
     this.persistence = new AlertPersistence({
       store: this.store,
       logger: options.logger,
@@ -130,12 +132,13 @@ export class AlertService {
     };
   }
 
-  start(): void {
+  /** Loads the current alerts and condition states, then follows the aggregator. */
+  async start(): Promise<void> {
     const nowMs = this.now();
-    for (const alert of this.store.loadCurrent(nowMs - this.options.rules.flapWindowSec * 1000)) {
-      this.latestByKey.set(alert.key, alert);
+    for (const alert of await this.store.loadCurrent(nowMs - this.options.rules.flapWindowSec * 1000)) {
+      this.remember(alert);
     }
-    for (const [key, states] of this.store.loadConditions()) {
+    for (const [key, states] of await this.store.loadConditions()) {
       this.conditions.set(key, states);
       if (hasPending(states)) this.pendingDevices.add(key);
     }
@@ -151,11 +154,12 @@ export class AlertService {
     this.timer = setInterval(() => this.tick(), this.options.tickIntervalMs ?? 1000);
   }
 
-  stop(): void {
+  /** Stops evaluating and writes what is waiting (kept in memory if the store still refuses). */
+  async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     for (const off of this.unsubscribe.splice(0)) off();
-    this.persistence.flush();
+    await this.persistence.flush();
   }
 
   /** Alert changes and condition states waiting for the store to take writes. */
@@ -186,16 +190,34 @@ export class AlertService {
 
   // ---- queries and people's actions -------------------------------------------------------------
 
-  list(filter: AlertFilter): { items: Alert[]; total: number } {
+  /** From the store, after the writes in flight (so a change just made is listed). */
+  async list(filter: AlertFilter): Promise<{ items: Alert[]; total: number }> {
+    await this.persistence.flush();
     return this.store.list(filter);
   }
 
-  get(id: string): { alert: Alert; history: HistoryEntry[] } | null {
-    const alert = this.store.get(id) ?? this.persistence.pendingAlert(id);
-    return alert ? { alert, history: this.store.history(id) } : null;
+  async get(id: string): Promise<{ alert: Alert; history: HistoryEntry[] } | null> {
+    await this.persistence.flush();
+    const alert = this.held(id) ?? this.persistence.pendingAlert(id) ?? (await this.store.get(id));
+    return alert ? { alert, history: await this.store.history(id) } : null;
   }
 
-  acknowledge(id: string, by: string, comment: string | null): Alert | LifecycleError | null {
+  /**
+   * An alert this service holds in memory (every active alert, and those resolved within the flap window), for
+   * synchronous callers (escalation chains); null for any other.
+   */
+  held(id: string): Alert | null {
+    const key = this.keyById.get(id);
+    const alert = key === undefined ? undefined : this.latestByKey.get(key);
+    return alert?.id === id ? alert : null;
+  }
+
+  /** Every active alert, from memory. */
+  activeAlerts(): Alert[] {
+    return [...this.latestByKey.values()].filter(isActive);
+  }
+
+  acknowledge(id: string, by: string, comment: string | null): Promise<Alert | LifecycleError | null> {
     return this.act(id, (alert, nowMs) => acknowledge(alert, by, comment, nowMs));
   }
 
@@ -204,13 +226,13 @@ export class AlertService {
    * admin's decision, checked by the API). A forced resolve of a live condition is raised again by the next bad
    * reading (or the next connectivity check), so a live condition is never left without an alert.
    */
-  resolve(
+  async resolve(
     id: string,
     by: string,
     reason: string,
     options: { force?: boolean } = {},
-  ): Alert | LifecycleError | null {
-    const result = this.act(id, (alert, nowMs) =>
+  ): Promise<Alert | LifecycleError | null> {
+    const result = await this.act(id, (alert, nowMs) =>
       resolveManually(alert, by, reason, nowMs, options.force ? null : this.liveCondition(alert)),
     );
     if (result && !("error" in result)) this.dirtyHalls.add(result.hallId);
@@ -254,34 +276,45 @@ export class AlertService {
       : null;
   }
 
-  comment(id: string, by: string, text: string): Alert | LifecycleError | null {
+  comment(id: string, by: string, text: string): Promise<Alert | LifecycleError | null> {
     return this.act(id, (alert, nowMs) => addComment(alert, by, text, nowMs));
   }
 
   /** Hands an active alert to a person; who may be chosen is the API's check (it knows the users). */
-  assign(id: string, username: string, by: string): Alert | LifecycleError | null {
+  assign(id: string, username: string, by: string): Promise<Alert | LifecycleError | null> {
     return this.act(id, (alert, nowMs) => assign(alert, username, by, nowMs));
   }
 
   /** A personal notice about an alert was queued for someone: on its timeline, and they may see it from now on. */
-  recordNotice(id: string, username: string, detail: Record<string, unknown>): Alert | null {
-    const result = this.act(id, (alert, nowMs) => recordNotice(alert, username, detail, nowMs));
+  async recordNotice(id: string, username: string, detail: Record<string, unknown>): Promise<Alert | null> {
+    const result = await this.act(id, (alert, nowMs) => recordNotice(alert, username, detail, nowMs));
     return result && !("error" in result) ? result : null;
   }
 
   /** A personal notice reached the person's provider at `atMs`: on the alert's timeline. */
-  recordDelivery(id: string, detail: Record<string, unknown>, atMs: number): void {
-    this.act(id, (alert) => recordDelivery(alert, detail, atMs));
+  async recordDelivery(id: string, detail: Record<string, unknown>, atMs: number): Promise<void> {
+    await this.act(id, (alert) => recordDelivery(alert, detail, atMs));
   }
 
-  private act(id: string, change: (alert: Alert, nowMs: number) => Transition | LifecycleError) {
-    const stored = this.store.get(id) ?? this.persistence.pendingAlert(id);
-    if (!stored) return null;
-    const current =
-      this.latestByKey.get(stored.key)?.id === id ? (this.latestByKey.get(stored.key) as Alert) : stored;
+  /**
+   * Applies a person's change to the newest state of an alert: from memory or the pending writes when there,
+   * otherwise from the store (then memory is checked again: a change may have been made while reading). Resolves
+   * once the change is written (or kept for a retry), so a read after it sees it.
+   */
+  private async act(
+    id: string,
+    change: (alert: Alert, nowMs: number) => Transition | LifecycleError,
+  ): Promise<Alert | LifecycleError | null> {
+    let current = this.held(id) ?? this.persistence.pendingAlert(id);
+    if (!current) {
+      const stored = await this.store.get(id);
+      current = this.held(id) ?? this.persistence.pendingAlert(id) ?? stored;
+    }
+    if (!current) return null;
     const result = change(current, this.now());
     if (isLifecycleError(result)) return result;
     this.commit(result);
+    await this.persistence.flush();
     return result.alert;
   }
 
@@ -366,11 +399,7 @@ export class AlertService {
 
   /** Durations, connectivity per changed hall, escalations and reminders. */
   tick(): void {
-    try {
-      this.persistence.flush();
-    } catch (err) {
-      this.options.logger.error({ err }, "alert write failed");
-    }
+    void this.persistence.flush();
     try {
       const presence = this.options.aggregator.presence;
       for (const key of [...this.pendingDevices]) {
@@ -405,6 +434,7 @@ export class AlertService {
         if (!isActive(alert)) {
           if (alert.resolved && nowMs - alert.resolved.atMs > this.options.rules.flapWindowSec * 1000) {
             this.latestByKey.delete(alert.key);
+            this.keyById.delete(alert.id);
           }
           continue;
         }
@@ -595,8 +625,14 @@ export class AlertService {
     const { alert, entry } = transition;
     this.persistence.saveAlert(alert, entry);
     const latest = this.latestByKey.get(alert.key);
-    if (!latest || latest.id === alert.id || latest.openedMs <= alert.openedMs)
-      this.latestByKey.set(alert.key, alert);
+    if (!latest || latest.id === alert.id || latest.openedMs <= alert.openedMs) this.remember(alert);
     this.bus.emit("alert_changed", { alert, entry, ...(escalatedTo ? { escalatedTo } : {}) });
+  }
+
+  private remember(alert: Alert): void {
+    const previous = this.latestByKey.get(alert.key);
+    if (previous && previous.id !== alert.id) this.keyById.delete(previous.id);
+    this.latestByKey.set(alert.key, alert);
+    this.keyById.set(alert.id, alert.key);
   }
 }

@@ -33,6 +33,7 @@ export function preparePeople(ctx: {
   actionLinkKey: Buffer;
   alerts: AlertService;
   parts: PeopleParts | undefined;
+  logger: Logger;
 }): {
   api: { chains: ChainStore; links: ActionLinks; linkPolicy: LinkPolicy };
   dispatcher: Pick<DispatcherOptions, "personalSenders" | "onDelivered">;
@@ -52,11 +53,16 @@ export function preparePeople(ctx: {
       onDelivered: (item, atMs) => {
         const person = parsePersonTarget(item.channelId);
         if (!person || !item.alertId) return;
-        ctx.alerts.recordDelivery(
-          item.alertId,
-          { username: person.username, medium: person.medium, action: item.action },
-          atMs,
-        );
+        const alertId = item.alertId;
+        ctx.alerts
+          .recordDelivery(
+            alertId,
+            { username: person.username, medium: person.medium, action: item.action },
+            atMs,
+          )
+          .catch((err: unknown) =>
+            ctx.logger.error({ err, alertId }, "a delivery could not be put on the alert's timeline"),
+          );
       },
     },
   };
@@ -82,7 +88,20 @@ export function startPersonalNotifier(ctx: {
     chains: ctx.chains,
     outbox: ctx.store.outbox,
     subscribe: (listener) => ctx.alerts.bus.on("alert_changed", listener),
-    alerts: ctx.alerts,
+    alerts: {
+      // The chains follow open alerts only, which the alert service holds in memory: read synchronously.
+      get: (id) => {
+        const alert = ctx.alerts.held(id);
+        return alert ? { alert } : null;
+      },
+      recordNotice: (id, username, detail) => {
+        ctx.alerts
+          .recordNotice(id, username, detail)
+          .catch((err: unknown) =>
+            ctx.logger.error({ err, alertId: id }, "a notice could not be put on the alert's timeline"),
+          );
+      },
+    },
     duty: ctx.parts.duty,
     contacts: ctx.parts.contacts,
     ...(ctx.parts.silences ? { silences: ctx.parts.silences } : {}),

@@ -298,7 +298,7 @@ export class HallwatchServer {
     await aggregator.start();
 
     const alerts = new AlertService({
-      db,
+      sql,
       aggregator,
       rules,
       logger: logger.child({ component: "alerts" }),
@@ -314,7 +314,8 @@ export class HallwatchServer {
     const history = config.influx.url
       ? this.startHistory(config, aggregator, alerts, halls, maintenance)
       : null;
-    alerts.start();
+    // Before goLive(): no telemetry is processed until the current alerts and condition states are loaded.
+    await alerts.start();
     const stopStorageAlert = wireStorageHealth({ storage, aggregator, alerts, history, health });
     const stopStorageRetries = storage.bus.on("storage_changed", (state) => {
       if (!state.writable) return;
@@ -386,6 +387,7 @@ export class HallwatchServer {
       sql,
       actionLinkKey: secrets.actionLinkKey,
       alerts,
+      logger,
       parts: this.parts.people ?? {
         duty: this.duty,
         contacts: people.contacts,
@@ -572,7 +574,7 @@ export class HallwatchServer {
     history.start();
     this.stateRefresher = new StateRefresher(history, {
       devices: () => aggregator.presence.allDevices(),
-      activeAlerts: () => alerts.list({ status: "active", limit: 100_000, offset: 0 }).items,
+      activeAlerts: () => alerts.activeAlerts(),
     });
     this.stateRefresher.start();
     return history;
@@ -603,7 +605,7 @@ export class HallwatchServer {
               await this.reports?.stop();
               await this.personalNotifier?.stop();
               await this.notifier?.stop();
-              this.alertService!.stop();
+              await this.alertService!.stop();
             }
           : undefined,
       ],

@@ -88,12 +88,12 @@ export class ReadinessService {
     const devices = [...this.options.aggregator.presence.allDevices()].filter(
       (d) => d.hallId === hallId && !d.retired,
     );
-    const alerts = this.options.alerts.list({
-      hallIds: [hallId],
-      status: "active",
-      limit: 500,
-      offset: 0,
-    }).items;
+    // The open alerts the alert service holds in memory, as the store would list them: the report stays synchronous.
+    const alerts = this.options.alerts
+      .activeAlerts()
+      .filter((a) => a.hallId === hallId)
+      .sort((a, b) => b.lastSeenMs - a.lastSeenMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .slice(0, 500);
     return readinessReport({
       hallId,
       timeZone: this.options.halls.openingHours(hallId)?.timeZone ?? this.options.halls.get(hallId)?.timeZone,

@@ -28,7 +28,7 @@ export async function generateHallReport(
   src.aggregator.flush();
   const devices = [...src.aggregator.presence.allDevices()].filter((d) => d.hallId === hallId && !d.retired);
   const alerts = src.alerts
-    ? src.alerts.list({ hallIds: [hallId], fromMs, toMs, limit: 10_000, offset: 0 }).items
+    ? (await src.alerts.list({ hallIds: [hallId], fromMs, toMs, limit: 10_000, offset: 0 })).items
     : [];
   const inspections =
     src.inspections && src.inspections.listAssets(hallId, true).length > 0
@@ -41,7 +41,7 @@ export async function generateHallReport(
     fromMs,
     toMs,
     nowMs,
-    rows: uptimeRows(src, devices, fromMs, toMs, nowMs),
+    rows: await uptimeRows(src, devices, fromMs, toMs, nowMs),
     alerts,
     inspections,
   });

@@ -62,22 +62,31 @@ export function deviceAvailability(
 }
 
 /** Uptime, MTBF and MTTR of each device over a range (the figures of GET /api/uptime and of the reports). */
-export function uptimeRows(
+export async function uptimeRows(
   src: UptimeSources,
   devices: readonly DeviceState[],
   fromMs: number,
   toMs: number,
   nowMs: number,
-): UptimeRow[] {
-  return devices.map((d) => {
+): Promise<UptimeRow[]> {
+  const rows: UptimeRow[] = [];
+  for (const d of devices) {
     const figures = deviceAvailability(src, d, fromMs, toMs, nowMs);
     const faults = src.alerts
-      ? src.alerts
-          .list({ hallIds: [d.hallId], deviceId: d.deviceId, fromMs, toMs, limit: 10_000, offset: 0 })
-          .items.filter((a) => FAILURE_SEVERITIES.has(a.severity))
+      ? (
+          await src.alerts.list({
+            hallIds: [d.hallId],
+            deviceId: d.deviceId,
+            fromMs,
+            toMs,
+            limit: 10_000,
+            offset: 0,
+          })
+        ).items
+          .filter((a) => FAILURE_SEVERITIES.has(a.severity))
           .map((a) => ({ openedMs: a.openedMs, resolvedMs: a.resolved?.atMs ?? null }))
       : [];
-    return {
+    rows.push({
       hallId: d.hallId,
       deviceId: d.deviceId,
       kind: d.kind,
@@ -86,8 +95,9 @@ export function uptimeRows(
       ...figures,
       // Overlapping faults are one failure; a failure counts in the range where it began (docs/uptime.md).
       ...reliability(faults, fromMs, toMs, figures.upMs),
-    };
-  });
+    });
+  }
+  return rows;
 }
 
 /**

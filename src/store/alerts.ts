@@ -1,7 +1,8 @@
 import type { DeviceKind } from "../contract/index.js";
 import type { Alert, AlertStatus, HistoryEntry } from "../core/alerts/alert.js";
 import type { DeviceConditionStates, Role, Severity } from "../core/faults/types.js";
-import type { Db } from "./database.js";
+import { type AlertFilter, whereClause } from "./alert-filter.js";
+import type { SqlEngine, SqlExecutor, SqlValue } from "./sql/engine.js";
 
 interface AlertRow {
   id: string;
@@ -33,23 +34,7 @@ interface AlertRow {
   notified_users_json: string | null;
 }
 
-export interface AlertFilter {
-  hallIds?: string[] | undefined;
-  deviceId?: string | undefined;
-  kind?: string | undefined;
-  severity?: string | undefined;
-  /** "active" = open or acknowledged. */
-  status?: AlertStatus | "active" | undefined;
-  faultType?: string | undefined;
-  /** Only alerts addressed to one of these roles. */
-  audienceAnyOf?: string[] | undefined;
-  /** Also alerts this person was told about in person, whatever the hall and audience filters above. */
-  orNotified?: string | undefined;
-  fromMs?: number | undefined;
-  toMs?: number | undefined;
-  limit: number;
-  offset: number;
-}
+export type { AlertFilter } from "./alert-filter.js";
 
 function toAlert(r: AlertRow): Alert {
   return {
@@ -86,96 +71,138 @@ function toAlert(r: AlertRow): Alert {
   };
 }
 
-/** Alerts and their full history. Every transition is written at once, in one transaction with its history. */
-export class AlertStore {
-  private readonly upsert;
-  private readonly insertHistory;
+export interface AlertChangeRecord {
+  alert: Alert;
+  entry: HistoryEntry | null;
+}
 
-  constructor(private readonly db: Db) {
-    this.upsert = db.prepare(`
-      INSERT INTO alerts (id, key, hall_id, device_id, agent_id, kind, fault_type, severity, audience_json, summary_json,
-        status, opened_ms, raised_ms, last_seen_ms, count, last_observed_json, affected_json, acknowledged_json,
-        resolved_json, resolved_ms, assignee_json, last_comment_json, flapping, reopen_count, escalation_level, last_reminder_ms, in_maintenance, notified_users_json)
-      VALUES (@id, @key, @hall_id, @device_id, @agent_id, @kind, @fault_type, @severity, @audience_json, @summary_json,
-        @status, @opened_ms, @raised_ms, @last_seen_ms, @count, @last_observed_json, @affected_json, @acknowledged_json,
-        @resolved_json, @resolved_ms, @assignee_json, @last_comment_json, @flapping, @reopen_count, @escalation_level, @last_reminder_ms, @in_maintenance, @notified_users_json)
-      ON CONFLICT(id) DO UPDATE SET severity = excluded.severity, audience_json = excluded.audience_json,
-        status = excluded.status, raised_ms = excluded.raised_ms, last_seen_ms = excluded.last_seen_ms,
-        count = excluded.count, last_observed_json = excluded.last_observed_json, affected_json = excluded.affected_json,
-        acknowledged_json = excluded.acknowledged_json, resolved_json = excluded.resolved_json,
-        resolved_ms = excluded.resolved_ms, assignee_json = excluded.assignee_json,
-        last_comment_json = excluded.last_comment_json, flapping = excluded.flapping, reopen_count = excluded.reopen_count,
-        escalation_level = excluded.escalation_level, last_reminder_ms = excluded.last_reminder_ms,
-        in_maintenance = excluded.in_maintenance, notified_users_json = excluded.notified_users_json`);
-    this.insertHistory = db.prepare(
-      `INSERT INTO alert_history (alert_id, at_ms, action, by_user, from_status, to_status, detail_json)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+export interface ConditionRecord {
+  hallId: string;
+  deviceId: string;
+  states: DeviceConditionStates;
+}
+
+/** Where alerts, their history and the devices' condition states are kept (SQLite or PostgreSQL). */
+export interface AlertPort {
+  save(alert: Alert, entry: HistoryEntry | null): Promise<void>;
+  /** Alert changes in order, then condition states, all in one transaction. */
+  saveBatch(changes: readonly AlertChangeRecord[], conditions: readonly ConditionRecord[]): Promise<void>;
+  /** Active alerts, plus those resolved at or after `resolvedSinceMs` (the flap window); oldest opened first. */
+  loadCurrent(resolvedSinceMs: number): Promise<Alert[]>;
+  get(id: string): Promise<Alert | null>;
+  /** An alert's history in the order it was written. */
+  history(alertId: string): Promise<HistoryEntry[]>;
+  list(filter: AlertFilter): Promise<{ items: Alert[]; total: number }>;
+  loadConditions(): Promise<Map<string, DeviceConditionStates>>;
+  saveConditions(hallId: string, deviceId: string, states: DeviceConditionStates): Promise<void>;
+}
+
+const UPSERT = `
+  INSERT INTO alerts (id, key, hall_id, device_id, agent_id, kind, fault_type, severity, audience_json, summary_json,
+    status, opened_ms, raised_ms, last_seen_ms, count, last_observed_json, affected_json, acknowledged_json,
+    resolved_json, resolved_ms, assignee_json, last_comment_json, flapping, reopen_count, escalation_level,
+    last_reminder_ms, in_maintenance, notified_users_json)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, audience_json = excluded.audience_json,
+    status = excluded.status, raised_ms = excluded.raised_ms, last_seen_ms = excluded.last_seen_ms,
+    count = excluded.count, last_observed_json = excluded.last_observed_json, affected_json = excluded.affected_json,
+    acknowledged_json = excluded.acknowledged_json, resolved_json = excluded.resolved_json,
+    resolved_ms = excluded.resolved_ms, assignee_json = excluded.assignee_json,
+    last_comment_json = excluded.last_comment_json, flapping = excluded.flapping, reopen_count = excluded.reopen_count,
+    escalation_level = excluded.escalation_level, last_reminder_ms = excluded.last_reminder_ms,
+    in_maintenance = excluded.in_maintenance, notified_users_json = excluded.notified_users_json`;
+
+const INSERT_HISTORY = `INSERT INTO alert_history (alert_id, at_ms, action, by_user, from_status, to_status, detail_json)
+  VALUES (?, ?, ?, ?, ?, ?, ?)`;
+
+const UPSERT_CONDITIONS = `INSERT INTO fault_conditions (hall_id, device_id, states_json) VALUES (?, ?, ?)
+  ON CONFLICT (hall_id, device_id) DO UPDATE SET states_json = excluded.states_json`;
+
+const json = (value: unknown): string | null =>
+  value === null || value === undefined ? null : JSON.stringify(value);
+
+function alertParams(alert: Alert): SqlValue[] {
+  return [
+    alert.id,
+    alert.key,
+    alert.hallId,
+    alert.deviceId,
+    alert.agentId,
+    alert.kind,
+    alert.faultType,
+    alert.severity,
+    JSON.stringify(alert.audience),
+    JSON.stringify(alert.summary),
+    alert.status,
+    alert.openedMs,
+    alert.raisedMs,
+    alert.lastSeenMs,
+    alert.count,
+    alert.lastObserved === null ? null : JSON.stringify(alert.lastObserved),
+    JSON.stringify(alert.affected),
+    json(alert.acknowledged),
+    json(alert.resolved),
+    alert.resolved?.atMs ?? null,
+    json(alert.assignee),
+    json(alert.lastComment),
+    alert.flapping ? 1 : 0,
+    alert.reopenCount,
+    alert.escalationLevel,
+    alert.lastReminderMs,
+    alert.inMaintenance ? 1 : 0,
+    alert.notifiedUsers?.length ? JSON.stringify(alert.notifiedUsers) : null,
+  ];
+}
+
+async function writeChange(tx: SqlExecutor, { alert, entry }: AlertChangeRecord): Promise<void> {
+  await tx.run(UPSERT, alertParams(alert));
+  if (entry)
+    await tx.run(INSERT_HISTORY, [
+      entry.alertId,
+      entry.atMs,
+      entry.action,
+      entry.by,
+      entry.fromStatus,
+      entry.toStatus,
+      json(entry.detail),
+    ]);
+}
+
+/** Alerts and their full history. Every transition is written in one transaction with its history. */
+export class AlertStore implements AlertPort {
+  constructor(private readonly sql: SqlEngine) {}
+
+  async save(alert: Alert, entry: HistoryEntry | null): Promise<void> {
+    await this.saveBatch([{ alert, entry }], []);
+  }
+
+  async saveBatch(
+    changes: readonly AlertChangeRecord[],
+    conditions: readonly ConditionRecord[],
+  ): Promise<void> {
+    if (changes.length === 0 && conditions.length === 0) return;
+    await this.sql.transaction(async (tx) => {
+      for (const change of changes) await writeChange(tx, change);
+      for (const c of conditions)
+        await tx.run(UPSERT_CONDITIONS, [c.hallId, c.deviceId, JSON.stringify(c.states)]);
+    });
+  }
+
+  async loadCurrent(resolvedSinceMs: number): Promise<Alert[]> {
+    const rows = await this.sql.all<AlertRow>(
+      "SELECT * FROM alerts WHERE status != 'resolved' OR resolved_ms >= ? ORDER BY opened_ms, id",
+      [resolvedSinceMs],
     );
-  }
-
-  save(alert: Alert, entry: HistoryEntry | null): void {
-    this.db.transaction(() => {
-      this.upsert.run({
-        id: alert.id,
-        key: alert.key,
-        hall_id: alert.hallId,
-        device_id: alert.deviceId,
-        agent_id: alert.agentId,
-        kind: alert.kind,
-        fault_type: alert.faultType,
-        severity: alert.severity,
-        audience_json: JSON.stringify(alert.audience),
-        summary_json: JSON.stringify(alert.summary),
-        status: alert.status,
-        opened_ms: alert.openedMs,
-        raised_ms: alert.raisedMs,
-        last_seen_ms: alert.lastSeenMs,
-        count: alert.count,
-        last_observed_json: alert.lastObserved === null ? null : JSON.stringify(alert.lastObserved),
-        affected_json: JSON.stringify(alert.affected),
-        acknowledged_json: alert.acknowledged === null ? null : JSON.stringify(alert.acknowledged),
-        resolved_json: alert.resolved === null ? null : JSON.stringify(alert.resolved),
-        resolved_ms: alert.resolved?.atMs ?? null,
-        assignee_json: alert.assignee ? JSON.stringify(alert.assignee) : null,
-        last_comment_json: alert.lastComment ? JSON.stringify(alert.lastComment) : null,
-        flapping: alert.flapping ? 1 : 0,
-        reopen_count: alert.reopenCount,
-        escalation_level: alert.escalationLevel,
-        last_reminder_ms: alert.lastReminderMs,
-        in_maintenance: alert.inMaintenance ? 1 : 0,
-        notified_users_json: alert.notifiedUsers?.length ? JSON.stringify(alert.notifiedUsers) : null,
-      });
-      if (entry) {
-        this.insertHistory.run(
-          entry.alertId,
-          entry.atMs,
-          entry.action,
-          entry.by,
-          entry.fromStatus,
-          entry.toStatus,
-          entry.detail === null ? null : JSON.stringify(entry.detail),
-        );
-      }
-    })();
-  }
-
-  /** Active alerts, plus those resolved recently enough to reopen (the flap window). */
-  loadCurrent(resolvedSinceMs: number): Alert[] {
-    const rows = this.db
-      .prepare("SELECT * FROM alerts WHERE status != 'resolved' OR resolved_ms >= ? ORDER BY opened_ms")
-      .all(resolvedSinceMs) as AlertRow[];
     return rows.map(toAlert);
   }
 
-  get(id: string): Alert | null {
-    const row = this.db.prepare("SELECT * FROM alerts WHERE id = ?").get(id) as AlertRow | undefined;
+  async get(id: string): Promise<Alert | null> {
+    const row = await this.sql.get<AlertRow>("SELECT * FROM alerts WHERE id = ?", [id]);
     return row ? toAlert(row) : null;
   }
 
-  history(alertId: string): HistoryEntry[] {
-    const rows = this.db
-      .prepare("SELECT * FROM alert_history WHERE alert_id = ? ORDER BY id")
-      .all(alertId) as {
+  async history(alertId: string): Promise<HistoryEntry[]> {
+    const rows = await this.sql.all<{
       alert_id: string;
       at_ms: number;
       action: HistoryEntry["action"];
@@ -183,7 +210,7 @@ export class AlertStore {
       from_status: AlertStatus | null;
       to_status: AlertStatus;
       detail_json: string | null;
-    }[];
+    }>("SELECT * FROM alert_history WHERE alert_id = ? ORDER BY id", [alertId]);
     return rows.map((r) => ({
       alertId: r.alert_id,
       atMs: r.at_ms,
@@ -195,80 +222,31 @@ export class AlertStore {
     }));
   }
 
-  list(filter: AlertFilter): { items: Alert[]; total: number } {
-    const scope: string[] = [];
-    const where: string[] = [];
-    const args: Record<string, unknown> = {};
-    if (filter.hallIds) {
-      scope.push(`hall_id IN (${filter.hallIds.map((_, i) => `@hall${i}`).join(", ") || "NULL"})`);
-      filter.hallIds.forEach((h, i) => {
-        args[`hall${i}`] = h;
-      });
-    }
-    const eq = (column: string, name: string, value: unknown) => {
-      if (value === undefined) return;
-      where.push(`${column} = @${name}`);
-      args[name] = value;
-    };
-    eq("device_id", "deviceId", filter.deviceId);
-    eq("kind", "kind", filter.kind);
-    eq("severity", "severity", filter.severity);
-    eq("fault_type", "faultType", filter.faultType);
-    if (filter.audienceAnyOf) {
-      const names = filter.audienceAnyOf.map((_, i) => `@role${i}`);
-      scope.push(
-        `EXISTS (SELECT 1 FROM json_each(audience_json) WHERE value IN (${names.join(", ") || "NULL"}))`,
-      );
-      filter.audienceAnyOf.forEach((r, i) => {
-        args[`role${i}`] = r;
-      });
-    }
-    if (scope.length > 0) {
-      const own = scope.join(" AND ");
-      if (filter.orNotified === undefined) where.push(own);
-      else {
-        where.push(
-          `((${own}) OR EXISTS (SELECT 1 FROM json_each(COALESCE(notified_users_json, '[]')) WHERE value = @notifiedUser))`,
-        );
-        args.notifiedUser = filter.orNotified;
-      }
-    }
-    if (filter.status === "active") where.push("status != 'resolved'");
-    else eq("status", "status", filter.status);
-    if (filter.fromMs !== undefined) {
-      where.push("(resolved_ms IS NULL OR resolved_ms >= @fromMs)");
-      args.fromMs = filter.fromMs;
-    }
-    if (filter.toMs !== undefined) {
-      where.push("opened_ms < @toMs");
-      args.toMs = filter.toMs;
-    }
-    const clause = where.length > 0 ? `WHERE ${where.join(" AND ")}` : "";
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM alerts ${clause}`).get(args) as { n: number })
-      .n;
-    const rows = this.db
-      .prepare(`SELECT * FROM alerts ${clause} ORDER BY last_seen_ms DESC, id LIMIT @limit OFFSET @offset`)
-      .all({ ...args, limit: filter.limit, offset: filter.offset }) as AlertRow[];
-    return { items: rows.map(toAlert), total };
+  async list(filter: AlertFilter): Promise<{ items: Alert[]; total: number }> {
+    const { clause, args } = whereClause(filter, this.sql.dialect);
+    const count = await this.sql.get<{ n: number | string }>(
+      `SELECT COUNT(*) AS n FROM alerts ${clause}`,
+      args,
+    );
+    // Ids in byte order on both engines, whatever the PostgreSQL database's collation.
+    const byId = this.sql.dialect === "postgres" ? 'id COLLATE "C"' : "id";
+    const rows = await this.sql.all<AlertRow>(
+      `SELECT * FROM alerts ${clause} ORDER BY last_seen_ms DESC, ${byId} LIMIT ? OFFSET ?`,
+      [...args, filter.limit, filter.offset],
+    );
+    return { items: rows.map(toAlert), total: Number(count?.n ?? 0) };
   }
 
-  loadConditions(): Map<string, DeviceConditionStates> {
-    const rows = this.db.prepare("SELECT hall_id, device_id, states_json FROM fault_conditions").all() as {
-      hall_id: string;
-      device_id: string;
-      states_json: string;
-    }[];
+  async loadConditions(): Promise<Map<string, DeviceConditionStates>> {
+    const rows = await this.sql.all<{ hall_id: string; device_id: string; states_json: string }>(
+      "SELECT hall_id, device_id, states_json FROM fault_conditions",
+    );
     return new Map(
       rows.map((r) => [`${r.hall_id}/${r.device_id}`, JSON.parse(r.states_json) as DeviceConditionStates]),
     );
   }
 
-  saveConditions(hallId: string, deviceId: string, states: DeviceConditionStates): void {
-    this.db
-      .prepare(
-        `INSERT INTO fault_conditions (hall_id, device_id, states_json) VALUES (?, ?, ?)
-         ON CONFLICT(hall_id, device_id) DO UPDATE SET states_json = excluded.states_json`,
-      )
-      .run(hallId, deviceId, JSON.stringify(states));
+  async saveConditions(hallId: string, deviceId: string, states: DeviceConditionStates): Promise<void> {
+    await this.sql.run(UPSERT_CONDITIONS, [hallId, deviceId, JSON.stringify(states)]);
   }
 }

@@ -10,6 +10,8 @@ import { silentLogger } from "../../src/logging.js";
 import { type Db, openDatabase } from "../../src/store/database.js";
 import { HallDirectory } from "../../src/store/hall-directory.js";
 import { HallStore } from "../../src/store/halls.js";
+import type { SqlEngine } from "../../src/store/sql/engine.js";
+import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 import { testAuth } from "../helpers/auth.js";
 
 /** A real aggregator + API over a real SQLite file, pointed at a given broker. */
@@ -20,6 +22,7 @@ export class AggregatorHarness {
   /** The halls as the server holds them; opened by start() (provision() writes through the store before that). */
   halls!: HallDirectory;
   private store: HallStore | null = null;
+  private engine: SqliteEngine | null = null;
   adminToken = "";
   readonly dataDir = mkdtempSync(join(tmpdir(), "hallwatch-agg-"));
 
@@ -31,12 +34,19 @@ export class AggregatorHarness {
   openDb(): Db {
     this.db = openDatabase(join(this.dataDir, "hallwatch.db"));
     this.store = null;
+    this.engine = null;
     return this.db;
+  }
+
+  /** The SQL port over the harness's connection, shared by every store on it so their transactions never overlap. */
+  get sql(): SqlEngine {
+    this.engine ??= new SqliteEngine(this.db);
+    return this.engine;
   }
 
   /** Registers agents directly in the registry (the broker in these tests does no auth). */
   private get hallStore(): HallStore {
-    this.store ??= HallStore.onSqlite(this.db);
+    this.store ??= new HallStore(this.sql);
     return this.store;
   }
 

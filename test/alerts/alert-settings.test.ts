@@ -6,6 +6,7 @@ import { parseRulesConfig } from "../../src/core/faults/config.js";
 import { DEFAULT_SILENCE_POLICY } from "../../src/core/presence/silence.js";
 import { silentLogger } from "../../src/logging.js";
 import { type Db, openDatabase } from "../../src/store/database.js";
+import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 
 const dbs: Db[] = [];
 afterEach(() => {
@@ -38,7 +39,7 @@ describe("AlertService rule settings", () => {
       halls: { "hall-2": { kiosk: { disk_high: { params: { abovePct: 50, clearBelowPct: 45 } } } } },
       devices: { "hall-1/kiosk-2": { disk_high: { params: { abovePct: 60, clearBelowPct: 55 } } } },
     });
-    const alerts = new AlertService({ db, aggregator, rules, logger });
+    const alerts = new AlertService({ sql: new SqliteEngine(db), aggregator, rules, logger });
     const raised: string[] = [];
     alerts.bus.on("alert_changed", ({ alert, entry }) => {
       if (entry?.action === "opened") raised.push(`${alert.hallId}/${alert.deviceId}/${alert.faultType}`);

@@ -9,6 +9,7 @@ import { HallwatchServer, type RunningAddresses } from "../../src/app/server.js"
 import { parseConfig } from "../../src/config/config.js";
 import { silentLogger } from "../../src/logging.js";
 import { CredentialStore } from "../../src/store/credentials.js";
+import { openDatabase } from "../../src/store/database.js";
 import { HallStore } from "../../src/store/halls.js";
 import { bearerToken } from "../helpers/auth.js";
 import { freePort } from "../helpers/free-port.js";
@@ -61,6 +62,15 @@ export class AlertStack {
       notify: { groupWindowMs: 0 },
       rulesFile: join(this.dataDir, "rules.json"),
     });
+    if (!this.simulator) {
+      // Before the server opens its hall directory (its in-memory view is loaded at start).
+      const db = openDatabase(join(this.dataDir, "hallwatch.db"));
+      try {
+        await HallStore.onSqlite(db).upsert({ id: HALL, name: "Alert hall" });
+      } finally {
+        db.close();
+      }
+    }
     this.server = new HallwatchServer(config, silentLogger(), { createBroker: createEmbeddedBroker });
     this.at = await this.server.start();
     this.token = await bearerToken(this.at.httpUrl, "admin", "alerts-test-admin");

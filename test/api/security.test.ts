@@ -20,6 +20,7 @@ import { UserStore } from "../../src/store/users.js";
 
 let nowMs = 1_800_000_000_000;
 let db: Db;
+let sql: SqliteEngine;
 let app: FastifyInstance;
 let users: UserStore;
 
@@ -27,7 +28,7 @@ async function user(username: string, roles: Role[], halls: string[]) {
   await users.create({ username, displayName: username, password: `${username}-password`, roles, halls });
 }
 
-function alert(hallId: string, deviceId: string, faultType: string, audience: Role[]) {
+async function alert(hallId: string, deviceId: string, faultType: string, audience: Role[]) {
   const t = raise(
     null,
     {
@@ -47,7 +48,7 @@ function alert(hallId: string, deviceId: string, faultType: string, audience: Ro
     600_000,
     `${hallId}-${deviceId}-${faultType}`,
   );
-  new AlertStore(db).save(t.alert, t.entry);
+  await new AlertStore(sql).save(t.alert, t.entry);
   return t.alert.id;
 }
 
@@ -64,8 +65,9 @@ async function signIn(username: string, password = `${username}-password`) {
 
 beforeEach(async () => {
   db = openDatabase(":memory:");
-  users = new UserStore(new SqliteEngine(db));
-  const store = HallStore.onSqlite(db);
+  sql = new SqliteEngine(db);
+  users = new UserStore(sql);
+  const store = new HallStore(sql);
   await store.upsert({ id: "north", name: "North" });
   await store.upsert({ id: "south", name: "South" });
   const halls = await HallDirectory.open(store);
@@ -81,7 +83,13 @@ beforeEach(async () => {
     logger,
     silencePolicy: DEFAULT_SILENCE_POLICY,
   });
-  const alerts = new AlertService({ db, aggregator, rules: parseRulesConfig({}), logger, now: () => nowMs });
+  const alerts = new AlertService({
+    sql,
+    aggregator,
+    rules: parseRulesConfig({}),
+    logger,
+    now: () => nowMs,
+  });
   app = await buildApi({
     auth: {
       users,
@@ -106,9 +114,9 @@ beforeEach(async () => {
     version: "test",
     now: () => nowMs,
   });
-  alert("north", "kiosk-1", "paper_low", ["floor_staff"]);
-  alert("north", "kiosk-2", "app_down", ["duty_manager", "maintenance"]);
-  alert("south", "kiosk-1", "paper_low", ["floor_staff"]);
+  await alert("north", "kiosk-1", "paper_low", ["floor_staff"]);
+  await alert("north", "kiosk-2", "app_down", ["duty_manager", "maintenance"]);
+  await alert("south", "kiosk-1", "paper_low", ["floor_staff"]);
 });
 
 afterEach(async () => {

@@ -47,7 +47,7 @@ describe("ReadinessService", () => {
     });
     let nowMs = at("2026-11-23T08:00");
     const alerts = new AlertService({
-      db: harness.db,
+      sql: harness.sql,
       aggregator: harness.aggregator,
       rules: parseRulesConfig({}),
       logger: silentLogger(),

@@ -105,7 +105,8 @@ describe.skipIf(!available)("web console in a real browser", () => {
     const page = await signIn("floor", "demo-floor", { width: 390, height: 844 });
     await page.locator("article[data-fault=paper_low]").waitFor({ timeout: 15_000 });
     await waitFor(
-      async () => server.alerts.list({ limit: 10, offset: 0, faultType: "display_fault" }).total === 1,
+      async () =>
+        (await server.alerts.list({ limit: 10, offset: 0, faultType: "display_fault" })).total === 1,
       "the display alert exists",
       15_000,
     );

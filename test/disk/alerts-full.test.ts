@@ -21,7 +21,7 @@ describe.runIf(disk !== null)("alerts while SQLite cannot write", () => {
   let agent: RawAgent | null = null;
 
   afterAll(async () => {
-    alerts?.stop();
+    await alerts?.stop();
     await agent?.stop();
     await harness?.aggregator?.stop();
     await harness?.api?.close();
@@ -38,14 +38,14 @@ describe.runIf(disk !== null)("alerts while SQLite cannot write", () => {
     await harness.start();
     const storageErrors: unknown[] = [];
     alerts = new AlertService({
-      db: harness.db,
+      sql: harness.sql,
       aggregator: harness.aggregator,
       rules: parseRulesConfig({}),
       logger: silentLogger(),
       tickIntervalMs: 100,
       onStorageError: (err) => storageErrors.push(err),
     });
-    alerts.start();
+    await alerts.start();
     const changes: AlertChange[] = [];
     alerts.bus.on("alert_changed", (c) => changes.push(c));
     agent = new RawAgent(broker.url, "h1", "a1", 1, [kiosk]);
@@ -69,13 +69,13 @@ describe.runIf(disk !== null)("alerts while SQLite cannot write", () => {
 
     disk!.free();
     await waitFor(
-      () => alerts!.list({ faultType: "printer_jam", limit: 10, offset: 0 }).total === 1,
+      async () => (await alerts!.list({ faultType: "printer_jam", limit: 10, offset: 0 })).total === 1,
       "the alert stored once space returned",
       15_000,
       100,
     );
     await waitFor(() => alerts!.pendingWrites === 0, "nothing left to write", 15_000, 100);
-    expect(alerts.get(raised.alert.id)?.history.length).toBeGreaterThan(0);
+    expect((await alerts.get(raised.alert.id))?.history.length).toBeGreaterThan(0);
     // It is raised once, not again when the stored state catches up.
     expect(
       changes.filter((c) => c.alert.faultType === "printer_jam" && c.entry?.action === "opened"),

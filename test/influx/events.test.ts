@@ -39,13 +39,13 @@ describe.runIf(requireInCi(INFLUXD, "influxd"))(
       await harness.provision("h1", ["a1"]);
       await harness.start();
       alerts = new AlertService({
-        db: harness.db,
+        sql: harness.sql,
         aggregator: harness.aggregator,
         rules: parseRulesConfig({}),
         logger: silentLogger(),
         tickIntervalMs: 100,
       });
-      alerts.start();
+      await alerts.start();
       const aggregator = harness.aggregator;
       history = new InfluxHistory({
         influx: influxSettings(influxd.url, { flushIntervalMs: 50 }),
@@ -66,7 +66,7 @@ describe.runIf(requireInCi(INFLUXD, "influxd"))(
     afterAll(async () => {
       await agent?.stop().catch(() => undefined);
       await history?.stop();
-      alerts?.stop();
+      await alerts?.stop();
       await harness?.close();
       await broker?.close();
       await influxd?.stop();
@@ -136,12 +136,14 @@ describe.runIf(requireInCi(INFLUXD, "influxd"))(
     it("writes alert changes (raised, acknowledged, resolved) to alert_event in the long policy", async () => {
       await agent.telemetry("e1", { ...extValues, present: false });
       const raised = await waitFor(
-        () =>
-          alerts.list({ hallIds: ["h1"], limit: 10, offset: 0 }).items.find((a) => a.faultType === "removed"),
+        async () =>
+          (await alerts.list({ hallIds: ["h1"], limit: 10, offset: 0 })).items.find(
+            (a) => a.faultType === "removed",
+          ),
         "the removed alert",
         WAIT_MS,
       );
-      alerts.acknowledge(raised.id, "tester", "on my way");
+      await alerts.acknowledge(raised.id, "tester", "on my way");
       // Put back: the alert resolves itself (one whose condition still holds cannot be resolved by hand).
       await agent.telemetry("e1", extValues);
       const rows = await waitFor(

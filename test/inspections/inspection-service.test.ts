@@ -57,13 +57,13 @@ describe("InspectionService with real alerts over a real aggregator", () => {
     await harness.start();
     nowMs = at("2026-11-23T09:00"); // a Monday
     alerts = new AlertService({
-      db: harness.db,
+      sql: harness.sql,
       aggregator: harness.aggregator,
       rules: parseRulesConfig({}),
       logger: silentLogger(),
       now: () => nowMs,
     });
-    alerts.start();
+    await alerts.start();
     service = await InspectionService.open({
       sql: new SqliteEngine(harness.db),
       halls: harness.halls,
@@ -81,15 +81,13 @@ describe("InspectionService with real alerts over a real aggregator", () => {
 
   afterEach(async () => {
     service.stop();
-    alerts.stop();
+    await alerts.stop();
     await harness.close();
     await broker.close();
   });
 
   const active = (faultType: string) =>
-    alerts
-      .list({ hallIds: ["h1"], limit: 100, offset: 0 })
-      .items.filter((a) => a.faultType === faultType && a.status !== "resolved");
+    alerts.activeAlerts().filter((a) => a.hallId === "h1" && a.faultType === faultType);
 
   it("shows the live sensor reading, flagged, beside the checklist", async () => {
     const agent = new RawAgent(broker.url, "h1", "a1", 1, [

@@ -17,7 +17,7 @@ import { DING_SECRET } from "./receivers.js";
  * The real alert service, dispatcher and silence store on one SQLite file, halls with regions whose gateways
  * go down and up through HallFleet, a WeCom robot (zh) and a DingTalk robot (en), one injected clock.
  */
-export function fleetStack(options: {
+export async function fleetStack(options: {
   dir: string;
   receiverBase: string;
   startMs: number;
@@ -35,14 +35,14 @@ export function fleetStack(options: {
   const fleet = new HallFleet(silentLogger(), now, db);
   for (const h of options.halls) fleet.gatewayUp(h.id);
   const alerts = new AlertService({
-    db,
+    sql: new SqliteEngine(db),
     aggregator: fleet.aggregator,
     rules: parseRulesConfig({}),
     logger: silentLogger(),
     tickIntervalMs: 3_600_000, // ticked by hand on the injected clock
     now,
   });
-  alerts.start();
+  await alerts.start();
   alerts.tick();
   const sql = new SqliteEngine(db);
   const silences = new SilenceStore(sql);
@@ -63,7 +63,13 @@ export function fleetStack(options: {
         chains: new ChainStore(sql),
         outbox: dispatcher.store.outbox,
         subscribe: (l) => alerts.bus.on("alert_changed", l),
-        alerts,
+        alerts: {
+          get: (id) => {
+            const alert = alerts.held(id);
+            return alert ? { alert } : null;
+          },
+          recordNotice: (id, username, detail) => alerts.recordNotice(id, username, detail),
+        },
         duty: options.people.duty,
         contacts: options.people.contacts,
         silences,
@@ -106,7 +112,7 @@ export function fleetStack(options: {
   };
   const close = async () => {
     await personal?.stop();
-    alerts.stop();
+    await alerts.stop();
     await dispatcher.stop();
     db.close();
   };

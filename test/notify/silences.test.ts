@@ -9,7 +9,7 @@ import { startHttpReceivers } from "./receivers.js";
 
 let http: Awaited<ReturnType<typeof startHttpReceivers>>;
 const dir = mkdtempSync(join(tmpdir(), "hallwatch-silences-"));
-let stack: ReturnType<typeof fleetStack> | null = null;
+let stack: Awaited<ReturnType<typeof fleetStack>> | null = null;
 beforeAll(async () => {
   http = await startHttpReceivers();
 });
@@ -27,9 +27,10 @@ const T0 = Date.UTC(2026, 2, 10, 1, 0, 0); // any instant: only differences matt
 const MIN = 60_000;
 const HALLS = ["xc-001", "xc-002", "xc-003"].map((id) => ({ id, name: `西城 ${id}`, region: "西城区" }));
 
-function start() {
-  stack = fleetStack({ dir, receiverBase: http.base, startMs: T0, halls: HALLS });
-  return stack;
+async function start() {
+  const started = await fleetStack({ dir, receiverBase: http.base, startMs: T0, halls: HALLS });
+  stack = started;
+  return started;
 }
 
 /** WeCom robot messages about one hall, in order. */
@@ -39,12 +40,12 @@ const toldAbout = (hallId: string) =>
     .map((r) => String(r.body.markdown.content))
     .filter((text) => text.includes(`/ ${hallId}`) || text.includes(`${hallId} /`));
 
-async function settle(s: ReturnType<typeof fleetStack>) {
+async function settle(s: Awaited<ReturnType<typeof fleetStack>>) {
   await s.dispatcher.deliverDue();
   await waitFor(() => s.store.pending() === 0, "outbox drained", 30_000);
 }
 
-const silence = (s: ReturnType<typeof fleetStack>, hallId: string, endsMs: number) =>
+const silence = (s: Awaited<ReturnType<typeof fleetStack>>, hallId: string, endsMs: number) =>
   s.silences.add(
     {
       matchers: { hallId, faultType: "gateway_down" },
@@ -58,7 +59,7 @@ const silence = (s: ReturnType<typeof fleetStack>, hallId: string, endsMs: numbe
 
 describe("silences", () => {
   it("do not notify a silenced alert, and record which silence held each notice", async () => {
-    const s = start();
+    const s = await start();
     const quiet = await silence(s, "xc-001", T0 + 60 * MIN);
     s.fleet.gatewayDown("xc-001");
     s.fleet.gatewayDown("xc-002");
@@ -66,7 +67,8 @@ describe("silences", () => {
     await settle(s);
     expect(toldAbout("xc-002")).toHaveLength(1);
     expect(toldAbout("xc-001")).toHaveLength(0);
-    const alert = s.alerts.list({ hallIds: ["xc-001"], status: "open", limit: 10, offset: 0 }).items[0];
+    const alert = (await s.alerts.list({ hallIds: ["xc-001"], status: "open", limit: 10, offset: 0 }))
+      .items[0];
     expect(alert?.faultType).toBe("gateway_down");
     expect(await s.silences.holdsOf(alert?.id ?? "")).toEqual(
       expect.arrayContaining([
@@ -80,7 +82,7 @@ describe("silences", () => {
   });
 
   it("notify again once the silence has expired: the next change of the alert is sent", async () => {
-    const s = start();
+    const s = await start();
     await silence(s, "xc-001", T0 + 10 * MIN);
     s.fleet.gatewayDown("xc-001");
     s.at(T0 + 1000);
@@ -100,7 +102,7 @@ describe("silences", () => {
   });
 
   it("notify again once a silence is lifted early", async () => {
-    const s = start();
+    const s = await start();
     const quiet = await silence(s, "xc-001", T0 + 24 * 60 * MIN);
     s.fleet.gatewayDown("xc-001");
     s.at(T0 + 1000);
@@ -116,7 +118,7 @@ describe("silences", () => {
   });
 
   it("let a resolution go out to the channel told of the opening, though the alert was silenced since", async () => {
-    const s = start();
+    const s = await start();
     s.fleet.gatewayDown("xc-003");
     s.at(T0 + 1000);
     await settle(s);
@@ -135,7 +137,7 @@ describe("silences", () => {
   });
 
   it("never change uptime: a silenced hall's gateway has the same figures as an unsilenced one down at the same times", async () => {
-    const s = start();
+    const s = await start();
     await silence(s, "xc-001", T0 + 60 * MIN);
     s.fleet.gatewayDown("xc-001");
     s.fleet.gatewayDown("xc-002");
@@ -145,10 +147,10 @@ describe("silences", () => {
     s.fleet.gatewayUp("xc-002");
     s.at(T0 + 20 * MIN);
     await settle(s);
-    const figures = (hallId: string) => {
+    const figures = async (hallId: string) => {
       const device = s.fleet.presence.device(hallId, "gateway");
       if (!device) throw new Error("no gateway");
-      const [row] = uptimeRows(
+      const [row] = await uptimeRows(
         { aggregator: s.fleet.aggregator, halls: s.halls, alerts: s.alerts },
         [device],
         T0 - 60 * MIN,
@@ -158,9 +160,9 @@ describe("silences", () => {
       const { hallId: _h, name: _n, ...rest } = row ?? ({} as never);
       return rest;
     };
-    const silenced = figures("xc-001");
+    const silenced = await figures("xc-001");
     expect(silenced.downMs).toBe(20 * MIN);
     expect(silenced.failures).toBe(1);
-    expect(silenced).toEqual(figures("xc-002"));
+    expect(silenced).toEqual(await figures("xc-002"));
   });
 });

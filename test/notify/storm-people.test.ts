@@ -33,7 +33,7 @@ describe("storm grouping for people", () => {
     const duty = new ShiftList(
       HALLS.map((hallId) => ({ hallId, role: "maintenance", username: "lead", fromMs: 0, toMs: 8.64e15 })),
     );
-    const s = fleetStack({
+    const s = await fleetStack({
       dir,
       receiverBase: http.base,
       startMs: T0,

@@ -42,7 +42,7 @@ describe("storm grouping", () => {
   it("sends each route one grouped notice when 200 halls' gateways go down within 10 s, and one grouped resolution", {
     timeout: 120_000,
   }, async () => {
-    const s = storm();
+    const s = await storm();
     try {
       const all = [...XICHENG, ...DONGCHENG];
       all.forEach((hallId, i) => {
@@ -50,7 +50,7 @@ describe("storm grouping", () => {
         s.fleet.gatewayDown(hallId);
         s.alerts.tick();
       });
-      const open = s.alerts.list({ status: "open", limit: 500, offset: 0 }).items;
+      const open = (await s.alerts.list({ status: "open", limit: 500, offset: 0 })).items;
       expect(open.filter((a) => a.faultType === "gateway_down")).toHaveLength(200);
 
       // Within the window nothing is sent yet.
@@ -87,7 +87,7 @@ describe("storm grouping", () => {
         s.fleet.gatewayUp(hallId);
         s.alerts.tick();
       });
-      expect(s.alerts.list({ status: "open", limit: 500, offset: 0 }).items).toHaveLength(0);
+      expect((await s.alerts.list({ status: "open", limit: 500, offset: 0 })).items).toHaveLength(0);
       s.clock.ms = back + WINDOW_MS;
       await waitFor(
         () => http.at("/wecom").length >= 2 && http.at("/dingtalk").length >= 2,
@@ -116,7 +116,7 @@ describe("storm grouping", () => {
   });
 
   it("sends a single alert in the window as the ordinary message, after the window, and its resolution after it", async () => {
-    const s = storm();
+    const s = await storm();
     try {
       s.fleet.gatewayDown("xc-001");
       s.alerts.tick();

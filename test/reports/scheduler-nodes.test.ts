@@ -38,8 +38,10 @@ describeEachEngine("report runs with two nodes polling at the same moment", (fre
     const sql = await fresh();
     const other = secondNode(sql);
     // Each node has its own outbox (notify stores are not on the shared database yet); the schedules and runs are.
-    const nodes = [0, 1].map(() =>
-      fleetStack({ dir, receiverBase: http.base, startMs: MONDAY, halls: HALLS, actions: ["opened"] }),
+    const nodes = await Promise.all(
+      [0, 1].map(() =>
+        fleetStack({ dir, receiverBase: http.base, startMs: MONDAY, halls: HALLS, actions: ["opened"] }),
+      ),
     );
     const [a, b] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
     try {

@@ -58,7 +58,7 @@ export async function registerActRoutes(app: TypedApp, deps: ApiDeps): Promise<v
     if (signedIn && signedIn.username !== claims.username) throw new ApiError("link_wrong_user");
     if (!signedIn && (await people.linkPolicy.needsSignIn(claims.username)))
       throw new ApiError("link_sign_in");
-    const found = alerts.get(claims.alertId);
+    const found = await alerts.get(claims.alertId);
     if (!found) throw new ApiError("not_found", "the alert of this link no longer exists");
     return { claims, alert: found.alert, user };
   };
@@ -81,16 +81,16 @@ export async function registerActRoutes(app: TypedApp, deps: ApiDeps): Promise<v
     // The nonce is claimed before acting: of two taps at once (on one node or two) only one acts. A refused action
     // gives the nonce back, so the link still works for another try.
     if (!(await people.links.consume(claims, now()))) throw new ApiError("link_used");
-    const before = alerts.get(claims.alertId)?.alert;
+    const before = (await alerts.get(claims.alertId))?.alert;
     const by = claims.username;
     const body = request.body;
     const result = !before
       ? null
       : body.action === "acknowledge"
-        ? alerts.acknowledge(before.id, by, body.comment || null)
+        ? await alerts.acknowledge(before.id, by, body.comment || null)
         : body.action === "comment"
-          ? alerts.comment(before.id, by, body.text)
-          : alerts.resolve(before.id, by, body.reason);
+          ? await alerts.comment(before.id, by, body.text)
+          : await alerts.resolve(before.id, by, body.reason);
     if (result === null || !before) {
       await people.links.release(claims);
       throw new ApiError("not_found", "the alert of this link no longer exists");

@@ -67,7 +67,7 @@ export async function registerAlertAssignRoutes(
     },
     async (request) => {
       const p = caller(request);
-      const found = alerts.get(request.params.id);
+      const found = await alerts.get(request.params.id);
       if (!found || !canSeeAlert(p, found.alert))
         throw new ApiError("not_found", `no alert ${request.params.id}`);
       if (!hasAnyRole(p, ASSIGNERS))
@@ -82,7 +82,7 @@ export async function registerAlertAssignRoutes(
           "assignee_role",
           `alert ${alert.id} is for ${alert.audience.join(", ")}; ${username} is ${user.roles.join(", ")}`,
         );
-      const result = alerts.assign(alert.id, username, p.username);
+      const result = await alerts.assign(alert.id, username, p.username);
       if (result === null) throw new ApiError("not_found", `no alert ${alert.id}`);
       if ("error" in result) throw new ApiError("conflict", result.message);
       audit(

@@ -98,7 +98,7 @@ export async function registerAlertExportRoute(
       const filter = { ...rest, hallIds: scopedHalls(p, hallId), audienceAnyOf: audienceFilter(p) };
       const items: Alert[] = [];
       for (let offset = 0; offset < MAX_ROWS; offset += PAGE) {
-        const page = alerts.list({ ...filter, limit: PAGE, offset });
+        const page = await alerts.list({ ...filter, limit: PAGE, offset });
         items.push(...page.items);
         if (offset + PAGE >= page.total) break;
       }

@@ -70,28 +70,28 @@ export async function registerAlertRoutes(app: TypedApp, deps: ApiDeps): Promise
     });
   });
 
-  const visible = (p: Principal, id: string) => {
-    const found = alerts.get(id);
+  const visible = async (p: Principal, id: string) => {
+    const found = await alerts.get(id);
     if (!found || !canSeeAlert(p, found.alert)) throw new ApiError("not_found", `no alert ${id}`);
     return found;
   };
 
   app.get("/api/alerts/:id", { schema: { params: idParams } }, async (request) => {
-    const found = visible(caller(request), request.params.id);
+    const found = await visible(caller(request), request.params.id);
     return { ...found.alert, history: found.history };
   });
 
-  const act = (
+  const act = async (
     request: { ip: string; params: { id: string } } & Parameters<typeof caller>[0],
     action: string,
     change: (by: string) => ReturnType<AlertService["acknowledge"]>,
     extra: Record<string, unknown> = {},
   ) => {
     const p = caller(request);
-    const before = visible(p, request.params.id).alert;
+    const before = (await visible(p, request.params.id)).alert;
     if (!canActOnAlert(p, before))
       throw new ApiError("forbidden", "this alert is not addressed to your role");
-    const result = change(p.username);
+    const result = await change(p.username);
     if (result === null) throw new ApiError("not_found", `no alert ${request.params.id}`);
     if ("error" in result)
       throw new ApiError(

@@ -29,7 +29,7 @@ export async function registerOverviewRoutes(app: TypedApp, deps: ApiDeps): Prom
     }
     const alerts = new Map<string, Counts>();
     const open = deps.alerts
-      ? deps.alerts.list({ hallIds: hallScope(p), status: "active", limit: 100_000, offset: 0 }).items
+      ? (await deps.alerts.list({ hallIds: hallScope(p), status: "active", limit: 100_000, offset: 0 })).items
       : [];
     for (const alert of open) {
       if (!canSeeAlert(p, alert)) continue;

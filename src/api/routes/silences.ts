@@ -93,7 +93,7 @@ export async function registerSilenceRoutes(app: TypedApp, deps: ApiDeps): Promi
     { schema: { querystring: z.object({ alertId: z.string().min(1).max(100) }) } },
     async (request) => {
       const p = caller(request);
-      const alert = deps.alerts?.get(request.query.alertId)?.alert;
+      const alert = (await deps.alerts?.get(request.query.alertId))?.alert;
       if (!alert || !canSeeHall(p, alert.hallId)) throw new ApiError("not_found", "no such alert");
       return { items: await silences.holdsOf(alert.id) };
     },

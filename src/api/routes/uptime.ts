@@ -61,7 +61,7 @@ export async function registerUptimeRoutes(app: TypedApp, deps: ApiDeps): Promis
           (q.kind === undefined || d.kind === q.kind) &&
           (q.deviceId === undefined || d.deviceId === q.deviceId),
       );
-      const rows = uptimeRows(deps, devices, fromMs, toMs, nowMs);
+      const rows = await uptimeRows(deps, devices, fromMs, toMs, nowMs);
       if (q.format === "csv") {
         const header =
           "hallId,deviceId,kind,expectedMs,upMs,downMs,unknownMs,maintenanceMs,availability,failures,mtbfMs,mttrMs";
