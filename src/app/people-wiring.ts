@@ -76,6 +76,7 @@ export function startPersonalNotifier(ctx: {
   if (!ctx.parts) return null;
   const notifier = new PersonalNotifier({
     db: ctx.db,
+    sql: ctx.store.sql,
     outbox: ctx.store.outbox,
     subscribe: (listener) => ctx.alerts.bus.on("alert_changed", listener),
     alerts: ctx.alerts,
@@ -90,7 +91,7 @@ export function startPersonalNotifier(ctx: {
     linkBaseUrl: ctx.linkBaseUrl,
     logger: ctx.logger,
     onQueued: () => void ctx.dispatcher.deliverDue(),
-    notBefore: (target, action) => ctx.dispatcher.notBefore(target, action),
+    notBefore: (target, action, nowMs) => ctx.dispatcher.notBefore(target, action, nowMs),
     ...(ctx.now ? { now: ctx.now } : {}),
   });
   notifier.start();

@@ -5,6 +5,7 @@ import { hasSealedVapidKey } from "../notify/people/vapid.js";
 import { NotifyStore } from "../notify/store.js";
 import { deriveKey, loadSecretKey, SecretBox } from "../security/secret-key.js";
 import type { Db } from "../store/database.js";
+import type { SqlEngine } from "../store/sql/engine.js";
 
 /**
  * The key kept outside the database (HALLWATCH_SECRET_KEY, or the key file, `<dataDir>/secret.key` by
@@ -12,23 +13,26 @@ import type { Db } from "../store/database.js";
  * sealed now), the signature of known-device cookies and of action links. A wrong or missing key stops the start with a
  * SecretKeyError that says what to do, before anything is changed.
  */
-export function openSecrets(
+export async function openSecrets(
   config: HallwatchConfig,
   db: Db,
-): {
+  sql: SqlEngine,
+): Promise<{
   notifyStore: NotifyStore;
   deviceCookies: DeviceCookies;
   box: SecretBox;
   calendarFeedKey: Buffer;
   actionLinkKey: Buffer;
-} {
+}> {
+  // Read before the key is loaded: a new key may be made only while nothing is sealed under an old one.
+  const nothingSealed = !(await NotifyStore.hasSealedChannels(sql)) && !hasSealedVapidKey(db);
   const master = loadSecretKey(
     { key: config.secretKey, file: config.secretKeyFile ?? join(config.dataDir, "secret.key") },
-    () => !NotifyStore.hasSealedChannels(db) && !hasSealedVapidKey(db),
+    () => nothingSealed,
   );
   const box = new SecretBox(master);
-  const notifyStore = new NotifyStore(db, box);
-  notifyStore.sealPlainChannels();
+  const notifyStore = new NotifyStore(sql, box);
+  await notifyStore.sealPlainChannels();
   return {
     notifyStore,
     deviceCookies: new DeviceCookies(deriveKey(master, "device cookies")),

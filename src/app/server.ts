@@ -200,7 +200,7 @@ export class HallwatchServer {
     const audit = new AuditLog(db, reportStorageError);
     const maintenance = new MaintenanceCalendar(new MaintenanceStore(db), halls);
     await ensureFirstAdmin(users, config.auth.adminPassword, this.print);
-    const secrets = openSecrets(config, db);
+    const secrets = await openSecrets(config, db, sql);
     const rosters = new RosterStore(db, secrets.calendarFeedKey);
     this.rosterStore = rosters;
     try {
@@ -376,9 +376,9 @@ export class HallwatchServer {
       logger: logger.child({ component: "people" }),
       ...(this.parts.now ? { now: this.parts.now } : {}),
     });
-    this.stopReadinessNotices = this.readiness.bus.on("readiness_report", (report) =>
-      notifier.onReadiness(report),
-    );
+    this.stopReadinessNotices = this.readiness.bus.on("readiness_report", (report) => {
+      void notifier.onReadiness(report); // a failure is logged where it is queued
+    });
     this.reports = new ReportScheduler({
       schedules: reportSchedules,
       sources: {
@@ -553,7 +553,7 @@ export class HallwatchServer {
               this.inspectionService?.stop();
               this.stopReadinessNotices?.();
               await this.reports?.stop();
-              this.personalNotifier?.stop();
+              await this.personalNotifier?.stop();
               await this.notifier?.stop();
               this.alertService!.stop();
             }

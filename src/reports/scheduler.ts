@@ -109,7 +109,7 @@ export class ReportScheduler {
     const zone = hours?.timeZone ?? sources.halls.get(hallId)?.timeZone ?? "Asia/Shanghai";
     const due = latestDueReport(kind, schedule, hours, zone, nowMs);
     if (!due || schedules.wasSent(hallId, kind, due.period)) return;
-    const targets = this.targets(hallId, kind, schedule);
+    const targets = await this.targets(hallId, kind, schedule);
     if (targets.length === 0) return;
     const generated = generateHallReport(sources, hallId, kind, due.period, nowMs);
     if (!generated) return;
@@ -140,8 +140,10 @@ export class ReportScheduler {
         message,
       };
     });
-    const { dispatcher } = this.options.notify;
-    const queued = schedules.db.transaction(() =>
+    const { dispatcher, store } = this.options.notify;
+    // The run is marked and its messages queued in one transaction: ReportScheduleStore still writes through the
+    // SQLite connection the engine's transaction is open on (until it moves onto the SQL port).
+    const queued = await store.sql.transaction(async (tx) =>
       schedules.markSent(
         hallId,
         kind,
@@ -149,9 +151,9 @@ export class ReportScheduler {
         targets.map((t) => t.id),
         nowMs,
       )
-        ? dispatcher.enqueueMessages(items)
+        ? dispatcher.enqueueMessages(items, tx)
         : [],
-    )();
+    );
     if (queued.length > 0) {
       this.options.logger.info(
         { hallId, kind, period: due.period, targets: queued.length },
@@ -162,7 +164,7 @@ export class ReportScheduler {
   }
 
   /** Duty managers of the hall by personal e-mail, the hall's group channels, and headquarters' for the monthly. */
-  private targets(hallId: string, kind: ReportKind, schedule: ReportSchedule): Target[] {
+  private async targets(hallId: string, kind: ReportKind, schedule: ReportSchedule): Promise<Target[]> {
     const { store } = this.options.notify;
     const out = new Map<string, Target>();
     if (schedule.dutyManagers) {
@@ -177,7 +179,7 @@ export class ReportScheduler {
     }
     const channelIds = [...schedule.channelIds, ...(kind === "month" ? schedule.hqChannelIds : [])];
     for (const id of channelIds) {
-      const channel = store.channel(id);
+      const channel = await store.channel(id);
       if (!channel?.enabled) continue;
       out.set(id, { id, language: channel.language, email: channel.config.type === "email" });
     }

@@ -8,6 +8,7 @@ import type { ContactBook, DutyLookup, PersonalSenders } from "../../src/notify/
 import { openDatabase } from "../../src/store/database.js";
 import { HallStore } from "../../src/store/halls.js";
 import { SilenceStore } from "../../src/store/silences.js";
+import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 import { HallFleet } from "./hall-fleet.js";
 import { DING_SECRET } from "./receivers.js";
 
@@ -15,7 +16,7 @@ import { DING_SECRET } from "./receivers.js";
  * The real alert service, dispatcher and silence store on one SQLite file, halls with regions whose gateways
  * go down and up through HallFleet, a WeCom robot (zh) and a DingTalk robot (en), one injected clock.
  */
-export function fleetStack(options: {
+export async function fleetStack(options: {
   dir: string;
   receiverBase: string;
   startMs: number;
@@ -44,8 +45,9 @@ export function fleetStack(options: {
   alerts.start();
   alerts.tick();
   const silences = new SilenceStore(db);
+  const sql = new SqliteEngine(db);
   const dispatcher = new NotificationDispatcher({
-    db,
+    sql,
     subscribe: (l) => alerts.bus.on("alert_changed", l),
     logger: silentLogger(),
     pollIntervalMs: 10,
@@ -58,6 +60,7 @@ export function fleetStack(options: {
   const personal = options.people
     ? new PersonalNotifier({
         db,
+        sql,
         outbox: dispatcher.store.outbox,
         subscribe: (l) => alerts.bus.on("alert_changed", l),
         alerts,
@@ -67,19 +70,19 @@ export function fleetStack(options: {
         languageOf: () => "zh",
         linkBaseUrl: null,
         logger: silentLogger(),
-        notBefore: (target, action) => dispatcher.notBefore(target, action),
+        notBefore: (target, action, nowMs) => dispatcher.notBefore(target, action, nowMs),
         tickIntervalMs: 3_600_000,
         now,
       })
     : null;
   personal?.start();
   const { store } = dispatcher;
-  const robot = store.addChannel({
+  const robot = await store.addChannel({
     name: "西城 robot",
     language: "zh",
     config: { type: "wecom", url: `${options.receiverBase}/wecom?key=storm` },
   });
-  const ding = store.addChannel({
+  const ding = await store.addChannel({
     name: "HQ DingTalk",
     language: "en",
     config: {
@@ -88,7 +91,7 @@ export function fleetStack(options: {
       secret: DING_SECRET,
     },
   });
-  store.addRule({
+  await store.addRule({
     name: "duty managers",
     hallId: null,
     roles: ["duty_manager", "maintenance", "admin"],
@@ -101,7 +104,7 @@ export function fleetStack(options: {
     alerts.tick();
   };
   const close = async () => {
-    personal?.stop();
+    await personal?.stop();
     alerts.stop();
     await dispatcher.stop();
     db.close();

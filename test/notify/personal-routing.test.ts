@@ -10,6 +10,7 @@ import { NotificationDispatcher } from "../../src/notify/dispatcher.js";
 import { PersonalNotifier } from "../../src/notify/people/personal-notifier.js";
 import type { SilenceLookup } from "../../src/notify/people/ports.js";
 import { openDatabase } from "../../src/store/database.js";
+import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 import { waitFor } from "../helpers/wait.js";
 import { asChange, opened } from "./fixtures.js";
 import { Contacts, localSenders, recipientOf, ShiftList } from "./people-parts.js";
@@ -40,8 +41,9 @@ function harness(options: { silences?: SilenceLookup; quiet?: [number, number][]
   const db = openDatabase(join(dir, `${Math.random().toString(36).slice(2)}.db`));
   const bus = new EventBus<AlertEvents>(silentLogger());
   const alerts = new Map<string, Alert>();
+  const sql = new SqliteEngine(db);
   const dispatcher = new NotificationDispatcher({
-    db,
+    sql,
     subscribe: (l) => bus.on("alert_changed", l),
     logger: silentLogger(),
     pollIntervalMs: 10,
@@ -50,6 +52,7 @@ function harness(options: { silences?: SilenceLookup; quiet?: [number, number][]
   });
   const notifier = new PersonalNotifier({
     db,
+    sql,
     outbox: dispatcher.store.outbox,
     subscribe: (l) => bus.on("alert_changed", l),
     alerts: {

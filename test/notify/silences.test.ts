@@ -9,7 +9,7 @@ import { startHttpReceivers } from "./receivers.js";
 
 let http: Awaited<ReturnType<typeof startHttpReceivers>>;
 const dir = mkdtempSync(join(tmpdir(), "hallwatch-silences-"));
-let stack: ReturnType<typeof fleetStack> | null = null;
+let stack: Awaited<ReturnType<typeof fleetStack>> | null = null;
 beforeAll(async () => {
   http = await startHttpReceivers();
 });
@@ -27,8 +27,8 @@ const T0 = Date.UTC(2026, 2, 10, 1, 0, 0); // any instant: only differences matt
 const MIN = 60_000;
 const HALLS = ["xc-001", "xc-002", "xc-003"].map((id) => ({ id, name: `西城 ${id}`, region: "西城区" }));
 
-function start() {
-  stack = fleetStack({ dir, receiverBase: http.base, startMs: T0, halls: HALLS });
+async function start() {
+  stack = await fleetStack({ dir, receiverBase: http.base, startMs: T0, halls: HALLS });
   return stack;
 }
 
@@ -39,12 +39,12 @@ const toldAbout = (hallId: string) =>
     .map((r) => String(r.body.markdown.content))
     .filter((text) => text.includes(`/ ${hallId}`) || text.includes(`${hallId} /`));
 
-async function settle(s: ReturnType<typeof fleetStack>) {
+async function settle(s: Awaited<ReturnType<typeof fleetStack>>) {
   await s.dispatcher.deliverDue();
-  await waitFor(() => s.store.pending() === 0, "outbox drained", 30_000);
+  await waitFor(async () => (await s.store.pending()) === 0, "outbox drained", 30_000);
 }
 
-const silence = (s: ReturnType<typeof fleetStack>, hallId: string, endsMs: number) =>
+const silence = (s: Awaited<ReturnType<typeof fleetStack>>, hallId: string, endsMs: number) =>
   s.silences.add(
     {
       matchers: { hallId, faultType: "gateway_down" },
@@ -58,7 +58,7 @@ const silence = (s: ReturnType<typeof fleetStack>, hallId: string, endsMs: numbe
 
 describe("silences", () => {
   it("do not notify a silenced alert, and record which silence held each notice", async () => {
-    const s = start();
+    const s = await start();
     const quiet = silence(s, "xc-001", T0 + 60 * MIN);
     s.fleet.gatewayDown("xc-001");
     s.fleet.gatewayDown("xc-002");
@@ -80,7 +80,7 @@ describe("silences", () => {
   });
 
   it("notify again once the silence has expired: the next change of the alert is sent", async () => {
-    const s = start();
+    const s = await start();
     silence(s, "xc-001", T0 + 10 * MIN);
     s.fleet.gatewayDown("xc-001");
     s.at(T0 + 1000);
@@ -100,7 +100,7 @@ describe("silences", () => {
   });
 
   it("notify again once a silence is lifted early", async () => {
-    const s = start();
+    const s = await start();
     const quiet = silence(s, "xc-001", T0 + 24 * 60 * MIN);
     s.fleet.gatewayDown("xc-001");
     s.at(T0 + 1000);
@@ -116,7 +116,7 @@ describe("silences", () => {
   });
 
   it("let a resolution go out to the channel told of the opening, though the alert was silenced since", async () => {
-    const s = start();
+    const s = await start();
     s.fleet.gatewayDown("xc-003");
     s.at(T0 + 1000);
     await settle(s);
@@ -135,7 +135,7 @@ describe("silences", () => {
   });
 
   it("never change uptime: a silenced hall's gateway has the same figures as an unsilenced one down at the same times", async () => {
-    const s = start();
+    const s = await start();
     silence(s, "xc-001", T0 + 60 * MIN);
     s.fleet.gatewayDown("xc-001");
     s.fleet.gatewayDown("xc-002");

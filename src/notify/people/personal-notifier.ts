@@ -4,8 +4,9 @@ import { chainFor, dueStep, type EscalationChain } from "../../core/escalation/c
 import type { Role } from "../../core/faults/types.js";
 import type { Logger } from "../../logging.js";
 import type { Db } from "../../store/database.js";
+import type { SqlEngine } from "../../store/sql/engine.js";
 import { type Language, type NotificationMessage, renderMessage, withActionUrl } from "../message.js";
-import type { Outbox } from "../outbox.js";
+import type { OutboxPort } from "../outbox.js";
 import { ActionLinks } from "./action-links.js";
 import { type AlertProgress, ChainStore } from "./chains.js";
 import {
@@ -18,9 +19,12 @@ import {
 } from "./ports.js";
 
 export interface PersonalNotifierOptions {
+  /** Escalation chains' progress (ChainStore, still on the SQLite connection under `sql`). */
   db: Db;
+  /** The engine the outbox runs on: a step's notices and its progress are written in one of its transactions. */
+  sql: SqlEngine;
   /** The dispatcher's outbox: personal notices queue there per target, like group channels. */
-  outbox: Outbox;
+  outbox: OutboxPort;
   subscribe: (listener: (change: AlertChange) => void) => () => void;
   /** The alerts as the alert service keeps them, and where a notice is put on an alert's timeline. */
   alerts: {
@@ -39,7 +43,7 @@ export interface PersonalNotifierOptions {
   /** Told after notices were queued (the dispatcher's deliverDue). */
   onQueued?: () => void;
   /** When a notice for a target may go out (the dispatcher's storm-grouping window); absent: at once. */
-  notBefore?: (target: string, action: string) => number;
+  notBefore?: (target: string, action: string, nowMs: number) => Promise<number>;
   /** How often chains are checked for due steps (default 1 s). */
   tickIntervalMs?: number;
   now?: () => number;
@@ -72,6 +76,9 @@ export class PersonalNotifier {
   private readonly now: () => number;
   private unsubscribe: (() => void) | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** Changes and chain ticks run one after another, in order (queueing awaits the outbox). */
+  private queue: Promise<void> = Promise.resolve();
+  private tickQueued = false;
 
   constructor(private readonly options: PersonalNotifierOptions) {
     this.chains = new ChainStore(options.db);
@@ -82,33 +89,44 @@ export class PersonalNotifier {
     if (this.unsubscribe) return;
     // After the change has reached every listener: the notices' own "notified" changes then follow it everywhere
     // (stream, MQTT) instead of overtaking it.
-    this.unsubscribe = this.options.subscribe((change) =>
+    this.unsubscribe = this.options.subscribe((change) => {
+      const atMs = this.now(); // when it came, not when its turn comes
       queueMicrotask(() => {
-        try {
-          this.onChange(change);
-        } catch (err) {
-          this.options.logger.error({ err, alertId: change.alert.id }, "personal notices failed");
-        }
-      }),
-    );
-    this.timer = setInterval(() => this.tick(), this.options.tickIntervalMs ?? 1000);
-    this.tick();
+        void this.inOrder(() => this.onChange(change, atMs), { alertId: change.alert.id });
+      });
+    });
+    this.timer = setInterval(() => void this.tick(), this.options.tickIntervalMs ?? 1000);
+    void this.tick();
   }
 
-  stop(): void {
+  /** Stops; resolves once the changes and steps under way are queued. */
+  stop(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = null;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    return this.queue;
   }
 
-  onChange(change: AlertChange): void {
+  /** Whatever is queued (changes, ticks) has run; for tests and shutdown. */
+  idle(): Promise<void> {
+    return this.queue;
+  }
+
+  private inOrder(fn: () => Promise<void>, context: Record<string, unknown> = {}): Promise<void> {
+    this.queue = this.queue
+      .then(fn)
+      .catch((err) => this.options.logger.error({ err, ...context }, "personal notices failed"));
+    return this.queue;
+  }
+
+  async onChange(change: AlertChange, nowMs = this.now()): Promise<void> {
     const { alert, entry } = change;
     if (!entry) return;
     if (entry.action === "acknowledged") this.chains.finish(alert.id);
     if (entry.action === "resolved") {
       this.chains.finish(alert.id);
-      this.tellResolution(alert, entry.atMs);
+      await this.tellResolution(alert, entry.atMs, nowMs);
       return;
     }
     if (!NOTIFYING.has(entry.action) || alert.inMaintenance) return;
@@ -116,11 +134,11 @@ export class PersonalNotifier {
     if (chain) {
       if (entry.action === "opened" || entry.action === "reopened") {
         this.chains.start(alert.id, chain.id, alert.raisedMs);
-        this.tick();
+        await this.runDueSteps();
       }
       return; // the chain, not the role-level escalation, decides who is told next
     }
-    if (this.options.silences?.silencing(alert, this.now())) return;
+    if (this.options.silences?.silencing(alert, nowMs)) return;
     const roles = entry.action === "escalated" ? (change.escalatedTo ?? []) : alert.audience;
     const notices = this.onDuty(alert, roles, entry.atMs).map(
       (username): Notice => ({
@@ -132,21 +150,31 @@ export class PersonalNotifier {
         detail: { action: entry.action },
       }),
     );
-    this.send(notices);
+    await this.send(notices, nowMs);
   }
 
-  /** Runs every escalation step that is due (one per alert and call, caught up call by call). */
-  tick(): void {
-    if (!this.unsubscribe) return;
+  /** Runs every escalation step that is due (one per alert and call, caught up call by call), after what is queued. */
+  tick(): Promise<void> {
+    if (!this.unsubscribe) return this.queue;
+    if (this.tickQueued) return this.queue;
+    this.tickQueued = true;
+    return this.inOrder(async () => {
+      this.tickQueued = false;
+      await this.runDueSteps();
+    });
+  }
+
+  private async runDueSteps(): Promise<void> {
     try {
       const chains = new Map(this.chains.chains().map((c) => [c.id, c]));
-      for (const progress of this.chains.running()) this.advance(progress, chains.get(progress.chainId));
+      for (const progress of this.chains.running())
+        await this.advance(progress, chains.get(progress.chainId));
     } catch (err) {
       this.options.logger.error({ err }, "escalation chain tick failed");
     }
   }
 
-  private advance(progress: AlertProgress, chain: EscalationChain | undefined): void {
+  private async advance(progress: AlertProgress, chain: EscalationChain | undefined): Promise<void> {
     const alert = this.options.alerts.get(progress.alertId)?.alert;
     if (!chain || !alert || alert.status !== "open" || alert.raisedMs !== progress.raisedMs) {
       this.chains.finish(progress.alertId);
@@ -181,7 +209,7 @@ export class PersonalNotifier {
       );
       done = due.next;
       // The step's notices and its progress are written together: a restart neither repeats nor skips it.
-      this.send(notices, () => this.chains.advance(alert.id, done));
+      await this.send(notices, nowMs, () => this.chains.advance(alert.id, done));
     }
   }
 
@@ -193,13 +221,13 @@ export class PersonalNotifier {
   }
 
   /** A resolution reaches everyone told about the alert, over the media they were told on. */
-  private tellResolution(alert: Alert, atMs: number): void {
+  private async tellResolution(alert: Alert, atMs: number, nowMs: number): Promise<void> {
     const told = new Map<string, PersonalMedium[]>();
-    for (const target of this.options.outbox.notifiedChannels(alert.id)) {
+    for (const target of await this.options.outbox.notifiedChannels(alert.id)) {
       const person = parsePersonTarget(target);
       if (person) told.set(person.username, [...(told.get(person.username) ?? []), person.medium]);
     }
-    this.send(
+    await this.send(
       [...told].map(([username, via]) => ({
         alert,
         action: "resolved" as const,
@@ -209,31 +237,51 @@ export class PersonalNotifier {
         detail: { action: "resolved" },
         always: true,
       })),
+      nowMs,
     );
   }
 
-  private send(notices: Notice[], alongside?: () => void): void {
-    const nowMs = this.now();
+  private async send(notices: Notice[], nowMs: number, alongside?: () => void): Promise<void> {
+    const planned: {
+      notice: Notice;
+      medium: PersonalMedium;
+      message: NotificationMessage;
+      notBeforeMs?: number;
+    }[] = [];
+    for (const notice of notices)
+      for (const { medium, message } of this.render(notice, nowMs)) {
+        const target = personTarget(notice.username, medium);
+        // Storm grouping applies to people as to channels: one notice per person and medium per window.
+        const notBefore = this.options.notBefore;
+        planned.push({
+          notice,
+          medium,
+          message,
+          ...(notBefore ? { notBeforeMs: await notBefore(target, notice.action, nowMs) } : {}),
+        });
+      }
     const queued: { notice: Notice; medium: PersonalMedium }[] = [];
-    this.options.db.transaction(() => {
-      for (const notice of notices) {
-        for (const { medium, message } of this.render(notice, nowMs)) {
-          const target = personTarget(notice.username, medium);
-          const added = this.options.outbox.enqueue({
+    await this.options.sql.transaction(async (tx) => {
+      for (const { notice, medium, message, notBeforeMs } of planned) {
+        const target = personTarget(notice.username, medium);
+        const added = await this.options.outbox.enqueue(
+          {
             key: `${notice.key}:${target}`,
             channelId: target,
             alertId: notice.alert.id,
             action: notice.action,
             message,
             nowMs,
-            // Storm grouping applies to people as to channels: one notice per person and medium per window.
-            ...(this.options.notBefore ? { notBeforeMs: this.options.notBefore(target, notice.action) } : {}),
-          });
-          if (added) queued.push({ notice, medium });
-        }
+            ...(notBeforeMs !== undefined ? { notBeforeMs } : {}),
+          },
+          tx,
+        );
+        if (added) queued.push({ notice, medium });
       }
+      // ChainStore still writes through the SQLite connection the engine's transaction is open on, so its
+      // progress commits or rolls back with these notices (until it moves onto the SQL port).
       alongside?.();
-    })();
+    });
     for (const { notice, medium } of queued)
       this.options.alerts.recordNotice(notice.alert.id, notice.username, { ...notice.detail, medium });
     if (queued.length > 0) this.options.onQueued?.();

@@ -465,6 +465,15 @@ export const PG_MIGRATIONS: readonly { version: number; sql: string }[] = [
         EXECUTE FUNCTION hallwatch_refuse('corrective actions are kept at least 12 months and until closed');
     `,
   },
+  {
+    version: 20,
+    sql: `
+      ALTER TABLE notify_outbox ADD COLUMN claimed_by TEXT;
+      ALTER TABLE notify_outbox ADD COLUMN claim_id TEXT;
+      ALTER TABLE notify_outbox ADD COLUMN claimed_until_ms BIGINT;
+      ALTER TABLE notify_rules ADD COLUMN added_seq BIGINT;
+    `,
+  },
 ];
 
 /** Any fixed key: every node takes this advisory lock while it migrates, so two nodes starting at once do not race. */

@@ -8,12 +8,13 @@ import { ensureVapidKeys } from "../../../src/notify/people/vapid.js";
 import { ChannelError } from "../../../src/notify/senders/index.js";
 import { NotifyStore } from "../../../src/notify/store.js";
 import { openDatabase } from "../../../src/store/database.js";
+import { SqliteEngine } from "../../../src/store/sql/sqlite-engine.js";
 import { asChange, opened } from "../fixtures.js";
 
 /** A real store and contact book, the registry over them, and a clock the test moves. */
 export function personalSetup(options: { pushAgent?: Agent } = {}) {
   const db = openDatabase(":memory:");
-  const store = new NotifyStore(db);
+  const store = new NotifyStore(new SqliteEngine(db));
   const clock = { ms: Date.parse("2026-12-01T18:00:00Z") };
   const contacts = new ContactStore(db, () => clock.ms);
   const vapid = ensureVapidKeys(db, null);
