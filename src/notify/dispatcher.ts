@@ -1,5 +1,4 @@
 import { hostname } from "node:os";
-import { performance } from "node:perf_hooks";
 import type { AlertChange } from "../alerts/alert-service.js";
 import type { ReadinessReport } from "../core/calendar/readiness.js";
 import type { Logger } from "../logging.js";
@@ -13,8 +12,9 @@ import { type PersonalSenders, parsePersonTarget, type SilenceLookup } from "./p
 import { readinessMessage } from "./readiness-message.js";
 import { DEFAULT_RETRY, nextRetryDelayMs, type RetryPolicy } from "./retry-policy.js";
 import { planTargets, type RoutingRule, route, routeReadiness } from "./routing.js";
+import { type SendOutcome, sendAttempt } from "./send-attempt.js";
 import type { Channel } from "./senders/channel.js";
-import { ChannelError, createChannel } from "./senders/index.js";
+import { createChannel } from "./senders/index.js";
 import { NotifyStore } from "./store.js";
 
 export interface DispatcherOptions {
@@ -66,13 +66,7 @@ export interface HeldNotice {
   atMs: number;
 }
 
-export interface SendOutcome {
-  ok: boolean;
-  error: string | null;
-  errorCode: string | null;
-  httpStatus: number | null;
-  durationMs: number;
-}
+export type { SendOutcome } from "./send-attempt.js";
 
 const DONE_KEYS_KEPT_MS = 30 * 24 * 3600_000;
 const DEFAULT_CLAIM_MS = 5 * 60_000;
@@ -448,63 +442,20 @@ export class NotificationDispatcher {
     });
   }
 
-  /** The message with its attachments' content loaded; a stored file that is gone is left out (and logged). */
-  private withAttachments(message: NotificationMessage): NotificationMessage {
-    if (!message.attachments?.some((a) => a.ref !== undefined)) return message;
-    const attachments = message.attachments.flatMap((a) => {
-      if (a.ref === undefined) return [a];
-      const content = this.options.loadAttachment?.(a.ref) ?? null;
-      if (!content) {
-        this.options.logger.warn(
-          { ref: a.ref, filename: a.filename },
-          "attachment no longer stored: sent without it",
-        );
-        return [];
-      }
-      return [
-        { filename: a.filename, contentType: a.contentType, contentBase64: content.toString("base64") },
-      ];
-    });
-    return { ...message, attachments };
-  }
-
-  private async attempt(
+  private attempt(
     channelId: string,
     makeSender: () => Channel,
     message: NotificationMessage,
     meta: { alertId: string | null; action: string; attempt: number },
     group: { size: number; summary: string } | null = null,
   ): Promise<SendOutcome> {
-    const atMs = this.now();
-    const started = performance.now();
-    let outcome: Omit<SendOutcome, "durationMs">;
-    try {
-      const sender = makeSender();
-      const receipt = await sender.send(this.withAttachments(message));
-      outcome = { ok: true, error: null, errorCode: null, httpStatus: receipt.httpStatus };
-    } catch (err) {
-      const e = err instanceof ChannelError ? err : null;
-      outcome = {
-        ok: false,
-        error: (err as Error).message.slice(0, 500),
-        errorCode: e?.code ?? "internal",
-        httpStatus: e?.httpStatus ?? null,
-      };
-      this.options.logger.debug(
-        { channelId, alertId: meta.alertId, errorCode: outcome.errorCode },
-        "notification attempt failed",
-      );
-    }
-    const durationMs = Math.round(performance.now() - started);
-    await this.store.log.add({
-      ...meta,
-      ...outcome,
-      atMs,
-      channelId,
-      durationMs,
-      groupSize: group?.size ?? null,
-      summary: group?.summary ?? null,
-    });
-    return { ...outcome, durationMs };
+    const { logger, loadAttachment } = this.options;
+    const deps = {
+      now: this.now,
+      logger,
+      log: this.store.log,
+      ...(loadAttachment ? { loadAttachment } : {}),
+    };
+    return sendAttempt(deps, channelId, makeSender, message, meta, group);
   }
 }
