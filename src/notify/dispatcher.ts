@@ -24,8 +24,9 @@ export interface DispatcherOptions {
   /** This node's name in outbox claims (default host:pid): several nodes may share one outbox. */
   nodeId?: string;
   /**
-   * How long a claimed outbox item is this node's to send (default 5 min, well past any send's timeouts). A node
-   * that dies mid-send leaves it to another node after this: sent at least once on a crash, exactly once otherwise.
+   * How long a claimed outbox item is this node's to send (default 6 × sendTimeoutMs, at least 1 min: past any
+   * send's timeouts, SMTP's several steps included). A node that dies mid-send leaves the item to another node (or
+   * to itself after a restart) once this has passed: sent at least once on a crash, exactly once otherwise.
    */
   claimMs?: number;
   /** Subscribes to alert changes (`(l) => alertService.bus.on("alert_changed", l)`); returns the unsubscribe. */
@@ -69,7 +70,7 @@ export interface HeldNotice {
 export type { SendOutcome } from "./send-attempt.js";
 
 const DONE_KEYS_KEPT_MS = 30 * 24 * 3600_000;
-const DEFAULT_CLAIM_MS = 5 * 60_000;
+const MIN_CLAIM_MS = 60_000;
 
 /**
  * Tells people about alert changes: routes each change to channels (routing.ts), renders it in each
@@ -327,7 +328,7 @@ export class NotificationDispatcher {
       heads = await this.store.outbox.claimDue(
         this.nodeId,
         this.now(),
-        this.options.claimMs ?? DEFAULT_CLAIM_MS,
+        this.options.claimMs ?? Math.max(MIN_CLAIM_MS, 6 * (this.options.sendTimeoutMs ?? 10_000)),
       );
     } catch (err) {
       this.options.logger.error({ err }, "notification outbox unreadable");

@@ -82,4 +82,42 @@ describeEachEngine("two notifier nodes on one outbox", (fresh) => {
       if (other !== sql) await other.close();
     }
   }, 60_000);
+
+  it("send what a node that died mid-send had claimed, once its claim has expired", async () => {
+    http.received.length = 0;
+    const sql = await fresh();
+    const node = new NotificationDispatcher({
+      sql,
+      nodeId: "survivor",
+      subscribe: () => () => {},
+      logger: silentLogger(),
+      pollIntervalMs: 5,
+    });
+    try {
+      const channel = await node.store.addChannel({
+        name: "hook",
+        language: "en",
+        config: { type: "webhook", url: `${http.base}/flaky?c=dead`, secret: WEBHOOK_SECRET },
+      });
+      await node.enqueueMessages([
+        { key: "k", target: channel.id, action: "report_day", message: message(1) },
+      ]);
+      const claimMs = 300;
+      const [claimed] = await node.store.outbox.claimDue("dead-node", Date.now(), claimMs);
+      expect(claimed?.key).toBe("k");
+      node.start();
+      await new Promise((r) => setTimeout(r, claimMs / 2));
+      expect(http.received).toHaveLength(0); // still the dead node's
+      await waitFor(() => http.received.length === 1, "sent by the survivor", 5_000);
+      await node.deliverDue();
+      expect(await node.store.pending()).toBe(0);
+      // The dead node's late outcome, were it to come back, changes nothing.
+      expect(await node.store.outbox.done(claimed as NonNullable<typeof claimed>, [], Date.now())).toBe(
+        false,
+      );
+      expect(http.received).toHaveLength(1);
+    } finally {
+      await node.stop();
+    }
+  });
 });
