@@ -16,6 +16,7 @@ import { DEFAULT_SILENCE_POLICY } from "../src/core/presence/silence.js";
 import { silentLogger } from "../src/logging.js";
 import { AuditLog } from "../src/store/audit.js";
 import { openDatabase } from "../src/store/database.js";
+import { HallDirectory } from "../src/store/hall-directory.js";
 import { HallStore } from "../src/store/halls.js";
 import { UserStore } from "../src/store/users.js";
 
@@ -49,15 +50,16 @@ export async function benchAlertLatency(o: LatencyOptions): Promise<Record<strin
   const url = `mqtt://127.0.0.1:${port}`;
   const dir = mkdtempSync(join(tmpdir(), "hallwatch-latency-"));
   const db = openDatabase(join(dir, "hallwatch.db"));
-  const halls = new HallStore(db);
+  const addHall = db.prepare("INSERT INTO halls (id, name, created_ms) VALUES (?, ?, 0)");
   const addAgent = db.prepare(
     "INSERT INTO agents (id, hall_id, secret_hash, created_ms) VALUES (?, ?, 'x', 0)",
   );
   for (let h = 0; h < o.halls; h++) {
-    halls.upsert({ id: `hall-${h}`, name: `Hall ${h}` });
+    addHall.run(`hall-${h}`, `Hall ${h}`);
     addAgent.run(`agent-${h}`, `hall-${h}`);
   }
-  halls.upsert({ id: "probe-hall", name: "Probe" });
+  addHall.run("probe-hall", "Probe");
+  const halls = await HallDirectory.open(HallStore.onSqlite(db));
   addAgent.run("probe-agent", "probe-hall");
   const logger = silentLogger();
   const aggregator = new Aggregator({

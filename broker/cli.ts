@@ -73,10 +73,10 @@ hall
     if (opts.timeZone !== "UTC" && !Intl.supportedValuesOf("timeZone").includes(opts.timeZone)) {
       throw new CliError(`unknown time zone "${opts.timeZone}" (use an IANA name such as Asia/Shanghai)`);
     }
-    await withDb((db) => {
-      const halls = new HallStore(db);
-      if (halls.get(hallId)) throw new CliError(`hall ${hallId} already exists`);
-      halls.upsert({ id: hallId, name: opts.name, timeZone: opts.timeZone });
+    await withDb(async (db) => {
+      const halls = HallStore.onSqlite(db);
+      if (await halls.get(hallId)) throw new CliError(`hall ${hallId} already exists`);
+      await halls.upsert({ id: hallId, name: opts.name, timeZone: opts.timeZone });
     });
     console.log(`hall ${hallId} created`);
   });
@@ -84,8 +84,8 @@ hall
   .command("list")
   .description("list halls")
   .action(() =>
-    withDb((db) => {
-      for (const h of new HallStore(db).list()) console.log(`${h.id}\t${h.timeZone}\t${h.name}`);
+    withDb(async (db) => {
+      for (const h of await HallStore.onSqlite(db).list()) console.log(`${h.id}\t${h.timeZone}\t${h.name}`);
     }),
   );
 
@@ -98,7 +98,7 @@ agent
   .action(async (agentId: string, opts: { hall: string; name?: string }) => {
     checkId(agentIdSchema, agentId);
     const secret = await withDb(async (db) => {
-      if (!new HallStore(db).get(opts.hall)) {
+      if (!(await HallStore.onSqlite(db).get(opts.hall))) {
         throw new CliError(`no hall ${opts.hall}; create it first with: hall add ${opts.hall} --name "..."`);
       }
       if (agentExists(db, agentId)) {

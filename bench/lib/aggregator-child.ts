@@ -14,6 +14,7 @@ import { DEFAULT_SILENCE_POLICY } from "../../src/core/presence/silence.js";
 import { silentLogger } from "../../src/logging.js";
 import { AuditLog } from "../../src/store/audit.js";
 import { openDatabase } from "../../src/store/database.js";
+import { HallDirectory } from "../../src/store/hall-directory.js";
 import { HallStore } from "../../src/store/halls.js";
 import { UserStore } from "../../src/store/users.js";
 import { ConsumerWindow, settledMemory } from "./consumer-window.js";
@@ -24,19 +25,20 @@ const [url = "", hallsArg = "1"] = process.argv.slice(2);
 const hallCount = Number(hallsArg);
 const dir = mkdtempSync(join(tmpdir(), "hallwatch-load-"));
 const db = openDatabase(join(dir, "hallwatch.db"));
-const halls = new HallStore(db);
+const addHall = db.prepare("INSERT INTO halls (id, name, created_ms) VALUES (?, ?, 0)");
 const addAgent = db.prepare(
   "INSERT INTO agents (id, hall_id, secret_hash, created_ms) VALUES (?, ?, 'x', 0)",
 );
 db.transaction(() => {
   for (let h = 0; h < hallCount; h++) {
     const hallId = hallIdOf(h);
-    halls.upsert({ id: hallId, name: `Hall ${h + 1}` });
+    addHall.run(hallId, `Hall ${h + 1}`);
     addAgent.run(agentIdOf(hallId), hallId);
   }
-  halls.upsert({ id: PROBE_HALL, name: "Latency probe" });
+  addHall.run(PROBE_HALL, "Latency probe");
   addAgent.run(PROBE_AGENT, PROBE_HALL);
 })();
+const halls = await HallDirectory.open(HallStore.onSqlite(db));
 
 const logger = silentLogger();
 const baseline = settledMemory();

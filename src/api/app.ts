@@ -22,16 +22,16 @@ import type { InspectionService } from "../inspections/inspection-service.js";
 import type { Logger } from "../logging.js";
 import type { NotificationDispatcher } from "../notify/dispatcher.js";
 import type { ActionLinks } from "../notify/people/action-links.js";
-import type { ChainStore } from "../notify/people/chains.js";
-import type { ContactStore } from "../notify/people/contact-store.js";
-import type { LinkPolicy } from "../notify/people/link-policy.js";
+import type { ChainPort } from "../notify/people/chains.js";
+import type { ContactPort } from "../notify/people/contact-store.js";
+import type { LinkPolicyPort } from "../notify/people/link-policy.js";
 import type { NotifyStore } from "../notify/store.js";
-import type { ReportScheduleStore } from "../reports/schedule-store.js";
+import type { ReportSchedulePort } from "../reports/schedule-store.js";
 import type { AuditLog } from "../store/audit.js";
 import type { CredentialStore } from "../store/credentials.js";
-import type { HallStore } from "../store/halls.js";
-import type { RosterStore } from "../store/rosters.js";
-import type { SilenceStore } from "../store/silences.js";
+import type { HallDirectory } from "../store/hall-directory.js";
+import type { RosterPort } from "../store/rosters.js";
+import type { SilencePort } from "../store/silences.js";
 import type { UserStore } from "../store/users.js";
 import { API_ERRORS, ApiError, errorBody } from "./errors.js";
 import type { HealthChecks } from "./health-checks.js";
@@ -92,7 +92,7 @@ export interface ApiDeps {
   http?: HttpServerOptions;
   aggregator: Aggregator;
   alerts?: AlertService;
-  halls: HallStore;
+  halls: HallDirectory;
   /** Agent provisioning from the admin pages; absent where no one provisions (benchmarks). */
   credentials?: CredentialStore;
   /** Told after a revocation or rotation, so open connections with the old secret end at once. */
@@ -102,12 +102,12 @@ export interface ApiDeps {
   agentConnectionProblems?: () => { hallId: string; agentId: string; error: string }[];
   notify?: { store: NotifyStore; dispatcher: NotificationDispatcher };
   /** Personal contact points and the server's VAPID public key (issue 14). */
-  people?: { contacts: ContactStore; vapidPublicKey: string };
-  silences?: SilenceStore;
+  people?: { contacts: ContactPort; vapidPublicKey: string };
+  silences?: SilencePort;
   /** Scheduled reports' schedules per hall (GET/PUT /api/halls/:hallId/report-schedule). */
-  reportSchedules?: ReportScheduleStore;
+  reportSchedules?: ReportSchedulePort;
   /** Escalation to people (issue 14): chains, signed action links and each user's link policy. */
-  escalation?: { chains: ChainStore; links: ActionLinks; linkPolicy: LinkPolicy };
+  escalation?: { chains: ChainPort; links: ActionLinks; linkPolicy: LinkPolicyPort };
   /** Kinds that must be up whether the hall is open or not (uptime counts them all day). */
   aroundTheClockKinds?: ReadonlySet<DeviceKind>;
   readiness?: ReadinessService;
@@ -115,7 +115,7 @@ export interface ApiDeps {
   rules?: RulesConfig;
   inspections?: InspectionService;
   /** Duty rosters and the calendar feeds of their people (issue 14). */
-  rosters?: RosterStore;
+  rosters?: RosterPort;
   /** The console's address as people reach it (QR labels); the request's own address when absent. */
   publicUrl?: string | null;
   metrics: MetricsRegistry;

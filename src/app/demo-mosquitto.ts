@@ -21,8 +21,9 @@ export async function provisionDemoOnMosquitto(
 ): Promise<string[]> {
   const db = openDatabase(join(dataDir, "hallwatch.db"));
   try {
-    const halls = new HallStore(db);
-    if (!halls.get(hallId)) halls.upsert({ id: hallId, name: DEMO_HALL_NAME, timeZone: "Asia/Shanghai" });
+    const halls = HallStore.onSqlite(db);
+    if (!(await halls.get(hallId)))
+      await halls.upsert({ id: hallId, name: DEMO_HALL_NAME, timeZone: "Asia/Shanghai" });
     const agentIds = demoHallLayout(hallId).agents.map((a) => a.agentId);
     const secrets = await ensureDemoAgentSecrets(dataDir, hallId, agentIds, new CredentialStore(db));
     writeMosquittoPasswords(passwordFile, secrets);

@@ -1,5 +1,5 @@
 import type { RosterInput } from "../core/rosters/index.js";
-import type { RosterStore } from "../store/rosters.js";
+import type { RosterPort } from "../store/rosters.js";
 
 const EVERY_DAY = [1, 2, 3, 4, 5, 6, 7];
 
@@ -26,7 +26,12 @@ export function demoRoster(hallId: string, timeZone: string): RosterInput {
 }
 
 /** Creates the demo roster once; a roster the demo's users edited since is left as it is. */
-export function ensureDemoRoster(store: RosterStore, hallId: string, timeZone: string, nowMs: number): void {
-  if (store.list().some((r) => r.hallIds.includes(hallId))) return;
-  store.save(demoRoster(hallId, timeZone), "demo", nowMs);
+export async function ensureDemoRoster(
+  store: RosterPort,
+  hallId: string,
+  timeZone: string,
+  nowMs: number,
+): Promise<void> {
+  if ((await store.list()).some((r) => r.hallIds.includes(hallId))) return;
+  await store.save(demoRoster(hallId, timeZone), "demo", nowMs);
 }

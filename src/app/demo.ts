@@ -22,7 +22,7 @@ export const createDemo: NonNullable<ServerParts["createDemo"]> = async (
   { halls, credentials, brokerUrl, logger },
 ) => {
   const hallId = config.demo.hallId;
-  if (!halls.get(hallId)) halls.upsert({ id: hallId, name: DEMO_HALL_NAME, timeZone: "Asia/Shanghai" });
+  if (!halls.get(hallId)) await halls.upsert({ id: hallId, name: DEMO_HALL_NAME, timeZone: "Asia/Shanghai" });
   const layout = demoHallLayout(hallId);
   const secrets = await ensureDemoAgentSecrets(
     config.dataDir,

@@ -3,7 +3,7 @@ import type { HallwatchConfig } from "../config/config.js";
 import type { Logger } from "../logging.js";
 import type { DispatcherOptions, NotificationDispatcher } from "../notify/dispatcher.js";
 import { ActionLinks } from "../notify/people/action-links.js";
-import { ChainStore } from "../notify/people/chains.js";
+import { type ChainPort, ChainStore } from "../notify/people/chains.js";
 import { LinkPolicy } from "../notify/people/link-policy.js";
 import { PersonalNotifier } from "../notify/people/personal-notifier.js";
 import {
@@ -14,7 +14,7 @@ import {
   type SilenceLookup,
 } from "../notify/people/ports.js";
 import type { NotifyStore } from "../notify/store.js";
-import type { Db } from "../store/database.js";
+import type { SqlEngine } from "../store/sql/engine.js";
 import type { UserStore } from "../store/users.js";
 
 /** The other sides of personal notification (rosters, contacts and senders, silences); absent: no personal notices. */
@@ -28,7 +28,7 @@ export interface PeopleParts {
 /** Escalation to people, as the server wires it: the API's side now, the notifier once the dispatcher runs. */
 export function preparePeople(ctx: {
   config: HallwatchConfig;
-  db: Db;
+  sql: SqlEngine;
   actionLinkKey: Buffer;
   alerts: AlertService;
   parts: PeopleParts | undefined;
@@ -37,13 +37,13 @@ export function preparePeople(ctx: {
   dispatcher: Pick<DispatcherOptions, "personalSenders" | "onDelivered">;
   parts: PeopleParts | undefined;
 } {
-  const links = new ActionLinks(ctx.actionLinkKey, ctx.db, ctx.config.actionLinks.ttlHours * 3_600_000);
+  const links = new ActionLinks(ctx.actionLinkKey, ctx.sql, ctx.config.actionLinks.ttlHours * 3_600_000);
   return {
     parts: ctx.parts,
     api: {
-      chains: new ChainStore(ctx.db),
+      chains: new ChainStore(ctx.sql),
       links,
-      linkPolicy: new LinkPolicy(ctx.db, ctx.config.actionLinks.needSignIn),
+      linkPolicy: new LinkPolicy(ctx.sql, ctx.config.actionLinks.needSignIn),
     },
     dispatcher: {
       ...(ctx.parts ? { personalSenders: ctx.parts.senders } : {}),
@@ -62,12 +62,12 @@ export function preparePeople(ctx: {
 }
 
 export function startPersonalNotifier(ctx: {
-  db: Db;
   store: NotifyStore;
   dispatcher: NotificationDispatcher;
   alerts: AlertService;
   users: UserStore;
   links: ActionLinks;
+  chains: ChainPort;
   linkBaseUrl: string | null;
   parts: PeopleParts | undefined;
   logger: Logger;
@@ -75,8 +75,8 @@ export function startPersonalNotifier(ctx: {
 }): PersonalNotifier | null {
   if (!ctx.parts) return null;
   const notifier = new PersonalNotifier({
-    db: ctx.db,
     sql: ctx.store.sql,
+    chains: ctx.chains,
     outbox: ctx.store.outbox,
     subscribe: (listener) => ctx.alerts.bus.on("alert_changed", listener),
     alerts: ctx.alerts,
@@ -91,6 +91,7 @@ export function startPersonalNotifier(ctx: {
     linkBaseUrl: ctx.linkBaseUrl,
     logger: ctx.logger,
     onQueued: () => void ctx.dispatcher.deliverDue(),
+    track: (work) => ctx.dispatcher.track(work),
     notBefore: (target, action, nowMs) => ctx.dispatcher.notBefore(target, action, nowMs),
     ...(ctx.now ? { now: ctx.now } : {}),
   });

@@ -4,7 +4,6 @@ import type { HallwatchConfig } from "../config/config.js";
 import { hasSealedVapidKey } from "../notify/people/vapid.js";
 import { NotifyStore } from "../notify/store.js";
 import { deriveKey, loadSecretKey, SecretBox } from "../security/secret-key.js";
-import type { Db } from "../store/database.js";
 import type { SqlEngine } from "../store/sql/engine.js";
 
 /**
@@ -15,7 +14,6 @@ import type { SqlEngine } from "../store/sql/engine.js";
  */
 export async function openSecrets(
   config: HallwatchConfig,
-  db: Db,
   sql: SqlEngine,
 ): Promise<{
   notifyStore: NotifyStore;
@@ -25,7 +23,7 @@ export async function openSecrets(
   actionLinkKey: Buffer;
 }> {
   // Read before the key is loaded: a new key may be made only while nothing is sealed under an old one.
-  const nothingSealed = !(await NotifyStore.hasSealedChannels(sql)) && !hasSealedVapidKey(db);
+  const nothingSealed = !(await NotifyStore.hasSealedChannels(sql)) && !(await hasSealedVapidKey(sql));
   const master = loadSecretKey(
     { key: config.secretKey, file: config.secretKeyFile ?? join(config.dataDir, "secret.key") },
     () => nothingSealed,

@@ -29,8 +29,10 @@ import { ReportScheduler } from "../reports/scheduler.js";
 import { AuditLog } from "../store/audit.js";
 import { CredentialStore } from "../store/credentials.js";
 import { type Db, openDatabase } from "../store/database.js";
+import { HallDirectory } from "../store/hall-directory.js";
 import { HallStore } from "../store/halls.js";
 import { MaintenanceStore } from "../store/maintenance.js";
+import { RosterView } from "../store/roster-view.js";
 import { RosterStore } from "../store/rosters.js";
 import { SilenceStore } from "../store/silences.js";
 import type { SqlEngine } from "../store/sql/engine.js";
@@ -41,7 +43,7 @@ import { raiseClockSkewAlerts } from "./clock-skew-alerts.js";
 import type { AgentConnectionProblem } from "./demo-connections.js";
 import { ensureDemoRoster } from "./demo-roster.js";
 import { raiseDeviceConflictAlerts } from "./device-conflict-alerts.js";
-import { openPeople, type People } from "./people.js";
+import { openPeople, PEOPLE_VIEW_REFRESH_MS, type People } from "./people.js";
 import { type PeopleParts, preparePeople, startPersonalNotifier } from "./people-wiring.js";
 import { openSecrets } from "./secrets-at-rest.js";
 import { ensureServiceSecret } from "./service-identity.js";
@@ -72,7 +74,7 @@ export interface ServerParts {
   /** Prepares the demo hall (provisioning its agents) and builds its simulator. */
   createDemo?(
     config: HallwatchConfig,
-    ctx: { db: Db; halls: HallStore; credentials: CredentialStore; brokerUrl: string; logger: Logger },
+    ctx: { db: Db; halls: HallDirectory; credentials: CredentialStore; brokerUrl: string; logger: Logger },
   ): Promise<DemoSimulator>;
   /**
    * The clock of the API (sessions, tokens, sign-in throttling), alerts and readiness; Date.now when absent. Tests
@@ -97,12 +99,14 @@ export interface RunningAddresses {
 export class HallwatchServer {
   private db: Db | null = null;
   private sql: SqlEngine | null = null;
+  private hallDirectory: HallDirectory | null = null;
+  private maintenanceCalendar: MaintenanceCalendar | null = null;
   private broker: EmbeddedBroker | null = null;
   private aggregatorInstance: Aggregator | null = null;
   private alertService: AlertService | null = null;
   private readiness: ReadinessService | null = null;
   private inspectionService: InspectionService | null = null;
-  private rosterStore: RosterStore | null = null;
+  private rosterStore: RosterView | null = null;
   private history: InfluxHistory | null = null;
   private inspectionHistory: InspectionHistoryBridge | null = null;
   private stateRefresher: StateRefresher | null = null;
@@ -156,7 +160,7 @@ export class HallwatchServer {
   get duty(): DutyLookup {
     const store = this.rosterStore;
     if (!store) throw new Error("server not started");
-    return new RosterDutyLookup(() => store.list());
+    return new RosterDutyLookup(() => store.current());
   }
 
   /** Scheduled reports; tests call `poll()` after moving the clock. */
@@ -195,13 +199,30 @@ export class HallwatchServer {
     const reportStorageError = (err: unknown) => storage.reportFailure(err);
     const health = new HealthChecks();
     const credentials = new CredentialStore(db);
-    const halls = new HallStore(db);
+    // Halls and opening hours in memory for the rules and calendars; a change from the CLI or another node is seen
+    // within the refresh interval.
+    const halls = await HallDirectory.open(new HallStore(sql), {
+      onRefreshError: (err) => logger.warn({ err }, "halls not reloaded; tried again at the next refresh"),
+    });
+    halls.start();
+    this.hallDirectory = halls;
     const users = new UserStore(db, reportStorageError);
     const audit = new AuditLog(db, reportStorageError);
-    const maintenance = new MaintenanceCalendar(new MaintenanceStore(db), halls);
+    const maintenance = await MaintenanceCalendar.open(new MaintenanceStore(sql), halls, {
+      onRefreshError: (err) =>
+        logger.warn({ err }, "maintenance windows not reloaded; tried again at the next refresh"),
+    });
+    maintenance.start();
+    this.maintenanceCalendar = maintenance;
     await ensureFirstAdmin(users, config.auth.adminPassword, this.print);
-    const secrets = await openSecrets(config, db, sql);
-    const rosters = new RosterStore(db, secrets.calendarFeedKey);
+    const secrets = await openSecrets(config, sql);
+    // Rosters and contacts are read synchronously on the notification path: in-memory views, reloaded behind.
+    const onViewError = (err: unknown) => {
+      storage.reportFailure(err);
+      logger.warn({ err }, "rosters or contacts not reloaded; tried again shortly");
+    };
+    const rosters = await RosterView.open(new RosterStore(sql, secrets.calendarFeedKey), onViewError);
+    rosters.start(PEOPLE_VIEW_REFRESH_MS);
     this.rosterStore = rosters;
     try {
       users.capApiTokenExpiry((this.parts.now ?? Date.now)() + config.auth.tokenMaxDays * 86_400_000);
@@ -334,13 +355,20 @@ export class HallwatchServer {
       this.inspectionHistory.start();
     }
     const notifyStore = secrets.notifyStore;
-    const people = openPeople(config, db, secrets.box, notifyStore, this.parts.now ?? Date.now);
+    const people = await openPeople(
+      config,
+      sql,
+      secrets.box,
+      notifyStore,
+      this.parts.now ?? Date.now,
+      onViewError,
+    );
     this.contactPoints = people;
-    const silences = new SilenceStore(db);
-    const reportSchedules = new ReportScheduleStore(db);
+    const silences = new SilenceStore(sql);
+    const reportSchedules = new ReportScheduleStore(sql);
     const escalation = preparePeople({
       config,
-      db,
+      sql,
       actionLinkKey: secrets.actionLinkKey,
       alerts,
       parts: this.parts.people ?? {
@@ -365,12 +393,12 @@ export class HallwatchServer {
     this.notifier = notifier;
     notifier.start();
     this.personalNotifier = startPersonalNotifier({
-      db,
       store: notifyStore,
       dispatcher: notifier,
       alerts,
       users,
       links: escalation.api.links,
+      chains: escalation.api.chains,
       linkBaseUrl: config.publicUrl,
       parts: escalation.parts,
       logger: logger.child({ component: "people" }),
@@ -390,7 +418,7 @@ export class HallwatchServer {
         aroundTheClockKinds: new Set(config.alerts.aroundTheClockKinds),
       },
       users,
-      hasEmail: (username) => people.contacts.get(username).email !== null,
+      hasEmail: (username) => people.contacts.address(username, "email") !== null,
       notify: { store: notifyStore, dispatcher: notifier },
       linkBaseUrl: config.publicUrl,
       chromiumPath: config.reports.chromiumPath,
@@ -462,7 +490,8 @@ export class HallwatchServer {
       });
       await this.demo.start();
       const demoHall = halls.get(config.demo.hallId);
-      if (demoHall) ensureDemoRoster(rosters, demoHall.id, demoHall.timeZone, (this.parts.now ?? Date.now)());
+      if (demoHall)
+        await ensureDemoRoster(rosters, demoHall.id, demoHall.timeZone, (this.parts.now ?? Date.now)());
       if (inspections.listAssets(config.demo.hallId, true).length === 0) {
         registerDemoFireAssets(inspections, config.demo.hallId);
       }
@@ -482,7 +511,7 @@ export class HallwatchServer {
     config: HallwatchConfig,
     aggregator: Aggregator,
     alerts: AlertService,
-    halls: HallStore,
+    halls: HallDirectory,
     maintenance: MaintenanceCalendar,
   ): InfluxHistory {
     const history = new InfluxHistory({
@@ -537,6 +566,8 @@ export class HallwatchServer {
   async stop(): Promise<void> {
     if (this.sessionSweep) clearInterval(this.sessionSweep);
     this.sessionSweep = null;
+    this.rosterStore?.stop();
+    this.contactPoints?.stop();
     this.stopStorageWiring?.();
     this.stopStorageWiring = null;
     this.storage?.stop();
@@ -589,6 +620,10 @@ export class HallwatchServer {
     this.inspectionHistory = null;
     this.stateRefresher = null;
     this.broker = null;
+    this.hallDirectory?.stop();
+    this.maintenanceCalendar?.stop();
+    this.maintenanceCalendar = null;
+    this.hallDirectory = null;
     this.sql = null;
     this.db?.close();
     this.db = null;

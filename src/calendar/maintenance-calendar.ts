@@ -6,45 +6,103 @@ import {
   maintenanceFor,
 } from "../core/calendar/maintenance.js";
 import type { Interval } from "../core/uptime/intervals.js";
-import type { HallStore } from "../store/halls.js";
-import type { MaintenanceStore } from "../store/maintenance.js";
+import type { Halls } from "../store/hall-directory.js";
+import type { MaintenanceRecords } from "../store/maintenance.js";
 
 type DeviceRef = { hallId: string; deviceId: string; kind: DeviceKind };
 
-/** Windows changed by another process (the CLI) are seen within this time. */
-const CACHE_MS = 30_000;
+export interface MaintenanceCalendarOptions {
+  /** How often windows changed by another process (the CLI, another node) are looked for (default 10 s; 0: never). */
+  refreshMs?: number;
+  onRefreshError?: (err: unknown) => void;
+}
 
-/** Maintenance windows per hall, cached, in each hall's time zone; used by alerts (not notified) and uptime. */
+/**
+ * Every hall's maintenance windows in memory, in each hall's time zone; used by alerts (not notified) and uptime
+ * on their hot paths, so reads are synchronous. Writes go to the store first; a refresh reads one version number
+ * and reloads only when it moved.
+ */
 export class MaintenanceCalendar {
-  private readonly byHall = new Map<string, { windows: MaintenanceWindow[]; loadedMs: number }>();
+  private byHall = new Map<string, MaintenanceWindow[]>();
+  private loadedVersion = -1;
+  private timer: NodeJS.Timeout | null = null;
+  private refreshing: Promise<boolean> | null = null;
 
-  constructor(
-    private readonly store: MaintenanceStore,
-    private readonly halls: HallStore,
+  private constructor(
+    private readonly store: MaintenanceRecords,
+    private readonly halls: Halls,
+    private readonly options: MaintenanceCalendarOptions,
   ) {}
 
-  windows(hallId: string): MaintenanceWindow[] {
-    const cached = this.byHall.get(hallId);
-    if (cached && Date.now() - cached.loadedMs < CACHE_MS) return cached.windows;
-    const windows = this.store.list(hallId);
-    this.byHall.set(hallId, { windows, loadedMs: Date.now() });
-    return windows;
+  static async open(
+    store: MaintenanceRecords,
+    halls: Halls,
+    options: MaintenanceCalendarOptions = {},
+  ): Promise<MaintenanceCalendar> {
+    const calendar = new MaintenanceCalendar(store, halls, options);
+    await calendar.refresh();
+    return calendar;
   }
 
-  add(hallId: string, input: MaintenanceWindowInput, createdBy: string, nowMs?: number): MaintenanceWindow {
-    const window = this.store.add(hallId, input, createdBy, nowMs);
-    this.byHall.delete(hallId);
+  windows(hallId: string): MaintenanceWindow[] {
+    return this.byHall.get(hallId) ?? [];
+  }
+
+  /** From the store, not memory: the API must see a window another node added a moment ago. */
+  async get(id: string): Promise<MaintenanceWindow | null> {
+    return await this.store.get(id);
+  }
+
+  /** From the store, for the API (see get). */
+  async list(hallId: string): Promise<MaintenanceWindow[]> {
+    return await this.store.list(hallId);
+  }
+
+  async add(
+    hallId: string,
+    input: MaintenanceWindowInput,
+    createdBy: string,
+    nowMs?: number,
+  ): Promise<MaintenanceWindow> {
+    const window = await this.store.add(hallId, input, createdBy, nowMs);
+    await this.load(await this.store.version());
     return window;
   }
 
-  remove(id: string, nowMs?: number): MaintenanceWindow | null {
-    const removed = this.store.remove(id, nowMs);
-    if (removed) this.byHall.delete(removed.hallId);
+  async remove(id: string, nowMs?: number): Promise<MaintenanceWindow | null> {
+    const removed = await this.store.remove(id, nowMs);
+    if (removed) await this.load(await this.store.version());
     return removed;
   }
 
-  get(id: string): MaintenanceWindow | null {
-    return this.store.get(id);
+  /** Reloads when the windows changed since the last load; true when they had. */
+  async refresh(): Promise<boolean> {
+    if (this.refreshing) return await this.refreshing;
+    this.refreshing = (async () => {
+      try {
+        const version = await this.store.version();
+        if (version === this.loadedVersion) return false;
+        await this.load(version);
+        return true;
+      } finally {
+        this.refreshing = null;
+      }
+    })();
+    return await this.refreshing;
+  }
+
+  start(): void {
+    const refreshMs = this.options.refreshMs ?? 10_000;
+    if (refreshMs <= 0 || this.timer) return;
+    this.timer = setInterval(() => {
+      this.refresh().catch((err) => this.options.onRefreshError?.(err));
+    }, refreshMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
   }
 
   timeZone(hallId: string): string {
@@ -61,5 +119,18 @@ export class MaintenanceCalendar {
     return windows.length > 0
       ? maintenanceFor(windows, device, this.timeZone(device.hallId), fromMs, toMs)
       : [];
+  }
+
+  /** The version is read before the rows, so a change made meanwhile is loaded at the next refresh. */
+  private async load(version: number): Promise<void> {
+    const windows = await this.store.list();
+    const byHall = new Map<string, MaintenanceWindow[]>();
+    for (const w of windows) {
+      const list = byHall.get(w.hallId);
+      if (list) list.push(w);
+      else byHall.set(w.hallId, [w]);
+    }
+    this.byHall = byHall;
+    this.loadedVersion = version;
   }
 }

@@ -10,11 +10,11 @@ import {
 } from "../core/calendar/readiness.js";
 import type { Logger } from "../logging.js";
 import type { Db } from "../store/database.js";
-import type { HallStore } from "../store/halls.js";
+import type { Halls } from "../store/hall-directory.js";
 
 export interface ReadinessServiceOptions {
   db: Db;
-  halls: HallStore;
+  halls: Halls;
   aggregator: Aggregator;
   alerts: AlertService;
   logger: Logger;

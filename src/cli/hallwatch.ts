@@ -10,6 +10,7 @@ import { AuditLog } from "../store/audit.js";
 import { type Db, openDatabase } from "../store/database.js";
 import { HallStore } from "../store/halls.js";
 import { MaintenanceStore } from "../store/maintenance.js";
+import { registerDbCommands } from "./db-commands.js";
 
 const program = new Command()
   .name("hallwatch")
@@ -23,10 +24,10 @@ const program = new Command()
   )
   .option("--by <name>", "who is making the change (for the audit log)", process.env.USER ?? "cli");
 
-function withDb<T>(fn: (db: Db) => T): T {
+async function withDb<T>(fn: (db: Db) => Promise<T> | T): Promise<T> {
   const db = openDatabase(join(program.opts<{ dataDir: string }>().dataDir, "hallwatch.db"));
   try {
-    return fn(db);
+    return await fn(db);
   } finally {
     db.close();
   }
@@ -37,8 +38,8 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-function hallMustExist(db: Db, hallId: string): void {
-  if (!new HallStore(db).get(hallId)) fail(`no hall ${hallId}`);
+async function hallMustExist(db: Db, hallId: string): Promise<void> {
+  if (!(await HallStore.onSqlite(db).get(hallId))) fail(`no hall ${hallId}`);
 }
 
 const issues = (error: { issues: { path: PropertyKey[]; message: string }[] }) =>
@@ -60,7 +61,7 @@ maintenance
   .option("--cron <expression>", "a cron expression (with --duration)")
   .option("--duration <minutes>", "length of each recurring window")
   .requiredOption("--reason <text>", "why")
-  .action((o: Record<string, string | undefined>) => {
+  .action(async (o: Record<string, string | undefined>) => {
     const duration = o.duration ? Number(o.duration) : undefined;
     const recurrence = o.from
       ? { type: "once", startMs: Date.parse(o.from), endMs: Date.parse(o.to ?? "") }
@@ -80,10 +81,10 @@ maintenance
         : { type: "hall" };
     const parsed = maintenanceWindowSchema.safeParse({ scope, recurrence, reason: o.reason });
     if (!parsed.success) fail(`invalid window:\n  ${issues(parsed.error)}`);
-    withDb((db) => {
-      hallMustExist(db, o.hall as string);
+    await withDb(async (db) => {
+      await hallMustExist(db, o.hall as string);
       const by = program.opts<{ by: string }>().by;
-      const window = new MaintenanceStore(db).add(o.hall as string, parsed.data, by);
+      const window = await MaintenanceStore.onSqlite(db).add(o.hall as string, parsed.data, by);
       new AuditLog(db).record({
         atMs: Date.now(),
         actor: by,
@@ -100,8 +101,8 @@ maintenance
   .command("list")
   .requiredOption("--hall <hallId>")
   .action((o: { hall: string }) =>
-    withDb((db) => {
-      for (const w of new MaintenanceStore(db).list(o.hall)) {
+    withDb(async (db) => {
+      for (const w of await MaintenanceStore.onSqlite(db).list(o.hall)) {
         console.log(
           `${w.id}\t${JSON.stringify(w.scope)}\t${JSON.stringify(w.recurrence)}\t${w.reason}\t${w.createdBy}`,
         );
@@ -109,8 +110,8 @@ maintenance
     }),
   );
 maintenance.command("remove <id>").action((id: string) =>
-  withDb((db) => {
-    const removed = new MaintenanceStore(db).remove(id);
+  withDb(async (db) => {
+    const removed = await MaintenanceStore.onSqlite(db).remove(id);
     if (!removed) fail(`no window ${id}`);
     const by = program.opts<{ by: string }>().by;
     new AuditLog(db).record({
@@ -131,7 +132,7 @@ hours
   .command("set")
   .requiredOption("--hall <hallId>")
   .requiredOption("--file <path>", "JSON: {timeZone, weekly: {mon: [{open, close}], …}, exceptions: […]}")
-  .action((o: { hall: string; file: string }) => {
+  .action(async (o: { hall: string; file: string }) => {
     let json: unknown;
     try {
       json = JSON.parse(readFileSync(o.file, "utf8"));
@@ -140,11 +141,11 @@ hours
     }
     const parsed = openingHoursSchema.safeParse(json);
     if (!parsed.success) fail(`invalid opening hours:\n  ${issues(parsed.error)}`);
-    withDb((db) => {
-      hallMustExist(db, o.hall);
-      const halls = new HallStore(db);
-      const before = halls.openingHours(o.hall);
-      halls.setOpeningHours(o.hall, parsed.data);
+    await withDb(async (db) => {
+      await hallMustExist(db, o.hall);
+      const halls = HallStore.onSqlite(db);
+      const before = await halls.openingHours(o.hall);
+      await halls.setOpeningHours(o.hall, parsed.data);
       const by = program.opts<{ by: string }>().by;
       new AuditLog(db).record({
         atMs: Date.now(),
@@ -162,7 +163,9 @@ hours
   .command("show")
   .requiredOption("--hall <hallId>")
   .action((o: { hall: string }) =>
-    withDb((db) => console.log(JSON.stringify(new HallStore(db).openingHours(o.hall), null, 2))),
+    withDb(async (db) =>
+      console.log(JSON.stringify(await HallStore.onSqlite(db).openingHours(o.hall), null, 2)),
+    ),
   );
 
 program
@@ -180,5 +183,7 @@ program
       `${agentIds.length} demo agents written to ${o.mosquittoPasswd}; reload Mosquitto (SIGHUP) and restart Hallwatch`,
     );
   });
+
+registerDbCommands(program, () => program.opts<{ dataDir: string }>().dataDir);
 
 await program.parseAsync(process.argv);

@@ -8,6 +8,19 @@ const kindSeconds = z.partialRecord(z.enum(DEVICE_KINDS), z.number().int().min(1
 
 export const configSchema = z.strictObject({
   dataDir: z.string().min(1).default("./data"),
+  /**
+   * The shared PostgreSQL of several nodes (docs/scale-out.md); null runs on the SQLite file in dataDir. Only
+   * `db migrate-to-postgres` uses it in this version: the server refuses it until every store runs on PostgreSQL.
+   */
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+    .nullable()
+    .default(null)
+    .refine((url) => url === null, {
+      message:
+        "running the server on PostgreSQL is not yet available in this version (alerts, devices and inspections still live in SQLite only; see docs/scale-out.md): unset it to run on the SQLite file",
+    }),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   http: z
     .strictObject({
@@ -211,6 +224,7 @@ export class ConfigError extends Error {
 export const ENVIRONMENT = {
   HALLWATCH_CONFIG: "path of a JSON config file (optional); environment variables below override it",
   HALLWATCH_DATA_DIR: "dataDir",
+  HALLWATCH_DATABASE_URL: "databaseUrl",
   HALLWATCH_LOG_LEVEL: "logLevel",
   HALLWATCH_HTTP_HOST: "http.host",
   HALLWATCH_HTTP_PORT: "http.port",

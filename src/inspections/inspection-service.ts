@@ -42,7 +42,7 @@ import type { Connectivity } from "../core/presence/types.js";
 import type { Logger } from "../logging.js";
 import type { Db } from "../store/database.js";
 import { FireAssetStore, type StoredFireAsset } from "../store/fire-assets.js";
-import type { HallStore } from "../store/halls.js";
+import type { Halls } from "../store/hall-directory.js";
 import { type CorrectiveAction, InspectionStore, MIN_RETENTION_DAYS } from "../store/inspections.js";
 import { parseAssetCsv } from "./asset-csv.js";
 
@@ -79,7 +79,7 @@ export interface SensorSnapshot {
 
 export interface InspectionServiceOptions {
   db: Db;
-  halls: HallStore;
+  halls: Halls;
   /** Raises and resolves the inspection alerts; absent, nothing is alerted (tests of the records alone). */
   alerts?: AlertService;
   /** The linked sensor's latest state. */

@@ -42,7 +42,7 @@ export interface DispatcherOptions {
   now?: () => number;
   random?: () => number;
   /** Loads an attachment stored by reference (scheduled reports' PDFs), at send time. */
-  loadAttachment?: (ref: string) => Buffer | null;
+  loadAttachment?: (ref: string) => Promise<Buffer | null> | Buffer | null;
   /** Senders for personal targets (`person:<username>:<medium>`); without them such items fail as unreachable. */
   personalSenders?: PersonalSenders;
   /** Told when an item was accepted by its receiver (personal notices put this on the alert's timeline). */
@@ -55,7 +55,7 @@ export interface DispatcherOptions {
    */
   groupWindowMs?: number;
   /** Silences stop notices (never uptime); each notice held is recorded where `recordHold` is given. */
-  silences?: SilenceLookup & { recordHold?(hold: HeldNotice): void };
+  silences?: SilenceLookup & { recordHold?(hold: HeldNotice): Promise<void> };
 }
 
 /** A notice a silence stopped: which silence, which alert change, and which target would have been told. */
@@ -90,6 +90,10 @@ export class NotificationDispatcher {
   private readonly nodeId: string;
   /** Alert changes and readiness reports are queued one after another, in the order they came. */
   private queueing: Promise<void> = Promise.resolve();
+  /** Changes not yet queued: sending waits for them, so a storm's group is not sent while it is still arriving. */
+  private pendingChanges = 0;
+  /** Work of others that queues notices (the personal notifier's); deliverDue waits for it. */
+  private readonly upstream = new Set<Promise<unknown>>();
   /** Claim rounds run one at a time; a round asked for while one waits to start is that one. */
   private round: Promise<void> = Promise.resolve();
   private nextRound: Promise<void> | null = null;
@@ -130,19 +134,41 @@ export class NotificationDispatcher {
     await Promise.all(this.inFlight.values());
   }
 
-  /** Runs `fn` after everything queued before it; a failure is logged (the change is not notified), never thrown. */
-  private inOrder(what: string, fn: () => Promise<void>): Promise<void> {
+  /**
+   * Runs `fn` after everything queued before it; a failure is logged (the change is not notified), never thrown.
+   * Sending waits while anything is waiting here, and starts when the last of it is queued.
+   */
+  private inOrder(
+    what: string,
+    fn: () => Promise<void>,
+    context: Record<string, unknown> = {},
+  ): Promise<void> {
+    this.pendingChanges += 1;
     this.queueing = this.queueing
       .then(fn)
-      .catch((err) => this.options.logger.error({ err }, `notification not queued: ${what}`));
+      .catch((err) => this.options.logger.error({ err, ...context }, `notification not queued: ${what}`))
+      .finally(() => {
+        this.pendingChanges -= 1;
+        if (this.pendingChanges === 0) void this.tick();
+      });
     return this.queueing;
+  }
+
+  /** Lets deliverDue wait for work elsewhere that queues notices (the personal notifier's). */
+  track(work: Promise<unknown>): void {
+    const settled = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.upstream.add(settled);
+    void settled.then(() => this.upstream.delete(settled));
   }
 
   /** Queues the notices for one alert change (called for every "alert_changed" event, in order). */
   onChange(change: AlertChange): Promise<void> {
     // The time it came, not the time its turn comes: its group window starts then.
     const nowMs = this.now();
-    return this.inOrder("alert change", () => this.queueChange(change, nowMs));
+    return this.inOrder("alert change", () => this.queueChange(change, nowMs), { alertId: change.alert.id });
   }
 
   private async queueChange(change: AlertChange, nowMs: number): Promise<void> {
@@ -150,10 +176,10 @@ export class NotificationDispatcher {
     if (!entry) return;
     const { outbox } = this.store;
     const notified = entry.action === "resolved" ? await outbox.notifiedChannels(alert.id) : [];
-    const silence = this.silenceOf(change, nowMs);
+    const silence = await this.silenceOf(change, nowMs);
     const rules = await this.store.rules();
     const targets = planTargets(change, rules, notified, silence !== null);
-    if (silence) this.recordHeld(change, silence.id, targets, rules, nowMs);
+    if (silence) await this.recordHeld(change, silence.id, targets, rules, nowMs);
     const rendered = new Map<Language, NotificationMessage>();
     for (const channelId of targets) {
       const channel = await this.store.channel(channelId);
@@ -173,28 +199,27 @@ export class NotificationDispatcher {
         notBeforeMs: await this.notBefore(channelId, entry.action, nowMs),
       });
     }
-    if (targets.length > 0) void this.tick();
   }
 
   /** The silence in force for a change's alert, if any (an alert in maintenance is not notified anyway). */
-  private silenceOf(change: AlertChange, nowMs: number): { id: string } | null {
+  private async silenceOf(change: AlertChange, nowMs: number): Promise<{ id: string } | null> {
     if (!this.options.silences || change.alert.inMaintenance) return null;
     return this.options.silences.silencing(change.alert, nowMs);
   }
 
   /** Records each target the rules would have told but the silence held (why people were not told). */
-  private recordHeld(
+  private async recordHeld(
     change: AlertChange,
     silenceId: string,
     sent: readonly string[],
     rules: readonly RoutingRule[],
     nowMs: number,
-  ): void {
+  ): Promise<void> {
     const record = this.options.silences?.recordHold;
     if (!record || !change.entry) return;
     for (const target of route(change, rules))
       if (!sent.includes(target))
-        record.call(this.options.silences, {
+        await record.call(this.options.silences, {
           silenceId,
           alertId: change.alert.id,
           action: change.entry.action,
@@ -235,7 +260,6 @@ export class NotificationDispatcher {
           nowMs,
         });
       }
-      void this.tick();
     });
   }
 
@@ -298,18 +322,30 @@ export class NotificationDispatcher {
   }
 
   /**
-   * Waits for the changes already handed over to be queued, starts every due channel queue that is not already
-   * sending, and waits for all sends under way.
+   * Waits for the changes already handed over and the tracked work to be queued, starts every due channel queue
+   * that is not already sending, and waits for all sends under way.
    */
   async deliverDue(): Promise<void> {
-    await this.queueing;
+    await this.settled();
     await this.tick();
     await Promise.all(this.inFlight.values());
   }
 
-  /** Asks for a claim round: one runs at a time, and one asked for before it starts serves every asker. */
+  /** Waits until the alert changes and the tracked work so far have queued their notices. */
+  private async settled(): Promise<void> {
+    for (;;) {
+      const queueing = this.queueing;
+      await Promise.all([queueing, ...this.upstream]);
+      if (queueing === this.queueing && this.upstream.size === 0) return;
+    }
+  }
+
+  /**
+   * Asks for a claim round: one runs at a time, and one asked for before it starts serves every asker. None while
+   * changes wait to be queued (the last one asks when it is queued).
+   */
   private tick(): Promise<void> {
-    if (!this.running) return Promise.resolve();
+    if (!this.running || this.pendingChanges > 0) return Promise.resolve();
     if (this.nextRound) return this.nextRound;
     const next = this.round.then(() => {
       this.nextRound = null;

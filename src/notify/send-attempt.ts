@@ -18,15 +18,23 @@ export interface AttemptDeps {
   logger: Logger;
   log: DeliveryLogPort;
   /** Loads an attachment stored by reference (scheduled reports' PDFs), at send time. */
-  loadAttachment?: (ref: string) => Buffer | null;
+  loadAttachment?: (ref: string) => Promise<Buffer | null> | Buffer | null;
 }
 
 /** The message with its attachments' content loaded; a stored file that is gone is left out (and logged). */
-export function withAttachments(deps: AttemptDeps, message: NotificationMessage): NotificationMessage {
+export async function withAttachments(
+  deps: AttemptDeps,
+  message: NotificationMessage,
+): Promise<NotificationMessage> {
   if (!message.attachments?.some((a) => a.ref !== undefined)) return message;
-  const attachments = message.attachments.flatMap((a) => {
+  const loaded = await Promise.all(
+    message.attachments.map(async (a) =>
+      a.ref === undefined ? null : ((await deps.loadAttachment?.(a.ref)) ?? null),
+    ),
+  );
+  const attachments = message.attachments.flatMap((a, i) => {
     if (a.ref === undefined) return [a];
-    const content = deps.loadAttachment?.(a.ref) ?? null;
+    const content = loaded[i] ?? null;
     if (!content) {
       deps.logger.warn({ ref: a.ref, filename: a.filename }, "attachment no longer stored: sent without it");
       return [];
@@ -50,7 +58,7 @@ export async function sendAttempt(
   let outcome: Omit<SendOutcome, "durationMs">;
   try {
     const sender = makeSender();
-    const receipt = await sender.send(withAttachments(deps, message));
+    const receipt = await sender.send(await withAttachments(deps, message));
     outcome = { ok: true, error: null, errorCode: null, httpStatus: receipt.httpStatus };
   } catch (err) {
     const e = err instanceof ChannelError ? err : null;

@@ -1,15 +1,15 @@
 import type { InspectionService } from "../inspections/inspection-service.js";
-import type { HallStore } from "../store/halls.js";
+import type { Halls } from "../store/hall-directory.js";
 import { buildHallReport, type HallReport, type ReportPeriod, reportRange } from "./hall-report.js";
 import { type UptimeSources, uptimeRows } from "./uptime-rows.js";
 
 export interface ReportSources extends UptimeSources {
-  halls: HallStore;
+  halls: Halls;
   inspections?: InspectionService | undefined;
 }
 
 /** The hall's zone for reports: its opening hours' zone, else the hall's own. */
-export function reportTimeZone(halls: HallStore, hallId: string): string | null {
+export function reportTimeZone(halls: Halls, hallId: string): string | null {
   return halls.openingHours(hallId)?.timeZone ?? halls.get(hallId)?.timeZone ?? null;
 }
 

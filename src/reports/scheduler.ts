@@ -15,18 +15,22 @@ import { generateHallReport, type ReportSources } from "./generate.js";
 import { type HallReport, reportCsv, reportFileName, reportHtml } from "./hall-report.js";
 import { findChromium, renderPdfs } from "./pdf.js";
 import { reportMessage } from "./report-message.js";
-import type { ReportScheduleStore } from "./schedule-store.js";
+import type { ReportSchedulePort } from "./schedule-store.js";
 
 /** Attachments larger than this are stored (report_files) and referenced from the outbox, not inlined. */
 const INLINE_LIMIT_BYTES = 64 * 1024;
 const FILES_KEPT_MS = 30 * 86_400_000;
 
 export interface ReportSchedulerOptions {
-  schedules: ReportScheduleStore;
+  schedules: ReportSchedulePort;
   sources: ReportSources;
   users: { list(): UserRecord[] };
   /** Whether a person has an e-mail address (their contact points); absent: everyone is assumed to. */
   hasEmail?: (username: string) => boolean;
+  /**
+   * The outbox the reports queue in. On the same database as `schedules`: a run's claim and its queued messages
+   * commit in one transaction of `store.sql`.
+   */
   notify: { store: NotifyStore; dispatcher: NotificationDispatcher };
   linkBaseUrl: string | null;
   /** `reports.chromiumPath`; null: /usr/bin/chromium when installed. Without one, the HTML page is attached. */
@@ -44,8 +48,8 @@ interface Target {
 
 /**
  * Sends each hall's daily, weekly and monthly reports when they fall due in the hall's zone (core/reports/schedule.ts),
- * through the notification outbox (retries, delivery log). Each report is recorded per hall, kind and period in the
- * same transaction that queues it, so a restart or a late start sends a missed report exactly once.
+ * through the notification outbox (retries, delivery log). Each report's run is claimed per hall, kind and period
+ * before it is queued, so a restart, a late start or two nodes polling at once send a missed report exactly once.
  */
 export class ReportScheduler {
   private readonly now: () => number;
@@ -59,11 +63,9 @@ export class ReportScheduler {
 
   start(): void {
     if (this.timer) return;
-    try {
-      this.options.schedules.pruneFiles(this.now() - FILES_KEPT_MS);
-    } catch (err) {
-      this.options.logger.warn({ err }, "old report attachments not pruned");
-    }
+    this.options.schedules
+      .pruneFiles(this.now() - FILES_KEPT_MS)
+      .catch((err) => this.options.logger.warn({ err }, "old report attachments not pruned"));
     // The first poll comes one interval after start, not during it: start-up stays light (a report may print a PDF).
     this.timer = setInterval(() => void this.poll(), this.options.pollIntervalMs ?? 60_000);
     this.timer.unref();
@@ -104,11 +106,11 @@ export class ReportScheduler {
   private async sendIfDue(hallId: string, kind: ReportKind): Promise<void> {
     const { schedules, sources } = this.options;
     const nowMs = this.now();
-    const { schedule } = schedules.get(hallId);
+    const { schedule } = await schedules.get(hallId);
     const hours = sources.halls.openingHours(hallId);
     const zone = hours?.timeZone ?? sources.halls.get(hallId)?.timeZone ?? "Asia/Shanghai";
     const due = latestDueReport(kind, schedule, hours, zone, nowMs);
-    if (!due || schedules.wasSent(hallId, kind, due.period)) return;
+    if (!due || (await schedules.wasSent(hallId, kind, due.period))) return;
     const targets = await this.targets(hallId, kind, schedule);
     if (targets.length === 0) return;
     const generated = generateHallReport(sources, hallId, kind, due.period, nowMs);
@@ -141,16 +143,17 @@ export class ReportScheduler {
       };
     });
     const { dispatcher, store } = this.options.notify;
-    // The run is marked and its messages queued in one transaction: ReportScheduleStore still writes through the
-    // SQLite connection the engine's transaction is open on (until it moves onto the SQL port).
+    // The run is claimed and its messages queued in one transaction: a crash or a failed queueing leaves no claim
+    // without its messages (the next poll tries again), and of two nodes polling at once only one claims it.
     const queued = await store.sql.transaction(async (tx) =>
-      schedules.markSent(
+      (await schedules.markSent(
         hallId,
         kind,
         due.period,
         targets.map((t) => t.id),
         nowMs,
-      )
+        tx,
+      ))
         ? dispatcher.enqueueMessages(items, tx)
         : [],
     );
@@ -206,15 +209,18 @@ export class ReportScheduler {
           : { filename: name("html"), contentType: "text/html", content: Buffer.from(html, "utf8") },
       );
     }
-    return files.map((f) =>
-      f.content.length > INLINE_LIMIT_BYTES
-        ? {
-            filename: f.filename,
-            contentType: f.contentType,
-            ref: this.options.schedules.saveFile(f.content, nowMs),
-          }
-        : { filename: f.filename, contentType: f.contentType, contentBase64: f.content.toString("base64") },
-    );
+    const attachments: MessageAttachment[] = [];
+    for (const f of files)
+      attachments.push(
+        f.content.length > INLINE_LIMIT_BYTES
+          ? {
+              filename: f.filename,
+              contentType: f.contentType,
+              ref: await this.options.schedules.saveFile(f.content, nowMs),
+            }
+          : { filename: f.filename, contentType: f.contentType, contentBase64: f.content.toString("base64") },
+      );
+    return attachments;
   }
 
   private async pdf(html: string): Promise<Buffer | null> {

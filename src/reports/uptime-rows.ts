@@ -8,12 +8,12 @@ import type { DeviceState } from "../core/presence/types.js";
 import { type Availability, availability } from "../core/uptime/availability.js";
 import type { Interval } from "../core/uptime/intervals.js";
 import { type Reliability, reliability } from "../core/uptime/reliability.js";
-import type { HallStore } from "../store/halls.js";
+import type { Halls } from "../store/hall-directory.js";
 
 export interface UptimeSources {
   aroundTheClockKinds?: ReadonlySet<DeviceKind> | undefined;
   aggregator: Aggregator;
-  halls: HallStore;
+  halls: Halls;
   alerts?: AlertService | undefined;
   maintenance?: MaintenanceCalendar | undefined;
 }
@@ -31,7 +31,7 @@ const FAILURE_SEVERITIES = new Set(["critical", "major", "minor"]);
 
 /** When a device must be up within a range: opening hours, or the whole range for fire equipment and gateways. */
 export function expectedIntervals(
-  halls: HallStore,
+  halls: Halls,
   device: DeviceState,
   fromMs: number,
   toMs: number,

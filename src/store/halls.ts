@@ -1,5 +1,8 @@
 import { type OpeningHours, openingHoursSchema } from "../core/calendar/opening-hours.js";
+import { bumpConfigVersion, readConfigVersion } from "./config-versions.js";
 import type { Db } from "./database.js";
+import type { SqlEngine } from "./sql/engine.js";
+import { SqliteEngine } from "./sql/sqlite-engine.js";
 
 export interface Hall {
   id: string;
@@ -10,13 +13,43 @@ export interface Hall {
   createdMs: number;
 }
 
+export interface HallWithHours extends Hall {
+  /** Null when none are set (the hall then counts as always open); an Error when the stored JSON is invalid. */
+  openingHours: OpeningHours | null | Error;
+}
+
+export interface HallUpsert {
+  id: string;
+  name: string;
+  timeZone?: string | undefined;
+  /** Omitted keeps the stored region; null clears it. */
+  region?: string | null | undefined;
+}
+
+/** The halls and their opening hours in the system of record (SQLite or PostgreSQL). */
+export interface HallRecords {
+  upsert(hall: HallUpsert, nowMs?: number): Promise<void>;
+  get(id: string): Promise<Hall | null>;
+  list(): Promise<Hall[]>;
+  openingHours(id: string): Promise<OpeningHours | null>;
+  /** False when there is no such hall. */
+  setOpeningHours(id: string, hours: OpeningHours | null): Promise<boolean>;
+  loadAll(): Promise<HallWithHours[]>;
+  /** Grows with every change, from any process: a cached view reloads when it differs. */
+  version(): Promise<number>;
+}
+
 interface HallRow {
   id: string;
   name: string;
   time_zone: string;
   region: string | null;
   created_ms: number;
+  opening_hours_json?: string | null;
 }
+
+const COLUMNS = "id, name, time_zone, region, created_ms";
+const VERSION_NAME = "halls";
 
 const toHall = (r: HallRow): Hall => ({
   id: r.id,
@@ -26,59 +59,85 @@ const toHall = (r: HallRow): Hall => ({
   createdMs: r.created_ms,
 });
 
-export class HallStore {
-  constructor(private readonly db: Db) {}
+function parseHours(json: string | null | undefined): OpeningHours | null {
+  if (!json) return null;
+  return openingHoursSchema.parse(JSON.parse(json));
+}
 
-  /** `region` omitted keeps the stored one; null clears it. */
-  upsert(
-    hall: { id: string; name: string; timeZone?: string; region?: string | null | undefined },
-    nowMs = Date.now(),
-  ): void {
-    this.db
-      .prepare(
-        `INSERT INTO halls (id, name, time_zone, region, created_ms) VALUES (@id, @name, @timeZone, @region, @nowMs)
-         ON CONFLICT(id) DO UPDATE SET name = excluded.name, time_zone = excluded.time_zone,
-           region = CASE WHEN @keepRegion = 1 THEN halls.region ELSE excluded.region END`,
-      )
-      .run({
-        id: hall.id,
-        name: hall.name,
-        timeZone: hall.timeZone ?? "Asia/Shanghai",
-        region: hall.region ?? null,
-        keepRegion: hall.region === undefined ? 1 : 0,
-        nowMs,
-      });
+/** Byte order, as SQLite sorts text: the same list on every engine and collation. */
+const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+export class HallStore implements HallRecords {
+  constructor(private readonly sql: SqlEngine) {}
+
+  /** On an open SQLite connection (the CLI and tools that work on the file directly). */
+  static onSqlite(db: Db): HallStore {
+    return new HallStore(new SqliteEngine(db));
   }
 
-  get(id: string): Hall | null {
-    const row = this.db
-      .prepare("SELECT id, name, time_zone, region, created_ms FROM halls WHERE id = ?")
-      .get(id) as HallRow | undefined;
+  async upsert(hall: HallUpsert, nowMs = Date.now()): Promise<void> {
+    await this.sql.transaction(async (tx) => {
+      await tx.run(
+        `INSERT INTO halls (id, name, time_zone, region, created_ms) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, time_zone = excluded.time_zone,
+           region = CASE WHEN ? = 1 THEN halls.region ELSE excluded.region END`,
+        [
+          hall.id,
+          hall.name,
+          hall.timeZone ?? "Asia/Shanghai",
+          hall.region ?? null,
+          nowMs,
+          hall.region === undefined ? 1 : 0,
+        ],
+      );
+      await bumpConfigVersion(tx, VERSION_NAME);
+    });
+  }
+
+  async get(id: string): Promise<Hall | null> {
+    const row = await this.sql.get<HallRow>(`SELECT ${COLUMNS} FROM halls WHERE id = ?`, [id]);
     return row ? toHall(row) : null;
   }
 
-  list(): Hall[] {
-    return (
-      this.db
-        .prepare("SELECT id, name, time_zone, region, created_ms FROM halls ORDER BY id")
-        .all() as HallRow[]
-    ).map(toHall);
+  async list(): Promise<Hall[]> {
+    return (await this.sql.all<HallRow>(`SELECT ${COLUMNS} FROM halls`)).map(toHall).sort(byId);
   }
 
-  /** A hall's opening hours, or null when none are set (the hall then counts as always open). */
-  openingHours(id: string): OpeningHours | null {
-    const row = this.db.prepare("SELECT opening_hours_json FROM halls WHERE id = ?").get(id) as
-      | { opening_hours_json: string | null }
-      | undefined;
-    if (!row?.opening_hours_json) return null;
-    return openingHoursSchema.parse(JSON.parse(row.opening_hours_json));
-  }
-
-  setOpeningHours(id: string, hours: OpeningHours | null): boolean {
-    return (
-      this.db
-        .prepare("UPDATE halls SET opening_hours_json = ? WHERE id = ?")
-        .run(hours === null ? null : JSON.stringify(hours), id).changes > 0
+  async openingHours(id: string): Promise<OpeningHours | null> {
+    const row = await this.sql.get<{ opening_hours_json: string | null }>(
+      "SELECT opening_hours_json FROM halls WHERE id = ?",
+      [id],
     );
+    return parseHours(row?.opening_hours_json);
+  }
+
+  async setOpeningHours(id: string, hours: OpeningHours | null): Promise<boolean> {
+    return await this.sql.transaction(async (tx) => {
+      const { changes } = await tx.run("UPDATE halls SET opening_hours_json = ? WHERE id = ?", [
+        hours === null ? null : JSON.stringify(hours),
+        id,
+      ]);
+      if (changes > 0) await bumpConfigVersion(tx, VERSION_NAME);
+      return changes > 0;
+    });
+  }
+
+  async loadAll(): Promise<HallWithHours[]> {
+    const rows = await this.sql.all<HallRow>(`SELECT ${COLUMNS}, opening_hours_json FROM halls`);
+    return rows
+      .map((r) => {
+        let openingHours: OpeningHours | null | Error;
+        try {
+          openingHours = parseHours(r.opening_hours_json);
+        } catch (err) {
+          openingHours = err instanceof Error ? err : new Error(String(err));
+        }
+        return { ...toHall(r), openingHours };
+      })
+      .sort(byId);
+  }
+
+  async version(): Promise<number> {
+    return await readConfigVersion(this.sql, VERSION_NAME);
   }
 }

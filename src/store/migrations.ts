@@ -597,6 +597,29 @@ export const MIGRATIONS: readonly {
     `,
   },
   {
+    version: 19,
+    // Issue 15, halls shared between nodes: each node's heartbeat, and one lease per hall with the epoch that fences
+    // every state write of the hall (src/cluster/lease-store.ts, docs/scale-out.md).
+    sql: `
+      CREATE TABLE cluster_nodes (
+        node_id TEXT PRIMARY KEY,
+        roles_json TEXT NOT NULL,
+        address TEXT,
+        started_ms INTEGER NOT NULL,
+        heartbeat_ms INTEGER NOT NULL,
+        stopped_ms INTEGER,
+        stats_json TEXT
+      );
+      CREATE TABLE hall_leases (
+        hall_id TEXT PRIMARY KEY,
+        owner_node TEXT,
+        epoch INTEGER NOT NULL,
+        acquired_ms INTEGER,
+        expires_ms INTEGER NOT NULL
+      );
+    `,
+  },
+  {
     version: 20,
     // Issue 15, work that must happen once: an outbox item is claimed by one node until its claim expires (the
     // send happens outside the claiming transaction; a node that dies mid-send leaves it to another after expiry),
@@ -607,6 +630,17 @@ export const MIGRATIONS: readonly {
       ALTER TABLE notify_outbox ADD COLUMN claimed_until_ms INTEGER;
       ALTER TABLE notify_rules ADD COLUMN added_seq INTEGER;
       UPDATE notify_rules SET added_seq = rowid;
+    `,
+  },
+  {
+    version: 21,
+    // Issue 15: a version per kind of configuration, raised by every change from any process, so a node's cached
+    // view (halls and opening hours) reloads only when something changed.
+    sql: `
+      CREATE TABLE config_versions (
+        name TEXT PRIMARY KEY,
+        version INTEGER NOT NULL
+      );
     `,
   },
 ];

@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomBytes, randomUUID } from "node:crypto";
 import type { Override, Roster, RosterInput, Swap } from "../core/rosters/index.js";
 import { rosterInputSchema, toRoster } from "../core/rosters/index.js";
-import type { Db } from "./database.js";
+import type { SqlEngine } from "./sql/engine.js";
 
 interface Row {
   id: string;
@@ -29,58 +29,76 @@ const toRosterRow = (r: Row): Roster => ({
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
+/** Duty rosters and each person's calendar-feed token, as the API and the duty view use them. */
+export interface RosterPort {
+  /** Live rosters by name then id (byte order, the same on every engine). */
+  list(): Promise<Roster[]>;
+  get(id: string): Promise<Roster | null>;
+  save(input: RosterInput, by: string, nowMs: number, id?: string): Promise<Roster>;
+  remove(id: string, nowMs: number): Promise<Roster | null>;
+  feedToken(username: string, nowMs: number): Promise<string>;
+  rotateFeedToken(username: string, nowMs: number): Promise<string>;
+  feedOwner(token: string): Promise<string | null>;
+}
+
+const byNameThenId = (a: Roster, b: Roster) =>
+  a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+
 /** Duty rosters (a deleted roster is kept, marked) and each person's calendar-feed token (kept as a hash). */
-export class RosterStore {
+export class RosterStore implements RosterPort {
   constructor(
-    private readonly db: Db,
+    private readonly sql: SqlEngine,
     /** Derives each person's feed token from their salt, so the URL can be shown again without storing it. */
     private readonly feedKey: Buffer,
   ) {}
 
-  list(): Roster[] {
-    return (
-      this.db.prepare("SELECT * FROM rosters WHERE deleted_ms IS NULL ORDER BY name, id").all() as Row[]
-    ).map(toRosterRow);
+  async list(): Promise<Roster[]> {
+    const rows = await this.sql.all<Row>("SELECT * FROM rosters WHERE deleted_ms IS NULL");
+    // Sorted here: PostgreSQL's text order follows its collation, SQLite's is bytewise.
+    return rows.map(toRosterRow).sort(byNameThenId);
   }
 
-  get(id: string): Roster | null {
-    const row = this.db.prepare("SELECT * FROM rosters WHERE id = ? AND deleted_ms IS NULL").get(id) as
-      | Row
-      | undefined;
+  async get(id: string): Promise<Roster | null> {
+    const row = await this.sql.get<Row>("SELECT * FROM rosters WHERE id = ? AND deleted_ms IS NULL", [id]);
     return row ? toRosterRow(row) : null;
   }
 
   /** Creates (no id) or replaces a roster from a validated input; shifts, overrides and swaps keep given ids. */
-  save(input: RosterInput, by: string, nowMs: number, id?: string): Roster {
+  async save(input: RosterInput, by: string, nowMs: number, id?: string): Promise<Roster> {
     const roster = toRoster(rosterInputSchema.parse(input), {
       id: id ?? randomUUID(),
       updatedMs: nowMs,
       updatedBy: by,
       newId: () => randomUUID().slice(0, 8),
     });
-    this.db
-      .prepare(
-        `INSERT INTO rosters (id, name, hall_ids_json, time_zone, shifts_json, overrides_json, swaps_json, updated_ms, updated_by)
-         VALUES (@id, @name, @hallIds, @timeZone, @shifts, @overrides, @swaps, @updatedMs, @updatedBy)
-         ON CONFLICT(id) DO UPDATE SET name = @name, hall_ids_json = @hallIds, time_zone = @timeZone,
-           shifts_json = @shifts, overrides_json = @overrides, swaps_json = @swaps, updated_ms = @updatedMs,
-           updated_by = @updatedBy`,
-      )
-      .run({
-        ...roster,
-        hallIds: JSON.stringify(roster.hallIds),
-        shifts: JSON.stringify(roster.shifts),
-        overrides: JSON.stringify(roster.overrides),
-        swaps: JSON.stringify(roster.swaps),
-      });
+    await this.sql.run(
+      `INSERT INTO rosters (id, name, hall_ids_json, time_zone, shifts_json, overrides_json, swaps_json, updated_ms, updated_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET name = excluded.name, hall_ids_json = excluded.hall_ids_json,
+         time_zone = excluded.time_zone, shifts_json = excluded.shifts_json, overrides_json = excluded.overrides_json,
+         swaps_json = excluded.swaps_json, updated_ms = excluded.updated_ms, updated_by = excluded.updated_by`,
+      [
+        roster.id,
+        roster.name,
+        JSON.stringify(roster.hallIds),
+        roster.timeZone,
+        JSON.stringify(roster.shifts),
+        JSON.stringify(roster.overrides),
+        JSON.stringify(roster.swaps),
+        roster.updatedMs,
+        roster.updatedBy,
+      ],
+    );
     return roster;
   }
 
   /** Marks a roster deleted (kept for the record); the roster as it was, or null. */
-  remove(id: string, nowMs: number): Roster | null {
-    const roster = this.get(id);
-    if (roster) this.db.prepare("UPDATE rosters SET deleted_ms = ? WHERE id = ?").run(nowMs, id);
-    return roster;
+  async remove(id: string, nowMs: number): Promise<Roster | null> {
+    const row = await this.sql.get<Row>(
+      "UPDATE rosters SET deleted_ms = ? WHERE id = ? AND deleted_ms IS NULL RETURNING *",
+      [nowMs, id],
+    );
+    return row ? toRosterRow(row) : null;
   }
 
   /** The roster as an input, for edits that add or drop one override or swap. */
@@ -93,32 +111,40 @@ export class RosterStore {
   }
 
   /** The person's feed token, created on first use. */
-  feedToken(username: string, nowMs: number): string {
-    const row = this.db.prepare("SELECT salt FROM calendar_feeds WHERE username = ?").get(username) as
-      | { salt: string }
-      | undefined;
-    return row ? this.token(username, row.salt) : this.rotateFeedToken(username, nowMs);
+  async feedToken(username: string, nowMs: number): Promise<string> {
+    const salt = randomBytes(16).toString("base64url");
+    // Two first calls at once (two nodes, two tabs) must agree: the first salt written wins.
+    await this.sql.run(
+      `INSERT INTO calendar_feeds (username, salt, token_hash, created_ms) VALUES (?, ?, ?, ?)
+       ON CONFLICT (username) DO NOTHING`,
+      [username, salt, sha256(this.token(username, salt)), nowMs],
+    );
+    const row = await this.sql.get<{ salt: string }>("SELECT salt FROM calendar_feeds WHERE username = ?", [
+      username,
+    ]);
+    if (!row) throw new Error(`calendar feed of ${username} vanished`);
+    return this.token(username, row.salt);
   }
 
   /** A new token for the person; the old one stops working at once. */
-  rotateFeedToken(username: string, nowMs: number): string {
+  async rotateFeedToken(username: string, nowMs: number): Promise<string> {
     const salt = randomBytes(16).toString("base64url");
     const token = this.token(username, salt);
-    this.db
-      .prepare(
-        `INSERT INTO calendar_feeds (username, salt, token_hash, created_ms) VALUES (?, ?, ?, ?)
-         ON CONFLICT(username) DO UPDATE SET salt = excluded.salt, token_hash = excluded.token_hash,
-           created_ms = excluded.created_ms`,
-      )
-      .run(username, salt, sha256(token), nowMs);
+    await this.sql.run(
+      `INSERT INTO calendar_feeds (username, salt, token_hash, created_ms) VALUES (?, ?, ?, ?)
+       ON CONFLICT (username) DO UPDATE SET salt = excluded.salt, token_hash = excluded.token_hash,
+         created_ms = excluded.created_ms`,
+      [username, salt, sha256(token), nowMs],
+    );
     return token;
   }
 
   /** Whose feed a token opens, or null. */
-  feedOwner(token: string): string | null {
-    const row = this.db
-      .prepare("SELECT username FROM calendar_feeds WHERE token_hash = ?")
-      .get(sha256(token)) as { username: string } | undefined;
+  async feedOwner(token: string): Promise<string | null> {
+    const row = await this.sql.get<{ username: string }>(
+      "SELECT username FROM calendar_feeds WHERE token_hash = ?",
+      [sha256(token)],
+    );
     return row?.username ?? null;
   }
 }

@@ -44,7 +44,7 @@ export interface Stack {
 async function provision(dataDir: string, hallId = HALL, agentId = AGENT): Promise<string> {
   const db = openDatabase(join(dataDir, "hallwatch.db"));
   try {
-    new HallStore(db).upsert({ id: hallId, name: `Hall ${hallId}` });
+    await HallStore.onSqlite(db).upsert({ id: hallId, name: `Hall ${hallId}` });
     return (await new CredentialStore(db).provisionAgent(hallId, agentId)).secret;
   } finally {
     db.close();

@@ -32,7 +32,7 @@ describe("aggregator", () => {
     broker = await startPlainBroker();
     harness = new AggregatorHarness(broker.url);
     harness.openDb();
-    harness.provision(HALL, ["a1", "a2", "gw"]);
+    await harness.provision(HALL, ["a1", "a2", "gw"]);
     await harness.start();
   });
 

@@ -8,6 +8,7 @@ import { createMetrics } from "../../src/api/metrics.js";
 import { DEFAULT_SILENCE_POLICY } from "../../src/core/presence/silence.js";
 import { silentLogger } from "../../src/logging.js";
 import { type Db, openDatabase } from "../../src/store/database.js";
+import { HallDirectory } from "../../src/store/hall-directory.js";
 import { HallStore } from "../../src/store/halls.js";
 import { testAuth } from "../helpers/auth.js";
 
@@ -16,7 +17,9 @@ export class AggregatorHarness {
   db!: Db;
   aggregator!: Aggregator;
   api!: FastifyInstance;
-  halls!: HallStore;
+  /** The halls as the server holds them; opened by start() (provision() writes through the store before that). */
+  halls!: HallDirectory;
+  private store: HallStore | null = null;
   adminToken = "";
   readonly dataDir = mkdtempSync(join(tmpdir(), "hallwatch-agg-"));
 
@@ -27,13 +30,20 @@ export class AggregatorHarness {
 
   openDb(): Db {
     this.db = openDatabase(join(this.dataDir, "hallwatch.db"));
-    this.halls = new HallStore(this.db);
+    this.store = null;
     return this.db;
   }
 
   /** Registers agents directly in the registry (the broker in these tests does no auth). */
-  provision(hallId: string, agentIds: string[]): void {
-    this.halls.upsert({ id: hallId, name: `Hall ${hallId}` });
+  private get hallStore(): HallStore {
+    this.store ??= HallStore.onSqlite(this.db);
+    return this.store;
+  }
+
+  async provision(hallId: string, agentIds: string[]): Promise<void> {
+    if (!this.db) this.openDb();
+    await this.hallStore.upsert({ id: hallId, name: `Hall ${hallId}` });
+    await this.halls?.refresh();
     const stmt = this.db.prepare(
       "INSERT OR IGNORE INTO agents (id, hall_id, secret_hash, created_ms) VALUES (?, ?, 'unused', ?)",
     );
@@ -42,6 +52,7 @@ export class AggregatorHarness {
 
   async start(): Promise<void> {
     if (!this.db) this.openDb();
+    this.halls = await HallDirectory.open(this.hallStore);
     this.aggregator = new Aggregator({
       brokerUrl: this.brokerUrl,
       username: "_aggregator",

@@ -41,7 +41,7 @@ describe("presence defects (issue 12), aggregator over a real broker", { timeout
     broker = await startPlainBroker();
     harness = new AggregatorHarness(broker.url, { now: () => clock.t });
     harness.openDb();
-    harness.provision(HALL, ["a1", "a2", "gw"]);
+    await harness.provision(HALL, ["a1", "a2", "gw"]);
     await harness.start();
     return harness;
   }
@@ -104,7 +104,7 @@ describe("presence defects (issue 12), aggregator over a real broker", { timeout
     broker = await startPlainBroker();
     harness = new AggregatorHarness(broker.url, { rebirthRetry: { initialDelayMs: 200, maxDelayMs: 800 } });
     harness.openDb();
-    harness.provision(HALL, ["a1"]);
+    await harness.provision(HALL, ["a1"]);
     await harness.start();
     const a = new RawAgent(broker.url, HALL, "a1", 7, [kiosk("k1", 1)]);
     agents.push(a);

@@ -16,7 +16,7 @@ describe("uptime API", () => {
     broker = await startPlainBroker();
     harness = new AggregatorHarness(broker.url);
     harness.openDb();
-    harness.provision("h1", ["a1"]);
+    await harness.provision("h1", ["a1"]);
     await harness.start();
   });
 

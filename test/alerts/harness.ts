@@ -72,7 +72,7 @@ export class AlertStack {
     const db = openDatabase(join(this.dataDir, "hallwatch.db"));
     const layout = testLayout();
     try {
-      new HallStore(db).upsert({ id: HALL, name: "Alert hall" });
+      await HallStore.onSqlite(db).upsert({ id: HALL, name: "Alert hall" });
       const secrets = await ensureDemoAgentSecrets(
         this.dataDir,
         HALL,

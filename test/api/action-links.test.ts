@@ -104,6 +104,30 @@ describe("signed action links over HTTP", () => {
     expect(ack).toMatchObject({ by: "dm1", detail: { comment: "on my way" } });
   });
 
+  it("two taps at the same moment: exactly one acts, the other is refused as used", async () => {
+    const { alertId, token } = await noticeLink();
+    const taps = await Promise.all([
+      post(token, { action: "acknowledge", comment: "tap one" }),
+      post(token, { action: "acknowledge", comment: "tap two" }),
+    ]);
+    expect(taps.map((t) => t.status).sort()).toEqual([200, 403]);
+    expect(taps.find((t) => t.status === 403)?.body.error.code).toBe("link_used");
+    admin = await signedIn("admin", ADMIN_PASSWORD);
+    const detail = await admin.json("GET", `/api/alerts/${alertId}`);
+    const acks = detail.body.history.filter((h: { action: string }) => h.action === "acknowledged");
+    expect(acks).toHaveLength(1);
+  });
+
+  it("a refused action leaves the link usable: acknowledging an alert someone else acknowledged, then commenting", async () => {
+    const { alertId, token } = await noticeLink();
+    hw.server.alerts.acknowledge(alertId, "admin", null);
+    const refused = await post(token, { action: "acknowledge", comment: "" });
+    expect(refused.status).toBe(409);
+    const acted = await post(token, { action: "comment", text: "seen" });
+    expect(acted.status).toBe(200);
+    expect((await post(token, { action: "comment", text: "again" })).body.error.code).toBe("link_used");
+  });
+
   it("expires: refused (403 link_expired) once the clock passes the expiry", async () => {
     const { token } = await noticeLink();
     t += 24 * HOUR + 1;

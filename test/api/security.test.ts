@@ -13,6 +13,7 @@ import { AlertStore } from "../../src/store/alerts.js";
 import { AuditLog } from "../../src/store/audit.js";
 import { CredentialStore } from "../../src/store/credentials.js";
 import { type Db, openDatabase } from "../../src/store/database.js";
+import { HallDirectory } from "../../src/store/hall-directory.js";
 import { HallStore } from "../../src/store/halls.js";
 import { UserStore } from "../../src/store/users.js";
 
@@ -63,9 +64,10 @@ async function signIn(username: string, password = `${username}-password`) {
 beforeEach(async () => {
   db = openDatabase(":memory:");
   users = new UserStore(db);
-  const halls = new HallStore(db);
-  halls.upsert({ id: "north", name: "North" });
-  halls.upsert({ id: "south", name: "South" });
+  const store = HallStore.onSqlite(db);
+  await store.upsert({ id: "north", name: "North" });
+  await store.upsert({ id: "south", name: "South" });
+  const halls = await HallDirectory.open(store);
   await user("admin", ["admin"], ["*"]);
   await user("duty-north", ["duty_manager"], ["north"]);
   await user("floor-north", ["floor_staff"], ["north"]);

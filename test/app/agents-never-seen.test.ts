@@ -41,7 +41,7 @@ describe("agents provisioned but never seen", () => {
   it("defect 26: health counts agents provisioned an hour ago that never connected, without naming them", async () => {
     const db = openDatabase(join(dataDir, "hallwatch.db"));
     const credentials = new CredentialStore(db);
-    new HallStore(db).upsert({ id: "north-1", name: "North" });
+    await HallStore.onSqlite(db).upsert({ id: "north-1", name: "North" });
     const longAgo = Date.now() - HOUR_MS;
     await credentials.provisionAgent("north-1", "north-1-ghost", undefined, longAgo);
     const present = await credentials.provisionAgent("north-1", "north-1-present", undefined, longAgo);

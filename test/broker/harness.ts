@@ -19,7 +19,7 @@ export interface Credentials {
 /** An in-memory system of record with one hall, a few agents and the aggregator's service account. */
 export async function provision(): Promise<Credentials> {
   const db = openDatabase(":memory:");
-  new HallStore(db).upsert({ id: HALL, name: "Hall A" });
+  await HallStore.onSqlite(db).upsert({ id: HALL, name: "Hall A" });
   const store = new CredentialStore(db);
   const secrets: Record<string, string> = {};
   for (const id of AGENTS) secrets[id] = (await store.provisionAgent(HALL, id)).secret;

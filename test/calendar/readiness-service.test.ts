@@ -20,7 +20,7 @@ describe("ReadinessService", () => {
     broker = await startPlainBroker();
     harness = new AggregatorHarness(broker.url);
     harness.openDb();
-    harness.provision("h1", ["a1"]);
+    await harness.provision("h1", ["a1"]);
     await harness.start();
   });
 
@@ -40,7 +40,7 @@ describe("ReadinessService", () => {
     agent.kill();
     await waitFor(async () => (await harness.device("h1", "tv-1"))?.connectivity === "offline", "offline");
     const nineToSix = [{ open: "09:00", close: "18:00" }];
-    harness.halls.setOpeningHours("h1", {
+    await harness.halls.setOpeningHours("h1", {
       timeZone: "Asia/Shanghai",
       weekly: { mon: nineToSix, tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] },
       exceptions: [],

@@ -29,7 +29,7 @@ describe("the aggregator's persistent session on Aedes (over TCP)", () => {
   it("defect 19: what agents publish while the aggregator is away is delivered when it returns", async () => {
     harness = new AggregatorHarness(broker.url, { ingestLogDir: join(logDir, "ingest-log") });
     harness.openDb();
-    harness.provision("h1", ["agent-1"]);
+    await harness.provision("h1", ["agent-1"]);
     await harness.start();
     agent = new RawAgent(broker.url, "h1", "agent-1", 1, [kiosk]);
     await agent.connect();

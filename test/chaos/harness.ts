@@ -56,7 +56,7 @@ export class ChaosHarness {
     [this.influxd, this.broker] = await Promise.all([startInfluxd(), startDurableMosquitto(users)]);
     this.influx = new InfluxDB({ host: "127.0.0.1", port: this.influxd.port, database: DATABASE });
     const db = openDatabase(join(this.dataDir, "hallwatch.db"));
-    new HallStore(db).upsert({ id: HALL, name: "Chaos hall" });
+    await HallStore.onSqlite(db).upsert({ id: HALL, name: "Chaos hall" });
     const stmt = db.prepare(
       "INSERT OR IGNORE INTO agents (id, hall_id, secret_hash, created_ms) VALUES (?, ?, 'unused', ?)",
     );

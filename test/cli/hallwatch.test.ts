@@ -28,7 +28,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 describe("operations CLI", () => {
   it("plans and removes maintenance windows and sets opening hours, each audited", async () => {
     const db0 = openDatabase(join(dataDir, "hallwatch.db"));
-    new HallStore(db0).upsert({ id: "north", name: "North" });
+    await HallStore.onSqlite(db0).upsert({ id: "north", name: "North" });
     db0.close();
     const added = await cli(
       "maintenance",
@@ -67,8 +67,10 @@ describe("operations CLI", () => {
     await cli("hours", "set", "--hall", "north", "--file", file);
     await cli("maintenance", "remove", id);
     const db = openDatabase(join(dataDir, "hallwatch.db"));
-    expect(new MaintenanceStore(db).list("north").map((w) => w.reason)).toEqual(["panel swap"]);
-    expect(new HallStore(db).openingHours("north")?.weekly.mon).toEqual([{ open: "09:00", close: "18:00" }]);
+    expect((await MaintenanceStore.onSqlite(db).list("north")).map((w) => w.reason)).toEqual(["panel swap"]);
+    expect((await HallStore.onSqlite(db).openingHours("north"))?.weekly.mon).toEqual([
+      { open: "09:00", close: "18:00" },
+    ]);
     expect(new AuditLog(db).list({ limit: 10 }).map((e) => [e.actor, e.action])).toEqual([
       ["li.gong", "maintenance_window_removed"],
       ["li.gong", "opening_hours_changed"],

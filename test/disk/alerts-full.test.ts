@@ -5,7 +5,6 @@ import type { BirthDevice } from "../../src/contract/index.js";
 import { parseRulesConfig } from "../../src/core/faults/config.js";
 import { silentLogger } from "../../src/logging.js";
 import { openDatabase } from "../../src/store/database.js";
-import { HallStore } from "../../src/store/halls.js";
 import { AggregatorHarness } from "../aggregator/harness.js";
 import { type PlainBroker, startPlainBroker } from "../helpers/plain-broker.js";
 import { kioskValues, RawAgent } from "../helpers/raw-agent.js";
@@ -35,8 +34,7 @@ describe.runIf(disk !== null)("alerts while SQLite cannot write", () => {
     broker = await startPlainBroker();
     harness = new AggregatorHarness(broker.url);
     harness.db = openDatabase(join(disk!.dir, "hallwatch.db"));
-    harness.halls = new HallStore(harness.db);
-    harness.provision("h1", ["a1"]);
+    await harness.provision("h1", ["a1"]);
     await harness.start();
     const storageErrors: unknown[] = [];
     alerts = new AlertService({

@@ -7,7 +7,6 @@ import { createMetrics } from "../../src/api/metrics.js";
 import { silentLogger } from "../../src/logging.js";
 import { AuditLog } from "../../src/store/audit.js";
 import { openDatabase } from "../../src/store/database.js";
-import { HallStore } from "../../src/store/halls.js";
 import { StorageHealth } from "../../src/store/storage-health.js";
 import { UserStore } from "../../src/store/users.js";
 import { AggregatorHarness } from "../aggregator/harness.js";
@@ -37,7 +36,6 @@ describe.runIf(disk !== null)("signing in and reading with a full store", () => 
     broker = await startPlainBroker();
     harness = new AggregatorHarness(broker.url);
     harness.db = openDatabase(join(disk!.dir, "hallwatch.db"));
-    harness.halls = new HallStore(harness.db);
     await harness.start();
     const db = harness.db;
     storage = new StorageHealth({ db, dataDir: disk!.dir, logger: silentLogger(), holdMs: 500 });

@@ -44,7 +44,7 @@ describe.runIf(disk !== null)("full disk (issue 12, defects 20, 21, 22)", () => 
     influxd = await startInfluxd();
     const dataDir = disk!.dir;
     const db = openDatabase(join(dataDir, "hallwatch.db"));
-    new HallStore(db).upsert({ id: HALL, name: "Full disk hall" });
+    await HallStore.onSqlite(db).upsert({ id: HALL, name: "Full disk hall" });
     agentSecret = (await new CredentialStore(db).provisionAgent(HALL, AGENT)).secret;
     db.close();
     const httpPort = await freePort();

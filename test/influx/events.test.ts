@@ -36,7 +36,7 @@ describe.runIf(requireInCi(INFLUXD, "influxd"))(
       broker = await startPlainBroker();
       harness = new AggregatorHarness(broker.url);
       harness.openDb();
-      harness.provision("h1", ["a1"]);
+      await harness.provision("h1", ["a1"]);
       await harness.start();
       alerts = new AlertService({
         db: harness.db,

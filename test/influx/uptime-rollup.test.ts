@@ -46,22 +46,22 @@ describe.runIf(requireInCi(INFLUXD, "influxd"))("uptime_hourly against the conso
     broker = await startPlainBroker();
     harness = new AggregatorHarness(broker.url);
     harness.openDb();
-    harness.provision("h1", ["a1"]);
+    await harness.provision("h1", ["a1"]);
     await harness.start();
     // Opening hours with half hours, so that hours are partly expected; the extinguisher is watched all day.
     const ranges = [
       { open: "00:00", close: "06:30" },
       { open: "09:15", close: "20:45" },
     ];
-    harness.halls.setOpeningHours(
+    await harness.halls.setOpeningHours(
       "h1",
       openingHoursSchema.parse({
         timeZone: zone,
         weekly: { mon: ranges, tue: ranges, wed: ranges, thu: ranges, fri: ranges, sat: ranges, sun: ranges },
       }),
     );
-    maintenance = new MaintenanceCalendar(new MaintenanceStore(harness.db), harness.halls);
-    maintenance.add(
+    maintenance = await MaintenanceCalendar.open(MaintenanceStore.onSqlite(harness.db), harness.halls);
+    await maintenance.add(
       "h1",
       {
         scope: { type: "device", deviceId: "k1" },

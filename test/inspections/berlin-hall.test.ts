@@ -8,6 +8,7 @@ import { periodAt, periodsBetween } from "../../src/core/inspections/policy.js";
 import { InspectionService } from "../../src/inspections/inspection-service.js";
 import { silentLogger } from "../../src/logging.js";
 import { type Db, openDatabase } from "../../src/store/database.js";
+import { HallDirectory } from "../../src/store/hall-directory.js";
 import { HallStore } from "../../src/store/halls.js";
 
 const BERLIN = "Europe/Berlin";
@@ -23,11 +24,12 @@ describe("defect 2: a Berlin hall's inspections at whatever instant the suite ru
   let db: Db;
   let service: InspectionService;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), "hallwatch-berlin-"));
     db = openDatabase(join(dir, "hallwatch.db"));
-    const halls = new HallStore(db);
-    halls.upsert({ id: "berlin", name: "Berlin Mitte", timeZone: BERLIN });
+    const store = HallStore.onSqlite(db);
+    await store.upsert({ id: "berlin", name: "Berlin Mitte", timeZone: BERLIN });
+    const halls = await HallDirectory.open(store);
     service = new InspectionService({ db, halls, logger: silentLogger() });
   });
   afterEach(() => {

@@ -52,7 +52,7 @@ describe("InspectionService with real alerts over a real aggregator", () => {
     broker = await startPlainBroker();
     harness = new AggregatorHarness(broker.url);
     harness.openDb();
-    harness.provision("h1", ["a1"]);
+    await harness.provision("h1", ["a1"]);
     await harness.start();
     nowMs = at("2026-11-23T09:00"); // a Monday
     alerts = new AlertService({
@@ -295,10 +295,10 @@ describe("InspectionService with real alerts over a real aggregator", () => {
     }
   });
 
-  it("defect 1: the demo's fire assets are due, not overdue, on whatever day and hour the demo first starts", () => {
+  it("defect 1: the demo's fire assets are due, not overdue, on whatever day and hour the demo first starts", async () => {
     for (let day = 0; day < 7; day++) {
       const hallId = `demo-${day}`;
-      harness.provision(hallId, [`${hallId}-a`]);
+      await harness.provision(hallId, [`${hallId}-a`]);
       nowMs = at("2026-11-30T23:59") + day * 86_400_000 - 12 * 3_600_000 * (day % 2);
       registerDemoFireAssets(service, hallId);
       const statuses = [...service.statusesNow(hallId).values()];
@@ -307,8 +307,8 @@ describe("InspectionService with real alerts over a real aggregator", () => {
     }
   });
 
-  it("defect 1: a demo restarted on a later day keeps its inspection day, so what was missed is overdue", () => {
-    harness.provision("demo-again", ["demo-again-a"]);
+  it("defect 1: a demo restarted on a later day keeps its inspection day, so what was missed is overdue", async () => {
+    await harness.provision("demo-again", ["demo-again-a"]);
     nowMs = at("2026-12-01T10:00"); // a Tuesday
     registerDemoFireAssets(service, "demo-again");
     expect(service.policy("demo-again").weekday).toBe("tue");

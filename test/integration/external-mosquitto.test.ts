@@ -34,7 +34,7 @@ describe.skipIf(!available)("aggregator against an external Mosquitto broker", (
     });
     harness = new AggregatorHarness(mosquitto.url, { password: "agg-secret" });
     harness.openDb();
-    harness.provision("ext-hall", ["ext-kiosk-1", "ext-kiosk-2", "ext-gateway"]);
+    await harness.provision("ext-hall", ["ext-kiosk-1", "ext-kiosk-2", "ext-gateway"]);
     await harness.start();
   });
 

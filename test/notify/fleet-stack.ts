@@ -3,12 +3,14 @@ import { AlertService } from "../../src/alerts/alert-service.js";
 import { parseRulesConfig } from "../../src/core/faults/config.js";
 import { silentLogger } from "../../src/logging.js";
 import { NotificationDispatcher } from "../../src/notify/dispatcher.js";
+import { ChainStore } from "../../src/notify/people/chains.js";
 import { PersonalNotifier } from "../../src/notify/people/personal-notifier.js";
 import type { ContactBook, DutyLookup, PersonalSenders } from "../../src/notify/people/ports.js";
 import { openDatabase } from "../../src/store/database.js";
-import { HallStore } from "../../src/store/halls.js";
 import { SilenceStore } from "../../src/store/silences.js";
+import type { SqlEngine } from "../../src/store/sql/engine.js";
 import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
+import { seedHalls } from "../helpers/halls.js";
 import { HallFleet } from "./hall-fleet.js";
 import { DING_SECRET } from "./receivers.js";
 
@@ -24,14 +26,20 @@ export async function fleetStack(options: {
   groupWindowMs?: number;
   /** The changes the rule sends (default: all). */
   actions?: ("opened" | "reopened" | "escalated" | "reminded" | "resolved")[];
+  /**
+   * The notify stores (outbox, channels, rules, delivery log) on this engine, a database other nodes share, instead
+   * of the stack's own SQLite file.
+   */
+  notifySql?: SqlEngine;
+  /** This node's name in outbox claims (default host:pid; give each node of one process its own). */
+  nodeId?: string;
   /** People told in person as well (the real PersonalNotifier on the same outbox), all in Chinese. */
   people?: { duty: DutyLookup; contacts: ContactBook; senders: PersonalSenders };
 }) {
   const clock = { ms: options.startMs };
   const now = () => clock.ms;
   const db = openDatabase(join(options.dir, `${Math.random().toString(36).slice(2)}.db`));
-  const halls = new HallStore(db);
-  for (const h of options.halls) halls.upsert(h);
+  const halls = seedHalls(db, options.halls);
   const fleet = new HallFleet(silentLogger(), now, db);
   for (const h of options.halls) fleet.gatewayUp(h.id);
   const alerts = new AlertService({
@@ -44,10 +52,11 @@ export async function fleetStack(options: {
   });
   alerts.start();
   alerts.tick();
-  const silences = new SilenceStore(db);
   const sql = new SqliteEngine(db);
+  const silences = new SilenceStore(sql);
   const dispatcher = new NotificationDispatcher({
-    sql,
+    sql: options.notifySql ?? sql,
+    ...(options.nodeId ? { nodeId: options.nodeId } : {}),
     subscribe: (l) => alerts.bus.on("alert_changed", l),
     logger: silentLogger(),
     pollIntervalMs: 10,
@@ -59,8 +68,8 @@ export async function fleetStack(options: {
   dispatcher.start();
   const personal = options.people
     ? new PersonalNotifier({
-        db,
         sql,
+        chains: new ChainStore(sql),
         outbox: dispatcher.store.outbox,
         subscribe: (l) => alerts.bus.on("alert_changed", l),
         alerts,
@@ -71,6 +80,7 @@ export async function fleetStack(options: {
         linkBaseUrl: null,
         logger: silentLogger(),
         notBefore: (target, action, nowMs) => dispatcher.notBefore(target, action, nowMs),
+        track: (work) => dispatcher.track(work),
         tickIntervalMs: 3_600_000,
         now,
       })

@@ -7,6 +7,7 @@ import type { AlertEvents } from "../../src/alerts/alert-service.js";
 import { type Alert, autoResolve, recordNotice, type Transition } from "../../src/core/alerts/alert.js";
 import { silentLogger } from "../../src/logging.js";
 import { NotificationDispatcher } from "../../src/notify/dispatcher.js";
+import { ChainStore } from "../../src/notify/people/chains.js";
 import { PersonalNotifier } from "../../src/notify/people/personal-notifier.js";
 import type { SilenceLookup } from "../../src/notify/people/ports.js";
 import { openDatabase } from "../../src/store/database.js";
@@ -51,8 +52,8 @@ function harness(options: { silences?: SilenceLookup; quiet?: [number, number][]
     now: () => t,
   });
   const notifier = new PersonalNotifier({
-    db,
     sql,
+    chains: new ChainStore(sql),
     outbox: dispatcher.store.outbox,
     subscribe: (l) => bus.on("alert_changed", l),
     alerts: {
@@ -80,6 +81,7 @@ function harness(options: { silences?: SilenceLookup; quiet?: [number, number][]
     linkBaseUrl: null,
     logger: silentLogger(),
     onQueued: () => void dispatcher.deliverDue(),
+    track: (work) => dispatcher.track(work),
     now: () => t,
   });
   dispatcher.start();
@@ -136,7 +138,7 @@ describe("personal routing: the people on duty for the alert's hall and audience
 
   it("a silence or maintenance stops notices; the resolution of a notified alert still goes out", async () => {
     let silenced = false;
-    const h = harness({ silences: { silencing: () => (silenced ? { id: "s1" } : null) } });
+    const h = harness({ silences: { silencing: async () => (silenced ? { id: "s1" } : null) } });
     h.emit(opened("a", { severity: "major" }, HANDOVER - HOUR));
     expect(await h.delivered(2)).toEqual(["day:sms", "guard:wecom"]);
     smtp.mails.length = 0;

@@ -59,7 +59,7 @@ const silence = (s: Awaited<ReturnType<typeof fleetStack>>, hallId: string, ends
 describe("silences", () => {
   it("do not notify a silenced alert, and record which silence held each notice", async () => {
     const s = await start();
-    const quiet = silence(s, "xc-001", T0 + 60 * MIN);
+    const quiet = await silence(s, "xc-001", T0 + 60 * MIN);
     s.fleet.gatewayDown("xc-001");
     s.fleet.gatewayDown("xc-002");
     s.at(T0 + 1000);
@@ -68,20 +68,20 @@ describe("silences", () => {
     expect(toldAbout("xc-001")).toHaveLength(0);
     const alert = s.alerts.list({ hallIds: ["xc-001"], status: "open", limit: 10, offset: 0 }).items[0];
     expect(alert?.faultType).toBe("gateway_down");
-    expect(s.silences.holdsOf(alert?.id ?? "")).toEqual(
+    expect(await s.silences.holdsOf(alert?.id ?? "")).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ silenceId: quiet.id, action: "opened", target: s.robot.id }),
         expect.objectContaining({ silenceId: quiet.id, action: "opened", target: s.ding.id }),
       ]),
     );
-    expect(s.silences.get(quiet.id)?.held).toBe(2);
+    expect((await s.silences.get(quiet.id))?.held).toBe(2);
     // The alert itself is unchanged: open, not in maintenance.
     expect(alert).toMatchObject({ status: "open", inMaintenance: false });
   });
 
   it("notify again once the silence has expired: the next change of the alert is sent", async () => {
     const s = await start();
-    silence(s, "xc-001", T0 + 10 * MIN);
+    await silence(s, "xc-001", T0 + 10 * MIN);
     s.fleet.gatewayDown("xc-001");
     s.at(T0 + 1000);
     await settle(s);
@@ -101,12 +101,12 @@ describe("silences", () => {
 
   it("notify again once a silence is lifted early", async () => {
     const s = await start();
-    const quiet = silence(s, "xc-001", T0 + 24 * 60 * MIN);
+    const quiet = await silence(s, "xc-001", T0 + 24 * 60 * MIN);
     s.fleet.gatewayDown("xc-001");
     s.at(T0 + 1000);
     await settle(s);
     expect(toldAbout("xc-001")).toHaveLength(0);
-    expect(s.silences.lift(quiet.id, "duty", T0 + 2 * MIN)?.endsMs).toBe(T0 + 2 * MIN);
+    expect((await s.silences.lift(quiet.id, "duty", T0 + 2 * MIN))?.endsMs).toBe(T0 + 2 * MIN);
     s.fleet.gatewayUp("xc-001");
     s.at(T0 + 3 * MIN);
     s.fleet.gatewayDown("xc-001");
@@ -121,7 +121,7 @@ describe("silences", () => {
     s.at(T0 + 1000);
     await settle(s);
     expect(toldAbout("xc-003")).toHaveLength(1);
-    silence(s, "xc-003", T0 + 60 * MIN);
+    await silence(s, "xc-003", T0 + 60 * MIN);
     s.at(T0 + 5 * MIN); // escalations and reminders while silenced are held
     await settle(s);
     const before = toldAbout("xc-003").length;
@@ -136,7 +136,7 @@ describe("silences", () => {
 
   it("never change uptime: a silenced hall's gateway has the same figures as an unsilenced one down at the same times", async () => {
     const s = await start();
-    silence(s, "xc-001", T0 + 60 * MIN);
+    await silence(s, "xc-001", T0 + 60 * MIN);
     s.fleet.gatewayDown("xc-001");
     s.fleet.gatewayDown("xc-002");
     s.at(T0 + 1000);

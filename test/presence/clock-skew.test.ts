@@ -38,7 +38,7 @@ describe("agent clock skew (issue 12, defect 24)", { timeout: 60_000 }, () => {
     broker = await startPlainBroker();
     harness = new AggregatorHarness(broker.url);
     harness.openDb();
-    harness.provision("h1", ["a1"]);
+    await harness.provision("h1", ["a1"]);
     await harness.start();
     const points: { timeMs: number; receivedMs: number }[] = [];
     harness.aggregator.bus.on("telemetry", (e: AggregatorEvents["telemetry"]) =>

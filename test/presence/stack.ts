@@ -54,7 +54,7 @@ export class PresenceStack {
   async provision(hallId: string, agentId: string, devices: BirthDevice[], session = 1): Promise<RawAgent> {
     const db = openDatabase(join(this.dataDir, "hallwatch.db"));
     try {
-      new HallStore(db).upsert({ id: hallId, name: `Hall ${hallId}` });
+      await HallStore.onSqlite(db).upsert({ id: hallId, name: `Hall ${hallId}` });
       const { secret } = await new CredentialStore(db).provisionAgent(hallId, agentId, `test ${agentId}`);
       const agent = new RawAgent(this.at.mqttUrl, hallId, agentId, session, devices, {
         username: agentId,

@@ -28,7 +28,7 @@ afterAll(async () => {
 describe("report messages through the outbox: attachments by e-mail, the summary to robots", () => {
   it("loads a stored attachment at send time, inlines small ones, and robots get text only", async () => {
     const db = openDatabase(join(dir, "a.db"));
-    const files = new ReportScheduleStore(db);
+    const files = new ReportScheduleStore(new SqliteEngine(db));
     const dispatcher = new NotificationDispatcher({
       sql: new SqliteEngine(db),
       subscribe: () => () => {},
@@ -68,7 +68,7 @@ describe("report messages through the outbox: attachments by e-mail, the summary
             contentType: "text/csv",
             contentBase64: Buffer.from("a,b\n").toString("base64"),
           },
-          { filename: "r.pdf", contentType: "application/pdf", ref: files.saveFile(big, 0) },
+          { filename: "r.pdf", contentType: "application/pdf", ref: await files.saveFile(big, 0) },
           { filename: "gone.pdf", contentType: "application/pdf", ref: "report-file:missing" },
         ],
       };

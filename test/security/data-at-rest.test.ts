@@ -101,4 +101,21 @@ describe("defect 17: the database is owner-only and channel secrets are encrypte
     const hw = await startHallwatch({}, { dataDir, keep: true });
     await hw.stop();
   });
+
+  it("a data directory whose only sealed secret is the VAPID key refuses to start without its key file", async () => {
+    const vapidDir = join(root, "vapid-only", "data");
+    const first = await startHallwatch({}, { dataDir: vapidDir, keep: true });
+    await first.stop();
+    const db = new BetterSqlite3(join(vapidDir, "hallwatch.db"));
+    const sealed = db.prepare("SELECT private_key FROM vapid_keys").get() as { private_key: string };
+    const channels = db.prepare("SELECT COUNT(*) AS n FROM notify_channels").get() as { n: number };
+    db.close();
+    expect(sealed.private_key).toMatch(/^enc:/);
+    expect(channels.n).toBe(0);
+    unlinkSync(join(vapidDir, "secret.key"));
+    await expect(startHallwatch({}, { dataDir: vapidDir, keep: true })).rejects.toThrow(
+      /secret\.key.*missing/i,
+    );
+    expect(existsSync(join(vapidDir, "secret.key"))).toBe(false);
+  });
 });

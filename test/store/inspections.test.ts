@@ -36,10 +36,10 @@ describe("inspection records at the database level", () => {
   let db: Db;
   let store: InspectionStore;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), "hallwatch-inspections-"));
     db = openDatabase(join(dir, "hallwatch.db"));
-    new HallStore(db).upsert({ id: "h1", name: "Hall 1" });
+    await HallStore.onSqlite(db).upsert({ id: "h1", name: "Hall 1" });
     store = new InspectionStore(db);
   });
 

@@ -43,8 +43,11 @@ export async function registerActRoutes(app: TypedApp, deps: ApiDeps): Promise<v
   const now = deps.now ?? Date.now;
   const record = auditor(deps);
 
-  const check = (request: FastifyRequest, token: string): { claims: ActionClaims; alert: Alert } => {
-    const verified = people.links.verify(token, now());
+  const check = async (
+    request: FastifyRequest,
+    token: string,
+  ): Promise<{ claims: ActionClaims; alert: Alert }> => {
+    const verified = await people.links.verify(token, now());
     if (!verified.ok) throw new ApiError(verified.reason);
     const { claims } = verified;
     const user = deps.auth.users.get(claims.username);
@@ -52,14 +55,15 @@ export async function registerActRoutes(app: TypedApp, deps: ApiDeps): Promise<v
       throw new ApiError("link_invalid", "the person of this link no longer exists");
     const signedIn = request.principal;
     if (signedIn && signedIn.username !== claims.username) throw new ApiError("link_wrong_user");
-    if (!signedIn && people.linkPolicy.needsSignIn(claims.username)) throw new ApiError("link_sign_in");
+    if (!signedIn && (await people.linkPolicy.needsSignIn(claims.username)))
+      throw new ApiError("link_sign_in");
     const found = alerts.get(claims.alertId);
     if (!found) throw new ApiError("not_found", "the alert of this link no longer exists");
     return { claims, alert: found.alert };
   };
 
   app.get("/api/act/:token", { schema: { params: tokenParams } }, async (request) => {
-    const { claims, alert } = check(request, request.params.token);
+    const { claims, alert } = await check(request, request.params.token);
     const user = deps.auth.users.get(claims.username);
     return {
       username: claims.username,
@@ -73,23 +77,31 @@ export async function registerActRoutes(app: TypedApp, deps: ApiDeps): Promise<v
   });
 
   app.post("/api/act/:token", { schema: { params: tokenParams, body: actBody } }, async (request) => {
-    // No await between the checks, the action and consuming the nonce: two taps at once cannot both act.
-    const { claims, alert: before } = check(request, request.params.token);
+    const { claims } = await check(request, request.params.token);
+    // The nonce is claimed before acting: of two taps at once (on one node or two) only one acts. A refused action
+    // gives the nonce back, so the link still works for another try.
+    if (!(await people.links.consume(claims, now()))) throw new ApiError("link_used");
+    const before = alerts.get(claims.alertId)?.alert;
     const by = claims.username;
     const body = request.body;
-    const result =
-      body.action === "acknowledge"
+    const result = !before
+      ? null
+      : body.action === "acknowledge"
         ? alerts.acknowledge(before.id, by, body.comment || null)
         : body.action === "comment"
           ? alerts.comment(before.id, by, body.text)
           : alerts.resolve(before.id, by, body.reason);
-    if (result === null) throw new ApiError("not_found", "the alert of this link no longer exists");
-    if ("error" in result)
+    if (result === null || !before) {
+      await people.links.release(claims);
+      throw new ApiError("not_found", "the alert of this link no longer exists");
+    }
+    if ("error" in result) {
+      await people.links.release(claims);
       throw new ApiError(
         result.error === "condition_active" ? "condition_active" : "conflict",
         result.message,
       );
-    if (!people.links.consume(claims, now())) throw new ApiError("link_used");
+    }
     const action =
       body.action === "acknowledge"
         ? "alert_acknowledged"

@@ -17,17 +17,17 @@ export async function registerContactRoutes(app: TypedApp, deps: ApiDeps): Promi
   const audit = auditor(deps);
   const username = z.object({ username: z.string().min(1).max(100) });
 
-  app.get("/api/me/contacts", async (request) => contacts.get(caller(request).username));
+  app.get("/api/me/contacts", async (request) => await contacts.get(caller(request).username));
   app.put("/api/me/contacts", { schema: { body: contactsInputSchema } }, async (request) => {
     const p = caller(request);
-    const before = contacts.get(p.username);
-    const after = contacts.put(p.username, request.body);
+    const before = await contacts.get(p.username);
+    const after = await contacts.put(p.username, request.body);
     audit(p.username, request.ip, "contacts_changed", p.username, before, after);
     return after;
   });
   app.post("/api/me/push-subscriptions", { schema: { body: pushSubscriptionSchema } }, async (request) => {
     const p = caller(request);
-    const added = contacts.addSubscription(p.username, request.body);
+    const added = await contacts.addSubscription(p.username, request.body);
     audit(p.username, request.ip, "push_subscription_added", p.username, undefined, added);
     return added;
   });
@@ -36,7 +36,7 @@ export async function registerContactRoutes(app: TypedApp, deps: ApiDeps): Promi
     { schema: { params: z.object({ id: z.string().uuid() }) } },
     async (request) => {
       const p = caller(request);
-      if (!contacts.removeSubscription(p.username, request.params.id))
+      if (!(await contacts.removeSubscription(p.username, request.params.id)))
         throw new ApiError("not_found", "no such push subscription");
       audit(p.username, request.ip, "push_subscription_removed", p.username, { id: request.params.id });
       return { ok: true };
@@ -53,7 +53,7 @@ export async function registerContactRoutes(app: TypedApp, deps: ApiDeps): Promi
   app.get("/api/users/:username/contacts", { schema: { params: username } }, async (request) => {
     requireRole(request, ["admin"]);
     known(request.params.username);
-    return contacts.get(request.params.username);
+    return await contacts.get(request.params.username);
   });
   app.put(
     "/api/users/:username/contacts",
@@ -61,8 +61,8 @@ export async function registerContactRoutes(app: TypedApp, deps: ApiDeps): Promi
     async (request) => {
       const p = requireRole(request, ["admin"]);
       known(request.params.username);
-      const before = contacts.get(request.params.username);
-      const after = contacts.put(request.params.username, request.body);
+      const before = await contacts.get(request.params.username);
+      const after = await contacts.put(request.params.username, request.body);
       audit(p.username, request.ip, "contacts_changed", request.params.username, before, after);
       return after;
     },

@@ -17,24 +17,25 @@ export async function registerEscalationRoutes(app: TypedApp, deps: ApiDeps): Pr
 
   app.get("/api/escalation-chains", async (request) => {
     requireRole(request, ["admin"]);
-    return { items: people.chains.chains() };
+    return { items: await people.chains.chains() };
   });
   // One chain per severity and hall (null: every hall): a PUT adds it or replaces the one there was.
   app.put("/api/escalation-chains", { schema: { body: chainSchema } }, async (request) => {
     const p = requireRole(request, ["admin"]);
     if (request.body.hallId !== null && !deps.halls.get(request.body.hallId))
       throw new ApiError("bad_request", `no hall ${request.body.hallId}`);
-    const before = people.chains
-      .chains()
-      .find((c) => c.severity === request.body.severity && c.hallId === request.body.hallId);
-    const chain = people.chains.put(request.body, now());
+    const before = (await people.chains.chains()).find(
+      (c) => c.severity === request.body.severity && c.hallId === request.body.hallId,
+    );
+    const chain = await people.chains.put(request.body, now());
     audit(p.username, request.ip, "escalation_chain_saved", chain.id, before ?? undefined, chain);
     return chain;
   });
   app.delete("/api/escalation-chains/:id", { schema: { params: idParams } }, async (request) => {
     const p = requireRole(request, ["admin"]);
-    const before = people.chains.chain(request.params.id);
-    if (!before || !people.chains.remove(request.params.id)) throw new ApiError("not_found", "no such chain");
+    const before = await people.chains.chain(request.params.id);
+    if (!before || !(await people.chains.remove(request.params.id)))
+      throw new ApiError("not_found", "no such chain");
     audit(p.username, request.ip, "escalation_chain_removed", before.id, before, undefined);
     return { ok: true };
   });
@@ -47,8 +48,8 @@ export async function registerEscalationRoutes(app: TypedApp, deps: ApiDeps): Pr
     if (!deps.auth.users.get(username)) throw new ApiError("not_found", `no user ${username}`);
     return {
       username,
-      needSignIn: people.linkPolicy.needsSignIn(username),
-      own: people.linkPolicy.own(username),
+      needSignIn: await people.linkPolicy.needsSignIn(username),
+      own: await people.linkPolicy.own(username),
     };
   });
   app.put(
@@ -58,8 +59,8 @@ export async function registerEscalationRoutes(app: TypedApp, deps: ApiDeps): Pr
       const p = caller(request);
       const { username } = request.params;
       if (!isAdmin(p) && p.username !== username) throw new ApiError("forbidden", "only your own policy");
-      const before = people.linkPolicy.own(username);
-      if (!deps.auth.users.get(username) || !people.linkPolicy.set(username, request.body.needSignIn))
+      const before = await people.linkPolicy.own(username);
+      if (!deps.auth.users.get(username) || !(await people.linkPolicy.set(username, request.body.needSignIn)))
         throw new ApiError("not_found", `no user ${username}`);
       audit(
         p.username,
@@ -69,7 +70,11 @@ export async function registerEscalationRoutes(app: TypedApp, deps: ApiDeps): Pr
         { needSignIn: before },
         request.body,
       );
-      return { username, needSignIn: people.linkPolicy.needsSignIn(username), own: request.body.needSignIn };
+      return {
+        username,
+        needSignIn: await people.linkPolicy.needsSignIn(username),
+        own: request.body.needSignIn,
+      };
     },
   );
 }

@@ -22,7 +22,7 @@ export async function registerMaintenanceRoutes(app: TypedApp, deps: ApiDeps): P
     const { hallId } = request.params;
     if (!deps.halls.get(hallId) || !canSeeHall(caller(request), hallId))
       throw new ApiError("not_found", `no hall ${hallId}`);
-    return { items: calendar.windows(hallId) };
+    return { items: await calendar.list(hallId) };
   });
 
   app.post(
@@ -33,7 +33,7 @@ export async function registerMaintenanceRoutes(app: TypedApp, deps: ApiDeps): P
       const { hallId } = request.params;
       if (!deps.halls.get(hallId) || !canSeeHall(p, hallId))
         throw new ApiError("not_found", `no hall ${hallId}`);
-      const window = calendar.add(hallId, request.body, p.username, now());
+      const window = await calendar.add(hallId, request.body, p.username, now());
       audit(p.username, request.ip, "maintenance_window_added", window.id, undefined, window);
       return window;
     },
@@ -44,9 +44,9 @@ export async function registerMaintenanceRoutes(app: TypedApp, deps: ApiDeps): P
     { schema: { params: z.object({ id: z.string().uuid() }) } },
     async (request) => {
       const p = requireRole(request, PLANNERS);
-      const existing = calendar.get(request.params.id);
+      const existing = await calendar.get(request.params.id);
       if (!existing || !canSeeHall(p, existing.hallId)) throw new ApiError("not_found", "no such window");
-      const removed = calendar.remove(request.params.id, now());
+      const removed = await calendar.remove(request.params.id, now());
       if (!removed) throw new ApiError("not_found", "no such window");
       audit(p.username, request.ip, "maintenance_window_removed", removed.id, removed, undefined);
       return { ok: true };

@@ -36,7 +36,7 @@ export async function registerOnDutyRoutes(app: TypedApp, deps: ApiDeps): Promis
       const hall = deps.halls.get(hallId);
       if (!hall || !canSeeHall(caller(request), hallId)) throw new ApiError("not_found", `no hall ${hallId}`);
       const atMs = request.query.atMs ?? now();
-      const rosters = store.list();
+      const rosters = await store.list();
       return {
         hallId,
         timeZone: hall.timeZone,

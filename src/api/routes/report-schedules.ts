@@ -23,7 +23,7 @@ export async function registerReportScheduleRoutes(app: TypedApp, deps: ApiDeps)
   const params = z.object({ hallId: hallIdSchema });
 
   const view = async (hallId: string, p: Principal) => {
-    const stored = schedules.get(hallId);
+    const stored = await schedules.get(hallId);
     const hours = deps.halls.openingHours(hallId);
     const timeZone = reportTimeZone(deps.halls, hallId) as string;
     const nowMs = now();
@@ -39,7 +39,7 @@ export async function registerReportScheduleRoutes(app: TypedApp, deps: ApiDeps)
       timeZone,
       ...stored,
       next,
-      lastSent: schedules.lastSent(hallId),
+      lastSent: await schedules.lastSent(hallId),
       canEdit,
       // Editors choose among the group channels by name (the channel list itself is for admins only).
       channels: canEdit
@@ -81,8 +81,8 @@ export async function registerReportScheduleRoutes(app: TypedApp, deps: ApiDeps)
             id,
           })),
         );
-      const before = schedules.get(hallId);
-      schedules.put(hallId, schedule, p.username, now());
+      const before = await schedules.get(hallId);
+      await schedules.put(hallId, schedule, p.username, now());
       audit(
         p.username,
         request.ip,

@@ -43,12 +43,12 @@ export async function registerRosterCalendarRoutes(app: TypedApp, deps: ApiDeps)
   const urlBody = z.object({ url: z.string() });
 
   app.get("/api/me/calendar-url", { schema: { response: { 200: urlBody } } }, async (request) => ({
-    url: feedUrl(request, store.feedToken(caller(request).username, now())),
+    url: feedUrl(request, await store.feedToken(caller(request).username, now())),
   }));
 
   app.post("/api/me/calendar-url/rotate", { schema: { response: { 200: urlBody } } }, async (request) => {
     const p = caller(request);
-    const url = feedUrl(request, store.rotateFeedToken(p.username, now()));
+    const url = feedUrl(request, await store.rotateFeedToken(p.username, now()));
     audit(p.username, request.ip, "calendar_url_rotated", p.username);
     return { url };
   });
@@ -64,7 +64,7 @@ export async function registerRosterCalendarRoutes(app: TypedApp, deps: ApiDeps)
     },
     async (request, reply) => {
       const token = FEED_RE.exec(request.params.file)?.[1];
-      const username = token ? store.feedOwner(token) : null;
+      const username = token ? await store.feedOwner(token) : null;
       const user = username ? deps.auth.users.get(username) : null;
       if (!user || user.disabled) throw new ApiError("not_found", "no such calendar");
       // From the start of last week (UTC) through the next N weeks: whole weeks, whatever the hour.
@@ -76,7 +76,7 @@ export async function registerRosterCalendarRoutes(app: TypedApp, deps: ApiDeps)
         name: lang === "zh" ? "值班表" : "Duty shifts",
         prodId: "-//Hallwatch//Rosters//EN",
       });
-      for (const shift of shiftsOf(store.list(), user.username, fromMs, toMs)) {
+      for (const shift of shiftsOf(await store.list(), user.username, fromMs, toMs)) {
         const halls =
           shift.hallIds.length <= 3
             ? shift.hallIds.map((id) => deps.halls.get(id)?.name ?? id).join(", ")

@@ -29,8 +29,8 @@ export async function registerRosterRoutes(app: TypedApp, deps: ApiDeps): Promis
   const now = deps.now ?? Date.now;
   const users = deps.auth.users;
 
-  const readable = (request: Parameters<typeof caller>[0], id: string): Roster => {
-    const roster = store.get(id);
+  const readable = async (request: Parameters<typeof caller>[0], id: string): Promise<Roster> => {
+    const roster = await store.get(id);
     if (!roster || !canReadRoster(caller(request), roster.hallIds))
       throw new ApiError("not_found", `no roster ${id}`);
     return roster;
@@ -40,12 +40,12 @@ export async function registerRosterRoutes(app: TypedApp, deps: ApiDeps): Promis
     if (unknown.length > 0) throw new ApiError("bad_request", `unknown halls: ${unknown.join(", ")}`);
   };
   /** Saves a changed roster after checking its people, and audits it. */
-  const change = (
+  const change = async (
     request: Parameters<typeof caller>[0],
     action: string,
     input: RosterInput,
     before: Roster | undefined,
-  ): Roster => {
+  ): Promise<Roster> => {
     const p = requireRole(request, WRITERS);
     requireWrite(p, input.hallIds);
     checkHalls(input.hallIds);
@@ -57,7 +57,7 @@ export async function registerRosterRoutes(app: TypedApp, deps: ApiDeps): Promis
         "the roster is not valid",
         parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
       );
-    const saved = store.save(parsed.data, p.username, now(), before?.id);
+    const saved = await store.save(parsed.data, p.username, now(), before?.id);
     audit(p.username, request.ip, action, saved.id, before, saved);
     return saved;
   };
@@ -68,9 +68,9 @@ export async function registerRosterRoutes(app: TypedApp, deps: ApiDeps): Promis
     async (request) => {
       const p = caller(request);
       const { hallId } = request.query;
-      const items = store
-        .list()
-        .filter((r) => canReadRoster(p, r.hallIds) && (hallId === undefined || r.hallIds.includes(hallId)));
+      const items = (await store.list()).filter(
+        (r) => canReadRoster(p, r.hallIds) && (hallId === undefined || r.hallIds.includes(hallId)),
+      );
       // Everyone reading a roster sees names, not usernames.
       const names: Record<string, string> = {};
       for (const r of items)
@@ -101,41 +101,50 @@ export async function registerRosterRoutes(app: TypedApp, deps: ApiDeps): Promis
     },
   );
 
-  app.get("/api/rosters/:id", { schema: { params: idParams } }, async (request) =>
-    readable(request, request.params.id),
+  app.get(
+    "/api/rosters/:id",
+    { schema: { params: idParams } },
+    async (request) => await readable(request, request.params.id),
   );
 
-  app.post("/api/rosters", { schema: { body: rosterInputSchema } }, async (request) =>
-    change(request, "roster_created", request.body, undefined),
+  app.post(
+    "/api/rosters",
+    { schema: { body: rosterInputSchema } },
+    async (request) => await change(request, "roster_created", request.body, undefined),
   );
 
   app.put("/api/rosters/:id", { schema: { params: idParams, body: rosterInputSchema } }, async (request) => {
-    const before = readable(request, request.params.id);
+    const before = await readable(request, request.params.id);
     requireWrite(requireRole(request, WRITERS), before.hallIds);
-    return change(request, "roster_updated", request.body, before);
+    return await change(request, "roster_updated", request.body, before);
   });
 
   app.delete("/api/rosters/:id", { schema: { params: idParams } }, async (request) => {
-    const before = readable(request, request.params.id);
+    const before = await readable(request, request.params.id);
     const p = requireRole(request, WRITERS);
     requireWrite(p, before.hallIds);
-    store.remove(before.id, now());
+    await store.remove(before.id, now());
     audit(p.username, request.ip, "roster_deleted", before.id, before, undefined);
     return { ok: true };
   });
 
   /** Adds or removes one override or swap: the whole roster is validated again. */
-  const edit = (
+  const edit = async (
     request: Parameters<typeof caller>[0],
     id: string,
     action: string,
     next: (r: Roster) => { overrides: Override[]; swaps: Swap[] } | null,
-  ): Roster => {
-    const before = readable(request, id);
+  ): Promise<Roster> => {
+    const before = await readable(request, id);
     requireWrite(requireRole(request, WRITERS), before.hallIds);
     const changed = next(before);
     if (!changed) throw new ApiError("not_found", "no such override or swap");
-    return change(request, action, RosterStore.asInput(before, changed.overrides, changed.swaps), before);
+    return await change(
+      request,
+      action,
+      RosterStore.asInput(before, changed.overrides, changed.swaps),
+      before,
+    );
   };
   const newId = () => randomUUID().slice(0, 8);
 

@@ -37,8 +37,7 @@ export async function registerSilenceRoutes(app: TypedApp, deps: ApiDeps): Promi
       const p = caller(request);
       const nowMs = now();
       const scope = hallScope(p);
-      const items = silences
-        .list(nowMs - RECENT_MS, scope)
+      const items = (await silences.list(nowMs - RECENT_MS, scope))
         .filter(
           (s) => request.query.hallId === undefined || s.hallId === null || s.hallId === request.query.hallId,
         )
@@ -62,7 +61,7 @@ export async function registerSilenceRoutes(app: TypedApp, deps: ApiDeps): Promi
     const endsMs = input.endsMs ?? startsMs + (input.durationMs ?? 0);
     const problem = checkSilenceTimes(startsMs, endsMs, nowMs);
     if (problem) throw new ApiError(`silence_${problem}`);
-    const silence = silences.add(
+    const silence = await silences.add(
       { matchers: input.matchers, reason: input.reason, startsMs, endsMs },
       p.username,
       nowMs,
@@ -76,12 +75,12 @@ export async function registerSilenceRoutes(app: TypedApp, deps: ApiDeps): Promi
     { schema: { params: z.object({ id: z.string().uuid() }) } },
     async (request) => {
       const p = requireRole(request, MANAGERS);
-      const existing = silences.get(request.params.id);
+      const existing = await silences.get(request.params.id);
       if (!existing || (existing.hallId !== null && !canSeeHall(p, existing.hallId)))
         throw new ApiError("not_found", "no such silence");
       if (!mayManage(p, existing.hallId)) throw new ApiError("forbidden");
       const nowMs = now();
-      const lifted = silences.lift(existing.id, p.username, nowMs);
+      const lifted = await silences.lift(existing.id, p.username, nowMs);
       if (!lifted) throw new ApiError("conflict", "the silence has already ended");
       audit(p.username, request.ip, "silence_lifted", lifted.id, existing, lifted);
       return view(lifted, nowMs);
@@ -95,7 +94,7 @@ export async function registerSilenceRoutes(app: TypedApp, deps: ApiDeps): Promi
       const p = caller(request);
       const alert = deps.alerts?.get(request.query.alertId)?.alert;
       if (!alert || !canSeeHall(p, alert.hallId)) throw new ApiError("not_found", "no such alert");
-      return { items: silences.holdsOf(alert.id) };
+      return { items: await silences.holdsOf(alert.id) };
     },
   );
 }

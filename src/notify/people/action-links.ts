@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import type { Db } from "../../store/database.js";
+import type { SqlEngine } from "../../store/sql/engine.js";
 
 /** What a signed action link says: this person may act on this alert until the expiry, once (the nonce). */
 export interface ActionClaims {
@@ -18,12 +18,13 @@ export const DEFAULT_ACTION_LINK_TTL_MS = 24 * 3_600_000;
 /**
  * Signed, expiring, single-use links in personal notices: `<payload>.<HMAC-SHA256(payload)>`, the payload being the
  * alert, the person, the expiry and a random nonce (base64url JSON). The key is derived from the server's secret
- * key (kept outside the database like the other secrets); a used nonce is recorded, so a link works once.
+ * key (kept outside the database like the other secrets); a used nonce is recorded, so a link works once. The nonce
+ * is the primary key of the uses table, so of two nodes redeeming one link at the same moment only one inserts it.
  */
 export class ActionLinks {
   constructor(
     private readonly key: Buffer,
-    private readonly db: Db,
+    private readonly sql: SqlEngine,
     readonly ttlMs = DEFAULT_ACTION_LINK_TTL_MS,
   ) {}
 
@@ -44,24 +45,28 @@ export class ActionLinks {
   }
 
   /** Checks the signature, the expiry and whether it was used; consumes nothing. */
-  verify(token: string, nowMs: number): VerifiedLink {
+  async verify(token: string, nowMs: number): Promise<VerifiedLink> {
     const claims = this.decode(token);
     if (!claims) return { ok: false, reason: "link_invalid" };
     if (nowMs >= claims.expiresMs) return { ok: false, reason: "link_expired" };
-    if (this.db.prepare("SELECT 1 FROM action_link_uses WHERE nonce = ?").get(claims.nonce))
+    if (await this.sql.get("SELECT 1 AS used FROM action_link_uses WHERE nonce = ?", [claims.nonce]))
       return { ok: false, reason: "link_used" };
     return { ok: true, claims };
   }
 
   /** Marks the link used; false if it already was (two taps at once: only one acts). */
-  consume(claims: ActionClaims, nowMs: number): boolean {
-    return (
-      this.db
-        .prepare(
-          "INSERT OR IGNORE INTO action_link_uses (nonce, alert_id, username, used_ms) VALUES (?, ?, ?, ?)",
-        )
-        .run(claims.nonce, claims.alertId, claims.username, nowMs).changes > 0
+  async consume(claims: ActionClaims, nowMs: number): Promise<boolean> {
+    const result = await this.sql.run(
+      `INSERT INTO action_link_uses (nonce, alert_id, username, used_ms) VALUES (?, ?, ?, ?)
+       ON CONFLICT (nonce) DO NOTHING`,
+      [claims.nonce, claims.alertId, claims.username, nowMs],
     );
+    return result.changes > 0;
+  }
+
+  /** Gives a consumed nonce back: the action it was claimed for was refused, so the link may be tried again. */
+  async release(claims: ActionClaims): Promise<void> {
+    await this.sql.run("DELETE FROM action_link_uses WHERE nonce = ?", [claims.nonce]);
   }
 
   private decode(token: string): ActionClaims | null {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { hallIdSchema, roleSchema, severitySchema } from "../../contract/index.js";
 import type { ChainProgress, EscalationChain } from "../../core/escalation/chain.js";
-import type { Db } from "../../store/database.js";
+import type { SqlEngine, SqlExecutor } from "../../store/sql/engine.js";
 import { PERSONAL_MEDIA } from "./ports.js";
 
 export const chainStepSchema = z.strictObject({
@@ -39,62 +39,82 @@ export interface AlertProgress extends ChainProgress {
   raisedMs: number;
 }
 
-/** Escalation chains and each alert's progress along its chain (migration 16). */
-export class ChainStore {
-  constructor(private readonly db: Db) {}
+/** Escalation chains and each alert's progress along them, as routing and the API use them. */
+export interface ChainPort {
+  chains(): Promise<EscalationChain[]>;
+  chain(id: string): Promise<EscalationChain | null>;
+  put(input: z.infer<typeof chainSchema>, nowMs: number): Promise<EscalationChain>;
+  remove(id: string): Promise<boolean>;
+  start(alertId: string, chain: string, raisedMs: number): Promise<void>;
+  running(): Promise<AlertProgress[]>;
+  /** Inside `tx` when given (a step's progress commits with its notices). */
+  advance(alertId: string, next: ChainProgress, tx?: SqlExecutor): Promise<void>;
+  finish(alertId: string): Promise<void>;
+}
 
-  chains(): EscalationChain[] {
-    return (
-      this.db.prepare("SELECT id, config_json FROM escalation_chains ORDER BY id").all() as {
-        id: string;
-        config_json: string;
-      }[]
-    ).map((r) => ({ id: r.id, ...(JSON.parse(r.config_json) as Omit<EscalationChain, "id">) }));
+interface ProgressRow {
+  alert_id: string;
+  chain_id: string;
+  raised_ms: number;
+  steps_done: number;
+  repeats_done: number;
+}
+
+/** Escalation chains and each alert's progress along its chain (migration 16), on SQLite or PostgreSQL. */
+export class ChainStore implements ChainPort {
+  constructor(private readonly sql: SqlEngine) {}
+
+  async chains(): Promise<EscalationChain[]> {
+    const rows = await this.sql.all<{ id: string; config_json: string }>(
+      "SELECT id, config_json FROM escalation_chains",
+    );
+    // Sorted here: text ordering in SQL depends on PostgreSQL's collation.
+    return rows
+      .map((r) => ({ id: r.id, ...(JSON.parse(r.config_json) as Omit<EscalationChain, "id">) }))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
-  chain(id: string): EscalationChain | null {
-    return this.chains().find((c) => c.id === id) ?? null;
+  async chain(id: string): Promise<EscalationChain | null> {
+    const row = await this.sql.get<{ id: string; config_json: string }>(
+      "SELECT id, config_json FROM escalation_chains WHERE id = ?",
+      [id],
+    );
+    return row ? { id: row.id, ...(JSON.parse(row.config_json) as Omit<EscalationChain, "id">) } : null;
   }
 
   /** Adds or replaces the chain of its severity and hall. */
-  put(input: z.infer<typeof chainSchema>, nowMs: number): EscalationChain {
+  async put(input: z.infer<typeof chainSchema>, nowMs: number): Promise<EscalationChain> {
     const id = chainId(input.severity, input.hallId);
-    this.db
-      .prepare(
-        `INSERT INTO escalation_chains (id, config_json, updated_ms) VALUES (?, ?, ?)
-         ON CONFLICT(id) DO UPDATE SET config_json = excluded.config_json, updated_ms = excluded.updated_ms`,
-      )
-      .run(id, JSON.stringify(input), nowMs);
+    await this.sql.run(
+      `INSERT INTO escalation_chains (id, config_json, updated_ms) VALUES (?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET config_json = excluded.config_json, updated_ms = excluded.updated_ms`,
+      [id, JSON.stringify(input), nowMs],
+    );
     return { id, ...input };
   }
 
-  remove(id: string): boolean {
-    return this.db.prepare("DELETE FROM escalation_chains WHERE id = ?").run(id).changes > 0;
+  async remove(id: string): Promise<boolean> {
+    return (await this.sql.run("DELETE FROM escalation_chains WHERE id = ?", [id])).changes > 0;
   }
 
-  /** Starts (or, for a reopened alert, restarts) an alert on a chain. */
-  start(alertId: string, chain: string, raisedMs: number): void {
-    this.db
-      .prepare(
-        `INSERT INTO escalation_progress (alert_id, chain_id, raised_ms, steps_done, repeats_done, finished)
-         VALUES (?, ?, ?, 0, 0, 0)
-         ON CONFLICT(alert_id) DO UPDATE SET chain_id = excluded.chain_id, raised_ms = excluded.raised_ms,
-           steps_done = 0, repeats_done = 0, finished = 0
-         WHERE escalation_progress.raised_ms != excluded.raised_ms OR escalation_progress.finished = 1`,
-      )
-      .run(alertId, chain, raisedMs);
+  /** Starts (or, for a reopened alert, restarts) an alert on a chain; the same raise again keeps its progress. */
+  async start(alertId: string, chain: string, raisedMs: number): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO escalation_progress (alert_id, chain_id, raised_ms, steps_done, repeats_done, finished)
+       VALUES (?, ?, ?, 0, 0, 0)
+       ON CONFLICT (alert_id) DO UPDATE SET chain_id = excluded.chain_id, raised_ms = excluded.raised_ms,
+         steps_done = 0, repeats_done = 0, finished = 0
+       WHERE escalation_progress.raised_ms <> excluded.raised_ms OR escalation_progress.finished = 1`,
+      [alertId, chain, raisedMs],
+    );
   }
 
-  running(): AlertProgress[] {
-    return (
-      this.db.prepare("SELECT * FROM escalation_progress WHERE finished = 0 ORDER BY raised_ms").all() as {
-        alert_id: string;
-        chain_id: string;
-        raised_ms: number;
-        steps_done: number;
-        repeats_done: number;
-      }[]
-    ).map((r) => ({
+  async running(): Promise<AlertProgress[]> {
+    const rows = await this.sql.all<ProgressRow>(
+      `SELECT alert_id, chain_id, raised_ms, steps_done, repeats_done FROM escalation_progress
+       WHERE finished = 0 ORDER BY raised_ms, alert_id`,
+    );
+    return rows.map((r) => ({
       alertId: r.alert_id,
       chainId: r.chain_id,
       raisedMs: r.raised_ms,
@@ -103,14 +123,15 @@ export class ChainStore {
     }));
   }
 
-  advance(alertId: string, next: ChainProgress): void {
-    this.db
-      .prepare("UPDATE escalation_progress SET steps_done = ?, repeats_done = ? WHERE alert_id = ?")
-      .run(next.stepsDone, next.repeatsDone, alertId);
+  async advance(alertId: string, next: ChainProgress, tx?: SqlExecutor): Promise<void> {
+    await (tx ?? this.sql).run(
+      "UPDATE escalation_progress SET steps_done = ?, repeats_done = ? WHERE alert_id = ?",
+      [next.stepsDone, next.repeatsDone, alertId],
+    );
   }
 
   /** Acknowledged or resolved: the chain stops. */
-  finish(alertId: string): void {
-    this.db.prepare("UPDATE escalation_progress SET finished = 1 WHERE alert_id = ?").run(alertId);
+  async finish(alertId: string): Promise<void> {
+    await this.sql.run("UPDATE escalation_progress SET finished = 1 WHERE alert_id = ?", [alertId]);
   }
 }

@@ -1,32 +1,38 @@
-import type { Db } from "../../store/database.js";
+import type { SqlEngine } from "../../store/sql/engine.js";
+
+/** A user's own policy for action links, as the API and the act route use it. */
+export interface LinkPolicyPort {
+  needsSignIn(username: string): Promise<boolean>;
+  set(username: string, needSignIn: boolean | null): Promise<boolean>;
+  own(username: string): Promise<boolean | null>;
+}
 
 /** Whether a user's action links need a session of that user: their own policy, else the server's default. */
-export class LinkPolicy {
+export class LinkPolicy implements LinkPolicyPort {
   constructor(
-    private readonly db: Db,
+    private readonly sql: SqlEngine,
     private readonly needSignInByDefault: boolean,
   ) {}
 
-  needsSignIn(username: string): boolean {
-    const row = this.db
-      .prepare("SELECT action_links_need_sign_in AS v FROM users WHERE username = ?")
-      .get(username) as { v: number | null } | undefined;
-    return row?.v === null || row?.v === undefined ? this.needSignInByDefault : row.v === 1;
+  async needsSignIn(username: string): Promise<boolean> {
+    return (await this.own(username)) ?? this.needSignInByDefault;
   }
 
   /** null: back to the server's default. False when there is no such user. */
-  set(username: string, needSignIn: boolean | null): boolean {
-    return (
-      this.db
-        .prepare("UPDATE users SET action_links_need_sign_in = ? WHERE username = ?")
-        .run(needSignIn === null ? null : needSignIn ? 1 : 0, username).changes > 0
-    );
+  async set(username: string, needSignIn: boolean | null): Promise<boolean> {
+    const value = needSignIn === null ? null : needSignIn ? 1 : 0;
+    const result = await this.sql.run("UPDATE users SET action_links_need_sign_in = ? WHERE username = ?", [
+      value,
+      username,
+    ]);
+    return result.changes > 0;
   }
 
-  own(username: string): boolean | null {
-    const row = this.db
-      .prepare("SELECT action_links_need_sign_in AS v FROM users WHERE username = ?")
-      .get(username) as { v: number | null } | undefined;
+  async own(username: string): Promise<boolean | null> {
+    const row = await this.sql.get<{ v: number | null }>(
+      "SELECT action_links_need_sign_in AS v FROM users WHERE username = ?",
+      [username],
+    );
     return row?.v === null || row?.v === undefined ? null : row.v === 1;
   }
 }

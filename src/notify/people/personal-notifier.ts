@@ -3,12 +3,11 @@ import type { Alert, HistoryAction } from "../../core/alerts/alert.js";
 import { chainFor, dueStep, type EscalationChain } from "../../core/escalation/chain.js";
 import type { Role } from "../../core/faults/types.js";
 import type { Logger } from "../../logging.js";
-import type { Db } from "../../store/database.js";
-import type { SqlEngine } from "../../store/sql/engine.js";
+import type { SqlEngine, SqlExecutor } from "../../store/sql/engine.js";
 import { type Language, type NotificationMessage, renderMessage, withActionUrl } from "../message.js";
 import type { OutboxPort } from "../outbox.js";
 import { ActionLinks } from "./action-links.js";
-import { type AlertProgress, ChainStore } from "./chains.js";
+import type { AlertProgress, ChainPort } from "./chains.js";
 import {
   type ContactBook,
   type DutyLookup,
@@ -19,10 +18,13 @@ import {
 } from "./ports.js";
 
 export interface PersonalNotifierOptions {
-  /** Escalation chains' progress (ChainStore, still on the SQLite connection under `sql`). */
-  db: Db;
-  /** The engine the outbox runs on: a step's notices and its progress are written in one of its transactions. */
+  /**
+   * The engine the outbox and the chains run on: a step's notices and its chain progress are written in one of its
+   * transactions.
+   */
   sql: SqlEngine;
+  /** Escalation chains and each alert's progress along them (on `sql`). */
+  chains: ChainPort;
   /** The dispatcher's outbox: personal notices queue there per target, like group channels. */
   outbox: OutboxPort;
   subscribe: (listener: (change: AlertChange) => void) => () => void;
@@ -42,6 +44,8 @@ export interface PersonalNotifierOptions {
   logger: Logger;
   /** Told after notices were queued (the dispatcher's deliverDue). */
   onQueued?: () => void;
+  /** Told of each piece of work that may queue notices (the dispatcher's track, so deliverDue waits for it). */
+  track?: (work: Promise<unknown>) => void;
   /** When a notice for a target may go out (the dispatcher's storm-grouping window); absent: at once. */
   notBefore?: (target: string, action: string, nowMs: number) => Promise<number>;
   /** How often chains are checked for due steps (default 1 s). */
@@ -72,16 +76,16 @@ interface Notice {
  * Notices queue in the dispatcher's outbox as `person:<username>:<medium>` targets and go on the alert's timeline.
  */
 export class PersonalNotifier {
-  readonly chains: ChainStore;
+  readonly chains: ChainPort;
   private readonly now: () => number;
   private unsubscribe: (() => void) | null = null;
   private timer: NodeJS.Timeout | null = null;
-  /** Changes and chain ticks run one after another, in order (queueing awaits the outbox). */
-  private queue: Promise<void> = Promise.resolve();
-  private tickQueued = false;
+  /** Changes and ticks run one at a time, in order: a chain is started before a later change finishes it. */
+  private work: Promise<void> = Promise.resolve();
+  private tickWaiting: Promise<void> | null = null;
 
   constructor(private readonly options: PersonalNotifierOptions) {
-    this.chains = new ChainStore(options.db);
+    this.chains = options.chains;
     this.now = options.now ?? Date.now;
   }
 
@@ -92,53 +96,57 @@ export class PersonalNotifier {
     this.unsubscribe = this.options.subscribe((change) => {
       const atMs = this.now(); // when it came, not when its turn comes
       queueMicrotask(() => {
-        void this.inOrder(() => this.onChange(change, atMs), { alertId: change.alert.id });
+        void this.serially(
+          () => this.onChange(change, atMs),
+          (err) => this.options.logger.error({ err, alertId: change.alert.id }, "personal notices failed"),
+        );
       });
     });
     this.timer = setInterval(() => void this.tick(), this.options.tickIntervalMs ?? 1000);
     void this.tick();
   }
 
-  /** Stops; resolves once the changes and steps under way are queued. */
-  stop(): Promise<void> {
+  /** Stops taking changes and ticking; resolves once the work under way has finished. */
+  async stop(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = null;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    return this.queue;
+    await this.work;
   }
 
-  /** Whatever is queued (changes, ticks) has run; for tests and shutdown. */
+  /** Whatever is queued so far (changes, ticks) has run; for tests and shutdown. */
   idle(): Promise<void> {
-    return this.queue;
+    return this.work;
   }
 
-  private inOrder(fn: () => Promise<void>, context: Record<string, unknown> = {}): Promise<void> {
-    this.queue = this.queue
-      .then(fn)
-      .catch((err) => this.options.logger.error({ err, ...context }, "personal notices failed"));
-    return this.queue;
+  /** Runs `fn` after the work queued before it; a failure is reported to `onError`, never thrown. */
+  private serially(fn: () => Promise<void>, onError: (err: unknown) => void): Promise<void> {
+    const next = this.work.then(fn).catch(onError);
+    this.work = next;
+    this.options.track?.(next);
+    return next;
   }
 
   async onChange(change: AlertChange, nowMs = this.now()): Promise<void> {
     const { alert, entry } = change;
     if (!entry) return;
-    if (entry.action === "acknowledged") this.chains.finish(alert.id);
+    if (entry.action === "acknowledged") await this.chains.finish(alert.id);
     if (entry.action === "resolved") {
-      this.chains.finish(alert.id);
+      await this.chains.finish(alert.id);
       await this.tellResolution(alert, entry.atMs, nowMs);
       return;
     }
     if (!NOTIFYING.has(entry.action) || alert.inMaintenance) return;
-    const chain = chainFor(this.chains.chains(), alert);
+    const chain = chainFor(await this.chains.chains(), alert);
     if (chain) {
       if (entry.action === "opened" || entry.action === "reopened") {
-        this.chains.start(alert.id, chain.id, alert.raisedMs);
+        await this.chains.start(alert.id, chain.id, alert.raisedMs);
         await this.runDueSteps();
       }
       return; // the chain, not the role-level escalation, decides who is told next
     }
-    if (this.options.silences?.silencing(alert, nowMs)) return;
+    if (await this.options.silences?.silencing(alert, nowMs)) return;
     const roles = entry.action === "escalated" ? (change.escalatedTo ?? []) : alert.audience;
     const notices = this.onDuty(alert, roles, entry.atMs).map(
       (username): Notice => ({
@@ -153,31 +161,32 @@ export class PersonalNotifier {
     await this.send(notices, nowMs);
   }
 
-  /** Runs every escalation step that is due (one per alert and call, caught up call by call), after what is queued. */
+  /** Runs every escalation step that is due, after the changes queued before; resolves when done. */
   tick(): Promise<void> {
-    if (!this.unsubscribe) return this.queue;
-    if (this.tickQueued) return this.queue;
-    this.tickQueued = true;
-    return this.inOrder(async () => {
-      this.tickQueued = false;
-      await this.runDueSteps();
-    });
+    if (!this.unsubscribe) return Promise.resolve();
+    // A tick still waiting its turn covers this one: slow storage never piles ticks up.
+    if (this.tickWaiting) return this.tickWaiting;
+    const tick = this.serially(
+      () => {
+        this.tickWaiting = null;
+        return this.runDueSteps();
+      },
+      (err) => this.options.logger.error({ err }, "escalation chain tick failed"),
+    );
+    this.tickWaiting = tick;
+    return tick;
   }
 
   private async runDueSteps(): Promise<void> {
-    try {
-      const chains = new Map(this.chains.chains().map((c) => [c.id, c]));
-      for (const progress of this.chains.running())
-        await this.advance(progress, chains.get(progress.chainId));
-    } catch (err) {
-      this.options.logger.error({ err }, "escalation chain tick failed");
-    }
+    const chains = new Map((await this.chains.chains()).map((c) => [c.id, c]));
+    for (const progress of await this.chains.running())
+      await this.advance(progress, chains.get(progress.chainId));
   }
 
   private async advance(progress: AlertProgress, chain: EscalationChain | undefined): Promise<void> {
     const alert = this.options.alerts.get(progress.alertId)?.alert;
     if (!chain || !alert || alert.status !== "open" || alert.raisedMs !== progress.raisedMs) {
-      this.chains.finish(progress.alertId);
+      await this.chains.finish(progress.alertId);
       return;
     }
     const nowMs = this.now();
@@ -190,7 +199,7 @@ export class PersonalNotifier {
       const step = chain.steps[due.index];
       if (!step) break;
       // Maintenance and silences skip a step rather than hold it: no burst of old steps when they end.
-      const quiet = alert.inMaintenance || this.options.silences?.silencing(alert, nowMs);
+      const quiet = alert.inMaintenance || (await this.options.silences?.silencing(alert, nowMs));
       const people = quiet
         ? []
         : "user" in step.target
@@ -208,8 +217,9 @@ export class PersonalNotifier {
         }),
       );
       done = due.next;
-      // The step's notices and its progress are written together: a restart neither repeats nor skips it.
-      await this.send(notices, nowMs, () => this.chains.advance(alert.id, done));
+      // The step's notices and its progress commit together: a restart neither repeats nor skips the step.
+      const progressed = done;
+      await this.send(notices, nowMs, (tx) => this.chains.advance(alert.id, progressed, tx));
     }
   }
 
@@ -241,7 +251,13 @@ export class PersonalNotifier {
     );
   }
 
-  private async send(notices: Notice[], nowMs: number, alongside?: () => void): Promise<void> {
+  /** Queues the notices (and writes `alongside`, if given) in one transaction, then puts them on the timeline. */
+  private async send(
+    notices: Notice[],
+    nowMs: number,
+    alongside?: (tx: SqlExecutor) => Promise<void>,
+  ): Promise<void> {
+    // Read before the transaction: inside it only its own statements are awaited.
     const planned: {
       notice: Notice;
       medium: PersonalMedium;
@@ -260,6 +276,7 @@ export class PersonalNotifier {
           ...(notBefore ? { notBeforeMs: await notBefore(target, notice.action, nowMs) } : {}),
         });
       }
+    if (planned.length === 0 && !alongside) return;
     const queued: { notice: Notice; medium: PersonalMedium }[] = [];
     await this.options.sql.transaction(async (tx) => {
       for (const { notice, medium, message, notBeforeMs } of planned) {
@@ -278,9 +295,7 @@ export class PersonalNotifier {
         );
         if (added) queued.push({ notice, medium });
       }
-      // ChainStore still writes through the SQLite connection the engine's transaction is open on, so its
-      // progress commits or rolls back with these notices (until it moves onto the SQL port).
-      alongside?.();
+      await alongside?.(tx);
     });
     for (const { notice, medium } of queued)
       this.options.alerts.recordNotice(notice.alert.id, notice.username, { ...notice.detail, medium });

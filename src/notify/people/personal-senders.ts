@@ -9,14 +9,15 @@ import type { PersonalMessage } from "../senders/personal-text.js";
 import { TencentSmsChannel } from "../senders/tencent-sms.js";
 import { WebPushChannel } from "../senders/web-push.js";
 import { WecomAppChannel } from "../senders/wecom-app.js";
-import type { ContactStore } from "./contact-store.js";
+import type { ContactAddresses } from "./contact-view.js";
 import type { PersonalMedium, PersonalSenders } from "./ports.js";
 import type { VapidKeys } from "./vapid.js";
 
 export interface PersonalSenderDeps {
   /** Every channel with its secrets (NotifyStore.channels()), read at send time. */
   channels: () => Promise<ChannelRecord[]>;
-  contacts: ContactStore;
+  /** Read synchronously: the contact view (contact-view.ts). */
+  contacts: ContactAddresses;
   vapid: () => VapidKeys | null;
   /** The VAPID subject: "mailto:…" or the console's https URL. */
   vapidSubject: string;
@@ -66,7 +67,7 @@ export class PersonalSenderRegistry implements PersonalSenders {
           subscriptions,
           vapid,
           subject: this.deps.vapidSubject,
-          onGone: (endpoint) => contacts.removeEndpoint(endpoint),
+          onGone: (endpoint) => contacts.forget(endpoint),
           ...(this.deps.pushAgent ? { agent: this.deps.pushAgent } : {}),
         },
         options,

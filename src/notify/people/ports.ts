@@ -22,7 +22,10 @@ export function parsePersonTarget(target: string): { username: string; medium: P
   return (PERSONAL_MEDIA as readonly string[]).includes(medium) ? { username: m[1] as string, medium } : null;
 }
 
-/** Who is on duty: the rosters' answer for one hall, role and instant (usernames, possibly none). */
+/**
+ * Who is on duty: the rosters' answer for one hall, role and instant (usernames, possibly none). Synchronous: asked
+ * inside the outbox's transaction; the server answers from the in-memory roster view (store/roster-view.ts).
+ */
 export interface DutyLookup {
   onDuty(hallId: string, role: Role, atMs: number): string[];
 }
@@ -36,6 +39,7 @@ export interface PersonContacts {
   inQuietHours(atMs: number): boolean;
 }
 
+/** Synchronous, like DutyLookup: the server answers from the in-memory contact view (contact-view.ts). */
 export interface ContactBook {
   contactsOf(username: string): PersonContacts | null;
 }
@@ -51,5 +55,5 @@ export interface PersonalSenders {
 
 /** The silence that stops notices for an alert now, if any (silences never change uptime). */
 export interface SilenceLookup {
-  silencing(alert: Alert, nowMs: number): { id: string } | null;
+  silencing(alert: Alert, nowMs: number): Promise<{ id: string } | null>;
 }

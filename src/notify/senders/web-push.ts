@@ -1,6 +1,6 @@
 import type { Agent } from "node:https";
 import webpush, { WebPushError } from "web-push";
-import type { PushSubscriptionRecord } from "../people/contact-store.js";
+import type { PushSubscriptionRecord } from "../people/person-record.js";
 import type { VapidKeys } from "../people/vapid.js";
 import { type Channel, ChannelError, type ChannelOptions, type SendReceipt } from "./channel.js";
 import { linkOf, type PersonalMessage } from "./personal-text.js";

@@ -5,6 +5,7 @@ import { numberPlaceholders } from "./engine.js";
 // int8 (counts, epoch milliseconds) and numeric (sums) as numbers: every value Hallwatch keeps fits in 2^53.
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
+const MAX_CACHED_STATEMENTS = 1_000;
 pg.types.setTypeParser(INT8_OID, (value) => Number(value));
 pg.types.setTypeParser(NUMERIC_OID, (value) => Number(value));
 
@@ -95,6 +96,7 @@ export class PostgresEngine implements SqlEngine {
   private text(sql: string): string {
     let text = this.numbered.get(sql);
     if (text === undefined) {
+      if (this.numbered.size >= MAX_CACHED_STATEMENTS) this.numbered.clear();
       text = numberPlaceholders(sql);
       this.numbered.set(sql, text);
     }

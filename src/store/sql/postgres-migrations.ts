@@ -466,12 +466,44 @@ export const PG_MIGRATIONS: readonly { version: number; sql: string }[] = [
     `,
   },
   {
+    version: 19,
+    // Issue 15, halls shared between nodes: each node's heartbeat, and one lease per hall with the epoch that fences
+    // every state write of the hall (src/cluster/lease-store.ts, docs/scale-out.md).
+    sql: `
+      CREATE TABLE cluster_nodes (
+        node_id TEXT PRIMARY KEY,
+        roles_json TEXT NOT NULL,
+        address TEXT,
+        started_ms BIGINT NOT NULL,
+        heartbeat_ms BIGINT NOT NULL,
+        stopped_ms BIGINT,
+        stats_json TEXT
+      );
+      CREATE TABLE hall_leases (
+        hall_id TEXT PRIMARY KEY,
+        owner_node TEXT,
+        epoch BIGINT NOT NULL,
+        acquired_ms BIGINT,
+        expires_ms BIGINT NOT NULL
+      );
+    `,
+  },
+  {
     version: 20,
     sql: `
       ALTER TABLE notify_outbox ADD COLUMN claimed_by TEXT;
       ALTER TABLE notify_outbox ADD COLUMN claim_id TEXT;
       ALTER TABLE notify_outbox ADD COLUMN claimed_until_ms BIGINT;
       ALTER TABLE notify_rules ADD COLUMN added_seq BIGINT;
+    `,
+  },
+  {
+    version: 21,
+    sql: `
+      CREATE TABLE config_versions (
+        name TEXT PRIMARY KEY,
+        version BIGINT NOT NULL
+      );
     `,
   },
 ];

@@ -3,10 +3,14 @@ import type { SqlEngine, SqlExecutor, SqlRunResult, SqlValue } from "./engine.js
 
 type Db = BetterSqlite3.Database;
 
+const MAX_CACHED_STATEMENTS = 1_000;
+
 /**
  * The SQL port over the embedded SQLite connection (better-sqlite3, synchronous underneath). Statements are
  * prepared once and cached. An open transaction holds a lock: statements from outside it wait until it ends, so
- * an `await` inside `fn` cannot let another caller's write slip into it.
+ * an `await` inside `fn` cannot let another caller's write slip into it. Stores not yet on the port still write
+ * on the same connection synchronously; such a write made while a port transaction is open joins that transaction
+ * (and is rolled back with it), which is why transaction bodies must never await anything but their own statements.
  */
 export class SqliteEngine implements SqlEngine {
   readonly dialect = "sqlite" as const;
@@ -73,6 +77,8 @@ export class SqliteEngine implements SqlEngine {
   private statement(sql: string): BetterSqlite3.Statement {
     let stmt = this.statements.get(sql);
     if (!stmt) {
+      // Statements built per call (an IN list per length) would otherwise grow the cache without end.
+      if (this.statements.size >= MAX_CACHED_STATEMENTS) this.statements.clear();
       stmt = this.db.prepare(sql);
       this.statements.set(sql, stmt);
     }

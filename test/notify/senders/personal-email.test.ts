@@ -12,7 +12,7 @@ afterAll(async () => {
 
 describe("personal e-mail through the e-mail channel's SMTP server", () => {
   it("goes to the person's own address (not the channel's list), with the action link", async () => {
-    const s = personalSetup();
+    const s = await personalSetup();
     await s.store.addChannel({
       name: "mail",
       config: {
@@ -26,7 +26,7 @@ describe("personal e-mail through the e-mail channel's SMTP server", () => {
         to: ["group@hall.example"],
       },
     });
-    s.person("duty", { email: "duty.manager@hall.example", media: ["email"] });
+    await s.person("duty", { email: "duty.manager@hall.example", media: ["email"] });
     await (await s.sender("duty", "email"))!.send(notice);
     const raw = smtp.mails.at(-1)!;
     expect(raw).toMatch(/^To: duty\.manager@hall\.example\r?$/m);

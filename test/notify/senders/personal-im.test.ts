@@ -31,9 +31,9 @@ const dingNotice = (appSecret = DING_APP_SECRET) => ({
 
 describe("WeCom application messages and DingTalk work notices to a person", () => {
   it("WeCom: gettoken with corpid/corpsecret, message/send with the token to the user id and agent, a card with the action link", async () => {
-    const s = personalSetup();
+    const s = await personalSetup();
     await s.store.addChannel(wecomApp());
-    s.person("duty", { wecomUserId: "ZhangSan", media: ["wecom"] });
+    await s.person("duty", { wecomUserId: "ZhangSan", media: ["wecom"] });
     const issued = wecom.state.tokensIssued;
     await (await s.sender("duty", "wecom"))!.send(notice);
     await (await s.sender("duty", "wecom"))!.send(notice);
@@ -45,9 +45,9 @@ describe("WeCom application messages and DingTalk work notices to a person", () 
   });
 
   it("WeCom: an expired token is fetched again — on the clock (expires_in) and when the server says 42001", async () => {
-    const s = personalSetup();
+    const s = await personalSetup();
     await s.store.addChannel(wecomApp());
-    s.person("duty", { wecomUserId: "ZhangSan", media: ["wecom"] });
+    await s.person("duty", { wecomUserId: "ZhangSan", media: ["wecom"] });
     await (await s.sender("duty", "wecom"))!.send(notice);
     const first = wecom.sent.at(-1)!.token;
     s.clock.ms += 7200_000; // past expires_in: fetched anew before sending
@@ -60,9 +60,9 @@ describe("WeCom application messages and DingTalk work notices to a person", () 
   });
 
   it("WeCom: a wrong corp secret is a ChannelError naming the provider's code, not the secret", async () => {
-    const s = personalSetup();
+    const s = await personalSetup();
     await s.store.addChannel(wecomApp("wrong-secret"));
-    s.person("duty", { wecomUserId: "ZhangSan", media: ["wecom"] });
+    await s.person("duty", { wecomUserId: "ZhangSan", media: ["wecom"] });
     const err = await failure((await s.sender("duty", "wecom"))!.send(notice));
     expect(err.code).toBe("robot_error");
     expect(err.message).toContain("40001");
@@ -70,9 +70,9 @@ describe("WeCom application messages and DingTalk work notices to a person", () 
   });
 
   it("DingTalk: gettoken with appkey/appsecret, asyncsend_v2 with agent_id and userid_list, an action card with the link", async () => {
-    const s = personalSetup();
+    const s = await personalSetup();
     await s.store.addChannel(dingNotice());
-    s.person("duty", { dingtalkUserId: "manager4521", media: ["dingtalk"] });
+    await s.person("duty", { dingtalkUserId: "manager4521", media: ["dingtalk"] });
     await (await s.sender("duty", "dingtalk"))!.send(notice);
     const got = ding.sent.at(-1)!;
     expect(got.body).toMatchObject({ agent_id: 2000003, userid_list: "manager4521" });
@@ -85,9 +85,9 @@ describe("WeCom application messages and DingTalk work notices to a person", () 
   });
 
   it("DingTalk: a wrong app secret is a ChannelError", async () => {
-    const s = personalSetup();
+    const s = await personalSetup();
     await s.store.addChannel(dingNotice("nope"));
-    s.person("duty", { dingtalkUserId: "manager4521", media: ["dingtalk"] });
+    await s.person("duty", { dingtalkUserId: "manager4521", media: ["dingtalk"] });
     const err = await failure((await s.sender("duty", "dingtalk"))!.send(notice));
     expect(err.code).toBe("robot_error");
     expect(err.message).toContain("40089");

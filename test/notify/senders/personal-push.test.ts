@@ -4,10 +4,10 @@ import { startPushService } from "../receivers-personal/web-push.js";
 import { failure, notice, personalSetup } from "./personal-setup.js";
 
 let push: Awaited<ReturnType<typeof startPushService>>;
-let setup: ReturnType<typeof personalSetup>;
+let setup: Awaited<ReturnType<typeof personalSetup>>;
 beforeAll(async () => {
   push = await startPushService(() => setup.vapid.publicKey);
-  setup = personalSetup({ pushAgent: new Agent({ ca: push.cert }) });
+  setup = await personalSetup({ pushAgent: new Agent({ ca: push.cert }) });
 });
 afterAll(async () => {
   await push.close();
@@ -15,9 +15,9 @@ afterAll(async () => {
 
 describe("web push to a person's browsers (VAPID, aes128gcm)", () => {
   it("every browser of the person gets the notice, decrypted by the receiver with the browser's key; the VAPID JWT verifies", async () => {
-    setup.contacts.addSubscription("duty", { ...push.subscribe("phone"), label: "phone" });
-    setup.contacts.addSubscription("duty", push.subscribe("laptop"));
-    setup.person("duty", { media: ["push"] });
+    await setup.contacts.addSubscription("duty", { ...push.subscribe("phone"), label: "phone" });
+    await setup.contacts.addSubscription("duty", push.subscribe("laptop"));
+    await setup.person("duty", { media: ["push"] });
     const receipt = await (await setup.sender("duty", "push"))!.send(notice);
     expect(receipt.httpStatus).toBe(201);
     const got = push.received.filter((r) => r.id === "phone" || r.id === "laptop");
@@ -31,14 +31,16 @@ describe("web push to a person's browsers (VAPID, aes128gcm)", () => {
   });
 
   it("a 410 from the push service removes that subscription; when none is left it is a failure", async () => {
-    setup.contacts.addSubscription("floor", push.goneSubscription("old-phone"));
-    setup.contacts.addSubscription("floor", push.subscribe("new-phone"));
+    await setup.contacts.addSubscription("floor", push.goneSubscription("old-phone"));
+    await setup.contacts.addSubscription("floor", push.subscribe("new-phone"));
     await (await setup.sender("floor", "push"))!.send(notice);
     expect(setup.contacts.subscriptions("floor").map((s) => new URL(s.endpoint).pathname)).toEqual([
       "/push/new-phone",
     ]);
+    // Gone from the database too, behind the view.
+    await expect.poll(async () => (await setup.contactStore.subscriptions("floor")).length).toBe(1);
 
-    setup.contacts.addSubscription("maint", push.goneSubscription("only"));
+    await setup.contacts.addSubscription("maint", push.goneSubscription("only"));
     const err = await failure((await setup.sender("maint", "push"))!.send(notice));
     expect(err.code).toBe("http_status");
     expect(err.httpStatus).toBe(410);
@@ -47,8 +49,8 @@ describe("web push to a person's browsers (VAPID, aes128gcm)", () => {
   });
 
   it("a push service that refuses the VAPID signature (another server's key) is a ChannelError", async () => {
-    const other = personalSetup({ pushAgent: new Agent({ ca: push.cert }) });
-    other.contacts.addSubscription("guard", push.subscribe("guard-phone"));
+    const other = await personalSetup({ pushAgent: new Agent({ ca: push.cert }) });
+    await other.contacts.addSubscription("guard", push.subscribe("guard-phone"));
     const err = await failure((await other.sender("guard", "push"))!.send(notice));
     expect(err.code).toBe("http_status");
     expect(err.httpStatus).toBe(403);

@@ -1,6 +1,7 @@
 import type { Agent } from "node:https";
 import { renderMessage } from "../../../src/notify/message.js";
 import { ContactStore } from "../../../src/notify/people/contact-store.js";
+import { ContactView } from "../../../src/notify/people/contact-view.js";
 import { contactsInputSchema } from "../../../src/notify/people/contacts.js";
 import { PersonalSenderRegistry } from "../../../src/notify/people/personal-senders.js";
 import type { PersonalMedium } from "../../../src/notify/people/ports.js";
@@ -11,13 +12,15 @@ import { openDatabase } from "../../../src/store/database.js";
 import { SqliteEngine } from "../../../src/store/sql/sqlite-engine.js";
 import { asChange, opened } from "../fixtures.js";
 
-/** A real store and contact book, the registry over them, and a clock the test moves. */
-export function personalSetup(options: { pushAgent?: Agent } = {}) {
+/** A real store and contact book (the in-memory view the senders read), the registry over them, and a clock the test moves. */
+export async function personalSetup(options: { pushAgent?: Agent } = {}) {
   const db = openDatabase(":memory:");
-  const store = new NotifyStore(new SqliteEngine(db));
+  const sql = new SqliteEngine(db);
+  const store = new NotifyStore(sql);
   const clock = { ms: Date.parse("2026-12-01T18:00:00Z") };
-  const contacts = new ContactStore(db, () => clock.ms);
-  const vapid = ensureVapidKeys(db, null);
+  const contactStore = new ContactStore(sql, () => clock.ms);
+  const contacts = await ContactView.open(contactStore);
+  const vapid = await ensureVapidKeys(sql, null);
   const senders = new PersonalSenderRegistry({
     channels: () => store.channels(),
     contacts,
@@ -29,7 +32,7 @@ export function personalSetup(options: { pushAgent?: Agent } = {}) {
     senders.senderFor(username, medium, { timeoutMs: 3000, now: () => clock.ms });
   const person = (username: string, input: Record<string, unknown>) =>
     contacts.put(username, contactsInputSchema.parse(input));
-  return { db, store, contacts, vapid, senders, sender, person, clock };
+  return { db, store, contactStore, contacts, vapid, senders, sender, person, clock };
 }
 
 /** An alert notice in Chinese with the escalation helper's action link. */

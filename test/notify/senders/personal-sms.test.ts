@@ -47,9 +47,9 @@ const tencentChannel = (secret = TENCENT_SECRET_KEY) => ({
 
 describe("personal SMS through the providers' official SDKs, against receivers that check the signature", () => {
   it("Alibaba Cloud SMS: ACS3-HMAC-SHA256 recomputed from the secret; short template params with the action link", async () => {
-    const s = personalSetup();
+    const s = await personalSetup();
     await s.store.addChannel(aliyunChannel());
-    s.person("duty", { mobile: "+8613800138000", media: ["sms"] });
+    await s.person("duty", { mobile: "+8613800138000", media: ["sms"] });
     const receipt = await (await s.sender("duty", "sms"))!.send(notice);
     expect(receipt.httpStatus).toBe(200);
     const got = aliyun.sent.at(-1)!;
@@ -67,9 +67,9 @@ describe("personal SMS through the providers' official SDKs, against receivers t
   });
 
   it("Alibaba: a wrong AccessKey secret is refused by the receiver and is a ChannelError; a provider code ≠ OK too", async () => {
-    const s = personalSetup();
+    const s = await personalSetup();
     await s.store.addChannel(aliyunChannel("not-the-secret"));
-    s.person("duty", { mobile: "+8613800138000", media: ["sms"] });
+    await s.person("duty", { mobile: "+8613800138000", media: ["sms"] });
     const before = aliyun.sent.length;
     const err = await failure((await s.sender("duty", "sms"))!.send(notice));
     expect(err.code).toBe("http_status");
@@ -78,18 +78,18 @@ describe("personal SMS through the providers' official SDKs, against receivers t
     expect(err.message).not.toContain("not-the-secret");
     expect(aliyun.sent.length).toBe(before);
 
-    const ok = personalSetup();
+    const ok = await personalSetup();
     await ok.store.addChannel(aliyunChannel());
-    ok.person("busy", { mobile: "+8613900000000", media: ["sms"] });
+    await ok.person("busy", { mobile: "+8613900000000", media: ["sms"] });
     const limited = await failure((await ok.sender("busy", "sms"))!.send(notice));
     expect(limited.code).toBe("robot_error");
     expect(limited.message).toContain("isv.BUSINESS_LIMIT_CONTROL");
   });
 
   it("Tencent Cloud SMS: TC3-HMAC-SHA256 recomputed, SendSms 2021-01-11 with PhoneNumberSet, SmsSdkAppId, TemplateId", async () => {
-    const s = personalSetup();
+    const s = await personalSetup();
     await s.store.addChannel(tencentChannel());
-    s.person("duty", { mobile: "+8613800138000", media: ["sms"] });
+    await s.person("duty", { mobile: "+8613800138000", media: ["sms"] });
     const receipt = await (await s.sender("duty", "sms"))!.send(notice);
     expect(receipt.httpStatus).toBe(200);
     const got = tencent.sent.at(-1)!;
@@ -109,24 +109,24 @@ describe("personal SMS through the providers' official SDKs, against receivers t
   });
 
   it("Tencent: a wrong SecretKey is refused (AuthFailure) and a per-number failure is a ChannelError", async () => {
-    const s = personalSetup();
+    const s = await personalSetup();
     await s.store.addChannel(tencentChannel("wrong-key"));
-    s.person("duty", { mobile: "+8613800138000", media: ["sms"] });
+    await s.person("duty", { mobile: "+8613800138000", media: ["sms"] });
     const err = await failure((await s.sender("duty", "sms"))!.send(notice));
     expect(err.code).toBe("robot_error");
     expect(err.message).toContain("AuthFailure.SignatureFailure");
 
-    const ok = personalSetup();
+    const ok = await personalSetup();
     await ok.store.addChannel(tencentChannel());
-    ok.person("busy", { mobile: "+8613900000000", media: ["sms"] });
+    await ok.person("busy", { mobile: "+8613900000000", media: ["sms"] });
     const limited = await failure((await ok.sender("busy", "sms"))!.send(notice));
     expect(limited.code).toBe("robot_error");
     expect(limited.message).toContain("LimitExceeded.PhoneNumberDailyLimit");
   });
 
   it("no sender without a mobile number or without an enabled SMS provider", async () => {
-    const s = personalSetup();
-    s.person("duty", { mobile: "+8613800138000", media: ["sms"] });
+    const s = await personalSetup();
+    await s.person("duty", { mobile: "+8613800138000", media: ["sms"] });
     expect(await s.sender("duty", "sms")).toBeNull();
     const c = await s.store.addChannel(tencentChannel());
     expect(await s.sender("duty", "sms")).not.toBeNull();
