@@ -18,6 +18,7 @@ import { AuditLog } from "../src/store/audit.js";
 import { openDatabase } from "../src/store/database.js";
 import { HallDirectory } from "../src/store/hall-directory.js";
 import { HallStore } from "../src/store/halls.js";
+import { SqliteEngine } from "../src/store/sql/sqlite-engine.js";
 import { UserStore } from "../src/store/users.js";
 
 export interface LatencyOptions {
@@ -73,7 +74,7 @@ export async function benchAlertLatency(o: LatencyOptions): Promise<Record<strin
   await aggregator.start();
   const alerts = new AlertService({ db, aggregator, rules: parseRulesConfig({}), logger });
   alerts.start();
-  const users = new UserStore(db);
+  const users = new UserStore(new SqliteEngine(db));
   await users.create({
     username: "bench",
     displayName: "Bench",
@@ -81,10 +82,10 @@ export async function benchAlertLatency(o: LatencyOptions): Promise<Record<strin
     roles: ["admin"],
     halls: ["*"],
   });
-  const { token } = users.createApiToken("bench", "bench", null);
+  const { token } = await users.createApiToken("bench", "bench", null);
   const auth = {
     users,
-    audit: new AuditLog(db),
+    audit: new AuditLog(new SqliteEngine(db)),
     sessionIdleMs: 3_600_000,
     sessionAbsoluteMs: 3_600_000,
     secureCookies: false,

@@ -35,9 +35,9 @@ export class Authenticator {
   }
 
   /** True when this pair was verified before against the hash stored now: no scrypt needed. */
-  isKnownGood(username: string | undefined, password: Buffer | undefined): boolean {
+  async isKnownGood(username: string | undefined, password: Buffer | undefined): Promise<boolean> {
     if (!username || !password || password.length === 0) return false;
-    const principal = this.credentials.findPrincipal(username);
+    const principal = await this.credentials.findPrincipal(username);
     return principal !== null && this.verified.get(cacheKey(username, password)) === principal.secretHash;
   }
 
@@ -52,7 +52,7 @@ export class Authenticator {
     mayCheck: () => boolean = () => true,
   ): Promise<AuthResult> {
     if (!username || !password || password.length === 0) return { ok: false, why: "no_credentials" };
-    const principal = this.credentials.findPrincipal(username);
+    const principal = await this.credentials.findPrincipal(username);
     const key = cacheKey(username, password);
     if (principal && this.verified.get(key) === principal.secretHash) return { ok: true, principal };
 

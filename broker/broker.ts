@@ -118,7 +118,7 @@ export class HallwatchBroker {
       const wsPort = await this.startWebSocket(host);
       const recheckMs = this.options.recheckCredentialsMs ?? 30_000;
       if (recheckMs > 0) {
-        this.recheckTimer = setInterval(() => this.recheckCredentials(), recheckMs);
+        this.recheckTimer = setInterval(() => void this.recheckCredentials(), recheckMs);
         this.recheckTimer.unref();
       }
       this.log.info({ host, mqttPort, wsPort }, "MQTT broker listening");
@@ -190,16 +190,17 @@ export class HallwatchBroker {
    * Ends the connection of every agent that has been revoked or given a new secret since it connected.
    * Runs on a timer (for changes made by another process) and at once when the admin API changes a credential.
    */
-  recheckCredentials(): void {
-    for (const [client, accepted] of this.agents) {
+  async recheckCredentials(): Promise<void> {
+    // Never rejects: it runs from a timer and from the admin API without anyone awaiting an error.
+    for (const [client, accepted] of [...this.agents]) {
       let current: Principal | null;
       try {
-        current = this.options.credentials.findPrincipal(accepted.agentId);
+        current = await this.options.credentials.findPrincipal(accepted.agentId);
       } catch (err) {
         this.log.error({ err }, "credential recheck failed");
         return;
       }
-      if (current?.secretHash === accepted.secretHash) continue;
+      if (current?.secretHash === accepted.secretHash || this.agents.get(client) !== accepted) continue;
       this.agents.delete(client);
       this.counters.credentialDisconnects += 1;
       this.log.warn({ clientId: client.id }, "agent revoked or its secret rotated: connection closed");

@@ -7,6 +7,7 @@ import { createLogger } from "../src/logging.js";
 import { CredentialStore } from "../src/store/credentials.js";
 import { type Db, openDatabase } from "../src/store/database.js";
 import { HallStore } from "../src/store/halls.js";
+import { SqliteEngine } from "../src/store/sql/sqlite-engine.js";
 import { HallwatchBroker } from "./broker.js";
 
 /** An expected failure: printed as one line, exit code 1, no stack. */
@@ -51,9 +52,7 @@ async function withDb<T>(fn: (db: Db) => Promise<T> | T): Promise<T> {
   }
 }
 
-function agentExists(db: Db, agentId: string): boolean {
-  return db.prepare("SELECT 1 FROM agents WHERE id = ?").get(agentId) !== undefined;
-}
+const credentialsOf = (db: Db) => new CredentialStore(new SqliteEngine(db));
 
 function printSecret(who: string, secret: string): void {
   console.log(`${who}`);
@@ -101,12 +100,12 @@ agent
       if (!(await HallStore.onSqlite(db).get(opts.hall))) {
         throw new CliError(`no hall ${opts.hall}; create it first with: hall add ${opts.hall} --name "..."`);
       }
-      if (agentExists(db, agentId)) {
+      if (await credentialsOf(db).agentExists(agentId)) {
         throw new CliError(
           `agent ${agentId} already exists; "agent rotate ${agentId}" gives it a new secret`,
         );
       }
-      return (await new CredentialStore(db).provisionAgent(opts.hall, agentId, opts.name)).secret;
+      return (await credentialsOf(db).provisionAgent(opts.hall, agentId, opts.name)).secret;
     });
     printSecret(`agent ${agentId} provisioned in hall ${opts.hall}`, secret);
   });
@@ -118,8 +117,8 @@ agent
   .action(async (agentId: string) => {
     checkId(agentIdSchema, agentId);
     const secret = await withDb(async (db) => {
-      if (!agentExists(db, agentId)) throw new CliError(`no agent ${agentId}`);
-      return (await new CredentialStore(db).rotateAgentSecret(agentId)).secret;
+      if (!(await credentialsOf(db).agentExists(agentId))) throw new CliError(`no agent ${agentId}`);
+      return (await credentialsOf(db).rotateAgentSecret(agentId)).secret;
     });
     printSecret(`agent ${agentId}: new secret`, secret);
   });
@@ -127,10 +126,11 @@ agent
   .command("revoke <agentId>")
   .description("revoke an agent: it can no longer connect")
   .action((agentId: string) =>
-    withDb((db) => {
+    withDb(async (db) => {
       checkId(agentIdSchema, agentId);
-      if (!agentExists(db, agentId)) throw new CliError(`no agent ${agentId}`);
-      if (!new CredentialStore(db).revokeAgent(agentId))
+      const credentials = credentialsOf(db);
+      if (!(await credentials.agentExists(agentId))) throw new CliError(`no agent ${agentId}`);
+      if (!(await credentials.revokeAgent(agentId)))
         throw new CliError(`agent ${agentId} is already revoked`);
       console.log(
         `agent ${agentId} revoked: it can no longer connect, and a running broker closes its open connection within 30 s`,
@@ -145,7 +145,7 @@ program
     if (!/^_[a-z0-9][a-z0-9_-]{0,62}$/.test(serviceId)) {
       throw new CliError(`"${serviceId}": service ids start with '_' followed by a-z, 0-9, '-' or '_'`);
     }
-    const secret = await withDb((db) => new CredentialStore(db).setServiceSecret(serviceId));
+    const secret = await withDb((db) => credentialsOf(db).setServiceSecret(serviceId));
     printSecret(`service ${serviceId}`, secret);
   });
 
@@ -170,7 +170,7 @@ program
       host: opts.host,
       mqttPort,
       wsPort,
-      credentials: new CredentialStore(db),
+      credentials: credentialsOf(db),
       logger,
     });
     try {

@@ -148,7 +148,7 @@ export class Gatekeeper {
     const blocked = () => this.backoff.blockedForMs(address, nowMs()) > 0;
     // A pair verified before passes without a scrypt even from a blocked address: the agent that is really
     // there keeps working while a neighbour behind the same NAT is guessing.
-    if (blocked() && !this.authenticator.isKnownGood(username, password)) {
+    if (blocked() && !(await this.authenticator.isKnownGood(username, password))) {
       counters.connectionsThrottled += 1;
       throw throttled("too many failed attempts from this address: try later", NOT_AUTHORIZED);
     }

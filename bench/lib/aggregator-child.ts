@@ -16,6 +16,7 @@ import { AuditLog } from "../../src/store/audit.js";
 import { openDatabase } from "../../src/store/database.js";
 import { HallDirectory } from "../../src/store/hall-directory.js";
 import { HallStore } from "../../src/store/halls.js";
+import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 import { UserStore } from "../../src/store/users.js";
 import { ConsumerWindow, settledMemory } from "./consumer-window.js";
 import { serveParent, tellParent } from "./ipc.js";
@@ -61,7 +62,7 @@ alerts.bus.on("alert_changed", ({ entry }) => {
   alertChanges += 1;
   if (entry?.action === "opened" || entry?.action === "reopened") alertsOpened += 1;
 });
-const users = new UserStore(db);
+const users = new UserStore(new SqliteEngine(db));
 await users.create({
   username: "bench",
   displayName: "Bench",
@@ -69,11 +70,11 @@ await users.create({
   roles: ["admin"],
   halls: ["*"],
 });
-const { token } = users.createApiToken("bench", "bench", null);
+const { token } = await users.createApiToken("bench", "bench", null);
 const api = await buildApi({
   auth: {
     users,
-    audit: new AuditLog(db),
+    audit: new AuditLog(new SqliteEngine(db)),
     sessionIdleMs: 3_600_000,
     sessionAbsoluteMs: 3_600_000,
     secureCookies: false,

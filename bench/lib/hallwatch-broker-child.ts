@@ -10,7 +10,7 @@ import { BENCH_PASSWORD, hallOfAgent } from "./load-scenario.js";
 
 const secretHash = await hashSecret(BENCH_PASSWORD, { N: 1024, r: 8, p: 1 });
 const credentials: CredentialLookup = {
-  findPrincipal(username: string): Principal | null {
+  async findPrincipal(username: string): Promise<Principal | null> {
     if (username.startsWith("_")) return { type: "service", serviceId: username, secretHash };
     const hallId = hallOfAgent(username);
     return hallId ? { type: "agent", agentId: username, hallId, secretHash } : null;

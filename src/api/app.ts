@@ -27,12 +27,12 @@ import type { ContactPort } from "../notify/people/contact-store.js";
 import type { LinkPolicyPort } from "../notify/people/link-policy.js";
 import type { NotifyStore } from "../notify/store.js";
 import type { ReportSchedulePort } from "../reports/schedule-store.js";
-import type { AuditLog } from "../store/audit.js";
-import type { CredentialStore } from "../store/credentials.js";
+import type { AuditPort } from "../store/audit.js";
+import type { CredentialPort } from "../store/credentials.js";
 import type { HallDirectory } from "../store/hall-directory.js";
 import type { RosterPort } from "../store/rosters.js";
 import type { SilencePort } from "../store/silences.js";
-import type { UserStore } from "../store/users.js";
+import type { UserPort } from "../store/users.js";
 import { API_ERRORS, ApiError, errorBody } from "./errors.js";
 import type { HealthChecks } from "./health-checks.js";
 import type { MetricsRegistry } from "./metrics.js";
@@ -65,8 +65,8 @@ import { registerUptimeRoutes } from "./routes/uptime.js";
 import { registerUserRoutes } from "./routes/users.js";
 
 export interface AuthDeps {
-  users: UserStore;
-  audit: AuditLog;
+  users: UserPort;
+  audit: AuditPort;
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
   /** Secure cookies need HTTPS; set behind a TLS-terminating proxy. */
@@ -94,9 +94,9 @@ export interface ApiDeps {
   alerts?: AlertService;
   halls: HallDirectory;
   /** Agent provisioning from the admin pages; absent where no one provisions (benchmarks). */
-  credentials?: CredentialStore;
+  credentials?: CredentialPort;
   /** Told after a revocation or rotation, so open connections with the old secret end at once. */
-  onCredentialsChanged?: () => void;
+  onCredentialsChanged?: () => void | Promise<void>;
   maintenance?: MaintenanceCalendar;
   /** Provisioned agents that cannot connect (the demo's, today), reported by /api/health. */
   agentConnectionProblems?: () => { hallId: string; agentId: string; error: string }[];

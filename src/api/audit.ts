@@ -1,6 +1,9 @@
 import type { ApiDeps } from "./app.js";
 
-/** Records one state change in the audit log: who, from where, what, on what, before and after. */
+/**
+ * Records one state change in the audit log: who, from where, what, on what, before and after. The promise never
+ * rejects (a full store keeps the entry for later); awaiting it only makes sure it is written before the answer.
+ */
 export type AuditFn = (
   actor: string,
   ip: string,
@@ -8,7 +11,7 @@ export type AuditFn = (
   target: string,
   before?: unknown,
   after?: unknown,
-) => void;
+) => Promise<void>;
 
 export function auditor(deps: ApiDeps): AuditFn {
   const now = deps.now ?? Date.now;

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { verifySecret } from "../security/secrets.js";
-import type { CredentialStore } from "../store/credentials.js";
+import type { CredentialPort } from "../store/credentials.js";
 
 /**
  * Provisions the demo hall's agents once and keeps their secrets in a 0600 file in the data directory,
@@ -11,7 +11,7 @@ export async function ensureDemoAgentSecrets(
   dataDir: string,
   hallId: string,
   agentIds: readonly string[],
-  credentials: CredentialStore,
+  credentials: CredentialPort,
 ): Promise<Map<string, string>> {
   const file = join(dataDir, "demo-agent-secrets.json");
   const known: Record<string, string> = existsSync(file)
@@ -20,7 +20,7 @@ export async function ensureDemoAgentSecrets(
   // Checked in parallel: scrypt runs on the libuv thread pool, so start-up stays well under a second.
   const entries = await Promise.all(
     agentIds.map(async (agentId): Promise<[string, string]> => {
-      const principal = credentials.findPrincipal(agentId);
+      const principal = await credentials.findPrincipal(agentId);
       const stored = known[agentId];
       if (principal?.type === "agent" && stored && (await verifySecret(stored, principal.secretHash))) {
         return [agentId, stored];

@@ -5,6 +5,7 @@ import { demoHallLayout } from "../../agents/simulator/layout.js";
 import { CredentialStore } from "../store/credentials.js";
 import { openDatabase } from "../store/database.js";
 import { HallStore } from "../store/halls.js";
+import { SqliteEngine } from "../store/sql/sqlite-engine.js";
 import { ensureDemoAgentSecrets } from "./demo-credentials.js";
 
 export const DEMO_HALL_NAME = "演示营业厅 Demo hall";
@@ -25,7 +26,12 @@ export async function provisionDemoOnMosquitto(
     if (!(await halls.get(hallId)))
       await halls.upsert({ id: hallId, name: DEMO_HALL_NAME, timeZone: "Asia/Shanghai" });
     const agentIds = demoHallLayout(hallId).agents.map((a) => a.agentId);
-    const secrets = await ensureDemoAgentSecrets(dataDir, hallId, agentIds, new CredentialStore(db));
+    const secrets = await ensureDemoAgentSecrets(
+      dataDir,
+      hallId,
+      agentIds,
+      new CredentialStore(new SqliteEngine(db)),
+    );
     writeMosquittoPasswords(passwordFile, secrets);
     return agentIds;
   } finally {

@@ -1,4 +1,5 @@
 import type { AlertService } from "../alerts/alert-service.js";
+import type { UserDirectory } from "../auth/user-directory.js";
 import type { HallwatchConfig } from "../config/config.js";
 import type { Logger } from "../logging.js";
 import type { DispatcherOptions, NotificationDispatcher } from "../notify/dispatcher.js";
@@ -15,7 +16,6 @@ import {
 } from "../notify/people/ports.js";
 import type { NotifyStore } from "../notify/store.js";
 import type { SqlEngine } from "../store/sql/engine.js";
-import type { UserStore } from "../store/users.js";
 
 /** The other sides of personal notification (rosters, contacts and senders, silences); absent: no personal notices. */
 export interface PeopleParts {
@@ -65,7 +65,8 @@ export function startPersonalNotifier(ctx: {
   store: NotifyStore;
   dispatcher: NotificationDispatcher;
   alerts: AlertService;
-  users: UserStore;
+  /** Synchronous: the node's in-memory user directory. */
+  users: Pick<UserDirectory, "get">;
   links: ActionLinks;
   chains: ChainPort;
   linkBaseUrl: string | null;

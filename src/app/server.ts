@@ -8,6 +8,7 @@ import { buildApi } from "../api/app.js";
 import { HealthChecks } from "../api/health-checks.js";
 import { createMetrics } from "../api/metrics.js";
 import { ensureDemoUsers, ensureFirstAdmin } from "../auth/bootstrap.js";
+import { UserDirectory } from "../auth/user-directory.js";
 import { MaintenanceCalendar } from "../calendar/maintenance-calendar.js";
 import { ReadinessService } from "../calendar/readiness-service.js";
 import type { HallwatchConfig } from "../config/config.js";
@@ -121,6 +122,7 @@ export class HallwatchServer {
   private demo: DemoSimulator | null = null;
 
   private sessionSweep: NodeJS.Timeout | null = null;
+  private userDirectory: UserDirectory | null = null;
   private storage: StorageHealth | null = null;
   private stopStorageWiring: (() => void) | null = null;
 
@@ -198,7 +200,7 @@ export class HallwatchServer {
     storage.start();
     const reportStorageError = (err: unknown) => storage.reportFailure(err);
     const health = new HealthChecks();
-    const credentials = new CredentialStore(db);
+    const credentials = new CredentialStore(sql);
     // Halls and opening hours in memory for the rules and calendars; a change from the CLI or another node is seen
     // within the refresh interval.
     const halls = await HallDirectory.open(new HallStore(sql), {
@@ -206,8 +208,16 @@ export class HallwatchServer {
     });
     halls.start();
     this.hallDirectory = halls;
-    const users = new UserStore(db, reportStorageError);
-    const audit = new AuditLog(db, reportStorageError);
+    // Synchronous callers (notification language, report recipients) read users from this node's copy.
+    const directory = new UserDirectory(
+      { list: () => users.list(), get: (username) => users.get(username) },
+      (err) => logger.warn({ err }, "user directory not refreshed; tried again later"),
+    );
+    this.userDirectory = directory;
+    const users = new UserStore(sql, reportStorageError, (username) => void directory.changed(username));
+    const audit = new AuditLog(sql, reportStorageError, (err) =>
+      logger.error({ err }, "audit entry could not be written and was dropped"),
+    );
     const maintenance = await MaintenanceCalendar.open(new MaintenanceStore(sql), halls, {
       onRefreshError: (err) =>
         logger.warn({ err }, "maintenance windows not reloaded; tried again at the next refresh"),
@@ -224,8 +234,10 @@ export class HallwatchServer {
     const rosters = await RosterView.open(new RosterStore(sql, secrets.calendarFeedKey), onViewError);
     rosters.start(PEOPLE_VIEW_REFRESH_MS);
     this.rosterStore = rosters;
+    await directory.load();
+    directory.start(USER_DIRECTORY_REFRESH_MS);
     try {
-      users.capApiTokenExpiry((this.parts.now ?? Date.now)() + config.auth.tokenMaxDays * 86_400_000);
+      await users.capApiTokenExpiry((this.parts.now ?? Date.now)() + config.auth.tokenMaxDays * 86_400_000);
     } catch (err) {
       logger.warn(
         { err },
@@ -233,11 +245,11 @@ export class HallwatchServer {
       );
     }
     this.sessionSweep = setInterval(() => {
-      try {
-        users.deleteExpiredSessions();
-      } catch (err) {
-        logger.warn({ err }, "expired sessions not deleted; tried again in an hour");
-      }
+      users
+        .deleteExpiredSessions()
+        .catch((err: unknown) =>
+          logger.warn({ err }, "expired sessions not deleted; tried again in an hour"),
+        );
     }, 3_600_000);
     this.sessionSweep.unref();
 
@@ -306,8 +318,10 @@ export class HallwatchServer {
     const stopStorageAlert = wireStorageHealth({ storage, aggregator, alerts, history, health });
     const stopStorageRetries = storage.bus.on("storage_changed", (state) => {
       if (!state.writable) return;
-      users.flushUnsavedSessions();
-      audit.flushUnsaved();
+      users
+        .flushUnsavedSessions()
+        .catch((err: unknown) => logger.error({ err }, "sessions kept in memory could not be written"));
+      void audit.flushUnsaved(); // never rejects
     });
     this.stopStorageWiring = () => {
       stopStorageAlert();
@@ -326,8 +340,9 @@ export class HallwatchServer {
       ...(this.parts.now ? { now: this.parts.now } : {}),
     });
     this.readiness.start();
-    const inspections = new InspectionService({
-      db,
+    // Holds assets, policies and the current periods' records in memory: dueBy above is read synchronously.
+    const inspections = await InspectionService.open({
+      sql,
       halls,
       alerts,
       sensor: (hallId, deviceId) => {
@@ -386,7 +401,7 @@ export class HallwatchServer {
       logger: logger.child({ component: "notify" }),
       linkBaseUrl: config.publicUrl,
       loadAttachment: (ref) => reportSchedules.loadFile(ref),
-      languageOf: (username) => users.get(username)?.language ?? null,
+      languageOf: (username) => directory.get(username)?.language ?? null,
       ...escalation.dispatcher,
       ...(this.parts.now ? { now: this.parts.now } : {}),
     });
@@ -396,7 +411,7 @@ export class HallwatchServer {
       store: notifyStore,
       dispatcher: notifier,
       alerts,
-      users,
+      users: directory,
       links: escalation.api.links,
       chains: escalation.api.chains,
       linkBaseUrl: config.publicUrl,
@@ -417,7 +432,7 @@ export class HallwatchServer {
         inspections,
         aroundTheClockKinds: new Set(config.alerts.aroundTheClockKinds),
       },
-      users,
+      users: directory,
       hasEmail: (username) => people.contacts.address(username, "email") !== null,
       notify: { store: notifyStore, dispatcher: notifier },
       linkBaseUrl: config.publicUrl,
@@ -493,7 +508,7 @@ export class HallwatchServer {
       if (demoHall)
         await ensureDemoRoster(rosters, demoHall.id, demoHall.timeZone, (this.parts.now ?? Date.now)());
       if (inspections.listAssets(config.demo.hallId, true).length === 0) {
-        registerDemoFireAssets(inspections, config.demo.hallId);
+        await registerDemoFireAssets(inspections, config.demo.hallId);
       }
     }
     inspections.start();
@@ -568,6 +583,7 @@ export class HallwatchServer {
     this.sessionSweep = null;
     this.rosterStore?.stop();
     this.contactPoints?.stop();
+    this.userDirectory?.stop();
     this.stopStorageWiring?.();
     this.stopStorageWiring = null;
     this.storage?.stop();
@@ -631,6 +647,8 @@ export class HallwatchServer {
 }
 
 const HISTORY_ALERT_KEY = "_system/history/buffer_full";
+/** How soon a user changed on another node reaches this node's directory (notification language, reports). */
+const USER_DIRECTORY_REFRESH_MS = 30_000;
 
 function loadRules(file: string | null): RulesConfig {
   if (file === null) return parseRulesConfig({});

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { generateSecret } from "../security/secrets.js";
-import type { CredentialStore } from "../store/credentials.js";
+import type { CredentialPort } from "../store/credentials.js";
 import { isStorageError } from "../store/storage-errors.js";
 
 /**
@@ -13,7 +13,7 @@ import { isStorageError } from "../store/storage-errors.js";
 export async function ensureServiceSecret(
   dataDir: string,
   serviceId: string,
-  store: CredentialStore,
+  store: CredentialPort,
   onUnsaved?: (err: unknown) => void,
 ): Promise<string> {
   const file = join(dataDir, "service-secret");

@@ -1,17 +1,17 @@
 import { randomBytes } from "node:crypto";
 import type { Role } from "../core/faults/types.js";
-import type { UserStore } from "../store/users.js";
+import type { UserPort } from "../store/users.js";
 
 /**
  * The first admin (user name `admin`) at first start: with HALLWATCH_ADMIN_PASSWORD if given, otherwise a
  * one-time password printed once to the console (never to the log).
  */
 export async function ensureFirstAdmin(
-  users: UserStore,
+  users: UserPort,
   password: string | null,
   print: (line: string) => void,
 ): Promise<void> {
-  if (users.count() > 0) return;
+  if ((await users.count()) > 0) return;
   const chosen = password ?? randomBytes(12).toString("base64url");
   await users.create({
     username: "admin",
@@ -36,8 +36,8 @@ export const DEMO_USERS: { username: string; displayName: string; roles: Role[];
   { username: "guard", displayName: "保安 Security", roles: ["security"], password: "demo-guard" },
 ];
 
-export async function ensureDemoUsers(users: UserStore, hallId: string): Promise<void> {
+export async function ensureDemoUsers(users: UserPort, hallId: string): Promise<void> {
   for (const user of DEMO_USERS) {
-    if (!users.get(user.username)) await users.create({ ...user, halls: [hallId] });
+    if (!(await users.get(user.username))) await users.create({ ...user, halls: [hallId] });
   }
 }

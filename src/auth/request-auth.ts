@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ApiError } from "../api/errors.js";
 import type { Role } from "../core/faults/types.js";
-import type { UserRecord, UserStore } from "../store/users.js";
+import type { UserPort, UserRecord } from "../store/users.js";
 import { hasAnyRole, type Principal } from "./principal.js";
 
 export const SESSION_COOKIE = "hallwatch_session";
@@ -16,7 +16,7 @@ declare module "fastify" {
 }
 
 export interface RequestAuthOptions {
-  users: UserStore;
+  users: UserPort;
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
   now: () => number;
@@ -52,14 +52,14 @@ export function registerRequestAuth(app: FastifyInstance, options: RequestAuthOp
     const nowMs = options.now();
     const authorization = request.headers.authorization;
     if (authorization?.startsWith("Bearer ")) {
-      const user = options.users.apiTokenUser(authorization.slice(7).trim(), nowMs);
+      const user = await options.users.apiTokenUser(authorization.slice(7).trim(), nowMs);
       if (!user) throw new ApiError("unauthenticated", "invalid or expired API token");
       request.principal = principalOf(user, "token");
       return;
     }
     const token = request.cookies?.[SESSION_COOKIE];
     const session = token
-      ? options.users.session(token, options.sessionIdleMs, options.sessionAbsoluteMs, nowMs)
+      ? await options.users.session(token, options.sessionIdleMs, options.sessionAbsoluteMs, nowMs)
       : null;
     if (!session) {
       // The matched route, not the raw URL: no spelling of another path can pass as a signed-link route.

@@ -6,10 +6,11 @@ import { provisionDemoOnMosquitto } from "../app/demo-mosquitto.js";
 import { DEVICE_KINDS } from "../contract/index.js";
 import { maintenanceWindowSchema } from "../core/calendar/maintenance.js";
 import { openingHoursSchema } from "../core/calendar/opening-hours.js";
-import { AuditLog } from "../store/audit.js";
+import { type AuditEntry, AuditLog } from "../store/audit.js";
 import { type Db, openDatabase } from "../store/database.js";
 import { HallStore } from "../store/halls.js";
 import { MaintenanceStore } from "../store/maintenance.js";
+import { SqliteEngine } from "../store/sql/sqlite-engine.js";
 import { registerDbCommands } from "./db-commands.js";
 
 const program = new Command()
@@ -40,6 +41,17 @@ function fail(message: string): never {
 
 async function hallMustExist(db: Db, hallId: string): Promise<void> {
   if (!(await HallStore.onSqlite(db).get(hallId))) fail(`no hall ${hallId}`);
+}
+
+/** Audits a change made from the shell; a CLI keeps nothing for later, so an entry not written fails the command. */
+async function audit(db: Db, entry: Omit<AuditEntry, "atMs" | "actor" | "ip">): Promise<void> {
+  let error: unknown = null;
+  const keep = (err: unknown) => {
+    error = err;
+  };
+  const log = new AuditLog(new SqliteEngine(db), keep, keep);
+  await log.record({ atMs: Date.now(), actor: program.opts<{ by: string }>().by, ip: null, ...entry });
+  if (error !== null) fail(`the change was made but could not be audited: ${(error as Error).message}`);
 }
 
 const issues = (error: { issues: { path: PropertyKey[]; message: string }[] }) =>
@@ -85,14 +97,11 @@ maintenance
       await hallMustExist(db, o.hall as string);
       const by = program.opts<{ by: string }>().by;
       const window = await MaintenanceStore.onSqlite(db).add(o.hall as string, parsed.data, by);
-      new AuditLog(db).record({
-        atMs: Date.now(),
-        actor: by,
+      await audit(db, {
         action: "maintenance_window_added",
         target: window.id,
         before: undefined,
         after: window,
-        ip: null,
       });
       console.log(`added ${window.id}`);
     });
@@ -113,15 +122,11 @@ maintenance.command("remove <id>").action((id: string) =>
   withDb(async (db) => {
     const removed = await MaintenanceStore.onSqlite(db).remove(id);
     if (!removed) fail(`no window ${id}`);
-    const by = program.opts<{ by: string }>().by;
-    new AuditLog(db).record({
-      atMs: Date.now(),
-      actor: by,
+    await audit(db, {
       action: "maintenance_window_removed",
       target: id,
       before: removed,
       after: undefined,
-      ip: null,
     });
     console.log(`removed ${id}`);
   }),
@@ -146,15 +151,11 @@ hours
       const halls = HallStore.onSqlite(db);
       const before = await halls.openingHours(o.hall);
       await halls.setOpeningHours(o.hall, parsed.data);
-      const by = program.opts<{ by: string }>().by;
-      new AuditLog(db).record({
-        atMs: Date.now(),
-        actor: by,
+      await audit(db, {
         action: "opening_hours_changed",
         target: o.hall,
         before,
         after: parsed.data,
-        ip: null,
       });
       console.log(`opening hours of ${o.hall} saved`);
     });

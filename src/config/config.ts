@@ -19,7 +19,7 @@ export const configSchema = z.strictObject({
     .default(null)
     .refine((url) => url === null, {
       message:
-        "running the server on PostgreSQL is not yet available in this version (alerts, devices and inspections still live in SQLite only; see docs/scale-out.md): unset it to run on the SQLite file",
+        "running the server on PostgreSQL is not yet available in this version (devices, their presence and events still live in SQLite only; see 'Where this stands' in docs/scale-out.md): unset it to run on the SQLite file",
     }),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   http: z

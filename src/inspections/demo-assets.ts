@@ -62,13 +62,13 @@ export function demoFireAssets(hallId: string): FireAssetInput[] {
  * end of that day), and its assets are in service since the start of the current period. The policy is kept, so a
  * demo restarted on a later day behaves like a real hall: what was not inspected is overdue.
  */
-export function registerDemoFireAssets(service: InspectionService, hallId: string): void {
+export async function registerDemoFireAssets(service: InspectionService, hallId: string): Promise<void> {
   const timeZone = service.timeZone(hallId);
   if (!service.hasOwnPolicy(hallId)) {
     const today = weekdayOf(DateTime.fromMillis(service.now(), { zone: timeZone }));
-    service.setPolicy(hallId, { ...DEFAULT_INSPECTION_POLICY, weekday: today }, "demo");
+    await service.setPolicy(hallId, { ...DEFAULT_INSPECTION_POLICY, weekday: today }, "demo");
   }
   const period = periodAt(service.policy(hallId), service.now(), timeZone);
   for (const asset of demoFireAssets(hallId))
-    service.putAsset(hallId, asset, { inServiceSinceMs: period.startMs });
+    await service.putAsset(hallId, asset, { inServiceSinceMs: period.startMs });
 }

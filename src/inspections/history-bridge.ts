@@ -41,7 +41,7 @@ export class InspectionHistoryBridge {
         correctsId: record.correctsId,
         atMs: record.recordedMs,
       });
-      this.writeCompliance(record.hallId);
+      void this.writeCompliance(record.hallId);
     });
     this.writeAll();
     this.timer = setInterval(() => this.writeAll(), this.everyMs);
@@ -56,16 +56,17 @@ export class InspectionHistoryBridge {
   }
 
   private writeAll(): void {
-    for (const hallId of this.inspections.assets.hallsWithAssets()) this.writeCompliance(hallId);
+    for (const hallId of this.inspections.hallsWithAssets()) void this.writeCompliance(hallId);
   }
 
-  private writeCompliance(hallId: string): void {
+  /** Never rejects: a failure is logged (the figures are written again next hour). */
+  private async writeCompliance(hallId: string): Promise<void> {
     try {
       const nowMs = this.now();
-      const report = this.inspections.compliance(hallId, nowMs - 1, nowMs);
+      const report = await this.inspections.compliance(hallId, nowMs - 1, nowMs);
       const current = report.rows[0]?.period;
       const previousReport = current
-        ? this.inspections.compliance(hallId, current.startMs - 1, current.startMs)
+        ? await this.inspections.compliance(hallId, current.startMs - 1, current.startMs)
         : null;
       for (const r of [previousReport, report]) {
         const period = r?.rows[0]?.period;

@@ -40,11 +40,17 @@ import {
 import { dateReminders } from "../core/inspections/reminders.js";
 import type { Connectivity } from "../core/presence/types.js";
 import type { Logger } from "../logging.js";
-import type { Db } from "../store/database.js";
-import { FireAssetStore, type StoredFireAsset } from "../store/fire-assets.js";
+import { type FireAssetPort, FireAssetStore, type StoredFireAsset } from "../store/fire-assets.js";
 import type { Halls } from "../store/hall-directory.js";
-import { type CorrectiveAction, InspectionStore, MIN_RETENTION_DAYS } from "../store/inspections.js";
+import {
+  type CorrectiveAction,
+  type InspectionPort,
+  InspectionStore,
+  MIN_RETENTION_DAYS,
+} from "../store/inspections.js";
+import type { SqlEngine } from "../store/sql/engine.js";
 import { parseAssetCsv } from "./asset-csv.js";
+import { InspectionMemory } from "./inspection-memory.js";
 
 export type InspectionErrorCode =
   | "no_hall"
@@ -78,7 +84,7 @@ export interface SensorSnapshot {
 }
 
 export interface InspectionServiceOptions {
-  db: Db;
+  sql: SqlEngine;
   halls: Halls;
   /** Raises and resolves the inspection alerts; absent, nothing is alerted (tests of the records alone). */
   alerts?: AlertService;
@@ -147,31 +153,67 @@ const DAY_MS = 86_400_000;
  */
 export class InspectionService {
   readonly bus: EventBus<InspectionEvents>;
-  readonly assets: FireAssetStore;
-  readonly records: InspectionStore;
+  readonly assets: FireAssetPort;
+  readonly records: InspectionPort;
   /** The service's clock (injected in tests). */
   readonly now: () => number;
+  private readonly memory: InspectionMemory;
   private timer: NodeJS.Timeout | null = null;
+  private checking: Promise<void> | null = null;
+  private stopped = false;
   private lastPurgeMs = 0;
 
-  constructor(private readonly options: InspectionServiceOptions) {
+  private constructor(private readonly options: InspectionServiceOptions) {
     this.bus = new EventBus<InspectionEvents>(options.logger);
-    this.assets = new FireAssetStore(options.db);
-    this.records = new InspectionStore(options.db);
+    this.assets = new FireAssetStore(options.sql);
+    this.records = new InspectionStore(options.sql);
     this.now = options.now ?? Date.now;
+    this.memory = new InspectionMemory(this.assets, this.records);
     if ((options.retentionDays ?? MIN_RETENTION_DAYS) < MIN_RETENTION_DAYS)
       throw new RangeError(`inspection retention must be at least ${MIN_RETENTION_DAYS} days`);
   }
 
+  /** The service with its in-memory view (see InspectionMemory) loaded. */
+  static async open(options: InspectionServiceOptions): Promise<InspectionService> {
+    const service = new InspectionService(options);
+    await service.memory.exclusive(() => service.memory.refresh(service.hallPeriods()));
+    return service;
+  }
+
   start(): void {
-    this.check();
-    this.timer = setInterval(() => this.check(), this.options.checkIntervalMs ?? 60_000);
+    this.stopped = false;
+    const run = () =>
+      this.check().catch((err) => this.options.logger.error({ err }, "inspection check failed"));
+    void run();
+    this.timer = setInterval(run, this.options.checkIntervalMs ?? 60_000);
     this.timer.unref();
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+  }
+
+  /** A hall's previous and current period keys under its policy now: the records the memory holds for it. */
+  private hallPeriods(): (hallId: string) => string[] {
+    return (hallId) => {
+      if (!this.options.halls.get(hallId)) return [];
+      const timeZone = this.timeZone(hallId);
+      const current = periodAt(this.policy(hallId), this.now(), timeZone);
+      return [periodAt(this.policy(hallId), current.startMs - 1, timeZone).key, current.key];
+    };
+  }
+
+  /**
+   * A write under the memory's lock: the hall's current periods are loaded first (so the record written lands in
+   * memory), and `fn` applies what it wrote to the memory before the lock is released.
+   */
+  private async write<T>(hallId: string, fn: () => Promise<T>): Promise<T> {
+    return await this.memory.exclusive(async () => {
+      await this.memory.ensurePeriods(hallId, this.hallPeriods()(hallId));
+      return await fn();
+    });
   }
 
   // ---- registry and policy ------------------------------------------------------------------------
@@ -184,18 +226,18 @@ export class InspectionService {
 
   /** Whether the hall's policy was set (by a person or the demo) rather than the default. */
   hasOwnPolicy(hallId: string): boolean {
-    return this.assets.policy(hallId) !== null;
+    return this.memory.policy(hallId) !== null;
   }
 
   policy(hallId: string): InspectionPolicy {
-    return this.assets.policy(hallId)?.policy ?? DEFAULT_INSPECTION_POLICY;
+    return this.memory.policy(hallId)?.policy ?? DEFAULT_INSPECTION_POLICY;
   }
 
-  setPolicy(
+  async setPolicy(
     hallId: string,
     input: InspectionPolicyInput,
     by: string,
-  ): { before: InspectionPolicy; after: InspectionPolicy } {
+  ): Promise<{ before: InspectionPolicy; after: InspectionPolicy }> {
     this.timeZone(hallId);
     const parsed = inspectionPolicySchema.safeParse(input);
     if (!parsed.success)
@@ -205,22 +247,35 @@ export class InspectionService {
         parsed.error.issues.map((i) => `${i.path.join(".") || "policy"}: ${i.message}`),
       );
     const before = this.policy(hallId);
-    this.assets.setPolicy(hallId, parsed.data, by, this.now());
+    await this.write(hallId, async () => {
+      const nowMs = this.now();
+      await this.assets.setPolicy(hallId, parsed.data, by, nowMs);
+      this.memory.setPolicy(hallId, { policy: parsed.data, updatedBy: by, updatedMs: nowMs });
+      await this.memory.ownWrite("assets");
+      // Another weekday or frequency means other period keys.
+      await this.memory.ensurePeriods(hallId, this.hallPeriods()(hallId));
+    });
     this.checkHall(hallId);
     return { before, after: parsed.data };
   }
 
+  /** From memory: the console's list, the reports and the demo read it synchronously. */
   listAssets(hallId: string, includeRetired = false): StoredFireAsset[] {
     this.timeZone(hallId);
-    return this.assets.list(hallId, { includeRetired });
+    return this.memory.assets(hallId, includeRetired);
+  }
+
+  /** Halls with at least one active asset, from memory. */
+  hallsWithAssets(): string[] {
+    return this.memory.hallsWithAssets();
   }
 
   /** Adds or updates an asset; `inServiceSinceMs` backdates when a new asset began to owe inspections. */
-  putAsset(
+  async putAsset(
     hallId: string,
     input: FireAssetInput,
     options: { inServiceSinceMs?: number } = {},
-  ): { before: StoredFireAsset | null; after: StoredFireAsset } {
+  ): Promise<{ before: StoredFireAsset | null; after: StoredFireAsset }> {
     this.timeZone(hallId);
     const parsed = fireAssetInputSchema.safeParse(input);
     if (!parsed.success)
@@ -229,36 +284,54 @@ export class InspectionService {
         "invalid fire asset",
         parsed.error.issues.map((i) => `${i.path.join(".") || "asset"}: ${i.message}`),
       );
-    const result = this.assets.upsert(
-      completeAsset(hallId, parsed.data, this.options.serviceLife),
-      this.now(),
-      options.inServiceSinceMs,
-    );
+    const result = await this.write(hallId, async () => {
+      const written = await this.assets.upsert(
+        completeAsset(hallId, parsed.data, this.options.serviceLife),
+        this.now(),
+        options.inServiceSinceMs,
+      );
+      this.memory.setAsset(written.after);
+      await this.memory.ownWrite("assets");
+      return written;
+    });
     this.checkHall(hallId);
     return result;
   }
 
   /** Imports a CSV of assets: every row valid, or nothing is written. */
-  importAssets(hallId: string, csv: string): { created: number; updated: number } {
+  async importAssets(hallId: string, csv: string): Promise<{ created: number; updated: number }> {
     this.timeZone(hallId);
     const inputs = parseAssetCsv(csv);
-    const result = this.assets.upsertAll(
-      inputs.map((input) => completeAsset(hallId, input, this.options.serviceLife)),
-      this.now(),
-    );
+    const result = await this.write(hallId, async () => {
+      const written = await this.assets.upsertAll(
+        inputs.map((input) => completeAsset(hallId, input, this.options.serviceLife)),
+        this.now(),
+      );
+      for (const stored of await this.assets.list(hallId, { includeRetired: true }))
+        this.memory.setAsset(stored);
+      await this.memory.ownWrite("assets");
+      return written;
+    });
     this.checkHall(hallId);
     return result;
   }
 
-  retireAsset(hallId: string, assetId: string): StoredFireAsset {
-    const retired = this.assets.retire(hallId, assetId, this.now());
+  async retireAsset(hallId: string, assetId: string): Promise<StoredFireAsset> {
+    const retired = await this.write(hallId, async () => {
+      const stored = await this.assets.retire(hallId, assetId, this.now());
+      if (stored) {
+        this.memory.setAsset(stored);
+        await this.memory.ownWrite("assets");
+      }
+      return stored;
+    });
     if (!retired) throw new InspectionError("no_asset", `no active fire asset ${assetId} in hall ${hallId}`);
     this.checkHall(hallId);
     return retired;
   }
 
   private requireAsset(hallId: string, assetId: string): StoredFireAsset {
-    const stored = this.assets.get(hallId, assetId);
+    const stored = this.memory.asset(hallId, assetId);
     if (!stored) throw new InspectionError("no_asset", `no fire asset ${assetId} in hall ${hallId}`);
     return stored;
   }
@@ -266,7 +339,7 @@ export class InspectionService {
   // ---- confirming ---------------------------------------------------------------------------------
 
   /** Everything the inspection page shows for one asset. */
-  assetView(hallId: string, assetId: string): AssetView {
+  async assetView(hallId: string, assetId: string): Promise<AssetView> {
     const stored = this.requireAsset(hallId, assetId);
     const { asset } = stored;
     const timeZone = this.timeZone(hallId);
@@ -275,9 +348,9 @@ export class InspectionService {
     const { period, status, dueDay, firstDue } = assetStatusNow(
       policy,
       { id: asset.id, createdMs: stored.createdMs, retiredMs: stored.retiredMs },
-      this.records
-        .recordsForPeriods(hallId, [periodAt(policy, nowMs, timeZone).key])
-        .filter((r) => r.assetId === assetId),
+      (await this.records.recordsForPeriods(hallId, [periodAt(policy, nowMs, timeZone).key])).filter(
+        (r) => r.assetId === assetId,
+      ),
       nowMs,
       timeZone,
     );
@@ -287,9 +360,8 @@ export class InspectionService {
       checklist: checklistFor(asset.type).map((item) => ({ item, text: CHECK_ITEM_TEXT[item] })),
       sensor: this.sensorFor(asset),
       period: { ...period, status, timeZone, dueDay, notDueUntil: firstDue?.dueDay ?? null },
-      openActions: this.records.actions({ hallId, assetId, open: true }),
-      recentRecords: this.records
-        .records({ hallId, assetId, fromMs: nowMs - 90 * DAY_MS })
+      openActions: await this.records.actions({ hallId, assetId, open: true }),
+      recentRecords: (await this.records.records({ hallId, assetId, fromMs: nowMs - 90 * DAY_MS }))
         .reverse()
         .slice(0, 20),
     };
@@ -300,9 +372,9 @@ export class InspectionService {
     const timeZone = this.timeZone(hallId);
     const policy = this.policy(hallId);
     const nowMs = this.now();
-    const records = this.records.recordsForPeriods(hallId, [periodAt(policy, nowMs, timeZone).key]);
+    const records = this.memory.recordsForPeriods(hallId, [periodAt(policy, nowMs, timeZone).key]);
     const out = new Map<string, StatusNow>();
-    for (const s of this.assets.list(hallId)) {
+    for (const s of this.memory.assets(hallId, false)) {
       const now: AssetStatusNow = assetStatusNow(
         policy,
         { id: s.asset.id, createdMs: s.createdMs, retiredMs: s.retiredMs },
@@ -327,7 +399,7 @@ export class InspectionService {
   }
 
   /** Records one inspection (or a correction of one); failed items open corrective actions and an alert. */
-  submit(hallId: string, assetId: string, submission: InspectionSubmission, inspector: string) {
+  async submit(hallId: string, assetId: string, submission: InspectionSubmission, inspector: string) {
     const stored = this.requireAsset(hallId, assetId);
     const { asset } = stored;
     if (stored.retiredMs !== null && submission.correctsId === null)
@@ -351,18 +423,32 @@ export class InspectionService {
         contradictions,
       );
 
+    return await this.write(hallId, () =>
+      this.appendRecord(stored.asset, submission, inspector, photo, readings, confirmed),
+    );
+  }
+
+  private async appendRecord(
+    asset: FireAsset,
+    submission: InspectionSubmission,
+    inspector: string,
+    photo: { mime: string; bytes: Buffer } | null,
+    readings: SensorReading[],
+    confirmed: CheckItem[],
+  ) {
+    const { hallId, id: assetId } = asset;
     const nowMs = this.now();
     const timeZone = this.timeZone(hallId);
     let periodKey = periodAt(this.policy(hallId), nowMs, timeZone).key;
     let inspectedMs = nowMs;
     if (submission.correctsId) {
-      const corrected = this.records.record(submission.correctsId);
+      const corrected = await this.records.record(submission.correctsId);
       if (!corrected || corrected.hallId !== hallId || corrected.assetId !== assetId)
         throw new InspectionError(
           "no_record",
           `no inspection record ${submission.correctsId} of asset ${assetId}`,
         );
-      const later = this.records.correctionOf(corrected.id);
+      const later = await this.records.correctionOf(corrected.id);
       if (later)
         throw new InspectionError(
           "already_corrected",
@@ -391,14 +477,18 @@ export class InspectionService {
       correctsId: submission.correctsId,
     };
     // Items already under an open corrective action are not opened twice.
-    const openItems = new Set(this.records.actions({ hallId, assetId, open: true }).map((a) => a.item));
+    const openItems = new Set(
+      (await this.records.actions({ hallId, assetId, open: true })).map((a) => a.item),
+    );
     const newItems = failed.filter((item) => !openItems.has(item));
     const alert = failed.length > 0 ? this.raiseFailed(asset, failed) : null;
-    const result = this.records.append(
+    const result = await this.records.append(
       record,
       photo,
       newItems.map((item) => ({ item, alertId: alert?.id ?? null })),
     );
+    this.memory.addRecord(result.record);
+    await this.memory.ownWrite("records");
     const period = periodAt(this.policy(hallId), inspectedMs, timeZone);
     this.bus.emit("inspection_recorded", {
       record: result.record,
@@ -412,16 +502,21 @@ export class InspectionService {
   }
 
   /** Maintenance closes a corrective action; the asset's failure alert resolves when none is left open. */
-  closeAction(actionId: string, by: string, note: string): CorrectiveAction {
-    const existing = this.records.action(actionId);
+  async closeAction(actionId: string, by: string, note: string): Promise<CorrectiveAction> {
+    const existing = await this.records.action(actionId);
     if (!existing) throw new InspectionError("no_action", `no corrective action ${actionId}`);
     if (existing.closed)
       throw new InspectionError("action_closed", `corrective action ${actionId} is already closed`);
-    const closed = this.records.close(actionId, by, note, this.now());
+    const closed = await this.records.close(actionId, by, note, this.now());
     if (!closed)
       throw new InspectionError("action_closed", `corrective action ${actionId} is already closed`);
+    await this.memory.ownWrite("records");
     this.bus.emit("corrective_action_changed", { action: closed });
-    const stillOpen = this.records.actions({ hallId: closed.hallId, assetId: closed.assetId, open: true });
+    const stillOpen = await this.records.actions({
+      hallId: closed.hallId,
+      assetId: closed.assetId,
+      open: true,
+    });
     if (stillOpen.length === 0)
       this.options.alerts?.reconcileExternal(failedKey(closed.hallId, closed.assetId), null, {
         resolveReason: `corrective actions closed by ${by}`,
@@ -459,9 +554,23 @@ export class InspectionService {
 
   // ---- overdue, reminders, retention ---------------------------------------------------------------
 
-  /** Re-checks every hall with assets (run every minute). */
-  check(): void {
-    for (const hallId of this.assets.hallsWithAssets()) {
+  /**
+   * Re-checks every hall with assets (run every minute): first the memory catches up with writes from other
+   * processes (when the stores' versions moved) and with a new period, then the alerts.
+   */
+  async check(): Promise<void> {
+    if (this.checking) return await this.checking;
+    this.checking = this.checkOnce().finally(() => {
+      this.checking = null;
+    });
+    return await this.checking;
+  }
+
+  private async checkOnce(): Promise<void> {
+    if (this.stopped) return;
+    await this.memory.exclusive(() => this.memory.refresh(this.hallPeriods()));
+    if (this.stopped) return;
+    for (const hallId of this.memory.hallsWithAssets()) {
       try {
         this.checkHall(hallId);
       } catch (err) {
@@ -472,7 +581,7 @@ export class InspectionService {
     if (nowMs - this.lastPurgeMs >= DAY_MS) {
       this.lastPurgeMs = nowMs;
       try {
-        const removed = this.records.purgeOlderThan(this.options.retentionDays ?? 400, nowMs);
+        const removed = await this.records.purgeOlderThan(this.options.retentionDays ?? 400, nowMs);
         if (removed.records + removed.photos + removed.actions > 0)
           this.options.logger.info(removed, "purged inspection records past retention");
       } catch (err) {
@@ -488,14 +597,14 @@ export class InspectionService {
     const nowMs = this.now();
     const timeZone = this.timeZone(hallId);
     const policy = this.policy(hallId);
-    const stored = this.assets.list(hallId);
+    const stored = this.memory.assets(hallId, false);
     const current = periodAt(policy, nowMs, timeZone);
     const previous = periodAt(policy, current.startMs - 1, timeZone);
     const lifetimes = stored.map((s) => ({ id: s.asset.id, createdMs: s.createdMs, retiredMs: s.retiredMs }));
     const rows = complianceRows(
       lifetimes,
       [previous, current],
-      this.records.recordsForPeriods(hallId, [previous.key, current.key]),
+      this.memory.recordsForPeriods(hallId, [previous.key, current.key]),
       nowMs,
     );
     const status = new Map<string, Partial<Record<string, DueStatus>>>();
@@ -562,11 +671,11 @@ export class InspectionService {
     const timeZone = this.timeZone(hallId);
     const endOfDayMs = DateTime.fromMillis(atMs, { zone: timeZone }).endOf("day").toMillis();
     const period = periodAt(this.policy(hallId), atMs, timeZone);
-    const stored = this.assets.list(hallId);
+    const stored = this.memory.assets(hallId, false);
     return complianceRows(
       stored.map((s) => ({ id: s.asset.id, createdMs: s.createdMs, retiredMs: s.retiredMs })),
       [period],
-      this.records.recordsForPeriods(hallId, [period.key]),
+      this.memory.recordsForPeriods(hallId, [period.key]),
       atMs,
     )
       .filter(
@@ -578,7 +687,7 @@ export class InspectionService {
   // ---- compliance -----------------------------------------------------------------------------------
 
   /** Every due inspection of every asset in the periods overlapping [fromMs, toMs). */
-  compliance(hallId: string, fromMs: number, toMs: number): ComplianceReport {
+  async compliance(hallId: string, fromMs: number, toMs: number): Promise<ComplianceReport> {
     const hall = this.options.halls.get(hallId);
     if (!hall) throw new InspectionError("no_hall", `no hall ${hallId}`);
     if (!(fromMs < toMs)) throw new InspectionError("invalid", "the report's start must be before its end");
@@ -587,9 +696,9 @@ export class InspectionService {
     const timeZone = this.timeZone(hallId);
     const policy = this.policy(hallId);
     const nowMs = this.now();
-    const stored = this.assets.list(hallId, { includeRetired: true });
+    const stored = this.memory.assets(hallId, true);
     const periods = periodsBetween(policy, fromMs, toMs, timeZone);
-    const records = this.records.recordsForPeriods(
+    const records = await this.records.recordsForPeriods(
       hallId,
       periods.map((p) => p.key),
     );
@@ -599,7 +708,7 @@ export class InspectionService {
       records,
       nowMs,
     );
-    const actions = this.records.actions({ hallId, recordIds: records.map((r) => r.id) });
+    const actions = await this.records.actions({ hallId, recordIds: records.map((r) => r.id) });
     const actionsByRecord = new Map<string, CorrectiveAction[]>();
     for (const action of actions)
       actionsByRecord.set(action.recordId, [...(actionsByRecord.get(action.recordId) ?? []), action]);

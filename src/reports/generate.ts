@@ -14,13 +14,13 @@ export function reportTimeZone(halls: Halls, hallId: string): string | null {
 }
 
 /** A hall's report for the period containing local `date` (the API's and the scheduler's), or null: no such hall. */
-export function generateHallReport(
+export async function generateHallReport(
   src: ReportSources,
   hallId: string,
   period: ReportPeriod,
   date: string,
   nowMs: number,
-): { report: HallReport; timeZone: string } | null {
+): Promise<{ report: HallReport; timeZone: string } | null> {
   const hall = src.halls.get(hallId);
   const timeZone = reportTimeZone(src.halls, hallId);
   if (!hall || !timeZone) return null;
@@ -30,6 +30,10 @@ export function generateHallReport(
   const alerts = src.alerts
     ? src.alerts.list({ hallIds: [hallId], fromMs, toMs, limit: 10_000, offset: 0 }).items
     : [];
+  const inspections =
+    src.inspections && src.inspections.listAssets(hallId, true).length > 0
+      ? (await src.inspections.compliance(hallId, fromMs, toMs)).summary
+      : null;
   const report = buildHallReport({
     hallId,
     hallName: hall.name,
@@ -39,10 +43,7 @@ export function generateHallReport(
     nowMs,
     rows: uptimeRows(src, devices, fromMs, toMs, nowMs),
     alerts,
-    inspections:
-      src.inspections && src.inspections.listAssets(hallId, true).length > 0
-        ? src.inspections.compliance(hallId, fromMs, toMs).summary
-        : null,
+    inspections,
   });
   return { report, timeZone };
 }

@@ -113,7 +113,7 @@ export class ReportScheduler {
     if (!due || (await schedules.wasSent(hallId, kind, due.period))) return;
     const targets = await this.targets(hallId, kind, schedule);
     if (targets.length === 0) return;
-    const generated = generateHallReport(sources, hallId, kind, due.period, nowMs);
+    const generated = await generateHallReport(sources, hallId, kind, due.period, nowMs);
     if (!generated) return;
     const { report, timeZone } = generated;
     const attachments = await this.attachments(

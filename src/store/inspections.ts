@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { CheckItem } from "../core/inspections/checklist.js";
 import type { InspectionRecord } from "../core/inspections/record.js";
-import type { Db } from "./database.js";
+import { bumpConfigVersion, readConfigVersion } from "./config-versions.js";
+import type { SqlEngine, SqlExecutor } from "./sql/engine.js";
 
 /** Records are kept at least this long; the database refuses to delete younger ones (migration 9). */
 export const MIN_RETENTION_DAYS = 366;
@@ -81,187 +82,271 @@ const toAction = (r: ActionRow): CorrectiveAction => ({
     r.closed_ms !== null ? { atMs: r.closed_ms, by: r.closed_by as string, note: r.close_note ?? "" } : null,
 });
 
-/**
- * Inspection records, their photos and corrective actions. There is no update or delete of a record here, and
- * the database's triggers refuse them from any other code too; `purgeOlderThan` removes only what is past the
- * retention period (never younger than MIN_RETENTION_DAYS).
- */
-export class InspectionStore {
-  constructor(private readonly db: Db) {}
+export interface StoredPhoto {
+  hallId: string;
+  mime: string;
+  bytes: Buffer;
+  sha256: string;
+}
 
-  /** Writes a record (with its photo) and opens its corrective actions in one transaction. */
+export interface RecordFilter {
+  hallId: string;
+  assetId?: string;
+  fromMs?: number;
+  toMs?: number;
+  limit?: number;
+}
+
+export interface ActionFilter {
+  hallId: string;
+  assetId?: string;
+  open?: boolean;
+  recordIds?: readonly string[];
+}
+
+/** Inspection records, photos and corrective actions, on SQLite or PostgreSQL. */
+export interface InspectionPort {
   append(
     record: InspectionRecord,
     photo: { mime: string; bytes: Buffer } | null,
     actions: { item: CheckItem; alertId: string | null }[],
-  ): { record: InspectionRecord; actions: CorrectiveAction[] } {
-    const opened: CorrectiveAction[] = [];
-    let stored = record;
-    this.db.transaction(() => {
-      if (photo) {
-        const photoId = randomUUID();
-        this.db
-          .prepare(
+  ): Promise<{ record: InspectionRecord; actions: CorrectiveAction[] }>;
+  record(id: string): Promise<InspectionRecord | null>;
+  correctionOf(id: string): Promise<InspectionRecord | null>;
+  records(filter: RecordFilter): Promise<InspectionRecord[]>;
+  recordsForPeriods(hallId: string, periodKeys: readonly string[]): Promise<InspectionRecord[]>;
+  photo(id: string): Promise<StoredPhoto | null>;
+  action(id: string): Promise<CorrectiveAction | null>;
+  actions(filter: ActionFilter): Promise<CorrectiveAction[]>;
+  close(id: string, by: string, note: string, nowMs: number): Promise<CorrectiveAction | null>;
+  purgeOlderThan(
+    retentionDays: number,
+    nowMs: number,
+  ): Promise<{ records: number; photos: number; actions: number }>;
+  /** Raised by every append, close and purge from any process (the service's in-memory view reloads on it). */
+  version(): Promise<number>;
+}
+
+const VERSION = "inspections";
+/** Ids per `IN (…)` list: well under both engines' limits on bound parameters. */
+const IN_CHUNK = 500;
+
+const chunks = <T>(items: readonly T[]): T[][] => {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += IN_CHUNK) out.push(items.slice(i, i + IN_CHUNK));
+  return out;
+};
+const marks = (n: number) => Array.from({ length: n }, () => "?").join(", ");
+const byTime = (a: InspectionRecord, b: InspectionRecord) =>
+  a.inspectedMs - b.inspectedMs || a.recordedMs - b.recordedMs;
+
+/** PostgreSQL's unique violation of `corrects_id`, reported as SQLite reports it, so callers see one error. */
+function sameUniqueError(err: unknown): unknown {
+  const e = err as { code?: string; constraint?: string } | null;
+  if (e?.code === "23505" && e.constraint?.includes("corrects_id")) {
+    const out = new Error("UNIQUE constraint failed: inspection_records.corrects_id");
+    (out as Error & { code: string }).code = "SQLITE_CONSTRAINT_UNIQUE";
+    return out;
+  }
+  return err;
+}
+
+async function actionIn(sql: SqlExecutor, id: string): Promise<CorrectiveAction | null> {
+  const row = await sql.get<ActionRow>("SELECT * FROM corrective_actions WHERE id = ?", [id]);
+  return row ? toAction(row) : null;
+}
+
+/**
+ * Inspection records, their photos and corrective actions. There is no update or delete of a record here, and
+ * the database's triggers (on both engines) refuse them from any other code too; `purgeOlderThan` removes only
+ * what is past the retention period (never younger than MIN_RETENTION_DAYS).
+ */
+export class InspectionStore implements InspectionPort {
+  constructor(private readonly sql: SqlEngine) {}
+
+  /** Writes a record (with its photo) and opens its corrective actions in one transaction. */
+  async append(
+    record: InspectionRecord,
+    photo: { mime: string; bytes: Buffer } | null,
+    actions: { item: CheckItem; alertId: string | null }[],
+  ): Promise<{ record: InspectionRecord; actions: CorrectiveAction[] }> {
+    try {
+      return await this.sql.transaction(async (tx) => {
+        let stored = record;
+        if (photo) {
+          const photoId = randomUUID();
+          await tx.run(
             "INSERT INTO inspection_photos (id, hall_id, mime, sha256, bytes, recorded_ms) VALUES (?, ?, ?, ?, ?, ?)",
-          )
-          .run(
-            photoId,
-            record.hallId,
-            photo.mime,
-            createHash("sha256").update(photo.bytes).digest("hex"),
-            photo.bytes,
-            record.recordedMs,
+            [
+              photoId,
+              record.hallId,
+              photo.mime,
+              createHash("sha256").update(photo.bytes).digest("hex"),
+              photo.bytes,
+              record.recordedMs,
+            ],
           );
-        stored = { ...record, photoId };
-      }
-      this.db
-        .prepare(
+          stored = { ...record, photoId };
+        }
+        await tx.run(
           `INSERT INTO inspection_records (id, hall_id, asset_id, period_key, inspected_ms, recorded_ms, inspector,
            passed, results_json, note, photo_id, sensor_json, corrects_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          stored.id,
-          stored.hallId,
-          stored.assetId,
-          stored.periodKey,
-          stored.inspectedMs,
-          stored.recordedMs,
-          stored.inspector,
-          stored.passed ? 1 : 0,
-          JSON.stringify(stored.results),
-          stored.note,
-          stored.photoId,
-          JSON.stringify(stored.sensor),
-          stored.correctsId,
-        );
-      for (const action of actions) {
-        const id = randomUUID();
-        this.db
-          .prepare(
-            `INSERT INTO corrective_actions (id, hall_id, asset_id, record_id, item, alert_id, opened_ms, opened_by)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            id,
+          [
+            stored.id,
             stored.hallId,
             stored.assetId,
-            stored.id,
-            action.item,
-            action.alertId,
+            stored.periodKey,
+            stored.inspectedMs,
             stored.recordedMs,
             stored.inspector,
+            stored.passed ? 1 : 0,
+            JSON.stringify(stored.results),
+            stored.note,
+            stored.photoId,
+            JSON.stringify(stored.sensor),
+            stored.correctsId,
+          ],
+        );
+        const opened: CorrectiveAction[] = [];
+        for (const action of actions) {
+          const id = randomUUID();
+          await tx.run(
+            `INSERT INTO corrective_actions (id, hall_id, asset_id, record_id, item, alert_id, opened_ms, opened_by)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+            [
+              id,
+              stored.hallId,
+              stored.assetId,
+              stored.id,
+              action.item,
+              action.alertId,
+              stored.recordedMs,
+              stored.inspector,
+            ],
           );
-        opened.push(this.action(id) as CorrectiveAction);
-      }
-    })();
-    return { record: stored, actions: opened };
+          opened.push((await actionIn(tx, id)) as CorrectiveAction);
+        }
+        await bumpConfigVersion(tx, VERSION);
+        return { record: stored, actions: opened };
+      });
+    } catch (err) {
+      throw sameUniqueError(err);
+    }
   }
 
-  record(id: string): InspectionRecord | null {
-    const row = this.db.prepare("SELECT * FROM inspection_records WHERE id = ?").get(id) as
-      | RecordRow
-      | undefined;
+  async record(id: string): Promise<InspectionRecord | null> {
+    const row = await this.sql.get<RecordRow>("SELECT * FROM inspection_records WHERE id = ?", [id]);
     return row ? toRecord(row) : null;
   }
 
   /** The record that corrects this one, if any. */
-  correctionOf(id: string): InspectionRecord | null {
-    const row = this.db.prepare("SELECT * FROM inspection_records WHERE corrects_id = ?").get(id) as
-      | RecordRow
-      | undefined;
+  async correctionOf(id: string): Promise<InspectionRecord | null> {
+    const row = await this.sql.get<RecordRow>("SELECT * FROM inspection_records WHERE corrects_id = ?", [id]);
     return row ? toRecord(row) : null;
   }
 
   /** Records of a hall (optionally one asset) inspected in [fromMs, toMs), oldest first. */
-  records(filter: { hallId: string; assetId?: string; fromMs?: number; toMs?: number; limit?: number }) {
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM inspection_records WHERE hall_id = ? AND (? IS NULL OR asset_id = ?)
-         AND inspected_ms >= ? AND inspected_ms < ? ORDER BY inspected_ms, recorded_ms LIMIT ?`,
-      )
-      .all(
-        filter.hallId,
-        filter.assetId ?? null,
-        filter.assetId ?? null,
-        filter.fromMs ?? 0,
-        filter.toMs ?? Number.MAX_SAFE_INTEGER,
-        filter.limit ?? 100_000,
-      ) as RecordRow[];
+  async records(filter: RecordFilter): Promise<InspectionRecord[]> {
+    const params: (string | number)[] = [filter.hallId];
+    let where = "hall_id = ?";
+    if (filter.assetId !== undefined) {
+      where += " AND asset_id = ?";
+      params.push(filter.assetId);
+    }
+    const rows = await this.sql.all<RecordRow>(
+      `SELECT * FROM inspection_records WHERE ${where} AND inspected_ms >= ? AND inspected_ms < ?
+       ORDER BY inspected_ms, recorded_ms LIMIT ?`,
+      [...params, filter.fromMs ?? 0, filter.toMs ?? Number.MAX_SAFE_INTEGER, filter.limit ?? 100_000],
+    );
     return rows.map(toRecord);
   }
 
   /** Records of a hall for the given periods (a correction recorded later still counts for its period). */
-  recordsForPeriods(hallId: string, periodKeys: readonly string[]): InspectionRecord[] {
-    if (periodKeys.length === 0) return [];
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM inspection_records WHERE hall_id = ? AND period_key IN (SELECT value FROM json_each(?))
-         ORDER BY inspected_ms, recorded_ms`,
-      )
-      .all(hallId, JSON.stringify(periodKeys)) as RecordRow[];
-    return rows.map(toRecord);
+  async recordsForPeriods(hallId: string, periodKeys: readonly string[]): Promise<InspectionRecord[]> {
+    const out: InspectionRecord[] = [];
+    for (const keys of chunks([...new Set(periodKeys)])) {
+      const rows = await this.sql.all<RecordRow>(
+        `SELECT * FROM inspection_records WHERE hall_id = ? AND period_key IN (${marks(keys.length)})`,
+        [hallId, ...keys],
+      );
+      out.push(...rows.map(toRecord));
+    }
+    return out.sort(byTime);
   }
 
-  photo(id: string): { hallId: string; mime: string; bytes: Buffer; sha256: string } | null {
-    const row = this.db
-      .prepare("SELECT hall_id, mime, bytes, sha256 FROM inspection_photos WHERE id = ?")
-      .get(id) as { hall_id: string; mime: string; bytes: Buffer; sha256: string } | undefined;
-    return row ? { hallId: row.hall_id, mime: row.mime, bytes: row.bytes, sha256: row.sha256 } : null;
+  async photo(id: string): Promise<StoredPhoto | null> {
+    const row = await this.sql.get<{ hall_id: string; mime: string; bytes: Buffer; sha256: string }>(
+      "SELECT hall_id, mime, bytes, sha256 FROM inspection_photos WHERE id = ?",
+      [id],
+    );
+    return row
+      ? { hallId: row.hall_id, mime: row.mime, bytes: Buffer.from(row.bytes), sha256: row.sha256 }
+      : null;
   }
 
-  action(id: string): CorrectiveAction | null {
-    const row = this.db.prepare("SELECT * FROM corrective_actions WHERE id = ?").get(id) as
-      | ActionRow
-      | undefined;
-    return row ? toAction(row) : null;
+  async action(id: string): Promise<CorrectiveAction | null> {
+    return await actionIn(this.sql, id);
   }
 
-  actions(filter: { hallId: string; assetId?: string; open?: boolean; recordIds?: readonly string[] }) {
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM corrective_actions WHERE hall_id = ? AND (? IS NULL OR asset_id = ?)
-         AND (? IS NULL OR (closed_ms IS NULL) = ?)
-         AND (? IS NULL OR record_id IN (SELECT value FROM json_each(?))) ORDER BY opened_ms, item`,
-      )
-      .all(
-        filter.hallId,
-        filter.assetId ?? null,
-        filter.assetId ?? null,
-        filter.open === undefined ? null : 1,
-        filter.open ? 1 : 0,
-        filter.recordIds ? 1 : null,
-        JSON.stringify(filter.recordIds ?? []),
-      ) as ActionRow[];
-    return rows.map(toAction);
+  /** A hall's corrective actions, oldest first (by item within one record). */
+  async actions(filter: ActionFilter): Promise<CorrectiveAction[]> {
+    const params: (string | number)[] = [filter.hallId];
+    let where = "hall_id = ?";
+    if (filter.assetId !== undefined) {
+      where += " AND asset_id = ?";
+      params.push(filter.assetId);
+    }
+    if (filter.open !== undefined)
+      where += filter.open ? " AND closed_ms IS NULL" : " AND closed_ms IS NOT NULL";
+    const select = (extra: string, more: string[]) =>
+      this.sql.all<ActionRow>(`SELECT * FROM corrective_actions WHERE ${where}${extra}`, [
+        ...params,
+        ...more,
+      ]);
+    let rows: ActionRow[] = [];
+    if (!filter.recordIds) rows = await select("", []);
+    else
+      for (const ids of chunks([...new Set(filter.recordIds)]))
+        rows.push(...(await select(` AND record_id IN (${marks(ids.length)})`, ids)));
+    return rows
+      .map(toAction)
+      .sort((a, b) => a.openedMs - b.openedMs || (a.item < b.item ? -1 : a.item > b.item ? 1 : 0));
   }
 
-  /** Closes an open action; null when it is not open. */
-  close(id: string, by: string, note: string, nowMs: number): CorrectiveAction | null {
-    const result = this.db
-      .prepare(
+  /** Closes an open action; null when it is not open (or does not exist). */
+  async close(id: string, by: string, note: string, nowMs: number): Promise<CorrectiveAction | null> {
+    return await this.sql.transaction(async (tx) => {
+      const result = await tx.run(
         "UPDATE corrective_actions SET closed_ms = ?, closed_by = ?, close_note = ? WHERE id = ? AND closed_ms IS NULL",
-      )
-      .run(nowMs, by, note, id);
-    return result.changes === 0 ? null : this.action(id);
+        [nowMs, by, note, id],
+      );
+      if (result.changes === 0) return null;
+      await bumpConfigVersion(tx, VERSION);
+      return await actionIn(tx, id);
+    });
   }
 
   /**
    * Removes records, photos and closed corrective actions older than `retentionDays` (at least
    * MIN_RETENTION_DAYS). A record still pointed at by a younger correction or by an open action stays.
    */
-  purgeOlderThan(retentionDays: number, nowMs: number): { records: number; photos: number; actions: number } {
+  async purgeOlderThan(
+    retentionDays: number,
+    nowMs: number,
+  ): Promise<{ records: number; photos: number; actions: number }> {
     if (retentionDays < MIN_RETENTION_DAYS)
       throw new RangeError(`inspection records are kept at least ${MIN_RETENTION_DAYS} days`);
     const cutoffMs = nowMs - retentionDays * 86_400_000;
-    let removed = { records: 0, photos: 0, actions: 0 };
-    this.db.transaction(() => {
-      const actions = this.db
-        .prepare("DELETE FROM corrective_actions WHERE opened_ms < ? AND closed_ms IS NOT NULL")
-        .run(cutoffMs).changes;
+    return await this.sql.transaction(async (tx) => {
+      const actions = (
+        await tx.run("DELETE FROM corrective_actions WHERE opened_ms < ? AND closed_ms IS NOT NULL", [
+          cutoffMs,
+        ])
+      ).changes;
       // A record stays while a younger record (directly or through a chain of corrections) or any remaining
       // corrective action points at it.
-      const records = this.db
-        .prepare(
+      const records = (
+        await tx.run(
           `WITH RECURSIVE keep(id) AS (
              SELECT id FROM inspection_records WHERE recorded_ms >= ?
              UNION SELECT record_id FROM corrective_actions
@@ -269,16 +354,22 @@ export class InspectionStore {
                WHERE r.corrects_id IS NOT NULL
            )
            DELETE FROM inspection_records WHERE recorded_ms < ? AND id NOT IN (SELECT id FROM keep)`,
+          [cutoffMs, cutoffMs],
         )
-        .run(cutoffMs, cutoffMs).changes;
-      const photos = this.db
-        .prepare(
+      ).changes;
+      const photos = (
+        await tx.run(
           `DELETE FROM inspection_photos WHERE recorded_ms < ?
            AND id NOT IN (SELECT photo_id FROM inspection_records WHERE photo_id IS NOT NULL)`,
+          [cutoffMs],
         )
-        .run(cutoffMs).changes;
-      removed = { records, photos, actions };
-    })();
-    return removed;
+      ).changes;
+      if (records + photos + actions > 0) await bumpConfigVersion(tx, VERSION);
+      return { records, photos, actions };
+    });
+  }
+
+  async version(): Promise<number> {
+    return await readConfigVersion(this.sql, VERSION);
   }
 }

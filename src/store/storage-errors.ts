@@ -4,11 +4,13 @@
  */
 const FS_CODES = new Set(["ENOSPC", "EDQUOT", "EIO", "EROFS", "EFBIG"]);
 const SQLITE_PREFIXES = ["SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY", "SQLITE_CANTOPEN"];
+// PostgreSQL's SQLSTATEs for the same: disk_full, and read_only_sql_transaction (a standby after a failover).
+const POSTGRES_CODES = new Set(["53100", "25006"]);
 
 export function isStorageError(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code !== "string") return false;
-  return FS_CODES.has(code) || SQLITE_PREFIXES.some((p) => code.startsWith(p));
+  return FS_CODES.has(code) || POSTGRES_CODES.has(code) || SQLITE_PREFIXES.some((p) => code.startsWith(p));
 }
 
 /** ENOSPC and its kin: more room would fix it (a read-only or failing disk would not). */

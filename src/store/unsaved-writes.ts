@@ -1,10 +1,13 @@
-import type { Db } from "./database.js";
+import type { SqlExecutor } from "./sql/engine.js";
 import { isStorageError } from "./storage-errors.js";
 
 /** Runs a write that may be skipped (a last-used time): a storage error is swallowed, anything else thrown. */
-export function bestEffortWrite(write: () => void, onStorageError?: (err: unknown) => void): boolean {
+export async function bestEffortWrite(
+  write: () => Promise<unknown>,
+  onStorageError?: (err: unknown) => void,
+): Promise<boolean> {
   try {
-    write();
+    await write();
     return true;
   } catch (err) {
     if (!isStorageError(err)) throw err;
@@ -29,11 +32,14 @@ const MAX_UNSAVED_SESSIONS = 10_000;
 /**
  * Sessions the store could not write (full or read-only disk): kept in memory so that sign-in works, and written
  * (or deleted, for a sign-out) as soon as the store takes writes again. Lost on a restart before that, which only
- * means signing in again.
+ * means signing in again. They live in this node's memory only: another node behind the load balancer does not
+ * know them until they are written.
  */
 export class UnsavedSessions {
   private readonly created = new Map<string, UnsavedSession>();
   private readonly deleted = new Set<string>();
+  /** One flush at a time: two overlapping ones would write the same session twice. */
+  private flushing: Promise<void> | null = null;
 
   get size(): number {
     return this.created.size + this.deleted.size;
@@ -62,19 +68,26 @@ export class UnsavedSessions {
   }
 
   /** Writes what waits; stops at the first storage error (tried again next time). */
-  flush(db: Db): void {
+  async flush(sql: SqlExecutor): Promise<void> {
     if (this.size === 0) return;
+    this.flushing ??= this.write(sql).finally(() => {
+      this.flushing = null;
+    });
+    return this.flushing;
+  }
+
+  private async write(sql: SqlExecutor): Promise<void> {
     try {
-      const insert = db.prepare(
-        "INSERT OR IGNORE INTO sessions (token_hash, username, csrf_token, created_ms, last_seen_ms, expires_ms, ip) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      );
       for (const [hash, s] of this.created) {
-        insert.run(hash, s.username, s.csrfToken, s.createdMs, s.lastSeenMs, s.expiresMs, s.ip);
+        await sql.run(
+          `INSERT INTO sessions (token_hash, username, csrf_token, created_ms, last_seen_ms, expires_ms, ip)
+           VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+          [hash, s.username, s.csrfToken, s.createdMs, s.lastSeenMs, s.expiresMs, s.ip],
+        );
         this.created.delete(hash);
       }
-      const remove = db.prepare("DELETE FROM sessions WHERE token_hash = ?");
       for (const hash of this.deleted) {
-        remove.run(hash);
+        await sql.run("DELETE FROM sessions WHERE token_hash = ?", [hash]);
         this.deleted.delete(hash);
       }
     } catch (err) {

@@ -21,6 +21,7 @@ import { silentLogger } from "../../src/logging.js";
 import { CredentialStore } from "../../src/store/credentials.js";
 import { openDatabase } from "../../src/store/database.js";
 import { HallStore } from "../../src/store/halls.js";
+import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 import { freePort } from "../helpers/free-port.js";
 import { MOSQUITTO_PASSWD, spawnMosquitto } from "../helpers/mosquitto-process.js";
 
@@ -45,7 +46,7 @@ async function provision(dataDir: string, hallId = HALL, agentId = AGENT): Promi
   const db = openDatabase(join(dataDir, "hallwatch.db"));
   try {
     await HallStore.onSqlite(db).upsert({ id: hallId, name: `Hall ${hallId}` });
-    return (await new CredentialStore(db).provisionAgent(hallId, agentId)).secret;
+    return (await new CredentialStore(new SqliteEngine(db)).provisionAgent(hallId, agentId)).secret;
   } finally {
     db.close();
   }

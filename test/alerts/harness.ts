@@ -11,6 +11,7 @@ import { silentLogger } from "../../src/logging.js";
 import { CredentialStore } from "../../src/store/credentials.js";
 import { openDatabase } from "../../src/store/database.js";
 import { HallStore } from "../../src/store/halls.js";
+import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 import { bearerToken } from "../helpers/auth.js";
 import { freePort } from "../helpers/free-port.js";
 
@@ -77,7 +78,7 @@ export class AlertStack {
         this.dataDir,
         HALL,
         layout.agents.map((a) => a.agentId),
-        new CredentialStore(db),
+        new CredentialStore(new SqliteEngine(db)),
       );
       this.simulator = new HallSimulator({
         brokerUrl: this.at.mqttUrl,

@@ -15,6 +15,7 @@ import { CredentialStore } from "../../src/store/credentials.js";
 import { type Db, openDatabase } from "../../src/store/database.js";
 import { HallDirectory } from "../../src/store/hall-directory.js";
 import { HallStore } from "../../src/store/halls.js";
+import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 import { UserStore } from "../../src/store/users.js";
 
 let nowMs = 1_800_000_000_000;
@@ -63,7 +64,7 @@ async function signIn(username: string, password = `${username}-password`) {
 
 beforeEach(async () => {
   db = openDatabase(":memory:");
-  users = new UserStore(db);
+  users = new UserStore(new SqliteEngine(db));
   const store = HallStore.onSqlite(db);
   await store.upsert({ id: "north", name: "North" });
   await store.upsert({ id: "south", name: "South" });
@@ -84,7 +85,7 @@ beforeEach(async () => {
   app = await buildApi({
     auth: {
       users,
-      audit: new AuditLog(db),
+      audit: new AuditLog(new SqliteEngine(db)),
       sessionIdleMs: 30 * 60_000,
       sessionAbsoluteMs: 8 * 3_600_000,
       secureCookies: false,
@@ -99,7 +100,7 @@ beforeEach(async () => {
     aggregator,
     alerts,
     halls,
-    credentials: new CredentialStore(db),
+    credentials: new CredentialStore(new SqliteEngine(db)),
     metrics: createMetrics(aggregator, null),
     logger,
     version: "test",

@@ -9,6 +9,7 @@ import { silentLogger } from "../../src/logging.js";
 import { CredentialStore } from "../../src/store/credentials.js";
 import { openDatabase } from "../../src/store/database.js";
 import { HallStore } from "../../src/store/halls.js";
+import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 import { RawAgent } from "../helpers/raw-agent.js";
 import { waitFor } from "../helpers/wait.js";
 
@@ -40,7 +41,7 @@ describe("agents provisioned but never seen", () => {
 
   it("defect 26: health counts agents provisioned an hour ago that never connected, without naming them", async () => {
     const db = openDatabase(join(dataDir, "hallwatch.db"));
-    const credentials = new CredentialStore(db);
+    const credentials = new CredentialStore(new SqliteEngine(db));
     await HallStore.onSqlite(db).upsert({ id: "north-1", name: "North" });
     const longAgo = Date.now() - HOUR_MS;
     await credentials.provisionAgent("north-1", "north-1-ghost", undefined, longAgo);

@@ -89,7 +89,7 @@ describe("authentication", () => {
     const { secret } = await creds.store.provisionAgent(HALL, "agent-r");
     const options = { clientId: "agent-r", username: "agent-r", password: secret };
     await (await h.connect(options)).endAsync();
-    creds.store.revokeAgent("agent-r");
+    await creds.store.revokeAgent("agent-r");
     expect(await refusalCode(h.connect(options))).toBe(4);
     const rotated = await creds.store.rotateAgentSecret("agent-r");
     expect(await refusalCode(h.connect(options))).toBe(4);
@@ -103,7 +103,7 @@ describe("authentication", () => {
     const live = await h.connect(options);
     const other = await h.agent("agent-a");
     const gone = closed(live);
-    creds.store.revokeAgent("agent-live");
+    await creds.store.revokeAgent("agent-live");
     await gone;
     const rotated = await creds.store.rotateAgentSecret("agent-live");
     const again = await h.connect({ ...options, password: rotated.secret });

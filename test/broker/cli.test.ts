@@ -9,6 +9,7 @@ import { HallwatchBroker } from "../../broker/broker.js";
 import { silentLogger } from "../../src/logging.js";
 import { CredentialStore } from "../../src/store/credentials.js";
 import { openDatabase } from "../../src/store/database.js";
+import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 import { freePort } from "../helpers/free-port.js";
 import { waitFor } from "../helpers/wait.js";
 import { refusalCode } from "./harness.js";
@@ -42,7 +43,7 @@ describe("broker CLI", () => {
     const broker = new HallwatchBroker({
       host: "127.0.0.1",
       mqttPort: 0,
-      credentials: new CredentialStore(db),
+      credentials: new CredentialStore(new SqliteEngine(db)),
       logger: silentLogger(),
     });
     const { mqttPort } = await broker.start();

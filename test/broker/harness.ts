@@ -4,6 +4,7 @@ import { silentLogger } from "../../src/logging.js";
 import { CredentialStore } from "../../src/store/credentials.js";
 import { type Db, openDatabase } from "../../src/store/database.js";
 import { HallStore } from "../../src/store/halls.js";
+import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 
 export const HALL = "hall-a";
 export const AGENTS = ["agent-a", "agent-b", "agent-c", "flooder"] as const;
@@ -20,7 +21,7 @@ export interface Credentials {
 export async function provision(): Promise<Credentials> {
   const db = openDatabase(":memory:");
   await HallStore.onSqlite(db).upsert({ id: HALL, name: "Hall A" });
-  const store = new CredentialStore(db);
+  const store = new CredentialStore(new SqliteEngine(db));
   const secrets: Record<string, string> = {};
   for (const id of AGENTS) secrets[id] = (await store.provisionAgent(HALL, id)).secret;
   const serviceSecret = await store.setServiceSecret(SERVICE);

@@ -8,6 +8,7 @@ import { AuditLog } from "../../src/store/audit.js";
 import { openDatabase } from "../../src/store/database.js";
 import { HallStore } from "../../src/store/halls.js";
 import { MaintenanceStore } from "../../src/store/maintenance.js";
+import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 
 const run = promisify(execFile);
 const dataDir = mkdtempSync(join(tmpdir(), "hallwatch-opscli-"));
@@ -71,7 +72,9 @@ describe("operations CLI", () => {
     expect((await HallStore.onSqlite(db).openingHours("north"))?.weekly.mon).toEqual([
       { open: "09:00", close: "18:00" },
     ]);
-    expect(new AuditLog(db).list({ limit: 10 }).map((e) => [e.actor, e.action])).toEqual([
+    expect(
+      (await new AuditLog(new SqliteEngine(db)).list({ limit: 10 })).map((e) => [e.actor, e.action]),
+    ).toEqual([
       ["li.gong", "maintenance_window_removed"],
       ["li.gong", "opening_hours_changed"],
       ["li.gong", "maintenance_window_added"],

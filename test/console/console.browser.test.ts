@@ -11,6 +11,7 @@ import { parseConfig } from "../../src/config/config.js";
 import { silentLogger } from "../../src/logging.js";
 import { CredentialStore } from "../../src/store/credentials.js";
 import { openDatabase } from "../../src/store/database.js";
+import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 import { CHROMIUM, launchChromium } from "../helpers/chromium.js";
 import { requireInCi } from "../helpers/external-servers.js";
 import { startJsonReceiver } from "../helpers/json-receiver.js";
@@ -118,7 +119,10 @@ describe.skipIf(!available)("web console in a real browser", () => {
 
   it("shows a name containing <script> as text", async () => {
     const db = openDatabase(join(dataDir, "hallwatch.db"));
-    const { secret } = await new CredentialStore(db).provisionAgent("demo-hall", "xss-agent");
+    const { secret } = await new CredentialStore(new SqliteEngine(db)).provisionAgent(
+      "demo-hall",
+      "xss-agent",
+    );
     db.close();
     const agent = new RawAgent(
       at.mqttUrl,

@@ -7,6 +7,7 @@ import { createMetrics } from "../../src/api/metrics.js";
 import { silentLogger } from "../../src/logging.js";
 import { AuditLog } from "../../src/store/audit.js";
 import { openDatabase } from "../../src/store/database.js";
+import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 import { StorageHealth } from "../../src/store/storage-health.js";
 import { UserStore } from "../../src/store/users.js";
 import { AggregatorHarness } from "../aggregator/harness.js";
@@ -39,7 +40,7 @@ describe.runIf(disk !== null)("signing in and reading with a full store", () => 
     await harness.start();
     const db = harness.db;
     storage = new StorageHealth({ db, dataDir: disk!.dir, logger: silentLogger(), holdMs: 500 });
-    const users = new UserStore(db, (err) => storage.reportFailure(err));
+    const users = new UserStore(new SqliteEngine(db), (err) => storage.reportFailure(err));
     await users.create({
       username: "ops",
       displayName: "Ops",
@@ -47,14 +48,14 @@ describe.runIf(disk !== null)("signing in and reading with a full store", () => 
       roles: ["admin"],
       halls: ["*"],
     });
-    const { token } = users.createApiToken("ops", "script", null);
+    const { token } = await users.createApiToken("ops", "script", null);
     const health = new HealthChecks();
     health.register("store", () => storage.checks().store);
     health.register("disk", () => storage.checks().disk);
     api = await buildApi({
       auth: {
         users,
-        audit: new AuditLog(db, (err) => storage.reportFailure(err)),
+        audit: new AuditLog(new SqliteEngine(db), (err) => storage.reportFailure(err)),
         sessionIdleMs: 3_600_000,
         sessionAbsoluteMs: 86_400_000,
         secureCookies: false,
@@ -101,7 +102,7 @@ describe.runIf(disk !== null)("signing in and reading with a full store", () => 
     await new Promise((resolve) => setTimeout(resolve, 600));
     storage.check();
     expect((await api.inject({ method: "GET", url: "/api/health" })).json()).toMatchObject({ status: "ok" });
-    users.flushUnsavedSessions();
+    await users.flushUnsavedSessions();
     const stored = db.prepare("SELECT COUNT(*) AS n FROM sessions WHERE username = 'ops'").get() as {
       n: number;
     };

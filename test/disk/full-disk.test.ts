@@ -5,6 +5,7 @@ import { type BirthDevice, topics } from "../../src/contract/index.js";
 import { CredentialStore } from "../../src/store/credentials.js";
 import { openDatabase } from "../../src/store/database.js";
 import { HallStore } from "../../src/store/halls.js";
+import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 import { login } from "../helpers/auth.js";
 import { requireInCi } from "../helpers/external-servers.js";
 import { freePort } from "../helpers/free-port.js";
@@ -45,7 +46,7 @@ describe.runIf(disk !== null)("full disk (issue 12, defects 20, 21, 22)", () => 
     const dataDir = disk!.dir;
     const db = openDatabase(join(dataDir, "hallwatch.db"));
     await HallStore.onSqlite(db).upsert({ id: HALL, name: "Full disk hall" });
-    agentSecret = (await new CredentialStore(db).provisionAgent(HALL, AGENT)).secret;
+    agentSecret = (await new CredentialStore(new SqliteEngine(db)).provisionAgent(HALL, AGENT)).secret;
     db.close();
     const httpPort = await freePort();
     const mqttPort = await freePort();

@@ -1,13 +1,14 @@
 import { AuditLog } from "../../src/store/audit.js";
 import type { Db } from "../../src/store/database.js";
+import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 import { UserStore } from "../../src/store/users.js";
 
 /** Auth dependencies of buildApi over a test database, with an admin API token ready to use. */
 export async function testAuth(
   db: Db,
 ): Promise<{ deps: import("../../src/api/app.js").AuthDeps; adminToken: string }> {
-  const users = new UserStore(db);
-  if (!users.get("admin")) {
+  const users = new UserStore(new SqliteEngine(db));
+  if (!(await users.get("admin"))) {
     await users.create({
       username: "admin",
       displayName: "Admin",
@@ -16,11 +17,11 @@ export async function testAuth(
       halls: ["*"],
     });
   }
-  const { token } = users.createApiToken("admin", "tests", null);
+  const { token } = await users.createApiToken("admin", "tests", null);
   return {
     deps: {
       users,
-      audit: new AuditLog(db),
+      audit: new AuditLog(new SqliteEngine(db)),
       sessionIdleMs: 3_600_000,
       sessionAbsoluteMs: 86_400_000,
       secureCookies: false,

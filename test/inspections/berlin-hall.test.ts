@@ -10,6 +10,7 @@ import { silentLogger } from "../../src/logging.js";
 import { type Db, openDatabase } from "../../src/store/database.js";
 import { HallDirectory } from "../../src/store/hall-directory.js";
 import { HallStore } from "../../src/store/halls.js";
+import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 
 const BERLIN = "Europe/Berlin";
 const allPass = Object.fromEntries(CHECK_ITEMS.map((i) => [i, "pass" as const]));
@@ -30,14 +31,14 @@ describe("defect 2: a Berlin hall's inspections at whatever instant the suite ru
     const store = HallStore.onSqlite(db);
     await store.upsert({ id: "berlin", name: "Berlin Mitte", timeZone: BERLIN });
     const halls = await HallDirectory.open(store);
-    service = new InspectionService({ db, halls, logger: silentLogger() });
+    service = await InspectionService.open({ sql: new SqliteEngine(db), halls, logger: silentLogger() });
   });
   afterEach(() => {
     db.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("defect 2: periods start at local midnight, tile the day around now, and a new asset's inspection counts", () => {
+  it("defect 2: periods start at local midnight, tile the day around now, and a new asset's inspection counts", async () => {
     const nowMs = Date.now();
     const policy = service.policy("berlin");
     const around = periodsBetween(policy, nowMs - 8 * 86_400_000, nowMs + 8 * 86_400_000, BERLIN);
@@ -50,7 +51,7 @@ describe("defect 2: a Berlin hall's inspections at whatever instant the suite ru
     }
     expect(periodAt(policy, nowMs, BERLIN).startMs).toBeLessThanOrEqual(nowMs);
 
-    service.putAsset("berlin", {
+    await service.putAsset("berlin", {
       id: "F-1",
       location: "Eingang",
       type: "foam",
@@ -61,7 +62,7 @@ describe("defect 2: a Berlin hall's inspections at whatever instant the suite ru
     });
     const before = service.statusesNow("berlin").get("F-1");
     expect(before?.status).toMatch(/^(pending|overdue|not_due)$/);
-    const { record } = service.submit(
+    const { record } = await service.submit(
       "berlin",
       "F-1",
       { results: allPass, note: null, photo: null, sensorConfirmed: [], correctsId: null },
@@ -69,7 +70,7 @@ describe("defect 2: a Berlin hall's inspections at whatever instant the suite ru
     );
     expect(service.statusesNow("berlin").get("F-1")?.status).toMatch(/^(done|late)$/);
     const today = DateTime.fromMillis(Date.now(), { zone: BERLIN }).startOf("day");
-    const report = service.compliance("berlin", today.toMillis(), today.plus({ days: 1 }).toMillis());
+    const report = await service.compliance("berlin", today.toMillis(), today.plus({ days: 1 }).toMillis());
     expect(report.rows.find((r) => r.assetId === "F-1")?.record?.id).toBe(record.id);
   });
 });

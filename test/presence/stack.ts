@@ -9,6 +9,7 @@ import { silentLogger } from "../../src/logging.js";
 import { CredentialStore } from "../../src/store/credentials.js";
 import { openDatabase } from "../../src/store/database.js";
 import { HallStore } from "../../src/store/halls.js";
+import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 import { bearerToken } from "../helpers/auth.js";
 import { freePort } from "../helpers/free-port.js";
 import { RawAgent } from "../helpers/raw-agent.js";
@@ -55,7 +56,11 @@ export class PresenceStack {
     const db = openDatabase(join(this.dataDir, "hallwatch.db"));
     try {
       await HallStore.onSqlite(db).upsert({ id: hallId, name: `Hall ${hallId}` });
-      const { secret } = await new CredentialStore(db).provisionAgent(hallId, agentId, `test ${agentId}`);
+      const { secret } = await new CredentialStore(new SqliteEngine(db)).provisionAgent(
+        hallId,
+        agentId,
+        `test ${agentId}`,
+      );
       const agent = new RawAgent(this.at.mqttUrl, hallId, agentId, session, devices, {
         username: agentId,
         password: secret,

@@ -2,6 +2,7 @@ import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Alert } from "../../core/alerts/alert.js";
 import type { ActionClaims } from "../../notify/people/action-links.js";
+import type { UserRecord } from "../../store/users.js";
 import type { ApiDeps } from "../app.js";
 import { auditor } from "../audit.js";
 import { ApiError } from "../errors.js";
@@ -46,11 +47,11 @@ export async function registerActRoutes(app: TypedApp, deps: ApiDeps): Promise<v
   const check = async (
     request: FastifyRequest,
     token: string,
-  ): Promise<{ claims: ActionClaims; alert: Alert }> => {
+  ): Promise<{ claims: ActionClaims; alert: Alert; user: UserRecord }> => {
     const verified = await people.links.verify(token, now());
     if (!verified.ok) throw new ApiError(verified.reason);
     const { claims } = verified;
-    const user = deps.auth.users.get(claims.username);
+    const user = await deps.auth.users.get(claims.username);
     if (!user || user.disabled)
       throw new ApiError("link_invalid", "the person of this link no longer exists");
     const signedIn = request.principal;
@@ -59,16 +60,15 @@ export async function registerActRoutes(app: TypedApp, deps: ApiDeps): Promise<v
       throw new ApiError("link_sign_in");
     const found = alerts.get(claims.alertId);
     if (!found) throw new ApiError("not_found", "the alert of this link no longer exists");
-    return { claims, alert: found.alert };
+    return { claims, alert: found.alert, user };
   };
 
   app.get("/api/act/:token", { schema: { params: tokenParams } }, async (request) => {
-    const { claims, alert } = await check(request, request.params.token);
-    const user = deps.auth.users.get(claims.username);
+    const { claims, alert, user } = await check(request, request.params.token);
     return {
       username: claims.username,
-      displayName: user?.displayName ?? claims.username,
-      language: user?.language ?? "zh",
+      displayName: user.displayName,
+      language: user.language,
       expiresMs: claims.expiresMs,
       /** The hall's zone: the page shows times on the hall's clock, not the phone's. */
       timeZone: deps.halls.get(alert.hallId)?.timeZone ?? null,

@@ -54,7 +54,7 @@ export async function registerAdminRoutes(app: TypedApp, deps: ApiDeps): Promise
 
   app.get("/api/admin/agents", async (request) => {
     requireRole(request, ["admin"]);
-    return { items: credentials.listAgents() };
+    return { items: await credentials.listAgents() };
   });
 
   app.post(
@@ -72,10 +72,13 @@ export async function registerAdminRoutes(app: TypedApp, deps: ApiDeps): Promise
       const p = requireRole(request, ["admin"]);
       const { agentId, hallId, name } = request.body;
       if (!deps.halls.get(hallId)) throw new ApiError("not_found", `no hall ${hallId}`);
-      if (credentials.agentExists(agentId))
+      if (await credentials.agentExists(agentId))
         throw new ApiError("conflict", `agent ${agentId} exists; rotate its secret instead`);
       const provisioned = await credentials.provisionAgent(hallId, agentId, name, now());
-      audit(p.username, request.ip, "agent_provisioned", agentId, undefined, { hallId, name: name ?? null });
+      await audit(p.username, request.ip, "agent_provisioned", agentId, undefined, {
+        hallId,
+        name: name ?? null,
+      });
       return {
         agentId,
         hallId,
@@ -88,20 +91,20 @@ export async function registerAdminRoutes(app: TypedApp, deps: ApiDeps): Promise
   const agentParams = z.object({ agentId: agentIdSchema });
   app.post("/api/admin/agents/:agentId/rotate", { schema: { params: agentParams } }, async (request) => {
     const p = requireRole(request, ["admin"]);
-    if (!credentials.agentExists(request.params.agentId))
+    if (!(await credentials.agentExists(request.params.agentId)))
       throw new ApiError("not_found", `no agent ${request.params.agentId}`);
     const rotated = await credentials.rotateAgentSecret(request.params.agentId, now());
-    deps.onCredentialsChanged?.();
-    audit(p.username, request.ip, "agent_secret_rotated", request.params.agentId);
+    await deps.onCredentialsChanged?.();
+    await audit(p.username, request.ip, "agent_secret_rotated", request.params.agentId);
     return { agentId: rotated.agentId, hallId: rotated.hallId, secret: rotated.secret, note: "shown once" };
   });
 
   app.post("/api/admin/agents/:agentId/revoke", { schema: { params: agentParams } }, async (request) => {
     const p = requireRole(request, ["admin"]);
-    if (!credentials.revokeAgent(request.params.agentId, now()))
+    if (!(await credentials.revokeAgent(request.params.agentId, now())))
       throw new ApiError("not_found", `no active agent ${request.params.agentId}`);
-    deps.onCredentialsChanged?.();
-    audit(p.username, request.ip, "agent_revoked", request.params.agentId);
+    await deps.onCredentialsChanged?.();
+    await audit(p.username, request.ip, "agent_revoked", request.params.agentId);
     return { ok: true };
   });
 }

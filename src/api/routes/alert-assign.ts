@@ -15,9 +15,8 @@ const ASSIGNERS = ["duty_manager"] as const;
 const asPrincipal = (u: UserRecord): Principal => ({ ...u, via: "session" });
 
 /** The enabled users whose hall scope includes `hallId`. */
-function peopleOf(deps: ApiDeps, hallId: string): UserRecord[] {
-  return deps.auth.users
-    .list()
+async function peopleOf(deps: ApiDeps, hallId: string): Promise<UserRecord[]> {
+  return (await deps.auth.users.list())
     .filter((u) => !u.disabled && canSeeHall(asPrincipal(u), hallId))
     .sort((a, b) => a.username.localeCompare(b.username));
 }
@@ -47,7 +46,7 @@ export async function registerAlertAssignRoutes(
       if (!canSeeHall(p, hallId)) throw new ApiError("forbidden", `hall ${hallId} is not yours`);
       if (!deps.halls.get(hallId)) throw new ApiError("not_found", `no hall ${hallId}`);
       return {
-        items: peopleOf(deps, hallId).map((u) => ({
+        items: (await peopleOf(deps, hallId)).map((u) => ({
           username: u.username,
           displayName: u.displayName,
           roles: u.roles,
@@ -75,7 +74,7 @@ export async function registerAlertAssignRoutes(
         throw new ApiError("forbidden", "only the duty manager or an admin assigns alerts");
       const { alert } = found;
       const { username } = request.body;
-      const user = peopleOf(deps, alert.hallId).find((u) => u.username === username);
+      const user = (await peopleOf(deps, alert.hallId)).find((u) => u.username === username);
       if (!user)
         throw new ApiError("assignee_not_in_hall", `${username} is not a user of hall ${alert.hallId}`);
       if (!canSeeAlert(asPrincipal(user), alert))

@@ -61,11 +61,11 @@ export async function registerAuthRoutes(app: TypedApp, deps: ApiDeps): Promise<
       const user = await auth.users.verifyPassword(username, password);
       if (!user) {
         throttle.fail(pair, nowMs);
-        audit(request, username, "login_failed", null);
+        await audit(request, username, "login_failed", null);
         throw new ApiError("unauthenticated", "wrong user name or password");
       }
       throttle.succeed(pair);
-      const session = auth.users.createSession(user.username, auth.sessionIdleMs, request.ip, nowMs);
+      const session = await auth.users.createSession(user.username, auth.sessionIdleMs, request.ip, nowMs);
       reply.setCookie(SESSION_COOKIE, session.token, {
         httpOnly: true,
         sameSite: "strict",
@@ -80,7 +80,7 @@ export async function registerAuthRoutes(app: TypedApp, deps: ApiDeps): Promise<
         path: "/api/auth",
         maxAge: Math.floor(DEVICE_COOKIE_MAX_AGE_MS / 1000),
       });
-      audit(request, user.username, "login", null);
+      await audit(request, user.username, "login", null);
       return { user: { ...user }, csrfToken: session.csrfToken };
     },
   );
@@ -88,9 +88,9 @@ export async function registerAuthRoutes(app: TypedApp, deps: ApiDeps): Promise<
   app.post("/api/auth/logout", async (request, reply) => {
     const p = caller(request);
     const token = request.cookies?.[SESSION_COOKIE];
-    if (token) auth.users.deleteSession(token);
+    if (token) await auth.users.deleteSession(token);
     reply.clearCookie(SESSION_COOKIE, { path: "/" });
-    audit(request, p.username, "logout", null);
+    await audit(request, p.username, "logout", null);
     return { ok: true };
   });
 
@@ -111,7 +111,7 @@ export async function registerAuthRoutes(app: TypedApp, deps: ApiDeps): Promise<
       }
       checkPassword(request.body.next, p.username);
       await auth.users.setPassword(p.username, request.body.next, now());
-      audit(request, p.username, "password_changed", p.username);
+      await audit(request, p.username, "password_changed", p.username);
       return { ok: true, note: "every session and API token of this user ended; sign in again" };
     },
   );
@@ -134,8 +134,8 @@ export async function registerAuthRoutes(app: TypedApp, deps: ApiDeps): Promise<
       if (days > tokenMaxDays)
         throw new ApiError("bad_request", `expiresInDays: at most ${tokenMaxDays} days (auth.tokenMaxDays)`);
       const expiresMs = now() + days * DAY_MS;
-      const created = auth.users.createApiToken(p.username, request.body.name, expiresMs);
-      audit(request, p.username, "api_token_created", created.id, undefined, {
+      const created = await auth.users.createApiToken(p.username, request.body.name, expiresMs);
+      await audit(request, p.username, "api_token_created", created.id, undefined, {
         name: request.body.name,
         expiresMs,
       });
@@ -144,7 +144,7 @@ export async function registerAuthRoutes(app: TypedApp, deps: ApiDeps): Promise<
   );
 
   app.get("/api/auth/tokens", async (request) => ({
-    items: auth.users.listApiTokens({ username: caller(request).username }),
+    items: await auth.users.listApiTokens({ username: caller(request).username }),
   }));
 
   app.delete(
@@ -152,9 +152,9 @@ export async function registerAuthRoutes(app: TypedApp, deps: ApiDeps): Promise<
     { schema: { params: z.object({ id: z.string().uuid() }) } },
     async (request) => {
       const p = caller(request);
-      if (!auth.users.revokeApiToken(request.params.id, p.username))
+      if (!(await auth.users.revokeApiToken(request.params.id, p.username)))
         throw new ApiError("not_found", "no such token of yours");
-      audit(request, p.username, "api_token_revoked", request.params.id);
+      await audit(request, p.username, "api_token_revoked", request.params.id);
       return { ok: true };
     },
   );
@@ -172,7 +172,7 @@ export async function registerAuthRoutes(app: TypedApp, deps: ApiDeps): Promise<
     },
     async (request) => {
       requireRole(request, ["admin"]);
-      return { items: auth.audit.list(request.query) };
+      return { items: await auth.audit.list(request.query) };
     },
   );
 }

@@ -47,12 +47,12 @@ export async function registerContactRoutes(app: TypedApp, deps: ApiDeps): Promi
     return { publicKey: people.vapidPublicKey };
   });
 
-  const known = (name: string) => {
-    if (!deps.auth.users.get(name)) throw new ApiError("not_found", `no user ${name}`);
+  const known = async (name: string) => {
+    if (!(await deps.auth.users.get(name))) throw new ApiError("not_found", `no user ${name}`);
   };
   app.get("/api/users/:username/contacts", { schema: { params: username } }, async (request) => {
     requireRole(request, ["admin"]);
-    known(request.params.username);
+    await known(request.params.username);
     return await contacts.get(request.params.username);
   });
   app.put(
@@ -60,7 +60,7 @@ export async function registerContactRoutes(app: TypedApp, deps: ApiDeps): Promi
     { schema: { params: username, body: contactsInputSchema } },
     async (request) => {
       const p = requireRole(request, ["admin"]);
-      known(request.params.username);
+      await known(request.params.username);
       const before = await contacts.get(request.params.username);
       const after = await contacts.put(request.params.username, request.body);
       audit(p.username, request.ip, "contacts_changed", request.params.username, before, after);

@@ -149,7 +149,7 @@ export async function registerDeviceActionRoutes(app: TypedApp, deps: ApiDeps): 
       const p = caller(request);
       const { hallId, deviceId } = request.params;
       const device = visibleDevice(p, hallId, deviceId);
-      const rows = deps.auth.audit.list({
+      const rows = await deps.auth.audit.list({
         limit: request.query.limit,
         target: `${hallId}/${deviceId}`,
         actionPrefix: LOG_ACTIONS,

@@ -45,7 +45,7 @@ export async function registerEscalationRoutes(app: TypedApp, deps: ApiDeps): Pr
     const p = caller(request);
     const { username } = request.params;
     if (!isAdmin(p) && p.username !== username) throw new ApiError("forbidden", "only your own policy");
-    if (!deps.auth.users.get(username)) throw new ApiError("not_found", `no user ${username}`);
+    if (!(await deps.auth.users.get(username))) throw new ApiError("not_found", `no user ${username}`);
     return {
       username,
       needSignIn: await people.linkPolicy.needsSignIn(username),
@@ -60,7 +60,10 @@ export async function registerEscalationRoutes(app: TypedApp, deps: ApiDeps): Pr
       const { username } = request.params;
       if (!isAdmin(p) && p.username !== username) throw new ApiError("forbidden", "only your own policy");
       const before = await people.linkPolicy.own(username);
-      if (!deps.auth.users.get(username) || !(await people.linkPolicy.set(username, request.body.needSignIn)))
+      if (
+        !(await deps.auth.users.get(username)) ||
+        !(await people.linkPolicy.set(username, request.body.needSignIn))
+      )
         throw new ApiError("not_found", `no user ${username}`);
       audit(
         p.username,

@@ -36,7 +36,9 @@ export async function registerHealthRoutes(app: TypedApp, deps: ApiDeps): Promis
     // A count, not names: the health check is public and agent ids are the broker's usernames. Informational
     // only (agents are often provisioned before they are installed), so it does not change the status.
     const nowMs = deps.now?.() ?? Date.now();
-    const agentsNeverSeen = deps.credentials?.countNeverSeenAgents(nowMs - NEVER_SEEN_AFTER_MS) ?? 0;
+    // Health answers even when the store cannot be read (its own check says so).
+    const agentsNeverSeen =
+      (await deps.credentials?.countNeverSeenAgents(nowMs - NEVER_SEEN_AFTER_MS).catch(() => 0)) ?? 0;
     const body = {
       status: report.status,
       checks: report.checks,

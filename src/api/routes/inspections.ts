@@ -48,6 +48,14 @@ function guarded<T>(fn: () => T): T {
   }
 }
 
+async function guardedAsync<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    apiError(err);
+  }
+}
+
 /** Fire assets, inspection policy, inspections (append-only), corrective actions, compliance and QR labels. */
 export async function registerInspectionRoutes(app: TypedApp, deps: ApiDeps): Promise<void> {
   const service = deps.inspections;
@@ -106,7 +114,7 @@ export async function registerInspectionRoutes(app: TypedApp, deps: ApiDeps): Pr
       const p = requireRole(request, REGISTRARS);
       const { hallId, assetId } = request.params;
       visibleHall(p, hallId);
-      const { before, after } = guarded(() =>
+      const { before, after } = await guardedAsync(() =>
         service.putAsset(hallId, { ...request.body, id: assetId } as FireAssetInput),
       );
       audit(
@@ -133,7 +141,7 @@ export async function registerInspectionRoutes(app: TypedApp, deps: ApiDeps): Pr
       const p = requireRole(request, REGISTRARS);
       const { hallId, assetId } = request.params;
       visibleHall(p, hallId);
-      const retired = guarded(() => service.retireAsset(hallId, assetId));
+      const retired = await guardedAsync(() => service.retireAsset(hallId, assetId));
       audit(p.username, request.ip, "fire_asset_retired", `${hallId}/${assetId}`, retired.asset, {
         retiredMs: retired.retiredMs,
       });
@@ -152,7 +160,7 @@ export async function registerInspectionRoutes(app: TypedApp, deps: ApiDeps): Pr
       const csv = typeof body === "string" ? body : (body as { csv?: unknown } | null)?.csv;
       if (typeof csv !== "string")
         throw new ApiError("bad_request", 'send the CSV as text/csv, or as JSON {"csv": "..."}');
-      const result = guarded(() => service.importAssets(hallId, csv));
+      const result = await guardedAsync(() => service.importAssets(hallId, csv));
       audit(p.username, request.ip, "fire_assets_imported", hallId, undefined, result);
       return result;
     },
@@ -161,7 +169,7 @@ export async function registerInspectionRoutes(app: TypedApp, deps: ApiDeps): Pr
   app.get("/api/halls/:hallId/fire-assets/:assetId", { schema: { params: assetParams } }, async (request) => {
     const { hallId, assetId } = request.params;
     visibleHall(caller(request), hallId);
-    return guarded(() => service.assetView(hallId, assetId));
+    return await guardedAsync(() => service.assetView(hallId, assetId));
   });
 
   app.get(
@@ -206,7 +214,7 @@ export async function registerInspectionRoutes(app: TypedApp, deps: ApiDeps): Pr
       const p = requireRole(request, POLICY_SETTERS);
       const { hallId } = request.params;
       visibleHall(p, hallId);
-      const { before, after } = guarded(() => service.setPolicy(hallId, request.body, p.username));
+      const { before, after } = await guardedAsync(() => service.setPolicy(hallId, request.body, p.username));
       audit(p.username, request.ip, "inspection_policy_changed", hallId, before, after);
       return after;
     },
@@ -221,7 +229,7 @@ export async function registerInspectionRoutes(app: TypedApp, deps: ApiDeps): Pr
       const p = requireRole(request, INSPECTORS);
       const { hallId, assetId } = request.params;
       visibleHall(p, hallId);
-      const result = guarded(() => service.submit(hallId, assetId, request.body, p.username));
+      const result = await guardedAsync(() => service.submit(hallId, assetId, request.body, p.username));
       audit(
         p.username,
         request.ip,
@@ -257,30 +265,30 @@ export async function registerInspectionRoutes(app: TypedApp, deps: ApiDeps): Pr
     async (request) => {
       const { hallId } = request.params;
       visibleHall(caller(request), hallId);
-      return { items: service.records.records({ hallId, ...request.query }) };
+      return { items: await service.records.records({ hallId, ...request.query }) };
     },
   );
 
   const recordParams = z.object({ id: z.string().uuid() });
-  const visibleRecord = (request: Parameters<typeof caller>[0], id: string) => {
-    const record = service.records.record(id);
+  const visibleRecord = async (request: Parameters<typeof caller>[0], id: string) => {
+    const record = await service.records.record(id);
     if (!record || !canSeeHall(caller(request), record.hallId))
       throw new ApiError("not_found", `no inspection record ${id}`);
     return record;
   };
 
   app.get("/api/inspections/:id", { schema: { params: recordParams } }, async (request) => {
-    const record = visibleRecord(request, request.params.id);
+    const record = await visibleRecord(request, request.params.id);
     return {
       record,
-      correctedBy: service.records.correctionOf(record.id)?.id ?? null,
-      actions: service.records.actions({ hallId: record.hallId, recordIds: [record.id] }),
+      correctedBy: (await service.records.correctionOf(record.id))?.id ?? null,
+      actions: await service.records.actions({ hallId: record.hallId, recordIds: [record.id] }),
     };
   });
 
   app.get("/api/inspections/:id/photo", { schema: { params: recordParams } }, async (request, reply) => {
-    const record = visibleRecord(request, request.params.id);
-    const photo = record.photoId ? service.records.photo(record.photoId) : null;
+    const record = await visibleRecord(request, request.params.id);
+    const photo = record.photoId ? await service.records.photo(record.photoId) : null;
     if (!photo) throw new ApiError("not_found", "this record has no photo");
     return reply
       .header("content-type", photo.mime)
@@ -313,7 +321,7 @@ export async function registerInspectionRoutes(app: TypedApp, deps: ApiDeps): Pr
       const { hallId } = request.params;
       visibleHall(caller(request), hallId);
       const { status } = request.query;
-      const items = service.records.actions({
+      const items = await service.records.actions({
         hallId,
         ...(status === "all" ? {} : { open: status === "open" }),
       });
@@ -326,10 +334,12 @@ export async function registerInspectionRoutes(app: TypedApp, deps: ApiDeps): Pr
     { schema: { params: recordParams, body: z.strictObject({ note: z.string().trim().min(1).max(2000) }) } },
     async (request) => {
       const p = requireRole(request, FIXERS);
-      const existing = service.records.action(request.params.id);
+      const existing = await service.records.action(request.params.id);
       if (!existing || !canSeeHall(p, existing.hallId))
         throw new ApiError("not_found", "no such corrective action");
-      const closed = guarded(() => service.closeAction(existing.id, p.username, request.body.note));
+      const closed = await guardedAsync(() =>
+        service.closeAction(existing.id, p.username, request.body.note),
+      );
       audit(p.username, request.ip, "corrective_action_closed", closed.id, existing, closed);
       return closed;
     },
@@ -358,7 +368,7 @@ export async function registerInspectionRoutes(app: TypedApp, deps: ApiDeps): Pr
       const to = request.query.to ?? (today.toISODate() as string);
       const fromMs = DateTime.fromISO(from, { zone }).toMillis();
       const toMs = DateTime.fromISO(to, { zone }).plus({ days: 1 }).toMillis();
-      const report = guarded(() => service.compliance(hallId, fromMs, toMs));
+      const report = await guardedAsync(() => service.compliance(hallId, fromMs, toMs));
       if (request.query.format === "csv")
         return reply
           .header("content-type", "text/csv; charset=utf-8")

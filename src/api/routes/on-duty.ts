@@ -13,13 +13,13 @@ export async function registerOnDutyRoutes(app: TypedApp, deps: ApiDeps): Promis
   if (!store) return;
   const now = deps.now ?? Date.now;
 
-  const withNames = (span: DutyWindow | null) =>
+  const withNames = (span: DutyWindow | null, names: Map<string, string>) =>
     span && {
       fromMs: span.fromMs,
       toMs: span.toMs,
       people: span.usernames.map((username) => ({
         username,
-        displayName: deps.auth.users.get(username)?.displayName ?? username,
+        displayName: names.get(username) ?? username,
       })),
     };
 
@@ -37,13 +37,14 @@ export async function registerOnDutyRoutes(app: TypedApp, deps: ApiDeps): Promis
       if (!hall || !canSeeHall(caller(request), hallId)) throw new ApiError("not_found", `no hall ${hallId}`);
       const atMs = request.query.atMs ?? now();
       const rosters = await store.list();
+      const names = new Map((await deps.auth.users.list()).map((u) => [u.username, u.displayName]));
       return {
         hallId,
         timeZone: hall.timeZone,
         atMs,
         roles: DUTY_ROLES.map((role) => {
           const { now: current, next } = currentAndNext(rosters, hallId, role, atMs);
-          return { role, now: withNames(current), next: withNames(next) };
+          return { role, now: withNames(current, names), next: withNames(next, names) };
         }),
       };
     },

@@ -27,7 +27,7 @@ export async function registerReportRoutes(app: TypedApp, deps: ApiDeps): Promis
       if (!zone || !canSeeHall(caller(request), hallId)) throw new ApiError("not_found", `no hall ${hallId}`);
       const nowMs = now();
       const date = request.query.date ?? lastCompletePeriod(period, nowMs, zone);
-      const generated = generateHallReport(deps, hallId, period, date, nowMs);
+      const generated = await generateHallReport(deps, hallId, period, date, nowMs);
       if (!generated) throw new ApiError("not_found", `no hall ${hallId}`);
       const { report, timeZone } = generated;
       if (request.query.format === "csv") {

@@ -1,6 +1,6 @@
 import { canSeeHall, isAdmin, type Principal } from "../../auth/principal.js";
 import type { Roster, RosterInput } from "../../core/rosters/index.js";
-import type { UserStore } from "../../store/users.js";
+import type { UserPort } from "../../store/users.js";
 import { ApiError } from "../errors.js";
 
 /** Anyone who sees one of the roster's halls may read it. */
@@ -20,10 +20,11 @@ export function requireWrite(p: Principal, hallIds: readonly string[]): void {
 }
 
 /** Every name in a roster must be a user: a 400 listing each unknown one by its path. */
-export function checkPeople(users: UserStore, input: RosterInput | Roster): void {
+export async function checkPeople(users: Pick<UserPort, "list">, input: RosterInput | Roster): Promise<void> {
   const details: { path: string; message: string }[] = [];
+  const known = new Set((await users.list()).map((u) => u.username));
   const check = (name: string, path: string) => {
-    if (!users.get(name)) details.push({ path, message: `no user ${name}` });
+    if (!known.has(name)) details.push({ path, message: `no user ${name}` });
   };
   for (const [i, s] of input.shifts.entries())
     for (const [j, u] of s.usernames.entries()) check(u, `shifts.${i}.usernames.${j}`);

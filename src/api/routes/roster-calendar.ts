@@ -65,7 +65,7 @@ export async function registerRosterCalendarRoutes(app: TypedApp, deps: ApiDeps)
     async (request, reply) => {
       const token = FEED_RE.exec(request.params.file)?.[1];
       const username = token ? await store.feedOwner(token) : null;
-      const user = username ? deps.auth.users.get(username) : null;
+      const user = username ? await deps.auth.users.get(username) : null;
       if (!user || user.disabled) throw new ApiError("not_found", "no such calendar");
       // From the start of last week (UTC) through the next N weeks: whole weeks, whatever the hour.
       const weekStart = DateTime.fromMillis(now(), { zone: "UTC" }).startOf("week").toMillis();

@@ -49,7 +49,7 @@ export async function registerRosterRoutes(app: TypedApp, deps: ApiDeps): Promis
     const p = requireRole(request, WRITERS);
     requireWrite(p, input.hallIds);
     checkHalls(input.hallIds);
-    checkPeople(users, input);
+    await checkPeople(users, input);
     const parsed = rosterInputSchema.safeParse(input);
     if (!parsed.success)
       throw new ApiError(
@@ -73,13 +73,14 @@ export async function registerRosterRoutes(app: TypedApp, deps: ApiDeps): Promis
       );
       // Everyone reading a roster sees names, not usernames.
       const names: Record<string, string> = {};
+      const displayNames = new Map((await users.list()).map((u) => [u.username, u.displayName]));
       for (const r of items)
         for (const u of [
           ...r.shifts.flatMap((s) => s.usernames),
           ...r.overrides.flatMap((o) => o.usernames),
           ...r.swaps.flatMap((s) => [s.from, s.to]),
         ])
-          names[u] ??= users.get(u)?.displayName ?? u;
+          names[u] ??= displayNames.get(u) ?? u;
       return { items, names };
     },
   );
@@ -93,8 +94,7 @@ export async function registerRosterRoutes(app: TypedApp, deps: ApiDeps): Promis
       const { hallId } = request.params;
       if (!deps.halls.get(hallId) || !canReadRoster(p, [hallId]))
         throw new ApiError("not_found", `no hall ${hallId}`);
-      const items = users
-        .list()
+      const items = (await users.list())
         .filter((u) => !u.disabled && (u.halls.includes("*") || u.halls.includes(hallId)))
         .map((u) => ({ username: u.username, displayName: u.displayName, roles: u.roles }));
       return { items };

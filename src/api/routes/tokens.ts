@@ -25,7 +25,7 @@ export async function registerTokenAdminRoutes(app: TypedApp, deps: ApiDeps): Pr
     async (request) => {
       requireRole(request, ["admin"]);
       const nowMs = now();
-      const items = users.listApiTokens({ username: request.query.username }).map((t) => ({
+      const items = (await users.listApiTokens({ username: request.query.username })).map((t) => ({
         ...t,
         state:
           t.revokedMs !== null
@@ -43,17 +43,11 @@ export async function registerTokenAdminRoutes(app: TypedApp, deps: ApiDeps): Pr
     { schema: { params: z.object({ id: z.string().min(1).max(64) }) } },
     async (request) => {
       const p = requireRole(request, ["admin"]);
-      const before = users.apiToken(request.params.id);
-      if (!before || !users.revokeAnyApiToken(request.params.id, now()))
+      const before = await users.apiToken(request.params.id);
+      if (!before || !(await users.revokeAnyApiToken(request.params.id, now())))
         throw new ApiError("not_found", `no live API token ${request.params.id}`);
-      audit(
-        p.username,
-        request.ip,
-        "api_token_revoked",
-        request.params.id,
-        before,
-        users.apiToken(request.params.id),
-      );
+      const after = await users.apiToken(request.params.id);
+      await audit(p.username, request.ip, "api_token_revoked", request.params.id, before, after);
       return { ok: true };
     },
   );

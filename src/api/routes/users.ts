@@ -27,8 +27,8 @@ export async function registerUserRoutes(app: TypedApp, deps: ApiDeps): Promise<
   const now = deps.now ?? Date.now;
   const audit = auditor(deps);
 
-  const existing = (username: string) => {
-    const user = users.get(username);
+  const existing = async (username: string) => {
+    const user = await users.get(username);
     if (!user) throw new ApiError("not_found", `no user ${username}`);
     return user;
   };
@@ -44,7 +44,7 @@ export async function registerUserRoutes(app: TypedApp, deps: ApiDeps): Promise<
 
   app.get("/api/users", async (request) => {
     requireRole(request, ["admin"]);
-    return { items: users.list() };
+    return { items: await users.list() };
   });
 
   app.post(
@@ -68,11 +68,11 @@ export async function registerUserRoutes(app: TypedApp, deps: ApiDeps): Promise<
     async (request) => {
       const p = requireRole(request, ["admin"]);
       const body = request.body;
-      if (users.get(body.username)) throw new ApiError("conflict", `user ${body.username} exists`);
+      if (await users.get(body.username)) throw new ApiError("conflict", `user ${body.username} exists`);
       checkHalls(body.halls);
       checkPassword(body.password, body.username);
       const user = await users.create(body, now());
-      audit(p.username, request.ip, "user_created", user.username, undefined, user);
+      await audit(p.username, request.ip, "user_created", user.username, undefined, user);
       return user;
     },
   );
@@ -94,32 +94,34 @@ export async function registerUserRoutes(app: TypedApp, deps: ApiDeps): Promise<
     },
     async (request) => {
       const p = requireRole(request, ["admin"]);
-      const before = existing(request.params.username);
+      const before = await existing(request.params.username);
       const changes = request.body;
       if (changes.halls) checkHalls(changes.halls);
       // An admin cannot take away their own admin role: nobody might be left to give it back.
       if (before.username === p.username && changes.roles && !changes.roles.includes("admin"))
         throw new ApiError("conflict", "you cannot remove your own admin role");
-      const after = users.update(before.username, changes);
-      audit(p.username, request.ip, "user_changed", before.username, before, after);
+      const after = await users.update(before.username, changes);
+      await audit(p.username, request.ip, "user_changed", before.username, before, after);
       return after;
     },
   );
 
   app.post("/api/users/:username/disable", { schema: { params: usernameParams } }, async (request) => {
     const p = requireRole(request, ["admin"]);
-    const before = existing(request.params.username);
+    const before = await existing(request.params.username);
     if (before.username === p.username) throw new ApiError("conflict", "you cannot disable yourself");
-    users.setDisabled(before.username, true, now());
-    audit(p.username, request.ip, "user_disabled", before.username, before, users.get(before.username));
+    await users.setDisabled(before.username, true, now());
+    const after = await users.get(before.username);
+    await audit(p.username, request.ip, "user_disabled", before.username, before, after);
     return { ok: true, note: "the user's sessions ended and their API tokens were revoked" };
   });
 
   app.post("/api/users/:username/enable", { schema: { params: usernameParams } }, async (request) => {
     const p = requireRole(request, ["admin"]);
-    const before = existing(request.params.username);
-    users.setDisabled(before.username, false, now());
-    audit(p.username, request.ip, "user_enabled", before.username, before, users.get(before.username));
+    const before = await existing(request.params.username);
+    await users.setDisabled(before.username, false, now());
+    const after = await users.get(before.username);
+    await audit(p.username, request.ip, "user_enabled", before.username, before, after);
     return { ok: true };
   });
 
@@ -134,12 +136,12 @@ export async function registerUserRoutes(app: TypedApp, deps: ApiDeps): Promise<
     },
     async (request) => {
       const p = requireRole(request, ["admin"]);
-      const user = existing(request.params.username);
+      const user = await existing(request.params.username);
       const chosen = request.body.password;
       const password = chosen ?? oneTimePassword();
       if (chosen !== undefined) checkPassword(chosen, user.username);
       await users.setPassword(user.username, password, now(), user.username !== p.username);
-      audit(p.username, request.ip, "password_reset", user.username);
+      await audit(p.username, request.ip, "password_reset", user.username);
       return {
         ok: true,
         ...(chosen === undefined ? { password } : {}),
