@@ -10,7 +10,6 @@ import { parseConfig } from "../../src/config/config.js";
 import { silentLogger } from "../../src/logging.js";
 import { CredentialStore } from "../../src/store/credentials.js";
 import { openDatabase } from "../../src/store/database.js";
-import { HallStore } from "../../src/store/halls.js";
 import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 import { bearerToken } from "../helpers/auth.js";
 import { freePort } from "../helpers/free-port.js";
@@ -73,7 +72,13 @@ export class AlertStack {
     const db = openDatabase(join(this.dataDir, "hallwatch.db"));
     const layout = testLayout();
     try {
-      await HallStore.onSqlite(db).upsert({ id: HALL, name: "Alert hall" });
+      // Through the API, as an admin would: the server's hall directory (an in-memory view) knows it at once.
+      const created = await fetch(`${this.at.httpUrl}/api/halls`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${this.token}`, "content-type": "application/json" },
+        body: JSON.stringify({ id: HALL, name: "Alert hall" }),
+      });
+      if (created.status !== 200) throw new Error(`creating the hall: ${created.status}`);
       const secrets = await ensureDemoAgentSecrets(
         this.dataDir,
         HALL,
