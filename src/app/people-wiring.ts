@@ -15,7 +15,6 @@ import {
   type SilenceLookup,
 } from "../notify/people/ports.js";
 import type { NotifyStore } from "../notify/store.js";
-import type { Db } from "../store/database.js";
 import type { SqlEngine } from "../store/sql/engine.js";
 
 /** The other sides of personal notification (rosters, contacts and senders, silences); absent: no personal notices. */
@@ -69,7 +68,6 @@ export function preparePeople(ctx: {
 }
 
 export function startPersonalNotifier(ctx: {
-  db: Db;
   store: NotifyStore;
   dispatcher: NotificationDispatcher;
   alerts: AlertService;
@@ -84,7 +82,7 @@ export function startPersonalNotifier(ctx: {
 }): PersonalNotifier | null {
   if (!ctx.parts) return null;
   const notifier = new PersonalNotifier({
-    db: ctx.db,
+    sql: ctx.store.sql,
     chains: ctx.chains,
     outbox: ctx.store.outbox,
     subscribe: (listener) => ctx.alerts.bus.on("alert_changed", listener),
@@ -114,7 +112,7 @@ export function startPersonalNotifier(ctx: {
     logger: ctx.logger,
     onQueued: () => void ctx.dispatcher.deliverDue(),
     track: (work) => ctx.dispatcher.track(work),
-    notBefore: (target, action) => ctx.dispatcher.notBefore(target, action),
+    notBefore: (target, action, nowMs) => ctx.dispatcher.notBefore(target, action, nowMs),
     ...(ctx.now ? { now: ctx.now } : {}),
   });
   notifier.start();

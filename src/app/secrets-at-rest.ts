@@ -4,7 +4,6 @@ import type { HallwatchConfig } from "../config/config.js";
 import { hasSealedVapidKey } from "../notify/people/vapid.js";
 import { NotifyStore } from "../notify/store.js";
 import { deriveKey, loadSecretKey, SecretBox } from "../security/secret-key.js";
-import type { Db } from "../store/database.js";
 import type { SqlEngine } from "../store/sql/engine.js";
 
 /**
@@ -15,7 +14,6 @@ import type { SqlEngine } from "../store/sql/engine.js";
  */
 export async function openSecrets(
   config: HallwatchConfig,
-  db: Db,
   sql: SqlEngine,
 ): Promise<{
   notifyStore: NotifyStore;
@@ -24,14 +22,15 @@ export async function openSecrets(
   calendarFeedKey: Buffer;
   actionLinkKey: Buffer;
 }> {
-  const vapidSealed = await hasSealedVapidKey(sql);
+  // Read before the key is loaded: a new key may be made only while nothing is sealed under an old one.
+  const nothingSealed = !(await NotifyStore.hasSealedChannels(sql)) && !(await hasSealedVapidKey(sql));
   const master = loadSecretKey(
     { key: config.secretKey, file: config.secretKeyFile ?? join(config.dataDir, "secret.key") },
-    () => !NotifyStore.hasSealedChannels(db) && !vapidSealed,
+    () => nothingSealed,
   );
   const box = new SecretBox(master);
-  const notifyStore = new NotifyStore(db, box);
-  notifyStore.sealPlainChannels();
+  const notifyStore = new NotifyStore(sql, box);
+  await notifyStore.sealPlainChannels();
   return {
     notifyStore,
     deviceCookies: new DeviceCookies(deriveKey(master, "device cookies")),

@@ -225,7 +225,7 @@ export class HallwatchServer {
     maintenance.start();
     this.maintenanceCalendar = maintenance;
     await ensureFirstAdmin(users, config.auth.adminPassword, this.print);
-    const secrets = await openSecrets(config, db, sql);
+    const secrets = await openSecrets(config, sql);
     // Rosters and contacts are read synchronously on the notification path: in-memory views, reloaded behind.
     const onViewError = (err: unknown) => {
       storage.reportFailure(err);
@@ -410,7 +410,6 @@ export class HallwatchServer {
     this.notifier = notifier;
     notifier.start();
     this.personalNotifier = startPersonalNotifier({
-      db,
       store: notifyStore,
       dispatcher: notifier,
       alerts,
@@ -422,9 +421,9 @@ export class HallwatchServer {
       logger: logger.child({ component: "people" }),
       ...(this.parts.now ? { now: this.parts.now } : {}),
     });
-    this.stopReadinessNotices = this.readiness.bus.on("readiness_report", (report) =>
-      notifier.onReadiness(report),
-    );
+    this.stopReadinessNotices = this.readiness.bus.on("readiness_report", (report) => {
+      void notifier.onReadiness(report); // a failure is logged where it is queued
+    });
     this.reports = new ReportScheduler({
       schedules: reportSchedules,
       sources: {

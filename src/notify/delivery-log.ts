@@ -1,4 +1,4 @@
-import type { Db } from "../store/database.js";
+import type { SqlEngine } from "../store/sql/engine.js";
 
 export interface Delivery {
   id: number;
@@ -47,17 +47,30 @@ interface DeliveryRow {
   summary: string | null;
 }
 
-/** Every send attempt (outbox and "send test"), for the API and the console. */
-export class DeliveryLog {
-  constructor(private readonly db: Db) {}
+/** The delivery log as its users meet it; `DeliveryLog` runs it on either SQL engine. */
+export interface DeliveryLogPort {
+  add(d: Omit<Delivery, "id">): Promise<void>;
+  query(filter?: DeliveryFilter): Promise<{ items: Delivery[]; total: number }>;
+}
 
-  add(d: Omit<Delivery, "id">): void {
-    this.db
-      .prepare(
-        `INSERT INTO notify_deliveries (at_ms, channel_id, alert_id, action, attempt, ok, error, error_code, http_status, duration_ms, group_size, summary)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
+// Casts: PostgreSQL cannot tell the type of a parameter that is only tested for NULL.
+const WHERE = `WHERE (CAST(? AS TEXT) IS NULL OR channel_id = ?)
+  AND (CAST(? AS TEXT) IS NULL OR alert_id = ?)
+  AND (CAST(? AS TEXT) IS NULL OR action = ?)
+  AND (CAST(? AS INTEGER) IS NULL OR ok = ?)
+  AND (CAST(? AS BIGINT) IS NULL OR at_ms >= ?)
+  AND (CAST(? AS BIGINT) IS NULL OR at_ms < ?)
+  AND (CAST(? AS INTEGER) IS NULL OR group_size IS NOT NULL)`;
+
+/** Every send attempt (outbox and "send test"), for the API and the console. */
+export class DeliveryLog implements DeliveryLogPort {
+  constructor(private readonly sql: SqlEngine) {}
+
+  async add(d: Omit<Delivery, "id">): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO notify_deliveries (at_ms, channel_id, alert_id, action, attempt, ok, error, error_code, http_status, duration_ms, group_size, summary)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
         d.atMs,
         d.channelId,
         d.alertId,
@@ -70,35 +83,31 @@ export class DeliveryLog {
         d.durationMs,
         d.groupSize ?? null,
         d.summary ?? null,
-      );
+      ],
+    );
   }
 
   /** Newest first, filtered and paged; `total` counts every match. */
-  query(filter: DeliveryFilter = {}): { items: Delivery[]; total: number } {
-    const where = `WHERE (@channelId IS NULL OR channel_id = @channelId)
-      AND (@alertId IS NULL OR alert_id = @alertId)
-      AND (@action IS NULL OR action = @action)
-      AND (@ok IS NULL OR ok = @ok)
-      AND (@fromMs IS NULL OR at_ms >= @fromMs)
-      AND (@toMs IS NULL OR at_ms < @toMs)
-      AND (@grouped IS NULL OR group_size IS NOT NULL)`;
-    const params = {
-      channelId: filter.channelId ?? null,
-      alertId: filter.alertId ?? null,
-      action: filter.action ?? null,
-      ok: filter.ok === undefined ? null : filter.ok ? 1 : 0,
-      fromMs: filter.fromMs ?? null,
-      toMs: filter.toMs ?? null,
-      grouped: filter.grouped ? 1 : null,
-    };
+  async query(filter: DeliveryFilter = {}): Promise<{ items: Delivery[]; total: number }> {
+    // Each filter value but the last twice: "not given" and "equal to" (positional placeholders on both engines).
+    const values = [
+      filter.channelId ?? null,
+      filter.alertId ?? null,
+      filter.action ?? null,
+      filter.ok === undefined ? null : filter.ok ? 1 : 0,
+      filter.fromMs ?? null,
+      filter.toMs ?? null,
+    ];
+    const params = [...values.flatMap((v) => [v, v]), filter.grouped ? 1 : null];
     const limit = Math.min(500, Math.max(1, filter.limit ?? 100));
     const offset = Math.max(0, filter.offset ?? 0);
-    const rows = this.db
-      .prepare(`SELECT * FROM notify_deliveries ${where} ORDER BY id DESC LIMIT @limit OFFSET @offset`)
-      .all({ ...params, limit, offset }) as DeliveryRow[];
-    const total = (
-      this.db.prepare(`SELECT COUNT(*) AS n FROM notify_deliveries ${where}`).get(params) as { n: number }
-    ).n;
+    const rows = await this.sql.all<DeliveryRow>(
+      `SELECT * FROM notify_deliveries ${WHERE} ORDER BY id DESC LIMIT ? OFFSET ?`,
+      [...params, limit, offset],
+    );
+    const total =
+      (await this.sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM notify_deliveries ${WHERE}`, params))
+        ?.n ?? 0;
     return {
       items: rows.map((r) => ({
         id: r.id,

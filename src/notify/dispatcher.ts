@@ -1,8 +1,8 @@
-import { performance } from "node:perf_hooks";
+import { hostname } from "node:os";
 import type { AlertChange } from "../alerts/alert-service.js";
 import type { ReadinessReport } from "../core/calendar/readiness.js";
 import type { Logger } from "../logging.js";
-import type { Db } from "../store/database.js";
+import type { SqlEngine, SqlExecutor } from "../store/sql/engine.js";
 import type { Delivery, DeliveryFilter } from "./delivery-log.js";
 import { type OutgoingNotice, outgoingNotice } from "./group-delivery.js";
 import { GROUPABLE_ACTIONS, type HallLabel } from "./grouping.js";
@@ -11,15 +11,24 @@ import type { OutboxItem } from "./outbox.js";
 import { type PersonalSenders, parsePersonTarget, type SilenceLookup } from "./people/ports.js";
 import { readinessMessage } from "./readiness-message.js";
 import { DEFAULT_RETRY, nextRetryDelayMs, type RetryPolicy } from "./retry-policy.js";
-import { planTargets, route, routeReadiness } from "./routing.js";
+import { planTargets, type RoutingRule, route, routeReadiness } from "./routing.js";
+import { type SendOutcome, sendAttempt } from "./send-attempt.js";
 import type { Channel } from "./senders/channel.js";
-import { ChannelError, createChannel } from "./senders/index.js";
+import { createChannel } from "./senders/index.js";
 import { NotifyStore } from "./store.js";
 
 export interface DispatcherOptions {
-  /** The SQLite database (migrated); or pass `store` to share one NotifyStore with the API. */
-  db?: Db;
+  /** The database (migrated, either engine); or pass `store` to share one NotifyStore with the API. */
+  sql?: SqlEngine;
   store?: NotifyStore;
+  /** This node's name in outbox claims (default host:pid): several nodes may share one outbox. */
+  nodeId?: string;
+  /**
+   * How long a claimed outbox item is this node's to send (default 6 × sendTimeoutMs, at least 1 min: past any
+   * send's timeouts, SMTP's several steps included). A node that dies mid-send leaves the item to another node (or
+   * to itself after a restart) once this has passed: sent at least once on a crash, exactly once otherwise.
+   */
+  claimMs?: number;
   /** Subscribes to alert changes (`(l) => alertService.bus.on("alert_changed", l)`); returns the unsubscribe. */
   subscribe: (listener: (change: AlertChange) => void) => () => void;
   logger: Logger;
@@ -58,21 +67,17 @@ export interface HeldNotice {
   atMs: number;
 }
 
-export interface SendOutcome {
-  ok: boolean;
-  error: string | null;
-  errorCode: string | null;
-  httpStatus: number | null;
-  durationMs: number;
-}
+export type { SendOutcome } from "./send-attempt.js";
 
 const DONE_KEYS_KEPT_MS = 30 * 24 * 3600_000;
+const MIN_CLAIM_MS = 60_000;
 
 /**
  * Tells people about alert changes: routes each change to channels (routing.ts), renders it in each
- * channel's language, queues it in the SQLite outbox (so a restart loses nothing) and delivers each
+ * channel's language, queues it in the outbox (so a restart loses nothing) and delivers each
  * channel's queue in order, with retries and capped exponential backoff with jitter. Every attempt is
- * logged. Channels are independent: a slow or failing one never holds up another.
+ * logged. Channels are independent: a slow or failing one never holds up another. Several nodes may run a
+ * dispatcher on one shared outbox: each due item is claimed by one of them (Outbox.claimDue).
  */
 export class NotificationDispatcher {
   readonly store: NotifyStore;
@@ -81,64 +86,72 @@ export class NotificationDispatcher {
   private unsubscribe: (() => void) | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly inFlight = new Map<string, Promise<void>>();
-  /** Alert changes are queued one after the other (each awaits the silences), in the order they happened. */
-  private changes: Promise<void> = Promise.resolve();
+  private running = false;
+  private readonly nodeId: string;
+  /** Alert changes and readiness reports are queued one after another, in the order they came. */
+  private queueing: Promise<void> = Promise.resolve();
   /** Changes not yet queued: sending waits for them, so a storm's group is not sent while it is still arriving. */
   private pendingChanges = 0;
   /** Work of others that queues notices (the personal notifier's); deliverDue waits for it. */
   private readonly upstream = new Set<Promise<unknown>>();
-  private running = false;
+  /** Claim rounds run one at a time; a round asked for while one waits to start is that one. */
+  private round: Promise<void> = Promise.resolve();
+  private nextRound: Promise<void> | null = null;
 
   constructor(private readonly options: DispatcherOptions) {
-    const store = options.store ?? (options.db ? new NotifyStore(options.db) : null);
-    if (!store) throw new Error("NotificationDispatcher needs a db or a store");
+    const store = options.store ?? (options.sql ? new NotifyStore(options.sql) : null);
+    if (!store) throw new Error("NotificationDispatcher needs an engine or a store");
     this.store = store;
     this.now = options.now ?? Date.now;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.nodeId = options.nodeId ?? `${hostname()}:${process.pid}`;
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.store.outbox.pruneDone(this.now() - DONE_KEYS_KEPT_MS);
-    this.unsubscribe = this.options.subscribe((change) => void this.onChange(change));
-    this.timer = setInterval(() => this.tick(), this.options.pollIntervalMs ?? 250);
-    this.tick();
+    this.store.outbox
+      .pruneDone(this.now() - DONE_KEYS_KEPT_MS)
+      .catch((err) =>
+        this.options.logger.error({ err }, "notification outbox: pruning delivered keys failed"),
+      );
+    this.unsubscribe = this.options.subscribe((change) => {
+      void this.onChange(change);
+    });
+    this.timer = setInterval(() => void this.tick(), this.options.pollIntervalMs ?? 250);
+    void this.tick();
   }
 
-  /** Stops taking changes and retrying; resolves once the sends under way have finished. */
+  /** Stops taking changes and retrying; resolves once the queueing and the sends under way have finished. */
   async stop(): Promise<void> {
     this.running = false;
     this.unsubscribe?.();
     this.unsubscribe = null;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await this.changes;
+    await this.queueing;
+    await this.round;
     await Promise.all(this.inFlight.values());
   }
 
   /**
-   * Queues the notices for one alert change (called for every "alert_changed" event). Changes are handled in the
-   * order they came, one at a time; the promise settles when this one's notices are queued (a failure is logged).
+   * Runs `fn` after everything queued before it; a failure is logged (the change is not notified), never thrown.
+   * Sending waits while anything is waiting here, and starts when the last of it is queued.
    */
-  onChange(change: AlertChange): Promise<void> {
-    // The change's own instant, taken now: silences, storm windows and queue times are judged when it happened.
-    const atMs = this.now();
+  private inOrder(
+    what: string,
+    fn: () => Promise<void>,
+    context: Record<string, unknown> = {},
+  ): Promise<void> {
     this.pendingChanges += 1;
-    const next = this.changes
-      .then(() => this.queueChange(change, atMs))
-      .catch((err) =>
-        this.options.logger.error(
-          { err, alertId: change.alert.id },
-          "notices for an alert change not queued",
-        ),
-      )
+    this.queueing = this.queueing
+      .then(fn)
+      .catch((err) => this.options.logger.error({ err, ...context }, `notification not queued: ${what}`))
       .finally(() => {
         this.pendingChanges -= 1;
-        if (this.pendingChanges === 0) this.tick();
+        if (this.pendingChanges === 0) void this.tick();
       });
-    this.changes = next;
-    return next;
+    return this.queueing;
   }
 
   /** Lets deliverDue wait for work elsewhere that queues notices (the personal notifier's). */
@@ -151,30 +164,39 @@ export class NotificationDispatcher {
     void settled.then(() => this.upstream.delete(settled));
   }
 
+  /** Queues the notices for one alert change (called for every "alert_changed" event, in order). */
+  onChange(change: AlertChange): Promise<void> {
+    // The time it came, not the time its turn comes: its group window starts then.
+    const nowMs = this.now();
+    return this.inOrder("alert change", () => this.queueChange(change, nowMs), { alertId: change.alert.id });
+  }
+
   private async queueChange(change: AlertChange, nowMs: number): Promise<void> {
     const { alert, entry } = change;
     if (!entry) return;
+    const { outbox } = this.store;
+    const notified = entry.action === "resolved" ? await outbox.notifiedChannels(alert.id) : [];
     const silence = await this.silenceOf(change, nowMs);
-    const notified = entry.action === "resolved" ? this.store.outbox.notifiedChannels(alert.id) : [];
-    const targets = planTargets(change, this.store.rules(), notified, silence !== null);
-    if (silence) await this.recordHeld(change, silence.id, targets, nowMs);
+    const rules = await this.store.rules();
+    const targets = planTargets(change, rules, notified, silence !== null);
+    if (silence) await this.recordHeld(change, silence.id, targets, rules, nowMs);
     const rendered = new Map<Language, NotificationMessage>();
     for (const channelId of targets) {
-      const channel = this.store.channel(channelId);
+      const channel = await this.store.channel(channelId);
       if (!channel?.enabled) continue;
       let message = rendered.get(channel.language);
       if (!message) {
         message = renderMessage(change, channel.language, this.options.linkBaseUrl ?? null);
         rendered.set(channel.language, message);
       }
-      this.store.outbox.enqueue({
+      await outbox.enqueue({
         key: `${alert.id}:${entry.action}:${entry.atMs}:${channelId}`,
         channelId,
         alertId: alert.id,
         action: entry.action,
         message,
         nowMs,
-        notBeforeMs: this.notBefore(channelId, entry.action, nowMs),
+        notBeforeMs: await this.notBefore(channelId, entry.action, nowMs),
       });
     }
   }
@@ -190,79 +212,89 @@ export class NotificationDispatcher {
     change: AlertChange,
     silenceId: string,
     sent: readonly string[],
-    atMs: number,
+    rules: readonly RoutingRule[],
+    nowMs: number,
   ): Promise<void> {
     const record = this.options.silences?.recordHold;
     if (!record || !change.entry) return;
-    for (const target of route(change, this.store.rules()))
+    for (const target of route(change, rules))
       if (!sent.includes(target))
         await record.call(this.options.silences, {
           silenceId,
           alertId: change.alert.id,
           action: change.entry.action,
           target,
-          atMs,
+          atMs: nowMs,
         });
   }
 
   /** A groupable change waits for the end of its target's group window (first arrival + window). */
-  notBefore(target: string, action: string, nowMs = this.now()): number {
+  async notBefore(target: string, action: string, nowMs = this.now()): Promise<number> {
     const windowMs = this.options.groupWindowMs ?? 0;
     if (windowMs <= 0 || !GROUPABLE_ACTIONS.has(action)) return nowMs;
     return this.store.outbox.groupNotBefore(target, action, nowMs, windowMs);
   }
 
   /** A hall's name and region for grouped notices. */
-  private hallLabel(hallId: string): HallLabel | null {
-    const row = this.store.db.prepare("SELECT name, region FROM halls WHERE id = ?").get(hallId) as
-      | { name: string; region: string | null }
-      | undefined;
+  private async hallLabel(hallId: string): Promise<HallLabel | null> {
+    const row = await this.store.sql.get<{ name: string; region: string | null }>(
+      "SELECT name, region FROM halls WHERE id = ?",
+      [hallId],
+    );
     return row ? { name: row.name, region: row.region ?? null } : null;
   }
 
   /** The pre-opening report goes to the duty manager's channels of the hall. */
-  onReadiness(report: ReadinessReport): void {
-    for (const channelId of routeReadiness(report.hallId, this.store.rules())) {
-      const channel = this.store.channel(channelId);
-      if (!channel?.enabled) continue;
-      this.store.outbox.enqueue({
-        key: `readiness:${report.hallId}:${report.openingMs}:${channelId}`,
-        channelId,
-        alertId: null,
-        action: "readiness",
-        message: readinessMessage(report, channel.language),
-        nowMs: this.now(),
-      });
-    }
-    this.tick();
+  onReadiness(report: ReadinessReport): Promise<void> {
+    const nowMs = this.now();
+    return this.inOrder("readiness report", async () => {
+      for (const channelId of routeReadiness(report.hallId, await this.store.rules())) {
+        const channel = await this.store.channel(channelId);
+        if (!channel?.enabled) continue;
+        await this.store.outbox.enqueue({
+          key: `readiness:${report.hallId}:${report.openingMs}:${channelId}`,
+          channelId,
+          alertId: null,
+          action: "readiness",
+          message: readinessMessage(report, channel.language),
+          nowMs,
+        });
+      }
+    });
   }
 
   /**
    * Queues a message that is not about an alert (a scheduled report) for each target: group channel ids, or
    * personal targets (`person:<username>:<medium>`) for whoever resolves them. Each key is queued once; call
-   * `deliverDue()` after (the caller may queue inside its own transaction). Returns the keys newly queued.
+   * `deliverDue()` after (the caller may queue inside its own transaction: pass it as `tx`). Returns the keys
+   * newly queued.
    */
-  enqueueMessages(
+  async enqueueMessages(
     items: { key: string; target: string; action: string; message: NotificationMessage }[],
-  ): string[] {
+    tx?: SqlExecutor,
+  ): Promise<string[]> {
     const nowMs = this.now();
-    return items
-      .filter((item) =>
-        this.store.outbox.enqueue({
+    const queued: string[] = [];
+    for (const item of items) {
+      const added = await this.store.outbox.enqueue(
+        {
           key: item.key,
           channelId: item.target,
           alertId: null,
           action: item.action,
           message: item.message,
           nowMs,
-        }),
-      )
-      .map((item) => item.key);
+        },
+        tx,
+      );
+      if (added) queued.push(item.key);
+    }
+    return queued;
   }
 
   /** Sends a test message through one channel now, outside the outbox; the attempt is logged too. */
   async sendTest(channelId: string): Promise<SendOutcome> {
-    const channel = this.store.channel(channelId);
+    const channel = await this.store.channel(channelId);
     if (!channel)
       return {
         ok: false,
@@ -285,36 +317,61 @@ export class NotificationDispatcher {
   }
 
   /** The delivery log, newest first, filtered and paged. */
-  deliveries(filter: DeliveryFilter = {}): { items: Delivery[]; total: number } {
+  deliveries(filter: DeliveryFilter = {}): Promise<{ items: Delivery[]; total: number }> {
     return this.store.log.query(filter);
   }
 
-  /** Starts every due channel queue that is not already sending, and waits for all sends under way. */
+  /**
+   * Waits for the changes already handed over and the tracked work to be queued, starts every due channel queue
+   * that is not already sending, and waits for all sends under way.
+   */
   async deliverDue(): Promise<void> {
     await this.settled();
-    this.tick();
+    await this.tick();
     await Promise.all(this.inFlight.values());
   }
 
   /** Waits until the alert changes and the tracked work so far have queued their notices. */
   private async settled(): Promise<void> {
     for (;;) {
-      const changes = this.changes;
-      await Promise.all([changes, ...this.upstream]);
-      if (changes === this.changes && this.upstream.size === 0) return;
+      const queueing = this.queueing;
+      await Promise.all([queueing, ...this.upstream]);
+      if (queueing === this.queueing && this.upstream.size === 0) return;
     }
   }
 
-  private tick(): void {
-    if (!this.running || this.pendingChanges > 0) return;
+  /**
+   * Asks for a claim round: one runs at a time, and one asked for before it starts serves every asker. None while
+   * changes wait to be queued (the last one asks when it is queued).
+   */
+  private tick(): Promise<void> {
+    if (!this.running || this.pendingChanges > 0) return Promise.resolve();
+    if (this.nextRound) return this.nextRound;
+    const next = this.round.then(() => {
+      this.nextRound = null;
+      return this.claimAndSend();
+    });
+    this.nextRound = next;
+    this.round = next;
+    return next;
+  }
+
+  /** Claims the due heads of channel queues that no node holds and sends each outside the claim's transaction. */
+  private async claimAndSend(): Promise<void> {
+    if (!this.running) return;
     let heads: OutboxItem[];
     try {
-      heads = this.store.outbox.dueHeads(this.now());
+      heads = await this.store.outbox.claimDue(
+        this.nodeId,
+        this.now(),
+        this.options.claimMs ?? Math.max(MIN_CLAIM_MS, 6 * (this.options.sendTimeoutMs ?? 10_000)),
+      );
     } catch (err) {
       this.options.logger.error({ err }, "notification outbox unreadable");
       return;
     }
     for (const item of heads) {
+      // Only when this node's own claim expired mid-send (a send past claimMs): that send finishes it, or not.
       if (this.inFlight.has(item.channelId)) continue;
       const run = this.deliver(item)
         .catch((err) =>
@@ -322,7 +379,7 @@ export class NotificationDispatcher {
         )
         .finally(() => {
           this.inFlight.delete(item.channelId);
-          this.tick();
+          void this.tick();
         });
       this.inFlight.set(item.channelId, run);
     }
@@ -332,17 +389,18 @@ export class NotificationDispatcher {
    * The sender of an outbox target: a group channel's, or for `person:` targets the person's medium through
    * PersonalSenders (issue 14). A string: why there is none (the item is dropped, and the log says so).
    */
-  private senderFor(
+  private async senderFor(
     targetId: string,
-  ): { send: () => Channel; language: Language } | "channel_disabled" | "channel_missing" {
+  ): Promise<{ send: () => Channel; language: Language } | "channel_disabled" | "channel_missing"> {
     const options = { timeoutMs: this.options.sendTimeoutMs ?? 10_000, now: this.now };
     const person = parsePersonTarget(targetId);
     if (person) {
-      const sender = this.options.personalSenders?.senderFor(person.username, person.medium, options) ?? null;
+      const sender =
+        (await this.options.personalSenders?.senderFor(person.username, person.medium, options)) ?? null;
       const language = this.options.languageOf?.(person.username) ?? "zh";
       return sender ? { send: () => sender, language } : "channel_missing";
     }
-    const channel = this.store.channel(targetId);
+    const channel = await this.store.channel(targetId);
     if (!channel) return "channel_missing";
     if (!channel.enabled) return "channel_disabled";
     return { send: () => createChannel(channel.config, options), language: channel.language };
@@ -350,11 +408,11 @@ export class NotificationDispatcher {
 
   private async deliver(item: OutboxItem): Promise<void> {
     const { outbox } = this.store;
-    const target = this.senderFor(item.channelId);
+    const target = await this.senderFor(item.channelId);
     const meta = { alertId: item.alertId, action: item.action, attempt: item.attempts + 1 };
     if (typeof target === "string") {
       const code = target;
-      this.store.log.add({
+      await this.store.log.add({
         ...meta,
         atMs: this.now(),
         channelId: item.channelId,
@@ -367,10 +425,10 @@ export class NotificationDispatcher {
         httpStatus: null,
         durationMs: 0,
       });
-      outbox.giveUp(item);
+      await outbox.giveUp(item, [item]);
       return;
     }
-    const notice = this.noticeFor(item, target.language);
+    const notice = await this.noticeFor(item, target.language);
     const outcome = await this.attempt(
       item.channelId,
       target.send,
@@ -380,15 +438,16 @@ export class NotificationDispatcher {
     );
     if (outcome.ok) {
       const atMs = this.now();
-      for (const one of notice.items) {
-        outbox.delivered(one, atMs);
-        this.options.onDelivered?.(one, atMs);
+      if (!(await outbox.done(item, notice.items, atMs))) {
+        this.claimLost(item);
+        return;
       }
+      for (const one of notice.items) this.options.onDelivered?.(one, atMs);
       return;
     }
     const delayMs = nextRetryDelayMs(this.retry, item.attempts + 1, this.options.random);
     if (delayMs === null) {
-      for (const one of notice.items) outbox.giveUp(one);
+      if (!(await outbox.giveUp(item, notice.items))) return this.claimLost(item);
       this.options.logger.warn(
         {
           channelId: item.channelId,
@@ -398,13 +457,19 @@ export class NotificationDispatcher {
         },
         "notification given up after its last attempt",
       );
-    } else {
-      for (const one of notice.items) outbox.retryLater(one, this.now() + delayMs);
-    }
+    } else if (!(await outbox.retry(item, notice.items, this.now() + delayMs))) this.claimLost(item);
+  }
+
+  /** This node stalled past its claim and another node took the item over: that node's outcome counts. */
+  private claimLost(item: OutboxItem): void {
+    this.options.logger.warn(
+      { channelId: item.channelId, key: item.key, nodeId: this.nodeId },
+      "notification claim expired and was taken over: this node's outcome is dropped",
+    );
   }
 
   /** The head of a target's queue, or with grouping on, every due message of its target and action as one. */
-  private noticeFor(item: OutboxItem, language: Language): OutgoingNotice {
+  private noticeFor(item: OutboxItem, language: Language): Promise<OutgoingNotice> {
     return outgoingNotice(this.store.outbox, item, {
       nowMs: this.now(),
       grouping: (this.options.groupWindowMs ?? 0) > 0,
@@ -414,68 +479,20 @@ export class NotificationDispatcher {
     });
   }
 
-  /** The message with its attachments' content loaded; a stored file that is gone is left out (and logged). */
-  private async withAttachments(message: NotificationMessage): Promise<NotificationMessage> {
-    if (!message.attachments?.some((a) => a.ref !== undefined)) return message;
-    const loaded = await Promise.all(
-      message.attachments.map(async (a) =>
-        a.ref === undefined ? null : ((await this.options.loadAttachment?.(a.ref)) ?? null),
-      ),
-    );
-    const attachments = message.attachments.flatMap((a, i) => {
-      if (a.ref === undefined) return [a];
-      const content = loaded[i] ?? null;
-      if (!content) {
-        this.options.logger.warn(
-          { ref: a.ref, filename: a.filename },
-          "attachment no longer stored: sent without it",
-        );
-        return [];
-      }
-      return [
-        { filename: a.filename, contentType: a.contentType, contentBase64: content.toString("base64") },
-      ];
-    });
-    return { ...message, attachments };
-  }
-
-  private async attempt(
+  private attempt(
     channelId: string,
     makeSender: () => Channel,
     message: NotificationMessage,
     meta: { alertId: string | null; action: string; attempt: number },
     group: { size: number; summary: string } | null = null,
   ): Promise<SendOutcome> {
-    const atMs = this.now();
-    const started = performance.now();
-    let outcome: Omit<SendOutcome, "durationMs">;
-    try {
-      const sender = makeSender();
-      const receipt = await sender.send(await this.withAttachments(message));
-      outcome = { ok: true, error: null, errorCode: null, httpStatus: receipt.httpStatus };
-    } catch (err) {
-      const e = err instanceof ChannelError ? err : null;
-      outcome = {
-        ok: false,
-        error: (err as Error).message.slice(0, 500),
-        errorCode: e?.code ?? "internal",
-        httpStatus: e?.httpStatus ?? null,
-      };
-      this.options.logger.debug(
-        { channelId, alertId: meta.alertId, errorCode: outcome.errorCode },
-        "notification attempt failed",
-      );
-    }
-    const durationMs = Math.round(performance.now() - started);
-    this.store.log.add({
-      ...meta,
-      ...outcome,
-      atMs,
-      channelId,
-      durationMs,
-      groupSize: group?.size ?? null,
-      summary: group?.summary ?? null,
-    });
-    return { ...outcome, durationMs };
+    const { logger, loadAttachment } = this.options;
+    const deps = {
+      now: this.now,
+      logger,
+      log: this.store.log,
+      ...(loadAttachment ? { loadAttachment } : {}),
+    };
+    return sendAttempt(deps, channelId, makeSender, message, meta, group);
   }
 }

@@ -5,7 +5,7 @@ import {
   type ReportSchedule,
   reportScheduleSchema,
 } from "../core/reports/schedule.js";
-import type { SqlEngine } from "../store/sql/engine.js";
+import type { SqlEngine, SqlExecutor } from "../store/sql/engine.js";
 
 export interface StoredSchedule {
   schedule: ReportSchedule;
@@ -33,6 +33,7 @@ export interface ReportSchedulePort {
     period: string,
     targets: string[],
     nowMs: number,
+    tx?: SqlExecutor,
   ): Promise<boolean>;
   unmarkSent(hallId: string, kind: ReportKind, period: string): Promise<void>;
   lastSent(hallId: string): Promise<ReportRun[]>;
@@ -83,7 +84,7 @@ export class ReportScheduleStore implements ReportSchedulePort {
 
   /**
    * Claims the run of a report: true for exactly one caller, whichever node polls (the primary key decides), false
-   * when it was already claimed.
+   * when it was already claimed. Inside `tx` when given: the claim then commits with the report's queued messages.
    */
   async markSent(
     hallId: string,
@@ -91,8 +92,9 @@ export class ReportScheduleStore implements ReportSchedulePort {
     period: string,
     targets: string[],
     nowMs: number,
+    tx?: SqlExecutor,
   ): Promise<boolean> {
-    const result = await this.sql.run(
+    const result = await (tx ?? this.sql).run(
       `INSERT INTO report_runs (hall_id, kind, period, sent_ms, targets_json) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (hall_id, kind, period) DO NOTHING`,
       [hallId, kind, period, nowMs, JSON.stringify(targets)],

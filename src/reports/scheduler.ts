@@ -27,6 +27,10 @@ export interface ReportSchedulerOptions {
   users: { list(): UserRecord[] };
   /** Whether a person has an e-mail address (their contact points); absent: everyone is assumed to. */
   hasEmail?: (username: string) => boolean;
+  /**
+   * The outbox the reports queue in. On the same database as `schedules`: a run's claim and its queued messages
+   * commit in one transaction of `store.sql`.
+   */
   notify: { store: NotifyStore; dispatcher: NotificationDispatcher };
   linkBaseUrl: string | null;
   /** `reports.chromiumPath`; null: /usr/bin/chromium when installed. Without one, the HTML page is attached. */
@@ -107,7 +111,7 @@ export class ReportScheduler {
     const zone = hours?.timeZone ?? sources.halls.get(hallId)?.timeZone ?? "Asia/Shanghai";
     const due = latestDueReport(kind, schedule, hours, zone, nowMs);
     if (!due || (await schedules.wasSent(hallId, kind, due.period))) return;
-    const targets = this.targets(hallId, kind, schedule);
+    const targets = await this.targets(hallId, kind, schedule);
     if (targets.length === 0) return;
     const generated = await generateHallReport(sources, hallId, kind, due.period, nowMs);
     if (!generated) return;
@@ -138,23 +142,21 @@ export class ReportScheduler {
         message,
       };
     });
-    const { dispatcher } = this.options.notify;
-    const claimed = await schedules.markSent(
-      hallId,
-      kind,
-      due.period,
-      targets.map((t) => t.id),
-      nowMs,
+    const { dispatcher, store } = this.options.notify;
+    // The run is claimed and its messages queued in one transaction: a crash or a failed queueing leaves no claim
+    // without its messages (the next poll tries again), and of two nodes polling at once only one claims it.
+    const queued = await store.sql.transaction(async (tx) =>
+      (await schedules.markSent(
+        hallId,
+        kind,
+        due.period,
+        targets.map((t) => t.id),
+        nowMs,
+        tx,
+      ))
+        ? dispatcher.enqueueMessages(items, tx)
+        : [],
     );
-    if (!claimed) return; // another node (or an earlier poll) has it
-    let queued: string[];
-    try {
-      queued = dispatcher.enqueueMessages(items);
-    } catch (err) {
-      // Not queued: the claim is given back, so the next poll tries again.
-      await schedules.unmarkSent(hallId, kind, due.period);
-      throw err;
-    }
     if (queued.length > 0) {
       this.options.logger.info(
         { hallId, kind, period: due.period, targets: queued.length },
@@ -165,7 +167,7 @@ export class ReportScheduler {
   }
 
   /** Duty managers of the hall by personal e-mail, the hall's group channels, and headquarters' for the monthly. */
-  private targets(hallId: string, kind: ReportKind, schedule: ReportSchedule): Target[] {
+  private async targets(hallId: string, kind: ReportKind, schedule: ReportSchedule): Promise<Target[]> {
     const { store } = this.options.notify;
     const out = new Map<string, Target>();
     if (schedule.dutyManagers) {
@@ -180,7 +182,7 @@ export class ReportScheduler {
     }
     const channelIds = [...schedule.channelIds, ...(kind === "month" ? schedule.hqChannelIds : [])];
     for (const id of channelIds) {
-      const channel = store.channel(id);
+      const channel = await store.channel(id);
       if (!channel?.enabled) continue;
       out.set(id, { id, language: channel.language, email: channel.config.type === "email" });
     }

@@ -620,6 +620,19 @@ export const MIGRATIONS: readonly {
     `,
   },
   {
+    version: 20,
+    // Issue 15, work that must happen once: an outbox item is claimed by one node until its claim expires (the
+    // send happens outside the claiming transaction; a node that dies mid-send leaves it to another after expiry),
+    // and finishing it is fenced by the claim. Rules keep the order they were added on any engine.
+    sql: `
+      ALTER TABLE notify_outbox ADD COLUMN claimed_by TEXT;
+      ALTER TABLE notify_outbox ADD COLUMN claim_id TEXT;
+      ALTER TABLE notify_outbox ADD COLUMN claimed_until_ms INTEGER;
+      ALTER TABLE notify_rules ADD COLUMN added_seq INTEGER;
+      UPDATE notify_rules SET added_seq = rowid;
+    `,
+  },
+  {
     version: 21,
     // Issue 15: a version per kind of configuration, raised by every change from any process, so a node's cached
     // view (halls and opening hours) reloads only when something changed.

@@ -32,9 +32,9 @@ describe("editing a notification channel over the API", () => {
     expect(edited.body).toMatchObject({ name: "ding off", enabled: false });
     expect(JSON.stringify(edited.body)).not.toContain("SECxyz");
     const store = demo.server as unknown as {
-      notifier: { options: { store: { channel(id: string): any } } };
+      notifier: { options: { store: { channel(id: string): Promise<any> } } };
     };
-    expect(store.notifier.options.store.channel(created.body.id).config.secret).toBe("SECxyz");
+    expect((await store.notifier.options.store.channel(created.body.id)).config.secret).toBe("SECxyz");
 
     const bad = await demo.json("admin", "PUT", `/api/notify/channels/${created.body.id}`, {
       name: "",

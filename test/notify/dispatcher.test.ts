@@ -10,6 +10,7 @@ import { NotificationDispatcher } from "../../src/notify/dispatcher.js";
 import type { RetryPolicy } from "../../src/notify/retry-policy.js";
 import { NotifyStore } from "../../src/notify/store.js";
 import { openDatabase } from "../../src/store/database.js";
+import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 import { sleep, waitFor } from "../helpers/wait.js";
 import { asChange, opened } from "./fixtures.js";
 import {
@@ -47,7 +48,7 @@ function harness(dbFile = join(dir, `${Math.random().toString(36).slice(2)}.db`)
   const db = openDatabase(dbFile);
   const bus = new EventBus<AlertEvents>(silentLogger());
   const dispatcher = new NotificationDispatcher({
-    db,
+    sql: new SqliteEngine(db),
     subscribe: (l) => bus.on("alert_changed", l),
     logger: silentLogger(),
     retry,
@@ -62,14 +63,14 @@ function harness(dbFile = join(dir, `${Math.random().toString(36).slice(2)}.db`)
   return { db, dbFile, store: dispatcher.store, dispatcher, emit };
 }
 
-const webhook = (store: NotifyStore, path = "/webhook", secret = WEBHOOK_SECRET, name = "ops") =>
+const webhook = async (store: NotifyStore, path = "/webhook", secret = WEBHOOK_SECRET, name = "ops") =>
   store.addChannel({ name, language: "en", config: { type: "webhook", url: `${http.base}${path}`, secret } });
 
 describe("notification dispatcher", () => {
   it("delivers exactly once to a receiver that fails twice, logging every attempt; a replayed change is not resent", async () => {
     const { store, emit, dispatcher } = harness();
-    const ch = webhook(store, "/flaky");
-    store.addRule({
+    const ch = await webhook(store, "/flaky");
+    await store.addRule({
       name: "guards",
       hallId: null,
       roles: ["security"],
@@ -80,11 +81,14 @@ describe("notification dispatcher", () => {
     const t = opened("alert-flaky");
     emit(t);
     emit(t); // the same change again while queued
-    await waitFor(() => store.pending() === 0 && http.at("/flaky").length === 1, "eventual delivery");
+    await waitFor(
+      async () => (await store.pending()) === 0 && http.at("/flaky").length === 1,
+      "eventual delivery",
+    );
     emit(t); // and once more after delivery (e.g. a replay after a restart)
     await sleep(100);
     expect(http.at("/flaky")).toHaveLength(1);
-    const log = dispatcher.deliveries({ channelId: ch.id });
+    const log = await dispatcher.deliveries({ channelId: ch.id });
     expect(log.total).toBe(3);
     expect(log.items.map((d) => [d.attempt, d.ok, d.httpStatus])).toEqual([
       [3, true, 200],
@@ -100,8 +104,8 @@ describe("notification dispatcher", () => {
       maxDelayMs: 20,
       maxAttempts: 3,
     });
-    const wrong = webhook(store, "/webhook", "another-secret-0000000", "wrong");
-    store.addRule({
+    const wrong = await webhook(store, "/webhook", "another-secret-0000000", "wrong");
+    await store.addRule({
       name: "all",
       hallId: null,
       roles: ["duty_manager"],
@@ -110,19 +114,22 @@ describe("notification dispatcher", () => {
     });
     emit(opened("alert-wrong"));
     await waitFor(
-      () => dispatcher.deliveries({ channelId: wrong.id }).total === 3 && store.pending() === 0,
+      async () =>
+        (await dispatcher.deliveries({ channelId: wrong.id })).total === 3 && (await store.pending()) === 0,
       "3 attempts",
     );
     expect(
-      dispatcher.deliveries({ channelId: wrong.id, ok: false }).items.every((d) => d.httpStatus === 401),
+      (await dispatcher.deliveries({ channelId: wrong.id, ok: false })).items.every(
+        (d) => d.httpStatus === 401,
+      ),
     ).toBe(true);
     expect(http.at("/webhook")).toHaveLength(0);
   });
 
   it("keeps queued notifications across a restart (a new process on the same database file)", async () => {
     const first = harness(undefined, { initialDelayMs: 60_000, maxDelayMs: 60_000, maxAttempts: 5 });
-    const ch = webhook(first.store, "/flaky");
-    first.store.addRule({
+    const ch = await webhook(first.store, "/flaky");
+    await first.store.addRule({
       name: "all",
       hallId: null,
       roles: ["security"],
@@ -131,15 +138,15 @@ describe("notification dispatcher", () => {
     });
     http.state.failuresLeft = 1;
     first.emit(opened("alert-restart"));
-    await waitFor(() => first.dispatcher.deliveries().total === 1, "first attempt failed");
+    await waitFor(async () => (await first.dispatcher.deliveries()).total === 1, "first attempt failed");
     await first.dispatcher.stop();
     first.db.close();
     expect(http.at("/flaky")).toHaveLength(0);
 
-    const db = openDatabase(first.dbFile);
-    expect(new NotifyStore(db).pending()).toBe(1);
+    const sql = new SqliteEngine(openDatabase(first.dbFile));
+    expect(await new NotifyStore(sql).pending()).toBe(1);
     const again = new NotificationDispatcher({
-      db,
+      sql,
       subscribe: () => () => undefined,
       logger: silentLogger(),
       pollIntervalMs: 10,
@@ -148,7 +155,7 @@ describe("notification dispatcher", () => {
     running.push(again);
     again.start();
     await waitFor(
-      () => http.at("/flaky").length === 1 && again.store.pending() === 0,
+      async () => http.at("/flaky").length === 1 && (await again.store.pending()) === 0,
       "delivered after restart",
     );
     expect(http.at("/flaky")[0]?.body).toMatchObject({ action: "opened", alert: { id: "alert-restart" } });
@@ -156,8 +163,8 @@ describe("notification dispatcher", () => {
 
   it("follows a notified alert with its resolution, in order, even while the opening is still being retried", async () => {
     const { store, emit } = harness();
-    const ch = webhook(store, "/flaky");
-    store.addRule({
+    const ch = await webhook(store, "/flaky");
+    await store.addRule({
       name: "openings only",
       hallId: null,
       roles: ["security"],
@@ -168,14 +175,17 @@ describe("notification dispatcher", () => {
     const t = opened("alert-follow");
     emit(t);
     emit(autoResolve(t.alert, 2000) as Transition);
-    await waitFor(() => http.at("/flaky").length === 2 && store.pending() === 0, "both notices");
+    await waitFor(
+      async () => http.at("/flaky").length === 2 && (await store.pending()) === 0,
+      "both notices",
+    );
     expect(http.at("/flaky").map((r) => r.body.action)).toEqual(["opened", "resolved"]);
   });
 
   it("does not notify an alert in maintenance, nor updates and comments", async () => {
     const { store, emit } = harness();
-    const ch = webhook(store);
-    store.addRule({
+    const ch = await webhook(store);
+    await store.addRule({
       name: "everything",
       hallId: null,
       roles: ["security"],
@@ -195,7 +205,7 @@ describe("notification dispatcher", () => {
 
   it("sends in each channel's language, e-mail included, and a slow channel does not hold up another", async () => {
     const { store, emit } = harness();
-    const mail = store.addChannel({
+    const mail = await store.addChannel({
       name: "duty mail",
       language: "zh",
       config: {
@@ -208,17 +218,17 @@ describe("notification dispatcher", () => {
         to: ["duty@example.org"],
       },
     });
-    const slow = store.addChannel({
+    const slow = await store.addChannel({
       name: "slow",
       language: "zh",
       config: { type: "wecom", url: `${http.base}/slow` },
     });
-    const wecom = store.addChannel({
+    const wecom = await store.addChannel({
       name: "group",
       language: "en",
       config: { type: "wecom", url: `${http.base}/wecom` },
     });
-    store.addRule({
+    await store.addRule({
       name: "duty",
       hallId: "h",
       roles: ["duty_manager"],
@@ -235,8 +245,8 @@ describe("notification dispatcher", () => {
 
   it("sends a test message and returns the outcome; the attempt is logged", async () => {
     const { store, dispatcher } = harness();
-    const good = webhook(store);
-    const bad = webhook(store, "/webhook", "another-secret-0000000", "bad");
+    const good = await webhook(store);
+    const bad = await webhook(store, "/webhook", "another-secret-0000000", "bad");
     expect(await dispatcher.sendTest(good.id)).toMatchObject({ ok: true, httpStatus: 200, error: null });
     expect(http.at("/webhook")[0]?.body).toMatchObject({ test: true, title: "Hallwatch test message" });
     expect(await dispatcher.sendTest(bad.id)).toMatchObject({
@@ -245,6 +255,6 @@ describe("notification dispatcher", () => {
       errorCode: "http_status",
     });
     expect(await dispatcher.sendTest("nope")).toMatchObject({ ok: false, errorCode: "channel_missing" });
-    expect(dispatcher.deliveries({ action: "test" }).total).toBe(2);
+    expect((await dispatcher.deliveries({ action: "test" })).total).toBe(2);
   });
 });

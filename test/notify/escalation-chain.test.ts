@@ -41,7 +41,7 @@ describe("an escalation chain that nobody acknowledges, until the signed link do
   /** The server's clock moves to `minutes` after the raise; due steps run and their notices are delivered. */
   const at = async (minutes: number) => {
     t = T0 + minutes * MIN;
-    hw.server.people?.tick();
+    await hw.server.people?.tick();
     await hw.server.dispatcher.deliverDue();
   };
 
@@ -190,9 +190,9 @@ describe("an escalation chain that nobody acknowledges, until the signed link do
       },
     );
     hw = again;
-    again.server.people?.tick();
+    await again.server.people?.tick();
     await again.server.dispatcher.deliverDue();
-    again.server.people?.tick();
+    await again.server.people?.tick();
     await again.server.dispatcher.deliverDue();
     expect(newMails().map(recipientOf)).toEqual(["dm1:sms"]);
 
@@ -200,8 +200,8 @@ describe("an escalation chain that nobody acknowledges, until the signed link do
     const regional = await signedIn("regional");
     expect((await regional.json("GET", `/api/alerts/${alert.id}`)).status).toBe(404);
     t = T1 + 20 * MIN;
-    again.server.people?.tick();
-    again.server.people?.tick();
+    await again.server.people?.tick();
+    await again.server.people?.tick();
     await again.server.dispatcher.deliverDue();
     expect(newMails().map(recipientOf).sort()).toEqual(["mt1:email", "regional:email"]); // delivered in parallel
     // Escalated to: the alert is on their list and board, and they acknowledge it in the console like anyone told.

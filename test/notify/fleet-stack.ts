@@ -8,6 +8,7 @@ import { PersonalNotifier } from "../../src/notify/people/personal-notifier.js";
 import type { ContactBook, DutyLookup, PersonalSenders } from "../../src/notify/people/ports.js";
 import { openDatabase } from "../../src/store/database.js";
 import { SilenceStore } from "../../src/store/silences.js";
+import type { SqlEngine } from "../../src/store/sql/engine.js";
 import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 import { seedHalls } from "../helpers/halls.js";
 import { HallFleet } from "./hall-fleet.js";
@@ -25,6 +26,13 @@ export async function fleetStack(options: {
   groupWindowMs?: number;
   /** The changes the rule sends (default: all). */
   actions?: ("opened" | "reopened" | "escalated" | "reminded" | "resolved")[];
+  /**
+   * The notify stores (outbox, channels, rules, delivery log) on this engine, a database other nodes share, instead
+   * of the stack's own SQLite file.
+   */
+  notifySql?: SqlEngine;
+  /** This node's name in outbox claims (default host:pid; give each node of one process its own). */
+  nodeId?: string;
   /** People told in person as well (the real PersonalNotifier on the same outbox), all in Chinese. */
   people?: { duty: DutyLookup; contacts: ContactBook; senders: PersonalSenders };
 }) {
@@ -47,7 +55,8 @@ export async function fleetStack(options: {
   const sql = new SqliteEngine(db);
   const silences = new SilenceStore(sql);
   const dispatcher = new NotificationDispatcher({
-    db,
+    sql: options.notifySql ?? sql,
+    ...(options.nodeId ? { nodeId: options.nodeId } : {}),
     subscribe: (l) => alerts.bus.on("alert_changed", l),
     logger: silentLogger(),
     pollIntervalMs: 10,
@@ -59,7 +68,7 @@ export async function fleetStack(options: {
   dispatcher.start();
   const personal = options.people
     ? new PersonalNotifier({
-        db,
+        sql,
         chains: new ChainStore(sql),
         outbox: dispatcher.store.outbox,
         subscribe: (l) => alerts.bus.on("alert_changed", l),
@@ -76,7 +85,7 @@ export async function fleetStack(options: {
         languageOf: () => "zh",
         linkBaseUrl: null,
         logger: silentLogger(),
-        notBefore: (target, action) => dispatcher.notBefore(target, action),
+        notBefore: (target, action, nowMs) => dispatcher.notBefore(target, action, nowMs),
         track: (work) => dispatcher.track(work),
         tickIntervalMs: 3_600_000,
         now,
@@ -84,12 +93,12 @@ export async function fleetStack(options: {
     : null;
   personal?.start();
   const { store } = dispatcher;
-  const robot = store.addChannel({
+  const robot = await store.addChannel({
     name: "西城 robot",
     language: "zh",
     config: { type: "wecom", url: `${options.receiverBase}/wecom?key=storm` },
   });
-  const ding = store.addChannel({
+  const ding = await store.addChannel({
     name: "HQ DingTalk",
     language: "en",
     config: {
@@ -98,7 +107,7 @@ export async function fleetStack(options: {
       secret: DING_SECRET,
     },
   });
-  store.addRule({
+  await store.addRule({
     name: "duty managers",
     hallId: null,
     roles: ["duty_manager", "maintenance", "admin"],

@@ -42,8 +42,9 @@ function harness(options: { silences?: SilenceLookup; quiet?: [number, number][]
   const db = openDatabase(join(dir, `${Math.random().toString(36).slice(2)}.db`));
   const bus = new EventBus<AlertEvents>(silentLogger());
   const alerts = new Map<string, Alert>();
+  const sql = new SqliteEngine(db);
   const dispatcher = new NotificationDispatcher({
-    db,
+    sql,
     subscribe: (l) => bus.on("alert_changed", l),
     logger: silentLogger(),
     pollIntervalMs: 10,
@@ -51,8 +52,8 @@ function harness(options: { silences?: SilenceLookup; quiet?: [number, number][]
     now: () => t,
   });
   const notifier = new PersonalNotifier({
-    db,
-    chains: new ChainStore(new SqliteEngine(db)),
+    sql,
+    chains: new ChainStore(sql),
     outbox: dispatcher.store.outbox,
     subscribe: (l) => bus.on("alert_changed", l),
     alerts: {

@@ -28,9 +28,8 @@ const MIN = 60_000;
 const HALLS = ["xc-001", "xc-002", "xc-003"].map((id) => ({ id, name: `西城 ${id}`, region: "西城区" }));
 
 async function start() {
-  const started = await fleetStack({ dir, receiverBase: http.base, startMs: T0, halls: HALLS });
-  stack = started;
-  return started;
+  stack = await fleetStack({ dir, receiverBase: http.base, startMs: T0, halls: HALLS });
+  return stack;
 }
 
 /** WeCom robot messages about one hall, in order. */
@@ -42,7 +41,7 @@ const toldAbout = (hallId: string) =>
 
 async function settle(s: Awaited<ReturnType<typeof fleetStack>>) {
   await s.dispatcher.deliverDue();
-  await waitFor(() => s.store.pending() === 0, "outbox drained", 30_000);
+  await waitFor(async () => (await s.store.pending()) === 0, "outbox drained", 30_000);
 }
 
 const silence = (s: Awaited<ReturnType<typeof fleetStack>>, hallId: string, endsMs: number) =>

@@ -2,14 +2,15 @@ import { describe, expect, it } from "vitest";
 import { ChannelConfigError, SECRET_MASK } from "../../src/notify/channels.js";
 import { NotifyStore } from "../../src/notify/store.js";
 import { openDatabase } from "../../src/store/database.js";
+import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 
-const store = () => new NotifyStore(openDatabase(":memory:"));
+const store = () => new NotifyStore(new SqliteEngine(openDatabase(":memory:")));
 
 describe("notification store", () => {
-  it("refuses a bad channel listing every bad path", () => {
-    const err = (() => {
+  it("refuses a bad channel listing every bad path", async () => {
+    const err = (await (async () => {
       try {
-        store().addChannel({
+        await store().addChannel({
           name: "",
           config: {
             type: "email",
@@ -23,16 +24,16 @@ describe("notification store", () => {
       } catch (e) {
         return e;
       }
-    })() as ChannelConfigError;
+    })()) as ChannelConfigError;
     expect(err).toBeInstanceOf(ChannelConfigError);
     expect(err.issues.map((i) => i.path).sort()).toEqual(
       ["config.from", "config.host", "config.port", "config.to.1", "config.user", "name"].sort(),
     );
   });
 
-  it("keeps secrets to sign with but never lists them; an edit sending the masked values back keeps them", () => {
+  it("keeps secrets to sign with but never lists them; an edit sending the masked values back keeps them", async () => {
     const s = store();
-    const ding = s.addChannel({
+    const ding = await s.addChannel({
       name: "ding",
       config: {
         type: "dingtalk",
@@ -40,48 +41,48 @@ describe("notification store", () => {
         secret: "SECxyz",
       },
     });
-    const feishu = s.addChannel({
+    const feishu = await s.addChannel({
       name: "feishu",
       config: { type: "feishu", url: "https://open.feishu.cn/open-apis/bot/v2/hook/0f1e2d3c-hook-id" },
     });
-    const shown = JSON.stringify(s.list());
+    const shown = JSON.stringify(await s.list());
     for (const secret of ["abc123", "SECxyz", "0f1e2d3c-hook-id"]) expect(shown).not.toContain(secret);
-    const listedDing = s.list().find((c) => c.id === ding.id)!;
+    const listedDing = (await s.list()).find((c) => c.id === ding.id)!;
     expect(listedDing.config).toMatchObject({
       secret: SECRET_MASK,
       url: `https://oapi.dingtalk.com/robot/send?access_token=${SECRET_MASK}`,
     });
-    expect(s.list().find((c) => c.id === feishu.id)?.config).toMatchObject({
+    expect((await s.list()).find((c) => c.id === feishu.id)?.config).toMatchObject({
       url: `https://open.feishu.cn/open-apis/bot/v2/hook/0f1e${SECRET_MASK}`,
     });
-    expect(s.channel(ding.id)?.config).toMatchObject({ secret: "SECxyz" });
-    const edited = s.updateChannel(ding.id, { ...listedDing, name: "ding renamed", enabled: false });
+    expect((await s.channel(ding.id))?.config).toMatchObject({ secret: "SECxyz" });
+    const edited = await s.updateChannel(ding.id, { ...listedDing, name: "ding renamed", enabled: false });
     expect(edited).toMatchObject({ name: "ding renamed", enabled: false });
-    expect(s.channel(ding.id)?.config).toEqual({
+    expect((await s.channel(ding.id))?.config).toEqual({
       type: "dingtalk",
       url: "https://oapi.dingtalk.com/robot/send?access_token=abc123",
       secret: "SECxyz",
     });
-    expect(s.setChannelEnabled(ding.id, true)).toBe(true);
-    expect(s.channel(ding.id)?.enabled).toBe(true);
+    expect(await s.setChannelEnabled(ding.id, true)).toBe(true);
+    expect((await s.channel(ding.id))?.enabled).toBe(true);
   });
 
-  it("fills a rule's minimum severity from its roles", () => {
+  it("fills a rule's minimum severity from its roles", async () => {
     const s = store();
-    expect(s.addRule({ name: "duty", roles: ["duty_manager"], channelIds: ["c"] }).minSeverity).toBe(
+    expect((await s.addRule({ name: "duty", roles: ["duty_manager"], channelIds: ["c"] })).minSeverity).toBe(
       "operational",
     );
     expect(
-      s.addRule({ name: "x", roles: ["duty_manager"], minSeverity: "critical", channelIds: ["c"] })
+      (await s.addRule({ name: "x", roles: ["duty_manager"], minSeverity: "critical", channelIds: ["c"] }))
         .minSeverity,
     ).toBe("critical");
-    expect(s.rules().map((r) => r.minSeverity)).toEqual(["operational", "critical"]);
+    expect((await s.rules()).map((r) => r.minSeverity)).toEqual(["operational", "critical"]);
   });
 
-  it("pages and filters the delivery log, newest first", () => {
+  it("pages and filters the delivery log, newest first", async () => {
     const s = store();
     for (let i = 0; i < 7; i += 1)
-      s.log.add({
+      await s.log.add({
         atMs: 1000 + i,
         channelId: i % 2 ? "a" : "b",
         alertId: "al",
@@ -93,13 +94,13 @@ describe("notification store", () => {
         httpStatus: i === 3 ? 500 : 200,
         durationMs: 5,
       });
-    const page = s.log.query({ channelId: "a", limit: 2, offset: 1 });
+    const page = await s.log.query({ channelId: "a", limit: 2, offset: 1 });
     expect(page.total).toBe(3);
     expect(page.items.map((d) => d.atMs)).toEqual([1003, 1001]);
-    expect(s.log.query({ ok: false }).items).toMatchObject([
+    expect((await s.log.query({ ok: false })).items).toMatchObject([
       { atMs: 1003, httpStatus: 500, errorCode: "http_status" },
     ]);
-    expect(s.log.query({ fromMs: 1005 }).total).toBe(2);
-    expect(s.deliveries({ limit: 3 })).toHaveLength(3);
+    expect((await s.log.query({ fromMs: 1005 })).total).toBe(2);
+    expect(await s.deliveries({ limit: 3 })).toHaveLength(3);
   });
 });

@@ -57,20 +57,20 @@ describe("storm grouping for people", () => {
       await new Promise((r) => setImmediate(r));
       await s.dispatcher.deliverDue();
       // Within the window nothing goes out: no attempt logged (deliverDue waits for every send under way).
-      const toLeadLogged = () =>
-        s.dispatcher.deliveries({}).items.filter((d) => d.channelId === "person:lead:sms");
-      expect(toLeadLogged()).toHaveLength(0);
+      const toLeadLogged = async () =>
+        (await s.dispatcher.deliveries({})).items.filter((d) => d.channelId === "person:lead:sms");
+      expect(await toLeadLogged()).toHaveLength(0);
       expect(toLead()).toHaveLength(0);
 
       // The notifier reads alert changes after the alert service's tick: its window opens by the last hall (+10 s).
       s.clock.ms = T0 + 10_000 + WINDOW_MS;
       await waitFor(
-        () => toLead().length >= 1 && s.store.pending() === 0,
+        async () => toLead().length >= 1 && (await s.store.pending()) === 0,
         "the lead's grouped notice",
         30_000,
       );
       expect(toLead()).toHaveLength(1);
-      expect(toLeadLogged().map((d) => d.groupSize)).toEqual([200]);
+      expect((await toLeadLogged()).map((d) => d.groupSize)).toEqual([200]);
       const opened = decodeMail(toLead()[0] ?? "");
       expect(`${opened.subject}\n${opened.body}`).toContain("西城区 200 个营业厅");
 
@@ -83,7 +83,7 @@ describe("storm grouping for people", () => {
       await s.dispatcher.deliverDue(); // the notifier queues the resolutions at the clock of the last one
       s.clock.ms = back + 10_000 + WINDOW_MS;
       await waitFor(
-        () => toLead().length >= 2 && s.store.pending() === 0,
+        async () => toLead().length >= 2 && (await s.store.pending()) === 0,
         "the lead's grouped resolution",
         30_000,
       );

@@ -64,7 +64,7 @@ describe("storm grouping", () => {
         "grouped notices",
         30_000,
       );
-      await waitFor(() => s.store.pending() === 0, "outbox drained", 30_000);
+      await waitFor(async () => (await s.store.pending()) === 0, "outbox drained", 30_000);
       expect(http.at("/wecom")).toHaveLength(1);
       expect(http.at("/dingtalk")).toHaveLength(1);
       const zh = wecomTexts()[0] ?? "";
@@ -78,7 +78,7 @@ describe("storm grouping", () => {
       expect(en).toContain("80 halls in 东城区");
       // Every alert counts as told, so its resolution follows.
       for (const a of open)
-        expect(s.store.outbox.notifiedChannels(a.id).sort()).toEqual([s.robot.id, s.ding.id].sort());
+        expect((await s.store.outbox.notifiedChannels(a.id)).sort()).toEqual([s.robot.id, s.ding.id].sort());
 
       // They come back within 10 s: one grouped resolution per route.
       const back = T0 + 10 * 60_000;
@@ -88,13 +88,14 @@ describe("storm grouping", () => {
         s.alerts.tick();
       });
       expect((await s.alerts.list({ status: "open", limit: 500, offset: 0 })).items).toHaveLength(0);
+      await s.dispatcher.deliverDue(); // queueing is asynchronous: every change queued before the clock moves on
       s.clock.ms = back + WINDOW_MS;
       await waitFor(
         () => http.at("/wecom").length >= 2 && http.at("/dingtalk").length >= 2,
         "grouped resolutions",
         30_000,
       );
-      await waitFor(() => s.store.pending() === 0, "outbox drained", 30_000);
+      await waitFor(async () => (await s.store.pending()) === 0, "outbox drained", 30_000);
       expect(http.at("/wecom")).toHaveLength(2);
       expect(http.at("/dingtalk")).toHaveLength(2);
       expect(wecomTexts()[1]).toContain("已恢复");
@@ -103,7 +104,7 @@ describe("storm grouping", () => {
       expect(dingTexts()[1]).toContain("200 halls");
 
       // The delivery log shows each group's size and summary.
-      const groups = s.dispatcher.deliveries({ channelId: s.robot.id }).items;
+      const groups = (await s.dispatcher.deliveries({ channelId: s.robot.id })).items;
       expect(groups.map((d) => [d.action, d.groupSize])).toEqual([
         ["resolved", 200],
         ["opened", 200],
@@ -127,7 +128,7 @@ describe("storm grouping", () => {
       expect(http.received).toHaveLength(0);
       s.clock.ms = T0 + 5_000 + WINDOW_MS;
       await waitFor(
-        () => http.at("/wecom").length === 2 && s.store.pending() === 0,
+        async () => http.at("/wecom").length === 2 && (await s.store.pending()) === 0,
         "opening then resolution",
         30_000,
       );

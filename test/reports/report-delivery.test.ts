@@ -30,7 +30,7 @@ describe("report messages through the outbox: attachments by e-mail, the summary
     const db = openDatabase(join(dir, "a.db"));
     const files = new ReportScheduleStore(new SqliteEngine(db));
     const dispatcher = new NotificationDispatcher({
-      db,
+      sql: new SqliteEngine(db),
       subscribe: () => () => {},
       logger: silentLogger(),
       pollIntervalMs: 10,
@@ -38,7 +38,7 @@ describe("report messages through the outbox: attachments by e-mail, the summary
     });
     dispatcher.start();
     try {
-      const mail = dispatcher.store.addChannel({
+      const mail = await dispatcher.store.addChannel({
         name: "hq",
         language: "zh",
         config: {
@@ -51,7 +51,7 @@ describe("report messages through the outbox: attachments by e-mail, the summary
           to: ["hq-delivery@example.org"],
         },
       });
-      const robot = dispatcher.store.addChannel({
+      const robot = await dispatcher.store.addChannel({
         name: "group",
         language: "zh",
         config: { type: "wecom", url: `${http.base}/wecom` },
@@ -72,7 +72,7 @@ describe("report messages through the outbox: attachments by e-mail, the summary
           { filename: "gone.pdf", contentType: "application/pdf", ref: "report-file:missing" },
         ],
       };
-      const queued = dispatcher.enqueueMessages([
+      const queued = await dispatcher.enqueueMessages([
         { key: "k-mail", target: mail.id, action: "report_month", message },
         { key: "k-robot", target: robot.id, action: "report_month", message },
       ]);
@@ -85,7 +85,9 @@ describe("report messages through the outbox: attachments by e-mail, the summary
       expect(stored.n).toBeLessThan(10_000);
       // A key is queued once.
       expect(
-        dispatcher.enqueueMessages([{ key: "k-mail", target: mail.id, action: "report_month", message }]),
+        await dispatcher.enqueueMessages([
+          { key: "k-mail", target: mail.id, action: "report_month", message },
+        ]),
       ).toEqual([]);
       await dispatcher.deliverDue();
       await waitFor(

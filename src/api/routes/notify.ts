@@ -17,11 +17,11 @@ export async function registerNotifyRoutes(app: TypedApp, deps: ApiDeps): Promis
 
   app.get("/api/notify/channels", async (request) => {
     requireRole(request, ["admin"]);
-    return { items: store.channels().map(maskChannel) };
+    return { items: (await store.channels()).map(maskChannel) };
   });
   app.post("/api/notify/channels", { schema: { body: channelSchema } }, async (request) => {
     const p = requireRole(request, ["admin"]);
-    const channel = store.addChannel(request.body);
+    const channel = await store.addChannel(request.body);
     audit(p.username, request.ip, "notify_channel_added", channel.id, undefined, maskChannel(channel));
     return maskChannel(channel);
   });
@@ -31,11 +31,11 @@ export async function registerNotifyRoutes(app: TypedApp, deps: ApiDeps): Promis
     { schema: { params: id, body: z.record(z.string(), z.unknown()) } },
     async (request) => {
       const p = requireRole(request, ["admin"]);
-      const before = store.channel(request.params.id);
+      const before = await store.channel(request.params.id);
       if (!before) throw new ApiError("not_found", "no such channel");
-      let after: ReturnType<typeof store.updateChannel>;
+      let after: Awaited<ReturnType<typeof store.updateChannel>>;
       try {
-        after = store.updateChannel(request.params.id, request.body);
+        after = await store.updateChannel(request.params.id, request.body);
       } catch (err) {
         if (err instanceof ChannelConfigError)
           throw new ApiError("bad_request", "invalid channel", err.issues);
@@ -55,40 +55,41 @@ export async function registerNotifyRoutes(app: TypedApp, deps: ApiDeps): Promis
   );
   app.delete("/api/notify/channels/:id", { schema: { params: id } }, async (request) => {
     const p = requireRole(request, ["admin"]);
-    const before = store.channel(request.params.id);
-    if (!before || !store.removeChannel(request.params.id))
+    const before = await store.channel(request.params.id);
+    if (!before || !(await store.removeChannel(request.params.id)))
       throw new ApiError("not_found", "no such channel");
     audit(p.username, request.ip, "notify_channel_removed", request.params.id, maskChannel(before));
     return { ok: true };
   });
   app.post("/api/notify/channels/:id/test", { schema: { params: id } }, async (request) => {
     requireRole(request, ["admin"]);
-    if (!store.channel(request.params.id)) throw new ApiError("not_found", "no such channel");
+    if (!(await store.channel(request.params.id))) throw new ApiError("not_found", "no such channel");
     return dispatcher.sendTest(request.params.id);
   });
   app.get("/api/notify/rules", async (request) => {
     requireRole(request, ["admin"]);
-    return { items: store.rules() };
+    return { items: await store.rules() };
   });
   app.post("/api/notify/rules", { schema: { body: routingRuleSchema } }, async (request) => {
     const p = requireRole(request, ["admin"]);
-    const unknown = request.body.channelIds.filter((c) => !store.channel(c));
-    if (unknown.length > 0) throw new ApiError("bad_request", `no channel ${unknown.join(", ")}`);
-    const providers = request.body.channelIds.filter((c) =>
-      isProviderType(store.channel(c)?.config.type ?? ""),
+    const found = new Map(
+      await Promise.all(request.body.channelIds.map(async (c) => [c, await store.channel(c)] as const)),
     );
+    const unknown = request.body.channelIds.filter((c) => !found.get(c));
+    if (unknown.length > 0) throw new ApiError("bad_request", `no channel ${unknown.join(", ")}`);
+    const providers = request.body.channelIds.filter((c) => isProviderType(found.get(c)?.config.type ?? ""));
     if (providers.length > 0)
       throw new ApiError(
         "bad_request",
         `channel ${providers.join(", ")} sends only to people, not to a rule`,
       );
-    const rule = store.addRule(request.body);
+    const rule = await store.addRule(request.body);
     audit(p.username, request.ip, "notify_rule_added", rule.id, undefined, rule);
     return rule;
   });
   app.delete("/api/notify/rules/:id", { schema: { params: id } }, async (request) => {
     const p = requireRole(request, ["admin"]);
-    if (!store.removeRule(request.params.id)) throw new ApiError("not_found", "no such rule");
+    if (!(await store.removeRule(request.params.id))) throw new ApiError("not_found", "no such rule");
     audit(p.username, request.ip, "notify_rule_removed", request.params.id);
     return { ok: true };
   });
@@ -110,7 +111,7 @@ export async function registerNotifyRoutes(app: TypedApp, deps: ApiDeps): Promis
     },
     async (request) => {
       requireRole(request, ["admin", "duty_manager"]);
-      return { items: store.deliveries(request.query), pending: store.pending() };
+      return { items: await store.deliveries(request.query), pending: await store.pending() };
     },
   );
 }

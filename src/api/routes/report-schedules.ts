@@ -43,7 +43,7 @@ export async function registerReportScheduleRoutes(app: TypedApp, deps: ApiDeps)
       canEdit,
       // Editors choose among the group channels by name (the channel list itself is for admins only).
       channels: canEdit
-        ? (deps.notify?.store.channels() ?? [])
+        ? ((await deps.notify?.store.channels()) ?? [])
             // Personal providers (SMS, WeCom app, DingTalk notice) have no group to send a report to.
             .filter((c) => !isProviderType(c.config.type))
             .map((c) => ({ id: c.id, name: c.name, type: c.config.type }))
@@ -69,9 +69,9 @@ export async function registerReportScheduleRoutes(app: TypedApp, deps: ApiDeps)
         throw new ApiError("forbidden", "only admins and the hall's duty manager edit its report schedule");
       if (!(await deps.halls.find(hallId))) throw new ApiError("not_found", `no hall ${hallId}`);
       const schedule = request.body;
-      const unknown = [...schedule.channelIds, ...schedule.hqChannelIds].filter(
-        (id) => !deps.notify?.store.channel(id),
-      );
+      const unknown: string[] = [];
+      for (const id of [...schedule.channelIds, ...schedule.hqChannelIds])
+        if (!(await deps.notify?.store.channel(id))) unknown.push(id);
       if (unknown.length > 0)
         throw new ApiError(
           "unknown_channel",

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { hallIdSchema, roleSchema, severitySchema } from "../../contract/index.js";
 import type { ChainProgress, EscalationChain } from "../../core/escalation/chain.js";
-import type { SqlEngine } from "../../store/sql/engine.js";
+import type { SqlEngine, SqlExecutor } from "../../store/sql/engine.js";
 import { PERSONAL_MEDIA } from "./ports.js";
 
 export const chainStepSchema = z.strictObject({
@@ -47,7 +47,8 @@ export interface ChainPort {
   remove(id: string): Promise<boolean>;
   start(alertId: string, chain: string, raisedMs: number): Promise<void>;
   running(): Promise<AlertProgress[]>;
-  advance(alertId: string, next: ChainProgress): Promise<void>;
+  /** Inside `tx` when given (a step's progress commits with its notices). */
+  advance(alertId: string, next: ChainProgress, tx?: SqlExecutor): Promise<void>;
   finish(alertId: string): Promise<void>;
 }
 
@@ -122,12 +123,11 @@ export class ChainStore implements ChainPort {
     }));
   }
 
-  async advance(alertId: string, next: ChainProgress): Promise<void> {
-    await this.sql.run("UPDATE escalation_progress SET steps_done = ?, repeats_done = ? WHERE alert_id = ?", [
-      next.stepsDone,
-      next.repeatsDone,
-      alertId,
-    ]);
+  async advance(alertId: string, next: ChainProgress, tx?: SqlExecutor): Promise<void> {
+    await (tx ?? this.sql).run(
+      "UPDATE escalation_progress SET steps_done = ?, repeats_done = ? WHERE alert_id = ?",
+      [next.stepsDone, next.repeatsDone, alertId],
+    );
   }
 
   /** Acknowledged or resolved: the chain stops. */

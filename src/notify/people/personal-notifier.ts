@@ -3,9 +3,9 @@ import type { Alert, HistoryAction } from "../../core/alerts/alert.js";
 import { chainFor, dueStep, type EscalationChain } from "../../core/escalation/chain.js";
 import type { Role } from "../../core/faults/types.js";
 import type { Logger } from "../../logging.js";
-import type { Db } from "../../store/database.js";
+import type { SqlEngine, SqlExecutor } from "../../store/sql/engine.js";
 import { type Language, type NotificationMessage, renderMessage, withActionUrl } from "../message.js";
-import type { Outbox } from "../outbox.js";
+import type { OutboxPort } from "../outbox.js";
 import { ActionLinks } from "./action-links.js";
 import type { AlertProgress, ChainPort } from "./chains.js";
 import {
@@ -18,12 +18,15 @@ import {
 } from "./ports.js";
 
 export interface PersonalNotifierOptions {
-  /** The SQLite database of the outbox (its notices are queued in one transaction). */
-  db: Db;
-  /** Escalation chains and each alert's progress along them. */
+  /**
+   * The engine the outbox and the chains run on: a step's notices and its chain progress are written in one of its
+   * transactions.
+   */
+  sql: SqlEngine;
+  /** Escalation chains and each alert's progress along them (on `sql`). */
   chains: ChainPort;
   /** The dispatcher's outbox: personal notices queue there per target, like group channels. */
-  outbox: Outbox;
+  outbox: OutboxPort;
   subscribe: (listener: (change: AlertChange) => void) => () => void;
   /** The alerts as the alert service keeps them, and where a notice is put on an alert's timeline. */
   alerts: {
@@ -44,7 +47,7 @@ export interface PersonalNotifierOptions {
   /** Told of each piece of work that may queue notices (the dispatcher's track, so deliverDue waits for it). */
   track?: (work: Promise<unknown>) => void;
   /** When a notice for a target may go out (the dispatcher's storm-grouping window); absent: at once. */
-  notBefore?: (target: string, action: string) => number;
+  notBefore?: (target: string, action: string, nowMs: number) => Promise<number>;
   /** How often chains are checked for due steps (default 1 s). */
   tickIntervalMs?: number;
   now?: () => number;
@@ -90,14 +93,15 @@ export class PersonalNotifier {
     if (this.unsubscribe) return;
     // After the change has reached every listener: the notices' own "notified" changes then follow it everywhere
     // (stream, MQTT) instead of overtaking it.
-    this.unsubscribe = this.options.subscribe((change) =>
+    this.unsubscribe = this.options.subscribe((change) => {
+      const atMs = this.now(); // when it came, not when its turn comes
       queueMicrotask(() => {
         void this.serially(
-          () => this.onChange(change),
+          () => this.onChange(change, atMs),
           (err) => this.options.logger.error({ err, alertId: change.alert.id }, "personal notices failed"),
         );
-      }),
-    );
+      });
+    });
     this.timer = setInterval(() => void this.tick(), this.options.tickIntervalMs ?? 1000);
     void this.tick();
   }
@@ -111,6 +115,11 @@ export class PersonalNotifier {
     await this.work;
   }
 
+  /** Whatever is queued so far (changes, ticks) has run; for tests and shutdown. */
+  idle(): Promise<void> {
+    return this.work;
+  }
+
   /** Runs `fn` after the work queued before it; a failure is reported to `onError`, never thrown. */
   private serially(fn: () => Promise<void>, onError: (err: unknown) => void): Promise<void> {
     const next = this.work.then(fn).catch(onError);
@@ -119,13 +128,13 @@ export class PersonalNotifier {
     return next;
   }
 
-  async onChange(change: AlertChange): Promise<void> {
+  async onChange(change: AlertChange, nowMs = this.now()): Promise<void> {
     const { alert, entry } = change;
     if (!entry) return;
     if (entry.action === "acknowledged") await this.chains.finish(alert.id);
     if (entry.action === "resolved") {
       await this.chains.finish(alert.id);
-      this.tellResolution(alert, entry.atMs);
+      await this.tellResolution(alert, entry.atMs, nowMs);
       return;
     }
     if (!NOTIFYING.has(entry.action) || alert.inMaintenance) return;
@@ -137,7 +146,7 @@ export class PersonalNotifier {
       }
       return; // the chain, not the role-level escalation, decides who is told next
     }
-    if (await this.options.silences?.silencing(alert, this.now())) return;
+    if (await this.options.silences?.silencing(alert, nowMs)) return;
     const roles = entry.action === "escalated" ? (change.escalatedTo ?? []) : alert.audience;
     const notices = this.onDuty(alert, roles, entry.atMs).map(
       (username): Notice => ({
@@ -149,7 +158,7 @@ export class PersonalNotifier {
         detail: { action: entry.action },
       }),
     );
-    this.send(notices);
+    await this.send(notices, nowMs);
   }
 
   /** Runs every escalation step that is due, after the changes queued before; resolves when done. */
@@ -208,10 +217,9 @@ export class PersonalNotifier {
         }),
       );
       done = due.next;
-      // The step's notices are queued first, then its progress: a restart between the two runs the step again, and
-      // the outbox's unique keys queue its notices once. Nothing is skipped, nothing told twice.
-      this.send(notices);
-      await this.chains.advance(alert.id, done);
+      // The step's notices and its progress commit together: a restart neither repeats nor skips the step.
+      const progressed = done;
+      await this.send(notices, nowMs, (tx) => this.chains.advance(alert.id, progressed, tx));
     }
   }
 
@@ -223,13 +231,13 @@ export class PersonalNotifier {
   }
 
   /** A resolution reaches everyone told about the alert, over the media they were told on. */
-  private tellResolution(alert: Alert, atMs: number): void {
+  private async tellResolution(alert: Alert, atMs: number, nowMs: number): Promise<void> {
     const told = new Map<string, PersonalMedium[]>();
-    for (const target of this.options.outbox.notifiedChannels(alert.id)) {
+    for (const target of await this.options.outbox.notifiedChannels(alert.id)) {
       const person = parsePersonTarget(target);
       if (person) told.set(person.username, [...(told.get(person.username) ?? []), person.medium]);
     }
-    this.send(
+    await this.send(
       [...told].map(([username, via]) => ({
         alert,
         action: "resolved" as const,
@@ -239,30 +247,56 @@ export class PersonalNotifier {
         detail: { action: "resolved" },
         always: true,
       })),
+      nowMs,
     );
   }
 
-  private send(notices: Notice[]): void {
-    const nowMs = this.now();
+  /** Queues the notices (and writes `alongside`, if given) in one transaction, then puts them on the timeline. */
+  private async send(
+    notices: Notice[],
+    nowMs: number,
+    alongside?: (tx: SqlExecutor) => Promise<void>,
+  ): Promise<void> {
+    // Read before the transaction: inside it only its own statements are awaited.
+    const planned: {
+      notice: Notice;
+      medium: PersonalMedium;
+      message: NotificationMessage;
+      notBeforeMs?: number;
+    }[] = [];
+    for (const notice of notices)
+      for (const { medium, message } of this.render(notice, nowMs)) {
+        const target = personTarget(notice.username, medium);
+        // Storm grouping applies to people as to channels: one notice per person and medium per window.
+        const notBefore = this.options.notBefore;
+        planned.push({
+          notice,
+          medium,
+          message,
+          ...(notBefore ? { notBeforeMs: await notBefore(target, notice.action, nowMs) } : {}),
+        });
+      }
+    if (planned.length === 0 && !alongside) return;
     const queued: { notice: Notice; medium: PersonalMedium }[] = [];
-    this.options.db.transaction(() => {
-      for (const notice of notices) {
-        for (const { medium, message } of this.render(notice, nowMs)) {
-          const target = personTarget(notice.username, medium);
-          const added = this.options.outbox.enqueue({
+    await this.options.sql.transaction(async (tx) => {
+      for (const { notice, medium, message, notBeforeMs } of planned) {
+        const target = personTarget(notice.username, medium);
+        const added = await this.options.outbox.enqueue(
+          {
             key: `${notice.key}:${target}`,
             channelId: target,
             alertId: notice.alert.id,
             action: notice.action,
             message,
             nowMs,
-            // Storm grouping applies to people as to channels: one notice per person and medium per window.
-            ...(this.options.notBefore ? { notBeforeMs: this.options.notBefore(target, notice.action) } : {}),
-          });
-          if (added) queued.push({ notice, medium });
-        }
+            ...(notBeforeMs !== undefined ? { notBeforeMs } : {}),
+          },
+          tx,
+        );
+        if (added) queued.push({ notice, medium });
       }
-    })();
+      await alongside?.(tx);
+    });
     for (const { notice, medium } of queued)
       this.options.alerts.recordNotice(notice.alert.id, notice.username, { ...notice.detail, medium });
     if (queued.length > 0) this.options.onQueued?.();

@@ -14,8 +14,8 @@ import type { PersonalMedium, PersonalSenders } from "./ports.js";
 import type { VapidKeys } from "./vapid.js";
 
 export interface PersonalSenderDeps {
-  /** Every channel with its secrets (NotifyStore.channels()). */
-  channels: () => ChannelRecord[];
+  /** Every channel with its secrets (NotifyStore.channels()), read at send time. */
+  channels: () => Promise<ChannelRecord[]>;
   /** Read synchronously: the contact view (contact-view.ts). */
   contacts: ContactAddresses;
   vapid: () => VapidKeys | null;
@@ -45,12 +45,18 @@ export class PersonalSenderRegistry implements PersonalSenders {
 
   constructor(private readonly deps: PersonalSenderDeps) {}
 
-  private provider<T extends ChannelRecord["config"]["type"]>(...types: T[]) {
-    const found = this.deps.channels().find((c) => c.enabled && (types as string[]).includes(c.config.type));
+  private async provider<T extends ChannelRecord["config"]["type"]>(...types: T[]) {
+    const found = (await this.deps.channels()).find(
+      (c) => c.enabled && (types as string[]).includes(c.config.type),
+    );
     return found as (ChannelRecord & { config: Extract<ChannelRecord["config"], { type: T }> }) | undefined;
   }
 
-  senderFor(username: string, medium: PersonalMedium, options: ChannelOptions): Channel | null {
+  async senderFor(
+    username: string,
+    medium: PersonalMedium,
+    options: ChannelOptions,
+  ): Promise<Channel | null> {
     const { contacts } = this.deps;
     if (medium === "push") {
       const subscriptions = contacts.subscriptions(username);
@@ -71,22 +77,22 @@ export class PersonalSenderRegistry implements PersonalSenders {
     if (!address) return null;
     switch (medium) {
       case "email": {
-        const mail = this.provider("email");
+        const mail = await this.provider("email");
         return mail ? withActionLink(new EmailChannel({ ...mail.config, to: [address] }, options)) : null;
       }
       case "sms": {
-        const sms = this.provider("aliyun_sms", "tencent_sms");
+        const sms = await this.provider("aliyun_sms", "tencent_sms");
         if (!sms) return null;
         return sms.config.type === "aliyun_sms"
           ? new AliyunSmsChannel(sms.config, address, sms.language, options)
           : new TencentSmsChannel(sms.config, address, sms.language, options);
       }
       case "wecom": {
-        const app = this.provider("wecom_app");
+        const app = await this.provider("wecom_app");
         return app ? new WecomAppChannel(app.config, address, this.tokens, options) : null;
       }
       case "dingtalk": {
-        const app = this.provider("dingtalk_notice");
+        const app = await this.provider("dingtalk_notice");
         return app ? new DingtalkNoticeChannel(app.config, address, this.tokens, options) : null;
       }
     }

@@ -50,7 +50,7 @@ export interface PersonalSenders {
     username: string,
     medium: PersonalMedium,
     options: { timeoutMs: number; now: () => number },
-  ): Channel | null;
+  ): Channel | null | Promise<Channel | null>;
 }
 
 /** The silence that stops notices for an alert now, if any (silences never change uptime). */

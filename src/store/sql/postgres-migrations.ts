@@ -489,6 +489,15 @@ export const PG_MIGRATIONS: readonly { version: number; sql: string }[] = [
     `,
   },
   {
+    version: 20,
+    sql: `
+      ALTER TABLE notify_outbox ADD COLUMN claimed_by TEXT;
+      ALTER TABLE notify_outbox ADD COLUMN claim_id TEXT;
+      ALTER TABLE notify_outbox ADD COLUMN claimed_until_ms BIGINT;
+      ALTER TABLE notify_rules ADD COLUMN added_seq BIGINT;
+    `,
+  },
+  {
     version: 21,
     sql: `
       CREATE TABLE config_versions (

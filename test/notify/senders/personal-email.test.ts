@@ -13,7 +13,7 @@ afterAll(async () => {
 describe("personal e-mail through the e-mail channel's SMTP server", () => {
   it("goes to the person's own address (not the channel's list), with the action link", async () => {
     const s = await personalSetup();
-    s.store.addChannel({
+    await s.store.addChannel({
       name: "mail",
       config: {
         type: "email",
@@ -27,13 +27,13 @@ describe("personal e-mail through the e-mail channel's SMTP server", () => {
       },
     });
     await s.person("duty", { email: "duty.manager@hall.example", media: ["email"] });
-    await s.sender("duty", "email")!.send(notice);
+    await (await s.sender("duty", "email"))!.send(notice);
     const raw = smtp.mails.at(-1)!;
     expect(raw).toMatch(/^To: duty\.manager@hall\.example\r?$/m);
     expect(raw).not.toContain("group@hall.example");
     const mail = decodeMail(raw);
     expect(mail.subject).toContain("充电桩温度过高");
     expect(mail.body).toContain("https://hall.example/a/tok123");
-    expect(s.sender("nobody", "email")).toBeNull();
+    expect(await s.sender("nobody", "email")).toBeNull();
   });
 });

@@ -32,11 +32,11 @@ const dingNotice = (appSecret = DING_APP_SECRET) => ({
 describe("WeCom application messages and DingTalk work notices to a person", () => {
   it("WeCom: gettoken with corpid/corpsecret, message/send with the token to the user id and agent, a card with the action link", async () => {
     const s = await personalSetup();
-    s.store.addChannel(wecomApp());
+    await s.store.addChannel(wecomApp());
     await s.person("duty", { wecomUserId: "ZhangSan", media: ["wecom"] });
     const issued = wecom.state.tokensIssued;
-    await s.sender("duty", "wecom")!.send(notice);
-    await s.sender("duty", "wecom")!.send(notice);
+    await (await s.sender("duty", "wecom"))!.send(notice);
+    await (await s.sender("duty", "wecom"))!.send(notice);
     expect(wecom.state.tokensIssued).toBe(issued + 1); // the token is cached between sends
     const got = wecom.sent.at(-1)!;
     expect(got.body).toMatchObject({ touser: "ZhangSan", agentid: 1000002, msgtype: "textcard" });
@@ -46,24 +46,24 @@ describe("WeCom application messages and DingTalk work notices to a person", () 
 
   it("WeCom: an expired token is fetched again — on the clock (expires_in) and when the server says 42001", async () => {
     const s = await personalSetup();
-    s.store.addChannel(wecomApp());
+    await s.store.addChannel(wecomApp());
     await s.person("duty", { wecomUserId: "ZhangSan", media: ["wecom"] });
-    await s.sender("duty", "wecom")!.send(notice);
+    await (await s.sender("duty", "wecom"))!.send(notice);
     const first = wecom.sent.at(-1)!.token;
     s.clock.ms += 7200_000; // past expires_in: fetched anew before sending
-    await s.sender("duty", "wecom")!.send(notice);
+    await (await s.sender("duty", "wecom"))!.send(notice);
     const second = wecom.sent.at(-1)!.token;
     expect(second).not.toBe(first);
     wecom.state.live.delete(second); // revoked early on the server: 42001, fetch and retry once
-    await s.sender("duty", "wecom")!.send(notice);
+    await (await s.sender("duty", "wecom"))!.send(notice);
     expect(wecom.sent.at(-1)!.token).not.toBe(second);
   });
 
   it("WeCom: a wrong corp secret is a ChannelError naming the provider's code, not the secret", async () => {
     const s = await personalSetup();
-    s.store.addChannel(wecomApp("wrong-secret"));
+    await s.store.addChannel(wecomApp("wrong-secret"));
     await s.person("duty", { wecomUserId: "ZhangSan", media: ["wecom"] });
-    const err = await failure(s.sender("duty", "wecom")!.send(notice));
+    const err = await failure((await s.sender("duty", "wecom"))!.send(notice));
     expect(err.code).toBe("robot_error");
     expect(err.message).toContain("40001");
     expect(err.message).not.toContain("wrong-secret");
@@ -71,24 +71,24 @@ describe("WeCom application messages and DingTalk work notices to a person", () 
 
   it("DingTalk: gettoken with appkey/appsecret, asyncsend_v2 with agent_id and userid_list, an action card with the link", async () => {
     const s = await personalSetup();
-    s.store.addChannel(dingNotice());
+    await s.store.addChannel(dingNotice());
     await s.person("duty", { dingtalkUserId: "manager4521", media: ["dingtalk"] });
-    await s.sender("duty", "dingtalk")!.send(notice);
+    await (await s.sender("duty", "dingtalk"))!.send(notice);
     const got = ding.sent.at(-1)!;
     expect(got.body).toMatchObject({ agent_id: 2000003, userid_list: "manager4521" });
     expect(got.body.msg.msgtype).toBe("action_card");
     expect(got.body.msg.action_card.single_url).toBe("https://hall.example/a/tok123");
     expect(got.body.msg.action_card.markdown).toContain("充电桩温度过高");
     ding.state.live.clear(); // every token expired on the server: fetched again, then sent
-    await s.sender("duty", "dingtalk")!.send(notice);
+    await (await s.sender("duty", "dingtalk"))!.send(notice);
     expect(ding.sent.at(-1)!.token).not.toBe(got.token);
   });
 
   it("DingTalk: a wrong app secret is a ChannelError", async () => {
     const s = await personalSetup();
-    s.store.addChannel(dingNotice("nope"));
+    await s.store.addChannel(dingNotice("nope"));
     await s.person("duty", { dingtalkUserId: "manager4521", media: ["dingtalk"] });
-    const err = await failure(s.sender("duty", "dingtalk")!.send(notice));
+    const err = await failure((await s.sender("duty", "dingtalk"))!.send(notice));
     expect(err.code).toBe("robot_error");
     expect(err.message).toContain("40089");
   });

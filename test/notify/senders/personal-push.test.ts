@@ -18,7 +18,7 @@ describe("web push to a person's browsers (VAPID, aes128gcm)", () => {
     await setup.contacts.addSubscription("duty", { ...push.subscribe("phone"), label: "phone" });
     await setup.contacts.addSubscription("duty", push.subscribe("laptop"));
     await setup.person("duty", { media: ["push"] });
-    const receipt = await setup.sender("duty", "push")!.send(notice);
+    const receipt = await (await setup.sender("duty", "push"))!.send(notice);
     expect(receipt.httpStatus).toBe(201);
     const got = push.received.filter((r) => r.id === "phone" || r.id === "laptop");
     expect(got.map((r) => r.id).sort()).toEqual(["laptop", "phone"]);
@@ -33,7 +33,7 @@ describe("web push to a person's browsers (VAPID, aes128gcm)", () => {
   it("a 410 from the push service removes that subscription; when none is left it is a failure", async () => {
     await setup.contacts.addSubscription("floor", push.goneSubscription("old-phone"));
     await setup.contacts.addSubscription("floor", push.subscribe("new-phone"));
-    await setup.sender("floor", "push")!.send(notice);
+    await (await setup.sender("floor", "push"))!.send(notice);
     expect(setup.contacts.subscriptions("floor").map((s) => new URL(s.endpoint).pathname)).toEqual([
       "/push/new-phone",
     ]);
@@ -41,17 +41,17 @@ describe("web push to a person's browsers (VAPID, aes128gcm)", () => {
     await expect.poll(async () => (await setup.contactStore.subscriptions("floor")).length).toBe(1);
 
     await setup.contacts.addSubscription("maint", push.goneSubscription("only"));
-    const err = await failure(setup.sender("maint", "push")!.send(notice));
+    const err = await failure((await setup.sender("maint", "push"))!.send(notice));
     expect(err.code).toBe("http_status");
     expect(err.httpStatus).toBe(410);
     expect(setup.contacts.subscriptions("maint")).toEqual([]);
-    expect(setup.sender("maint", "push")).toBeNull();
+    expect(await setup.sender("maint", "push")).toBeNull();
   });
 
   it("a push service that refuses the VAPID signature (another server's key) is a ChannelError", async () => {
     const other = await personalSetup({ pushAgent: new Agent({ ca: push.cert }) });
     await other.contacts.addSubscription("guard", push.subscribe("guard-phone"));
-    const err = await failure(other.sender("guard", "push")!.send(notice));
+    const err = await failure((await other.sender("guard", "push"))!.send(notice));
     expect(err.code).toBe("http_status");
     expect(err.httpStatus).toBe(403);
     expect(other.contacts.subscriptions("guard")).toHaveLength(1); // refused, not gone: kept

@@ -16,7 +16,7 @@ import { asChange, opened } from "../fixtures.js";
 export async function personalSetup(options: { pushAgent?: Agent } = {}) {
   const db = openDatabase(":memory:");
   const sql = new SqliteEngine(db);
-  const store = new NotifyStore(db);
+  const store = new NotifyStore(sql);
   const clock = { ms: Date.parse("2026-12-01T18:00:00Z") };
   const contactStore = new ContactStore(sql, () => clock.ms);
   const contacts = await ContactView.open(contactStore);

@@ -48,9 +48,9 @@ const tencentChannel = (secret = TENCENT_SECRET_KEY) => ({
 describe("personal SMS through the providers' official SDKs, against receivers that check the signature", () => {
   it("Alibaba Cloud SMS: ACS3-HMAC-SHA256 recomputed from the secret; short template params with the action link", async () => {
     const s = await personalSetup();
-    s.store.addChannel(aliyunChannel());
+    await s.store.addChannel(aliyunChannel());
     await s.person("duty", { mobile: "+8613800138000", media: ["sms"] });
-    const receipt = await s.sender("duty", "sms")!.send(notice);
+    const receipt = await (await s.sender("duty", "sms"))!.send(notice);
     expect(receipt.httpStatus).toBe(200);
     const got = aliyun.sent.at(-1)!;
     expect(got.PhoneNumbers).toBe("+8613800138000");
@@ -68,10 +68,10 @@ describe("personal SMS through the providers' official SDKs, against receivers t
 
   it("Alibaba: a wrong AccessKey secret is refused by the receiver and is a ChannelError; a provider code ≠ OK too", async () => {
     const s = await personalSetup();
-    s.store.addChannel(aliyunChannel("not-the-secret"));
+    await s.store.addChannel(aliyunChannel("not-the-secret"));
     await s.person("duty", { mobile: "+8613800138000", media: ["sms"] });
     const before = aliyun.sent.length;
-    const err = await failure(s.sender("duty", "sms")!.send(notice));
+    const err = await failure((await s.sender("duty", "sms"))!.send(notice));
     expect(err.code).toBe("http_status");
     expect(err.httpStatus).toBe(400);
     expect(err.message).toContain("SignatureDoesNotMatch");
@@ -79,18 +79,18 @@ describe("personal SMS through the providers' official SDKs, against receivers t
     expect(aliyun.sent.length).toBe(before);
 
     const ok = await personalSetup();
-    ok.store.addChannel(aliyunChannel());
+    await ok.store.addChannel(aliyunChannel());
     await ok.person("busy", { mobile: "+8613900000000", media: ["sms"] });
-    const limited = await failure(ok.sender("busy", "sms")!.send(notice));
+    const limited = await failure((await ok.sender("busy", "sms"))!.send(notice));
     expect(limited.code).toBe("robot_error");
     expect(limited.message).toContain("isv.BUSINESS_LIMIT_CONTROL");
   });
 
   it("Tencent Cloud SMS: TC3-HMAC-SHA256 recomputed, SendSms 2021-01-11 with PhoneNumberSet, SmsSdkAppId, TemplateId", async () => {
     const s = await personalSetup();
-    s.store.addChannel(tencentChannel());
+    await s.store.addChannel(tencentChannel());
     await s.person("duty", { mobile: "+8613800138000", media: ["sms"] });
-    const receipt = await s.sender("duty", "sms")!.send(notice);
+    const receipt = await (await s.sender("duty", "sms"))!.send(notice);
     expect(receipt.httpStatus).toBe(200);
     const got = tencent.sent.at(-1)!;
     expect(got).toMatchObject({
@@ -110,16 +110,16 @@ describe("personal SMS through the providers' official SDKs, against receivers t
 
   it("Tencent: a wrong SecretKey is refused (AuthFailure) and a per-number failure is a ChannelError", async () => {
     const s = await personalSetup();
-    s.store.addChannel(tencentChannel("wrong-key"));
+    await s.store.addChannel(tencentChannel("wrong-key"));
     await s.person("duty", { mobile: "+8613800138000", media: ["sms"] });
-    const err = await failure(s.sender("duty", "sms")!.send(notice));
+    const err = await failure((await s.sender("duty", "sms"))!.send(notice));
     expect(err.code).toBe("robot_error");
     expect(err.message).toContain("AuthFailure.SignatureFailure");
 
     const ok = await personalSetup();
-    ok.store.addChannel(tencentChannel());
+    await ok.store.addChannel(tencentChannel());
     await ok.person("busy", { mobile: "+8613900000000", media: ["sms"] });
-    const limited = await failure(ok.sender("busy", "sms")!.send(notice));
+    const limited = await failure((await ok.sender("busy", "sms"))!.send(notice));
     expect(limited.code).toBe("robot_error");
     expect(limited.message).toContain("LimitExceeded.PhoneNumberDailyLimit");
   });
@@ -127,11 +127,11 @@ describe("personal SMS through the providers' official SDKs, against receivers t
   it("no sender without a mobile number or without an enabled SMS provider", async () => {
     const s = await personalSetup();
     await s.person("duty", { mobile: "+8613800138000", media: ["sms"] });
-    expect(s.sender("duty", "sms")).toBeNull();
-    const c = s.store.addChannel(tencentChannel());
-    expect(s.sender("duty", "sms")).not.toBeNull();
-    expect(s.sender("nobody", "sms")).toBeNull();
-    s.store.setChannelEnabled(c.id, false);
-    expect(s.sender("duty", "sms")).toBeNull();
+    expect(await s.sender("duty", "sms")).toBeNull();
+    const c = await s.store.addChannel(tencentChannel());
+    expect(await s.sender("duty", "sms")).not.toBeNull();
+    expect(await s.sender("nobody", "sms")).toBeNull();
+    await s.store.setChannelEnabled(c.id, false);
+    expect(await s.sender("duty", "sms")).toBeNull();
   });
 });
