@@ -8,6 +8,7 @@ import {
 import type { Interval } from "../core/uptime/intervals.js";
 import type { Halls } from "../store/hall-directory.js";
 import type { MaintenanceRecords } from "../store/maintenance.js";
+import { VersionWatch } from "../store/version-watch.js";
 
 type DeviceRef = { hallId: string; deviceId: string; kind: DeviceKind };
 
@@ -24,15 +25,19 @@ export interface MaintenanceCalendarOptions {
  */
 export class MaintenanceCalendar {
   private byHall = new Map<string, MaintenanceWindow[]>();
-  private loadedVersion = -1;
-  private timer: NodeJS.Timeout | null = null;
-  private refreshing: Promise<boolean> | null = null;
+  private readonly watch: VersionWatch;
 
   private constructor(
     private readonly store: MaintenanceRecords,
     private readonly halls: Halls,
-    private readonly options: MaintenanceCalendarOptions,
-  ) {}
+    options: MaintenanceCalendarOptions,
+  ) {
+    this.watch = new VersionWatch(
+      () => store.version(),
+      () => this.load(),
+      { refreshMs: options.refreshMs ?? 10_000, onRefreshError: options.onRefreshError },
+    );
+  }
 
   static async open(
     store: MaintenanceRecords,
@@ -65,44 +70,27 @@ export class MaintenanceCalendar {
     nowMs?: number,
   ): Promise<MaintenanceWindow> {
     const window = await this.store.add(hallId, input, createdBy, nowMs);
-    await this.load(await this.store.version());
+    await this.watch.reload();
     return window;
   }
 
   async remove(id: string, nowMs?: number): Promise<MaintenanceWindow | null> {
     const removed = await this.store.remove(id, nowMs);
-    if (removed) await this.load(await this.store.version());
+    if (removed) await this.watch.reload();
     return removed;
   }
 
-  /** Reloads when the windows changed since the last load; true when they had. */
+  /** Reloads when the records changed since the last load; true when they had. */
   async refresh(): Promise<boolean> {
-    if (this.refreshing) return await this.refreshing;
-    this.refreshing = (async () => {
-      try {
-        const version = await this.store.version();
-        if (version === this.loadedVersion) return false;
-        await this.load(version);
-        return true;
-      } finally {
-        this.refreshing = null;
-      }
-    })();
-    return await this.refreshing;
+    return await this.watch.refresh();
   }
 
   start(): void {
-    const refreshMs = this.options.refreshMs ?? 10_000;
-    if (refreshMs <= 0 || this.timer) return;
-    this.timer = setInterval(() => {
-      this.refresh().catch((err) => this.options.onRefreshError?.(err));
-    }, refreshMs);
-    this.timer.unref();
+    this.watch.start();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.watch.stop();
   }
 
   timeZone(hallId: string): string {
@@ -121,8 +109,7 @@ export class MaintenanceCalendar {
       : [];
   }
 
-  /** The version is read before the rows, so a change made meanwhile is loaded at the next refresh. */
-  private async load(version: number): Promise<void> {
+  private async load(): Promise<void> {
     const windows = await this.store.list();
     const byHall = new Map<string, MaintenanceWindow[]>();
     for (const w of windows) {
@@ -131,6 +118,5 @@ export class MaintenanceCalendar {
       else byHall.set(w.hallId, [w]);
     }
     this.byHall = byHall;
-    this.loadedVersion = version;
   }
 }

@@ -1,5 +1,6 @@
 import type { OpeningHours } from "../core/calendar/opening-hours.js";
 import type { Hall, HallRecords, HallUpsert, HallWithHours } from "./halls.js";
+import { VersionWatch } from "./version-watch.js";
 
 /** What the rules, calendars and reports read on their hot paths: synchronous, from memory. */
 export interface Halls {
@@ -23,14 +24,18 @@ export interface HallDirectoryOptions {
 export class HallDirectory implements Halls {
   private halls = new Map<string, HallWithHours>();
   private sorted: Hall[] = [];
-  private loadedVersion = -1;
-  private timer: NodeJS.Timeout | null = null;
-  private refreshing: Promise<boolean> | null = null;
+  private readonly watch: VersionWatch;
 
   private constructor(
     readonly store: HallRecords,
-    private readonly options: HallDirectoryOptions,
-  ) {}
+    options: HallDirectoryOptions,
+  ) {
+    this.watch = new VersionWatch(
+      () => store.version(),
+      () => this.load(),
+      { refreshMs: options.refreshMs ?? 2_000, onRefreshError: options.onRefreshError },
+    );
+  }
 
   static async open(store: HallRecords, options: HallDirectoryOptions = {}): Promise<HallDirectory> {
     const directory = new HallDirectory(store, options);
@@ -66,55 +71,32 @@ export class HallDirectory implements Halls {
 
   async upsert(hall: HallUpsert, nowMs?: number): Promise<void> {
     await this.store.upsert(hall, nowMs);
-    await this.reload();
+    await this.watch.reload();
   }
 
   async setOpeningHours(id: string, hours: OpeningHours | null): Promise<boolean> {
     const changed = await this.store.setOpeningHours(id, hours);
-    if (changed) await this.reload();
+    if (changed) await this.watch.reload();
     return changed;
   }
 
   /** Reloads when the records changed since the last load; true when they had. */
   async refresh(): Promise<boolean> {
-    if (this.refreshing) return await this.refreshing;
-    this.refreshing = (async () => {
-      try {
-        const version = await this.store.version();
-        if (version === this.loadedVersion) return false;
-        await this.load(version);
-        return true;
-      } finally {
-        this.refreshing = null;
-      }
-    })();
-    return await this.refreshing;
+    return await this.watch.refresh();
   }
 
   start(): void {
-    const refreshMs = this.options.refreshMs ?? 2_000;
-    if (refreshMs <= 0 || this.timer) return;
-    this.timer = setInterval(() => {
-      this.refresh().catch((err) => this.options.onRefreshError?.(err));
-    }, refreshMs);
-    this.timer.unref();
+    this.watch.start();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.watch.stop();
   }
 
-  /** After this process's own write: the version read before the rows, so a concurrent change is not missed. */
-  private async reload(): Promise<void> {
-    await this.load(await this.store.version());
-  }
-
-  private async load(version: number): Promise<void> {
+  private async load(): Promise<void> {
     const halls = await this.store.loadAll();
     this.halls = new Map(halls.map((h) => [h.id, h]));
     this.sorted = halls.map(withoutHours);
-    this.loadedVersion = version;
   }
 }
 
