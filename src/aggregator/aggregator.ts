@@ -110,6 +110,9 @@ export class Aggregator {
   private cancelReconnect: (() => void) | null = null;
   private timers: NodeJS.Timeout[] = [];
   private readonly writer: PresenceWriter;
+  /** The flush under way (and those waiting); see flush(). */
+  private flushTail: Promise<void> = Promise.resolve();
+  private flushing = 0;
   private pendingEvents: StoredDeviceEvent[] = [];
   private readonly lastRebirthMs = new Map<string, number>();
   private readonly rebirths: RebirthRequests;
@@ -307,7 +310,7 @@ export class Aggregator {
     }
     this.brokerConnected = false;
     this.writer.cancel();
-    this.flush();
+    await this.flush();
     await this.durable?.stop();
   }
 
@@ -381,16 +384,35 @@ export class Aggregator {
     return id;
   }
 
-  /** Writes all pending state, events, dead letters and counters to SQLite now, in a few transactions. */
-  flush(): void {
-    this.writer.flushAll();
-    this.flushRecords();
+  /**
+   * Writes all pending state, events, dead letters and counters to the store now, in a few transactions; resolves
+   * once they are written. Flushes run one at a time: a call made while one runs waits for it and then writes what
+   * has come since, so a reader that awaited flush() sees everything processed before its call.
+   */
+  flush(): Promise<void> {
+    return this.enqueueFlush(() => {
+      this.writer.flushAll();
+      this.flushRecords();
+    });
   }
 
   /** The timer's flush: devices that only sent data are written in slices (see PresenceWriter). */
   private flushPeriodically(): void {
-    this.writer.flushInSlices();
-    this.flushRecords();
+    if (this.flushing > 0) return; // the flush under way writes it, or the next tick will
+    void this.enqueueFlush(() => {
+      this.writer.flushInSlices();
+      this.flushRecords();
+    });
+  }
+
+  private enqueueFlush(write: () => void | Promise<void>): Promise<void> {
+    this.flushing += 1;
+    const run = this.flushTail.then(write).finally(() => {
+      this.flushing -= 1;
+    });
+    // A failed write is logged by the writer; the chain goes on.
+    this.flushTail = run.catch(() => undefined);
+    return run;
   }
 
   private flushRecords(): void {
@@ -681,7 +703,11 @@ export class Aggregator {
    * Moves a device to another agent of its hall (the admin API's device move). Throws with a clear message
    * when the device or the agent is unknown, or the agent belongs to another hall.
    */
-  moveDevice(hallId: string, deviceId: string, toAgentId: string): { from: string; device: DeviceState } {
+  async moveDevice(
+    hallId: string,
+    deviceId: string,
+    toAgentId: string,
+  ): Promise<{ from: string; device: DeviceState }> {
     const nowMs = this.now();
     const device = this.presence.device(hallId, deviceId);
     if (!device) throw new DeviceMoveError("not_found", `no device ${deviceId} in hall ${hallId}`);
@@ -697,29 +723,29 @@ export class Aggregator {
     this.presence.moveDevice(hallId, deviceId, toAgentId, nowMs);
     this.writer.deviceChanged(device);
     for (const id of [from, toAgentId]) this.agentChanged(id);
-    this.flush();
+    await this.flush();
     return { from, device };
   }
 
   /** An admin's name and zone for a device (kept over births); null when there is no such device. */
-  relabelDevice(
+  async relabelDevice(
     hallId: string,
     deviceId: string,
     labels: { name?: string | null; zone?: string | null },
-  ): DeviceState | null {
+  ): Promise<DeviceState | null> {
     const device = this.presence.relabelDevice(hallId, deviceId, labels);
     if (!device) return null;
     this.writer.deviceChanged(device);
-    this.flush();
+    await this.flush();
     return device;
   }
 
   /** An admin retires a device that is gone; null when there is no such device. */
-  retireDevice(hallId: string, deviceId: string): DeviceState | null {
+  async retireDevice(hallId: string, deviceId: string): Promise<DeviceState | null> {
     const effects = this.presence.retireDevice(hallId, deviceId, this.now());
     if (!effects) return null;
     this.applyEffects(effects);
-    this.flush();
+    await this.flush();
     return this.presence.device(hallId, deviceId) ?? null;
   }
 

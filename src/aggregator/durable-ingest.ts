@@ -6,8 +6,8 @@ export interface DurableIngestOptions {
   dir: string;
   logger: Logger;
   counters: CounterStore;
-  /** Writes everything the aggregator holds in memory to SQLite, synchronously (Aggregator.flush). */
-  flushState: () => void;
+  /** Writes everything the aggregator holds in memory to the store; resolves once written (Aggregator.flush). */
+  flushState: () => Promise<void>;
   /** How often a checkpoint may delete what is durable elsewhere (default 2000). */
   checkpointIntervalMs?: number;
 }
@@ -155,7 +155,7 @@ export class DurableIngest {
     if (this.log.pendingInSegment === 0 && this.checkpoints > 0) return false;
     try {
       const through = this.log.rotate();
-      this.options.flushState();
+      await this.options.flushState();
       await Promise.all(this.barriers.map((b) => b()));
       this.log.removeThrough(through);
       this.checkpoints += 1;

@@ -103,7 +103,7 @@ export class UptimeRollup {
     const { aggregator } = this.options.sources;
     for (let hourStart = from; hourStart + HOUR_MS <= lastComplete; hourStart += HOUR_MS) {
       if (this.stopped) return;
-      aggregator.flush();
+      await aggregator.flush();
       const hourEnd = hourStart + HOUR_MS;
       const computedAtMs = this.now();
       let sinceYield = 0;

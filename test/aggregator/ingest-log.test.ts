@@ -63,7 +63,7 @@ describe("the ingest log where it cannot be written", () => {
         dir: join(blocker, "ingest-log"), // below a file: mkdir fails, as on a full or read-only disk
         logger: silentLogger(),
         counters: new CounterStore(db),
-        flushState: () => undefined,
+        flushState: async () => undefined,
       });
     const ingest = make();
     ingest.open();

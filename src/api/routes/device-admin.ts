@@ -41,7 +41,7 @@ export async function registerDeviceAdminRoutes(app: TypedApp, deps: ApiDeps): P
       const { hallId, deviceId } = request.params;
       const before = deviceView(target(hallId, deviceId));
       const { name, zone } = request.body;
-      const device = deps.aggregator.relabelDevice(hallId, deviceId, {
+      const device = await deps.aggregator.relabelDevice(hallId, deviceId, {
         ...(name !== undefined ? { name: name === "" ? null : name } : {}),
         ...(zone !== undefined ? { zone } : {}),
       });
@@ -62,7 +62,7 @@ export async function registerDeviceAdminRoutes(app: TypedApp, deps: ApiDeps): P
     const p = requireRole(request, ["admin"]);
     const { hallId, deviceId } = request.params;
     target(hallId, deviceId);
-    const device = deps.aggregator.retireDevice(hallId, deviceId);
+    const device = await deps.aggregator.retireDevice(hallId, deviceId);
     if (!device) throw new ApiError("not_found", `no device ${deviceId} in hall ${hallId}`);
     audit(p.username, request.ip, "device_retired", `${hallId}/${deviceId}`);
     return deviceView(device);
@@ -81,7 +81,7 @@ export async function registerDeviceAdminRoutes(app: TypedApp, deps: ApiDeps): P
       const { hallId, deviceId } = request.params;
       const { agentId } = request.body;
       try {
-        const { from, device } = deps.aggregator.moveDevice(hallId, deviceId, agentId);
+        const { from, device } = await deps.aggregator.moveDevice(hallId, deviceId, agentId);
         audit(
           p.username,
           request.ip,

@@ -78,7 +78,7 @@ export async function registerDeviceRoutes(app: TypedApp, deps: ApiDeps): Promis
       if (!device || !canSeeHall(caller(request), hallId))
         throw new ApiError("not_found", `no device ${deviceId} in hall ${hallId}`);
       const nowMs = (deps.now ?? Date.now)();
-      deps.aggregator.flush();
+      await deps.aggregator.flush();
       return {
         ...deviceView(device),
         recentEvents: deps.aggregator.events.recent(hallId, deviceId, request.query.eventLimit),
@@ -118,7 +118,7 @@ export async function registerDeviceRoutes(app: TypedApp, deps: ApiDeps): Promis
       const toMs = q.toMs ?? (deps.now ?? Date.now)();
       const fromMs = q.fromMs ?? toMs - DAY_MS;
       if (toMs <= fromMs) throw new ApiError("bad_request", "toMs must be after fromMs");
-      deps.aggregator.flush();
+      await deps.aggregator.flush();
       return {
         field: q.field,
         unit: fields[q.field] ?? null,

@@ -52,7 +52,7 @@ export async function registerUptimeRoutes(app: TypedApp, deps: ApiDeps): Promis
         throw new ApiError("bad_request", "hourly buckets for a range of at most 7 days");
       if (q.bucket && !q.hallId)
         throw new ApiError("bad_request", "bucket needs a hallId (buckets follow the hall's time zone)");
-      deps.aggregator.flush();
+      await deps.aggregator.flush();
       const devices = [...deps.aggregator.presence.allDevices()].filter(
         (d) =>
           !d.retired &&
