@@ -51,6 +51,58 @@ export class PresenceTracker {
     for (const device of devices) this.putDevice({ ...device });
   }
 
+  /**
+   * Takes a hall over from another node (docs/scale-out.md, takeover): its stored agents and devices join this
+   * tracker with connectivity unknown, since nobody listened between the previous owner's last write and now.
+   * Unknown opens and closes no alert; retained statuses, births and the rebirth the aggregator asks for settle it.
+   * Silence is measured from now, so the gap marks no device offline. Rows of another hall are refused.
+   */
+  adoptHall(
+    hallId: string,
+    agents: Iterable<AgentState>,
+    devices: Iterable<DeviceState>,
+    nowMs: number,
+  ): readonly PresenceEffect[] {
+    const adoptedAgents = [...agents];
+    const adoptedDevices = [...devices];
+    for (const row of [...adoptedAgents, ...adoptedDevices]) {
+      if (row.hallId !== hallId)
+        throw new Error(`a stored row of hall ${row.hallId} was offered as part of hall ${hallId}`);
+    }
+    const effects: PresenceEffect[] = [];
+    for (const stored of adoptedAgents) {
+      const agent: AgentState = { ...stored, lastSeq: null };
+      this.agents.set(agent.agentId, agent);
+      this.setAgentConnectivity(agent, "unknown", nowMs, effects);
+    }
+    for (const stored of adoptedDevices) {
+      const device: DeviceState = { ...stored, registeredMs: nowMs };
+      this.putDevice(device);
+      if (!device.retired) this.setDeviceConnectivity(device, "unknown", "takeover", nowMs, effects);
+    }
+    return effects;
+  }
+
+  /**
+   * Forgets a hall this node no longer owns, without effects: the new owner carries on from the stored state.
+   * Returns how many agents and devices were dropped.
+   */
+  releaseHall(hallId: string): { agents: number; devices: number } {
+    let agents = 0;
+    let devices = 0;
+    for (const [agentId, agent] of this.agents) {
+      if (agent.hallId !== hallId) continue;
+      this.agents.delete(agentId);
+      agents += 1;
+    }
+    for (const [key, device] of this.devices) {
+      if (device.hallId !== hallId) continue;
+      this.devices.delete(key);
+      devices += 1;
+    }
+    return { agents, devices };
+  }
+
   agent(agentId: string): AgentState | undefined {
     return this.agents.get(agentId);
   }

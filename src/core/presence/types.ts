@@ -10,6 +10,8 @@ export type ConnectivityReason =
   | "agent_shutdown"
   | "silence"
   | "broker_lost"
+  /** This node took the device's hall over from another (docs/scale-out.md): unknown until it hears. */
+  | "takeover"
   | "retired";
 
 export interface DeviceState {
@@ -27,8 +29,9 @@ export interface DeviceState {
   /** Receive time of the last live (non-historical) data message. */
   lastSeenMs: number | null;
   /**
-   * Receive time of the latest birth listing the device: silence is measured from it or the last data, whichever
-   * is later. In memory only; after a restart the broker connection is the baseline.
+   * Receive time of the latest birth listing the device, or when this node took its hall over: silence is measured
+   * from it or the last data, whichever is later. In memory only; after a restart the broker connection is the
+   * baseline.
    */
   registeredMs?: number | undefined;
   /** Agent time minus receive time of the latest live message, when beyond the skew threshold (see judgeClock). */
