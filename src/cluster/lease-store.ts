@@ -205,10 +205,15 @@ export class LeaseStore implements LeasePort {
       const chunk = leases.slice(i, i + RENEW_CHUNK);
       // Renewing an expired lease is safe when the owner and epoch still match: another owner would have raised
       // the epoch, so nobody has written the hall since.
+      const match = `owner_node = ? AND (${chunk.map(() => "(hall_id = ? AND epoch = ?)").join(" OR ")})`;
+      // On PostgreSQL the rows are locked in hall order first, the order a fenced write locks them in (HallFence):
+      // two transactions taking the same rows in different orders could deadlock.
+      const where =
+        this.sql.dialect === "postgres"
+          ? `hall_id IN (SELECT hall_id FROM hall_leases WHERE ${match} ORDER BY hall_id FOR UPDATE)`
+          : match;
       const rows = await this.sql.all<{ hall_id: string; epoch: number }>(
-        `UPDATE hall_leases SET expires_ms = ?
-        WHERE owner_node = ? AND (${chunk.map(() => "(hall_id = ? AND epoch = ?)").join(" OR ")})
-        RETURNING hall_id, epoch`,
+        `UPDATE hall_leases SET expires_ms = ? WHERE ${where} RETURNING hall_id, epoch`,
         [nowMs + leaseMs, nodeId, ...chunk.flatMap((l) => [l.hallId, l.epoch])],
       );
       for (const row of rows) renewed.add(`${row.hall_id}\0${Number(row.epoch)}`);
