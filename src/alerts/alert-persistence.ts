@@ -1,3 +1,4 @@
+import type { HallFence } from "../cluster/hall-fence.js";
 import type { Alert, HistoryEntry } from "../core/alerts/alert.js";
 import type { DeviceConditionStates } from "../core/faults/types.js";
 import type { Logger } from "../logging.js";
@@ -16,6 +17,10 @@ export interface AlertPersistenceOptions {
   /** Alert changes written per transaction at most (default 500), so a backlog does not hold one huge one. */
   maxBatch?: number;
   retry?: { initialDelayMs: number; maxDelayMs: number };
+  /** With several nodes: which halls this node may still write (default: all). */
+  fence?: HallFence;
+  /** Halls whose records the fence refused (another node owns them now): they were dropped, not retried. */
+  onFenced?: (hallIds: string[]) => void;
 }
 
 /**
@@ -121,10 +126,19 @@ export class AlertPersistence {
     const changes = this.changes.slice(0, size);
     const conditions = changes.length < size ? [...this.conditions].slice(0, size - changes.length) : [];
     try {
-      await this.options.store.saveBatch(
+      const { refusedHalls } = await this.options.store.saveBatch(
         changes,
         conditions.map(([, c]) => c),
+        this.options.fence,
       );
+      if (refusedHalls.length > 0) {
+        // The new owner's state wins: these records are dropped, never retried over it.
+        this.options.logger.warn(
+          { halls: refusedHalls },
+          "alert records of halls now owned by another node were not written",
+        );
+        this.options.onFenced?.(refusedHalls);
+      }
     } catch (err) {
       if (!isTransientStoreError(err)) return this.refused(err, changes.length + conditions.length);
       this.storeFails(err);

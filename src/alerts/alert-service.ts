@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Aggregator } from "../aggregator/aggregator.js";
 import { EventBus } from "../aggregator/event-bus.js";
+import type { HallFence } from "../cluster/hall-fence.js";
 import {
   type Alert,
   acknowledge,
@@ -73,6 +74,12 @@ export interface AlertServiceOptions {
   /** Told of every write the store refused (full disk, read-only); the write is kept and retried. */
   onStorageError?: (err: unknown) => void;
   now?: () => number;
+  /**
+   * Several nodes share the halls (docs/scale-out.md): nothing is loaded at start, each hall's alerts and condition
+   * states are loaded when this node takes it over (adoptHall) and forgotten when it hands it over (releaseHall),
+   * and every write is fenced.
+   */
+  cluster?: { fence: HallFence };
 }
 
 /** Opening and closing change who must be up: every hall is re-checked this often. */
@@ -121,6 +128,9 @@ export class AlertService {
       logger: options.logger,
       now: this.now,
       ...(options.onStorageError ? { onStorageError: options.onStorageError } : {}),
+      ...(options.cluster
+        ? { fence: options.cluster.fence, onFenced: (hallIds) => this.forgetHalls(hallIds) }
+        : {}),
     });
     const { rules } = options;
     this.escalation = {
@@ -132,16 +142,9 @@ export class AlertService {
     };
   }
 
-  /** Loads the current alerts and condition states, then follows the aggregator. */
+  /** Loads the current alerts and condition states (of every hall, unless in a cluster), then follows the aggregator. */
   async start(): Promise<void> {
-    const nowMs = this.now();
-    for (const alert of await this.store.loadCurrent(nowMs - this.options.rules.flapWindowSec * 1000)) {
-      this.remember(alert);
-    }
-    for (const [key, states] of await this.store.loadConditions()) {
-      this.conditions.set(key, states);
-      if (hasPending(states)) this.pendingDevices.add(key);
-    }
+    if (!this.options.cluster) await this.load();
     const bus = this.options.aggregator.bus;
     this.unsubscribe.push(
       bus.on("telemetry", ({ device, envelope }) => {
@@ -152,6 +155,53 @@ export class AlertService {
     );
     for (const device of this.options.aggregator.presence.allDevices()) this.dirtyHalls.add(device.hallId);
     this.timer = setInterval(() => this.tick(), this.options.tickIntervalMs ?? 1000);
+  }
+
+  /**
+   * This node took a hall over: its current alerts and condition states are loaded before the hall's devices are
+   * (Aggregator.adoptHall), so that what they report carries on the alerts the previous owner left, never opens
+   * them twice; durations pending there go on from where they were.
+   */
+  async adoptHall(hallId: string): Promise<void> {
+    await this.load(hallId);
+    this.dirtyHalls.add(hallId);
+  }
+
+  /** This node handed a hall over: its waiting writes go out (fenced), then it is forgotten here. */
+  async releaseHall(hallId: string): Promise<void> {
+    await this.persistence.flush();
+    this.forgetHalls([hallId]);
+  }
+
+  /** A hall lost (taken over, lease expired): forgotten at once, nothing more of it is written. */
+  forgetHalls(hallIds: readonly string[]): void {
+    const halls = new Set(hallIds);
+    for (const [key, alert] of this.latestByKey) {
+      if (!halls.has(alert.hallId)) continue;
+      this.latestByKey.delete(key);
+      this.keyById.delete(alert.id);
+    }
+    for (const key of this.conditions.keys()) {
+      const hallId = key.slice(0, key.indexOf("/"));
+      if (!halls.has(hallId)) continue;
+      this.conditions.delete(key);
+      this.pendingDevices.delete(key);
+    }
+    for (const hallId of halls) this.dirtyHalls.delete(hallId);
+  }
+
+  private async load(hallId?: string): Promise<void> {
+    const since = this.now() - this.options.rules.flapWindowSec * 1000;
+    const stored = await this.store.loadCurrent(since, hallId);
+    // What this node decided meanwhile (while the hall was being loaded) wins over the stored state; otherwise the
+    // newest alert per key, since they come oldest first.
+    const decidedHere = new Set(this.latestByKey.keys());
+    for (const alert of stored) if (!decidedHere.has(alert.key)) this.remember(alert);
+    for (const [key, states] of await this.store.loadConditions(hallId)) {
+      if (this.conditions.has(key)) continue;
+      this.conditions.set(key, states);
+      if (hasPending(states)) this.pendingDevices.add(key);
+    }
   }
 
   /** Stops evaluating and writes what is waiting (kept in memory if the store still refuses). */

@@ -1,3 +1,4 @@
+import { type HallFence, UNFENCED } from "../cluster/hall-fence.js";
 import type { DeviceKind } from "../contract/index.js";
 import type { Alert, AlertStatus, HistoryEntry } from "../core/alerts/alert.js";
 import type { DeviceConditionStates, Role, Severity } from "../core/faults/types.js";
@@ -83,17 +84,26 @@ export interface ConditionRecord {
 }
 
 /** Where alerts, their history and the devices' condition states are kept (SQLite or PostgreSQL). */
+export interface BatchResult {
+  /** Halls whose records the fence refused (another node owns them now): nothing of them was written. */
+  refusedHalls: string[];
+}
+
 export interface AlertPort {
   save(alert: Alert, entry: HistoryEntry | null): Promise<void>;
   /** Alert changes in order, then condition states, all in one transaction. */
-  saveBatch(changes: readonly AlertChangeRecord[], conditions: readonly ConditionRecord[]): Promise<void>;
+  saveBatch(
+    changes: readonly AlertChangeRecord[],
+    conditions: readonly ConditionRecord[],
+    fence?: HallFence,
+  ): Promise<BatchResult>;
   /** Active alerts, plus those resolved at or after `resolvedSinceMs` (the flap window); oldest opened first. */
-  loadCurrent(resolvedSinceMs: number): Promise<Alert[]>;
+  loadCurrent(resolvedSinceMs: number, hallId?: string): Promise<Alert[]>;
   get(id: string): Promise<Alert | null>;
   /** An alert's history in the order it was written. */
   history(alertId: string): Promise<HistoryEntry[]>;
   list(filter: AlertFilter): Promise<{ items: Alert[]; total: number }>;
-  loadConditions(): Promise<Map<string, DeviceConditionStates>>;
+  loadConditions(hallId?: string): Promise<Map<string, DeviceConditionStates>>;
   saveConditions(hallId: string, deviceId: string, states: DeviceConditionStates): Promise<void>;
 }
 
@@ -176,22 +186,36 @@ export class AlertStore implements AlertPort {
     await this.saveBatch([{ alert, entry }], []);
   }
 
+  /**
+   * Writes the batch in one transaction. With a fence (several nodes), only the records of halls this node still
+   * owns are written; the others are named in the result.
+   */
   async saveBatch(
     changes: readonly AlertChangeRecord[],
     conditions: readonly ConditionRecord[],
-  ): Promise<void> {
-    if (changes.length === 0 && conditions.length === 0) return;
-    await this.sql.transaction(async (tx) => {
-      for (const change of changes) await writeChange(tx, change);
+    fence: HallFence = UNFENCED,
+  ): Promise<BatchResult> {
+    if (changes.length === 0 && conditions.length === 0) return { refusedHalls: [] };
+    const halls = new Set<string>();
+    for (const change of changes) halls.add(change.alert.hallId);
+    for (const c of conditions) halls.add(c.hallId);
+    return this.sql.transaction(async (tx) => {
+      const writable = await fence.writable(tx, halls);
+      for (const change of changes) if (writable.has(change.alert.hallId)) await writeChange(tx, change);
       for (const c of conditions)
-        await tx.run(UPSERT_CONDITIONS, [c.hallId, c.deviceId, JSON.stringify(c.states)]);
+        if (writable.has(c.hallId))
+          await tx.run(UPSERT_CONDITIONS, [c.hallId, c.deviceId, JSON.stringify(c.states)]);
+      return { refusedHalls: [...halls].filter((h) => !writable.has(h)).sort() };
     });
   }
 
-  async loadCurrent(resolvedSinceMs: number): Promise<Alert[]> {
+  async loadCurrent(resolvedSinceMs: number, hallId?: string): Promise<Alert[]> {
+    const current = "(status != 'resolved' OR resolved_ms >= ?)";
     const rows = await this.sql.all<AlertRow>(
-      "SELECT * FROM alerts WHERE status != 'resolved' OR resolved_ms >= ? ORDER BY opened_ms, id",
-      [resolvedSinceMs],
+      hallId === undefined
+        ? `SELECT * FROM alerts WHERE ${current} ORDER BY opened_ms, id`
+        : `SELECT * FROM alerts WHERE hall_id = ? AND ${current} ORDER BY opened_ms, id`,
+      hallId === undefined ? [resolvedSinceMs] : [hallId, resolvedSinceMs],
     );
     return rows.map(toAlert);
   }
@@ -237,9 +261,10 @@ export class AlertStore implements AlertPort {
     return { items: rows.map(toAlert), total: Number(count?.n ?? 0) };
   }
 
-  async loadConditions(): Promise<Map<string, DeviceConditionStates>> {
+  async loadConditions(hallId?: string): Promise<Map<string, DeviceConditionStates>> {
     const rows = await this.sql.all<{ hall_id: string; device_id: string; states_json: string }>(
-      "SELECT hall_id, device_id, states_json FROM fault_conditions",
+      `SELECT hall_id, device_id, states_json FROM fault_conditions${hallId === undefined ? "" : " WHERE hall_id = ?"}`,
+      hallId === undefined ? [] : [hallId],
     );
     return new Map(
       rows.map((r) => [`${r.hall_id}/${r.device_id}`, JSON.parse(r.states_json) as DeviceConditionStates]),

@@ -19,6 +19,7 @@ class FakeStore {
       changes: changes.map((c) => `${c.alert.id}:${c.alert.count}`),
       conditions: conditions.map((c) => `${c.hallId}/${c.deviceId}`),
     });
+    return { refusedHalls: [] };
   }
 }
 

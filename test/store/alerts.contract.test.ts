@@ -1,4 +1,6 @@
 import { expect, it } from "vitest";
+import { LeaseFence } from "../../src/cluster/hall-fence.js";
+import { LeaseStore } from "../../src/cluster/lease-store.js";
 import type { Alert, HistoryEntry } from "../../src/core/alerts/alert.js";
 import type { DeviceConditionStates } from "../../src/core/faults/types.js";
 import { AlertStore } from "../../src/store/alerts.js";
@@ -189,5 +191,54 @@ describeEachEngine("alert store", (fresh) => {
         ["h1/d2", active],
       ]),
     );
+  });
+
+  it("loads one hall's current alerts and condition states, for a node taking that hall over", async () => {
+    const store = new AlertStore(await fresh());
+    await store.save(alert("a1", { openedMs: 2_000 }), null);
+    await store.save(alert("a2", { hallId: "h2", key: "h2/device/d1/a2", openedMs: 1_000 }), null);
+    await store.save(alert("a3", { openedMs: 1_500, status: "acknowledged" }), null);
+    const states: DeviceConditionStates = {
+      paper_out: { active: false, pendingSinceMs: 1_000, lastObserved: 0 },
+    };
+    await store.saveConditions("h1", "d1", states);
+    await store.saveConditions("h2", "d1", states);
+    expect((await store.loadCurrent(0, "h1")).map((a) => a.id)).toEqual(["a3", "a1"]);
+    expect((await store.loadCurrent(0, "h2")).map((a) => a.id)).toEqual(["a2"]);
+    expect(await store.loadConditions("h2")).toEqual(new Map([["h2/d1", states]]));
+  });
+
+  it("writes only the halls the fence lets through and names the others, in one transaction", async () => {
+    const sql = await fresh();
+    const store = new AlertStore(sql);
+    const leases = new LeaseStore(sql);
+    const nowMs = await leases.nowMs();
+    await leases.acquire("h1", "node-a", nowMs, 15_000);
+    await leases.acquire("h2", "node-b", nowMs, 15_000);
+    const fence = new LeaseFence("node-a", (hallId) => (hallId === "h1" || hallId === "h2" ? 1 : null));
+    const mine = alert("mine");
+    const theirs = alert("theirs", { hallId: "h2", key: "h2/device/d1/theirs" });
+    const states: DeviceConditionStates = {
+      paper_out: { active: true, pendingSinceMs: null, lastObserved: 0 },
+    };
+    const result = await store.saveBatch(
+      [
+        { alert: mine, entry: entry(mine, 1_000, "opened") },
+        { alert: theirs, entry: entry(theirs, 1_000, "opened") },
+      ],
+      [
+        { hallId: "h1", deviceId: "d1", states },
+        { hallId: "h2", deviceId: "d1", states },
+      ],
+      fence,
+    );
+    expect(result.refusedHalls).toEqual(["h2"]);
+    expect(await store.get("mine")).not.toBeNull();
+    expect(await store.get("theirs")).toBeNull();
+    expect(await store.history("theirs")).toEqual([]);
+    expect([...(await store.loadConditions()).keys()]).toEqual(["h1/d1"]);
+    // Without a fence (one node alone) everything is written, as before.
+    expect((await store.saveBatch([{ alert: theirs, entry: null }], [])).refusedHalls).toEqual([]);
+    expect(await store.get("theirs")).not.toBeNull();
   });
 });
