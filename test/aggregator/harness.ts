@@ -68,6 +68,7 @@ export class AggregatorHarness {
       username: "_aggregator",
       password: "unused",
       db: this.db,
+      sql: this.sql,
       logger: silentLogger(),
       silencePolicy: DEFAULT_SILENCE_POLICY,
       flushIntervalMs: 100,
