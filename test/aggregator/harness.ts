@@ -28,7 +28,8 @@ export class AggregatorHarness {
 
   constructor(
     private readonly brokerUrl: string,
-    private readonly overrides: Partial<AggregatorOptions> = {},
+    /** Read at start(): a test may set it after openDb() (e.g. a failing engine over `sql`). */
+    public overrides: Partial<AggregatorOptions> = {},
   ) {}
 
   openDb(): Db {
