@@ -68,6 +68,7 @@ export async function benchAlertLatency(o: LatencyOptions): Promise<Record<strin
     username: "_aggregator",
     password: "x",
     db,
+    sql: new SqliteEngine(db),
     logger,
     silencePolicy: DEFAULT_SILENCE_POLICY,
   });

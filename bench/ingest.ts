@@ -10,6 +10,7 @@ import { Aggregator } from "../src/aggregator/aggregator.js";
 import { DEFAULT_SILENCE_POLICY } from "../src/core/presence/silence.js";
 import { silentLogger } from "../src/logging.js";
 import { openDatabase } from "../src/store/database.js";
+import { SqliteEngine } from "../src/store/sql/sqlite-engine.js";
 
 export interface IngestOptions {
   halls: number;
@@ -99,6 +100,7 @@ export async function benchIngest(o: IngestOptions): Promise<Record<string, numb
       username: "_aggregator",
       password: "x",
       db,
+      sql: new SqliteEngine(db),
       logger: silentLogger(),
       silencePolicy: DEFAULT_SILENCE_POLICY,
     });

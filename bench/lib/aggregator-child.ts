@@ -48,6 +48,7 @@ const aggregator = new Aggregator({
   username: "_aggregator",
   password: BENCH_PASSWORD,
   db,
+  sql: new SqliteEngine(db),
   logger,
   silencePolicy: DEFAULT_SILENCE_POLICY,
 });

@@ -21,6 +21,7 @@ import { DeadLetterStore } from "../store/dead-letters.js";
 import { DeviceStateWrites } from "../store/device-state-writes.js";
 import { DeviceEventStore, type StoredDeviceEvent } from "../store/events.js";
 import { PresenceStore } from "../store/presence-store.js";
+import type { SqlEngine } from "../store/sql/engine.js";
 import { TelemetrySeries, type TelemetrySeriesOptions } from "../store/telemetry-series.js";
 import { applyBackoff, endClient } from "../util/reconnect.js";
 import { AgentDirectory } from "./agent-directory.js";
@@ -38,6 +39,8 @@ import { coalesceWritesPerRead } from "./write-coalescing.js";
 
 /** The once-a-second silence check runs in this many slices, spread over the second. */
 const SILENCE_SLICES = 10;
+/** Device events kept in memory at most while the store refuses them; beyond, the oldest are dropped (logged). */
+const MAX_UNSAVED_EVENTS = 50_000;
 
 export interface AggregatorOptions {
   brokerUrl: string;
@@ -45,6 +48,8 @@ export interface AggregatorOptions {
   password: string;
   instanceId?: string;
   db: Db;
+  /** The SQL port the record stores (events, dead letters, counters, series) write through. */
+  sql: SqlEngine;
   logger: Logger;
   silencePolicy: SilencePolicy;
   maxPayloadBytes?: number;
@@ -139,10 +144,10 @@ export class Aggregator {
     this.bus = new EventBus<AggregatorEvents>(options.logger);
     this.presence = new PresenceTracker(this.now(), options.silencePolicy);
     this.store = new PresenceStore(options.db);
-    this.deadLetterStore = new DeadLetterStore(options.db, options.deadLetterMaxRows);
-    this.eventStore = new DeviceEventStore(options.db);
-    this.seriesStore = new TelemetrySeries(options.db, options.series);
-    this.counterStore = new CounterStore(options.db);
+    this.deadLetterStore = new DeadLetterStore(options.sql, options.deadLetterMaxRows);
+    this.eventStore = new DeviceEventStore(options.sql);
+    this.seriesStore = new TelemetrySeries(options.sql, options.series);
+    this.counterStore = new CounterStore(options.sql);
     this.directory = new AgentDirectory(options.db);
     this.writer = new PresenceWriter(this.store, new DeviceStateWrites(options.db, this.store), (err) =>
       options.logger.error({ err }, "failed to persist aggregator state"),
@@ -153,7 +158,7 @@ export class Aggregator {
       ? new DurableIngest({
           dir: options.ingestLogDir,
           logger: options.logger,
-          counters: this.counterStore,
+          counters: new CounterStore(options.sql), // its own totals, so its own baseline (see CounterStore)
           flushState: () => this.flush(),
           ...(options.checkpointIntervalMs ? { checkpointIntervalMs: options.checkpointIntervalMs } : {}),
         })
@@ -200,8 +205,8 @@ export class Aggregator {
 
   async start(): Promise<void> {
     this.presence.restore(this.store.loadAgents(), this.store.loadDevices());
-    this.deadLetters.restoreCounts(this.counterStore.load());
-    this.durable?.open();
+    this.deadLetters.restoreCounts(await this.counterStore.load());
+    await this.durable?.open();
     const log = this.options.logger;
     const will: AggregatorStatus = { v: 1, state: "offline", instanceId: this.instanceId, tsMs: this.now() };
     const client = mqtt.connect(this.options.brokerUrl, {
@@ -392,7 +397,7 @@ export class Aggregator {
   flush(): Promise<void> {
     return this.enqueueFlush(() => {
       this.writer.flushAll();
-      this.flushRecords();
+      return this.flushRecords();
     });
   }
 
@@ -401,7 +406,7 @@ export class Aggregator {
     if (this.flushing > 0) return; // the flush under way writes it, or the next tick will
     void this.enqueueFlush(() => {
       this.writer.flushInSlices();
-      this.flushRecords();
+      return this.flushRecords();
     });
   }
 
@@ -415,19 +420,41 @@ export class Aggregator {
     return run;
   }
 
-  private flushRecords(): void {
+  /**
+   * Writes the events, sampled series, dead letters and counters held so far. Each batch is taken before the first
+   * await (what arrives meanwhile waits for the next flush); a batch the store refuses is logged and put back for
+   * the next flush, within a bound beyond which the oldest are dropped and logged as lost. Never rejects.
+   */
+  private async flushRecords(): Promise<void> {
+    const log = this.options.logger;
+    const events = this.pendingEvents;
+    this.pendingEvents = [];
+    const letters = this.deadLetters.drain();
+    const counters = this.deadLetters.countersForStorage();
     try {
-      const events = this.pendingEvents;
-      this.pendingEvents = [];
-      this.eventStore.saveBatch(events);
-      this.seriesStore.flush();
-      const letters = this.deadLetters.drain();
-      if (letters.length > 0) {
-        this.deadLetterStore.saveBatch(letters);
-        this.counterStore.saveAll(this.deadLetters.countersForStorage());
-      }
+      await this.eventStore.saveBatch(events);
     } catch (err) {
-      this.options.logger.error({ err }, "failed to persist aggregator state");
+      const kept = events.concat(this.pendingEvents);
+      const lost = kept.length - MAX_UNSAVED_EVENTS;
+      this.pendingEvents = lost > 0 ? kept.slice(lost) : kept;
+      log.error({ err, events: events.length, lost: Math.max(0, lost) }, "failed to persist device events");
+    }
+    try {
+      await this.seriesStore.flush(); // keeps what it could not write for the next flush
+    } catch (err) {
+      log.error({ err }, "failed to persist telemetry series");
+    }
+    try {
+      await this.deadLetterStore.saveBatch(letters);
+    } catch (err) {
+      const lost = this.deadLetters.requeue(letters);
+      log.error({ err, letters: letters.length, lost }, "failed to persist dead letters");
+    }
+    try {
+      // Adds only what grew since the last save: no statement at all when nothing did.
+      await this.counterStore.saveAll(counters);
+    } catch (err) {
+      log.error({ err }, "failed to persist dead-letter counts");
     }
   }
 

@@ -71,6 +71,18 @@ export class DeadLetterSink {
     return new Map([...this.countsByReason].map(([reason, n]) => [`dead_letters.${reason}`, n]));
   }
 
+  /**
+   * Puts back letters the store refused, ahead of those that came since, within the pending bound; returns how
+   * many did not fit (counted as not stored).
+   */
+  requeue(letters: readonly DeadLetter[]): number {
+    const kept = letters.concat(this.pending);
+    const lost = Math.max(0, kept.length - MAX_PENDING);
+    this.pending = lost > 0 ? kept.slice(lost) : kept;
+    this.overflow += lost;
+    return lost;
+  }
+
   drain(): DeadLetter[] {
     const letters = this.pending;
     this.pending = [];

@@ -42,13 +42,16 @@ export class DurableIngest {
   private replayed = 0;
   private checkpoints = 0;
   private appendFailing = false;
+  /** The counters' write under way, and whether they changed since it began (one write at a time). */
+  private savingCounters: Promise<void> | null = null;
+  private countersChanged = false;
 
   constructor(private readonly options: DurableIngestOptions) {
     this.log = new IngestLog({ dir: options.dir });
   }
 
-  open(): void {
-    const counters = this.options.counters.load();
+  async open(): Promise<void> {
+    const counters = await this.options.counters.load();
     this.unlogged = counters.get(COUNTER_UNLOGGED) ?? 0;
     this.unreadable = counters.get(COUNTER_UNREADABLE) ?? 0;
     try {
@@ -139,6 +142,7 @@ export class DurableIngest {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.checkpointing;
+    await this.savingCounters;
     this.log.close();
   }
 
@@ -169,16 +173,27 @@ export class DurableIngest {
     }
   }
 
+  /**
+   * Stores the counters in the background; errors are swallowed (they are written again with the next change). A
+   * change while a write is under way is written once after it, not once per message.
+   */
   private saveCounters(): void {
-    try {
-      this.options.counters.saveAll(
-        new Map([
-          [COUNTER_UNLOGGED, this.unlogged],
-          [COUNTER_UNREADABLE, this.unreadable],
-        ]),
-      );
-    } catch {
-      // the counters are written again with the next change
+    this.countersChanged = true;
+    this.savingCounters ??= this.writeCounters();
+  }
+
+  private async writeCounters(): Promise<void> {
+    while (this.countersChanged) {
+      this.countersChanged = false;
+      await this.options.counters
+        .saveAll(
+          new Map([
+            [COUNTER_UNLOGGED, this.unlogged],
+            [COUNTER_UNREADABLE, this.unreadable],
+          ]),
+        )
+        .catch(() => undefined);
     }
+    this.savingCounters = null; // in the same turn as the last check: a change after it starts a new write
   }
 }

@@ -278,6 +278,7 @@ export class HallwatchServer {
       username: config.mqtt.username,
       password,
       db,
+      sql,
       logger: logger.child({ component: "aggregator" }),
       silencePolicy: config.presence,
       maxPayloadBytes: config.mqtt.maxPayloadBytes,

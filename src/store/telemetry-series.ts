@@ -1,9 +1,23 @@
 import { type DeviceKind, SERIES_FIELDS } from "../contract/index.js";
-import type { Db } from "./database.js";
+import { BatchInsert } from "./sql/batch-insert.js";
+import type { SqlEngine } from "./sql/engine.js";
 
 const MINUTE_MS = 60_000;
-/** Past this many points waiting for a flush (storage failing), new ones are dropped: a chart, not a record. */
+/**
+ * Past this many values waiting for a flush (storage failing: six per point), new points are dropped: a chart,
+ * not a record.
+ */
 const MAX_PENDING = 200_000;
+const COLUMNS = 6;
+
+const INSERT = new BatchInsert(
+  "INSERT INTO telemetry_points (hall_id, device_id, field, minute, ts_ms, value)",
+  COLUMNS,
+  " ON CONFLICT (hall_id, device_id, field, minute) DO NOTHING",
+);
+const PRUNE = "DELETE FROM telemetry_points WHERE minute < ?";
+const SELECT = `SELECT ts_ms, value FROM telemetry_points WHERE hall_id = ? AND device_id = ? AND field = ?
+  AND minute BETWEEN ? AND ? AND ts_ms >= ? AND ts_ms <= ? ORDER BY minute`;
 
 /** A device as the presence tracker keeps it: the same object for every message of that device. */
 export interface SeriesDevice {
@@ -22,8 +36,9 @@ export interface TelemetrySeriesOptions {
 
 /**
  * A bounded history of numeric telemetry for charts when there is no InfluxDB: at most one point per device,
- * field and minute (the first of the minute), kept `retentionMs`. The hot path (record) touches only memory, one
- * map lookup per message and nothing more within a minute; flush() writes the sampled points in one transaction.
+ * field and minute (the first of the minute), kept `retentionMs`. The hot path (record) is synchronous and touches
+ * only memory, one map lookup per message and nothing more within a minute; flush() writes the sampled points in
+ * one transaction.
  */
 export class TelemetrySeries {
   readonly retentionMs: number;
@@ -31,31 +46,20 @@ export class TelemetrySeries {
   private readonly now: () => number;
   /** Keyed by the tracker's device object (one per device, kept while it lives): no string built per message. */
   private readonly lastMinute = new WeakMap<object, number>();
+  /** Flat rows of COLUMNS values, waiting for a flush. */
   private pending: (string | number)[] = [];
   private lastPruneMs = Number.NEGATIVE_INFINITY;
-  private readonly insert;
-  private readonly prune;
-  private readonly select;
 
   constructor(
-    private readonly db: Db,
+    private readonly sql: SqlEngine,
     options: TelemetrySeriesOptions = {},
   ) {
     this.retentionMs = options.retentionMs ?? 7 * 86_400_000;
     this.pruneEveryMs = options.pruneEveryMs ?? MINUTE_MS;
     this.now = options.now ?? Date.now;
-    this.insert = db.prepare(
-      `INSERT OR IGNORE INTO telemetry_points (hall_id, device_id, field, minute, ts_ms, value)
-       VALUES (?, ?, ?, ?, ?, ?)`,
-    );
-    this.prune = db.prepare("DELETE FROM telemetry_points WHERE minute < ?");
-    this.select = db.prepare(
-      `SELECT ts_ms, value FROM telemetry_points WHERE hall_id = ? AND device_id = ? AND field = ?
-       AND minute BETWEEN ? AND ? AND ts_ms >= ? AND ts_ms <= ? ORDER BY minute`,
-    );
   }
 
-  /** Notes a message's values if it is the device's first in this minute; memory only. */
+  /** Notes a message's values if it is the device's first in this minute; memory only, never waits. */
   record(device: SeriesDevice, tsMs: number, values: object): void {
     const minute = Math.floor(tsMs / MINUTE_MS);
     if (this.lastMinute.get(device) === minute) return;
@@ -70,26 +74,41 @@ export class TelemetrySeries {
     }
   }
 
-  /** Writes the sampled points in one transaction and prunes what is past the retention period. */
-  flush(): void {
+  /**
+   * Writes the points recorded before the call in one transaction and prunes what is past the retention period.
+   * Points recorded while it writes wait for the next flush; when the write fails, its points are kept for the
+   * next flush (within the pending bound) and the promise rejects.
+   */
+  async flush(): Promise<void> {
     const rows = this.pending;
     this.pending = [];
     const nowMs = this.now();
-    const pruneDue = nowMs - this.lastPruneMs >= this.pruneEveryMs;
+    const lastPruneMs = this.lastPruneMs;
+    const pruneDue = nowMs - lastPruneMs >= this.pruneEveryMs;
     if (rows.length === 0 && !pruneDue) return;
-    this.db.transaction(() => {
-      for (let i = 0; i < rows.length; i += 6)
-        this.insert.run(rows[i], rows[i + 1], rows[i + 2], rows[i + 3], rows[i + 4], rows[i + 5]);
-      if (pruneDue) {
-        this.prune.run(Math.floor((nowMs - this.retentionMs) / MINUTE_MS));
-        this.lastPruneMs = nowMs;
-      }
-    })();
+    if (pruneDue) this.lastPruneMs = nowMs;
+    try {
+      await this.sql.transaction(async (tx) => {
+        await INSERT.run(tx, rows);
+        if (pruneDue) await tx.run(PRUNE, [Math.floor((nowMs - this.retentionMs) / MINUTE_MS)]);
+      });
+    } catch (err) {
+      if (pruneDue && this.lastPruneMs === nowMs) this.lastPruneMs = lastPruneMs;
+      const room = MAX_PENDING - this.pending.length;
+      if (room > 0) this.pending = rows.slice(0, room - (room % COLUMNS)).concat(this.pending);
+      throw err;
+    }
   }
 
   /** Points of one field in [fromMs, toMs], oldest first. */
-  range(hallId: string, deviceId: string, field: string, fromMs: number, toMs: number): [number, number][] {
-    const rows = this.select.all(
+  async range(
+    hallId: string,
+    deviceId: string,
+    field: string,
+    fromMs: number,
+    toMs: number,
+  ): Promise<[number, number][]> {
+    const rows = await this.sql.all<{ ts_ms: number; value: number }>(SELECT, [
       hallId,
       deviceId,
       field,
@@ -97,7 +116,7 @@ export class TelemetrySeries {
       Math.floor(toMs / MINUTE_MS),
       fromMs,
       toMs,
-    ) as { ts_ms: number; value: number }[];
+    ]);
     return rows.map((r) => [r.ts_ms, r.value]);
   }
 }

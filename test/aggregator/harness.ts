@@ -28,7 +28,8 @@ export class AggregatorHarness {
 
   constructor(
     private readonly brokerUrl: string,
-    private readonly overrides: Partial<AggregatorOptions> = {},
+    /** Read at start(): a test may set it after openDb() (e.g. a failing engine over `sql`). */
+    public overrides: Partial<AggregatorOptions> = {},
   ) {}
 
   openDb(): Db {
@@ -68,6 +69,7 @@ export class AggregatorHarness {
       username: "_aggregator",
       password: "unused",
       db: this.db,
+      sql: this.sql,
       logger: silentLogger(),
       silencePolicy: DEFAULT_SILENCE_POLICY,
       flushIntervalMs: 100,

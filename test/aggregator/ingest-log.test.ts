@@ -7,6 +7,7 @@ import { IngestLog } from "../../src/aggregator/ingest-log.js";
 import { silentLogger } from "../../src/logging.js";
 import { CounterStore } from "../../src/store/counters.js";
 import { openDatabase } from "../../src/store/database.js";
+import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 
 describe("the aggregator's ingest log", () => {
   const dirs: string[] = [];
@@ -62,18 +63,18 @@ describe("the ingest log where it cannot be written", () => {
       new DurableIngest({
         dir: join(blocker, "ingest-log"), // below a file: mkdir fails, as on a full or read-only disk
         logger: silentLogger(),
-        counters: new CounterStore(db),
+        counters: new CounterStore(new SqliteEngine(db)),
         flushState: async () => undefined,
       });
     const ingest = make();
-    ingest.open();
+    await ingest.open();
     ingest.record({ topic: "t", payload: Buffer.from("x"), receivedMs: 1, retain: false });
     ingest.record({ topic: "t", payload: Buffer.from("y"), receivedMs: 2, retain: false });
     expect(ingest.replay(() => undefined)).toBe(0);
     expect(ingest.stats().messagesUnlogged).toBe(2);
     await ingest.stop();
     const next = make();
-    next.open();
+    await next.open();
     expect(next.stats().messagesUnlogged).toBe(2);
     db.close();
     rmSync(dir, { recursive: true, force: true });

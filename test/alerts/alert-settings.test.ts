@@ -32,6 +32,7 @@ describe("AlertService rule settings", () => {
       username: "_aggregator",
       password: "x",
       db,
+      sql: new SqliteEngine(db),
       logger,
       silencePolicy: DEFAULT_SILENCE_POLICY,
     });

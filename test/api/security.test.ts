@@ -80,6 +80,7 @@ beforeEach(async () => {
     username: "_aggregator",
     password: "x",
     db,
+    sql,
     logger,
     silencePolicy: DEFAULT_SILENCE_POLICY,
   });

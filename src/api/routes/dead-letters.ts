@@ -22,7 +22,7 @@ export async function registerDeadLetterRoutes(app: TypedApp, deps: ApiDeps): Pr
       return {
         countsByReason: stats.deadLettersByReason,
         notStored: stats.deadLetterOverflow,
-        items: deps.aggregator.deadLetterArchive.recent(request.query),
+        items: await deps.aggregator.deadLetterArchive.recent(request.query),
       };
     },
   );

@@ -81,7 +81,7 @@ export async function registerDeviceRoutes(app: TypedApp, deps: ApiDeps): Promis
       await deps.aggregator.flush();
       return {
         ...deviceView(device),
-        recentEvents: deps.aggregator.events.recent(hallId, deviceId, request.query.eventLimit),
+        recentEvents: await deps.aggregator.events.recent(hallId, deviceId, request.query.eventLimit),
         connectivityHistory: deps.aggregator.history.connectivityHistory(
           hallId,
           deviceId,
@@ -123,7 +123,7 @@ export async function registerDeviceRoutes(app: TypedApp, deps: ApiDeps): Promis
         field: q.field,
         unit: fields[q.field] ?? null,
         greenZone: greenZone(deps, device, q.field),
-        points: deps.aggregator.series.range(hallId, deviceId, q.field, fromMs, toMs),
+        points: await deps.aggregator.series.range(hallId, deviceId, q.field, fromMs, toMs),
       };
     },
   );
