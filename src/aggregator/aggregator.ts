@@ -170,6 +170,11 @@ export class Aggregator {
     );
   }
 
+  /** MQTT messages received so far, valid or not (cheap: for rates; stats() walks every device). */
+  get receivedMessages(): number {
+    return this.messagesReceived;
+  }
+
   get isBrokerConnected(): boolean {
     return this.brokerConnected;
   }

@@ -15,6 +15,7 @@ import type { ThrottlePolicy } from "../auth/login-throttle.js";
 import { registerRequestAuth } from "../auth/request-auth.js";
 import type { MaintenanceCalendar } from "../calendar/maintenance-calendar.js";
 import type { ReadinessService } from "../calendar/readiness-service.js";
+import type { ClusterView } from "../cluster/cluster-view.js";
 import { registerConsole } from "../console/console.js";
 import type { DeviceKind } from "../contract/index.js";
 import type { RulesConfig } from "../core/faults/config.js";
@@ -41,6 +42,7 @@ import { registerAdminRoutes } from "./routes/admin.js";
 import { registerAgentRoutes } from "./routes/agents.js";
 import { registerAlertRoutes } from "./routes/alerts.js";
 import { registerAuthRoutes } from "./routes/auth.js";
+import { registerClusterRoutes } from "./routes/cluster.js";
 import { registerContactRoutes } from "./routes/contacts.js";
 import { registerDeadLetterRoutes } from "./routes/dead-letters.js";
 import { registerDeviceActionRoutes } from "./routes/device-actions.js";
@@ -111,6 +113,8 @@ export interface ApiDeps {
   /** Kinds that must be up whether the hall is open or not (uptime counts them all day). */
   aroundTheClockKinds?: ReadonlySet<DeviceKind>;
   readiness?: ReadinessService;
+  /** GET /api/cluster: this node alone, or the nodes sharing the halls (docs/scale-out.md). */
+  cluster?: ClusterView;
   /** The fault rules in force (e.g. an extinguisher's green zone drawn on its pressure chart). */
   rules?: RulesConfig;
   inspections?: InspectionService;
@@ -191,6 +195,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   );
   const typed = app.withTypeProvider<ZodTypeProvider>();
   await registerHealthRoutes(typed, deps);
+  await registerClusterRoutes(typed, deps);
   await registerAuthRoutes(typed, deps);
   await registerUserRoutes(typed, deps);
   await registerTokenAdminRoutes(typed, deps);

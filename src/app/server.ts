@@ -11,6 +11,8 @@ import { ensureDemoUsers, ensureFirstAdmin } from "../auth/bootstrap.js";
 import { UserDirectory } from "../auth/user-directory.js";
 import { MaintenanceCalendar } from "../calendar/maintenance-calendar.js";
 import { ReadinessService } from "../calendar/readiness-service.js";
+import { registerClusterMetrics } from "../cluster/cluster-metrics.js";
+import { type ClusterView, RateMeter, SingleNodeView } from "../cluster/cluster-view.js";
 import type { HallwatchConfig } from "../config/config.js";
 import { SYSTEM_HALL_ID } from "../contract/index.js";
 import { parseRulesConfig, type RulesConfig, RulesConfigError } from "../core/faults/config.js";
@@ -100,6 +102,7 @@ export interface RunningAddresses {
 export class HallwatchServer {
   private db: Db | null = null;
   private sql: SqlEngine | null = null;
+  private messageRate: RateMeter | null = null;
   private hallDirectory: HallDirectory | null = null;
   private maintenanceCalendar: MaintenanceCalendar | null = null;
   private broker: EmbeddedBroker | null = null;
@@ -175,6 +178,21 @@ export class HallwatchServer {
   get sqlEngine(): SqlEngine {
     if (!this.sql) throw new Error("server not started");
     return this.sql;
+  }
+
+  /** This node alone owns every hall (GET /api/cluster); messages per second sampled every 5 s. */
+  private singleNode(aggregator: Aggregator, halls: HallDirectory): ClusterView {
+    const rate = new RateMeter(() => aggregator.receivedMessages);
+    rate.start(5_000);
+    this.messageRate = rate;
+    return new SingleNodeView({
+      nodeId: this.config.cluster.nodeId,
+      roles: this.config.cluster.roles,
+      startedMs: (this.parts.now ?? Date.now)(),
+      hallIds: () => halls.list().map((h) => h.id),
+      messagesPerSec: () => rate.current,
+      now: this.parts.now ?? Date.now,
+    });
   }
 
   get aggregator(): Aggregator {
@@ -450,6 +468,13 @@ export class HallwatchServer {
     );
 
     const metrics = createMetrics(aggregator, this.broker);
+    const cluster = this.singleNode(aggregator, halls);
+    registerClusterMetrics(metrics, {
+      nodeId: config.cluster.nodeId,
+      roles: config.cluster.roles,
+      hallsOwned: () => halls.list().length,
+      transitions: () => ({ acquired: 0, released: 0, lost: 0 }),
+    });
     if (history) registerInfluxMetrics(metrics, history);
     registerStorageMetrics(metrics, { storage, alerts, audit });
     const api = await buildApi({
@@ -475,6 +500,7 @@ export class HallwatchServer {
       rules,
       aroundTheClockKinds: new Set(config.alerts.aroundTheClockKinds),
       readiness: this.readiness,
+      cluster,
       inspections,
       rosters,
       publicUrl: config.publicUrl,
@@ -584,6 +610,8 @@ export class HallwatchServer {
   async stop(): Promise<void> {
     if (this.sessionSweep) clearInterval(this.sessionSweep);
     this.sessionSweep = null;
+    this.messageRate?.stop();
+    this.messageRate = null;
     this.rosterStore?.stop();
     this.contactPoints?.stop();
     this.userDirectory?.stop();

@@ -8,7 +8,13 @@ import type { AgentState, DeviceState } from "../../../src/core/presence/types.j
  * A node takes a hall over from one that died or handed it over (docs/scale-out.md): it starts from the stored
  * state, knows nothing of the seconds nobody listened, and must neither mark a device offline nor forget one.
  */
-const kiosk = (id: string): BirthDevice => ({ id, kind: "kiosk", model: "K", zone: "z", reportIntervalSec: 10 });
+const kiosk = (id: string): BirthDevice => ({
+  id,
+  kind: "kiosk",
+  model: "K",
+  zone: "z",
+  reportIntervalSec: 10,
+});
 const birth = (agentId: string, devices: BirthDevice[]): Birth => ({
   v: 1,
   session: 7,
@@ -37,7 +43,10 @@ describe("taking a hall over", () => {
     tracker.onBrokerConnected(0);
     const stored = storedHall("h1", 1_000);
     const effects = tracker.adoptHall("h1", stored.agents, stored.devices, 50_000);
-    expect(tracker.device("h1", "k1")).toMatchObject({ connectivity: "unknown", connectivityReason: "takeover" });
+    expect(tracker.device("h1", "k1")).toMatchObject({
+      connectivity: "unknown",
+      connectivityReason: "takeover",
+    });
     expect(tracker.device("h1", "k2")?.connectivity).toBe("unknown");
     expect(tracker.device("h1", "k3")).toMatchObject({ retired: true });
     expect(tracker.agent("a1")).toMatchObject({ connectivity: "unknown", lastSeq: null });
