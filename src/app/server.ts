@@ -332,7 +332,7 @@ export class HallwatchServer {
     raiseClockSkewAlerts((listener) => aggregator.bus.on("clock_skew", listener), alerts);
     aggregator.goLive(); // replays the ingest log into every listener above, then announces "online"
     this.readiness = new ReadinessService({
-      db,
+      sql,
       halls,
       aggregator,
       alerts,
