@@ -192,12 +192,12 @@ export class HallwatchServer {
     this.sql = sql;
     // Whether what arrives can be stored (full or read-only disk): checked before the aggregator announces itself.
     const storage = new StorageHealth({
-      db,
+      sql,
       dataDir: config.dataDir,
       logger: logger.child({ component: "storage" }),
     });
     this.storage = storage;
-    storage.start();
+    await storage.start();
     const reportStorageError = (err: unknown) => storage.reportFailure(err);
     const health = new HealthChecks();
     const credentials = new CredentialStore(sql);
