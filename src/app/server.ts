@@ -75,7 +75,7 @@ export interface ServerParts {
   /** Prepares the demo hall (provisioning its agents) and builds its simulator. */
   createDemo?(
     config: HallwatchConfig,
-    ctx: { db: Db; halls: HallDirectory; credentials: CredentialStore; brokerUrl: string; logger: Logger },
+    ctx: { halls: HallDirectory; credentials: CredentialStore; brokerUrl: string; logger: Logger },
   ): Promise<DemoSimulator>;
   /**
    * The clock of the API (sessions, tokens, sign-in throttling), alerts and readiness; Date.now when absent. Tests
@@ -499,7 +499,6 @@ export class HallwatchServer {
     if (config.demo.enabled && this.parts.createDemo) {
       await ensureDemoUsers(users, config.demo.hallId);
       this.demo = await this.parts.createDemo(config, {
-        db,
         halls,
         credentials,
         brokerUrl,
