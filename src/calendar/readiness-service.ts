@@ -12,6 +12,7 @@ import type { Logger } from "../logging.js";
 import type { Halls } from "../store/hall-directory.js";
 import { ReadinessReportStore } from "../store/readiness-reports.js";
 import type { SqlEngine } from "../store/sql/engine.js";
+import { isTransientStoreError } from "../store/storage-errors.js";
 
 export interface ReadinessServiceOptions {
   sql: SqlEngine;
@@ -38,6 +39,8 @@ export class ReadinessService {
   private timer: NodeJS.Timeout | null = null;
   private lastPollMs = 0;
   private polling: Promise<void> | null = null;
+  /** Checks the database could not record (unreachable, full): run again at the next poll, until their opening. */
+  private unrecorded: { hallId: string; openingMs: number }[] = [];
   private readonly now: () => number;
   private readonly reports: ReadinessReportStore;
 
@@ -62,7 +65,8 @@ export class ReadinessService {
 
   /**
    * Runs every check that fell due since the last poll (each once, across nodes too: reports are keyed by hall and
-   * opening). Never rejects: a check that fails is logged.
+   * opening). Never rejects: a check that fails is logged; one the database could not record is run again at each
+   * poll until its opening.
    */
   poll(): Promise<void> {
     const run = this.runDueChecks().finally(() => {
@@ -78,6 +82,15 @@ export class ReadinessService {
     this.lastPollMs = nowMs;
     // Every report is built before the first await: from the live devices and alerts as they are now.
     const due: ReadinessReport[] = [];
+    const retried = this.unrecorded.filter((c) => c.openingMs > nowMs);
+    this.unrecorded = [];
+    for (const check of retried) {
+      try {
+        due.push(this.build(check.hallId, check.openingMs, nowMs));
+      } catch (err) {
+        this.options.logger.error({ err, hallId: check.hallId }, "readiness check failed");
+      }
+    }
     for (const hall of this.options.halls.list()) {
       try {
         const hours = this.options.halls.openingHours(hall.id);
@@ -92,7 +105,15 @@ export class ReadinessService {
       try {
         await this.record(report);
       } catch (err) {
-        this.options.logger.error({ err, hallId: report.hallId }, "readiness check failed");
+        if (!isTransientStoreError(err)) {
+          this.options.logger.error({ err, hallId: report.hallId }, "readiness check failed");
+          continue;
+        }
+        this.unrecorded.push({ hallId: report.hallId, openingMs: report.openingMs });
+        this.options.logger.warn(
+          { err, hallId: report.hallId },
+          "readiness report not recorded (store unavailable); the check runs again at the next poll",
+        );
       }
     }
   }

@@ -12,6 +12,7 @@ import type { SqlEngine } from "../../src/store/sql/engine.js";
 import { PostgresEngine } from "../../src/store/sql/postgres-engine.js";
 import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 import { describeEachEngine } from "../helpers/engines.js";
+import { fillable } from "../helpers/failing-engine.js";
 
 const at = (iso: string) => DateTime.fromISO(iso, { zone: "Asia/Shanghai" }).toMillis();
 
@@ -127,5 +128,40 @@ describeEachEngine("readiness reports", (fresh) => {
     } finally {
       if (second instanceof PostgresEngine) await second.close();
     }
+  });
+
+  it("a check the database cannot record is tried again at each poll until the opening, then announced once", async () => {
+    const sql = fillable(await fresh());
+    let nowMs = at("2026-11-23T08:00");
+    const service = node(sql, () => nowMs);
+    const announced: ReadinessReport[] = [];
+    service.bus.on("readiness_report", (r) => announced.push(r));
+    service.start();
+    service.stop();
+    sql.full = true;
+    nowMs = at("2026-11-23T08:30");
+    await service.poll();
+    nowMs = at("2026-11-23T08:31");
+    await service.poll();
+    expect(announced).toHaveLength(0);
+    sql.full = false;
+    nowMs = at("2026-11-23T08:32");
+    await service.poll();
+    await service.poll();
+    expect(announced).toHaveLength(1);
+    expect(announced[0]).toMatchObject({
+      openingMs: at("2026-11-23T09:00"),
+      generatedMs: at("2026-11-23T08:32"),
+    });
+    // After the opening a check not recorded is dropped: the next week's is recorded in its turn.
+    sql.full = true;
+    nowMs = at("2026-11-30T08:30");
+    await service.poll();
+    nowMs = at("2026-11-30T08:45");
+    await service.poll();
+    sql.full = false;
+    nowMs = at("2026-11-30T09:00");
+    await service.poll();
+    expect(announced).toHaveLength(1);
   });
 });
