@@ -1,11 +1,9 @@
 import { pbkdf2Sync, randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { demoHallLayout } from "../../agents/simulator/layout.js";
 import { CredentialStore } from "../store/credentials.js";
-import { openDatabase } from "../store/database.js";
 import { HallStore } from "../store/halls.js";
-import { SqliteEngine } from "../store/sql/sqlite-engine.js";
+import type { SqlEngine } from "../store/sql/engine.js";
 import { ensureDemoAgentSecrets } from "./demo-credentials.js";
 
 export const DEMO_HALL_NAME = "演示营业厅 Demo hall";
@@ -13,30 +11,22 @@ export const DEMO_HALL_NAME = "演示营业厅 Demo hall";
 /**
  * Provisions the demo hall's agents (as the server does when the demo starts) and writes each agent's entry
  * into a Mosquitto password file, replacing an older entry for the same user and keeping every other line:
- * what the demo needs to run on an external Mosquitto. Returns the agent ids written.
+ * what the demo needs to run on an external Mosquitto. Returns the agent ids written. The halls and credentials are
+ * in `sql` (SQLite or PostgreSQL); the agents' secrets are also kept in `dataDir`, where the demo reads them.
  */
 export async function provisionDemoOnMosquitto(
+  sql: SqlEngine,
   dataDir: string,
   hallId: string,
   passwordFile: string,
 ): Promise<string[]> {
-  const db = openDatabase(join(dataDir, "hallwatch.db"));
-  try {
-    const halls = HallStore.onSqlite(db);
-    if (!(await halls.get(hallId)))
-      await halls.upsert({ id: hallId, name: DEMO_HALL_NAME, timeZone: "Asia/Shanghai" });
-    const agentIds = demoHallLayout(hallId).agents.map((a) => a.agentId);
-    const secrets = await ensureDemoAgentSecrets(
-      dataDir,
-      hallId,
-      agentIds,
-      new CredentialStore(new SqliteEngine(db)),
-    );
-    writeMosquittoPasswords(passwordFile, secrets);
-    return agentIds;
-  } finally {
-    db.close();
-  }
+  const halls = new HallStore(sql);
+  if (!(await halls.get(hallId)))
+    await halls.upsert({ id: hallId, name: DEMO_HALL_NAME, timeZone: "Asia/Shanghai" });
+  const agentIds = demoHallLayout(hallId).agents.map((a) => a.agentId);
+  const secrets = await ensureDemoAgentSecrets(dataDir, hallId, agentIds, new CredentialStore(sql));
+  writeMosquittoPasswords(passwordFile, secrets);
+  return agentIds;
 }
 
 /** Adds or replaces users in a Mosquitto 2 password file, hashed as mosquitto_passwd does (PBKDF2-SHA512). */

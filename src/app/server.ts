@@ -77,7 +77,7 @@ export interface ServerParts {
   /** Prepares the demo hall (provisioning its agents) and builds its simulator. */
   createDemo?(
     config: HallwatchConfig,
-    ctx: { db: Db; halls: HallDirectory; credentials: CredentialStore; brokerUrl: string; logger: Logger },
+    ctx: { halls: HallDirectory; credentials: CredentialStore; brokerUrl: string; logger: Logger },
   ): Promise<DemoSimulator>;
   /**
    * The clock of the API (sessions, tokens, sign-in throttling), alerts and readiness; Date.now when absent. Tests
@@ -210,12 +210,12 @@ export class HallwatchServer {
     this.sql = sql;
     // Whether what arrives can be stored (full or read-only disk): checked before the aggregator announces itself.
     const storage = new StorageHealth({
-      db,
+      sql,
       dataDir: config.dataDir,
       logger: logger.child({ component: "storage" }),
     });
     this.storage = storage;
-    storage.start();
+    await storage.start();
     const reportStorageError = (err: unknown) => storage.reportFailure(err);
     const health = new HealthChecks();
     const credentials = new CredentialStore(sql);
@@ -351,7 +351,7 @@ export class HallwatchServer {
     raiseClockSkewAlerts((listener) => aggregator.bus.on("clock_skew", listener), alerts);
     aggregator.goLive(); // replays the ingest log into every listener above, then announces "online"
     this.readiness = new ReadinessService({
-      db,
+      sql,
       halls,
       aggregator,
       alerts,
@@ -526,7 +526,6 @@ export class HallwatchServer {
     if (config.demo.enabled && this.parts.createDemo) {
       await ensureDemoUsers(users, config.demo.hallId);
       this.demo = await this.parts.createDemo(config, {
-        db,
         halls,
         credentials,
         brokerUrl,

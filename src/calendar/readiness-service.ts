@@ -9,11 +9,13 @@ import {
   readinessReport,
 } from "../core/calendar/readiness.js";
 import type { Logger } from "../logging.js";
-import type { Db } from "../store/database.js";
 import type { Halls } from "../store/hall-directory.js";
+import { ReadinessReportStore } from "../store/readiness-reports.js";
+import type { SqlEngine } from "../store/sql/engine.js";
+import { isTransientStoreError } from "../store/storage-errors.js";
 
 export interface ReadinessServiceOptions {
-  db: Db;
+  sql: SqlEngine;
   halls: Halls;
   aggregator: Aggregator;
   alerts: AlertService;
@@ -29,22 +31,31 @@ export interface ReadinessServiceOptions {
 /**
  * The pre-opening readiness check: a set time before each opening of each hall with opening hours, it records a
  * report (a verdict, the opening in the hall's zone, devices not ready — offline, unknown, or out of service by an
- * open fault —, open faults, inspections due) and announces it on its bus for the duty manager.
+ * open fault —, open faults, inspections due) and announces it on its bus for the duty manager. With several nodes
+ * every node runs the check; the one whose report is recorded first announces it, the others drop theirs.
  */
 export class ReadinessService {
   readonly bus: EventBus<{ readiness_report: ReadinessReport }>;
   private timer: NodeJS.Timeout | null = null;
   private lastPollMs = 0;
+  private polling: Promise<void> | null = null;
+  /** Checks the database could not record (unreachable, full): run again at the next poll, until their opening. */
+  private unrecorded: { hallId: string; openingMs: number }[] = [];
   private readonly now: () => number;
+  private readonly reports: ReadinessReportStore;
 
   constructor(private readonly options: ReadinessServiceOptions) {
     this.now = options.now ?? Date.now;
     this.bus = new EventBus(options.logger);
+    this.reports = new ReadinessReportStore(options.sql);
   }
 
   start(): void {
     this.lastPollMs = this.now();
-    this.timer = setInterval(() => this.poll(), this.options.pollIntervalMs ?? 15_000);
+    this.timer = setInterval(() => {
+      // One poll at a time: a slow database delays the next poll rather than piling them up.
+      if (!this.polling) void this.poll();
+    }, this.options.pollIntervalMs ?? 15_000);
   }
 
   stop(): void {
@@ -52,20 +63,57 @@ export class ReadinessService {
     this.timer = null;
   }
 
-  /** Runs every check that fell due since the last poll (each once: reports are keyed by hall and opening). */
-  poll(): void {
+  /**
+   * Runs every check that fell due since the last poll (each once, across nodes too: reports are keyed by hall and
+   * opening). Never rejects: a check that fails is logged; one the database could not record is run again at each
+   * poll until its opening.
+   */
+  poll(): Promise<void> {
+    const run = this.runDueChecks().finally(() => {
+      if (this.polling === run) this.polling = null;
+    });
+    this.polling = run;
+    return run;
+  }
+
+  private async runDueChecks(): Promise<void> {
     const nowMs = this.now();
     const fromMs = this.lastPollMs;
     this.lastPollMs = nowMs;
+    // Every report is built before the first await: from the live devices and alerts as they are now.
+    const due: ReadinessReport[] = [];
+    const retried = this.unrecorded.filter((c) => c.openingMs > nowMs);
+    this.unrecorded = [];
+    for (const check of retried) {
+      try {
+        due.push(this.build(check.hallId, check.openingMs, nowMs));
+      } catch (err) {
+        this.options.logger.error({ err, hallId: check.hallId }, "readiness check failed");
+      }
+    }
     for (const hall of this.options.halls.list()) {
-      const hours = this.options.halls.openingHours(hall.id);
-      if (!hours) continue;
-      for (const check of readinessCheckTimes(hours, this.options.leadMin ?? 30, fromMs, nowMs + 1)) {
-        try {
-          this.record(this.build(hall.id, check.openingMs, nowMs));
-        } catch (err) {
-          this.options.logger.error({ err, hallId: hall.id }, "readiness check failed");
+      try {
+        const hours = this.options.halls.openingHours(hall.id);
+        if (!hours) continue;
+        for (const check of readinessCheckTimes(hours, this.options.leadMin ?? 30, fromMs, nowMs + 1))
+          due.push(this.build(hall.id, check.openingMs, nowMs));
+      } catch (err) {
+        this.options.logger.error({ err, hallId: hall.id }, "readiness check failed");
+      }
+    }
+    for (const report of due) {
+      try {
+        await this.record(report);
+      } catch (err) {
+        if (!isTransientStoreError(err)) {
+          this.options.logger.error({ err, hallId: report.hallId }, "readiness check failed");
+          continue;
         }
+        this.unrecorded.push({ hallId: report.hallId, openingMs: report.openingMs });
+        this.options.logger.warn(
+          { err, hallId: report.hallId },
+          "readiness report not recorded (store unavailable); the check runs again at the next poll",
+        );
       }
     }
   }
@@ -77,11 +125,8 @@ export class ReadinessService {
     return this.build(hallId, (hours && nextOpening(hours, nowMs)) ?? nowMs, nowMs);
   }
 
-  latest(hallId: string): ReadinessReport | null {
-    const row = this.options.db
-      .prepare("SELECT report_json FROM readiness_reports WHERE hall_id = ? ORDER BY opening_ms DESC LIMIT 1")
-      .get(hallId) as { report_json: string } | undefined;
-    return row ? (JSON.parse(row.report_json) as ReadinessReport) : null;
+  latest(hallId: string): Promise<ReadinessReport | null> {
+    return this.reports.latest(hallId);
   }
 
   private build(hallId: string, openingMs: number, nowMs: number): ReadinessReport {
@@ -117,13 +162,8 @@ export class ReadinessService {
     });
   }
 
-  private record(report: ReadinessReport): void {
-    const inserted = this.options.db
-      .prepare(
-        "INSERT OR IGNORE INTO readiness_reports (hall_id, opening_ms, generated_ms, report_json) VALUES (?, ?, ?, ?)",
-      )
-      .run(report.hallId, report.openingMs, report.generatedMs, JSON.stringify(report)).changes;
-    if (inserted === 0) return;
+  private async record(report: ReadinessReport): Promise<void> {
+    if (!(await this.reports.claim(report))) return; // recorded before, here or by another node
     this.options.logger.info(
       { hallId: report.hallId, ready: report.ready, notReady: report.notReady.length },
       "readiness report",

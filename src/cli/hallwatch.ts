@@ -179,7 +179,9 @@ program
   .option("--hall <hallId>", "the demo hall's id (config demo.hallId)", "demo-hall")
   .action(async (o: { mosquittoPasswd: string; hall: string }) => {
     const { dataDir } = program.opts<{ dataDir: string }>();
-    const agentIds = await provisionDemoOnMosquitto(dataDir, o.hall, o.mosquittoPasswd);
+    const agentIds = await withDb((db) =>
+      provisionDemoOnMosquitto(new SqliteEngine(db), dataDir, o.hall, o.mosquittoPasswd),
+    );
     console.log(
       `${agentIds.length} demo agents written to ${o.mosquittoPasswd}; reload Mosquitto (SIGHUP) and restart Hallwatch`,
     );

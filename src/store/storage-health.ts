@@ -1,7 +1,7 @@
 import { statfsSync } from "node:fs";
 import { EventBus } from "../aggregator/event-bus.js";
 import type { Logger } from "../logging.js";
-import type { Db } from "./database.js";
+import type { SqlEngine } from "./sql/engine.js";
 import { isDiskFullError, isStorageError, storageErrorText } from "./storage-errors.js";
 
 /** One line of GET /api/health's `checks`. */
@@ -11,7 +11,7 @@ export interface HealthCheck {
 }
 
 export interface StorageState {
-  /** SQLite takes writes and the disk has room: what is received can be stored. */
+  /** The database (SQLite or PostgreSQL) takes writes and the data directory has room: what arrives can be stored. */
   writable: boolean;
   /** What is wrong comes from a full disk (as opposed to a read-only or failing one). */
   diskFull: boolean;
@@ -24,7 +24,9 @@ export interface StorageEvents {
 }
 
 export interface StorageHealthOptions {
-  db: Db;
+  /** The system of record, probed with a small write through the SQL port. */
+  sql: SqlEngine;
+  /** Its free space is checked on either engine: the ingest log and the InfluxDB buffer live here. */
   dataDir: string;
   logger: Logger;
   /** Below this much free space the disk counts as full (default 2 MiB: SQLite's WAL and a buffer segment). */
@@ -33,14 +35,28 @@ export interface StorageHealthOptions {
   probeIntervalMs?: number;
   /** A write failure reported by a writer holds the state unwritable at least this long (default 10 s). */
   holdMs?: number;
+  /** A probe the database has not answered within this long counts as unreachable (default 5 s). */
+  probeTimeoutMs?: number;
   now?: () => number;
 }
 
+// The probe's one row, written by every node: a write both engines accept (a read-only PostgreSQL standby refuses it).
+// The table is created at run time, not by a migration (see SQLITE_ONLY_TABLES in sql/copy-to-postgres.ts).
+const PROBE_TABLE: Record<SqlEngine["dialect"], string> = {
+  sqlite: "CREATE TABLE IF NOT EXISTS storage_probe (id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL)",
+  postgres: "CREATE TABLE IF NOT EXISTS storage_probe (id INTEGER PRIMARY KEY, at_ms BIGINT NOT NULL)",
+};
+const PROBE_WRITE =
+  "INSERT INTO storage_probe (id, at_ms) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at_ms = excluded.at_ms";
+/** Two nodes creating the table at once: PostgreSQL may fail the loser with duplicate_table or unique_violation. */
+const PG_CREATED_CONCURRENTLY = new Set(["42P07", "23505"]);
+
 /**
- * Whether Hallwatch can store what it receives: a small write to SQLite and the free space of the data directory,
- * checked every few seconds, together with the write failures any writer reports (reportFailure). Writers that
- * meet a storage error keep their data in memory and retry; this tells the rest (health, the aggregator's online
- * status, the `_system` alert) that the store is degraded, and when it recovers.
+ * Whether Hallwatch can store what it receives: a small write to the database (SQLite or PostgreSQL) and the free
+ * space of the data directory, checked every few seconds, together with the write failures any writer reports
+ * (reportFailure). Writers that meet a storage error keep their data in memory and retry; this tells the rest
+ * (health, the aggregator's online status, the `_system` alert) that the store is degraded, and when it recovers.
+ * On PostgreSQL a database that cannot be reached, or does not answer within probeTimeoutMs, counts as unwritable.
  */
 export class StorageHealth {
   readonly bus: EventBus<StorageEvents>;
@@ -51,15 +67,22 @@ export class StorageHealth {
   private lastReported: { detail: string; diskFull: boolean; atMs: number } | null = null;
   private freeBytes: number | null = null;
   private state: StorageState = { writable: true, diskFull: false, detail: "ok" };
+  private probeTableReady = false;
+  /** The probe's write still waiting for the database (never two at once: a hung server does not pile them up). */
+  private pendingWrite: Promise<void> | null = null;
+  private checking: Promise<void> | null = null;
 
   constructor(private readonly options: StorageHealthOptions) {
     this.now = options.now ?? Date.now;
     this.bus = new EventBus<StorageEvents>(options.logger);
   }
 
-  start(): void {
-    this.check();
-    this.timer = setInterval(() => this.check(), this.options.probeIntervalMs ?? 5_000);
+  /** Checks once (resolved when the current state is known), then every probeIntervalMs. */
+  async start(): Promise<void> {
+    await this.check();
+    this.timer = setInterval(() => {
+      this.check().catch((err: unknown) => this.options.logger.error({ err }, "storage check failed"));
+    }, this.options.probeIntervalMs ?? 5_000);
     this.timer.unref();
   }
 
@@ -87,7 +110,10 @@ export class StorageHealth {
     const fullFromWrites = !this.state.writable && this.state.diskFull;
     return {
       store: this.state.writable
-        ? { status: "ok", detail: "SQLite takes writes" }
+        ? {
+            status: "ok",
+            detail: `${this.options.sql.dialect === "postgres" ? "PostgreSQL" : "SQLite"} takes writes`,
+          }
         : { status: "failing", detail: `cannot write: ${this.state.detail}; kept in memory and retried` },
       disk:
         diskLow || fullFromWrites
@@ -96,8 +122,19 @@ export class StorageHealth {
     };
   }
 
-  /** Checks now (tests; the timer does it every probeIntervalMs). */
-  check(): void {
+  /**
+   * Checks now (tests; the timer does it every probeIntervalMs); a check already running is joined. Rejects only on
+   * SQLite with an error that is not a storage error (a bug); on PostgreSQL any failure is the database's state.
+   */
+  check(): Promise<void> {
+    if (!this.checking)
+      this.checking = this.probe().finally(() => {
+        this.checking = null;
+      });
+    return this.checking;
+  }
+
+  private async probe(): Promise<void> {
     try {
       const stats = statfsSync(this.options.dataDir);
       this.freeBytes = stats.bavail * stats.bsize;
@@ -105,17 +142,63 @@ export class StorageHealth {
       this.freeBytes = null;
     }
     try {
-      const db = this.options.db;
-      db.exec("CREATE TABLE IF NOT EXISTS storage_probe (id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL)");
-      db.prepare("INSERT OR REPLACE INTO storage_probe (id, at_ms) VALUES (1, ?)").run(this.now());
+      await this.probeWrite();
       this.probeError = null;
       this.probeDiskFull = false;
     } catch (err) {
-      if (!isStorageError(err)) throw err;
-      this.probeError = storageErrorText(err);
-      this.probeDiskFull = isDiskFullError(err);
+      if (isStorageError(err)) {
+        this.probeError = redactUrls(storageErrorText(err));
+        this.probeDiskFull = isDiskFullError(err);
+      } else if (this.options.sql.dialect === "postgres" || err instanceof ProbeTimeout) {
+        this.probeError = `database unreachable: ${redactUrls(errorMessage(err))}`;
+        this.probeDiskFull = false;
+      } else throw err;
     }
     this.update();
+  }
+
+  /** The probe's write, or the one still pending from an earlier check, within probeTimeoutMs. */
+  private async probeWrite(): Promise<void> {
+    if (!this.pendingWrite) {
+      const write = this.write().finally(() => {
+        if (this.pendingWrite === write) this.pendingWrite = null;
+      });
+      this.pendingWrite = write;
+    }
+    const timeoutMs = this.options.probeTimeoutMs ?? 5_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ProbeTimeout(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      timer.unref();
+    });
+    try {
+      await Promise.race([this.pendingWrite, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async write(): Promise<void> {
+    const sql = this.options.sql;
+    if (this.probeTableReady) {
+      try {
+        await sql.run(PROBE_WRITE, [this.now()]);
+        return;
+      } catch (err) {
+        // Made sure of again after any failure: a database restored, failed over or recreated may not have it.
+        this.probeTableReady = false;
+        if (!isMissingTable(err)) throw err;
+      }
+    }
+    try {
+      await sql.run(PROBE_TABLE[sql.dialect]);
+    } catch (err) {
+      const code = (err as { code?: unknown } | null)?.code;
+      if (!(sql.dialect === "postgres" && typeof code === "string" && PG_CREATED_CONCURRENTLY.has(code)))
+        throw err;
+    }
+    this.probeTableReady = true;
+    await sql.run(PROBE_WRITE, [this.now()]);
   }
 
   private get minFreeBytes(): number {
@@ -150,4 +233,23 @@ export class StorageHealth {
       );
     this.bus.emit("storage_changed", { ...next, atMs: nowMs });
   }
+}
+
+class ProbeTimeout extends Error {}
+
+function isMissingTable(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  return e?.code === "42P01" || (typeof e?.message === "string" && /no such table/i.test(e.message));
+}
+
+function errorMessage(err: unknown): string {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  const message = typeof e?.message === "string" && e.message !== "" ? e.message : String(err);
+  // node-postgres reports a refused connection as an AggregateError with an empty message and a code.
+  return typeof e?.code === "string" && !message.includes(e.code) ? `${e.code}: ${message}` : message;
+}
+
+/** A connection string in an error's text, with its password left out: details are shown in health and alerts. */
+function redactUrls(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*):[^\s@]*@/gi, "$1:***@");
 }

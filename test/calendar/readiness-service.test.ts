@@ -53,7 +53,7 @@ describe("ReadinessService", () => {
       logger: silentLogger(),
     });
     const readiness = new ReadinessService({
-      db: harness.db,
+      sql: harness.sql,
       halls: harness.halls,
       aggregator: harness.aggregator,
       alerts,
@@ -64,12 +64,12 @@ describe("ReadinessService", () => {
     readiness.bus.on("readiness_report", (r) => announced.push(r));
     readiness.start();
     nowMs = at("2026-11-23T08:29");
-    readiness.poll();
+    await readiness.poll();
     expect(announced).toHaveLength(0);
     nowMs = at("2026-11-23T08:30");
-    readiness.poll();
+    await readiness.poll();
     nowMs = at("2026-11-23T08:31");
-    readiness.poll();
+    await readiness.poll();
     readiness.stop();
     expect(announced).toHaveLength(1);
     expect(announced[0]).toMatchObject({
@@ -78,6 +78,6 @@ describe("ReadinessService", () => {
       ready: false,
       notReady: [{ deviceId: "tv-1" }],
     });
-    expect(readiness.latest("h1")?.openingMs).toBe(at("2026-11-23T09:00"));
+    expect((await readiness.latest("h1"))?.openingMs).toBe(at("2026-11-23T09:00"));
   });
 });

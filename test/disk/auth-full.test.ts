@@ -39,7 +39,12 @@ describe.runIf(disk !== null)("signing in and reading with a full store", () => 
     harness.db = openDatabase(join(disk!.dir, "hallwatch.db"));
     await harness.start();
     const db = harness.db;
-    storage = new StorageHealth({ db, dataDir: disk!.dir, logger: silentLogger(), holdMs: 500 });
+    storage = new StorageHealth({
+      sql: new SqliteEngine(db),
+      dataDir: disk!.dir,
+      logger: silentLogger(),
+      holdMs: 500,
+    });
     const users = new UserStore(new SqliteEngine(db), (err) => storage.reportFailure(err));
     await users.create({
       username: "ops",
@@ -67,7 +72,7 @@ describe.runIf(disk !== null)("signing in and reading with a full store", () => 
       logger: silentLogger(),
       version: "test",
     });
-    storage.check();
+    await storage.check();
     expect((await api.inject({ method: "GET", url: "/api/health" })).json()).toMatchObject({ status: "ok" });
 
     disk!.fill();
@@ -89,7 +94,7 @@ describe.runIf(disk !== null)("signing in and reading with a full store", () => 
     const bearer = { authorization: `Bearer ${token}` };
     expect((await api.inject({ method: "GET", url: "/api/devices", headers: bearer })).statusCode).toBe(200);
     expect((await api.inject({ method: "GET", url: "/metrics", headers: bearer })).statusCode).toBe(200);
-    storage.check();
+    await storage.check();
     const degraded = await api.inject({ method: "GET", url: "/api/health" });
     expect(degraded.statusCode).toBe(200);
     expect(degraded.json()).toMatchObject({
@@ -100,7 +105,7 @@ describe.runIf(disk !== null)("signing in and reading with a full store", () => 
     // Space returns: the session kept in memory is written, and signing out works.
     disk!.free();
     await new Promise((resolve) => setTimeout(resolve, 600));
-    storage.check();
+    await storage.check();
     expect((await api.inject({ method: "GET", url: "/api/health" })).json()).toMatchObject({ status: "ok" });
     await users.flushUnsavedSessions();
     const stored = db.prepare("SELECT COUNT(*) AS n FROM sessions WHERE username = 'ops'").get() as {

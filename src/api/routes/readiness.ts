@@ -21,7 +21,8 @@ export async function registerReadinessRoutes(app: TypedApp, deps: ApiDeps): Pro
       const { hallId } = request.params;
       if (!(await deps.halls.find(hallId)) || !canSeeHall(caller(request), hallId))
         throw new ApiError("not_found", `no hall ${hallId}`);
-      const report = request.query.preview === "true" ? readiness.preview(hallId) : readiness.latest(hallId);
+      const report =
+        request.query.preview === "true" ? readiness.preview(hallId) : await readiness.latest(hallId);
       return { hallId, report };
     },
   );

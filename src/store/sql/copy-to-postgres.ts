@@ -17,8 +17,8 @@ const BATCH_ROWS = 500;
 const MAX_PARAMS = 65_535;
 
 /**
- * SQLite-only tables that are not data: storage_probe is the storage health check's write probe on the local file
- * (src/store/storage-health.ts), created at run time and not part of either schema.
+ * Tables that are not data and not copied: storage_probe is the storage health check's write probe
+ * (src/store/storage-health.ts), created at run time on either engine and not part of either schema.
  */
 export const SQLITE_ONLY_TABLES: readonly string[] = ["storage_probe"];
 
