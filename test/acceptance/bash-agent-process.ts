@@ -49,13 +49,28 @@ export class BashAgent {
     );
   }
 
-  /** Resolves with the agent's exit code once it has exited. */
-  async exitCode(timeoutMs = 10_000): Promise<number | null> {
+  /** What the agent wrote on stderr. */
+  get errors(): string {
+    return this.stderr;
+  }
+
+  /** Resolves once the agent has ended: its exit code, or the signal that killed it. */
+  async exit(timeoutMs = 10_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     return await waitFor(
-      () => (this.child.exitCode !== null ? { code: this.child.exitCode } : null),
+      () =>
+        this.child.exitCode !== null || this.child.signalCode !== null
+          ? { code: this.child.exitCode, signal: this.child.signalCode }
+          : null,
       "agent exit",
       timeoutMs,
-    ).then((r) => r.code);
+    );
+  }
+
+  /** Resolves with the agent's exit code once it has exited; a death by signal is an error that names it. */
+  async exitCode(timeoutMs = 10_000): Promise<number> {
+    const { code, signal } = await this.exit(timeoutMs);
+    if (code === null) throw new Error(`bash agent killed by ${signal} (stderr: ${this.stderr})`);
+    return code;
   }
 
   /** SIGKILL to the whole group: the socket closes without DISCONNECT, so the broker publishes the will. */

@@ -17,6 +17,9 @@
 # Needs bash >= 5 (EPOCHREALTIME, /dev/tcp); no other program.
 set -uo pipefail
 export LC_ALL=C # byte semantics: ${#s} is the length in bytes
+# A write to a connection the broker has closed must fail (and end in "connection lost", exit 1), not kill the
+# agent with SIGPIPE before it can say why (docs/protocol.md §8).
+trap '' PIPE
 
 : "${HALL:?}" "${AGENT:?}" "${PASSWORD_FILE:?}" "${STATE_DIR:?}" "${DEVICES:?}"
 MQTT_HOST=${MQTT_HOST:-127.0.0.1}
