@@ -118,6 +118,8 @@ export class Aggregator {
   /** The flush under way (and those waiting); see flush(). */
   private flushTail: Promise<void> = Promise.resolve();
   private flushing = 0;
+  /** Set by the presence writer's error handler during a flush (see flushEverything). */
+  private stateWriteFailed = false;
   private pendingEvents: StoredDeviceEvent[] = [];
   private readonly lastRebirthMs = new Map<string, number>();
   private readonly rebirths: RebirthRequests;
@@ -149,9 +151,10 @@ export class Aggregator {
     this.seriesStore = new TelemetrySeries(options.sql, options.series);
     this.counterStore = new CounterStore(options.sql);
     this.directory = new AgentDirectory(options.db);
-    this.writer = new PresenceWriter(this.store, new DeviceStateWrites(options.db, this.store), (err) =>
-      options.logger.error({ err }, "failed to persist aggregator state"),
-    );
+    this.writer = new PresenceWriter(this.store, new DeviceStateWrites(options.db, this.store), (err) => {
+      this.stateWriteFailed = true;
+      options.logger.error({ err }, "failed to persist aggregator state");
+    });
     this.deadLetters = new DeadLetterSink(options.logger);
     this.wills = new WillGrace(options.willGrace, this.now);
     this.durable = options.ingestLogDir
@@ -159,7 +162,7 @@ export class Aggregator {
           dir: options.ingestLogDir,
           logger: options.logger,
           counters: new CounterStore(options.sql), // its own totals, so its own baseline (see CounterStore)
-          flushState: () => this.flush(),
+          flushState: () => this.flushForCheckpoint(),
           ...(options.checkpointIntervalMs ? { checkpointIntervalMs: options.checkpointIntervalMs } : {}),
         })
       : null;
@@ -400,9 +403,24 @@ export class Aggregator {
    * has come since, so a reader that awaited flush() sees everything processed before its call.
    */
   flush(): Promise<void> {
-    return this.enqueueFlush(() => {
-      this.writer.flushAll();
-      return this.flushRecords();
+    return this.flushEverything().then(() => undefined);
+  }
+
+  /**
+   * Like flush(), but rejects unless the store took all of it: an ingest-log checkpoint deletes the log only
+   * after this, so that what the store refused (disk full, database away) is still in the log for a crash.
+   */
+  private async flushForCheckpoint(): Promise<void> {
+    if (!(await this.flushEverything())) throw new Error("the store refused part of the state");
+  }
+
+  /** Resolves true when everything pending was written, false when the store refused some (kept for later). */
+  private flushEverything(): Promise<boolean> {
+    return this.enqueueFlush(async () => {
+      this.stateWriteFailed = false;
+      this.writer.flushAll(); // synchronous: a failure sets stateWriteFailed through its onError
+      const stateWritten = !this.stateWriteFailed;
+      return (await this.flushRecords()) && stateWritten;
     });
   }
 
@@ -415,22 +433,27 @@ export class Aggregator {
     });
   }
 
-  private enqueueFlush(write: () => void | Promise<void>): Promise<void> {
+  private enqueueFlush<T>(write: () => T | Promise<T>): Promise<T> {
     this.flushing += 1;
     const run = this.flushTail.then(write).finally(() => {
       this.flushing -= 1;
     });
     // A failed write is logged by the writer; the chain goes on.
-    this.flushTail = run.catch(() => undefined);
+    this.flushTail = run.then(
+      () => undefined,
+      () => undefined,
+    );
     return run;
   }
 
   /**
    * Writes the events, sampled series, dead letters and counters held so far. Each batch is taken before the first
    * await (what arrives meanwhile waits for the next flush); a batch the store refuses is logged and put back for
-   * the next flush, within a bound beyond which the oldest are dropped and logged as lost. Never rejects.
+   * the next flush, within a bound beyond which the oldest are dropped and logged as lost. Never rejects;
+   * resolves false when a batch was refused.
    */
-  private async flushRecords(): Promise<void> {
+  private async flushRecords(): Promise<boolean> {
+    let written = true;
     const log = this.options.logger;
     const events = this.pendingEvents;
     this.pendingEvents = [];
@@ -443,24 +466,29 @@ export class Aggregator {
       const lost = kept.length - MAX_UNSAVED_EVENTS;
       this.pendingEvents = lost > 0 ? kept.slice(lost) : kept;
       log.error({ err, events: events.length, lost: Math.max(0, lost) }, "failed to persist device events");
+      written = false;
     }
     try {
       await this.seriesStore.flush(); // keeps what it could not write for the next flush
     } catch (err) {
       log.error({ err }, "failed to persist telemetry series");
+      written = false;
     }
     try {
       await this.deadLetterStore.saveBatch(letters);
     } catch (err) {
       const lost = this.deadLetters.requeue(letters);
       log.error({ err, letters: letters.length, lost }, "failed to persist dead letters");
+      written = false;
     }
     try {
       // Adds only what grew since the last save: no statement at all when nothing did.
       await this.counterStore.saveAll(counters);
     } catch (err) {
       log.error({ err }, "failed to persist dead-letter counts");
+      written = false;
     }
+    return written;
   }
 
   private onConnected(client: MqttClient, sessionPresent: boolean): void {
