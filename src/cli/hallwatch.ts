@@ -7,10 +7,11 @@ import { DEVICE_KINDS } from "../contract/index.js";
 import { maintenanceWindowSchema } from "../core/calendar/maintenance.js";
 import { openingHoursSchema } from "../core/calendar/opening-hours.js";
 import { type AuditEntry, AuditLog } from "../store/audit.js";
-import { type Db, openDatabase } from "../store/database.js";
 import { HallStore } from "../store/halls.js";
 import { MaintenanceStore } from "../store/maintenance.js";
-import { SqliteEngine } from "../store/sql/sqlite-engine.js";
+import type { SqlEngine } from "../store/sql/engine.js";
+import { errorMessage, redactUrls } from "../store/sql/error-text.js";
+import { openSqlEngine } from "../store/sql/open.js";
 import { registerDbCommands } from "./db-commands.js";
 
 const program = new Command()
@@ -25,12 +26,27 @@ const program = new Command()
   )
   .option("--by <name>", "who is making the change (for the audit log)", process.env.USER ?? "cli");
 
-async function withDb<T>(fn: (db: Db) => Promise<T> | T): Promise<T> {
-  const db = openDatabase(join(program.opts<{ dataDir: string }>().dataDir, "hallwatch.db"));
+/**
+ * The system of record the server uses: PostgreSQL when HALLWATCH_DATABASE_URL is set (a node of several,
+ * docs/scale-out.md), else `<data dir>/hallwatch.db`. A database that cannot be opened fails the command.
+ */
+async function withStore<T>(fn: (sql: SqlEngine) => Promise<T> | T): Promise<T> {
+  const databaseUrl = process.env.HALLWATCH_DATABASE_URL || null;
+  let sql: SqlEngine;
   try {
-    return await fn(db);
+    sql = await openSqlEngine({
+      databaseUrl,
+      sqlitePath: join(program.opts<{ dataDir: string }>().dataDir, "hallwatch.db"),
+    });
+  } catch (err) {
+    fail(
+      `cannot open the ${databaseUrl ? "PostgreSQL" : "SQLite"} database: ${redactUrls(errorMessage(err))}`,
+    );
+  }
+  try {
+    return await fn(sql);
   } finally {
-    db.close();
+    await sql.close();
   }
 }
 
@@ -39,17 +55,17 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-async function hallMustExist(db: Db, hallId: string): Promise<void> {
-  if (!(await HallStore.onSqlite(db).get(hallId))) fail(`no hall ${hallId}`);
+async function hallMustExist(sql: SqlEngine, hallId: string): Promise<void> {
+  if (!(await new HallStore(sql).get(hallId))) fail(`no hall ${hallId}`);
 }
 
 /** Audits a change made from the shell; a CLI keeps nothing for later, so an entry not written fails the command. */
-async function audit(db: Db, entry: Omit<AuditEntry, "atMs" | "actor" | "ip">): Promise<void> {
+async function audit(sql: SqlEngine, entry: Omit<AuditEntry, "atMs" | "actor" | "ip">): Promise<void> {
   let error: unknown = null;
   const keep = (err: unknown) => {
     error = err;
   };
-  const log = new AuditLog(new SqliteEngine(db), keep, keep);
+  const log = new AuditLog(sql, keep, keep);
   await log.record({ atMs: Date.now(), actor: program.opts<{ by: string }>().by, ip: null, ...entry });
   if (error !== null) fail(`the change was made but could not be audited: ${(error as Error).message}`);
 }
@@ -93,11 +109,11 @@ maintenance
         : { type: "hall" };
     const parsed = maintenanceWindowSchema.safeParse({ scope, recurrence, reason: o.reason });
     if (!parsed.success) fail(`invalid window:\n  ${issues(parsed.error)}`);
-    await withDb(async (db) => {
-      await hallMustExist(db, o.hall as string);
+    await withStore(async (sql) => {
+      await hallMustExist(sql, o.hall as string);
       const by = program.opts<{ by: string }>().by;
-      const window = await MaintenanceStore.onSqlite(db).add(o.hall as string, parsed.data, by);
-      await audit(db, {
+      const window = await new MaintenanceStore(sql).add(o.hall as string, parsed.data, by);
+      await audit(sql, {
         action: "maintenance_window_added",
         target: window.id,
         before: undefined,
@@ -110,8 +126,8 @@ maintenance
   .command("list")
   .requiredOption("--hall <hallId>")
   .action((o: { hall: string }) =>
-    withDb(async (db) => {
-      for (const w of await MaintenanceStore.onSqlite(db).list(o.hall)) {
+    withStore(async (sql) => {
+      for (const w of await new MaintenanceStore(sql).list(o.hall)) {
         console.log(
           `${w.id}\t${JSON.stringify(w.scope)}\t${JSON.stringify(w.recurrence)}\t${w.reason}\t${w.createdBy}`,
         );
@@ -119,10 +135,10 @@ maintenance
     }),
   );
 maintenance.command("remove <id>").action((id: string) =>
-  withDb(async (db) => {
-    const removed = await MaintenanceStore.onSqlite(db).remove(id);
+  withStore(async (sql) => {
+    const removed = await new MaintenanceStore(sql).remove(id);
     if (!removed) fail(`no window ${id}`);
-    await audit(db, {
+    await audit(sql, {
       action: "maintenance_window_removed",
       target: id,
       before: removed,
@@ -146,12 +162,12 @@ hours
     }
     const parsed = openingHoursSchema.safeParse(json);
     if (!parsed.success) fail(`invalid opening hours:\n  ${issues(parsed.error)}`);
-    await withDb(async (db) => {
-      await hallMustExist(db, o.hall);
-      const halls = HallStore.onSqlite(db);
+    await withStore(async (sql) => {
+      await hallMustExist(sql, o.hall);
+      const halls = new HallStore(sql);
       const before = await halls.openingHours(o.hall);
       await halls.setOpeningHours(o.hall, parsed.data);
-      await audit(db, {
+      await audit(sql, {
         action: "opening_hours_changed",
         target: o.hall,
         before,
@@ -164,8 +180,8 @@ hours
   .command("show")
   .requiredOption("--hall <hallId>")
   .action((o: { hall: string }) =>
-    withDb(async (db) =>
-      console.log(JSON.stringify(await HallStore.onSqlite(db).openingHours(o.hall), null, 2)),
+    withStore(async (sql) =>
+      console.log(JSON.stringify(await new HallStore(sql).openingHours(o.hall), null, 2)),
     ),
   );
 
@@ -179,8 +195,8 @@ program
   .option("--hall <hallId>", "the demo hall's id (config demo.hallId)", "demo-hall")
   .action(async (o: { mosquittoPasswd: string; hall: string }) => {
     const { dataDir } = program.opts<{ dataDir: string }>();
-    const agentIds = await withDb((db) =>
-      provisionDemoOnMosquitto(new SqliteEngine(db), dataDir, o.hall, o.mosquittoPasswd),
+    const agentIds = await withStore((sql) =>
+      provisionDemoOnMosquitto(sql, dataDir, o.hall, o.mosquittoPasswd),
     );
     console.log(
       `${agentIds.length} demo agents written to ${o.mosquittoPasswd}; reload Mosquitto (SIGHUP) and restart Hallwatch`,

@@ -2,6 +2,7 @@ import { statfsSync } from "node:fs";
 import { EventBus } from "../aggregator/event-bus.js";
 import type { Logger } from "../logging.js";
 import type { SqlEngine } from "./sql/engine.js";
+import { errorMessage, redactUrls } from "./sql/error-text.js";
 import { isDiskFullError, isStorageError, storageErrorText } from "./storage-errors.js";
 
 /** One line of GET /api/health's `checks`. */
@@ -240,16 +241,4 @@ class ProbeTimeout extends Error {}
 function isMissingTable(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown } | null;
   return e?.code === "42P01" || (typeof e?.message === "string" && /no such table/i.test(e.message));
-}
-
-function errorMessage(err: unknown): string {
-  const e = err as { code?: unknown; message?: unknown } | null;
-  const message = typeof e?.message === "string" && e.message !== "" ? e.message : String(err);
-  // node-postgres reports a refused connection as an AggregateError with an empty message and a code.
-  return typeof e?.code === "string" && !message.includes(e.code) ? `${e.code}: ${message}` : message;
-}
-
-/** A connection string in an error's text, with its password left out: details are shown in health and alerts. */
-function redactUrls(text: string): string {
-  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*):[^\s@]*@/gi, "$1:***@");
 }
