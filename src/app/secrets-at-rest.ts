@@ -1,10 +1,12 @@
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { DeviceCookies } from "../auth/device-cookie.js";
 import type { HallwatchConfig } from "../config/config.js";
 import { hasSealedVapidKey } from "../notify/people/vapid.js";
 import { NotifyStore } from "../notify/store.js";
-import { deriveKey, loadSecretKey, SecretBox } from "../security/secret-key.js";
+import { deriveKey, loadSecretKey, SecretBox, SecretKeyError } from "../security/secret-key.js";
 import type { SqlEngine } from "../store/sql/engine.js";
+import { claimKeyFingerprint, keyFingerprint, recordedKeyFingerprint } from "./key-check.js";
 
 /**
  * The key kept outside the database (HALLWATCH_SECRET_KEY, or the key file, `<dataDir>/secret.key` by
@@ -22,12 +24,23 @@ export async function openSecrets(
   calendarFeedKey: Buffer;
   actionLinkKey: Buffer;
 }> {
-  // Read before the key is loaded: a new key may be made only while nothing is sealed under an old one.
-  const nothingSealed = !(await NotifyStore.hasSealedChannels(sql)) && !(await hasSealedVapidKey(sql));
-  const master = loadSecretKey(
-    { key: config.secretKey, file: config.secretKeyFile ?? join(config.dataDir, "secret.key") },
-    () => nothingSealed,
-  );
+  const keyFile = config.secretKeyFile ?? join(config.dataDir, "secret.key");
+  // Read before the key is loaded: a new key may be made only while the database knows no key at all.
+  const recorded = await recordedKeyFingerprint(sql);
+  if (recorded !== null && config.secretKey === null && !existsSync(keyFile))
+    throw new SecretKeyError(
+      `the secret key file ${keyFile} is missing (and HALLWATCH_SECRET_KEY is unset), but this database is used ` +
+        "with a key: copy it from another node of this database or from your backup",
+    );
+  const nothingSealed =
+    recorded === null && !(await NotifyStore.hasSealedChannels(sql)) && !(await hasSealedVapidKey(sql));
+  const master = loadSecretKey({ key: config.secretKey, file: keyFile }, () => nothingSealed);
+  const fingerprint = keyFingerprint(master);
+  if ((await claimKeyFingerprint(sql, fingerprint, Date.now())) !== fingerprint)
+    throw new SecretKeyError(
+      `this node's secret key (${config.secretKey !== null ? "HALLWATCH_SECRET_KEY" : keyFile}) differs from the ` +
+        "key this database is used with (wrong key?): every node of one database needs the same key (docs/scale-out.md)",
+    );
   const box = new SecretBox(master);
   const notifyStore = new NotifyStore(sql, box);
   await notifyStore.sealPlainChannels();

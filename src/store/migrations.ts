@@ -643,4 +643,16 @@ export const MIGRATIONS: readonly {
       );
     `,
   },
+  {
+    version: 22,
+    // Issue 15: a fingerprint of the secret key the database is used with, so that a node with another key (which
+    // would refuse what its peers sealed and signed) stops at start (src/app/key-check.ts).
+    sql: `
+      CREATE TABLE secret_key_checks (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        fingerprint TEXT NOT NULL,
+        created_ms INTEGER NOT NULL
+      );
+    `,
+  },
 ];

@@ -506,6 +506,16 @@ export const PG_MIGRATIONS: readonly { version: number; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 22,
+    sql: `
+      CREATE TABLE secret_key_checks (
+        id BIGINT PRIMARY KEY CHECK (id = 1),
+        fingerprint TEXT NOT NULL,
+        created_ms BIGINT NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Any fixed key: every node takes this advisory lock while it migrates, so two nodes starting at once do not race. */
