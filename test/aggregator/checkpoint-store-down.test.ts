@@ -3,7 +3,7 @@
 // stop meanwhile loses nothing; the next start replays it into the database once it takes writes again.
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type BirthDevice, topics } from "../../src/contract/index.js";
+import type { BirthDevice } from "../../src/contract/index.js";
 import { fillable } from "../helpers/failing-engine.js";
 import { type PlainBroker, startPlainBroker } from "../helpers/plain-broker.js";
 import { RawAgent } from "../helpers/raw-agent.js";
@@ -51,15 +51,7 @@ describe("an ingest-log checkpoint while the store refuses writes", () => {
     await waitFor(() => (harness.aggregator.stats().ingestLog?.checkpoints ?? 0) >= 1, "a first checkpoint");
 
     sql.full = true;
-    agent.seq += 1;
-    await agent.publish(topics.event(HALL, "a1", "k1"), {
-      v: 1,
-      session: 1,
-      seq: agent.seq,
-      tsMs: Date.now(),
-      type: "identify",
-      message: "refused by the store",
-    });
+    await agent.event("k1", "identify", { message: "refused by the store" });
     await waitFor(() => (harness.aggregator.stats().messagesByType.event ?? 0) >= 1, "the event processed");
     const checkpointsBefore = harness.aggregator.stats().ingestLog?.checkpoints ?? 0;
     await sleep(500); // ten checkpoint intervals

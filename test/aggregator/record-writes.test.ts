@@ -41,15 +41,7 @@ describe("the aggregator's records (events, dead letters, counters) when the sto
 
   it("keeps what a failed flush held and writes it with the next one", async () => {
     sql.full = true;
-    agent.seq += 1;
-    await agent.publish(topics.event(HALL, "a1", "k1"), {
-      v: 1,
-      session: 1,
-      seq: agent.seq,
-      tsMs: Date.now(),
-      type: "identify",
-      message: "written late",
-    });
+    await agent.event("k1", "identify", { message: "written late" });
     await agent.publish(topics.telemetry(HALL, "a1", "k1"), "{not json");
     await waitFor(() => (harness.aggregator.stats().messagesByType.event ?? 0) >= 1, "the event processed");
     await waitFor(() => harness.aggregator.stats().deadLettersByReason.bad_json === 1, "the dead letter");

@@ -10,8 +10,30 @@ export interface PlainBroker {
   close(): Promise<void>;
 }
 
-export async function startPlainBroker(port = 0): Promise<PlainBroker> {
-  const broker = await Aedes.createBroker();
+export interface PlainBrokerOptions {
+  /**
+   * Holds every other client's CONNECT until this client has subscribed again: after a broker restart, a test's
+   * observer (clean session, so nothing is kept for it) then hears what the others publish as they reconnect.
+   */
+  admitAfterSubscribed?: string;
+}
+
+export async function startPlainBroker(port = 0, options: PlainBrokerOptions = {}): Promise<PlainBroker> {
+  const first = options.admitAfterSubscribed;
+  let admit: () => void = () => {};
+  const admitted = first ? new Promise<void>((resolve) => (admit = resolve)) : Promise.resolve();
+  const broker = await Aedes.createBroker(
+    first
+      ? {
+          // client.id is set after this hook: the CONNECT packet has it.
+          preConnect: (_client, packet, callback) => {
+            if (packet.clientId === first) callback(null, true);
+            else void admitted.then(() => callback(null, true));
+          },
+        }
+      : {},
+  );
+  if (first) broker.on("subscribe", (_subscriptions, client) => client?.id === first && admit());
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);

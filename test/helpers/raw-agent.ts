@@ -75,6 +75,18 @@ export class RawAgent {
     });
   }
 
+  async event(deviceId: string, type: string, extra: Record<string, unknown> = {}): Promise<void> {
+    this.seq += 1;
+    await this.publish(topics.event(this.hallId, this.agentId, deviceId), {
+      v: 1,
+      session: this.session,
+      seq: this.seq,
+      tsMs: Date.now(),
+      type,
+      ...extra,
+    });
+  }
+
   async publish(topic: string, body: unknown, retain = false): Promise<void> {
     if (!this.client) throw new Error("not connected");
     await this.client.publishAsync(topic, typeof body === "string" ? body : JSON.stringify(body), {

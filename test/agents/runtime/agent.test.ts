@@ -206,7 +206,7 @@ describe("Agent", () => {
     await sleep(2500);
     const outageEndMs = Date.now();
     expect(agent.spooledBytes).toBeGreaterThan(0);
-    broker = await startPlainBroker(port);
+    broker = await startPlainBroker(port, { admitAfterSubscribed: "observer" });
     await waitFor(() => telemetry().some((m) => m.json.historical === true), "replayed data", 10_000);
     await waitFor(() => agent.spooledBytes === 0, "spool drained", 10_000);
     await waitFor(
@@ -292,7 +292,7 @@ describe("Agent", () => {
     expect(driver.readings - producedBefore).toBeGreaterThanOrEqual(8);
     expect(agent.spooledMessages).toBeGreaterThan(0);
     const backMs = Date.now();
-    broker = await startPlainBroker(port);
+    broker = await startPlainBroker(port, { admitAfterSubscribed: "observer" });
     await waitFor(() => agent.spooledMessages === 0, "spool drained", 10_000);
     const lastProduced = driver.readings;
     await waitFor(() => numbers().some((x) => x.n >= lastProduced), "live again", 5000);
