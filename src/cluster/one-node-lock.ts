@@ -1,0 +1,66 @@
+import pg from "pg";
+import { errorMessage, redactUrls } from "../store/sql/error-text.js";
+
+/** Any fixed key, apart from the migration lock's. */
+const ONE_NODE_LOCK_KEY = 7_118_430_002;
+
+/**
+ * One Hallwatch node per PostgreSQL database, until the server shares halls by leases (docs/scale-out.md): a
+ * second node would process every hall again. A session advisory lock held on a connection of its own, so it
+ * ends with the process, even on SIGKILL; `lost` says the connection (and so the lock) went away.
+ */
+export class OneNodeLock {
+  private lostLock = false;
+
+  private constructor(private readonly client: pg.Client) {
+    client.on("error", () => {
+      this.lostLock = true;
+    });
+    client.on("end", () => {
+      this.lostLock = true;
+    });
+  }
+
+  get lost(): boolean {
+    return this.lostLock;
+  }
+
+  static async acquire(databaseUrl: string, nodeId: string): Promise<OneNodeLock> {
+    const client = new pg.Client({
+      connectionString: databaseUrl,
+      application_name: `hallwatch-lock-${nodeId}`.slice(0, 63),
+    });
+    try {
+      await client.connect();
+    } catch (err) {
+      throw new Error(`cannot reach the database: ${redactUrls(errorMessage(err))}`);
+    }
+    try {
+      const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1) AS locked", [
+        ONE_NODE_LOCK_KEY,
+      ]);
+      if (!rows[0]?.locked) {
+        const holder = await client.query<{ application_name: string }>(
+          `SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE l.locktype = 'advisory' AND l.objid = $1 AND l.granted`,
+          [ONE_NODE_LOCK_KEY % 2 ** 32],
+        );
+        const name = holder.rows[0]?.application_name.replace(/^hallwatch-lock-/, "") ?? "unknown";
+        throw new Error(
+          `another Hallwatch node (${name}) is running on this database: this version runs one node per ` +
+            "PostgreSQL database (several nodes sharing the halls is not built yet; docs/scale-out.md)",
+        );
+      }
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      throw err;
+    }
+    return new OneNodeLock(client);
+  }
+
+  async release(): Promise<void> {
+    if (this.lostLock) return;
+    this.lostLock = true;
+    await this.client.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,55 @@
+// Until halls are shared by leases in the server (docs/scale-out.md), one Hallwatch node at a time may run on a
+// PostgreSQL database: a second would process every hall again and raise every alert twice. The lock is
+// PostgreSQL's own (a session advisory lock), so a node that dies, even by SIGKILL, frees it with its connection.
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OneNodeLock } from "../../src/cluster/one-node-lock.js";
+import { requireInCi } from "../helpers/external-servers.js";
+import { PG_BIN, type PostgresServer, startPostgres } from "../helpers/postgres.js";
+import { waitFor } from "../helpers/wait.js";
+
+const run = requireInCi(PG_BIN, "PostgreSQL");
+
+describe.skipIf(!run)("one node per PostgreSQL database", () => {
+  let server: PostgresServer;
+  let url: string;
+  beforeAll(async () => {
+    server = await startPostgres();
+    url = await server.createDatabase("onenode");
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it("refuses a second node while the first runs, naming it, and takes the lock once the first is gone", async () => {
+    const first = await OneNodeLock.acquire(url, "node-a");
+    await expect(OneNodeLock.acquire(url, "node-b")).rejects.toThrow(
+      /another Hallwatch node \(node-a\) is running on this database/,
+    );
+    await first.release();
+    const second = await OneNodeLock.acquire(url, "node-b");
+
+    // A node that dies without releasing (SIGKILL): its connection ends, and with it the lock.
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'hallwatch-lock-node-b'",
+      );
+    } finally {
+      await admin.end();
+    }
+    await waitFor(() => second.lost, "the dead node's lock noticed as lost");
+    const third = await OneNodeLock.acquire(url, "node-c");
+    await third.release();
+    await second.release(); // harmless after the loss
+  });
+
+  it("refuses with a clear message when the database cannot be reached, without the password", async () => {
+    const unreachable = `postgres://hallwatch:Hunter2-Secret@127.0.0.1:${server.port + 1}/none`;
+    const error = await OneNodeLock.acquire(unreachable, "node-a").catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/cannot reach the database/);
+    expect((error as Error).message).not.toContain("Hunter2-Secret");
+  });
+});
