@@ -143,14 +143,17 @@ export class Aggregator {
     this.instanceId = options.instanceId ?? randomUUID().slice(0, 8);
     this.bus = new EventBus<AggregatorEvents>(options.logger);
     this.presence = new PresenceTracker(this.now(), options.silencePolicy);
-    this.store = new PresenceStore(options.db);
+    this.store = new PresenceStore(options.sql);
     this.deadLetterStore = new DeadLetterStore(options.sql, options.deadLetterMaxRows);
     this.eventStore = new DeviceEventStore(options.sql);
     this.seriesStore = new TelemetrySeries(options.sql, options.series);
     this.counterStore = new CounterStore(options.sql);
     this.directory = new AgentDirectory(options.db);
-    this.writer = new PresenceWriter(this.store, new DeviceStateWrites(options.db, this.store), (err) =>
-      options.logger.error({ err }, "failed to persist aggregator state"),
+    this.writer = new PresenceWriter(this.store, new DeviceStateWrites(options.sql), (err, lostTransitions) =>
+      options.logger.error(
+        { err, lostTransitions },
+        "failed to persist aggregator state; kept for the next flush",
+      ),
     );
     this.deadLetters = new DeadLetterSink(options.logger);
     this.wills = new WillGrace(options.willGrace, this.now);
@@ -209,7 +212,7 @@ export class Aggregator {
   }
 
   async start(): Promise<void> {
-    this.presence.restore(this.store.loadAgents(), this.store.loadDevices());
+    this.presence.restore(await this.store.loadAgents(), await this.store.loadDevices());
     this.deadLetters.restoreCounts(await this.counterStore.load());
     await this.durable?.open();
     const log = this.options.logger;
@@ -400,18 +403,18 @@ export class Aggregator {
    * has come since, so a reader that awaited flush() sees everything processed before its call.
    */
   flush(): Promise<void> {
-    return this.enqueueFlush(() => {
-      this.writer.flushAll();
-      return this.flushRecords();
+    return this.enqueueFlush(async () => {
+      await this.writer.flushAll();
+      await this.flushRecords();
     });
   }
 
   /** The timer's flush: devices that only sent data are written in slices (see PresenceWriter). */
   private flushPeriodically(): void {
     if (this.flushing > 0) return; // the flush under way writes it, or the next tick will
-    void this.enqueueFlush(() => {
-      this.writer.flushInSlices();
-      return this.flushRecords();
+    void this.enqueueFlush(async () => {
+      await this.writer.flushInSlices();
+      await this.flushRecords();
     });
   }
 
