@@ -53,6 +53,11 @@ export class AgentGate<M> {
     return this.parkedCount;
   }
 
+  /** Whether a lookup failed and waits to be tried again: its messages are in memory only (and the ingest log). */
+  get retrying(): boolean {
+    return this.retries.size > 0;
+  }
+
   /** Resolves once the lookups under way have answered and their messages are released (a failed one stays parked). */
   async settled(): Promise<void> {
     while (this.running.size > 0) await Promise.all(this.running);

@@ -184,7 +184,12 @@ export class Aggregator {
           dir: options.ingestLogDir,
           logger: options.logger,
           counters: new CounterStore(options.sql), // its own totals, so its own baseline (see CounterStore)
-          flushState: () => this.flush(),
+          flushState: async () => {
+            await this.flush();
+            // Messages held behind a failed agent lookup are processed in no state yet: the log must keep them.
+            if (this.agentGate.retrying)
+              throw new Error("messages wait for an agent lookup the database refused");
+          },
           ...(options.checkpointIntervalMs ? { checkpointIntervalMs: options.checkpointIntervalMs } : {}),
         })
       : null;

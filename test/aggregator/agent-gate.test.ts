@@ -95,6 +95,7 @@ describe("AgentGate over the AgentDirectory", () => {
     gate.park("a3", "second");
     expect(lookupErrors).toEqual(["a3"]);
     expect(released).toEqual([]);
+    expect(gate.retrying).toBe(true);
     db.exec("ALTER TABLE agents_away RENAME TO agents");
     await waitFor(() => released.length === 2 || null, "released after the retry");
     expect(released).toEqual([
@@ -102,6 +103,7 @@ describe("AgentGate over the AgentDirectory", () => {
       ["h1", "second"],
     ]);
     expect(gate.check("a3", now())).toBe("h1");
+    expect(gate.retrying).toBe(false);
     gate.stop();
   });
 

@@ -74,7 +74,7 @@ describe.skipIf(!requireInCi(PG_BIN, "PostgreSQL"))("aggregator on PostgreSQL", 
     }
     const stored = await new PresenceStore(sql).loadDevices();
     expect(stored).toEqual([expect.objectContaining({ deviceId: "k1", agentId: "a1", kind: "kiosk" })]);
-    expect((stored[0]?.values as { paperPct?: number }).paperPct).toBe(64);
+    expect((stored[0]?.values as { paperPct?: number } | undefined)?.paperPct).toBe(64);
 
     const second = aggregator();
     await second.start();
