@@ -67,7 +67,6 @@ export async function benchAlertLatency(o: LatencyOptions): Promise<Record<strin
     brokerUrl: url,
     username: "_aggregator",
     password: "x",
-    db,
     sql: new SqliteEngine(db),
     logger,
     silencePolicy: DEFAULT_SILENCE_POLICY,

@@ -99,7 +99,6 @@ export async function benchIngest(o: IngestOptions): Promise<Record<string, numb
       brokerUrl: url,
       username: "_aggregator",
       password: "x",
-      db,
       sql: new SqliteEngine(db),
       logger: silentLogger(),
       silencePolicy: DEFAULT_SILENCE_POLICY,

@@ -8,6 +8,7 @@ import { openIntervals, openingHoursSchema } from "../src/core/calendar/opening-
 import { availability, type StateSpan, sumAvailability } from "../src/core/uptime/availability.js";
 import { openDatabase } from "../src/store/database.js";
 import { PresenceStore } from "../src/store/presence-store.js";
+import { SqliteEngine } from "../src/store/sql/sqlite-engine.js";
 
 export async function benchUptime(o: {
   devices: number;
@@ -59,7 +60,7 @@ export async function benchUptime(o: {
   })();
   const loadSec = (performance.now() - t0) / 1000;
   const rows = (db.prepare("SELECT COUNT(*) AS n FROM device_connectivity_history").get() as { n: number }).n;
-  const store = new PresenceStore(db);
+  const store = new PresenceStore(new SqliteEngine(db));
   const expected = openIntervals(hours, fromMs, toMs);
 
   const t1 = performance.now();
@@ -67,7 +68,7 @@ export async function benchUptime(o: {
   for (const key of histories.keys()) {
     const [hall, id] = key.split("/") as [string, string];
     viaSqlite.push(
-      availability(store.connectivityHistory(hall, id, fromMs, toMs), expected, [], fromMs, toMs, toMs),
+      availability(await store.connectivityHistory(hall, id, fromMs, toMs), expected, [], fromMs, toMs, toMs),
     );
   }
   const sqliteMs = performance.now() - t1;

@@ -47,7 +47,6 @@ const aggregator = new Aggregator({
   brokerUrl: url,
   username: "_aggregator",
   password: BENCH_PASSWORD,
-  db,
   sql: new SqliteEngine(db),
   logger,
   silencePolicy: DEFAULT_SILENCE_POLICY,

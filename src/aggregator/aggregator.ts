@@ -16,7 +16,6 @@ import { type DataResult, PresenceTracker } from "../core/presence/tracker.js";
 import type { DeviceState, PresenceEffect } from "../core/presence/types.js";
 import type { Logger } from "../logging.js";
 import { CounterStore } from "../store/counters.js";
-import type { Db } from "../store/database.js";
 import { DeadLetterStore } from "../store/dead-letters.js";
 import { DeviceStateWrites } from "../store/device-state-writes.js";
 import { DeviceEventStore, type StoredDeviceEvent } from "../store/events.js";
@@ -25,6 +24,7 @@ import type { SqlEngine } from "../store/sql/engine.js";
 import { TelemetrySeries, type TelemetrySeriesOptions } from "../store/telemetry-series.js";
 import { applyBackoff, endClient } from "../util/reconnect.js";
 import { AgentDirectory } from "./agent-directory.js";
+import { AgentGate } from "./agent-gate.js";
 import { ClockWatch } from "./clock-watch.js";
 import { DeadLetterSink } from "./dead-letter-sink.js";
 import { DurableIngest, type DurableIngestStats } from "./durable-ingest.js";
@@ -41,14 +41,25 @@ import { coalesceWritesPerRead } from "./write-coalescing.js";
 const SILENCE_SLICES = 10;
 /** Device events kept in memory at most while the store refuses them; beyond, the oldest are dropped (logged). */
 const MAX_UNSAVED_EVENTS = 50_000;
+/** How often the provisioned agents are read again (revocations and moves made through other nodes). */
+const DEFAULT_AGENT_REFRESH_MS = 10_000;
+
+/** A message whose agent is being looked up, with what its processing needs from its arrival. */
+interface ParkedMessage {
+  message: Decoded & { topic: { hallId: string; agentId: string } };
+  topic: string;
+  payload: Buffer;
+  retained: boolean;
+  replaying: boolean;
+  nowMs: number;
+}
 
 export interface AggregatorOptions {
   brokerUrl: string;
   username: string;
   password: string;
   instanceId?: string;
-  db: Db;
-  /** The SQL port the record stores (events, dead letters, counters, series) write through. */
+  /** The SQL port every store of the aggregator (presence, agents, events, dead letters, counters, series) uses. */
   sql: SqlEngine;
   logger: Logger;
   silencePolicy: SilencePolicy;
@@ -76,6 +87,8 @@ export interface AggregatorOptions {
   clockSkew?: ClockSkewPolicy;
   /** The sampled numeric telemetry kept for charts (see TelemetrySeries). */
   series?: TelemetrySeriesOptions;
+  /** How often the provisioned agents are reloaded (default 10 s). */
+  agentRefreshMs?: number;
   now?: () => number;
 }
 
@@ -110,6 +123,7 @@ export class Aggregator {
   private readonly seriesStore: TelemetrySeries;
   private readonly counterStore: CounterStore;
   private readonly directory: AgentDirectory;
+  private readonly agentGate: AgentGate<ParkedMessage>;
   private readonly deadLetters: DeadLetterSink;
   private client: MqttClient | null = null;
   private cancelReconnect: (() => void) | null = null;
@@ -145,16 +159,31 @@ export class Aggregator {
     this.instanceId = options.instanceId ?? randomUUID().slice(0, 8);
     this.bus = new EventBus<AggregatorEvents>(options.logger);
     this.presence = new PresenceTracker(this.now(), options.silencePolicy);
-    this.store = new PresenceStore(options.db);
+    this.store = new PresenceStore(options.sql);
     this.deadLetterStore = new DeadLetterStore(options.sql, options.deadLetterMaxRows);
     this.eventStore = new DeviceEventStore(options.sql);
     this.seriesStore = new TelemetrySeries(options.sql, options.series);
     this.counterStore = new CounterStore(options.sql);
-    this.directory = new AgentDirectory(options.db);
-    this.writer = new PresenceWriter(this.store, new DeviceStateWrites(options.db, this.store), (err) => {
-      this.stateWriteFailed = true;
-      options.logger.error({ err }, "failed to persist aggregator state");
-    });
+    this.directory = new AgentDirectory(options.sql, (err) =>
+      options.logger.warn({ err }, "provisioned agents not reloaded; tried again later"),
+    );
+    this.agentGate = new AgentGate<ParkedMessage>(
+      this.directory,
+      (hallId, m) => this.releaseParked(hallId, m),
+      (err, agentId) => options.logger.warn({ err, agentId }, "agent lookup failed; its messages wait"),
+      this.now,
+    );
+    this.writer = new PresenceWriter(
+      this.store,
+      new DeviceStateWrites(options.sql),
+      (err, lostTransitions) => {
+        this.stateWriteFailed = true;
+        options.logger.error(
+          { err, lostTransitions },
+          "failed to persist aggregator state; kept for the next flush",
+        );
+      },
+    );
     this.deadLetters = new DeadLetterSink(options.logger);
     this.wills = new WillGrace(options.willGrace, this.now);
     this.durable = options.ingestLogDir
@@ -212,7 +241,9 @@ export class Aggregator {
   }
 
   async start(): Promise<void> {
-    this.presence.restore(this.store.loadAgents(), this.store.loadDevices());
+    this.presence.restore(await this.store.loadAgents(), await this.store.loadDevices());
+    await this.directory.load();
+    this.directory.start(this.options.agentRefreshMs ?? DEFAULT_AGENT_REFRESH_MS);
     this.deadLetters.restoreCounts(await this.counterStore.load());
     await this.durable?.open();
     const log = this.options.logger;
@@ -292,6 +323,11 @@ export class Aggregator {
     this.announceStatus();
   }
 
+  /** Reads the provisioned agents again now (after a revocation or a move through this node). */
+  refreshAgents(): Promise<void> {
+    return this.directory.load();
+  }
+
   /** A promise per checkpoint that resolves once all handed over so far is durable (e.g. the InfluxDB buffer). */
   addDurabilityBarrier(barrier: () => Promise<void>): void {
     this.durable?.addBarrier(barrier);
@@ -300,6 +336,8 @@ export class Aggregator {
   async stop(): Promise<void> {
     this.stopping = true;
     this.wills.stop();
+    this.directory.stop();
+    this.agentGate.stop();
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     this.rebirths.stopAll();
@@ -412,13 +450,16 @@ export class Aggregator {
    */
   private async flushForCheckpoint(): Promise<void> {
     if (!(await this.flushEverything())) throw new Error("the store refused part of the state");
+    // Messages held behind a failed agent lookup are processed in no state yet: the log must keep them.
+    if (this.agentGate.retrying) throw new Error("messages wait for an agent lookup the database refused");
   }
 
   /** Resolves true when everything pending was written, false when the store refused some (kept for later). */
   private flushEverything(): Promise<boolean> {
     return this.enqueueFlush(async () => {
+      await this.agentGate.settled(); // messages received before this call, waiting for their agent's lookup
       this.stateWriteFailed = false;
-      this.writer.flushAll(); // synchronous: a failure sets stateWriteFailed through its onError
+      await this.writer.flushAll(); // never rejects: a refused write sets stateWriteFailed through its onError
       const stateWritten = !this.stateWriteFailed;
       return (await this.flushRecords()) && stateWritten;
     });
@@ -427,9 +468,9 @@ export class Aggregator {
   /** The timer's flush: devices that only sent data are written in slices (see PresenceWriter). */
   private flushPeriodically(): void {
     if (this.flushing > 0) return; // the flush under way writes it, or the next tick will
-    void this.enqueueFlush(() => {
-      this.writer.flushInSlices();
-      return this.flushRecords();
+    void this.enqueueFlush(async () => {
+      await this.writer.flushInSlices();
+      await this.flushRecords();
     });
   }
 
@@ -550,10 +591,53 @@ export class Aggregator {
   private route(message: Decoded, topic: string, payload: Buffer, retained: boolean, nowMs: number): void {
     if (message.type === "aggregator_status" || message.type === "alert_event" || message.type === "cmd")
       return;
+    const { agentId } = message.topic;
+    const hallId = this.agentGate.check(agentId, nowMs);
+    if (hallId !== undefined) {
+      this.routeChecked(hallId, message, topic, payload, retained, this.replayingLog, nowMs);
+      return;
+    }
+    // Not in memory (provisioned since the last load, or never): held until a lookup answers, then processed in
+    // order or dead-lettered (see AgentGate).
+    const parked = { message, topic, payload, retained, replaying: this.replayingLog, nowMs };
+    if (!this.agentGate.park(agentId, parked))
+      this.deadLetters.record(
+        "unknown_agent",
+        topic,
+        payload,
+        `agent ${agentId} not confirmed: too many messages wait for agent lookups`,
+        nowMs,
+      );
+  }
+
+  private releaseParked(hallId: string | null, m: ParkedMessage): void {
+    try {
+      this.routeChecked(hallId, m.message, m.topic, m.payload, m.retained, m.replaying, m.nowMs);
+    } catch (err) {
+      this.options.logger.error({ err, topic: m.topic }, "failed to process message");
+      this.deadLetters.record(
+        "schema_mismatch",
+        m.topic,
+        m.payload,
+        `processing error: ${(err as Error).message}`,
+        m.nowMs,
+      );
+    }
+  }
+
+  /** A message whose agent's hall is known (`provisionedHall`; null when it is not provisioned). */
+  private routeChecked(
+    provisionedHall: string | null,
+    message: ParkedMessage["message"],
+    topic: string,
+    payload: Buffer,
+    retained: boolean,
+    replaying: boolean,
+    nowMs: number,
+  ): void {
     const { hallId, agentId } = message.topic;
     const reject = (reason: RejectReason, detail: string) =>
       this.deadLetters.record(reason, topic, payload, detail, nowMs);
-    const provisionedHall = this.directory.hallOf(agentId, nowMs);
     if (provisionedHall === null) {
       reject("unknown_agent", `agent ${agentId} is not provisioned`);
       return;
@@ -570,7 +654,7 @@ export class Aggregator {
           this.agentChanged(agentId);
         };
         if (status.state === "offline")
-          this.wills.offline(agentId, retained || this.replayingLog, status.reason, () => apply(this.now()));
+          this.wills.offline(agentId, retained || replaying, status.reason, () => apply(this.now()));
         else {
           this.wills.release(agentId);
           apply(nowMs);
@@ -771,7 +855,7 @@ export class Aggregator {
     const nowMs = this.now();
     const device = this.presence.device(hallId, deviceId);
     if (!device) throw new DeviceMoveError("not_found", `no device ${deviceId} in hall ${hallId}`);
-    const agentHall = this.directory.hallOf(toAgentId, nowMs);
+    const agentHall = await this.directory.hallOf(toAgentId, nowMs);
     if (agentHall !== hallId)
       throw new DeviceMoveError(
         "invalid",

@@ -295,7 +295,6 @@ export class HallwatchServer {
       brokerUrl,
       username: config.mqtt.username,
       password,
-      db,
       sql,
       logger: logger.child({ component: "aggregator" }),
       silencePolicy: config.presence,
@@ -494,7 +493,11 @@ export class HallwatchServer {
       alerts,
       halls,
       credentials,
-      onCredentialsChanged: () => this.broker?.recheckCredentials(),
+      onCredentialsChanged: async () => {
+        this.broker?.recheckCredentials();
+        // A revoked agent's messages are refused from now on, not from the next reload.
+        await aggregator.refreshAgents().catch((err) => logger.warn({ err }, "agents not reloaded"));
+      },
       agentConnectionProblems: () => this.demo?.connectionProblems?.() ?? [],
       maintenance,
       rules,

@@ -109,9 +109,16 @@ export class UptimeRollup {
       let sinceYield = 0;
       for (const device of [...aggregator.presence.allDevices()]) {
         if (device.retired) continue;
-        // Each device is one SQLite query: let other work run now and then in large installations.
+        // Each device is one query: let other work run now and then in large installations (SQLite answers
+        // without yielding).
         if (++sinceYield % DEVICES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
-        const figures = deviceAvailability(this.options.sources, device, hourStart, hourEnd, computedAtMs);
+        const figures = await deviceAvailability(
+          this.options.sources,
+          device,
+          hourStart,
+          hourEnd,
+          computedAtMs,
+        );
         this.options.write(
           uptimePoint({
             hallId: device.hallId,

@@ -42,14 +42,19 @@ export function expectedIntervals(
   return openIntervals(hours, fromMs, toMs);
 }
 
-export function deviceAvailability(
+export async function deviceAvailability(
   src: UptimeSources,
   device: DeviceState,
   fromMs: number,
   toMs: number,
   nowMs: number,
-): Availability {
-  const history = src.aggregator.history.connectivityHistory(device.hallId, device.deviceId, fromMs, toMs);
+): Promise<Availability> {
+  const history = await src.aggregator.history.connectivityHistory(
+    device.hallId,
+    device.deviceId,
+    fromMs,
+    toMs,
+  );
   const maintenance = src.maintenance?.intervals(device, fromMs, toMs) ?? [];
   return availability(
     history,
@@ -71,7 +76,7 @@ export async function uptimeRows(
 ): Promise<UptimeRow[]> {
   const rows: UptimeRow[] = [];
   for (const d of devices) {
-    const figures = deviceAvailability(src, d, fromMs, toMs, nowMs);
+    const figures = await deviceAvailability(src, d, fromMs, toMs, nowMs);
     const faults = src.alerts
       ? (
           await src.alerts.list({
@@ -104,15 +109,20 @@ export async function uptimeRows(
  * A device's availability in each of `ranges` (consecutive, within one range): its history, expected and
  * maintenance intervals are read once for the whole span; the figures equal deviceAvailability() per range.
  */
-export function deviceAvailabilityPerRange(
+export async function deviceAvailabilityPerRange(
   src: UptimeSources,
   device: DeviceState,
   ranges: readonly { startMs: number; endMs: number }[],
   nowMs: number,
-): Availability[] {
+): Promise<Availability[]> {
   const fromMs = ranges[0]?.startMs ?? 0;
   const toMs = ranges[ranges.length - 1]?.endMs ?? 0;
-  const history = src.aggregator.history.connectivityHistory(device.hallId, device.deviceId, fromMs, toMs);
+  const history = await src.aggregator.history.connectivityHistory(
+    device.hallId,
+    device.deviceId,
+    fromMs,
+    toMs,
+  );
   const maintenance = src.maintenance?.intervals(device, fromMs, toMs) ?? [];
   const expected = expectedIntervals(src.halls, device, fromMs, toMs, src.aroundTheClockKinds);
   return ranges.map((r) => {

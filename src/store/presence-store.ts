@@ -1,41 +1,18 @@
-import type { DeviceKind, TelemetryValues } from "../contract/index.js";
-import type { AgentState, Connectivity, ConnectivityReason, DeviceState } from "../core/presence/types.js";
-import type { Db } from "./database.js";
-
-interface DeviceRow {
-  hall_id: string;
-  device_id: string;
-  agent_id: string;
-  kind: DeviceKind;
-  model: string;
-  zone: string;
-  name: string | null;
-  report_interval_sec: number;
-  connectivity: Connectivity;
-  connectivity_since_ms: number;
-  connectivity_reason: ConnectivityReason | null;
-  last_seen_ms: number | null;
-  values_json: string | null;
-  values_ts_ms: number | null;
-  retired: number;
-  label_name: string | null;
-  label_zone: string | null;
-}
-
-interface AgentRow {
-  agent_id: string;
-  hall_id: string;
-  session: number | null;
-  connectivity: Connectivity;
-  connectivity_since_ms: number;
-  lost_messages: number;
-  duplicate_messages: number;
-  version: string | null;
-  platform: string | null;
-  hostname: string | null;
-  device_ids: string;
-  last_birth_ms: number | null;
-}
+import type { AgentState, Connectivity, DeviceState } from "../core/presence/types.js";
+import {
+  type AgentRow,
+  agentFromRow,
+  type DeviceRow,
+  deviceFromRow,
+  deviceKey,
+  lastByKey,
+  pushAgentParams,
+  pushDeviceParams,
+  UPSERT_AGENTS,
+  UPSERT_DEVICES,
+} from "./presence-rows.js";
+import { BatchInsert } from "./sql/batch-insert.js";
+import type { SqlEngine, SqlExecutor, SqlValue } from "./sql/engine.js";
 
 export interface ConnectivityInterval {
   hallId: string;
@@ -46,157 +23,82 @@ export interface ConnectivityInterval {
   endMs: number | null;
 }
 
-/** Persists device and agent presence. Writes are grouped into one transaction per flush. */
+export interface ConnectivityTransition {
+  device: DeviceState;
+  to: Connectivity;
+  reason: string;
+  atMs: number;
+}
+
+/**
+ * Closes each listed device's open interval at its time. A CTE of values joined in `UPDATE … FROM` reads the same
+ * on both engines; PostgreSQL types the untyped parameters as text, hence the cast.
+ */
+const CLOSE_INTERVALS = new BatchInsert(
+  "WITH closing (hall_id, device_id, at_ms) AS (",
+  3,
+  `) UPDATE device_connectivity_history SET end_ms = CAST(closing.at_ms AS BIGINT) FROM closing
+   WHERE device_connectivity_history.hall_id = closing.hall_id
+     AND device_connectivity_history.device_id = closing.device_id AND device_connectivity_history.end_ms IS NULL`,
+);
+const OPEN_INTERVALS = new BatchInsert(
+  "INSERT INTO device_connectivity_history (hall_id, device_id, connectivity, reason, start_ms, end_ms)",
+  6,
+);
+const HISTORY = `SELECT hall_id, device_id, connectivity, reason, start_ms, end_ms FROM device_connectivity_history
+  WHERE hall_id = ? AND device_id = ? AND start_ms < ? AND (end_ms IS NULL OR end_ms > ?) ORDER BY start_ms, id`;
+
+/** Persists device and agent presence, on either engine. Writes are grouped into one transaction per save. */
 export class PresenceStore {
-  private readonly upsertDevice;
-  private readonly upsertAgent;
-  private readonly closeInterval;
-  private readonly openInterval;
+  constructor(private readonly sql: SqlEngine) {}
 
-  constructor(private readonly db: Db) {
-    this.upsertDevice = db.prepare(`
-      INSERT INTO devices (hall_id, device_id, agent_id, kind, model, zone, name, report_interval_sec, connectivity,
-        connectivity_since_ms, connectivity_reason, last_seen_ms, values_json, values_ts_ms, retired, label_name, label_zone)
-      VALUES (@hall_id, @device_id, @agent_id, @kind, @model, @zone, @name, @report_interval_sec, @connectivity,
-        @connectivity_since_ms, @connectivity_reason, @last_seen_ms, @values_json, @values_ts_ms, @retired,
-        @label_name, @label_zone)
-      ON CONFLICT(hall_id, device_id) DO UPDATE SET agent_id = excluded.agent_id, kind = excluded.kind,
-        model = excluded.model, zone = excluded.zone, name = excluded.name,
-        report_interval_sec = excluded.report_interval_sec, connectivity = excluded.connectivity,
-        connectivity_since_ms = excluded.connectivity_since_ms, connectivity_reason = excluded.connectivity_reason,
-        last_seen_ms = excluded.last_seen_ms, values_json = excluded.values_json,
-        values_ts_ms = excluded.values_ts_ms, retired = excluded.retired, label_name = excluded.label_name,
-        label_zone = excluded.label_zone`);
-    this.upsertAgent = db.prepare(`
-      INSERT INTO agent_state (agent_id, hall_id, session, connectivity, connectivity_since_ms, lost_messages,
-        duplicate_messages, version, platform, hostname, device_ids, last_birth_ms)
-      VALUES (@agent_id, @hall_id, @session, @connectivity, @connectivity_since_ms, @lost_messages,
-        @duplicate_messages, @version, @platform, @hostname, @device_ids, @last_birth_ms)
-      ON CONFLICT(agent_id) DO UPDATE SET hall_id = excluded.hall_id, session = excluded.session,
-        connectivity = excluded.connectivity, connectivity_since_ms = excluded.connectivity_since_ms,
-        lost_messages = excluded.lost_messages, duplicate_messages = excluded.duplicate_messages,
-        version = excluded.version, platform = excluded.platform, hostname = excluded.hostname,
-        device_ids = excluded.device_ids, last_birth_ms = excluded.last_birth_ms`);
-    this.closeInterval = db.prepare(
-      "UPDATE device_connectivity_history SET end_ms = ? WHERE hall_id = ? AND device_id = ? AND end_ms IS NULL",
-    );
-    this.openInterval = db.prepare(
-      "INSERT INTO device_connectivity_history (hall_id, device_id, connectivity, reason, start_ms) VALUES (?, ?, ?, ?, ?)",
-    );
+  async loadDevices(): Promise<DeviceState[]> {
+    const rows = await this.sql.all<DeviceRow>("SELECT * FROM devices ORDER BY hall_id, device_id");
+    return rows.map(deviceFromRow);
   }
 
-  loadDevices(): DeviceState[] {
-    return (this.db.prepare("SELECT * FROM devices").all() as DeviceRow[]).map((r) => ({
-      hallId: r.hall_id,
-      deviceId: r.device_id,
-      agentId: r.agent_id,
-      kind: r.kind,
-      model: r.model,
-      zone: r.zone,
-      name: r.name,
-      reportIntervalSec: r.report_interval_sec,
-      connectivity: r.connectivity,
-      connectivitySinceMs: r.connectivity_since_ms,
-      connectivityReason: r.connectivity_reason,
-      lastSeenMs: r.last_seen_ms,
-      values: r.values_json === null ? null : (JSON.parse(r.values_json) as TelemetryValues),
-      valuesTsMs: r.values_ts_ms,
-      retired: r.retired === 1,
-      labelName: r.label_name,
-      labelZone: r.label_zone,
-    }));
+  async loadAgents(): Promise<AgentState[]> {
+    return (await this.sql.all<AgentRow>("SELECT * FROM agent_state ORDER BY agent_id")).map(agentFromRow);
   }
 
-  loadAgents(): AgentState[] {
-    return (this.db.prepare("SELECT * FROM agent_state").all() as AgentRow[]).map((r) => ({
-      hallId: r.hall_id,
-      agentId: r.agent_id,
-      session: r.session,
-      connectivity: r.connectivity,
-      connectivitySinceMs: r.connectivity_since_ms,
-      lastSeq: null,
-      lostMessages: r.lost_messages,
-      duplicateMessages: r.duplicate_messages,
-      version: r.version,
-      platform: r.platform,
-      hostname: r.hostname,
-      deviceIds: JSON.parse(r.device_ids) as string[],
-      lastBirthMs: r.last_birth_ms,
-    }));
-  }
-
-  /** Saves devices, agents and connectivity transitions in one transaction. */
-  save(
+  /**
+   * Saves devices, agents and connectivity transitions (in the order they happened) in one transaction: all of it
+   * or, when a statement fails, none of it.
+   */
+  async save(
     devices: Iterable<DeviceState>,
     agents: Iterable<AgentState>,
-    transitions: Iterable<{ device: DeviceState; to: Connectivity; reason: string; atMs: number }>,
-  ): void {
-    this.db.transaction(() => {
-      for (const d of devices) {
-        this.upsertDevice.run({
-          hall_id: d.hallId,
-          device_id: d.deviceId,
-          agent_id: d.agentId,
-          kind: d.kind,
-          model: d.model,
-          zone: d.zone,
-          name: d.name,
-          report_interval_sec: d.reportIntervalSec,
-          connectivity: d.connectivity,
-          connectivity_since_ms: d.connectivitySinceMs,
-          connectivity_reason: d.connectivityReason,
-          last_seen_ms: d.lastSeenMs,
-          values_json: d.values === null ? null : JSON.stringify(d.values),
-          values_ts_ms: d.valuesTsMs,
-          retired: d.retired ? 1 : 0,
-          label_name: d.labelName ?? null,
-          label_zone: d.labelZone ?? null,
-        });
-      }
-      for (const a of agents) {
-        this.upsertAgent.run({
-          agent_id: a.agentId,
-          hall_id: a.hallId,
-          session: a.session,
-          connectivity: a.connectivity,
-          connectivity_since_ms: a.connectivitySinceMs,
-          lost_messages: a.lostMessages,
-          duplicate_messages: a.duplicateMessages,
-          version: a.version,
-          platform: a.platform,
-          hostname: a.hostname,
-          device_ids: JSON.stringify(a.deviceIds),
-          last_birth_ms: a.lastBirthMs,
-        });
-      }
-      for (const t of transitions) {
-        this.closeInterval.run(t.atMs, t.device.hallId, t.device.deviceId);
-        this.openInterval.run(t.device.hallId, t.device.deviceId, t.to, t.reason, t.atMs);
-      }
-    })();
+    transitions: Iterable<ConnectivityTransition>,
+  ): Promise<void> {
+    const deviceParams: SqlValue[] = [];
+    for (const d of lastByKey(devices, deviceKey)) pushDeviceParams(deviceParams, d);
+    const agentParams: SqlValue[] = [];
+    for (const a of lastByKey(agents, (x) => x.agentId)) pushAgentParams(agentParams, a);
+    const intervals = intervalParams(transitions);
+    if (deviceParams.length === 0 && agentParams.length === 0 && intervals.open.length === 0) return;
+    await this.sql.transaction(async (tx) => {
+      await UPSERT_DEVICES.run(tx, deviceParams);
+      await UPSERT_AGENTS.run(tx, agentParams);
+      await writeIntervals(tx, intervals);
+    });
   }
 
-  connectivityHistory(
+  /** The intervals of a device that overlap [fromMs, toMs), oldest first. */
+  async connectivityHistory(
     hallId: string,
     deviceId: string,
     fromMs: number,
     toMs: number,
-  ): ConnectivityInterval[] {
-    return (
-      this.db
-        .prepare(
-          `SELECT hall_id, device_id, connectivity, reason, start_ms, end_ms FROM device_connectivity_history
-           WHERE hall_id = ? AND device_id = ? AND start_ms < ? AND (end_ms IS NULL OR end_ms > ?) ORDER BY start_ms`,
-        )
-        .all(hallId, deviceId, toMs, fromMs) as {
-        hall_id: string;
-        device_id: string;
-        connectivity: Connectivity;
-        reason: string | null;
-        start_ms: number;
-        end_ms: number | null;
-      }[]
-    ).map((r) => ({
+  ): Promise<ConnectivityInterval[]> {
+    const rows = await this.sql.all<{
+      hall_id: string;
+      device_id: string;
+      connectivity: Connectivity;
+      reason: string | null;
+      start_ms: number;
+      end_ms: number | null;
+    }>(HISTORY, [hallId, deviceId, toMs, fromMs]);
+    return rows.map((r) => ({
       hallId: r.hall_id,
       deviceId: r.device_id,
       connectivity: r.connectivity,
@@ -205,4 +107,32 @@ export class PresenceStore {
       endMs: r.end_ms,
     }));
   }
+}
+
+/**
+ * Each device's stored open interval is closed at its first transition of the batch; the intervals the batch
+ * opens are inserted already closed by the device's next transition, the last one open.
+ */
+function intervalParams(transitions: Iterable<ConnectivityTransition>): {
+  close: SqlValue[];
+  open: SqlValue[];
+} {
+  const close: SqlValue[] = [];
+  const open: SqlValue[] = [];
+  /** Per device, where its latest interval's end_ms sits in `open`. */
+  const lastEndAt = new Map<string, number>();
+  for (const t of transitions) {
+    const key = deviceKey(t.device);
+    const previous = lastEndAt.get(key);
+    if (previous === undefined) close.push(t.device.hallId, t.device.deviceId, t.atMs);
+    else open[previous] = t.atMs;
+    open.push(t.device.hallId, t.device.deviceId, t.to, t.reason, t.atMs, null);
+    lastEndAt.set(key, open.length - 1);
+  }
+  return { close, open };
+}
+
+async function writeIntervals(tx: SqlExecutor, intervals: { close: SqlValue[]; open: SqlValue[] }) {
+  await CLOSE_INTERVALS.run(tx, intervals.close);
+  await OPEN_INTERVALS.run(tx, intervals.open);
 }

@@ -68,7 +68,6 @@ export class AggregatorHarness {
       brokerUrl: this.brokerUrl,
       username: "_aggregator",
       password: "unused",
-      db: this.db,
       sql: this.sql,
       logger: silentLogger(),
       silencePolicy: DEFAULT_SILENCE_POLICY,

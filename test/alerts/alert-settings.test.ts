@@ -31,7 +31,6 @@ describe("AlertService rule settings", () => {
       brokerUrl: "mqtt://127.0.0.1:1",
       username: "_aggregator",
       password: "x",
-      db,
       sql: new SqliteEngine(db),
       logger,
       silencePolicy: DEFAULT_SILENCE_POLICY,

@@ -79,7 +79,6 @@ beforeEach(async () => {
     brokerUrl: "mqtt://127.0.0.1:1",
     username: "_aggregator",
     password: "x",
-    db,
     sql,
     logger,
     silencePolicy: DEFAULT_SILENCE_POLICY,

@@ -6,6 +6,7 @@ import type { PresenceEffect } from "../../src/core/presence/types.js";
 import type { Logger } from "../../src/logging.js";
 import type { Db } from "../../src/store/database.js";
 import { PresenceStore } from "../../src/store/presence-store.js";
+import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 
 /**
  * Presence for many halls without MQTT: what the alert service reads from the aggregator (its bus, its
@@ -15,8 +16,9 @@ import { PresenceStore } from "../../src/store/presence-store.js";
 export class HallFleet {
   readonly bus: EventBus<AggregatorEvents>;
   readonly presence: PresenceTracker;
-  /** Connectivity history as the aggregator stores it (what uptime is computed from). */
-  readonly history: PresenceStore;
+  private readonly stored: PresenceStore;
+  /** The writes so far, in order; a read of the history waits for them. */
+  private written: Promise<void> = Promise.resolve();
   private session = 1;
 
   constructor(
@@ -26,7 +28,17 @@ export class HallFleet {
   ) {
     this.bus = new EventBus<AggregatorEvents>(logger);
     this.presence = new PresenceTracker(now());
-    this.history = new PresenceStore(db);
+    this.stored = new PresenceStore(new SqliteEngine(db));
+  }
+
+  /** Connectivity history as the aggregator stores it (what uptime is computed from), once written. */
+  get history(): Pick<PresenceStore, "connectivityHistory"> {
+    return {
+      connectivityHistory: async (hallId, deviceId, fromMs, toMs) => {
+        await this.written;
+        return this.stored.connectivityHistory(hallId, deviceId, fromMs, toMs);
+      },
+    };
   }
 
   /** The stand-in handed to AlertService (and the uptime figures) as the aggregator. */
@@ -45,7 +57,8 @@ export class HallFleet {
         ? [{ device: e.device, to: e.to, reason: e.reason, atMs: e.atMs }]
         : [],
     );
-    this.history.save(this.presence.allDevices(), [], transitions);
+    const devices = [...this.presence.allDevices()];
+    this.written = this.written.then(() => this.stored.save(devices, [], transitions));
   }
 
   gatewayUp(hallId: string): void {

@@ -82,7 +82,7 @@ export async function registerDeviceRoutes(app: TypedApp, deps: ApiDeps): Promis
       return {
         ...deviceView(device),
         recentEvents: await deps.aggregator.events.recent(hallId, deviceId, request.query.eventLimit),
-        connectivityHistory: deps.aggregator.history.connectivityHistory(
+        connectivityHistory: await deps.aggregator.history.connectivityHistory(
           hallId,
           deviceId,
           nowMs - DAY_MS,

@@ -111,7 +111,8 @@ export async function registerUptimeRoutes(app: TypedApp, deps: ApiDeps): Promis
           });
           start = next;
         }
-        const perDevice = devices.map((d) => deviceAvailabilityPerRange(deps, d, ranges, nowMs));
+        const perDevice: Availability[][] = [];
+        for (const d of devices) perDevice.push(await deviceAvailabilityPerRange(deps, d, ranges, nowMs));
         buckets = ranges.map((r, i) => {
           const figures = perDevice.map((f) => f[i] as Availability);
           if (q.perDevice !== "true") return { ...r, totals: sumAvailability(figures) };

@@ -16,6 +16,8 @@ export class BatchInsert {
     private readonly head: string,
     readonly columns: number,
     private readonly tail = "",
+    /** Fewer for wide rows: SQLite's lowest parameter limit is 999 per statement. */
+    private readonly rowsPerInsert = ROWS_PER_INSERT,
   ) {
     this.row = `(${new Array<string>(columns).fill("?").join(", ")})`;
   }
@@ -24,7 +26,7 @@ export class BatchInsert {
   async run(tx: SqlExecutor, params: readonly SqlValue[]): Promise<void> {
     if (params.length % this.columns !== 0)
       throw new Error(`${params.length} values are not rows of ${this.columns} columns`);
-    const perChunk = ROWS_PER_INSERT * this.columns;
+    const perChunk = this.rowsPerInsert * this.columns;
     for (let i = 0; i < params.length; i += perChunk) {
       const chunk = params.length <= perChunk ? params : params.slice(i, i + perChunk);
       await tx.run(this.sql(chunk.length / this.columns), chunk);
