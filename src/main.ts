@@ -1,7 +1,9 @@
-// `npm start`: Hallwatch on its embedded default — broker, aggregator, SQLite, HTTP API and the demo hall.
+// `npm start`: Hallwatch on its embedded default — broker, aggregator, SQLite, HTTP API and the demo hall — or, with
+// HALLWATCH_DATABASE_URL, on a PostgreSQL database.
 import { createDemo } from "./app/demo.js";
 import { createEmbeddedBroker } from "./app/embedded-broker.js";
 import { HallwatchServer } from "./app/server.js";
+import { AnotherNodeError } from "./cluster/one-node-lock.js";
 import { ConfigError, loadConfig } from "./config/config.js";
 import { RulesConfigError } from "./core/faults/config.js";
 import { createLogger } from "./logging.js";
@@ -23,6 +25,16 @@ const server = new HallwatchServer(config, logger, {
   createBroker: createEmbeddedBroker,
   createDemo,
 });
+
+/** host:port/database of the URL, never its user or password. */
+function databaseShown(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.host}${u.pathname}`;
+  } catch {
+    return "(URL not shown)";
+  }
+}
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
@@ -48,14 +60,16 @@ try {
     at.simulatorControlUrl
       ? `  Demo hall    "${config.demo.hallId}", faults: npm run sim -- inject --hall ${config.demo.hallId} --device kiosk-1 --fault paper_jam`
       : "  Demo hall    off (HALLWATCH_DEMO=0)",
-    `  Data         ${config.dataDir}`,
+    config.databaseUrl
+      ? `  Data         PostgreSQL ${databaseShown(config.databaseUrl)}; ingest log in ${config.dataDir}`
+      : `  Data         ${config.dataDir}`,
     "Press Ctrl-C to stop.",
     "",
   ];
   console.log(lines.join("\n"));
 } catch (err) {
   // Exit 2: a configuration the operator must fix (a restart would fail the same way).
-  if (err instanceof RulesConfigError || err instanceof SecretKeyError) {
+  if (err instanceof RulesConfigError || err instanceof SecretKeyError || err instanceof AnotherNodeError) {
     console.error(err.message);
     await server.stop();
     process.exit(2);

@@ -13,6 +13,7 @@ import { MaintenanceCalendar } from "../calendar/maintenance-calendar.js";
 import { ReadinessService } from "../calendar/readiness-service.js";
 import { registerClusterMetrics } from "../cluster/cluster-metrics.js";
 import { type ClusterView, RateMeter, SingleNodeView } from "../cluster/cluster-view.js";
+import { OneNodeLock } from "../cluster/one-node-lock.js";
 import type { HallwatchConfig } from "../config/config.js";
 import { SYSTEM_HALL_ID } from "../contract/index.js";
 import { parseRulesConfig, type RulesConfig, RulesConfigError } from "../core/faults/config.js";
@@ -31,7 +32,6 @@ import { ReportScheduleStore } from "../reports/schedule-store.js";
 import { ReportScheduler } from "../reports/scheduler.js";
 import { AuditLog } from "../store/audit.js";
 import { CredentialStore } from "../store/credentials.js";
-import { type Db, openDatabase } from "../store/database.js";
 import { HallDirectory } from "../store/hall-directory.js";
 import { HallStore } from "../store/halls.js";
 import { MaintenanceStore } from "../store/maintenance.js";
@@ -39,7 +39,8 @@ import { RosterView } from "../store/roster-view.js";
 import { RosterStore } from "../store/rosters.js";
 import { SilenceStore } from "../store/silences.js";
 import type { SqlEngine } from "../store/sql/engine.js";
-import { SqliteEngine } from "../store/sql/sqlite-engine.js";
+import { errorMessage, redactUrls } from "../store/sql/error-text.js";
+import { openSqlEngine } from "../store/sql/open.js";
 import { StorageHealth } from "../store/storage-health.js";
 import { UserStore } from "../store/users.js";
 import { raiseClockSkewAlerts } from "./clock-skew-alerts.js";
@@ -100,8 +101,8 @@ export interface RunningAddresses {
  * the aggregator, the HTTP API, and the demo hall. start() and stop() are symmetric.
  */
 export class HallwatchServer {
-  private db: Db | null = null;
   private sql: SqlEngine | null = null;
+  private oneNodeLock: OneNodeLock | null = null;
   private messageRate: RateMeter | null = null;
   private hallDirectory: HallDirectory | null = null;
   private maintenanceCalendar: MaintenanceCalendar | null = null;
@@ -203,10 +204,16 @@ export class HallwatchServer {
   async start(): Promise<RunningAddresses> {
     const { config, logger } = this;
     const rules = loadRules(config.rulesFile);
-    const db = openDatabase(join(config.dataDir, "hallwatch.db"));
-    this.db = db;
-    // The SQL port over the same connection: stores converted to it run on SQLite and PostgreSQL alike (issue 15).
-    const sql: SqlEngine = new SqliteEngine(db);
+    if (config.databaseUrl) {
+      // Before anything is read or migrated: a second node on the database stops here (see OneNodeLock).
+      this.oneNodeLock = await OneNodeLock.acquire(config.databaseUrl, config.cluster.nodeId);
+    }
+    // The system of record: the shared PostgreSQL when HALLWATCH_DATABASE_URL is set, else the SQLite file.
+    const sql = await openSqlEngine({
+      databaseUrl: config.databaseUrl,
+      sqlitePath: join(config.dataDir, "hallwatch.db"),
+      onError: (err) => logger.warn({ err: redactUrls(errorMessage(err)) }, "a database connection failed"),
+    });
     this.sql = sql;
     // Whether what arrives can be stored (full or read-only disk): checked before the aggregator announces itself.
     const storage = new StorageHealth({
@@ -673,9 +680,12 @@ export class HallwatchServer {
     this.maintenanceCalendar?.stop();
     this.maintenanceCalendar = null;
     this.hallDirectory = null;
+    await this.sql
+      ?.close()
+      .catch((err: unknown) => this.logger.error({ err }, "failed to close the database"));
     this.sql = null;
-    this.db?.close();
-    this.db = null;
+    await this.oneNodeLock?.release();
+    this.oneNodeLock = null;
   }
 }
 

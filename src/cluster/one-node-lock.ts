@@ -1,6 +1,14 @@
 import pg from "pg";
 import { errorMessage, redactUrls } from "../store/sql/error-text.js";
 
+/** Another node holds the database: a configuration to fix, not a failure a restart would mend. */
+export class AnotherNodeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "AnotherNodeError";
+  }
+}
+
 /** Any fixed key, apart from the migration lock's. */
 const ONE_NODE_LOCK_KEY = 7_118_430_002;
 
@@ -46,7 +54,7 @@ export class OneNodeLock {
           [ONE_NODE_LOCK_KEY % 2 ** 32],
         );
         const name = holder.rows[0]?.application_name.replace(/^hallwatch-lock-/, "") ?? "unknown";
-        throw new Error(
+        throw new AnotherNodeError(
           `another Hallwatch node (${name}) is running on this database: this version runs one node per ` +
             "PostgreSQL database (several nodes sharing the halls is not built yet; docs/scale-out.md)",
         );

@@ -48,18 +48,14 @@ export const configSchema = z
   .strictObject({
     dataDir: z.string().min(1).default("./data"),
     /**
-     * The shared PostgreSQL of several nodes (docs/scale-out.md); null runs on the SQLite file in dataDir. Only
-     * `db migrate-to-postgres` uses it in this version: the server refuses it until every store runs on PostgreSQL.
+     * The PostgreSQL database (HALLWATCH_DATABASE_URL, docs/scale-out.md) that holds everything instead of the
+     * SQLite file in dataDir; one node at a time in this version (OneNodeLock).
      */
     databaseUrl: z
       .string()
       .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
       .nullable()
-      .default(null)
-      .refine((url) => url === null, {
-        message:
-          "running the server on PostgreSQL is not yet available in this version (devices, their presence and events still live in SQLite only; see 'Where this stands' in docs/scale-out.md): unset it to run on the SQLite file",
-      }),
+      .default(null),
     /** Several nodes sharing the halls (docs/scale-out.md); one node alone runs every role. */
     cluster: clusterSchema,
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
