@@ -11,6 +11,8 @@ const zh = {
   nodes: "节点",
   node: "节点",
   roles: "角色",
+  /** A node's roles (HALLWATCH_ROLES); an unknown one is shown as sent. */
+  nodeRole: { ingest: "消息接入", api: "接口", jobs: "后台任务" } as Record<string, string>,
   state: "状态",
   live: "在线",
   notLive: "失联",
@@ -49,6 +51,7 @@ const en: typeof zh = {
   nodes: "Nodes",
   node: "Node",
   roles: "Roles",
+  nodeRole: { ingest: "ingest", api: "API", jobs: "jobs" },
   state: "State",
   live: "Live",
   notLive: "Not heard from",

@@ -80,7 +80,9 @@ function NodesTable({ nodes, atMs, lang }: { nodes: ClusterNode[]; atMs: number;
                 {node.nodeId}
                 {node.self ? <span class="badge self">{w.thisNode}</span> : null}
               </th>
-              <td data-testid="node-roles">{node.roles.join(", ")}</td>
+              <td data-testid="node-roles">
+                {node.roles.map((role) => w.nodeRole[role] ?? role).join(lang === "zh" ? "、" : ", ")}
+              </td>
               <td data-testid="node-live" class={node.live ? "state" : "state bad"}>
                 {node.live ? w.live : w.notLive}
               </td>
