@@ -339,6 +339,7 @@ describe.skipIf(!available)("the admin's screens: users, agents, devices, channe
         "#/admin/agents",
         "#/admin/notify",
         "#/admin/tokens",
+        "#/admin/cluster",
         "#/account",
       ]) {
         // axe needs a page of an explicit browser context.

@@ -28,6 +28,7 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
   { name: "admin", hash: "#/admin/notify", roles: ["admin"] },
   { name: "admin", hash: "#/admin/tokens", roles: ["admin"] },
   { name: "admin", hash: "#/admin/escalation", roles: ["admin"] },
+  { name: "admin", hash: "#/admin/cluster", roles: ["admin"] },
   { name: "halls", hash: "#/halls", roles: EVERYONE },
   { name: "hall", hash: "#/hall/demo-hall", roles: EVERYONE },
   { name: "alerts", hash: "#/alerts", roles: EVERYONE },

@@ -50,3 +50,34 @@ export interface HallView {
   region?: string | null;
   devices: { online: number; offline: number; unknown: number; total: number };
 }
+
+/** GET /api/cluster (admin): as `src/cluster/cluster-view.ts` builds it. */
+export interface ClusterNode {
+  nodeId: string;
+  roles: string[];
+  address: string | null;
+  startedMs: number;
+  lastHeartbeatMs: number;
+  live: boolean;
+  /** The node that answered. */
+  self: boolean;
+  halls: number;
+  messagesPerSec: number | null;
+}
+
+export interface ClusterHall {
+  hallId: string;
+  ownerNode: string | null;
+  epoch: number | null;
+  leaseAgeMs: number | null;
+  /** No node holds it now: it is being taken over. */
+  expired: boolean;
+}
+
+export interface ClusterSnapshot {
+  mode: "single" | "shared";
+  nodeId: string;
+  atMs: number;
+  nodes: ClusterNode[];
+  halls: ClusterHall[];
+}

@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import { Async, useApi } from "../components/use-api.js";
 import { HALL_TEXT } from "../i18n/hall.js";
 import { useSession } from "../session.js";
+import { HallOwner } from "./hall/hall-owner.js";
 import { MaintenanceWindows } from "./hall/maintenance-list.js";
 import { type OpeningHours, OpeningHoursSection } from "./hall/opening-hours.js";
 import { Readiness } from "./hall/readiness.js";
@@ -28,6 +29,7 @@ export function Hall({ hallId }: { hallId: string }) {
         <section class="hall-page" data-testid="hall-page">
           <h1>{`${h.name} · ${text.hallPage}`}</h1>
           <p class="muted">{text.timeZoneNote(h.timeZone)}</p>
+          <HallOwner hallId={h.id} />
           <Async state={hours}>
             {({ openingHours }) => (
               <>

@@ -1,16 +1,18 @@
 import { ADMIN_TEXT } from "../../i18n/admin.js";
+import { CLUSTER_TEXT } from "../../i18n/cluster.js";
 import { ESCALATION_TEXT } from "../../i18n/escalation.js";
 import { useSession } from "../../session.js";
 import { AgentsAdmin } from "./agents.js";
+import { ClusterAdmin } from "./cluster.js";
 import { EscalationAdmin } from "./escalation.js";
 import { NotifyAdmin } from "./notify.js";
 import { TokensAdmin } from "./tokens.js";
 import { UsersAdmin } from "./users.js";
 
-const TABS = ["users", "agents", "notify", "escalation", "tokens"] as const;
+const TABS = ["users", "agents", "notify", "escalation", "tokens", "cluster"] as const;
 type Tab = (typeof TABS)[number];
 
-/** The admin's screens, one tab each: `#/admin/users` (default), `/agents`, `/notify`, `/escalation`, `/tokens`. */
+/** The admin's screens, one tab each: `#/admin/users` (default), `/agents`, `/notify`, `/escalation`, `/tokens`, `/cluster`. */
 export function Admin({ tab }: { tab: string }) {
   const { lang, t } = useSession();
   const a = ADMIN_TEXT[lang];
@@ -21,6 +23,7 @@ export function Admin({ tab }: { tab: string }) {
     notify: a.tabNotify,
     escalation: ESCALATION_TEXT[lang].tab,
     tokens: a.tabTokens,
+    cluster: CLUSTER_TEXT[lang].tab,
   };
   return (
     <section class="admin">
@@ -36,6 +39,7 @@ export function Admin({ tab }: { tab: string }) {
       {current === "notify" ? <NotifyAdmin /> : null}
       {current === "escalation" ? <EscalationAdmin /> : null}
       {current === "tokens" ? <TokensAdmin /> : null}
+      {current === "cluster" ? <ClusterAdmin /> : null}
     </section>
   );
 }
