@@ -34,14 +34,16 @@ describe.skipIf(!run)("a node on PostgreSQL when the database goes away, and whe
       stdio: ["ignore", "pipe", "pipe"],
     });
     child = proc;
-    proc.stdout?.on("data", (c) => (output = (output + String(c)).slice(-8000)));
-    proc.stderr?.on("data", (c) => (output = (output + String(c)).slice(-8000)));
+    proc.stdout?.on("data", (c) => (output = (output + String(c)).slice(-400000)));
+    proc.stderr?.on("data", (c) => (output = (output + String(c)).slice(-400000)));
     await waitFor(
       async () => {
         if (proc.exitCode !== null) throw new Error(`the server exited ${proc.exitCode}: ${output}`);
+        // The API answers while the demo hall is still being set up: started is when the banner is printed.
+        if (!output.includes("Hallwatch is running.")) return false;
         return (await fetch(`${httpUrl}/api/health`).catch(() => null))?.status === 200;
       },
-      "the server healthy",
+      "the server started and healthy",
       60_000,
     );
   };
@@ -65,7 +67,10 @@ describe.skipIf(!run)("a node on PostgreSQL when the database goes away, and whe
       await client.end();
     }
   };
-  const health = async () => (await (await fetch(`${httpUrl}/api/health`)).json()) as any;
+  const health = async () => {
+    if (child?.exitCode !== null) throw new Error(`the server exited ${child?.exitCode}: ${output}`);
+    return (await (await fetch(`${httpUrl}/api/health`)).json()) as any;
+  };
 
   beforeAll(async () => {
     database = await startPostgres();

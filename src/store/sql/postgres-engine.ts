@@ -28,8 +28,10 @@ export class PostgresEngine implements SqlEngine {
   readonly dialect = "postgres" as const;
   readonly pool: pg.Pool;
   private readonly numbered = new Map<string, string>();
+  private readonly onError: ((err: Error) => void) | undefined;
 
   constructor(options: PostgresEngineOptions) {
+    this.onError = options.onError;
     this.pool = new pg.Pool({
       connectionString: options.connectionString,
       max: options.maxConnections ?? 10,
@@ -38,7 +40,7 @@ export class PostgresEngine implements SqlEngine {
     });
     // An idle connection that dies (server restart, network cut) must not crash the process; the next query
     // gets a new one, and fails with a clear error while the server is away.
-    this.pool.on("error", (err) => options.onError?.(err));
+    this.pool.on("error", (err) => this.onError?.(err));
   }
 
   async all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
@@ -56,6 +58,14 @@ export class PostgresEngine implements SqlEngine {
 
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    let broken = false;
+    // A checked-out connection that dies (the server killed, the network cut) emits "error" on the client, which
+    // the pool listens to only while the connection is idle: unheard, it would end the process.
+    const onConnectionError = (err: Error) => {
+      broken = true;
+      this.onError?.(err);
+    };
+    client.on("error", onConnectionError);
     const tx: SqlExecutor = {
       dialect: "postgres",
       all: async <R>(sql: string, params: readonly SqlValue[] = []) =>
@@ -66,7 +76,6 @@ export class PostgresEngine implements SqlEngine {
         changes: (await client.query(this.text(sql), params as unknown[])).rowCount ?? 0,
       }),
     };
-    let broken = false;
     try {
       await client.query("BEGIN");
       const result = await fn(tx);
@@ -80,6 +89,7 @@ export class PostgresEngine implements SqlEngine {
       }
       throw err;
     } finally {
+      client.off("error", onConnectionError);
       client.release(broken);
     }
   }

@@ -524,6 +524,8 @@ const MIGRATION_LOCK_KEY = 7_118_430_001;
 /** Brings a PostgreSQL database's schema up to date; safe to call from several nodes at once. */
 export async function migratePostgres(engine: PostgresEngine): Promise<void> {
   const client = await engine.pool.connect();
+  // A connection lost mid-migration rejects the query under way; its "error" event must not end the process.
+  client.on("error", () => undefined);
   try {
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
     try {
