@@ -24,6 +24,9 @@ const logger = createLogger(config.logLevel);
 const server = new HallwatchServer(config, logger, {
   createBroker: createEmbeddedBroker,
   createDemo,
+  onAnotherNode: () => {
+    void server.stop().finally(() => process.exit(2));
+  },
 });
 
 /** host:port/database of the URL, never its user or password. */

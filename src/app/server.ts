@@ -13,7 +13,7 @@ import { MaintenanceCalendar } from "../calendar/maintenance-calendar.js";
 import { ReadinessService } from "../calendar/readiness-service.js";
 import { registerClusterMetrics } from "../cluster/cluster-metrics.js";
 import { type ClusterView, RateMeter, SingleNodeView } from "../cluster/cluster-view.js";
-import { OneNodeLock } from "../cluster/one-node-lock.js";
+import { type AnotherNodeError, OneNodeGuard } from "../cluster/one-node-lock.js";
 import type { HallwatchConfig } from "../config/config.js";
 import { SYSTEM_HALL_ID } from "../contract/index.js";
 import { parseRulesConfig, type RulesConfig, RulesConfigError } from "../core/faults/config.js";
@@ -87,6 +87,11 @@ export interface ServerParts {
   now?: () => number;
   /** Rosters, personal contacts and senders, silences (issue 14): without them no one is notified in person. */
   people?: PeopleParts;
+  /**
+   * Another node took this node's PostgreSQL database while it was cut off from it (OneNodeGuard): the process
+   * must stop, or both would process every hall. main.ts stops and exits with code 2.
+   */
+  onAnotherNode?: (err: AnotherNodeError) => void;
 }
 
 export interface RunningAddresses {
@@ -102,7 +107,7 @@ export interface RunningAddresses {
  */
 export class HallwatchServer {
   private sql: SqlEngine | null = null;
-  private oneNodeLock: OneNodeLock | null = null;
+  private oneNodeGuard: OneNodeGuard | null = null;
   private messageRate: RateMeter | null = null;
   private hallDirectory: HallDirectory | null = null;
   private maintenanceCalendar: MaintenanceCalendar | null = null;
@@ -206,7 +211,14 @@ export class HallwatchServer {
     const rules = loadRules(config.rulesFile);
     if (config.databaseUrl) {
       // Before anything is read or migrated: a second node on the database stops here (see OneNodeLock).
-      this.oneNodeLock = await OneNodeLock.acquire(config.databaseUrl, config.cluster.nodeId);
+      this.oneNodeGuard = await OneNodeGuard.start(config.databaseUrl, config.cluster.nodeId, {
+        onTaken: (err) => {
+          logger.fatal({ err: err.message }, "another node runs on this database: this node must stop");
+          this.parts.onAnotherNode?.(err);
+        },
+        onRetryError: (err) =>
+          logger.warn({ err: err.message }, "one-node lock not held: the database is away"),
+      });
     }
     // The system of record: the shared PostgreSQL when HALLWATCH_DATABASE_URL is set, else the SQLite file.
     const sql = await openSqlEngine({
@@ -684,8 +696,8 @@ export class HallwatchServer {
       ?.close()
       .catch((err: unknown) => this.logger.error({ err }, "failed to close the database"));
     this.sql = null;
-    await this.oneNodeLock?.release();
-    this.oneNodeLock = null;
+    await this.oneNodeGuard?.stop();
+    this.oneNodeGuard = null;
   }
 }
 

@@ -72,3 +72,84 @@ export class OneNodeLock {
     await this.client.end().catch(() => undefined);
   }
 }
+
+export interface OneNodeGuardOptions {
+  /** How often a lost lock is taken again (default 5 s). */
+  intervalMs?: number;
+  /** Another node took the database while this one was cut off from it: this node must stop. */
+  onTaken: (err: AnotherNodeError) => void;
+  /** The database is still unreachable (tried again at the next interval). */
+  onRetryError?: (err: Error) => void;
+}
+
+/**
+ * Holds the OneNodeLock for a node's whole run: when its connection is lost (the database restarted, the network
+ * cut), the lock is taken again as soon as the database answers; if another node took it meanwhile, `onTaken`.
+ */
+export class OneNodeGuard {
+  private timer: NodeJS.Timeout | null = null;
+  private paused = false;
+  private retrying: Promise<void> | null = null;
+
+  private constructor(
+    private lock: OneNodeLock | null,
+    private readonly databaseUrl: string,
+    private readonly nodeId: string,
+    private readonly options: OneNodeGuardOptions,
+  ) {}
+
+  static async start(
+    databaseUrl: string,
+    nodeId: string,
+    options: OneNodeGuardOptions,
+  ): Promise<OneNodeGuard> {
+    const guard = new OneNodeGuard(
+      await OneNodeLock.acquire(databaseUrl, nodeId),
+      databaseUrl,
+      nodeId,
+      options,
+    );
+    guard.timer = setInterval(() => guard.check(), options.intervalMs ?? 5_000);
+    guard.timer.unref();
+    return guard;
+  }
+
+  /** For tests: no retries until resume(). */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.retrying;
+    await this.lock?.release();
+    this.lock = null;
+  }
+
+  private check(): void {
+    if (this.paused || this.retrying || !this.lock?.lost) return;
+    this.retrying = OneNodeLock.acquire(this.databaseUrl, this.nodeId)
+      .then(
+        (lock) => {
+          if (this.timer) this.lock = lock;
+          else void lock.release(); // stopped meanwhile
+        },
+        (err: Error) => {
+          if (err instanceof AnotherNodeError) {
+            if (this.timer) clearInterval(this.timer);
+            this.timer = null;
+            this.lock = null;
+            this.options.onTaken(err);
+          } else this.options.onRetryError?.(err);
+        },
+      )
+      .finally(() => {
+        this.retrying = null;
+      });
+  }
+}

@@ -2,7 +2,7 @@
 // back; then the node itself is killed with SIGKILL. The fault raised during the outage is alerted once and
 // reaches PostgreSQL once the database is back, health says so meanwhile, and after the SIGKILL the restarted
 // node has the alert, open, once.
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -67,6 +67,19 @@ describe.skipIf(!run)("a node on PostgreSQL when the database goes away, and whe
       await client.end();
     }
   };
+  const lockHolders = async (): Promise<string[]> => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const result = await client.query<{ application_name: string }>(
+        `SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+          WHERE l.locktype = 'advisory' AND l.granted`,
+      );
+      return result.rows.map((r) => r.application_name);
+    } finally {
+      await client.end();
+    }
+  };
   const health = async () => {
     if (child?.exitCode !== null) throw new Error(`the server exited ${child?.exitCode}: ${output}`);
     return (await (await fetch(`${httpUrl}/api/health`)).json()) as any;
@@ -82,6 +95,7 @@ describe.skipIf(!run)("a node on PostgreSQL when the database goes away, and whe
       ...(process.env as Record<string, string>),
       HALLWATCH_DATA_DIR: dataDir,
       HALLWATCH_DATABASE_URL: url,
+      HALLWATCH_NODE_ID: "node-a",
       HALLWATCH_HTTP_PORT: String(httpPort),
       HALLWATCH_MQTT_PORT: String(mqttPort),
       HALLWATCH_MQTT_HOST: "127.0.0.1",
@@ -137,6 +151,26 @@ describe.skipIf(!run)("a node on PostgreSQL when the database goes away, and whe
     );
     await waitFor(async () => (await fetch(`${httpUrl}/api/health`)).status === 200, "healthy again", 60_000);
     const [alert] = await openJamAlerts();
+    // The one-node lock ended with the killed database's connections: the node takes it again, so a second node
+    // started now is still refused.
+    await waitFor(
+      async () => (await lockHolders()).includes("hallwatch-lock-node-a"),
+      "the lock held again",
+      20_000,
+    );
+    const second = spawnSync(process.execPath, ["--import", "tsx", "src/main.ts"], {
+      env: {
+        ...env,
+        HALLWATCH_NODE_ID: "node-b",
+        HALLWATCH_HTTP_PORT: "0",
+        HALLWATCH_MQTT_PORT: "0",
+        HALLWATCH_SIM_CONTROL_PORT: "0",
+      },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(second.status).toBe(2);
+    expect(second.stderr).toMatch(/another Hallwatch node \(node-a\)/);
 
     await killServer();
     await startServer();

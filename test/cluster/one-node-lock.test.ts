@@ -3,7 +3,7 @@
 // PostgreSQL's own (a session advisory lock), so a node that dies, even by SIGKILL, frees it with its connection.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OneNodeLock } from "../../src/cluster/one-node-lock.js";
+import { AnotherNodeError, OneNodeGuard, OneNodeLock } from "../../src/cluster/one-node-lock.js";
 import { requireInCi } from "../helpers/external-servers.js";
 import { PG_BIN, type PostgresServer, startPostgres } from "../helpers/postgres.js";
 import { waitFor } from "../helpers/wait.js";
@@ -43,6 +43,65 @@ describe.skipIf(!run)("one node per PostgreSQL database", () => {
     const third = await OneNodeLock.acquire(url, "node-c");
     await third.release();
     await second.release(); // harmless after the loss
+  });
+
+  const terminate = async (nodeId: string) => {
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
+        [`hallwatch-lock-${nodeId}`],
+      );
+    } finally {
+      await admin.end();
+    }
+  };
+
+  /** Who holds an advisory lock now, by application name (read without taking it). */
+  const lockHolders = async (): Promise<string[]> => {
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      const result = await admin.query<{ application_name: string }>(
+        `SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+          WHERE l.locktype = 'advisory' AND l.granted`,
+      );
+      return result.rows.map((r) => r.application_name);
+    } finally {
+      await admin.end();
+    }
+  };
+
+  it("a running node takes its lock again after losing its connection, and stops if another node took it", async () => {
+    const taken: Error[] = [];
+    const guard = await OneNodeGuard.start(url, "node-a", {
+      intervalMs: 100,
+      onTaken: (err) => taken.push(err),
+    });
+    try {
+      await terminate("node-a"); // the database restarted, or the network cut the lock's connection
+      await waitFor(
+        async () => (await lockHolders()).includes("hallwatch-lock-node-a"),
+        "node-a holds the lock again",
+      );
+      expect(taken).toEqual([]);
+
+      // While node-a is cut off, node-b starts and takes the lock: node-a must learn it and stop.
+      guard.pause();
+      await terminate("node-a");
+      const b = await waitFor(
+        async () => OneNodeLock.acquire(url, "node-b").catch(() => null),
+        "node-b started",
+      );
+      guard.resume();
+      await waitFor(() => taken.length === 1, "node-a told that another node runs");
+      expect(taken[0]).toBeInstanceOf(AnotherNodeError);
+      expect(taken[0]?.message).toMatch(/node-b/);
+      await b.release();
+    } finally {
+      await guard.stop();
+    }
   });
 
   it("refuses with a clear message when the database cannot be reached, without the password", async () => {
