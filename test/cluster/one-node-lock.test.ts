@@ -1,10 +1,10 @@
 // Until halls are shared by leases in the server (docs/scale-out.md), one Hallwatch node at a time may run on a
 // PostgreSQL database: a second would process every hall again and raise every alert twice. The lock is
 // PostgreSQL's own (a session advisory lock), so a node that dies, even by SIGKILL, frees it with its connection.
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AnotherNodeError, OneNodeGuard, OneNodeLock } from "../../src/cluster/one-node-lock.js";
 import { requireInCi } from "../helpers/external-servers.js";
+import { advisoryLockHolders, pgQuery } from "../helpers/hallwatch-process.js";
 import { PG_BIN, type PostgresServer, startPostgres } from "../helpers/postgres.js";
 import { waitFor } from "../helpers/wait.js";
 
@@ -21,6 +21,12 @@ describe.skipIf(!run)("one node per PostgreSQL database", () => {
     await server?.stop();
   });
 
+  /** Ends a node's lock connection, as its death or a cut network would. */
+  const terminate = (nodeId: string) =>
+    pgQuery(url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1", [
+      `hallwatch-lock-${nodeId}`,
+    ]);
+
   it("refuses a second node while the first runs, naming it, and takes the lock once the first is gone", async () => {
     const first = await OneNodeLock.acquire(url, "node-a");
     await expect(OneNodeLock.acquire(url, "node-b")).rejects.toThrow(
@@ -30,48 +36,12 @@ describe.skipIf(!run)("one node per PostgreSQL database", () => {
     const second = await OneNodeLock.acquire(url, "node-b");
 
     // A node that dies without releasing (SIGKILL): its connection ends, and with it the lock.
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    try {
-      await admin.query(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'hallwatch-lock-node-b'",
-      );
-    } finally {
-      await admin.end();
-    }
+    await terminate("node-b");
     await waitFor(() => second.lost, "the dead node's lock noticed as lost");
     const third = await OneNodeLock.acquire(url, "node-c");
     await third.release();
     await second.release(); // harmless after the loss
   });
-
-  const terminate = async (nodeId: string) => {
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    try {
-      await admin.query(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
-        [`hallwatch-lock-${nodeId}`],
-      );
-    } finally {
-      await admin.end();
-    }
-  };
-
-  /** Who holds an advisory lock now, by application name (read without taking it). */
-  const lockHolders = async (): Promise<string[]> => {
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    try {
-      const result = await admin.query<{ application_name: string }>(
-        `SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-          WHERE l.locktype = 'advisory' AND l.granted`,
-      );
-      return result.rows.map((r) => r.application_name);
-    } finally {
-      await admin.end();
-    }
-  };
 
   it("a running node takes its lock again after losing its connection, and stops if another node took it", async () => {
     const taken: Error[] = [];
@@ -82,7 +52,7 @@ describe.skipIf(!run)("one node per PostgreSQL database", () => {
     try {
       await terminate("node-a"); // the database restarted, or the network cut the lock's connection
       await waitFor(
-        async () => (await lockHolders()).includes("hallwatch-lock-node-a"),
+        async () => (await advisoryLockHolders(url)).includes("hallwatch-lock-node-a"),
         "node-a holds the lock again",
       );
       expect(taken).toEqual([]);
