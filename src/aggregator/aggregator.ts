@@ -639,8 +639,14 @@ export class Aggregator {
     const reject = (reason: RejectReason, detail: string) =>
       this.deadLetters.record(reason, topic, payload, detail, nowMs);
     if (provisionedHall === null) {
-      reject("unknown_agent", `agent ${agentId} is not provisioned`);
-      return;
+      // An agent revoked while connected: the broker cuts it off and publishes its will (only the broker can, the
+      // agent can no longer connect). That last "offline" takes its devices offline, as any will does.
+      const knownHere = this.presence.agent(agentId)?.hallId === hallId;
+      if (!(knownHere && message.type === "status" && message.message.state === "offline")) {
+        reject("unknown_agent", `agent ${agentId} is not provisioned`);
+        return;
+      }
+      provisionedHall = hallId;
     }
     if (provisionedHall !== hallId) {
       reject("hall_mismatch", `agent ${agentId} belongs to hall ${provisionedHall}, not ${hallId}`);

@@ -82,4 +82,19 @@ describe("aggregator: agents not in memory", () => {
     );
     expect((await harness.device(HALL, "a1-k1")).values?.paperPct).not.toBe(11);
   });
+
+  it("takes a revoked agent's devices offline by its will, though it no longer counts as provisioned", async () => {
+    const a = await connect("a1");
+    await a.online();
+    await a.birth();
+    await waitFor(async () => (await harness.device(HALL, "a1-k1"))?.connectivity === "online", "online");
+    harness.db.prepare("UPDATE agents SET revoked_ms = 1 WHERE id = 'a1'").run();
+    await harness.aggregator.refreshAgents();
+    a.kill(); // the broker cuts the revoked agent off and publishes its will
+    await waitFor(
+      async () => (await harness.device(HALL, "a1-k1"))?.connectivity === "offline",
+      "the revoked agent's device offline",
+    );
+    expect((await harness.get("/api/dead-letters")).countsByReason.unknown_agent ?? 0).toBe(0);
+  });
 });
