@@ -17,6 +17,17 @@ const defaultNodeId = () =>
 
 const clusterSchema = z
   .strictObject({
+    /**
+     * "single": this node alone, every hall (on PostgreSQL one node per database, OneNodeLock). "shared": halls
+     * split by leases between the nodes on one PostgreSQL and one external broker (docs/scale-out.md).
+     */
+    mode: z.enum(["single", "shared"], { error: () => 'must be "single" or "shared"' }).default("single"),
+    /** Where the other nodes reach this node's API (forwarded alert actions); default http://<host>:<port>. */
+    address: z
+      .string()
+      .regex(/^https?:\/\/[^/\s]+\/?$/, "an http:// or https:// origin, e.g. http://10.0.0.2:8080")
+      .nullable()
+      .default(null),
     /** This node's name in leases, /api/cluster and metrics: stable across restarts, unique in the cluster. */
     nodeId: z
       .string()
@@ -250,10 +261,19 @@ export const configSchema = z
     /** JSON file of fault-rule overrides (thresholds, durations, severities, audiences, escalation); see docs/faults.md. */
     rulesFile: z.string().min(1).nullable().default(null),
   })
-  .refine((c) => c.databaseUrl !== null || c.cluster.roles.length === NODE_ROLES.length, {
+  .refine((c) => c.cluster.mode === "shared" || c.cluster.roles.length === NODE_ROLES.length, {
     path: ["cluster", "roles"],
     message:
-      "a node with only some roles needs the others on a shared PostgreSQL (HALLWATCH_DATABASE_URL); on the SQLite file one process runs every role",
+      "a node with only some roles needs nodes with the others sharing the halls (HALLWATCH_CLUSTER=shared); a single node runs every role",
+  })
+  .refine((c) => c.cluster.mode !== "shared" || c.databaseUrl !== null, {
+    path: ["cluster", "mode"],
+    message: "shared halls need the shared PostgreSQL (HALLWATCH_DATABASE_URL)",
+  })
+  .refine((c) => c.cluster.mode !== "shared" || c.mqtt.brokerUrl !== null, {
+    path: ["cluster", "mode"],
+    message:
+      "shared halls need one external broker for every node (HALLWATCH_MQTT_URL): an embedded broker would hear only its own node's agents",
   });
 
 export type HallwatchConfig = z.infer<typeof configSchema>;
@@ -273,6 +293,8 @@ export const ENVIRONMENT = {
   HALLWATCH_DATABASE_URL: "databaseUrl",
   HALLWATCH_NODE_ID: "cluster.nodeId",
   HALLWATCH_ROLES: "cluster.roles",
+  HALLWATCH_CLUSTER: "cluster.mode",
+  HALLWATCH_NODE_ADDRESS: "cluster.address",
   HALLWATCH_LOG_LEVEL: "logLevel",
   HALLWATCH_HTTP_HOST: "http.host",
   HALLWATCH_HTTP_PORT: "http.port",

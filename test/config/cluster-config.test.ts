@@ -23,7 +23,39 @@ describe("cluster settings", () => {
   });
 
   it("refuse some roles only on the SQLite file: the other roles' node could not reach it", () => {
-    expect(() => loadConfig({ HALLWATCH_ROLES: "api" })).toThrow(/cluster\.roles: .*HALLWATCH_DATABASE_URL/);
+    expect(() => loadConfig({ HALLWATCH_ROLES: "api" })).toThrow(
+      /cluster\.roles: .*HALLWATCH_CLUSTER=shared/,
+    );
+  });
+
+  const SHARED = {
+    HALLWATCH_CLUSTER: "shared",
+    HALLWATCH_DATABASE_URL: "postgres://hallwatch@db/hallwatch",
+    HALLWATCH_MQTT_URL: "mqtt://broker:1883",
+  };
+
+  const without = (env: Record<string, string>, name: string) =>
+    Object.fromEntries(Object.entries(env).filter(([key]) => key !== name));
+
+  it("share the halls with HALLWATCH_CLUSTER=shared on a PostgreSQL and an external broker", () => {
+    expect(loadConfig({}).cluster.mode).toBe("single");
+    const config = loadConfig({
+      ...SHARED,
+      HALLWATCH_ROLES: "api",
+      HALLWATCH_NODE_ADDRESS: "http://10.0.0.2:8080",
+    });
+    expect(config.cluster).toMatchObject({ mode: "shared", roles: ["api"], address: "http://10.0.0.2:8080" });
+  });
+
+  it.each([
+    [without(SHARED, "HALLWATCH_DATABASE_URL"), /cluster\.mode: .*HALLWATCH_DATABASE_URL/],
+    [without(SHARED, "HALLWATCH_MQTT_URL"), /cluster\.mode: .*HALLWATCH_MQTT_URL/],
+    [{ ...SHARED, HALLWATCH_CLUSTER: "many" }, /cluster\.mode.*single.*shared/],
+    [{ ...SHARED, HALLWATCH_NODE_ADDRESS: "10.0.0.2:8080" }, /cluster\.address/],
+    [{ HALLWATCH_DATABASE_URL: "postgres://db/h", HALLWATCH_ROLES: "ingest" }, /cluster\.roles/],
+  ])("refuse shared settings that cannot work: %j", (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
   });
 
   it.each([
