@@ -1,3 +1,4 @@
+import type { HallFence } from "../cluster/hall-fence.js";
 import type { DeviceState } from "../core/presence/types.js";
 import { deviceKey, lastByKey, pushDeviceParams, UPSERT_DEVICE_DATA } from "./presence-rows.js";
 import type { SqlEngine, SqlValue } from "./sql/engine.js";
@@ -7,7 +8,11 @@ import type { SqlEngine, SqlValue } from "./sql/engine.js";
  * upsert that updates only those columns of an existing row. Same `devices` table as PresenceStore.
  */
 export class DeviceStateWrites {
-  constructor(private readonly sql: SqlEngine) {}
+  /** With a fence, only the rows of the halls this node still owns are written (see PresenceStore). */
+  constructor(
+    private readonly sql: SqlEngine,
+    private readonly fence: HallFence | null = null,
+  ) {}
 
   /**
    * Saves last seen and values of `devices[from, to)` in one transaction; a device without a row (none yet, or
@@ -15,8 +20,16 @@ export class DeviceStateWrites {
    */
   async saveData(devices: readonly DeviceState[], from = 0, to = devices.length): Promise<void> {
     if (to <= from) return;
-    const params: SqlValue[] = [];
-    for (const d of lastByKey(devices.slice(from, to), deviceKey)) pushDeviceParams(params, d);
-    await this.sql.transaction((tx) => UPSERT_DEVICE_DATA.run(tx, params));
+    let latest = lastByKey(devices.slice(from, to), deviceKey);
+    const fence = this.fence;
+    await this.sql.transaction(async (tx) => {
+      if (fence) {
+        const writable = await fence.writable(tx, new Set(latest.map((d) => d.hallId)));
+        latest = latest.filter((d) => writable.has(d.hallId));
+      }
+      const params: SqlValue[] = [];
+      for (const d of latest) pushDeviceParams(params, d);
+      await UPSERT_DEVICE_DATA.run(tx, params);
+    });
   }
 }

@@ -11,6 +11,7 @@ import {
   UPSERT_AGENTS,
   UPSERT_DEVICES,
 } from "./presence-rows.js";
+import type { HallFence } from "../cluster/hall-fence.js";
 import { BatchInsert } from "./sql/batch-insert.js";
 import type { SqlEngine, SqlExecutor, SqlValue } from "./sql/engine.js";
 
@@ -48,9 +49,29 @@ const OPEN_INTERVALS = new BatchInsert(
 const HISTORY = `SELECT hall_id, device_id, connectivity, reason, start_ms, end_ms FROM device_connectivity_history
   WHERE hall_id = ? AND device_id = ? AND start_ms < ? AND (end_ms IS NULL OR end_ms > ?) ORDER BY start_ms, id`;
 
-/** Persists device and agent presence, on either engine. Writes are grouped into one transaction per save. */
+/**
+ * Persists device and agent presence, on either engine. Writes are grouped into one transaction per save. With a
+ * fence (several nodes sharing the halls), each save writes only the rows of the halls this node still owns at its
+ * epoch, decided inside that transaction; the others' rows are dropped, never written over their new owner's.
+ */
 export class PresenceStore {
-  constructor(private readonly sql: SqlEngine) {}
+  constructor(
+    private readonly sql: SqlEngine,
+    private readonly fence: HallFence | null = null,
+  ) {}
+
+  /** One hall's agents and devices, for a takeover (see PresenceTracker.adoptHall). */
+  async loadHall(hallId: string): Promise<{ agents: AgentState[]; devices: DeviceState[] }> {
+    const devices = await this.sql.all<DeviceRow>(
+      "SELECT * FROM devices WHERE hall_id = ? ORDER BY device_id",
+      [hallId],
+    );
+    const agents = await this.sql.all<AgentRow>(
+      "SELECT * FROM agent_state WHERE hall_id = ? ORDER BY agent_id",
+      [hallId],
+    );
+    return { agents: agents.map(agentFromRow), devices: devices.map(deviceFromRow) };
+  }
 
   async loadDevices(): Promise<DeviceState[]> {
     const rows = await this.sql.all<DeviceRow>("SELECT * FROM devices ORDER BY hall_id, device_id");
@@ -70,16 +91,29 @@ export class PresenceStore {
     agents: Iterable<AgentState>,
     transitions: Iterable<ConnectivityTransition>,
   ): Promise<void> {
-    const deviceParams: SqlValue[] = [];
-    for (const d of lastByKey(devices, deviceKey)) pushDeviceParams(deviceParams, d);
-    const agentParams: SqlValue[] = [];
-    for (const a of lastByKey(agents, (x) => x.agentId)) pushAgentParams(agentParams, a);
-    const intervals = intervalParams(transitions);
-    if (deviceParams.length === 0 && agentParams.length === 0 && intervals.open.length === 0) return;
+    let latestDevices = lastByKey(devices, deviceKey);
+    let latestAgents = lastByKey(agents, (x) => x.agentId);
+    let changes = [...transitions];
+    if (latestDevices.length === 0 && latestAgents.length === 0 && changes.length === 0) return;
+    const fence = this.fence;
     await this.sql.transaction(async (tx) => {
+      if (fence) {
+        const halls = new Set<string>();
+        for (const d of latestDevices) halls.add(d.hallId);
+        for (const a of latestAgents) halls.add(a.hallId);
+        for (const t of changes) halls.add(t.device.hallId);
+        const writable = await fence.writable(tx, halls);
+        latestDevices = latestDevices.filter((d) => writable.has(d.hallId));
+        latestAgents = latestAgents.filter((a) => writable.has(a.hallId));
+        changes = changes.filter((t) => writable.has(t.device.hallId));
+      }
+      const deviceParams: SqlValue[] = [];
+      for (const d of latestDevices) pushDeviceParams(deviceParams, d);
+      const agentParams: SqlValue[] = [];
+      for (const a of latestAgents) pushAgentParams(agentParams, a);
       await UPSERT_DEVICES.run(tx, deviceParams);
       await UPSERT_AGENTS.run(tx, agentParams);
-      await writeIntervals(tx, intervals);
+      await writeIntervals(tx, intervalParams(changes));
     });
   }
 

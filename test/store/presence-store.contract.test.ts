@@ -1,6 +1,8 @@
 import { expect, it } from "vitest";
 import type { AgentState, DeviceState } from "../../src/core/presence/types.js";
 import { DeviceStateWrites } from "../../src/store/device-state-writes.js";
+import { LeaseFence } from "../../src/cluster/hall-fence.js";
+import { LeaseStore } from "../../src/cluster/lease-store.js";
 import { PresenceStore } from "../../src/store/presence-store.js";
 import { describeEachEngine } from "../helpers/engines.js";
 
@@ -208,5 +210,46 @@ describeEachEngine("presence store", (fresh) => {
     await expect(store.save([device("d1"), bad], [agent("a1")], [])).rejects.toThrow();
     expect(await store.loadDevices()).toEqual([]);
     expect(await store.loadAgents()).toEqual([]);
+  });
+
+  it("writes only the halls the fence lets through: a hall taken over keeps its new owner's rows", async () => {
+    const sql = await fresh();
+    const leases = new LeaseStore(sql);
+    const nowMs = await leases.nowMs();
+    await leases.acquire("h1", "a", nowMs, 15_000);
+    await leases.acquire("h2", "a", nowMs, 15_000);
+    await leases.release("a", ["h2"], nowMs);
+    await leases.acquire("h2", "b", nowMs, 15_000);
+    // Node b, the new owner of h2, wrote its state; node a (paused, it still believes epoch 1) writes both halls.
+    await new PresenceStore(sql).save([device("d1", { hallId: "h2", connectivity: "unknown" })], [], []);
+    const fence = new LeaseFence("a", (hallId) => ({ h1: 1, h2: 1 })[hallId] ?? null);
+    const stale = new PresenceStore(sql, fence);
+    await stale.save(
+      [device("d1"), device("d1", { hallId: "h2", connectivity: "offline" })],
+      [agent("a1"), agent("a2", { hallId: "h2" })],
+      [
+        { device: device("d1"), to: "online", reason: "birth", atMs: T0 },
+        { device: device("d1", { hallId: "h2" }), to: "offline", reason: "silence", atMs: T0 },
+      ],
+    );
+    await new DeviceStateWrites(sql, fence).saveData([device("d1", { hallId: "h2", lastSeenMs: T0 + 99 })]);
+    const stored = byId(await stale.loadDevices());
+    expect(stored.get("h1/d1")?.connectivity).toBe("online");
+    expect(stored.get("h2/d1")).toMatchObject({ connectivity: "unknown", lastSeenMs: T0 + 1 });
+    expect((await stale.loadAgents()).map((a) => a.agentId)).toEqual(["a1"]);
+    expect(await stale.connectivityHistory("h2", "d1", 0, T0 + 1000)).toEqual([]);
+    expect(await stale.connectivityHistory("h1", "d1", 0, T0 + 1000)).toHaveLength(1);
+  });
+
+  it("loads one hall's agents and devices for a takeover", async () => {
+    const store = new PresenceStore(await fresh());
+    await store.save(
+      [device("d1"), device("d2", { hallId: "h2" })],
+      [agent("a1"), agent("a2", { hallId: "h2" })],
+      [],
+    );
+    const hall = await store.loadHall("h2");
+    expect(hall.devices.map((d) => `${d.hallId}/${d.deviceId}`)).toEqual(["h2/d2"]);
+    expect(hall.agents.map((a) => a.agentId)).toEqual(["a2"]);
   });
 });
