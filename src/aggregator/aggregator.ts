@@ -34,6 +34,7 @@ import { decodeMessageFast, decodeTelemetryValuesFast } from "./fast-decode.js";
 import { conflictsIn, DeviceMoveError, dataRejection } from "./ownership.js";
 import { PresenceWriter } from "./presence-writer.js";
 import { RebirthRequests, type RebirthRetryOptions } from "./rebirth-requests.js";
+import { SharedHalls, type SharedHallsOptions } from "./shared-halls.js";
 import { WillGrace, type WillGraceOptions } from "./will-grace.js";
 import { coalesceWritesPerRead } from "./write-coalescing.js";
 
@@ -89,6 +90,11 @@ export interface AggregatorOptions {
   series?: TelemetrySeriesOptions;
   /** How often the provisioned agents are reloaded (default 10 s). */
   agentRefreshMs?: number;
+  /**
+   * Several nodes share the halls (docs/scale-out.md): this aggregator handles only the halls adopted
+   * (adoptHall), subscribes to their topics alone, and writes their state through the fence. No ingest log.
+   */
+  shared?: SharedHallsOptions;
   now?: () => number;
 }
 
@@ -151,6 +157,8 @@ export class Aggregator {
   private replayingLog = false;
   private readonly wills: WillGrace;
   private subscribed = false;
+  /** Shared mode: the halls this node handles; null when it handles every hall. */
+  private readonly shared: SharedHalls | null;
   /** Without a write-ahead log: what arrived before goLive(). */
   private early: { topic: string; payload: Buffer; retain: boolean; receivedMs: number }[] = [];
 
@@ -159,7 +167,13 @@ export class Aggregator {
     this.instanceId = options.instanceId ?? randomUUID().slice(0, 8);
     this.bus = new EventBus<AggregatorEvents>(options.logger);
     this.presence = new PresenceTracker(this.now(), options.silencePolicy);
-    this.store = new PresenceStore(options.sql);
+    if (options.shared && options.ingestLogDir)
+      throw new Error("a node sharing the halls keeps no ingest log (see docs/scale-out.md)");
+    this.shared = options.shared
+      ? new SharedHalls(options.shared, this.instanceId, () => this.announceStatus())
+      : null;
+    const fence = this.shared?.fence ?? null;
+    this.store = new PresenceStore(options.sql, fence);
     this.deadLetterStore = new DeadLetterStore(options.sql, options.deadLetterMaxRows);
     this.eventStore = new DeviceEventStore(options.sql);
     this.seriesStore = new TelemetrySeries(options.sql, options.series);
@@ -175,7 +189,7 @@ export class Aggregator {
     );
     this.writer = new PresenceWriter(
       this.store,
-      new DeviceStateWrites(options.sql),
+      new DeviceStateWrites(options.sql, fence),
       (err, lostTransitions) => {
         this.stateWriteFailed = true;
         options.logger.error(
@@ -241,7 +255,8 @@ export class Aggregator {
   }
 
   async start(): Promise<void> {
-    this.presence.restore(await this.store.loadAgents(), await this.store.loadDevices());
+    // Shared: nothing is this node's until adopted (adoptHall loads the hall).
+    if (!this.shared) this.presence.restore(await this.store.loadAgents(), await this.store.loadDevices());
     await this.directory.load();
     this.directory.start(this.options.agentRefreshMs ?? DEFAULT_AGENT_REFRESH_MS);
     this.deadLetters.restoreCounts(await this.counterStore.load());
@@ -335,6 +350,7 @@ export class Aggregator {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.shared?.stop();
     this.wills.stop();
     this.directory.stop();
     this.agentGate.stop();
@@ -539,7 +555,8 @@ export class Aggregator {
     this.wills.brokerConnected(sessionPresent);
     // "online" only once subscribed, so no agent replays its spool before there is a subscription to take it.
     if (!this.storageReady) this.announceStatus();
-    client.subscribe(topics.aggregatorSubscriptions(), { qos: 1 }, (err) => {
+    const subscriptions = this.shared?.subscriptions() ?? topics.aggregatorSubscriptions();
+    client.subscribe(subscriptions, { qos: 1 }, (err) => {
       if (err) {
         this.options.logger.error({ err: err.message }, "subscribe failed");
         return;
@@ -558,6 +575,11 @@ export class Aggregator {
 
   /** Logged before it is processed and acknowledged; processed at once when live, else replayed by goLive(). */
   private onIncoming(topic: string, payload: Buffer, packet: IPublishPacket): void {
+    if (this.shared) {
+      const route = this.shared.route(topic);
+      if (route === "status") this.shared.onStatus(payload);
+      if (route !== "process") return;
+    }
     const receivedMs = this.now();
     const retain = packet.retain === true;
     this.durable?.record({ topic, payload, receivedMs, retain });
@@ -853,6 +875,78 @@ export class Aggregator {
    * Moves a device to another agent of its hall (the admin API's device move). Throws with a clear message
    * when the device or the agent is unknown, or the agent belongs to another hall.
    */
+  /**
+   * Shared mode: this node now owns the hall (docs/scale-out.md, takeover). Its stored agents and devices are loaded
+   * with connectivity unknown (which opens and closes nothing; silence counts from now), then its topics are
+   * subscribed (the retained statuses and births arrive) and its agents are asked for a rebirth. Adopt the hall's
+   * alerts first (AlertService.adoptHall), so that what the devices report carries on the alerts left there.
+   */
+  async adoptHall(hallId: string): Promise<void> {
+    const shared = this.requireShared();
+    if (shared.has(hallId)) return;
+    const { agents, devices } = await this.store.loadHall(hallId);
+    if (!shared.add(hallId)) return;
+    this.applyEffects(this.presence.adoptHall(hallId, agents, devices, this.now()));
+    const client = this.client;
+    if (client?.connected) {
+      try {
+        await client.subscribeAsync(topics.hallSubscription(hallId), { qos: 1 });
+      } catch (err) {
+        // Subscribed again with every owned hall at the next connect.
+        this.options.logger.warn({ err, hallId }, "could not subscribe to an adopted hall");
+      }
+    }
+    for (const agent of agents) {
+      this.lastRebirthMs.delete(agent.agentId);
+      this.requestRebirth(hallId, agent.agentId, "takeover");
+    }
+  }
+
+  /**
+   * Shared mode: this node hands the hall over. Nothing more of it is processed; what was processed is written
+   * (fenced, while the lease is still this node's), then the hall is forgotten here.
+   */
+  async releaseHall(hallId: string): Promise<void> {
+    if (!this.requireShared().delete(hallId)) return;
+    this.unsubscribeHall(hallId);
+    await this.flush();
+    this.forgetHall(hallId);
+  }
+
+  /** Shared mode: the hall was taken over (or its lease expired) before it could be handed over: forgotten at once. */
+  loseHall(hallId: string): void {
+    if (!this.requireShared().delete(hallId)) return;
+    this.unsubscribeHall(hallId);
+    this.forgetHall(hallId);
+  }
+
+  /** The halls this node handles (shared mode), or null when it handles every hall. */
+  get ownedHalls(): ReadonlySet<string> | null {
+    return this.shared?.halls ?? null;
+  }
+
+  private requireShared(): SharedHalls {
+    if (!this.shared) throw new Error("only an aggregator sharing the halls adopts and releases them");
+    return this.shared;
+  }
+
+  private unsubscribeHall(hallId: string): void {
+    const client = this.client;
+    if (client?.connected)
+      client.unsubscribe(topics.hallSubscription(hallId), (err) => {
+        if (err) this.options.logger.warn({ err, hallId }, "could not unsubscribe from a released hall");
+      });
+  }
+
+  private forgetHall(hallId: string): void {
+    for (const agent of [...this.presence.allAgents()]) {
+      if (agent.hallId !== hallId) continue;
+      this.rebirths.settle(agent.agentId);
+      this.wills.release(agent.agentId);
+    }
+    this.presence.releaseHall(hallId);
+  }
+
   async moveDevice(
     hallId: string,
     deviceId: string,

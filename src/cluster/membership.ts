@@ -55,6 +55,8 @@ export class ClusterMembership {
   readonly nodeId: string;
   private readonly events: EventBus<MembershipEvents>;
   private readonly held = new Map<string, number>();
+  /** Halls handed over whose last writes are landing (drain): no longer held, still fenced with their epoch. */
+  private readonly draining = new Map<string, number>();
   private readonly heartbeatMs: number;
   private readonly leaseMs: number;
   private readonly roles: readonly string[];
@@ -89,8 +91,9 @@ export class ClusterMembership {
     return this.held;
   }
 
+  /** The epoch this node's writes of the hall are fenced with: while it holds it, and while it drains it. */
   epochOf(hallId: string): number | null {
-    return this.held.get(hallId) ?? null;
+    return this.held.get(hallId) ?? this.draining.get(hallId) ?? null;
   }
 
   /** Runs the first tick, then one every heartbeat; a tick that fails is logged and tried again at the next. */
@@ -227,12 +230,15 @@ export class ClusterMembership {
       const epoch = this.held.get(hallId);
       if (epoch === undefined) continue;
       this.held.delete(hallId);
+      this.draining.set(hallId, epoch);
       this.events.emit("released", { hallId, epoch });
     }
     try {
       await this.options.drain?.(hallIds);
     } catch (err) {
       this.options.logger.warn({ err, node: this.nodeId }, "cluster: draining halls before release failed");
+    } finally {
+      for (const hallId of hallIds) this.draining.delete(hallId);
     }
     // Not ours locally any more, whatever happens here: if the release fails, the lease expires by itself.
     await this.options.store.release(this.nodeId, hallIds, await this.nowMs());

@@ -49,7 +49,16 @@ export const topics = {
    * dead-lettered rather than silently missed (a broker that does not enforce the grammar lets them through).
    */
   aggregatorSubscriptions: () => [`${TOPIC_ROOT}/#`],
+  /** What a node sharing the halls subscribes to for each hall it owns (docs/scale-out.md). */
+  hallSubscription: (hallId: string) => `${PREFIX}/${hallId}/#`,
 } as const;
+
+/** The hall level of a topic under `hallwatch/v1/` (`_system` for the system topics), or null for any other topic. */
+export function hallOfTopic(topic: string): string | null {
+  if (!topic.startsWith(`${PREFIX}/`)) return null;
+  const end = topic.indexOf("/", PREFIX.length + 1);
+  return end < 0 ? null : topic.slice(PREFIX.length + 1, end);
+}
 
 /**
  * Parses a topic into its parts, or returns null when it is not a valid v1 Hallwatch topic

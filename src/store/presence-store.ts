@@ -1,3 +1,4 @@
+import type { HallFence } from "../cluster/hall-fence.js";
 import type { AgentState, Connectivity, DeviceState } from "../core/presence/types.js";
 import {
   type AgentRow,
@@ -11,7 +12,6 @@ import {
   UPSERT_AGENTS,
   UPSERT_DEVICES,
 } from "./presence-rows.js";
-import type { HallFence } from "../cluster/hall-fence.js";
 import { BatchInsert } from "./sql/batch-insert.js";
 import type { SqlEngine, SqlExecutor, SqlValue } from "./sql/engine.js";
 

@@ -149,6 +149,36 @@ describe.skipIf(!run)("three nodes sharing 60 halls on PostgreSQL", () => {
       expect(leases.find((l) => l.hallId === hallId)?.epoch).toBe(epoch + 1);
   });
 
+  it("still fences with a hall's epoch while it drains on hand-over, so the hall's last writes land", async () => {
+    if (!server) throw new Error("postgres not started");
+    const url = await server.createDatabase();
+    const engine = new PostgresEngine({ connectionString: url });
+    opened.push(engine);
+    await migratePostgres(engine);
+    const clock = { ms: T0 };
+    const seenWhileDraining: (number | null)[] = [];
+    const membership: ClusterMembership = new ClusterMembership({
+      nodeId: "node-a",
+      store: new LeaseStore(engine),
+      hallIds: async () => HALLS.slice(0, 3),
+      now: () => clock.ms,
+      heartbeatMs: HEARTBEAT_MS,
+      leaseMs: LEASE_MS,
+      logger: silentLogger(),
+      drain: async (hallIds) => {
+        for (const hallId of hallIds) seenWhileDraining.push(membership.epochOf(hallId));
+        expect(membership.heldHalls().size).toBe(0);
+      },
+    });
+    await membership.tick();
+    clock.ms += HEARTBEAT_MS;
+    await membership.tick();
+    expect(membership.heldHalls().size).toBe(3);
+    await membership.stop();
+    expect(seenWhileDraining).toEqual([1, 1, 1]);
+    expect(membership.epochOf(HALLS[0] as string)).toBeNull();
+  });
+
   it("takes a crashed node's halls after its lease expires with epoch + 1, fences its writes, and rebalances when it returns", async () => {
     const all = ["node-a", "node-b", "node-c"];
     const c = await cluster(all);

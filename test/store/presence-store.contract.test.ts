@@ -1,8 +1,8 @@
 import { expect, it } from "vitest";
-import type { AgentState, DeviceState } from "../../src/core/presence/types.js";
-import { DeviceStateWrites } from "../../src/store/device-state-writes.js";
 import { LeaseFence } from "../../src/cluster/hall-fence.js";
 import { LeaseStore } from "../../src/cluster/lease-store.js";
+import type { AgentState, DeviceState } from "../../src/core/presence/types.js";
+import { DeviceStateWrites } from "../../src/store/device-state-writes.js";
 import { PresenceStore } from "../../src/store/presence-store.js";
 import { describeEachEngine } from "../helpers/engines.js";
 
