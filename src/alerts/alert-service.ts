@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Aggregator } from "../aggregator/aggregator.js";
 import { EventBus } from "../aggregator/event-bus.js";
 import type { HallFence } from "../cluster/hall-fence.js";
+import { SYSTEM_HALL_ID } from "../contract/ids.js";
 import {
   type Alert,
   acknowledge,
@@ -79,7 +80,15 @@ export interface AlertServiceOptions {
    * states are loaded when this node takes it over (adoptHall) and forgotten when it hands it over (releaseHall),
    * and every write is fenced.
    */
-  cluster?: { fence: HallFence };
+  cluster?: {
+    fence: HallFence;
+    /**
+     * Whether this node handles the hall now. Alerts other parts raise (inspections, clock skew, device conflicts)
+     * for a hall another node owns are left to that node, which raises them too: raising them here as well would
+     * notify twice.
+     */
+    holds?: (hallId: string) => boolean;
+  };
 }
 
 /** Opening and closing change who must be up: every hall is re-checked this often. */
@@ -388,6 +397,9 @@ export class AlertService {
   ): Alert | null {
     const nowMs = this.now();
     const active = this.activeAlert(key);
+    const hallId = input?.hallId ?? active?.hallId;
+    const holds = this.options.cluster?.holds;
+    if (hallId !== undefined && hallId !== SYSTEM_HALL_ID && holds && !holds(hallId)) return null;
     if (input === null) {
       if (!active) return null;
       const resolved = autoResolve(active, nowMs, options.resolveReason ?? "condition cleared");

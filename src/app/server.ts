@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { Aggregator } from "../aggregator/aggregator.js";
@@ -51,6 +52,7 @@ import { openPeople, PEOPLE_VIEW_REFRESH_MS, type People } from "./people.js";
 import { type PeopleParts, preparePeople, startPersonalNotifier } from "./people-wiring.js";
 import { openSecrets } from "./secrets-at-rest.js";
 import { ensureServiceSecret } from "./service-identity.js";
+import { SharedHallsNode } from "./shared-halls-node.js";
 import { registerStorageMetrics, wireStorageHealth } from "./storage-wiring.js";
 import { VERSION } from "./version.js";
 
@@ -109,6 +111,9 @@ export class HallwatchServer {
   private sql: SqlEngine | null = null;
   private oneNodeGuard: OneNodeGuard | null = null;
   private messageRate: RateMeter | null = null;
+  /** Shared mode (cluster.mode "shared"): this node's leases and hall takeovers. */
+  private sharedHalls: SharedHallsNode | null = null;
+  private httpPort: number | null = null;
   private hallDirectory: HallDirectory | null = null;
   private maintenanceCalendar: MaintenanceCalendar | null = null;
   private broker: EmbeddedBroker | null = null;
@@ -186,11 +191,19 @@ export class HallwatchServer {
     return this.sql;
   }
 
-  /** This node alone owns every hall (GET /api/cluster); messages per second sampled every 5 s. */
-  private singleNode(aggregator: Aggregator, halls: HallDirectory): ClusterView {
+  /**
+   * GET /api/cluster: the shared database's nodes and leases, or this node alone owning every hall; messages per
+   * second sampled every 5 s.
+   */
+  private singleNode(
+    aggregator: Aggregator,
+    halls: HallDirectory,
+    shared: SharedHallsNode | null,
+  ): ClusterView {
     const rate = new RateMeter(() => aggregator.receivedMessages);
     rate.start(5_000);
     this.messageRate = rate;
+    if (shared) return shared.view;
     return new SingleNodeView({
       nodeId: this.config.cluster.nodeId,
       roles: this.config.cluster.roles,
@@ -201,6 +214,14 @@ export class HallwatchServer {
     });
   }
 
+  /** Where the other nodes reach this node's API: cluster.address, else the address it listens on. */
+  private nodeAddress(): string | null {
+    if (this.config.cluster.address) return this.config.cluster.address.replace(/\/$/, "");
+    if (this.httpPort === null) return null;
+    const host = ["0.0.0.0", "::"].includes(this.config.http.host) ? hostname() : this.config.http.host;
+    return `http://${host.includes(":") ? `[${host}]` : host}:${this.httpPort}`;
+  }
+
   get aggregator(): Aggregator {
     if (!this.aggregatorInstance) throw new Error("server not started");
     return this.aggregatorInstance;
@@ -209,7 +230,7 @@ export class HallwatchServer {
   async start(): Promise<RunningAddresses> {
     const { config, logger } = this;
     const rules = loadRules(config.rulesFile);
-    if (config.databaseUrl) {
+    if (config.databaseUrl && config.cluster.mode === "single") {
       // Before anything is read or migrated: a second node on the database stops here (see OneNodeLock).
       this.oneNodeGuard = await OneNodeGuard.start(config.databaseUrl, config.cluster.nodeId, {
         onTaken: (err) => {
@@ -245,6 +266,18 @@ export class HallwatchServer {
     });
     halls.start();
     this.hallDirectory = halls;
+    const shared =
+      config.cluster.mode === "shared"
+        ? new SharedHallsNode({
+            config,
+            sql,
+            hallIds: () => halls.list().flatMap((h) => (h.id === SYSTEM_HALL_ID ? [] : [h.id])),
+            address: () => this.nodeAddress(),
+            stats: () => ({ messagesPerSec: this.messageRate?.current ?? null }),
+            logger: logger.child({ component: "cluster" }),
+          })
+        : null;
+    this.sharedHalls = shared;
     // Synchronous callers (notification language, report recipients) read users from this node's copy.
     const directory = new UserDirectory(
       { list: () => users.list(), get: (username) => users.get(username) },
@@ -323,7 +356,15 @@ export class HallwatchServer {
         retentionMs: config.series.retentionDays * 86_400_000,
         ...(this.parts.now ? { now: this.parts.now } : {}),
       },
-      ingestLogDir: join(config.dataDir, "ingest-log"),
+      // Shared: no ingest log (a hall may be another node's by the time this node could replay it).
+      ...(shared
+        ? {
+            shared: {
+              fence: shared.fence,
+              statusReassertMs: config.cluster.leaseMs + config.cluster.heartbeatMs,
+            },
+          }
+        : { ingestLogDir: join(config.dataDir, "ingest-log") }),
       deferLive: true,
       clockSkew: {
         thresholdMs: config.clockSkew.thresholdSec * 1000,
@@ -344,6 +385,7 @@ export class HallwatchServer {
       calendarRecheckMs: config.alerts.calendarRecheckSec * 1000,
       aroundTheClockKinds: new Set(config.alerts.aroundTheClockKinds),
       onStorageError: reportStorageError,
+      ...(shared ? { cluster: { fence: shared.fence, holds: (hallId) => shared.handles(hallId) } } : {}),
       ...(this.parts.now ? { now: this.parts.now } : {}),
     });
     this.alertService = alerts;
@@ -375,6 +417,7 @@ export class HallwatchServer {
       alerts,
       logger: logger.child({ component: "readiness" }),
       inspectionsDue: (hallId, openingMs) => this.inspectionService?.dueBy(hallId, openingMs) ?? [],
+      ...(shared ? { handles: (hallId: string) => shared.handles(hallId) } : {}),
       ...(this.parts.now ? { now: this.parts.now } : {}),
     });
     this.readiness.start();
@@ -472,6 +515,7 @@ export class HallwatchServer {
         aroundTheClockKinds: new Set(config.alerts.aroundTheClockKinds),
       },
       users: directory,
+      ...(shared ? { handles: (hallId: string) => shared.handles(hallId) } : {}),
       hasEmail: (username) => people.contacts.address(username, "email") !== null,
       notify: { store: notifyStore, dispatcher: notifier },
       linkBaseUrl: config.publicUrl,
@@ -486,12 +530,12 @@ export class HallwatchServer {
     );
 
     const metrics = createMetrics(aggregator, this.broker);
-    const cluster = this.singleNode(aggregator, halls);
+    const cluster = this.singleNode(aggregator, halls, shared);
     registerClusterMetrics(metrics, {
       nodeId: config.cluster.nodeId,
       roles: config.cluster.roles,
-      hallsOwned: () => halls.list().length,
-      transitions: () => ({ acquired: 0, released: 0, lost: 0 }),
+      hallsOwned: () => (shared ? shared.hallsHeld : halls.list().length),
+      transitions: () => (shared ? { ...shared.transitions } : { acquired: 0, released: 0, lost: 0 }),
     });
     if (history) registerInfluxMetrics(metrics, history);
     registerStorageMetrics(metrics, { storage, alerts, audit });
@@ -544,6 +588,9 @@ export class HallwatchServer {
     await api.listen({ host: config.http.host, port: config.http.port });
     const address = api.server.address();
     const httpPort = typeof address === "object" && address ? address.port : config.http.port;
+    this.httpPort = httpPort;
+    // Takes its share of the halls from its second heartbeat on (docs/scale-out.md).
+    await shared?.start({ aggregator, alerts });
 
     if (config.demo.enabled && this.parts.createDemo) {
       await ensureDemoUsers(users, config.demo.hallId);
@@ -641,6 +688,8 @@ export class HallwatchServer {
     this.storage?.stop();
     this.storage = null;
     const steps: [string, (() => Promise<void>) | undefined][] = [
+      // First: the halls are handed over (after their last writes) while everything still runs.
+      ["cluster", this.sharedHalls ? () => this.sharedHalls!.stop() : undefined],
       ["simulator", this.demo ? () => this.demo!.stop() : undefined],
       ["http", this.api ? () => this.api!.close() : undefined],
       [
@@ -679,6 +728,7 @@ export class HallwatchServer {
         this.logger.error({ err, part: name }, "failed to stop cleanly");
       }
     }
+    this.sharedHalls = null;
     this.demo = null;
     this.api = null;
     this.aggregatorInstance = null;

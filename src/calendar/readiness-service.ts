@@ -26,6 +26,8 @@ export interface ReadinessServiceOptions {
   now?: () => number;
   /** Fire-equipment inspections due by the end of the opening's day (or already overdue). */
   inspectionsDue?: (hallId: string, openingMs: number) => ReadinessInspection[];
+  /** Several nodes share the halls: only the hall's owner checks it (it holds the devices). Absent: every hall. */
+  handles?: (hallId: string) => boolean;
 }
 
 /**
@@ -92,6 +94,7 @@ export class ReadinessService {
       }
     }
     for (const hall of this.options.halls.list()) {
+      if (this.options.handles && !this.options.handles(hall.id)) continue;
       try {
         const hours = this.options.halls.openingHours(hall.id);
         if (!hours) continue;

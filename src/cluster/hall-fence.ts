@@ -1,3 +1,4 @@
+import { SYSTEM_HALL_ID } from "../contract/ids.js";
 import type { SqlExecutor } from "../store/sql/engine.js";
 
 /**
@@ -19,7 +20,7 @@ const CHUNK = 500;
 
 /**
  * The fence of a node sharing halls by leases: a hall is writable when its lease is this node's, at the epoch this
- * node believes it holds, and unexpired by the database's clock. On PostgreSQL the lease rows are locked FOR SHARE
+ * node believes it holds, and unexpired by the database's clock; the system's alerts (hall `_system`) always are. On PostgreSQL the lease rows are locked FOR SHARE
  * in hall order until the transaction ends: a takeover (which updates the row) waits for the write in progress and
  * then reads its result, while this node's other fenced writes are not held up.
  */
@@ -32,6 +33,8 @@ export class LeaseFence implements HallFence {
   async writable(tx: SqlExecutor, hallIds: ReadonlySet<string>): Promise<ReadonlySet<string>> {
     const believed = [...hallIds].filter((hallId) => this.epochOf(hallId) !== null).sort();
     const writable = new Set<string>();
+    // The system's own alerts (storage, history buffer) belong to no hall and no lease: each node raises its own.
+    if (hallIds.has(SYSTEM_HALL_ID)) writable.add(SYSTEM_HALL_ID);
     if (believed.length === 0) return writable;
     const postgres = tx.dialect === "postgres";
     const nowMs = postgres ? null : Date.now();

@@ -16,7 +16,8 @@ export interface ClusterMembershipOptions {
   nodeId: string;
   /** Only nodes with the ingest role own halls (default: every role). */
   roles?: readonly string[];
-  address?: string | null;
+  /** Where this node's API answers (read at each heartbeat: it may be known only once the server listens). */
+  address?: string | null | (() => string | null);
   store: LeasePort;
   /** Every hall to share out. */
   hallIds: () => Promise<readonly string[]>;
@@ -174,7 +175,10 @@ export class ClusterMembership {
         {
           nodeId: this.nodeId,
           roles: this.roles,
-          address: this.options.address ?? null,
+          address:
+            typeof this.options.address === "function"
+              ? this.options.address()
+              : (this.options.address ?? null),
           startedMs: this.startedMs,
         },
         nowMs,

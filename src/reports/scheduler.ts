@@ -25,6 +25,11 @@ export interface ReportSchedulerOptions {
   schedules: ReportSchedulePort;
   sources: ReportSources;
   users: { list(): UserRecord[] };
+  /**
+   * Several nodes share the halls: only the hall's owner makes its reports (they read its devices from memory).
+   * Absent: every hall.
+   */
+  handles?: (hallId: string) => boolean;
   /** Whether a person has an e-mail address (their contact points); absent: everyone is assumed to. */
   hasEmail?: (username: string) => boolean;
   /**
@@ -90,6 +95,7 @@ export class ReportScheduler {
     const { halls } = this.options.sources;
     for (const hall of halls.list()) {
       if (hall.id === SYSTEM_HALL_ID) continue;
+      if (this.options.handles && !this.options.handles(hall.id)) continue;
       for (const kind of REPORT_KINDS) {
         try {
           await this.sendIfDue(hall.id, kind);

@@ -40,6 +40,50 @@ export class HallwatchProcess {
     );
   }
 
+  /**
+   * A node sharing the halls (HALLWATCH_CLUSTER=shared) on `databaseUrl` and an external broker, without the demo
+   * hall; started by start().
+   */
+  static async sharedNode(options: {
+    databaseUrl: string;
+    brokerUrl: string;
+    mqttUsername: string;
+    mqttPassword: string;
+    dataDir: string;
+    nodeId: string;
+    adminPassword: string;
+    secretKey: string;
+    configFile?: string;
+  }): Promise<HallwatchProcess> {
+    const httpPort = await freePort();
+    return new HallwatchProcess(
+      {
+        ...(process.env as Record<string, string>),
+        HALLWATCH_CLUSTER: "shared",
+        HALLWATCH_DATA_DIR: options.dataDir,
+        HALLWATCH_DATABASE_URL: options.databaseUrl,
+        HALLWATCH_NODE_ID: options.nodeId,
+        HALLWATCH_HTTP_HOST: "127.0.0.1",
+        HALLWATCH_HTTP_PORT: String(httpPort),
+        HALLWATCH_MQTT_URL: options.brokerUrl,
+        HALLWATCH_MQTT_USERNAME: options.mqttUsername,
+        HALLWATCH_MQTT_PASSWORD: options.mqttPassword,
+        HALLWATCH_DEMO: "0",
+        HALLWATCH_SECRET_KEY: options.secretKey,
+        HALLWATCH_ADMIN_PASSWORD: options.adminPassword,
+        HALLWATCH_LOG_LEVEL: "warn",
+        ...(options.configFile ? { HALLWATCH_CONFIG: options.configFile } : {}),
+      },
+      `http://127.0.0.1:${httpPort}`,
+      "",
+    );
+  }
+
+  /** Signals the running process (SIGSTOP to pause it, SIGCONT to resume it). */
+  signal(signal: NodeJS.Signals): void {
+    this.child?.kill(signal);
+  }
+
   get exitCode(): number | null {
     return this.child?.exitCode ?? null;
   }

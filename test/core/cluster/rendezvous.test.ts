@@ -43,6 +43,35 @@ describe("rendezvous assignment of halls to live nodes", () => {
     );
   });
 
+  it("spreads within ±20 % of even whatever the node and hall names (bounded loads)", () => {
+    const pad = (i: number) => String(i + 1).padStart(2, "0");
+    expectEven(
+      assignHalls(
+        halls(60, (i) => `hall-${pad(i)}`),
+        ["node1", "node2", "node3"],
+      ),
+      60,
+      3,
+    );
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed.toString(36);
+    };
+    for (let round = 0; round < 30; round += 1) {
+      const nodes = Array.from({ length: 2 + (round % 4) }, () => `n-${random()}`);
+      const total = 20 + round * 7;
+      expectEven(
+        assignHalls(
+          halls(total, () => `h-${random()}`),
+          nodes,
+        ),
+        total,
+        nodes.length,
+      );
+    }
+  });
+
   it("lists every live node, even one that gets no hall, and gives no owner without live nodes", () => {
     const assignment = assignHalls([], ["b", "a"]);
     expect([...assignment.keys()].sort()).toEqual(["a", "b"]);
