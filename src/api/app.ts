@@ -37,6 +37,7 @@ import type { UserPort } from "../store/users.js";
 import { API_ERRORS, ApiError, errorBody } from "./errors.js";
 import type { HealthChecks } from "./health-checks.js";
 import type { MetricsRegistry } from "./metrics.js";
+import type { PresenceReads } from "./presence-reads.js";
 import { registerActRoutes } from "./routes/act.js";
 import { registerAdminRoutes } from "./routes/admin.js";
 import { registerAgentRoutes } from "./routes/agents.js";
@@ -93,6 +94,8 @@ export interface ApiDeps {
   /** Defaults: no proxy trusted, 30 s per request, 10 s for headers. */
   http?: HttpServerOptions;
   aggregator: Aggregator;
+  /** The devices and agents shown; default the aggregator's memory (every hall is this node's). */
+  presence?: PresenceReads;
   alerts?: AlertService;
   halls: HallDirectory;
   /** Agent provisioning from the admin pages; absent where no one provisions (benchmarks). */

@@ -8,6 +8,7 @@ import { AlertService } from "../alerts/alert-service.js";
 import { buildApi } from "../api/app.js";
 import { HealthChecks } from "../api/health-checks.js";
 import { createMetrics } from "../api/metrics.js";
+import { SharedPresenceReads } from "../api/presence-reads.js";
 import { ensureDemoUsers, ensureFirstAdmin } from "../auth/bootstrap.js";
 import { UserDirectory } from "../auth/user-directory.js";
 import { MaintenanceCalendar } from "../calendar/maintenance-calendar.js";
@@ -36,6 +37,7 @@ import { CredentialStore } from "../store/credentials.js";
 import { HallDirectory } from "../store/hall-directory.js";
 import { HallStore } from "../store/halls.js";
 import { MaintenanceStore } from "../store/maintenance.js";
+import { PresenceStore } from "../store/presence-store.js";
 import { RosterView } from "../store/roster-view.js";
 import { RosterStore } from "../store/rosters.js";
 import { SilenceStore } from "../store/silences.js";
@@ -553,6 +555,8 @@ export class HallwatchServer {
       http: config.http,
       ...(this.parts.now ? { now: this.parts.now } : {}),
       aggregator,
+      // Shared: the other halls' devices and agents from the database, where their owners write them.
+      ...(shared ? { presence: new SharedPresenceReads(aggregator, new PresenceStore(sql)) } : {}),
       alerts,
       halls,
       credentials,

@@ -281,6 +281,18 @@ describe.skipIf(!run)("three nodes sharing 60 halls (PostgreSQL, Mosquitto)", ()
     );
 
     const token = await bearerToken(node("node1").httpUrl, "admin", ADMIN_PASSWORD);
+    // Any node's API shows every hall's devices, whichever node owns them.
+    for (const nodeId of NODES) {
+      const response = await fetch(`${node(nodeId).httpUrl}/api/devices`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const { items } = (await response.json()) as { items: { hallId: string; connectivity: string }[] };
+      expect(items.filter((d) => d.connectivity === "online")).toHaveLength(HALLS.length * 2);
+      const one = await fetch(`${node(nodeId).httpUrl}/api/devices/${hallsOf(spread, "node2")[0]}/kiosk-1`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(one.status).toBe(200);
+    }
     const api = async (path: string, body: unknown) => {
       const response = await fetch(`${node("node1").httpUrl}${path}`, {
         method: "POST",

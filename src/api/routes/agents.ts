@@ -4,6 +4,7 @@ import { requireRole } from "../../auth/request-auth.js";
 import { agentIdSchema, hallIdSchema } from "../../contract/index.js";
 import type { ApiDeps } from "../app.js";
 import { ApiError } from "../errors.js";
+import { presenceOf } from "../presence-reads.js";
 import { agentView } from "../views.js";
 import type { TypedApp } from "./types.js";
 
@@ -21,7 +22,9 @@ export async function registerAgentRoutes(app: TypedApp, deps: ApiDeps): Promise
     async (request) => {
       const p = requireRole(request, AGENT_READERS);
       const { hallId, connectivity: c } = request.query;
-      const items = [...deps.aggregator.presence.allAgents()]
+      const presence = presenceOf(deps);
+      await presence.fresh();
+      const items = [...presence.allAgents()]
         .filter((a) => canSeeHall(p, a.hallId))
         .filter(
           (a) => (hallId === undefined || a.hallId === hallId) && (c === undefined || a.connectivity === c),
@@ -36,7 +39,9 @@ export async function registerAgentRoutes(app: TypedApp, deps: ApiDeps): Promise
     { schema: { params: z.object({ agentId: agentIdSchema }) } },
     async (request) => {
       const p = requireRole(request, AGENT_READERS);
-      const agent = deps.aggregator.presence.agent(request.params.agentId);
+      const presence = presenceOf(deps);
+      await presence.fresh();
+      const agent = presence.agent(request.params.agentId);
       if (!agent || !canSeeHall(p, agent.hallId)) {
         throw new ApiError("not_found", `no agent ${request.params.agentId} has been heard from`);
       }

@@ -7,6 +7,7 @@ import type { Alert } from "../../core/alerts/alert.js";
 import type { ApiDeps } from "../app.js";
 import { toCsv } from "../csv.js";
 import { ApiError } from "../errors.js";
+import { presenceOf } from "../presence-reads.js";
 import type { TypedApp } from "./types.js";
 
 /** The filters of GET /api/alerts, shared with its CSV export. */
@@ -109,7 +110,8 @@ export async function registerAlertExportRoute(
         if (!zones.has(id)) zones.set(id, deps.halls.get(id)?.timeZone ?? "UTC");
         return zones.get(id) as string;
       };
-      const presence = deps.aggregator.presence;
+      const presence = presenceOf(deps);
+      await presence.fresh();
       const rows = items.map((a) => {
         const tz = zoneOf(a.hallId);
         const observed = a.lastObserved;

@@ -13,6 +13,7 @@ import {
   type DeviceAction,
 } from "../device-actions-policy.js";
 import { ApiError } from "../errors.js";
+import { presenceOf } from "../presence-reads.js";
 import type { TypedApp } from "./types.js";
 
 const actionBody = z.discriminatedUnion("action", [
@@ -63,8 +64,10 @@ export async function registerDeviceActionRoutes(app: TypedApp, deps: ApiDeps): 
   const ttlMs = deps.actions?.commandTtlMs ?? 60_000;
   const params = z.object({ hallId: hallIdSchema, deviceId: deviceIdSchema });
 
-  const visibleDevice = (p: Principal, hallId: string, deviceId: string) => {
-    const device = deps.aggregator.presence.device(hallId, deviceId);
+  const presence = presenceOf(deps);
+  const visibleDevice = async (p: Principal, hallId: string, deviceId: string) => {
+    await presence.fresh();
+    const device = presence.device(hallId, deviceId);
     if (!device || device.retired || !canSeeHall(p, hallId))
       throw new ApiError("not_found", `no device ${deviceId} in hall ${hallId}`);
     return device;
@@ -77,7 +80,7 @@ export async function registerDeviceActionRoutes(app: TypedApp, deps: ApiDeps): 
       const p = caller(request);
       const { hallId, deviceId } = request.params;
       const body = request.body;
-      const device = visibleDevice(p, hallId, deviceId);
+      const device = await visibleDevice(p, hallId, deviceId);
       const target = `${hallId}/${deviceId}`;
       const { action, ...params } = body;
       const record = (outcome: Record<string, unknown>) =>
@@ -93,7 +96,7 @@ export async function registerDeviceActionRoutes(app: TypedApp, deps: ApiDeps): 
         record({ status: "action_not_for_kind" });
         throw new ApiError("action_not_for_kind", `a ${device.kind} has no ${action}`);
       }
-      const agent = deps.aggregator.presence.agent(device.agentId);
+      const agent = presence.agent(device.agentId);
       if (agent?.connectivity !== "online") {
         record({ status: "agent_offline" });
         throw new ApiError("agent_offline", `agent ${device.agentId} is offline`);
@@ -148,7 +151,7 @@ export async function registerDeviceActionRoutes(app: TypedApp, deps: ApiDeps): 
     async (request) => {
       const p = caller(request);
       const { hallId, deviceId } = request.params;
-      const device = visibleDevice(p, hallId, deviceId);
+      const device = await visibleDevice(p, hallId, deviceId);
       const rows = await deps.auth.audit.list({
         limit: request.query.limit,
         target: `${hallId}/${deviceId}`,

@@ -11,6 +11,7 @@ import {
 import { resolveRuleSettings } from "../../core/faults/config.js";
 import type { ApiDeps } from "../app.js";
 import { ApiError } from "../errors.js";
+import { presenceOf } from "../presence-reads.js";
 import { deviceView } from "../views.js";
 import type { TypedApp } from "./types.js";
 
@@ -49,7 +50,9 @@ export async function registerDeviceRoutes(app: TypedApp, deps: ApiDeps): Promis
     async (request) => {
       const q = request.query;
       const p = caller(request);
-      const items = [...deps.aggregator.presence.allDevices()]
+      const presence = presenceOf(deps);
+      await presence.fresh();
+      const items = [...presence.allDevices()]
         .filter(
           (d) =>
             canSeeHall(p, d.hallId) &&
@@ -74,7 +77,9 @@ export async function registerDeviceRoutes(app: TypedApp, deps: ApiDeps): Promis
     },
     async (request) => {
       const { hallId, deviceId } = request.params;
-      const device = deps.aggregator.presence.device(hallId, deviceId);
+      const presence = presenceOf(deps);
+      await presence.fresh();
+      const device = presence.device(hallId, deviceId);
       if (!device || !canSeeHall(caller(request), hallId))
         throw new ApiError("not_found", `no device ${deviceId} in hall ${hallId}`);
       const nowMs = (deps.now ?? Date.now)();
@@ -105,7 +110,9 @@ export async function registerDeviceRoutes(app: TypedApp, deps: ApiDeps): Promis
     },
     async (request) => {
       const { hallId, deviceId } = request.params;
-      const device = deps.aggregator.presence.device(hallId, deviceId);
+      const presence = presenceOf(deps);
+      await presence.fresh();
+      const device = presence.device(hallId, deviceId);
       if (!device || !canSeeHall(caller(request), hallId))
         throw new ApiError("not_found", `no device ${deviceId} in hall ${hallId}`);
       const q = request.query;

@@ -6,13 +6,16 @@ import { openingHoursSchema } from "../../core/calendar/opening-hours.js";
 import type { ApiDeps } from "../app.js";
 import { auditor } from "../audit.js";
 import { ApiError } from "../errors.js";
+import { presenceOf } from "../presence-reads.js";
 import type { TypedApp } from "./types.js";
 
 const NONE = { online: 0, offline: 0, unknown: 0, total: 0 };
 
-function countsByHall(deps: ApiDeps) {
+async function countsByHall(deps: ApiDeps) {
+  const presence = presenceOf(deps);
+  await presence.fresh();
   const counts = new Map<string, { online: number; offline: number; unknown: number; total: number }>();
-  for (const d of deps.aggregator.presence.allDevices()) {
+  for (const d of presence.allDevices()) {
     if (d.retired) continue;
     const c = counts.get(d.hallId) ?? { ...NONE };
     c[d.connectivity] += 1;
@@ -26,7 +29,7 @@ export async function registerHallRoutes(app: TypedApp, deps: ApiDeps): Promise<
   const audit = auditor(deps);
   app.get("/api/halls", async (request) => {
     const p = caller(request);
-    const counts = countsByHall(deps);
+    const counts = await countsByHall(deps);
     const items = deps.halls
       .list()
       .filter((h) => canSeeHall(p, h.id))
@@ -41,7 +44,7 @@ export async function registerHallRoutes(app: TypedApp, deps: ApiDeps): Promise<
       // Halls outside the caller's scope look exactly like halls that do not exist.
       if (!hall || !canSeeHall(caller(request), hall.id))
         throw new ApiError("not_found", `no hall ${request.params.hallId}`);
-      return { ...hall, devices: countsByHall(deps).get(hall.id) ?? NONE };
+      return { ...hall, devices: (await countsByHall(deps)).get(hall.id) ?? NONE };
     },
   );
 

@@ -2,6 +2,7 @@ import { canSeeAlert, canSeeHall, hallScope } from "../../auth/principal.js";
 import { caller } from "../../auth/request-auth.js";
 import { SEVERITIES, type Severity } from "../../core/faults/types.js";
 import type { ApiDeps } from "../app.js";
+import { presenceOf } from "../presence-reads.js";
 import type { TypedApp } from "./types.js";
 
 type Counts = Record<Severity, number>;
@@ -20,7 +21,9 @@ export async function registerOverviewRoutes(app: TypedApp, deps: ApiDeps): Prom
     const p = caller(request);
     const halls = deps.halls.list().filter((h) => canSeeHall(p, h.id));
     const devices = new Map<string, { online: number; offline: number; unknown: number; total: number }>();
-    for (const d of deps.aggregator.presence.allDevices()) {
+    const presence = presenceOf(deps);
+    await presence.fresh();
+    for (const d of presence.allDevices()) {
       if (d.retired || !canSeeHall(p, d.hallId)) continue;
       const c = devices.get(d.hallId) ?? { online: 0, offline: 0, unknown: 0, total: 0 };
       c[d.connectivity] += 1;

@@ -8,6 +8,7 @@ import { sumReliability } from "../../core/uptime/reliability.js";
 import { deviceAvailabilityPerRange, uptimeRows } from "../../reports/uptime-rows.js";
 import type { ApiDeps } from "../app.js";
 import { ApiError } from "../errors.js";
+import { presenceOf } from "../presence-reads.js";
 import type { TypedApp } from "./types.js";
 
 const DAY_MS = 86_400_000;
@@ -52,8 +53,9 @@ export async function registerUptimeRoutes(app: TypedApp, deps: ApiDeps): Promis
         throw new ApiError("bad_request", "hourly buckets for a range of at most 7 days");
       if (q.bucket && !q.hallId)
         throw new ApiError("bad_request", "bucket needs a hallId (buckets follow the hall's time zone)");
-      await deps.aggregator.flush();
-      const devices = [...deps.aggregator.presence.allDevices()].filter(
+      const presence = presenceOf(deps);
+      await presence.fresh();
+      const devices = [...presence.allDevices()].filter(
         (d) =>
           !d.retired &&
           canSeeHall(p, d.hallId) &&
