@@ -16,6 +16,7 @@ import type { ThrottlePolicy } from "../auth/login-throttle.js";
 import { registerRequestAuth } from "../auth/request-auth.js";
 import type { MaintenanceCalendar } from "../calendar/maintenance-calendar.js";
 import type { ReadinessService } from "../calendar/readiness-service.js";
+import type { AlertFeed } from "../cluster/alert-relay.js";
 import type { ClusterView } from "../cluster/cluster-view.js";
 import { registerConsole } from "../console/console.js";
 import type { DeviceKind } from "../contract/index.js";
@@ -122,6 +123,11 @@ export interface ApiDeps {
    * with `key` (clusterForwardingKey of the shared secret key). Absent: the route does not exist.
    */
   clusterForwarding?: { key: Buffer };
+  /**
+   * Several nodes: alert changes of the halls other nodes hold (AlertRelay.feed), sent on GET /api/alerts/stream
+   * besides this node's own.
+   */
+  alertFeed?: AlertFeed;
   /** The fault rules in force (e.g. an extinguisher's green zone drawn on its pressure chart). */
   rules?: RulesConfig;
   inspections?: InspectionService;
