@@ -354,15 +354,17 @@ export class AlertService {
   ): Promise<Alert | LifecycleError | null> {
     const remote = this.options.cluster?.remote;
     let current = this.held(id) ?? this.persistence.pendingAlert(id);
+    const inMemory = current !== null;
     if (!current) {
       const stored = await this.store.get(id);
       current = this.held(id) ?? this.persistence.pendingAlert(id) ?? stored;
-      if (current && remote && !remote.holds(current.hallId)) {
-        if (options.forwarded) throw new HallMovingError(current.hallId, "not held by this node");
-        return remote.forward(current.hallId, id, action);
-      }
     }
     if (!current) return null;
+    if (remote && !remote.holds(current.hallId)) {
+      if (options.forwarded) throw new HallMovingError(current.hallId, "not held by this node");
+      // Still in memory: the hall is being handed over from here; the fence decides below.
+      if (!inMemory) return remote.forward(current.hallId, id, action);
+    }
     const live = action.type === "resolve" && !action.force ? this.liveCondition(current) : null;
     const result = applyAlertAction(current, action, this.now(), live);
     if (isLifecycleError(result)) return result;

@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Aggregator } from "../../src/aggregator/aggregator.js";
 import { EventBus } from "../../src/aggregator/event-bus.js";
-import { type AlertAction, alertActionSchema } from "../../src/alerts/alert-actions.js";
+import { type AlertAction, alertActionSchema, HallMovingError } from "../../src/alerts/alert-actions.js";
 import { AlertService } from "../../src/alerts/alert-service.js";
+import { LeaseFence } from "../../src/cluster/hall-fence.js";
+import { LeaseStore } from "../../src/cluster/lease-store.js";
 import { parseRulesConfig } from "../../src/core/faults/config.js";
 import { PresenceTracker } from "../../src/core/presence/tracker.js";
 import type { DeviceState } from "../../src/core/presence/types.js";
@@ -104,5 +106,53 @@ describe("alert actions on a single node", () => {
     for (const action of actions)
       expect(alertActionSchema.parse(JSON.parse(JSON.stringify(action)))).toEqual(action);
     expect(alertActionSchema.safeParse({ type: "delete", by: "ana" }).success).toBe(false);
+  });
+
+  it("with cluster.remote, refuses (hall_moving) a change the fence refused because the hall was just lost", async () => {
+    const sql = new SqliteEngine(openDatabase(":memory:"));
+    engines.push(sql);
+    const logger = silentLogger();
+    const leases = new LeaseStore(sql);
+    const epochs = new Map<string, number>();
+    const aggregator = {
+      bus: new EventBus(logger),
+      presence: new PresenceTracker(Date.now()),
+      isBrokerConnected: true,
+    } as unknown as Aggregator;
+    const forwarded: string[] = [];
+    const alerts = new AlertService({
+      sql,
+      aggregator,
+      rules: parseRulesConfig({}),
+      logger,
+      tickIntervalMs: 60_000,
+      cluster: {
+        fence: new LeaseFence("a", (hallId) => epochs.get(hallId) ?? null),
+        remote: {
+          holds: (hallId) => epochs.has(hallId),
+          forward: async (_hallId, id) => {
+            forwarded.push(id);
+            return null;
+          },
+        },
+      },
+    });
+    await alerts.start();
+    epochs.set("h1", (await leases.acquire("h1", "a", await leases.nowMs(), 15_000)) as number);
+    await alerts.adoptHall("h1");
+    alerts.evaluateDevice(kiosk);
+    const [alert] = alerts.activeAlerts();
+    if (!alert) throw new Error("no alert raised");
+    await alerts.list({ limit: 1, offset: 0 }); // written
+    // Node a was paused past its lease and b took h1; a has not noticed (it still believes it holds epoch 1).
+    await leases.abandon("a", await leases.nowMs());
+    expect(await leases.acquire("h1", "b", await leases.nowMs(), 15_000)).toBe(2);
+    await expect(alerts.comment(alert.id, "ana", "lost")).rejects.toBeInstanceOf(HallMovingError);
+    expect((await alerts.get(alert.id))?.history.map((h) => h.action)).toEqual(["opened"]);
+    // Now a knows: the next action on the alert goes to the owner.
+    epochs.delete("h1");
+    expect(await alerts.comment(alert.id, "ana", "to b")).toBeNull();
+    expect(forwarded).toEqual([alert.id]);
+    await alerts.stop();
   });
 });
