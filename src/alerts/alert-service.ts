@@ -5,9 +5,6 @@ import type { HallFence } from "../cluster/hall-fence.js";
 import { SYSTEM_HALL_ID } from "../contract/ids.js";
 import {
   type Alert,
-  acknowledge,
-  addComment,
-  assign,
   autoResolve,
   changeAffected,
   type HistoryEntry,
@@ -18,10 +15,6 @@ import {
   observe,
   type RaiseInput,
   raise,
-  recordDelivery,
-  recordNotice,
-  resolveManually,
-  type Transition,
 } from "../core/alerts/alert.js";
 import { type EscalationPolicy, escalate, remind } from "../core/alerts/escalation.js";
 import type { OpeningHours } from "../core/calendar/opening-hours.js";
@@ -42,6 +35,7 @@ import { deviceKey } from "../core/presence/types.js";
 import type { Logger } from "../logging.js";
 import { type AlertFilter, type AlertPort, AlertStore } from "../store/alerts.js";
 import type { SqlEngine } from "../store/sql/engine.js";
+import { type AlertAction, applyAlertAction, HallMovingError, type RemoteAlerts } from "./alert-actions.js";
 import { AlertPersistence } from "./alert-persistence.js";
 
 export interface AlertChange {
@@ -78,7 +72,8 @@ export interface AlertServiceOptions {
   /**
    * Several nodes share the halls (docs/scale-out.md): nothing is loaded at start, each hall's alerts and condition
    * states are loaded when this node takes it over (adoptHall) and forgotten when it hands it over (releaseHall),
-   * and every write is fenced.
+   * and every write is fenced. With `remote`, a person's action on an alert of a hall another node holds is
+   * forwarded to that node (docs/scale-out.md, "Alerts across nodes"), which stays the single writer of its alerts.
    */
   cluster?: {
     fence: HallFence;
@@ -88,6 +83,7 @@ export interface AlertServiceOptions {
      * notify twice.
      */
     holds?: (hallId: string) => boolean;
+    remote?: RemoteAlerts;
   };
 }
 
@@ -277,7 +273,7 @@ export class AlertService {
   }
 
   acknowledge(id: string, by: string, comment: string | null): Promise<Alert | LifecycleError | null> {
-    return this.act(id, (alert, nowMs) => acknowledge(alert, by, comment, nowMs));
+    return this.perform(id, { type: "acknowledge", by, comment });
   }
 
   /**
@@ -285,17 +281,13 @@ export class AlertService {
    * admin's decision, checked by the API). A forced resolve of a live condition is raised again by the next bad
    * reading (or the next connectivity check), so a live condition is never left without an alert.
    */
-  async resolve(
+  resolve(
     id: string,
     by: string,
     reason: string,
     options: { force?: boolean } = {},
   ): Promise<Alert | LifecycleError | null> {
-    const result = await this.act(id, (alert, nowMs) =>
-      resolveManually(alert, by, reason, nowMs, options.force ? null : this.liveCondition(alert)),
-    );
-    if (result && !("error" in result)) this.dirtyHalls.add(result.hallId);
-    return result;
+    return this.perform(id, { type: "resolve", by, reason, force: options.force === true });
   }
 
   /** What still holds behind an active alert, from the latest readings and connectivity; null if nothing known. */
@@ -336,44 +328,63 @@ export class AlertService {
   }
 
   comment(id: string, by: string, text: string): Promise<Alert | LifecycleError | null> {
-    return this.act(id, (alert, nowMs) => addComment(alert, by, text, nowMs));
+    return this.perform(id, { type: "comment", by, text });
   }
 
   /** Hands an active alert to a person; who may be chosen is the API's check (it knows the users). */
   assign(id: string, username: string, by: string): Promise<Alert | LifecycleError | null> {
-    return this.act(id, (alert, nowMs) => assign(alert, username, by, nowMs));
+    return this.perform(id, { type: "assign", username, by });
   }
 
   /** A personal notice about an alert was queued for someone: on its timeline, and they may see it from now on. */
   async recordNotice(id: string, username: string, detail: Record<string, unknown>): Promise<Alert | null> {
-    const result = await this.act(id, (alert, nowMs) => recordNotice(alert, username, detail, nowMs));
+    const result = await this.perform(id, { type: "record_notice", username, detail });
     return result && !("error" in result) ? result : null;
   }
 
   /** A personal notice reached the person's provider at `atMs`: on the alert's timeline. */
   async recordDelivery(id: string, detail: Record<string, unknown>, atMs: number): Promise<void> {
-    await this.act(id, (alert) => recordDelivery(alert, detail, atMs));
+    await this.perform(id, { type: "record_delivery", detail, atMs });
   }
 
   /**
    * Applies a person's change to the newest state of an alert: from memory or the pending writes when there,
    * otherwise from the store (then memory is checked again: a change may have been made while reading). Resolves
    * once the change is written (or kept for a retry), so a read after it sees it.
+   *
+   * Several nodes (`cluster.remote`): an alert of a hall this node does not hold is the owner's to change; the
+   * action is forwarded to it, unless it was `forwarded` here by another node (then it is refused with
+   * HallMovingError, never sent on: the lease moved again). A change the fence refused (the hall was lost while it
+   * was written) is refused the same way, so nobody is told it was done.
    */
-  private async act(
+  async perform(
     id: string,
-    change: (alert: Alert, nowMs: number) => Transition | LifecycleError,
+    action: AlertAction,
+    options: { forwarded?: boolean } = {},
   ): Promise<Alert | LifecycleError | null> {
+    const remote = this.options.cluster?.remote;
     let current = this.held(id) ?? this.persistence.pendingAlert(id);
+    const inMemory = current !== null;
     if (!current) {
       const stored = await this.store.get(id);
       current = this.held(id) ?? this.persistence.pendingAlert(id) ?? stored;
     }
     if (!current) return null;
-    const result = change(current, this.now());
+    if (remote && !remote.holds(current.hallId)) {
+      if (options.forwarded) throw new HallMovingError(current.hallId, "not held by this node");
+      // Still in memory: the hall is being handed over from here; the fence decides below.
+      if (!inMemory) return remote.forward(current.hallId, id, action);
+    }
+    const live = action.type === "resolve" && !action.force ? this.liveCondition(current) : null;
+    const result = applyAlertAction(current, action, this.now(), live);
     if (isLifecycleError(result)) return result;
     this.commit(result);
+    const remembered = this.keyById.get(id) !== undefined;
     await this.persistence.flush();
+    // forgetHalls (the fence refused the hall's writes) dropped it from memory meanwhile.
+    if (remote && remembered && this.keyById.get(id) === undefined)
+      throw new HallMovingError(result.alert.hallId, "its lease was lost while the change was written");
+    if (action.type === "resolve") this.dirtyHalls.add(result.alert.hallId);
     return result.alert;
   }
 

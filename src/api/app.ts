@@ -9,12 +9,14 @@ import {
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
 import type { Aggregator } from "../aggregator/aggregator.js";
+import { HallMovingError } from "../alerts/alert-actions.js";
 import type { AlertService } from "../alerts/alert-service.js";
 import type { DeviceCookies } from "../auth/device-cookie.js";
 import type { ThrottlePolicy } from "../auth/login-throttle.js";
 import { registerRequestAuth } from "../auth/request-auth.js";
 import type { MaintenanceCalendar } from "../calendar/maintenance-calendar.js";
 import type { ReadinessService } from "../calendar/readiness-service.js";
+import type { AlertFeed } from "../cluster/alert-relay.js";
 import type { ClusterView } from "../cluster/cluster-view.js";
 import { registerConsole } from "../console/console.js";
 import type { DeviceKind } from "../contract/index.js";
@@ -44,6 +46,7 @@ import { registerAgentRoutes } from "./routes/agents.js";
 import { registerAlertRoutes } from "./routes/alerts.js";
 import { registerAuthRoutes } from "./routes/auth.js";
 import { registerClusterRoutes } from "./routes/cluster.js";
+import { registerClusterAlertRoutes } from "./routes/cluster-alerts.js";
 import { registerContactRoutes } from "./routes/contacts.js";
 import { registerDeadLetterRoutes } from "./routes/dead-letters.js";
 import { registerDeviceActionRoutes } from "./routes/device-actions.js";
@@ -118,6 +121,16 @@ export interface ApiDeps {
   readiness?: ReadinessService;
   /** GET /api/cluster: this node alone, or the nodes sharing the halls (docs/scale-out.md). */
   cluster?: ClusterView;
+  /**
+   * Several nodes: POST /api/cluster/alerts/:id/actions takes the alert actions other nodes forward here, signed
+   * with `key` (clusterForwardingKey of the shared secret key). Absent: the route does not exist.
+   */
+  clusterForwarding?: { key: Buffer };
+  /**
+   * Several nodes: alert changes of the halls other nodes hold (AlertRelay.feed), sent on GET /api/alerts/stream
+   * besides this node's own.
+   */
+  alertFeed?: AlertFeed;
   /** The fault rules in force (e.g. an extinguisher's green zone drawn on its pressure chart). */
   rules?: RulesConfig;
   inspections?: InspectionService;
@@ -178,6 +191,12 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof ApiError)
       return reply.status(error.status).send(errorBody(error.code, error.message, error.details));
+    // An alert's hall is changing owner (several nodes): a retry in a few seconds reaches the new one.
+    if (error instanceof HallMovingError)
+      return reply
+        .status(API_ERRORS.hall_moving.status)
+        .header("retry-after", "3")
+        .send(errorBody("hall_moving", error.message));
     if (hasZodFastifySchemaValidationErrors(error)) {
       const details = error.validation.map((v) => ({ path: v.instancePath || "/", message: v.message }));
       return reply
@@ -199,6 +218,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   await registerHealthRoutes(typed, deps);
   await registerClusterRoutes(typed, deps);
+  await registerClusterAlertRoutes(typed, deps);
   await registerAuthRoutes(typed, deps);
   await registerUserRoutes(typed, deps);
   await registerTokenAdminRoutes(typed, deps);

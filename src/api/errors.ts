@@ -31,6 +31,10 @@ export const API_ERRORS = {
   agent_timeout: { status: 504, message: "the agent did not answer in time" },
   action_not_for_kind: { status: 400, message: "this action does not apply to this kind of device" },
   too_many_actions: { status: 429, message: "too many actions on this device; try again later" },
+  hall_moving: {
+    status: 503,
+    message: "the alert's hall is being taken over by another node; try again in a few seconds",
+  },
 } as const;
 
 export type ApiErrorCode = keyof typeof API_ERRORS;

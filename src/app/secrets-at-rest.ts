@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { DeviceCookies } from "../auth/device-cookie.js";
+import { clusterForwardingKey } from "../cluster/node-signature.js";
 import type { HallwatchConfig } from "../config/config.js";
 import { hasSealedVapidKey } from "../notify/people/vapid.js";
 import { NotifyStore } from "../notify/store.js";
@@ -23,6 +24,7 @@ export async function openSecrets(
   box: SecretBox;
   calendarFeedKey: Buffer;
   actionLinkKey: Buffer;
+  clusterForwardingKey: Buffer;
 }> {
   const keyFile = config.secretKeyFile ?? join(config.dataDir, "secret.key");
   // Read before the key is loaded: a new key may be made only while the database knows no key at all.
@@ -51,5 +53,7 @@ export async function openSecrets(
     box,
     // Signs the one-tap action links of personal notices (issue 14).
     actionLinkKey: deriveKey(master, "action links"),
+    // Signs the alert actions one node forwards to a hall's owner (docs/scale-out.md, "Alerts across nodes").
+    clusterForwardingKey: clusterForwardingKey(master),
   };
 }

@@ -27,6 +27,11 @@ const PUBLIC = new Set(["GET /api/health", "POST /api/auth/login", "GET /api/ope
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 /** Signed action links carry their own proof (routes/act.ts): a session is used when there is one, never required here. */
 const SIGNED_LINK_PREFIX = "/api/act/";
+/**
+ * Node-to-node routes carry a node signature (src/cluster/node-signature.ts) that the route checks itself; a user's
+ * session or token is never looked at there, so none can stand in for it.
+ */
+const NODE_SIGNED_ROUTES = new Set(["POST /api/cluster/alerts/:id/actions"]);
 
 const principalOf = (user: UserRecord, via: Principal["via"]): Principal => ({
   username: user.username,
@@ -49,6 +54,8 @@ export function registerRequestAuth(app: FastifyInstance, options: RequestAuthOp
     const path = request.url.split("?")[0] ?? "";
     if (!path.startsWith("/api/") && path !== "/metrics") return;
     if (PUBLIC.has(`${request.method} ${path}`)) return;
+    // The matched route, not the raw URL (as for signed links below).
+    if (NODE_SIGNED_ROUTES.has(`${request.method} ${request.routeOptions.url ?? ""}`)) return;
     const nowMs = options.now();
     const authorization = request.headers.authorization;
     if (authorization?.startsWith("Bearer ")) {

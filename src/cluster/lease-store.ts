@@ -25,6 +25,12 @@ export interface HeldLease {
   epoch: number;
 }
 
+/** Who handles a hall now, and where its API answers (forwarded alert actions, docs/scale-out.md). */
+export interface HallOwner {
+  nodeId: string;
+  address: string | null;
+}
+
 export interface HallLease {
   hallId: string;
   /** The last owner; after expiry or release, nobody's until another node (or this one) acquires it. */
@@ -85,6 +91,11 @@ export interface LeasePort {
   abandon(nodeId: string, nowMs: number): Promise<number>;
   /** Every lease, by hall id. */
   leases(nowMs: number): Promise<HallLease[]>;
+  /**
+   * The node whose lease of the hall is unexpired at `nowMs`, with the address its API answers at (null when it
+   * recorded none); null when nobody holds it (never leased, released, expired: a takeover in progress).
+   */
+  ownerOf(hallId: string, nowMs: number): Promise<HallOwner | null>;
   /**
    * Call inside a transaction before any state write of the hall. Throws LeaseLostError unless the lease is this
    * node's, at this epoch, unexpired at `nowMs`. On PostgreSQL it locks the lease row until the transaction ends, so
@@ -262,6 +273,15 @@ export class LeaseStore implements LeasePort {
         expired: Number(r.expires_ms) <= nowMs,
       }))
       .sort((a, b) => (a.hallId < b.hallId ? -1 : a.hallId > b.hallId ? 1 : 0));
+  }
+
+  async ownerOf(hallId: string, nowMs: number): Promise<HallOwner | null> {
+    const row = await this.sql.get<{ owner_node: string; address: string | null }>(
+      `SELECT l.owner_node, n.address FROM hall_leases l LEFT JOIN cluster_nodes n ON n.node_id = l.owner_node
+      WHERE l.hall_id = ? AND l.owner_node IS NOT NULL AND l.expires_ms > ?`,
+      [hallId, nowMs],
+    );
+    return row ? { nodeId: row.owner_node, address: row.address ?? null } : null;
   }
 
   async assertOwner(

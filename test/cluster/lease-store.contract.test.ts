@@ -123,6 +123,29 @@ describeEachEngine("the lease store", (fresh, engineName) => {
     expect(leases.map((l) => l.hallId)).toEqual(held.map((h) => h.hallId));
   });
 
+  it("names a hall's owner and its address while the lease is unexpired, and nobody otherwise", async () => {
+    const store = new LeaseStore(await fresh());
+    await store.heartbeat({ ...node("a"), address: "http://10.0.0.1:8080" }, T0);
+    await store.heartbeat(node("b"), T0);
+    expect(await store.ownerOf("hall-1", T0)).toBeNull(); // never leased
+    expect(await store.acquire("hall-1", "a", T0, LEASE_MS)).toBe(1);
+    expect(await store.ownerOf("hall-1", T0 + 1_000)).toEqual({
+      nodeId: "a",
+      address: "http://10.0.0.1:8080",
+    });
+    // Expired (a takeover in progress): nobody to ask until another node acquires it.
+    expect(await store.ownerOf("hall-1", T0 + LEASE_MS)).toBeNull();
+    expect(await store.acquire("hall-1", "b", T0 + LEASE_MS, LEASE_MS)).toBe(2);
+    // b has no address recorded: its owner is known, the address is null.
+    expect(await store.ownerOf("hall-1", T0 + LEASE_MS + 1)).toEqual({ nodeId: "b", address: null });
+    // Released, or abandoned by a restarted process: nobody.
+    await store.release("b", ["hall-1"], T0 + LEASE_MS + 2);
+    expect(await store.ownerOf("hall-1", T0 + LEASE_MS + 2)).toBeNull();
+    expect(await store.acquire("hall-1", "a", T0 + LEASE_MS + 3, LEASE_MS)).toBe(3);
+    await store.abandon("a", T0 + LEASE_MS + 4);
+    expect(await store.ownerOf("hall-1", T0 + LEASE_MS + 4)).toBeNull();
+  });
+
   it("releases only its own leases, at once, so another node acquires without waiting", async () => {
     const store = new LeaseStore(await fresh());
     await store.acquire("hall-1", "a", T0, LEASE_MS);

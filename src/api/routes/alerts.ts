@@ -63,9 +63,15 @@ export async function registerAlertRoutes(app: TypedApp, deps: ApiDeps): Promise
       );
     };
     const off = alerts.bus.on("alert_changed", send);
+    // Several nodes: the changes of halls other nodes hold, as their owners published them (AlertRelay).
+    const offFeed = deps.alertFeed?.((event) => {
+      if (!canSeeAlert(p, event.alert)) return;
+      res.write(`event: alert\nid: ${event.alert.id}\ndata: ${JSON.stringify(event)}\n\n`);
+    });
     const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), SSE_HEARTBEAT_MS);
     request.raw.on("close", () => {
       off();
+      offFeed?.();
       clearInterval(heartbeat);
     });
   });
