@@ -10,6 +10,7 @@ import {
   type TelemetryValues,
   topics,
 } from "../contract/index.js";
+import { topicMatches } from "../contract/topic-filter.js";
 import type { ClockSkewPolicy } from "../core/presence/clock-skew.js";
 import type { SilencePolicy } from "../core/presence/silence.js";
 import { type DataResult, PresenceTracker } from "../core/presence/tracker.js";
@@ -157,6 +158,8 @@ export class Aggregator {
   private replayingLog = false;
   private readonly wills: WillGrace;
   private subscribed = false;
+  /** Other topics parts of this node follow on the aggregator's one connection (subscribeTopic). */
+  private readonly topicListeners = new Map<string, Set<(topic: string, payload: Buffer) => void>>();
   /** Shared mode: the halls this node handles; null when it handles every hall. */
   private readonly shared: SharedHalls | null;
   /** Without a write-ahead log: what arrived before goLive(). */
@@ -555,7 +558,10 @@ export class Aggregator {
     this.wills.brokerConnected(sessionPresent);
     // "online" only once subscribed, so no agent replays its spool before there is a subscription to take it.
     if (!this.storageReady) this.announceStatus();
-    const subscriptions = this.shared?.subscriptions() ?? topics.aggregatorSubscriptions();
+    const subscriptions = [
+      ...(this.shared?.subscriptions() ?? topics.aggregatorSubscriptions()),
+      ...this.topicListeners.keys(),
+    ];
     client.subscribe(subscriptions, { qos: 1 }, (err) => {
       if (err) {
         this.options.logger.error({ err: err.message }, "subscribe failed");
@@ -575,6 +581,7 @@ export class Aggregator {
 
   /** Logged before it is processed and acknowledged; processed at once when live, else replayed by goLive(). */
   private onIncoming(topic: string, payload: Buffer, packet: IPublishPacket): void {
+    if (this.topicListeners.size > 0) this.notifyTopicListeners(topic, payload);
     if (this.shared) {
       const route = this.shared.route(topic);
       if (route === "status") this.shared.onStatus(payload);
@@ -918,6 +925,40 @@ export class Aggregator {
     if (!this.requireShared().delete(hallId)) return;
     this.unsubscribeHall(hallId);
     this.forgetHall(hallId);
+  }
+
+  /**
+   * Follows an MQTT topic filter on the aggregator's connection (subscribed again after every reconnect): a broker
+   * that takes a client id from the username (Mosquitto's use_username_as_clientid) allows this node one
+   * connection. Returns how to stop.
+   */
+  subscribeTopic(filter: string, onMessage: (topic: string, payload: Buffer) => void): () => void {
+    let listeners = this.topicListeners.get(filter);
+    if (!listeners) {
+      listeners = new Set();
+      this.topicListeners.set(filter, listeners);
+      if (this.client?.connected) this.client.subscribe(filter, { qos: 1 });
+    }
+    listeners.add(onMessage);
+    return () => {
+      listeners.delete(onMessage);
+      if (listeners.size > 0 || this.topicListeners.get(filter) !== listeners) return;
+      this.topicListeners.delete(filter);
+      if (this.client?.connected) this.client.unsubscribe(filter);
+    };
+  }
+
+  private notifyTopicListeners(topic: string, payload: Buffer): void {
+    for (const [filter, listeners] of this.topicListeners) {
+      if (!topicMatches(filter, topic)) continue;
+      for (const listener of listeners) {
+        try {
+          listener(topic, payload);
+        } catch (err) {
+          this.options.logger.error({ err, topic }, "a topic listener failed");
+        }
+      }
+    }
   }
 
   /** The halls this node handles (shared mode), or null when it handles every hall. */

@@ -13,8 +13,11 @@ import { ensureDemoUsers, ensureFirstAdmin } from "../auth/bootstrap.js";
 import { UserDirectory } from "../auth/user-directory.js";
 import { MaintenanceCalendar } from "../calendar/maintenance-calendar.js";
 import { ReadinessService } from "../calendar/readiness-service.js";
+import { AlertForwarder } from "../cluster/alert-forwarding.js";
+import { AlertRelay } from "../cluster/alert-relay.js";
 import { registerClusterMetrics } from "../cluster/cluster-metrics.js";
 import { type ClusterView, RateMeter, SingleNodeView } from "../cluster/cluster-view.js";
+import { LeaseStore } from "../cluster/lease-store.js";
 import { type AnotherNodeError, OneNodeGuard } from "../cluster/one-node-lock.js";
 import type { HallwatchConfig } from "../config/config.js";
 import { SYSTEM_HALL_ID } from "../contract/index.js";
@@ -116,6 +119,7 @@ export class HallwatchServer {
   /** Shared mode (cluster.mode "shared"): this node's leases and hall takeovers. */
   private sharedHalls: SharedHallsNode | null = null;
   private httpPort: number | null = null;
+  private alertRelay: AlertRelay | null = null;
   private hallDirectory: HallDirectory | null = null;
   private maintenanceCalendar: MaintenanceCalendar | null = null;
   private broker: EmbeddedBroker | null = null;
@@ -387,7 +391,22 @@ export class HallwatchServer {
       calendarRecheckMs: config.alerts.calendarRecheckSec * 1000,
       aroundTheClockKinds: new Set(config.alerts.aroundTheClockKinds),
       onStorageError: reportStorageError,
-      ...(shared ? { cluster: { fence: shared.fence, holds: (hallId) => shared.handles(hallId) } } : {}),
+      ...(shared
+        ? {
+            cluster: {
+              fence: shared.fence,
+              holds: (hallId: string) => shared.handles(hallId),
+              // A person's action on another node's hall is applied by that node (docs/scale-out.md).
+              remote: new AlertForwarder({
+                nodeId: config.cluster.nodeId,
+                leases: new LeaseStore(sql),
+                key: secrets.clusterForwardingKey,
+                holds: (hallId) => shared.handles(hallId),
+                logger: logger.child({ component: "cluster" }),
+              }),
+            },
+          }
+        : {}),
       ...(this.parts.now ? { now: this.parts.now } : {}),
     });
     this.alertService = alerts;
@@ -526,6 +545,16 @@ export class HallwatchServer {
       pollIntervalMs: config.reports.pollIntervalSec * 1000,
       ...(this.parts.now ? { now: this.parts.now } : {}),
     });
+    // Shared: the live stream also carries the alerts of halls other nodes own, as they publish them.
+    const relay = shared
+      ? new AlertRelay({
+          subscribe: (filter, onMessage) => aggregator.subscribeTopic(filter, onMessage),
+          holds: (hallId) => shared.handles(hallId),
+          logger: logger.child({ component: "cluster" }),
+        })
+      : null;
+    await relay?.start();
+    this.alertRelay = relay;
     this.stopAlertPublisher = publishAlertChanges(
       (listener) => alerts.bus.on("alert_changed", listener),
       (topic, payload) => aggregator.publish(topic, payload),
@@ -556,7 +585,13 @@ export class HallwatchServer {
       ...(this.parts.now ? { now: this.parts.now } : {}),
       aggregator,
       // Shared: the other halls' devices and agents from the database, where their owners write them.
-      ...(shared ? { presence: new SharedPresenceReads(aggregator, new PresenceStore(sql)) } : {}),
+      ...(shared
+        ? {
+            presence: new SharedPresenceReads(aggregator, new PresenceStore(sql)),
+            clusterForwarding: { key: secrets.clusterForwardingKey },
+            ...(relay ? { alertFeed: relay.feed } : {}),
+          }
+        : {}),
       alerts,
       halls,
       credentials,
@@ -701,6 +736,8 @@ export class HallwatchServer {
         this.alertService
           ? async () => {
               this.stopAlertPublisher?.();
+              this.alertRelay?.stop();
+              this.alertRelay = null;
               this.readiness?.stop();
               this.inspectionService?.stop();
               this.stopReadinessNotices?.();

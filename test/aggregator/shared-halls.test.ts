@@ -207,4 +207,25 @@ describe("aggregators sharing the halls", () => {
     }, "b's online status after a's offline");
     await observer.endAsync();
   });
+
+  it("hand other system topics to whoever subscribed through them, on their one connection", async () => {
+    const a = await startNode("a");
+    const heard: string[] = [];
+    const off = a.subscribeTopic("hallwatch/v1/_system/alerts/+", (topic, payload) =>
+      heard.push(`${topic} ${payload.toString()}`),
+    );
+    const publisher = await mqtt.connectAsync(broker.url, { clientId: "publisher" });
+    await waitFor(async () => {
+      await publisher.publishAsync("hallwatch/v1/_system/alerts/h1", "one", { qos: 1 });
+      return heard.length > 0 || null;
+    }, "the first system message");
+    expect(heard[0]).toBe("hallwatch/v1/_system/alerts/h1 one");
+    off();
+    await sleep(200);
+    heard.length = 0;
+    await publisher.publishAsync("hallwatch/v1/_system/alerts/h1", "two", { qos: 1 });
+    await sleep(300);
+    expect(heard).toEqual([]);
+    await publisher.endAsync();
+  });
 });

@@ -249,6 +249,38 @@ describe.skipIf(!run)("three nodes sharing 60 halls (PostgreSQL, Mosquitto)", ()
     return rows.map((r) => `${r.action}:${r.n}`).join(" ");
   }
 
+  /** A browser's live alert stream (GET /api/alerts/stream, server-sent events). */
+  async function follow(httpUrl: string, token: string) {
+    const controller = new AbortController();
+    const response = await fetch(`${httpUrl}/api/alerts/stream`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: controller.signal,
+    });
+    const events: { action: string; alert: { id: string } }[] = [];
+    let buffer = "";
+    void (async () => {
+      const decoder = new TextDecoder();
+      try {
+        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+          buffer += decoder.decode(chunk, { stream: true });
+          let end = buffer.indexOf("\n\n");
+          while (end >= 0) {
+            const data = buffer
+              .slice(0, end)
+              .split("\n")
+              .find((line) => line.startsWith("data: "));
+            if (data) events.push(JSON.parse(data.slice(6)));
+            buffer = buffer.slice(end + 2);
+            end = buffer.indexOf("\n\n");
+          }
+        }
+      } catch {
+        // aborted
+      }
+    })();
+    return { events, close: () => controller.abort() };
+  }
+
   const webhooks = (alertId: string, action: string) =>
     receivers
       .at("/webhook")
@@ -317,6 +349,8 @@ describe.skipIf(!run)("three nodes sharing 60 halls (PostgreSQL, Mosquitto)", ()
 
     // --- SIGKILL node2: a fault alerted before, cleared during the takeover; one injected just before -------
     const [clearedHall, injectedHall] = hallsOf(spread, "node2") as [string, string];
+    // Browsers on node1 and node3 follow the live stream; the alert is raised by node2.
+    const streams = await Promise.all(["node1", "node3"].map((n) => follow(node(n).httpUrl, token)));
     jammed.add(`${clearedHall}/kiosk-1`);
     const cleared = await waitFor(
       async () => {
@@ -326,6 +360,14 @@ describe.skipIf(!run)("three nodes sharing 60 halls (PostgreSQL, Mosquitto)", ()
       "the first jam alerted and notified",
       20_000,
     );
+    for (const stream of streams)
+      await waitFor(
+        () =>
+          stream.events.filter((e) => e.alert.id === cleared.id && e.action === "opened").length === 1 ||
+          null,
+        "the alert raised on node2 on the other nodes' live streams",
+      );
+    for (const stream of streams) stream.close();
     jammed.add(`${injectedHall}/kiosk-1`);
     await sleep(500); // reported at once (a discrete change), maybe not yet processed or written
     const killedAt = Date.now();
@@ -371,6 +413,21 @@ describe.skipIf(!run)("three nodes sharing 60 halls (PostgreSQL, Mosquitto)", ()
     expect(webhooks(injected[0]!.id, "opened")).toHaveLength(1);
     expect(await offlineTransitions()).toBe(0);
     expectEven(afterKill, ["node1", "node3"]);
+
+    // A person acknowledges it on the node that does not own its hall: the owner applies it, once.
+    const owner = afterKill.get(injectedHall) as string;
+    const elsewhere = owner === "node1" ? "node3" : "node1";
+    const ack = await fetch(`${node(elsewhere).httpUrl}/api/alerts/${injected[0]!.id}/acknowledge`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ comment: "on my way" }),
+    });
+    expect(ack.status, await ack.clone().text()).toBe(200);
+    expect(((await ack.json()) as { status: string }).status).toBe("acknowledged");
+    expect(await jamAlerts(injectedHall, "kiosk-1")).toEqual([
+      { id: injected[0]!.id, status: "acknowledged" },
+    ]);
+    expect(await historyCount(injected[0]!.id, "acknowledged")).toBe(1);
 
     // --- node2 returns: the halls rebalance, no alert opens or closes ----------------------------------------
     const before = await changeCounts();
