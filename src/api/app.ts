@@ -97,6 +97,11 @@ export interface ApiDeps {
   /** Defaults: no proxy trusted, 30 s per request, 10 s for headers. */
   http?: HttpServerOptions;
   aggregator: Aggregator;
+  /**
+   * False on a node without the api role (HALLWATCH_ROLES): it answers health, metrics and the other nodes'
+   * forwarded alert actions only.
+   */
+  serveApi?: boolean;
   /** The devices and agents shown; default the aggregator's memory (every hall is this node's). */
   presence?: PresenceReads;
   alerts?: AlertService;
@@ -148,6 +153,9 @@ export interface ApiDeps {
   now?: () => number;
 }
 
+/** What a node without the api role still answers: health, metrics, and the other nodes' forwarded alert actions. */
+const NODE_ONLY_PATHS = [/^\/api\/health$/, /^\/metrics$/, /^\/api\/cluster\/alerts\/[^/]+\/actions$/];
+
 /** Builds the HTTP API without listening, so tests can call `app.inject()`. */
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   // Request logs would drown the useful lines at info level; errors are still logged by the error handler.
@@ -180,6 +188,20 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     },
     transform: jsonSchemaTransform,
   });
+  if (deps.serveApi === false) {
+    app.addHook("onRequest", async (request, reply) => {
+      const path = request.url.split("?")[0] ?? "";
+      if (NODE_ONLY_PATHS.some((allowed) => allowed.test(path))) return;
+      return reply
+        .status(404)
+        .send(
+          errorBody(
+            "route_not_found",
+            "this node does not serve the API or the console (HALLWATCH_ROLES has no api); use a node that does",
+          ),
+        );
+    });
+  }
   registerRequestAuth(app, {
     users: deps.auth.users,
     sessionIdleMs: deps.auth.sessionIdleMs,

@@ -500,6 +500,9 @@ export class HallwatchServer {
       store: notifyStore,
       silences,
       groupWindowMs: config.notify.groupWindowMs,
+      nodeId: config.cluster.nodeId,
+      // Only nodes with the jobs role send; every node queues the notices of the alerts it holds.
+      deliver: config.cluster.roles.includes("jobs"),
       subscribe: (listener) => alerts.bus.on("alert_changed", listener),
       logger: logger.child({ component: "notify" }),
       linkBaseUrl: config.publicUrl,
@@ -582,6 +585,7 @@ export class HallwatchServer {
         tokenMaxDays: config.auth.tokenMaxDays,
       },
       http: config.http,
+      serveApi: config.cluster.roles.includes("api"),
       ...(this.parts.now ? { now: this.parts.now } : {}),
       aggregator,
       // Shared: the other halls' devices and agents from the database, where their owners write them.

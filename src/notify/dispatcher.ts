@@ -54,6 +54,11 @@ export interface DispatcherOptions {
    * (config `notify.groupWindowMs`, 30 s in the server). 0 or omitted: each change goes out at once on its own.
    */
   groupWindowMs?: number;
+  /**
+   * Whether this node sends what is queued (default true). A node without the jobs role (HALLWATCH_ROLES) only
+   * queues the notices of the alerts it holds; the nodes with it send them.
+   */
+  deliver?: boolean;
   /** Silences stop notices (never uptime); each notice held is recorded where `recordHold` is given. */
   silences?: SilenceLookup & { recordHold?(hold: HeldNotice): Promise<void> };
 }
@@ -345,7 +350,7 @@ export class NotificationDispatcher {
    * changes wait to be queued (the last one asks when it is queued).
    */
   private tick(): Promise<void> {
-    if (!this.running || this.pendingChanges > 0) return Promise.resolve();
+    if (!this.running || this.pendingChanges > 0 || this.options.deliver === false) return Promise.resolve();
     if (this.nextRound) return this.nextRound;
     const next = this.round.then(() => {
       this.nextRound = null;

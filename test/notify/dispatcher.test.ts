@@ -60,13 +60,45 @@ function harness(dbFile = join(dir, `${Math.random().toString(36).slice(2)}.db`)
   dispatcher.start();
   const emit = (t: Transition, extra: Partial<AlertChange> = {}) =>
     bus.emit("alert_changed", asChange(t, extra));
-  return { db, dbFile, store: dispatcher.store, dispatcher, emit };
+  return { db, dbFile, store: dispatcher.store, dispatcher, emit, bus };
 }
 
 const webhook = async (store: NotifyStore, path = "/webhook", secret = WEBHOOK_SECRET, name = "ops") =>
   store.addChannel({ name, language: "en", config: { type: "webhook", url: `${http.base}${path}`, secret } });
 
 describe("notification dispatcher", () => {
+  it("on a node without the jobs role, queues notices but leaves sending them to a node that has it", async () => {
+    const file = join(dir, "roles.db");
+    const { store, emit, dispatcher, bus } = harness(file);
+    await dispatcher.stop();
+    running.splice(running.indexOf(dispatcher), 1);
+    const queueOnly = new NotificationDispatcher({
+      sql: new SqliteEngine(openDatabase(file)),
+      subscribe: (l) => bus.on("alert_changed", l),
+      logger: silentLogger(),
+      pollIntervalMs: 10,
+      deliver: false,
+    });
+    running.push(queueOnly);
+    queueOnly.start();
+    const ch = await webhook(store);
+    await store.addRule({
+      name: "guards",
+      hallId: null,
+      roles: ["security"],
+      actions: ["opened"],
+      channelIds: [ch.id],
+    });
+    emit(opened("alert-roles"));
+    await waitFor(async () => (await store.pending()) === 1, "the notice queued");
+    await queueOnly.deliverDue();
+    await sleep(200);
+    expect(http.at("/webhook")).toHaveLength(0);
+    const sender = harness(file).dispatcher;
+    await sender.deliverDue();
+    await waitFor(() => http.at("/webhook").length === 1 || null, "the jobs node sending it");
+  });
+
   it("delivers exactly once to a receiver that fails twice, logging every attempt; a replayed change is not resent", async () => {
     const { store, emit, dispatcher } = harness();
     const ch = await webhook(store, "/flaky");
