@@ -17,7 +17,8 @@ const bySeverity = (
 
 /**
  * The hall overview (`#/board/<hallId>`; without one, the hall with the worst open alert, else the first) and that
- * hall's open alerts under it. The alerts show even while the halls cannot be loaded.
+ * hall's open alerts under it, with those of other halls the person was told about. The alerts show even while the
+ * halls cannot be loaded.
  */
 export function Board({ hallId }: { hallId: string | undefined }) {
   const { t, lang } = useSession();
@@ -33,8 +34,11 @@ export function Board({ hallId }: { hallId: string | undefined }) {
   const list = halls.data?.items ?? [];
   const worst = [...active].sort(bySeverity)[0];
   const hall = list.find((h) => h.id === hallId) ?? list.find((h) => h.id === worst?.hallId) ?? list[0];
+  const own = new Set(list.map((h) => h.id));
+  // An alert of a hall outside one's own reaches one's feed only because one was told about it (an escalation step,
+  // an assignment; issue 14): it stays on the board whichever hall is chosen.
   const items = active
-    .filter((a) => !hall || a.hallId === hall.id)
+    .filter((a) => !hall || a.hallId === hall.id || !own.has(a.hallId))
     .sort((a, b) => bySeverity(a, b) || b.lastSeenMs - a.lastSeenMs);
   return (
     <>
