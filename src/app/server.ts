@@ -34,7 +34,7 @@ import { NotificationDispatcher } from "../notify/dispatcher.js";
 import type { PersonalNotifier } from "../notify/people/personal-notifier.js";
 import type { DutyLookup } from "../notify/people/ports.js";
 import { ReportScheduleStore } from "../reports/schedule-store.js";
-import { ReportScheduler } from "../reports/scheduler.js";
+import { ReportScheduler, reportMedium } from "../reports/scheduler.js";
 import { AuditLog } from "../store/audit.js";
 import { CredentialStore } from "../store/credentials.js";
 import { HallDirectory } from "../store/hall-directory.js";
@@ -540,7 +540,11 @@ export class HallwatchServer {
       },
       users: directory,
       ...(shared ? { handles: (hallId: string) => shared.handles(hallId) } : {}),
-      hasEmail: (username) => people.contacts.address(username, "email") !== null,
+      reportMediumOf: (username) =>
+        reportMedium(
+          people.contacts.address(username, "email") !== null,
+          people.contacts.contactsOf(username)?.media ?? [],
+        ),
       notify: { store: notifyStore, dispatcher: notifier },
       linkBaseUrl: config.publicUrl,
       chromiumPath: config.reports.chromiumPath,

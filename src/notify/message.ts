@@ -110,6 +110,7 @@ const LABEL = {
     status: "状态",
     escalatedTo: "升级至",
     resolvedBy: "处理",
+    assignedBy: "指派人",
     open: "打开控制台",
   },
   en: {
@@ -121,6 +122,7 @@ const LABEL = {
     status: "Status",
     escalatedTo: "Escalated to",
     resolvedBy: "Resolved by",
+    assignedBy: "Assigned by",
     open: "Open the console",
   },
 } as const;
@@ -160,6 +162,7 @@ export function renderMessage(
   lines.push([L.status, STATUS[language][a.status]]);
   if (action === "escalated" && change.escalatedTo)
     lines.push([L.escalatedTo, change.escalatedTo.join(", ")]);
+  if (action === "assigned" && change.entry?.by) lines.push([L.assignedBy, change.entry.by]);
   if (a.resolved) lines.push([L.resolvedBy, `${a.resolved.by}: ${a.resolved.reason}`]);
   const link = alertLink(linkBaseUrl, a.hallId, a.deviceId);
   const markdown = [

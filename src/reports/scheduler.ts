@@ -8,7 +8,7 @@ import {
 import type { Logger } from "../logging.js";
 import type { NotificationDispatcher } from "../notify/dispatcher.js";
 import type { Language, MessageAttachment } from "../notify/message.js";
-import { personTarget } from "../notify/people/ports.js";
+import { type PersonalMedium, personTarget } from "../notify/people/ports.js";
 import type { NotifyStore } from "../notify/store.js";
 import type { UserRecord } from "../store/users.js";
 import { generateHallReport, type ReportSources } from "./generate.js";
@@ -30,8 +30,11 @@ export interface ReportSchedulerOptions {
    * Absent: every hall.
    */
   handles?: (hallId: string) => boolean;
-  /** Whether a person has an e-mail address (their contact points); absent: everyone is assumed to. */
-  hasEmail?: (username: string) => boolean;
+  /**
+   * The medium a person's reports go by (see `reportMedium`), null when none can carry one; absent: everyone by
+   * e-mail.
+   */
+  reportMediumOf?: (username: string) => PersonalMedium | null;
   /**
    * The outbox the reports queue in. On the same database as `schedules`: a run's claim and its queued messages
    * commit in one transaction of `store.sql`.
@@ -43,6 +46,16 @@ export interface ReportSchedulerOptions {
   logger: Logger;
   now?: () => number;
   pollIntervalMs?: number;
+}
+
+/**
+ * How a person gets a report (issue 14: "through the person's channels"): by e-mail when they have an address (the
+ * PDF and CSV attached), else by their most preferred chat or push medium (the summary and the printable page's
+ * link). Never by SMS: the providers' approved templates are for alerts. Null: no medium can carry it.
+ */
+export function reportMedium(hasEmail: boolean, media: readonly PersonalMedium[]): PersonalMedium | null {
+  if (hasEmail) return "email";
+  return media.find((m) => m !== "sms" && m !== "email") ?? null;
 }
 
 interface Target {
@@ -172,7 +185,7 @@ export class ReportScheduler {
     }
   }
 
-  /** Duty managers of the hall by personal e-mail, the hall's group channels, and headquarters' for the monthly. */
+  /** Duty managers of the hall in person, the hall's group channels, and headquarters' for the monthly. */
   private async targets(hallId: string, kind: ReportKind, schedule: ReportSchedule): Promise<Target[]> {
     const { store } = this.options.notify;
     const out = new Map<string, Target>();
@@ -180,10 +193,11 @@ export class ReportScheduler {
       for (const u of this.options.users.list()) {
         if (u.disabled || !u.roles.includes("duty_manager")) continue;
         if (!u.halls.includes(hallId) && !u.halls.includes("*")) continue;
-        // No address, no report: queueing it would only fail, after printing a PDF for nobody.
-        if (this.options.hasEmail && !this.options.hasEmail(u.username)) continue;
-        const id = personTarget(u.username, "email");
-        out.set(id, { id, language: u.language, email: true });
+        // No medium, no report: queueing it would only fail, after printing a PDF for nobody.
+        const medium = this.options.reportMediumOf ? this.options.reportMediumOf(u.username) : "email";
+        if (!medium) continue;
+        const id = personTarget(u.username, medium);
+        out.set(id, { id, language: u.language, email: medium === "email" });
       }
     }
     const channelIds = [...schedule.channelIds, ...(kind === "month" ? schedule.hqChannelIds : [])];

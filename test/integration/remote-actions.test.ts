@@ -110,6 +110,26 @@ describe("remote actions from the API to a real agent over MQTT", () => {
     expect(kiosk.actions.restarts).toBe(1);
   });
 
+  it("maintenance changes the kiosk's report interval: the agent replies and announces the new rate", async () => {
+    const answer = await maint.json("POST", `/api/devices/${HALL}/kiosk-1/actions`, {
+      action: "set_report_interval",
+      reportIntervalSec: 30,
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body.ok).toBe(true);
+    // The agent's new birth carries the rate: the server now expects a report every 30 s from the kiosk.
+    await waitFor(
+      async () =>
+        (
+          (await admin.json("GET", `/api/devices?hallId=${HALL}`)).body.items as {
+            deviceId: string;
+            reportIntervalSec: number;
+          }[]
+        ).find((d) => d.deviceId === "kiosk-1")?.reportIntervalSec === 30,
+      "the kiosk's report interval at 30 s",
+    );
+  });
+
   it("a screenshot comes back as a PNG in the reply", async () => {
     const answer = await maint.json("POST", `/api/devices/${HALL}/kiosk-1/actions`, { action: "screenshot" });
     expect(answer.status).toBe(200);

@@ -26,6 +26,8 @@ export interface AlertView {
   affected: string[];
   flapping: boolean;
   escalationLevel: number;
+  /** People told about it in person (issue 14): they see it even outside their halls and roles. */
+  notifiedUsers?: string[];
 }
 
 export interface DeviceView {

@@ -1,13 +1,14 @@
 import type { AlertChange } from "../../alerts/alert-service.js";
-import type { Alert, HistoryAction } from "../../core/alerts/alert.js";
+import type { Alert, HistoryAction, HistoryEntry } from "../../core/alerts/alert.js";
 import { chainFor, dueStep, type EscalationChain } from "../../core/escalation/chain.js";
 import type { Role } from "../../core/faults/types.js";
 import type { Logger } from "../../logging.js";
 import type { SqlEngine, SqlExecutor } from "../../store/sql/engine.js";
-import { type Language, type NotificationMessage, renderMessage, withActionUrl } from "../message.js";
+import type { Language, NotificationMessage } from "../message.js";
 import type { OutboxPort } from "../outbox.js";
-import { ActionLinks } from "./action-links.js";
+import type { ActionLinks } from "./action-links.js";
 import type { AlertProgress, ChainPort } from "./chains.js";
+import { type Notice, renderNotice } from "./personal-notice.js";
 import {
   type ContactBook,
   type DutyLookup,
@@ -56,24 +57,12 @@ export interface PersonalNotifierOptions {
 /** Changes that tell people; updates, comments and the notices' own entries never do. */
 const NOTIFYING: ReadonlySet<HistoryAction> = new Set(["opened", "reopened", "escalated", "reminded"]);
 
-interface Notice {
-  alert: Alert;
-  action: HistoryAction;
-  username: string;
-  /** Media the step asks for; empty: the person's preferred one. */
-  via: readonly PersonalMedium[];
-  /** Unique per notice of this alert (with the target): a replayed change or step is queued once. */
-  key: string;
-  detail: Record<string, unknown>;
-  /** Resolutions reach everyone told before, in quiet hours too. */
-  always?: boolean;
-}
-
 /**
  * Tells people in person (issue 14): each notifying change of an alert goes to the people on duty for its hall and
  * audience, over their media, in their language, with a signed one-tap link; where an escalation chain is configured
  * for the alert's severity (and hall), its steps decide who is told and when instead, until someone acknowledges.
- * Notices queue in the dispatcher's outbox as `person:<username>:<medium>` targets and go on the alert's timeline.
+ * The person an alert is assigned to is told too. Notices queue in the dispatcher's outbox as
+ * `person:<username>:<medium>` targets and go on the alert's timeline.
  */
 export class PersonalNotifier {
   readonly chains: ChainPort;
@@ -135,6 +124,10 @@ export class PersonalNotifier {
     if (entry.action === "resolved") {
       await this.chains.finish(alert.id);
       await this.tellResolution(alert, entry.atMs, nowMs);
+      return;
+    }
+    if (entry.action === "assigned") {
+      await this.tellAssignee(alert, entry, nowMs);
       return;
     }
     if (!NOTIFYING.has(entry.action) || alert.inMaintenance) return;
@@ -230,6 +223,26 @@ export class PersonalNotifier {
     return [...people];
   }
 
+  /**
+   * The person an alert was handed to is told, like a step's target: their preferred medium, the one-tap link,
+   * quiet hours unless critical. A person's deliberate choice, so neither a silence nor maintenance holds it; nobody
+   * is told of an alert they took themselves.
+   */
+  private async tellAssignee(alert: Alert, entry: HistoryEntry, nowMs: number): Promise<void> {
+    const assignee = entry.detail?.assignee;
+    if (typeof assignee !== "string" || assignee === entry.by) return;
+    const notice: Notice = {
+      alert,
+      action: "assigned",
+      username: assignee,
+      via: [],
+      key: `${alert.id}:assigned:${entry.atMs}`,
+      detail: { action: "assigned", by: entry.by },
+      ...(entry.by ? { by: entry.by } : {}),
+    };
+    await this.send([notice], nowMs);
+  }
+
   /** A resolution reaches everyone told about the alert, over the media they were told on. */
   private async tellResolution(alert: Alert, atMs: number, nowMs: number): Promise<void> {
     const told = new Map<string, PersonalMedium[]>();
@@ -265,7 +278,7 @@ export class PersonalNotifier {
       notBeforeMs?: number;
     }[] = [];
     for (const notice of notices)
-      for (const { medium, message } of this.render(notice, nowMs)) {
+      for (const { medium, message } of renderNotice(notice, nowMs, this.options)) {
         const target = personTarget(notice.username, medium);
         // Storm grouping applies to people as to channels: one notice per person and medium per window.
         const notBefore = this.options.notBefore;
@@ -300,42 +313,5 @@ export class PersonalNotifier {
     for (const { notice, medium } of queued)
       this.options.alerts.recordNotice(notice.alert.id, notice.username, { ...notice.detail, medium });
     if (queued.length > 0) this.options.onQueued?.();
-  }
-
-  /** The person's media for this notice and the message in their language; none when they are not to be told. */
-  private render(notice: Notice, nowMs: number): { medium: PersonalMedium; message: NotificationMessage }[] {
-    const { alert, username } = notice;
-    const contacts = this.options.contacts.contactsOf(username);
-    const language = this.options.languageOf(username);
-    if (!contacts || !language) return [];
-    if (!notice.always && alert.severity !== "critical" && contacts.inQuietHours(nowMs)) return [];
-    const media =
-      notice.via.length > 0
-        ? notice.via.filter((m) => contacts.media.includes(m))
-        : contacts.media.slice(0, 1);
-    if (media.length === 0) return [];
-    const change: AlertChange = {
-      alert,
-      entry: {
-        alertId: alert.id,
-        atMs: nowMs,
-        action: notice.action,
-        by: null,
-        fromStatus: alert.status,
-        toStatus: alert.status,
-        detail: null,
-      },
-    };
-    const base = this.options.linkBaseUrl;
-    return media.map((medium) => {
-      let message = renderMessage(change, language, base);
-      if (this.options.links && base && notice.action !== "resolved")
-        message = withActionUrl(
-          message,
-          ActionLinks.url(base, this.options.links.issue(alert.id, username, nowMs)),
-          language,
-        );
-      return { medium, message };
-    });
   }
 }

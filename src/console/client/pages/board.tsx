@@ -8,7 +8,7 @@ import { HallOverview } from "../overview/hall-overview.js";
 import { SEVERITIES } from "../overview/worst.js";
 import { href } from "../router.js";
 import { useSession } from "../session.js";
-import type { HallView } from "../types.js";
+import type { AlertView, HallView } from "../types.js";
 
 const bySeverity = (
   a: { severity: (typeof SEVERITIES)[number] },
@@ -17,10 +17,11 @@ const bySeverity = (
 
 /**
  * The hall overview (`#/board/<hallId>`; without one, the hall with the worst open alert, else the first) and that
- * hall's open alerts under it. The alerts show even while the halls cannot be loaded.
+ * hall's open alerts under it, with those of other halls the person was told about. The alerts show even while the
+ * halls cannot be loaded.
  */
 export function Board({ hallId }: { hallId: string | undefined }) {
-  const { t, lang } = useSession();
+  const { t, lang, user } = useSession();
   const halls = useApi<{ items: HallView[] }>("/api/halls");
   const { reload } = halls;
   // Devices by connectivity are not streamed: refresh them as the tiles do.
@@ -33,8 +34,12 @@ export function Board({ hallId }: { hallId: string | undefined }) {
   const list = halls.data?.items ?? [];
   const worst = [...active].sort(bySeverity)[0];
   const hall = list.find((h) => h.id === hallId) ?? list.find((h) => h.id === worst?.hallId) ?? list[0];
+  const own = new Set(list.map((h) => h.id));
+  // An alert of a hall outside one's own that one was told about (an escalation step; issue 14) stays on the board
+  // whichever hall is chosen.
+  const toldOf = (a: AlertView) => !own.has(a.hallId) && (a.notifiedUsers ?? []).includes(user.username);
   const items = active
-    .filter((a) => !hall || a.hallId === hall.id)
+    .filter((a) => !hall || a.hallId === hall.id || toldOf(a))
     .sort((a, b) => bySeverity(a, b) || b.lastSeenMs - a.lastSeenMs);
   return (
     <>
