@@ -1,5 +1,11 @@
 import { randomUUID } from "node:crypto";
-import type { Command, CommandFields, CommandReply } from "../contract/index.js";
+import {
+  type Command,
+  type CommandFields,
+  type CommandReply,
+  decodeMessage,
+  topics,
+} from "../contract/index.js";
 import type { Aggregator } from "./aggregator.js";
 
 export type CommandOutcome = { status: "replied"; reply: CommandReply } | { status: "timeout" };
@@ -33,6 +39,7 @@ export class CommandRequests {
   ): Promise<CommandOutcome & { id: string }> {
     const id = randomUUID();
     let timer: NodeJS.Timeout | undefined;
+    const stopListening = this.listenElsewhere(hallId, agentId);
     const answered = new Promise<CommandOutcome>((resolve) => {
       this.waiting.set(id, (reply) => resolve({ status: "replied", reply }));
       timer = setTimeout(() => resolve({ status: "timeout" }), options.timeoutMs);
@@ -44,6 +51,22 @@ export class CommandRequests {
     } finally {
       clearTimeout(timer);
       this.waiting.delete(id);
+      stopListening?.();
     }
+  }
+
+  /**
+   * Several nodes share the halls: the reply to a command for a hall another node owns reaches only that node's
+   * aggregator, so this node follows the agent's reply topic itself while it waits (subscribed before the command is
+   * sent, so the reply cannot come first).
+   */
+  private listenElsewhere(hallId: string, agentId: string): (() => void) | null {
+    const owned = this.aggregator.ownedHalls;
+    if (owned === null || owned.has(hallId)) return null;
+    return this.aggregator.subscribeTopic(topics.reply(hallId, agentId), (topic, payload) => {
+      const decoded = decodeMessage(topic, payload);
+      if (decoded.ok && decoded.value.type === "reply")
+        this.waiting.get(decoded.value.message.id)?.(decoded.value.message);
+    });
   }
 }
