@@ -16,7 +16,20 @@ import type { TypedApp } from "./types.js";
 export async function registerDeviceAdminRoutes(app: TypedApp, deps: ApiDeps): Promise<void> {
   const audit = auditor(deps);
   const params = z.object({ hallId: hallIdSchema, deviceId: deviceIdSchema });
+  /**
+   * Several nodes: a device's identity is changed by the node that owns its hall (its aggregator holds the device).
+   * Not forwarded yet: another node says so instead of answering "no device".
+   */
+  const ownHall = (hallId: string) => {
+    const owned = deps.aggregator.ownedHalls;
+    if (owned && !owned.has(hallId))
+      throw new ApiError(
+        "conflict",
+        `hall ${hallId} is handled by another node: rename, move or retire its devices there (GET /api/cluster names it)`,
+      );
+  };
   const target = (hallId: string, deviceId: string) => {
+    ownHall(hallId);
     const device = deps.aggregator.presence.device(hallId, deviceId);
     if (!device) throw new ApiError("not_found", `no device ${deviceId} in hall ${hallId}`);
     return device;
@@ -80,6 +93,7 @@ export async function registerDeviceAdminRoutes(app: TypedApp, deps: ApiDeps): P
       const p = requireRole(request, ["admin"]);
       const { hallId, deviceId } = request.params;
       const { agentId } = request.body;
+      ownHall(hallId);
       try {
         const { from, device } = await deps.aggregator.moveDevice(hallId, deviceId, agentId);
         audit(
