@@ -184,6 +184,15 @@ describe.skipIf(!run)("node roles (HALLWATCH_ROLES)", () => {
       20_000,
     );
 
+    // Renaming a device is done by its hall's owner; the API node says so rather than "no device".
+    const rename = await fetch(`${api.httpUrl}/api/devices/east/kiosk-1`, {
+      method: "PUT",
+      headers,
+      body: JSON.stringify({ name: "front kiosk" }),
+    });
+    expect(rename.status).toBe(409);
+    expect(await rename.text()).toContain("another node");
+
     const post = async (path: string, body: unknown) => {
       const response = await fetch(`${api.httpUrl}${path}`, {
         method: "POST",
