@@ -37,6 +37,8 @@ export interface ClusterMembershipOptions {
 
 export const DEFAULT_HEARTBEAT_MS = 5_000;
 export const DEFAULT_LEASE_MS = 15_000;
+/** How soon a node looks again for halls of its share that another node still holds. */
+const SOON_MS = 1_000;
 const ALL_ROLES = ["ingest", "api", "jobs"] as const;
 
 /**
@@ -111,6 +113,8 @@ export class ClusterMembership {
     this.announced = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.soonTimer) clearTimeout(this.soonTimer);
+    this.soonTimer = null;
     // A database that hangs is not waited for longer than a lease: by then the leases have expired anyway, and
     // `stopping` keeps a late tick from taking halls.
     if (this.running) await this.atMostOneLease(this.running);
@@ -142,6 +146,21 @@ export class ClusterMembership {
       });
     }
     return this.running;
+  }
+
+  private soonTimer: NodeJS.Timeout | null = null;
+
+  /** One extra tick in a second, while running (not for ticks driven by hand). */
+  private soon(): void {
+    if (!this.timer || this.soonTimer || this.stopping) return;
+    this.soonTimer = setTimeout(
+      () => {
+        this.soonTimer = null;
+        void this.tick();
+      },
+      Math.min(SOON_MS, this.heartbeatMs),
+    );
+    this.soonTimer.unref();
   }
 
   private schedule(): void {
@@ -194,13 +213,18 @@ export class ClusterMembership {
       const mine = this.share(hallIds, live);
       if (this.stopping) return; // stop() hands everything over itself
       await this.handOver([...this.held.keys()].filter((h) => !mine.has(h)));
+      let waiting = 0;
       for (const hallId of mine) {
         if (!settled || this.held.has(hallId) || this.stopping) continue;
         const epoch = await store.acquire(hallId, this.nodeId, nowMs, this.leaseMs);
+        if (epoch === null) waiting += 1;
         if (epoch === null || this.stopping) continue;
         this.held.set(hallId, epoch);
         this.events.emit("acquired", { hallId, epoch });
       }
+      // Halls of its share still held elsewhere (a crashed node's lease not yet expired, a node about to hand
+      // them over): look again within a second rather than a whole heartbeat, so a takeover follows the expiry.
+      if (waiting > 0) this.soon();
     } catch (err) {
       this.options.logger.error(
         { err, node: this.nodeId },

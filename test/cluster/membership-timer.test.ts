@@ -154,3 +154,25 @@ it("gives halls only to nodes with the ingest role", async () => {
   expect(api.heldHalls().size).toBe(0);
   expect(ingest.heldHalls().size).toBe(3);
 });
+
+it("takes a hall of its share within about a second of the other node's lease expiring, not a heartbeat later", async () => {
+  const { store, real } = storeWith(async () => {});
+  // Another node (crashed) holds hall-1 for 2.5 s more; this node's heartbeat is 10 s.
+  const nowMs = await real.nowMs();
+  expect(await real.acquire("hall-1", "node-z", nowMs - 27_500, 30_000)).toBe(1);
+  const m = new ClusterMembership({
+    nodeId: "node-a",
+    store,
+    hallIds: async () => ["hall-1"],
+    heartbeatMs: 10_000,
+    leaseMs: 30_000,
+    logger: silentLogger(),
+  });
+  memberships.push(m);
+  await m.start(); // announces itself; its first acquisition comes one heartbeat later…
+  await m.tick(); // …or at once here: the hall is still the crashed node's
+  expect(m.heldHalls().size).toBe(0);
+  const waitedFrom = Date.now();
+  await waitFor(() => m.heldHalls().has("hall-1") || null, "hall-1 taken over", 6_000);
+  expect(Date.now() - waitedFrom).toBeLessThan(4_500);
+});
