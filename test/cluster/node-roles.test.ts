@@ -1,9 +1,9 @@
 // HALLWATCH_ROLES split what nodes do (docs/scale-out.md, "Roles"): an API node owns no hall and serves the console
 // and API for every hall; an ingest + jobs node owns every hall, sends the notices and answers only health and
 // metrics over HTTP (and the other nodes' forwarded alert actions). Checked from outside: the database's leases,
-// each node's HTTP answers, and a webhook receiver that must get each notice once, from the jobs node.
+// each node's HTTP answers, and a webhook receiver that must get each notice once, from a jobs node.
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,16 +13,10 @@ import { HallStore } from "../../src/store/halls.js";
 import { PostgresEngine } from "../../src/store/sql/postgres-engine.js";
 import { migratePostgres } from "../../src/store/sql/postgres-migrations.js";
 import { bearerToken } from "../helpers/auth.js";
+import { startClusterBroker } from "../helpers/cluster-broker.js";
 import { requireInCi } from "../helpers/external-servers.js";
-import { freePort } from "../helpers/free-port.js";
 import { HallwatchProcess, pgQuery } from "../helpers/hallwatch-process.js";
-import {
-  AGENT_ACL,
-  MOSQUITTO,
-  type MosquittoProcess,
-  spawnMosquitto,
-  writeMosquittoUsers,
-} from "../helpers/mosquitto-process.js";
+import { MOSQUITTO } from "../helpers/mosquitto-process.js";
 import { PG_BIN, type PostgresServer, startPostgres } from "../helpers/postgres.js";
 import { waitFor } from "../helpers/wait.js";
 import { startHttpReceivers, WEBHOOK_SECRET } from "../notify/receivers.js";
@@ -36,7 +30,7 @@ describe.skipIf(!run)("node roles (HALLWATCH_ROLES)", () => {
   const dir = mkdtempSync(join(tmpdir(), "hallwatch-roles-"));
   let database: PostgresServer;
   let url: string;
-  let broker: MosquittoProcess;
+  let broker: Awaited<ReturnType<typeof startClusterBroker>>;
   let receivers: Awaited<ReturnType<typeof startHttpReceivers>>;
   let api: HallwatchProcess;
   let worker: HallwatchProcess;
@@ -56,30 +50,12 @@ describe.skipIf(!run)("node roles (HALLWATCH_ROLES)", () => {
       );
     }
     await engine.close();
-    const port = await freePort();
-    const passwords = join(dir, "passwd");
-    writeMosquittoUsers(passwords, {
-      _api: PASSWORD,
-      _worker: PASSWORD,
-      ...Object.fromEntries(HALLS.map((h) => [`${h}-agent`, PASSWORD])),
-    });
-    const acl = join(dir, "acl");
-    writeFileSync(
-      acl,
-      AGENT_ACL.replace(
-        "user _aggregator\ntopic readwrite hallwatch/#\n",
-        "user _api\ntopic readwrite hallwatch/#\n\nuser _worker\ntopic readwrite hallwatch/#\n",
-      ),
+    broker = await startClusterBroker(
+      ["_api", "_worker"],
+      HALLS.map((h) => `${h}-agent`),
+      PASSWORD,
     );
-    const conf = join(dir, "mosquitto.conf");
-    writeFileSync(
-      conf,
-      `listener ${port} 127.0.0.1\nallow_anonymous false\npassword_file ${passwords}\nacl_file ${acl}\npersistence false\n`,
-    );
-    chmodSync(dir, 0o755);
-    for (const file of [passwords, acl, conf]) chmodSync(file, 0o644);
-    broker = await spawnMosquitto(conf, port);
-    const brokerUrl = `mqtt://127.0.0.1:${port}`;
+    const brokerUrl = broker.url;
     const configFile = join(dir, "hallwatch.json");
     writeFileSync(configFile, JSON.stringify({ notify: { groupWindowMs: 0 } }));
     const secretKey = randomBytes(32).toString("base64");

@@ -4,7 +4,7 @@
 // without a lost, duplicated or offline anything, a restart's rebalance that opens and closes nothing, and a node
 // paused past its lease that writes nothing over its halls' new owners (fencing).
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,16 +15,10 @@ import { HallStore } from "../../src/store/halls.js";
 import { PostgresEngine } from "../../src/store/sql/postgres-engine.js";
 import { migratePostgres } from "../../src/store/sql/postgres-migrations.js";
 import { bearerToken } from "../helpers/auth.js";
+import { startClusterBroker } from "../helpers/cluster-broker.js";
 import { requireInCi } from "../helpers/external-servers.js";
-import { freePort } from "../helpers/free-port.js";
 import { HallwatchProcess, pgQuery } from "../helpers/hallwatch-process.js";
-import {
-  AGENT_ACL,
-  MOSQUITTO,
-  type MosquittoProcess,
-  spawnMosquitto,
-  writeMosquittoUsers,
-} from "../helpers/mosquitto-process.js";
+import { MOSQUITTO } from "../helpers/mosquitto-process.js";
 import { PG_BIN, type PostgresServer, startPostgres } from "../helpers/postgres.js";
 import { sleep, waitFor } from "../helpers/wait.js";
 import { startHttpReceivers, WEBHOOK_SECRET } from "../notify/receivers.js";
@@ -33,7 +27,6 @@ const run = requireInCi(PG_BIN, "PostgreSQL") && requireInCi(MOSQUITTO, "Mosquit
 const HALLS = Array.from({ length: 60 }, (_, i) => `hall-${String(i + 1).padStart(2, "0")}`);
 const NODES = ["node1", "node2", "node3"] as const;
 const NODE_PASSWORD = "node-password-0123";
-const AGENT_PASSWORD = "agent-password-0123";
 const ADMIN_PASSWORD = "Admin-Password-4711";
 /** The defaults an operator gets: heartbeat 5 s, lease 15 s. */
 const TAKEOVER_LIMIT_MS = 20_000;
@@ -42,7 +35,7 @@ describe.skipIf(!run)("three nodes sharing 60 halls (PostgreSQL, Mosquitto)", ()
   const dir = mkdtempSync(join(tmpdir(), "hallwatch-cluster-"));
   let database: PostgresServer;
   let url: string;
-  let broker: MosquittoProcess;
+  let broker: Awaited<ReturnType<typeof startClusterBroker>>;
   let receivers: Awaited<ReturnType<typeof startHttpReceivers>>;
   const nodes = new Map<string, HallwatchProcess>();
   const agents: Agent[] = [];
@@ -64,39 +57,12 @@ describe.skipIf(!run)("three nodes sharing 60 halls (PostgreSQL, Mosquitto)", ()
     }
     await engine.close();
 
-    const port = await freePort();
-    const passwords = join(dir, "passwd");
-    writeMosquittoUsers(passwords, {
-      ...Object.fromEntries(NODES.map((n) => [`_${n}`, NODE_PASSWORD])),
-      ...Object.fromEntries(HALLS.map((h) => [agentOf(h), AGENT_PASSWORD])),
-    });
-    const acl = join(dir, "acl");
-    writeFileSync(
-      acl,
-      AGENT_ACL.replace(
-        "user _aggregator\ntopic readwrite hallwatch/#\n",
-        NODES.map((n) => `user _${n}\ntopic readwrite hallwatch/#\n`).join("\n"),
-      ),
+    broker = await startClusterBroker(
+      NODES.map((n) => `_${n}`),
+      HALLS.map(agentOf),
+      NODE_PASSWORD,
     );
-    const conf = join(dir, "mosquitto.conf");
-    writeFileSync(
-      conf,
-      [
-        `listener ${port} 127.0.0.1`,
-        "allow_anonymous false",
-        `password_file ${passwords}`,
-        `acl_file ${acl}`,
-        "persistence false",
-        "max_queued_messages 100000",
-        "log_dest stderr",
-        "log_type error",
-        "",
-      ].join("\n"),
-    );
-    chmodSync(dir, 0o755);
-    for (const file of [passwords, acl, conf]) chmodSync(file, 0o644);
-    broker = await spawnMosquitto(conf, port);
-    const brokerUrl = `mqtt://127.0.0.1:${port}`;
+    const brokerUrl = broker.url;
 
     const configFile = join(dir, "hallwatch.json");
     writeFileSync(configFile, JSON.stringify({ notify: { groupWindowMs: 0 } }));
@@ -129,7 +95,7 @@ describe.skipIf(!run)("three nodes sharing 60 halls (PostgreSQL, Mosquitto)", ()
         brokerUrl,
         hallId,
         agentId: agentOf(hallId),
-        password: AGENT_PASSWORD,
+        password: NODE_PASSWORD,
         stateDir: join(dir, "agents", hallId),
         drivers: [kiosk(hallId, "kiosk-1"), kiosk(hallId, "kiosk-2")],
         sampleIntervalMs: 250,
