@@ -1,6 +1,7 @@
 import type { Aggregator } from "../aggregator/aggregator.js";
 import { EventBus } from "../aggregator/event-bus.js";
 import type { AlertService } from "../alerts/alert-service.js";
+import type { Alert } from "../core/alerts/alert.js";
 import { nextOpening } from "../core/calendar/opening-hours.js";
 import {
   type ReadinessInspection,
@@ -8,6 +9,7 @@ import {
   readinessCheckTimes,
   readinessReport,
 } from "../core/calendar/readiness.js";
+import type { DeviceState } from "../core/presence/types.js";
 import type { Logger } from "../logging.js";
 import type { Halls } from "../store/hall-directory.js";
 import { ReadinessReportStore } from "../store/readiness-reports.js";
@@ -28,6 +30,12 @@ export interface ReadinessServiceOptions {
   inspectionsDue?: (hallId: string, openingMs: number) => ReadinessInspection[];
   /** Several nodes share the halls: only the hall's owner checks it (it holds the devices). Absent: every hall. */
   handles?: (hallId: string) => boolean;
+}
+
+/** A hall's devices and open alerts from elsewhere than this node's memory (see preview). */
+export interface ReadinessSource {
+  devices: Iterable<DeviceState>;
+  alerts: readonly Alert[];
 }
 
 /**
@@ -121,24 +129,27 @@ export class ReadinessService {
     }
   }
 
-  /** The report as it would be now, for the hall's next opening (or now, when it is open or has no hours). */
-  preview(hallId: string): ReadinessReport {
+  /**
+   * The report as it would be now, for the hall's next opening (or now, when it is open or has no hours). A hall
+   * another node owns (several nodes) is previewed from `source`: its devices and open alerts as the database has
+   * them; this node's own halls from memory.
+   */
+  preview(hallId: string, source?: ReadinessSource): ReadinessReport {
     const nowMs = this.now();
     const hours = this.options.halls.openingHours(hallId);
-    return this.build(hallId, (hours && nextOpening(hours, nowMs)) ?? nowMs, nowMs);
+    return this.build(hallId, (hours && nextOpening(hours, nowMs)) ?? nowMs, nowMs, source);
   }
 
   latest(hallId: string): Promise<ReadinessReport | null> {
     return this.reports.latest(hallId);
   }
 
-  private build(hallId: string, openingMs: number, nowMs: number): ReadinessReport {
-    const devices = [...this.options.aggregator.presence.allDevices()].filter(
+  private build(hallId: string, openingMs: number, nowMs: number, source?: ReadinessSource): ReadinessReport {
+    const devices = [...(source?.devices ?? this.options.aggregator.presence.allDevices())].filter(
       (d) => d.hallId === hallId && !d.retired,
     );
     // The open alerts the alert service holds in memory, as the store would list them: the report stays synchronous.
-    const alerts = this.options.alerts
-      .activeAlerts()
+    const alerts = (source?.alerts ?? this.options.alerts.activeAlerts())
       .filter((a) => a.hallId === hallId)
       .sort((a, b) => b.lastSeenMs - a.lastSeenMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .slice(0, 500);

@@ -351,6 +351,19 @@ describe.skipIf(!run)("three nodes sharing 60 halls (PostgreSQL, Mosquitto)", ()
         "the alert raised on node2 on the other nodes' live streams",
       );
     for (const stream of streams) stream.close();
+    // Its hall's readiness preview on the other nodes counts it, as node2's would.
+    for (const nodeId of ["node1", "node3"]) {
+      const response = await fetch(
+        `${node(nodeId).httpUrl}/api/halls/${clearedHall}/readiness?preview=true`,
+        {
+          headers: { authorization: `Bearer ${token}` },
+        },
+      );
+      const { report } = (await response.json()) as {
+        report: { openAlerts: { id: string }[] };
+      };
+      expect(report.openAlerts.map((a) => a.id)).toEqual([cleared.id]);
+    }
     jammed.add(`${injectedHall}/kiosk-1`);
     await sleep(500); // reported at once (a discrete change), maybe not yet processed or written
     const killedAt = Date.now();

@@ -1,9 +1,17 @@
 import { canSeeAlert, canSeeHall, hallScope } from "../../auth/principal.js";
 import { caller } from "../../auth/request-auth.js";
+import type { Alert } from "../../core/alerts/alert.js";
 import { SEVERITIES, type Severity } from "../../core/faults/types.js";
+import type { DeviceState } from "../../core/presence/types.js";
 import type { ApiDeps } from "../app.js";
 import { presenceOf } from "../presence-reads.js";
 import type { TypedApp } from "./types.js";
+
+function groupInto<T>(groups: Map<string, T[]>, key: string, item: T): void {
+  const list = groups.get(key);
+  if (list) list.push(item);
+  else groups.set(key, [item]);
+}
 
 type Counts = Record<Severity, number>;
 
@@ -23,8 +31,12 @@ export async function registerOverviewRoutes(app: TypedApp, deps: ApiDeps): Prom
     const devices = new Map<string, { online: number; offline: number; unknown: number; total: number }>();
     const presence = presenceOf(deps);
     await presence.fresh();
+    const owned = deps.aggregator.ownedHalls;
+    /** Several nodes: the devices of halls another node owns, for their readiness preview. */
+    const elsewhere = new Map<string, DeviceState[]>();
     for (const d of presence.allDevices()) {
       if (d.retired || !canSeeHall(p, d.hallId)) continue;
+      if (owned && !owned.has(d.hallId)) groupInto(elsewhere, d.hallId, d);
       const c = devices.get(d.hallId) ?? { online: 0, offline: 0, unknown: 0, total: 0 };
       c[d.connectivity] += 1;
       c.total += 1;
@@ -34,6 +46,8 @@ export async function registerOverviewRoutes(app: TypedApp, deps: ApiDeps): Prom
     const open = deps.alerts
       ? (await deps.alerts.list({ hallIds: hallScope(p), status: "active", limit: 100_000, offset: 0 })).items
       : [];
+    const openByHall = new Map<string, Alert[]>();
+    for (const alert of open) groupInto(openByHall, alert.hallId, alert);
     for (const alert of open) {
       if (!canSeeAlert(p, alert)) continue;
       const c = alerts.get(alert.hallId) ?? (Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Counts);
@@ -42,7 +56,14 @@ export async function registerOverviewRoutes(app: TypedApp, deps: ApiDeps): Prom
     }
     const items = halls.map((hall) => {
       const counts = alerts.get(hall.id) ?? (Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Counts);
-      const report = deps.readiness?.preview(hall.id) ?? null;
+      // A hall another node owns (several nodes) is previewed from the database's devices and open alerts.
+      const report =
+        deps.readiness?.preview(
+          hall.id,
+          owned && !owned.has(hall.id)
+            ? { devices: elsewhere.get(hall.id) ?? [], alerts: openByHall.get(hall.id) ?? [] }
+            : undefined,
+        ) ?? null;
       return {
         id: hall.id,
         name: hall.name,
