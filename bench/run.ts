@@ -26,6 +26,15 @@ const benches: Record<string, () => Promise<Record<string, number | string>>> = 
       samples: num("samples", quick ? 30 : 200),
     }),
   load: () => runLoadCli(rest, quick),
+  cluster: async () =>
+    (await import("./cluster.js")).benchCluster({
+      halls: num("halls", quick ? 20 : 40),
+      ratePerSec: num("rate", quick ? 1000 : 2000),
+      windowSec: num("window", quick ? 3 : 12),
+      samples: num("samples", quick ? 30 : 80),
+      gapMs: num("gap", 100),
+      burstMessages: num("burst", quick ? 10_000 : 40_000),
+    }),
   uptime: () => benchUptime({ devices: num("devices", quick ? 1000 : 10_000), days: num("days", 30) }),
   chaos: async () =>
     (await import("./chaos.js")).benchChaos({
