@@ -6,7 +6,16 @@ import { benchUptime } from "./uptime.js";
 
 const [name = "ingest", ...rest] = process.argv.slice(2);
 const flags = new Map<string, string>();
-for (let i = 0; i < rest.length; i += 2) flags.set((rest[i] ?? "").replace(/^--/, ""), rest[i + 1] ?? "");
+for (let i = 0; i < rest.length; i++) {
+  const key = (rest[i] ?? "").replace(/^--/, "");
+  const next = rest[i + 1];
+  // A flag followed by another flag (or nothing) stands alone: `--quick --halls 10`.
+  if (next === undefined || next.startsWith("--")) flags.set(key, "");
+  else {
+    flags.set(key, next);
+    i += 1;
+  }
+}
 const num = (key: string, fallback: number) => Number(flags.get(key) ?? fallback);
 const quick = flags.has("quick") || process.env.CI === "true";
 
