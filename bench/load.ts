@@ -280,7 +280,7 @@ async function runAggregator(
     };
 
     // Latency: a steady background load while the probe raises one fault after another.
-    probe = new LatencyProbe(broker.url, `http://127.0.0.1:${apiPort}`, token);
+    probe = new LatencyProbe(broker.url, { apiUrl: `http://127.0.0.1:${apiPort}`, token });
     await probe.start();
     await drain<ConsumerStats & { devices: number }>(agg, devices + PROBE_DEVICES, (x) => x.devices);
     await ask(agg, { type: "window" }, "window");

@@ -6,7 +6,16 @@ import { benchUptime } from "./uptime.js";
 
 const [name = "ingest", ...rest] = process.argv.slice(2);
 const flags = new Map<string, string>();
-for (let i = 0; i < rest.length; i += 2) flags.set((rest[i] ?? "").replace(/^--/, ""), rest[i + 1] ?? "");
+for (let i = 0; i < rest.length; i++) {
+  const key = (rest[i] ?? "").replace(/^--/, "");
+  const next = rest[i + 1];
+  // A flag followed by another flag (or nothing) stands alone: `--quick --halls 10`.
+  if (next === undefined || next.startsWith("--")) flags.set(key, "");
+  else {
+    flags.set(key, next);
+    i += 1;
+  }
+}
 const num = (key: string, fallback: number) => Number(flags.get(key) ?? fallback);
 const quick = flags.has("quick") || process.env.CI === "true";
 
@@ -26,6 +35,15 @@ const benches: Record<string, () => Promise<Record<string, number | string>>> = 
       samples: num("samples", quick ? 30 : 200),
     }),
   load: () => runLoadCli(rest, quick),
+  cluster: async () =>
+    (await import("./cluster.js")).benchCluster({
+      halls: num("halls", quick ? 20 : 40),
+      ratePerSec: num("rate", quick ? 1000 : 2000),
+      windowSec: num("window", quick ? 3 : 12),
+      samples: num("samples", quick ? 30 : 80),
+      gapMs: num("gap", 100),
+      burstMessages: num("burst", quick ? 10_000 : 40_000),
+    }),
   uptime: () => benchUptime({ devices: num("devices", quick ? 1000 : 10_000), days: num("days", 30) }),
   chaos: async () =>
     (await import("./chaos.js")).benchChaos({

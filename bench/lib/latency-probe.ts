@@ -1,8 +1,9 @@
-// Fault → alert latency on the live stream: the probe plays a hall agent with many kiosks, sends one faulty
-// reading (a printer jam, raised at once by default) per sample on a fresh kiosk, and times from the publish
-// to the alert's "opened" event on GET /api/alerts/stream (SSE), both ends in this process.
+// Fault → alert latency: the probe plays a hall agent with many kiosks, sends one faulty reading (a printer jam,
+// raised at once by default) per sample on a fresh kiosk, and times from the publish to the alert's "opened" event,
+// both ends in this process. The event is read on GET /api/alerts/stream (SSE) of one node, or on the broker's
+// `hallwatch/v1/_system/alerts/+`, where whichever node owns the hall publishes it (the way to follow a cluster).
 import mqtt, { type MqttClient } from "mqtt";
-import { topics } from "../../src/contract/index.js";
+import { type AlertEvent, topics } from "../../src/contract/index.js";
 import {
   BENCH_PASSWORD,
   BENCH_SESSION,
@@ -15,16 +16,20 @@ import { sleep } from "./stats.js";
 
 export const probeDeviceId = (i: number) => `probe-${i}`;
 
+/** Where the probe hears the alert: one node's live stream, or every owner's MQTT alert topic. */
+export type AlertSource = { apiUrl: string; token: string } | "mqtt";
+
 export class LatencyProbe {
   private client: MqttClient | null = null;
   private readonly controller = new AbortController();
   private readonly arrivals = new Map<string, number>();
   private seq = 0;
+  /** Kiosks already faulted: a later run() starts past them, so each sample opens a new alert. */
+  private used = 0;
 
   constructor(
     private readonly brokerUrl: string,
-    private readonly apiUrl: string,
-    private readonly token: string,
+    private readonly source: AlertSource,
   ) {}
 
   /** Connects the probe agent, announces its kiosks, and opens the live stream. */
@@ -53,9 +58,16 @@ export class LatencyProbe {
       qos: 1,
       retain: true,
     });
-    const response = await fetch(`${this.apiUrl}/api/alerts/stream`, {
+    if (this.source === "mqtt") {
+      this.client.on("message", (_topic, payload) =>
+        this.heard(JSON.parse(String(payload)), performance.now()),
+      );
+      await this.client.subscribeAsync(topics.alertEvents(PROBE_HALL), { qos: 0 });
+      return;
+    }
+    const response = await fetch(`${this.source.apiUrl}/api/alerts/stream`, {
       signal: this.controller.signal,
-      headers: { authorization: `Bearer ${this.token}` },
+      headers: { authorization: `Bearer ${this.source.token}` },
     });
     if (!response.ok || !response.body) throw new Error(`alert stream: HTTP ${response.status}`);
     void this.read(response.body.getReader());
@@ -77,20 +89,18 @@ export class LatencyProbe {
             .split("\n")
             .find((l) => l.startsWith("data: "));
           buffer = buffer.slice(cut + 2);
-          if (data) {
-            const event = JSON.parse(data.slice(6)) as {
-              action: string;
-              alert: { hallId: string; deviceId: string | null };
-            };
-            if (event.alert.hallId === PROBE_HALL && event.action === "opened" && event.alert.deviceId)
-              this.arrivals.set(event.alert.deviceId, at);
-          }
+          if (data) this.heard(JSON.parse(data.slice(6)), at);
           cut = buffer.indexOf("\n\n");
         }
       }
     } catch {
       // aborted by stop()
     }
+  }
+
+  private heard(event: Pick<AlertEvent, "action" | "alert">, at: number): void {
+    if (event.alert.hallId === PROBE_HALL && event.action === "opened" && event.alert.deviceId)
+      this.arrivals.set(event.alert.deviceId, at);
   }
 
   /** Runs `samples` faults one after the other, `gapMs` apart; returns the latencies that arrived (ms). */
@@ -103,7 +113,10 @@ export class LatencyProbe {
     if (!client) throw new Error("probe not started");
     const latencies: number[] = [];
     let missing = 0;
-    for (let i = 1; i <= Math.min(samples, PROBE_DEVICES); i++) {
+    const first = this.used + 1;
+    const last = Math.min(this.used + samples, PROBE_DEVICES);
+    this.used = last;
+    for (let i = first; i <= last; i++) {
       const deviceId = probeDeviceId(i);
       this.seq += 1;
       const payload = telemetryPayload(

@@ -21,6 +21,8 @@ let options: StartRequest;
 let halls: HallStream[] = [];
 let clients: MqttClient[] = [];
 let turn = 0;
+/** The steady rate's timer, cleared by "stop" so that nothing publishes on a closing connection. */
+let rateTimer: NodeJS.Timeout | null = null;
 
 async function start(o: StartRequest): Promise<void> {
   options = o;
@@ -139,6 +141,7 @@ function rate(perSec: number, durationMs: number): Promise<{ sent: number; ms: n
         resolve({ sent, ms: performance.now() - started });
       }
     }, 5);
+    rateTimer = timer;
   });
 }
 
@@ -155,6 +158,7 @@ serveParent({
     tellParent({ type: "rate_done", ...r, faults: faults() });
   },
   stop: async () => {
+    if (rateTimer) clearInterval(rateTimer);
     await Promise.all(clients.map((c) => c?.endAsync().catch(() => undefined)));
     process.exit(0);
   },

@@ -1,6 +1,6 @@
 // CPU and memory of any process on this machine, read from /proc (Linux), so that every process of a run
 // (broker, generators, consumers, Node-RED, influxd) is measured the same way from outside.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 /** USER_HZ: the unit of utime/stime in /proc/<pid>/stat; 100 on every Linux build we run on. */
 const CLOCK_TICKS_PER_SEC = 100;
@@ -75,4 +75,58 @@ export class PeakRss {
     this.sample();
     return this.peaks;
   }
+}
+
+/** The first process whose command line (arguments joined by spaces) matches, or null. */
+export function findProcess(matches: (commandLine: string) => boolean): number | null {
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const commandLine = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").join(" ");
+      if (matches(commandLine)) return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return null;
+}
+
+export interface TreeSample {
+  atMs: number;
+  /** CPU time so far of each process of the tree. */
+  cpuMsByPid: Map<number, number>;
+}
+
+/** CPU of a process and all its descendants (PostgreSQL's postmaster and its backends), each on its own. */
+export function sampleTree(rootPid: number): TreeSample {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const cpuMsByPid = new Map<number, number>();
+  const pending = [rootPid];
+  while (pending.length > 0) {
+    const pid = pending.pop() as number;
+    const s = sampleProcess(pid);
+    if (s) cpuMsByPid.set(pid, s.cpuMs);
+    pending.push(...(children.get(pid) ?? []));
+  }
+  return { atMs: performance.now(), cpuMsByPid };
+}
+
+/**
+ * CPU a tree used between two samples: a process born meanwhile counts its whole life; one that ended meanwhile
+ * counts nothing of its last stretch (a pool closing idle backends), so this errs low, never negative.
+ */
+export function treeCpuMs(from: TreeSample, to: TreeSample): number {
+  let ms = 0;
+  for (const [pid, cpuMs] of to.cpuMsByPid) ms += Math.max(0, cpuMs - (from.cpuMsByPid.get(pid) ?? 0));
+  return ms;
 }

@@ -3,6 +3,15 @@ import pg from "pg";
 import { freePort } from "./free-port.js";
 import { waitFor } from "./wait.js";
 
+export interface ExternalBrokerOptions {
+  brokerUrl: string;
+  mqttUsername: string;
+  mqttPassword: string;
+  dataDir: string;
+  adminPassword: string;
+  secretKey: string;
+}
+
 /** `npm start` as an operator runs it (node --import tsx src/main.ts), on a PostgreSQL database, with the demo hall. */
 export class HallwatchProcess {
   output = "";
@@ -44,25 +53,30 @@ export class HallwatchProcess {
    * A node sharing the halls (HALLWATCH_CLUSTER=shared) on `databaseUrl` and an external broker, without the demo
    * hall; started by start().
    */
-  static async sharedNode(options: {
-    databaseUrl: string;
-    brokerUrl: string;
-    mqttUsername: string;
-    mqttPassword: string;
-    dataDir: string;
-    nodeId: string;
-    adminPassword: string;
-    secretKey: string;
-    configFile?: string;
-  }): Promise<HallwatchProcess> {
+  static async sharedNode(
+    options: ExternalBrokerOptions & { databaseUrl: string; nodeId: string; configFile?: string },
+  ): Promise<HallwatchProcess> {
+    return HallwatchProcess.onExternalBroker(options, {
+      HALLWATCH_CLUSTER: "shared",
+      HALLWATCH_DATABASE_URL: options.databaseUrl,
+      HALLWATCH_NODE_ID: options.nodeId,
+      ...(options.configFile ? { HALLWATCH_CONFIG: options.configFile } : {}),
+    });
+  }
+
+  /**
+   * A node on an external broker instead of its embedded one, without the demo hall; started by start(). Without
+   * more `env`, a single node on SQLite (no HALLWATCH_DATABASE_URL, no HALLWATCH_CLUSTER).
+   */
+  static async onExternalBroker(
+    options: ExternalBrokerOptions,
+    env: Record<string, string> = {},
+  ): Promise<HallwatchProcess> {
     const httpPort = await freePort();
     return new HallwatchProcess(
       {
         ...(process.env as Record<string, string>),
-        HALLWATCH_CLUSTER: "shared",
         HALLWATCH_DATA_DIR: options.dataDir,
-        HALLWATCH_DATABASE_URL: options.databaseUrl,
-        HALLWATCH_NODE_ID: options.nodeId,
         HALLWATCH_HTTP_HOST: "127.0.0.1",
         HALLWATCH_HTTP_PORT: String(httpPort),
         HALLWATCH_MQTT_URL: options.brokerUrl,
@@ -72,11 +86,16 @@ export class HallwatchProcess {
         HALLWATCH_SECRET_KEY: options.secretKey,
         HALLWATCH_ADMIN_PASSWORD: options.adminPassword,
         HALLWATCH_LOG_LEVEL: "warn",
-        ...(options.configFile ? { HALLWATCH_CONFIG: options.configFile } : {}),
+        ...env,
       },
       `http://127.0.0.1:${httpPort}`,
       "",
     );
+  }
+
+  /** The running node process's id (for its CPU in /proc), null when stopped. */
+  get pid(): number | null {
+    return this.child?.pid ?? null;
   }
 
   /** Signals the running process (SIGSTOP to pause it, SIGCONT to resume it). */
