@@ -81,7 +81,8 @@ describe("accessibility of every console page", () => {
           await page.context().close();
         }
       expect(problems).toEqual([]);
-    });
+      // Four pages and four axe runs: about 20 s on two loaded cores, which the default limit cut off twice.
+    }, 120_000);
 
     it("has no serious or critical axe violation on any page, as each role, in zh and en", async () => {
       const problems = await visitEach(stack, { roles: ROLES, langs: LANGS, viewport: DESKTOP }, ({ page }) =>
