@@ -201,7 +201,7 @@ export class HallwatchServer {
    * GET /api/cluster: the shared database's nodes and leases, or this node alone owning every hall; messages per
    * second sampled every 5 s.
    */
-  private singleNode(
+  private clusterView(
     aggregator: Aggregator,
     halls: HallDirectory,
     shared: SharedHallsNode | null,
@@ -568,7 +568,7 @@ export class HallwatchServer {
     );
 
     const metrics = createMetrics(aggregator, this.broker);
-    const cluster = this.singleNode(aggregator, halls, shared);
+    const cluster = this.clusterView(aggregator, halls, shared);
     registerClusterMetrics(metrics, {
       nodeId: config.cluster.nodeId,
       roles: config.cluster.roles,
