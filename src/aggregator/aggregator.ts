@@ -581,12 +581,15 @@ export class Aggregator {
 
   /** Logged before it is processed and acknowledged; processed at once when live, else replayed by goLive(). */
   private onIncoming(topic: string, payload: Buffer, packet: IPublishPacket): void {
-    if (this.topicListeners.size > 0) this.notifyTopicListeners(topic, payload);
     if (this.shared) {
       const route = this.shared.route(topic);
       if (route === "status") this.shared.onStatus(payload);
-      if (route !== "process") return;
-    }
+      // Listeners follow what this node does not process itself: an owned hall's messages never pay for them.
+      if (route !== "process") {
+        if (this.topicListeners.size > 0) this.notifyTopicListeners(topic, payload);
+        return;
+      }
+    } else if (this.topicListeners.size > 0) this.notifyTopicListeners(topic, payload);
     const receivedMs = this.now();
     const retain = packet.retain === true;
     this.durable?.record({ topic, payload, receivedMs, retain });
@@ -930,7 +933,8 @@ export class Aggregator {
   /**
    * Follows an MQTT topic filter on the aggregator's connection (subscribed again after every reconnect): a broker
    * that takes a client id from the username (Mosquitto's use_username_as_clientid) allows this node one
-   * connection. Returns how to stop.
+   * connection. For topics the aggregator does not process itself (system topics, halls another node owns): in
+   * shared mode an owned hall's messages are not offered to listeners. Returns how to stop.
    */
   subscribeTopic(filter: string, onMessage: (topic: string, payload: Buffer) => void): () => void {
     let listeners = this.topicListeners.get(filter);

@@ -1,6 +1,7 @@
 import type { MqttClient } from "mqtt";
 import { EventBus } from "../aggregator/event-bus.js";
-import { type AlertEvent, alertEventSchema, parseTopic } from "../contract/index.js";
+import { type AlertEvent, alertEventSchema, parseTopic, topics } from "../contract/index.js";
+import { topicMatches } from "../contract/topic-filter.js";
 import type { Logger } from "../logging.js";
 
 /** Subscribes to an MQTT topic filter; returns how to unsubscribe. */
@@ -13,7 +14,7 @@ export type MqttSubscribe = (
 export type AlertFeed = (listener: (event: AlertEvent) => void) => () => void;
 
 /** Every hall's alert changes, as their owners publish them (alert-publisher.ts). */
-export const ALERT_EVENTS_FILTER = "hallwatch/v1/_system/alerts/+";
+export const ALERT_EVENTS_FILTER = topics.alertEvents("+");
 
 export interface AlertRelayOptions {
   subscribe: MqttSubscribe;
@@ -102,9 +103,8 @@ function decode(payload: Buffer): AlertEvent | null {
  */
 export function mqttSubscriber(client: MqttClient): MqttSubscribe {
   return (filter, onMessage) => {
-    const matches = topicMatcher(filter);
     const listener = (topic: string, payload: Buffer) => {
-      if (matches(topic)) onMessage(topic, payload);
+      if (topicMatches(filter, topic)) onMessage(topic, payload);
     };
     client.on("message", listener);
     client.subscribe(filter, { qos: 1 });
@@ -112,20 +112,5 @@ export function mqttSubscriber(client: MqttClient): MqttSubscribe {
       client.off("message", listener);
       client.unsubscribe(filter);
     };
-  };
-}
-
-/** MQTT filter matching with `+` and a trailing `#` (MQTT 5.0 §4.7). */
-function topicMatcher(filter: string): (topic: string) => boolean {
-  const levels = filter.split("/");
-  return (topic) => {
-    const parts = topic.split("/");
-    for (let i = 0; i < levels.length; i += 1) {
-      const level = levels[i];
-      if (level === "#") return true;
-      if (i >= parts.length) return false;
-      if (level !== "+" && level !== parts[i]) return false;
-    }
-    return parts.length === levels.length;
   };
 }

@@ -3,6 +3,7 @@ import { alertEvent } from "../../alerts/alert-publisher.js";
 import type { AlertChange, AlertService } from "../../alerts/alert-service.js";
 import { canActOnAlert, canSeeAlert, isAdmin, type Principal } from "../../auth/principal.js";
 import { caller } from "../../auth/request-auth.js";
+import type { AlertEvent } from "../../contract/index.js";
 import type { ApiDeps } from "../app.js";
 import { auditor } from "../audit.js";
 import { ApiError } from "../errors.js";
@@ -56,17 +57,15 @@ export async function registerAlertRoutes(app: TypedApp, deps: ApiDeps): Promise
       "x-accel-buffering": "no",
     });
     res.write(": hallwatch alert stream\n\n");
-    const send = (change: AlertChange) => {
-      if (!canSeeAlert(p, change.alert)) return;
-      res.write(
-        `event: alert\nid: ${change.alert.id}\ndata: ${JSON.stringify(alertEvent(change, Date.now()))}\n\n`,
-      );
-    };
-    const off = alerts.bus.on("alert_changed", send);
+    const write = (event: AlertEvent) =>
+      res.write(`event: alert\nid: ${event.alert.id}\ndata: ${JSON.stringify(event)}\n\n`);
+    // This node's changes are checked on the whole alert (who was told of it counts too).
+    const off = alerts.bus.on("alert_changed", (change: AlertChange) => {
+      if (canSeeAlert(p, change.alert)) write(alertEvent(change, Date.now()));
+    });
     // Several nodes: the changes of halls other nodes hold, as their owners published them (AlertRelay).
     const offFeed = deps.alertFeed?.((event) => {
-      if (!canSeeAlert(p, event.alert)) return;
-      res.write(`event: alert\nid: ${event.alert.id}\ndata: ${JSON.stringify(event)}\n\n`);
+      if (canSeeAlert(p, event.alert)) write(event);
     });
     const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), SSE_HEARTBEAT_MS);
     request.raw.on("close", () => {
