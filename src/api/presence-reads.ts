@@ -8,7 +8,7 @@ import type { PresenceStore } from "../store/presence-store.js";
  * flush interval, about a second, plus this view's age).
  */
 export interface PresenceReads {
-  /** Brings the view up to date for a read: this node's writes flushed, the other halls reloaded when too old. */
+  /** Brings the view up to date for a read: the other nodes' halls reloaded when too old (this node's are in memory). */
   fresh(): Promise<void>;
   device(hallId: string, deviceId: string): DeviceState | undefined;
   allDevices(): Iterable<DeviceState>;
@@ -19,7 +19,7 @@ export interface PresenceReads {
 /** Every hall is this node's: the aggregator's memory. */
 export function localPresenceReads(aggregator: Aggregator): PresenceReads {
   return {
-    fresh: () => aggregator.flush(),
+    fresh: async () => {},
     device: (hallId, deviceId) => aggregator.presence.device(hallId, deviceId),
     allDevices: () => aggregator.presence.allDevices(),
     agent: (agentId) => aggregator.presence.agent(agentId),
@@ -48,7 +48,6 @@ export class SharedPresenceReads implements PresenceReads {
   ) {}
 
   async fresh(): Promise<void> {
-    await this.aggregator.flush();
     if (performance.now() - this.loadedAtMs < this.maxAgeMs) return;
     this.loading ??= this.reload().finally(() => {
       this.loading = null;

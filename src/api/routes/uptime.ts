@@ -53,6 +53,7 @@ export async function registerUptimeRoutes(app: TypedApp, deps: ApiDeps): Promis
         throw new ApiError("bad_request", "hourly buckets for a range of at most 7 days");
       if (q.bucket && !q.hallId)
         throw new ApiError("bad_request", "bucket needs a hallId (buckets follow the hall's time zone)");
+      await deps.aggregator.flush(); // the connectivity history read below
       const presence = presenceOf(deps);
       await presence.fresh();
       const devices = [...presence.allDevices()].filter(
