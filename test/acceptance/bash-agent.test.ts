@@ -136,6 +136,9 @@ function scenario(name: string, startStack: () => Promise<Stack>) {
       await agent.waitForLine(/^birth seq=0$/);
       expect(agent.lines[0]).toBe("connected session=1");
       await waitFor(async () => (await agentState())?.session === 1, "agent session 1", 10_000);
+      // The status that says session 1 and the birth are two publishes: the birth may still be on its way.
+      const registered = async () => (await api(`/api/devices?hallId=${HALL}`)).items.length;
+      await waitFor(async () => (await registered()) === DEVICES.length, "every device of the birth", 10_000);
       for (const d of DEVICES) expect((await device(d.id)).kind).toBe(d.kind);
     });
 
