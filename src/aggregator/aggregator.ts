@@ -37,7 +37,7 @@ import { PresenceWriter } from "./presence-writer.js";
 import { RebirthRequests, type RebirthRetryOptions } from "./rebirth-requests.js";
 import { SharedHalls, type SharedHallsOptions } from "./shared-halls.js";
 import { WillGrace, type WillGraceOptions } from "./will-grace.js";
-import { coalesceWritesPerRead } from "./write-coalescing.js";
+import { coalesceWritesPerRead, commitBeforeWrites } from "./write-coalescing.js";
 
 /** The once-a-second silence check runs in this many slices, spread over the second. */
 const SILENCE_SLICES = 10;
@@ -286,6 +286,8 @@ export class Aggregator {
     this.cancelReconnect = applyBackoff(client, { maxDelayMs: 10_000 });
     client.on("connect", (connack) => {
       coalesceWritesPerRead(client.stream);
+      const durable = this.durable;
+      if (durable) commitBeforeWrites(client.stream, () => durable.commit());
       this.onConnected(client, connack.sessionPresent === true);
     });
     client.on("close", () => {

@@ -1,6 +1,6 @@
 import type { Logger } from "../logging.js";
 import type { CounterStore } from "../store/counters.js";
-import { IngestLog, type LoggedMessage } from "./ingest-log.js";
+import { IngestLog, IngestLogWriteError, type LoggedMessage } from "./ingest-log.js";
 
 export interface DurableIngestOptions {
   dir: string;
@@ -42,6 +42,7 @@ export class DurableIngest {
   private replayed = 0;
   private checkpoints = 0;
   private appendFailing = false;
+  private commitScheduled = false;
   /** The counters' write under way, and whether they changed since it began (one write at a time). */
   private savingCounters: Promise<void> | null = null;
   private countersChanged = false;
@@ -67,27 +68,52 @@ export class DurableIngest {
   }
 
   /**
-   * Appends a received message before it is acknowledged. Should the log not take it, the message is still
-   * processed (and acknowledged): it is then only in memory until the next checkpoint, and counted.
+   * Appends a received message before it is acknowledged; it is written by the next commit(), which must run
+   * before the PUBACK leaves (the aggregator commits before every write to its connection) and otherwise runs at
+   * the end of this event-loop turn. Should the log not take it, the message is still processed (and
+   * acknowledged): it is then only in memory until the next checkpoint, and counted.
    */
   record(message: LoggedMessage): void {
     try {
       this.log.append(message);
-      if (this.appendFailing) {
-        this.appendFailing = false;
-        this.options.logger.warn("the ingest log takes writes again");
-      }
     } catch (err) {
-      this.unlogged += 1;
-      if (!this.appendFailing) {
-        this.appendFailing = true;
-        this.options.logger.error(
-          { err: (err as Error).message },
-          "cannot write the ingest log: messages are acknowledged without it and a crash loses them",
-        );
-      }
-      this.saveCounters();
+      this.lost(1, err as Error);
+      return;
     }
+    if (!this.commitScheduled) {
+      this.commitScheduled = true;
+      setImmediate(() => {
+        this.commitScheduled = false;
+        this.commit();
+      });
+    }
+  }
+
+  /** Writes what record() holds, in one write(2); a refusal is counted and logged, never thrown. */
+  commit(): void {
+    if (this.log.pendingLines === 0) return;
+    try {
+      this.log.commit();
+    } catch (err) {
+      this.lost(err instanceof IngestLogWriteError ? err.lines : 1, err as Error);
+      return;
+    }
+    if (this.appendFailing) {
+      this.appendFailing = false;
+      this.options.logger.warn("the ingest log takes writes again");
+    }
+  }
+
+  private lost(messages: number, err: Error): void {
+    this.unlogged += messages;
+    if (!this.appendFailing) {
+      this.appendFailing = true;
+      this.options.logger.error(
+        { err: err.message },
+        "cannot write the ingest log: messages are acknowledged without it and a crash loses them",
+      );
+    }
+    this.saveCounters();
   }
 
   /** Feeds every logged message, oldest first, to `process` (the aggregator's normal path). */
@@ -142,6 +168,7 @@ export class DurableIngest {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.checkpointing;
+    this.commit();
     await this.savingCounters;
     this.log.close();
   }
@@ -158,6 +185,7 @@ export class DurableIngest {
   private async runCheckpoint(): Promise<boolean> {
     if (this.log.pendingInSegment === 0 && this.checkpoints > 0) return false;
     try {
+      this.commit(); // what is refused here is counted: it is in memory, and in the state this checkpoint flushes
       const through = this.log.rotate();
       await this.options.flushState();
       await Promise.all(this.barriers.map((b) => b()));

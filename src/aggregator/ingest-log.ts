@@ -15,9 +15,11 @@ export interface IngestLogOptions {
 }
 
 /**
- * The aggregator's write-ahead log: every message is appended here with one write(2) before the broker gets its
- * PUBACK, so a message the broker let go of is on disk. A write(2) that returned is in the page cache and
- * survives SIGKILL of the process (not a power loss: there is no fsync per message). On start the messages past
+ * The aggregator's write-ahead log: every message is appended here before the broker gets its PUBACK, so a message
+ * the broker let go of is on disk. Appends are held in memory and written together by commit(), one write(2) for
+ * all that arrived in one read (the aggregator commits before anything leaves its connection, see
+ * commitBeforeWrites). A write(2) that returned is in the page cache and survives SIGKILL of the process (not a
+ * power loss: there is no fsync per message). On start the messages past
  * the last checkpoint are replayed; a checkpoint deletes the segments whose messages SQLite and the InfluxDB
  * buffer have durably taken (see docs/reliability.md). JSON lines: `{"t":topic,"p":base64,"r":receivedMs,"k":0|1}`.
  */
@@ -25,6 +27,10 @@ export class IngestLog {
   private fd: number | null = null;
   private segmentId = 0;
   private appendedInSegment = 0;
+  /** Lines appended and not yet written. */
+  private pending: string[] = [];
+  /** A write failed part-way: the segment may end in a torn line, so the next commit starts a new one. */
+  private segmentTorn = false;
 
   constructor(private readonly options: IngestLogOptions) {}
 
@@ -35,14 +41,49 @@ export class IngestLog {
     this.openNextSegment();
   }
 
-  /** Appends one message with a single write(2); throws when it could not (disk full, I/O error). */
+  /** Appends one message, in memory until the next commit(); throws when the log is not open. */
   append(message: LoggedMessage): void {
     if (this.fd === null) throw new Error("ingest log is not open");
-    const line = `{"t":${JSON.stringify(message.topic)},"p":"${message.payload.toString("base64")}","r":${message.receivedMs},"k":${message.retain ? 1 : 0}}\n`;
-    const bytes = Buffer.from(line);
-    let written = 0;
-    while (written < bytes.length) written += writeSync(this.fd, bytes, written);
+    this.pending.push(
+      `{"t":${JSON.stringify(message.topic)},"p":"${message.payload.toString("base64")}","r":${message.receivedMs},"k":${message.retain ? 1 : 0}}\n`,
+    );
     this.appendedInSegment += 1;
+  }
+
+  /** Lines appended and not yet written by commit(). */
+  get pendingLines(): number {
+    return this.pending.length;
+  }
+
+  /**
+   * Writes every pending line with one write(2) (more only if the kernel takes part of it). When the disk refuses
+   * (full, I/O error) the lines it did not take whole are dropped and an IngestLogWriteError says how many: their
+   * messages are then only in memory, which the caller counts.
+   */
+  commit(): void {
+    if (this.pending.length === 0) return;
+    const lines = this.pending;
+    this.pending = [];
+    let written = 0;
+    let linesWritten = 0;
+    try {
+      if (this.fd === null) throw new Error("ingest log is not open");
+      if (this.segmentTorn) {
+        this.openNextSegment();
+        this.segmentTorn = false;
+        this.appendedInSegment = lines.length;
+      }
+      const bytes = Buffer.from(lines.length === 1 ? (lines[0] as string) : lines.join(""));
+      try {
+        while (written < bytes.length) written += writeSync(this.fd, bytes, written);
+      } catch (err) {
+        if (written > 0) this.segmentTorn = true;
+        linesWritten = countNewlines(bytes, written);
+        throw err;
+      }
+    } catch (err) {
+      throw new IngestLogWriteError(lines.length - linesWritten, err as Error);
+    }
   }
 
   /** Messages appended since the last rotate(). */
@@ -74,8 +115,9 @@ export class IngestLog {
   /** Lines found torn or unreadable while reading entries(). */
   unreadableLines = 0;
 
-  /** Closes the current segment and starts the next; returns the id of the closed one. */
+  /** Closes the current segment and starts the next; returns the id of the closed one. Commit first. */
   rotate(): number {
+    if (this.pending.length > 0) throw new Error("ingest log rotated with lines not yet written");
     const closed = this.segmentId;
     this.openNextSegment();
     return closed;
@@ -86,7 +128,9 @@ export class IngestLog {
     for (const id of this.segmentIds()) if (id <= segmentId) rmSync(this.path(id), { force: true });
   }
 
+  /** Closes the segment; lines not yet committed are dropped (commit first). */
   close(): void {
+    this.pending = [];
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
   }
@@ -114,6 +158,22 @@ export class IngestLog {
 
   private path(id: number): string {
     return join(this.options.dir, `${String(id).padStart(10, "0")}.log`);
+  }
+}
+
+function countNewlines(bytes: Buffer, end: number): number {
+  let n = 0;
+  for (let i = bytes.indexOf(10); i !== -1 && i < end; i = bytes.indexOf(10, i + 1)) n += 1;
+  return n;
+}
+
+/** Lines appended that the disk did not take whole; their messages are in memory only. */
+export class IngestLogWriteError extends Error {
+  constructor(
+    readonly lines: number,
+    cause: Error,
+  ) {
+    super(`ingest log write failed: ${cause.message}`, { cause });
   }
 }
 

@@ -22,3 +22,27 @@ export function coalesceWritesPerRead(stream: Duplex): void {
     });
   });
 }
+
+const committing = new WeakSet<Duplex>();
+
+type WriteFn = (this: Duplex, ...args: unknown[]) => unknown;
+
+/**
+ * Runs `beforeWrite` each time the stream is about to hand bytes to its socket, so nothing can leave before it:
+ * the ingest log's pending lines are written ahead of the PUBACKs that tell the broker it may forget those
+ * messages. It sits on the stream's own `_write`/`_writev` (what Node calls with the bytes), so it holds however
+ * and whenever the MQTT client writes — corked or not, in the same turn as the message or later.
+ */
+export function commitBeforeWrites(stream: Duplex, beforeWrite: () => void): void {
+  if (committing.has(stream)) return;
+  committing.add(stream);
+  const target = stream as unknown as Record<"_write" | "_writev", WriteFn | undefined | null>;
+  for (const method of ["_write", "_writev"] as const) {
+    const original = target[method];
+    if (typeof original !== "function") continue;
+    target[method] = function (this: Duplex, ...args: unknown[]) {
+      beforeWrite();
+      return original.apply(this, args);
+    };
+  }
+}

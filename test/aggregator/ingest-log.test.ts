@@ -27,12 +27,15 @@ describe("the aggregator's ingest log", () => {
     const binary = Buffer.from([0, 1, 2, 255, 10, 13]);
     first.append({ topic: "a/b", payload: Buffer.from('{"x":"é\\n"}'), receivedMs: 1, retain: false });
     first.append({ topic: "a/c", payload: binary, receivedMs: 2, retain: true });
+    first.commit();
     // A process killed in the middle of a write leaves a torn last line.
     const [segment] = readdirSync(dir);
     appendFileSync(join(dir, segment!), '{"t":"a/d","p":"AAA');
     const next = new IngestLog({ dir });
     next.open();
     next.append({ topic: "a/e", payload: Buffer.from("e"), receivedMs: 3, retain: false });
+    expect([...new IngestLog({ dir }).entries()].map((e) => e.topic)).toEqual(["a/b", "a/c"]); // a/e: not yet
+    next.commit();
     const entries = [...next.entries()];
     expect(entries.map((e) => e.topic)).toEqual(["a/b", "a/c", "a/e"]);
     expect(entries[0]!.payload.toString()).toBe('{"x":"é\\n"}');
@@ -46,8 +49,11 @@ describe("the aggregator's ingest log", () => {
     const log = new IngestLog({ dir });
     log.open();
     log.append({ topic: "old", payload: Buffer.from("1"), receivedMs: 1, retain: false });
+    expect(() => log.rotate()).toThrow(/not yet written/);
+    log.commit();
     const through = log.rotate();
     log.append({ topic: "new", payload: Buffer.from("2"), receivedMs: 2, retain: false });
+    log.commit();
     log.removeThrough(through);
     expect([...log.entries()].map((e) => e.topic)).toEqual(["new"]);
   });

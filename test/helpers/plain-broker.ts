@@ -5,6 +5,8 @@ import { Aedes } from "aedes";
 export interface PlainBroker {
   url: string;
   port: number;
+  /** The broker itself, for tests that watch its events (e.g. "ack": a subscriber's PUBACK has arrived). */
+  aedes: Aedes;
   /** Destroys every client socket without a clean disconnect (their wills fire). */
   dropAllClients(): void;
   close(): Promise<void>;
@@ -45,6 +47,7 @@ export async function startPlainBroker(port = 0, options: PlainBrokerOptions = {
   return {
     url: `mqtt://127.0.0.1:${actual}`,
     port: actual,
+    aedes: broker,
     dropAllClients() {
       for (const s of sockets) s.destroy();
     },
