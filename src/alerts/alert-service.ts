@@ -561,7 +561,9 @@ export class AlertService {
             audience: settings.audience,
             summary: definition.summary,
             observed: signal.observed,
-            values: device.values as Record<string, unknown> | null,
+            // A copy: the device's values are updated in place by its next reading (keepLatestValues).
+            values:
+              device.values === null ? null : (structuredClone(device.values) as Record<string, unknown>),
             affected: [device.deviceId],
             inMaintenance: this.options.inMaintenance?.(device, nowMs) ?? false,
           },

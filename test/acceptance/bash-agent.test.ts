@@ -160,7 +160,7 @@ function scenario(name: string, startStack: () => Promise<Stack>) {
     });
 
     it.each(DEVICES.map((d) => [d.kind, d.id] as const))(
-      "a %s fault is raised, then resolved when the reading is good again",
+      "a %s fault is raised, then resolved when the reading is good again; the alert keeps the faulty reading",
       async (_kind, deviceId) => {
         const fault = FAULTS[deviceId] as { values: object; faultType: string };
         agent.telemetry(deviceId, fault.values);
@@ -176,6 +176,9 @@ function scenario(name: string, startStack: () => Promise<Stack>) {
           `${fault.faultType} on ${deviceId} resolved`,
           10_000,
         );
+        const { history } = await api(`/api/alerts/${raised.id}`);
+        const opened = history.find((h: { action: string }) => h.action === "opened");
+        expect(opened.detail.values).toEqual(fault.values); // not the good reading that followed
       },
     );
 

@@ -8,6 +8,7 @@ import {
   deviceKey,
   type PresenceEffect,
 } from "./types.js";
+import { keepLatestValues } from "./values-in-place.js";
 
 const NO_EFFECTS: readonly PresenceEffect[] = Object.freeze([]);
 
@@ -278,7 +279,7 @@ export class PresenceTracker {
     }
     if (envelope.session < (agent.session ?? 0)) return { ok: true, device, effects: effects ?? NO_EFFECTS };
     if (values !== null && (device.valuesTsMs === null || envelope.tsMs >= device.valuesTsMs)) {
-      device.values = values;
+      device.values = keepLatestValues(device.values, values);
       device.valuesTsMs = envelope.tsMs;
     }
     if (!envelope.historical) {
