@@ -13,6 +13,7 @@ import { parseRulesConfig } from "../../src/core/faults/config.js";
 import { DEFAULT_SILENCE_POLICY } from "../../src/core/presence/silence.js";
 import { silentLogger } from "../../src/logging.js";
 import { AuditLog } from "../../src/store/audit.js";
+import { WalCheckpointer } from "../../src/store/checkpoint-worker.js";
 import { openDatabase } from "../../src/store/database.js";
 import { HallDirectory } from "../../src/store/hall-directory.js";
 import { HallStore } from "../../src/store/halls.js";
@@ -26,6 +27,9 @@ const [url = "", hallsArg = "1"] = process.argv.slice(2);
 const hallCount = Number(hallsArg);
 const dir = mkdtempSync(join(tmpdir(), "hallwatch-load-"));
 const db = openDatabase(join(dir, "hallwatch.db"));
+// As the server runs it: WAL checkpoints on a worker thread, not inside the aggregator's flushes.
+const walCheckpointer = new WalCheckpointer(db, { logger: silentLogger() });
+walCheckpointer.start();
 const addHall = db.prepare("INSERT INTO halls (id, name, created_ms) VALUES (?, ?, 0)");
 const addAgent = db.prepare(
   "INSERT INTO agents (id, hall_id, secret_hash, created_ms) VALUES (?, ?, 'x', 0)",
@@ -160,6 +164,7 @@ serveParent({
     await alerts.stop();
     await api.close();
     await aggregator.stop();
+    await walCheckpointer.stop();
     db.close();
     rmSync(dir, { recursive: true, force: true });
     process.exit(0);

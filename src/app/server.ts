@@ -36,6 +36,7 @@ import type { DutyLookup } from "../notify/people/ports.js";
 import { ReportScheduleStore } from "../reports/schedule-store.js";
 import { ReportScheduler, reportMedium } from "../reports/scheduler.js";
 import { AuditLog } from "../store/audit.js";
+import { WalCheckpointer } from "../store/checkpoint-worker.js";
 import { CredentialStore } from "../store/credentials.js";
 import { HallDirectory } from "../store/hall-directory.js";
 import { HallStore } from "../store/halls.js";
@@ -47,6 +48,7 @@ import { SilenceStore } from "../store/silences.js";
 import type { SqlEngine } from "../store/sql/engine.js";
 import { errorMessage, redactUrls } from "../store/sql/error-text.js";
 import { openSqlEngine } from "../store/sql/open.js";
+import { SqliteEngine } from "../store/sql/sqlite-engine.js";
 import { StorageHealth } from "../store/storage-health.js";
 import { UserStore } from "../store/users.js";
 import { raiseClockSkewAlerts } from "./clock-skew-alerts.js";
@@ -60,6 +62,7 @@ import { ensureServiceSecret } from "./service-identity.js";
 import { SharedHallsNode } from "./shared-halls-node.js";
 import { registerStorageMetrics, wireStorageHealth } from "./storage-wiring.js";
 import { VERSION } from "./version.js";
+import { registerWalCheckpointMetrics } from "./wal-checkpoint-metrics.js";
 
 /** The embedded broker as the server sees it. */
 export interface EmbeddedBroker {
@@ -114,6 +117,8 @@ export interface RunningAddresses {
  */
 export class HallwatchServer {
   private sql: SqlEngine | null = null;
+  /** SQLite only: WAL checkpoints on a worker thread, off the event loop (a no-op for :memory:). */
+  private walCheckpointer: WalCheckpointer | null = null;
   private oneNodeGuard: OneNodeGuard | null = null;
   private messageRate: RateMeter | null = null;
   /** Shared mode (cluster.mode "shared"): this node's leases and hall takeovers. */
@@ -254,6 +259,12 @@ export class HallwatchServer {
       onError: (err) => logger.warn({ err: redactUrls(errorMessage(err)) }, "a database connection failed"),
     });
     this.sql = sql;
+    if (sql instanceof SqliteEngine) {
+      this.walCheckpointer = new WalCheckpointer(sql.db, {
+        logger: logger.child({ component: "wal-checkpoint" }),
+      });
+      this.walCheckpointer.start();
+    }
     // Whether what arrives can be stored (full or read-only disk): checked before the aggregator announces itself.
     const storage = new StorageHealth({
       sql,
@@ -577,6 +588,7 @@ export class HallwatchServer {
     });
     if (history) registerInfluxMetrics(metrics, history);
     registerStorageMetrics(metrics, { storage, alerts, audit });
+    if (this.walCheckpointer) registerWalCheckpointMetrics(metrics, this.walCheckpointer);
     const api = await buildApi({
       auth: {
         users,
@@ -791,6 +803,8 @@ export class HallwatchServer {
     this.maintenanceCalendar?.stop();
     this.maintenanceCalendar = null;
     this.hallDirectory = null;
+    await this.walCheckpointer?.stop();
+    this.walCheckpointer = null;
     await this.sql
       ?.close()
       .catch((err: unknown) => this.logger.error({ err }, "failed to close the database"));

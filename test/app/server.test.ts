@@ -117,6 +117,18 @@ describe("Hallwatch on its embedded default (what npm start runs)", () => {
     );
   });
 
+  it("checkpoints SQLite's WAL on a worker thread, not in the main connection's commits", async () => {
+    const row = await server.sqlEngine.get<{ wal_autocheckpoint: number }>("PRAGMA wal_autocheckpoint");
+    expect(row?.wal_autocheckpoint).toBe(0);
+    const checkpoints = async () => {
+      const text = await (
+        await fetch(`${at.httpUrl}/metrics`, { headers: { authorization: `Bearer ${token}` } })
+      ).text();
+      return Number(/^hallwatch_sqlite_wal_checkpoints_total (\d+)/m.exec(text)?.[1] ?? 0);
+    };
+    await waitFor(async () => (await checkpoints()) >= 1, "a checkpoint by the thread");
+  });
+
   it("restores device state from SQLite after a restart", async () => {
     await server.stop();
     server = newServer();
