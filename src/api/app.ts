@@ -10,7 +10,7 @@ import {
 } from "fastify-type-provider-zod";
 import type { Aggregator } from "../aggregator/aggregator.js";
 import { HallMovingError } from "../alerts/alert-actions.js";
-import type { AlertService } from "../alerts/alert-service.js";
+import type { AlertChange, AlertService } from "../alerts/alert-service.js";
 import type { DeviceCookies } from "../auth/device-cookie.js";
 import type { ThrottlePolicy } from "../auth/login-throttle.js";
 import { registerRequestAuth } from "../auth/request-auth.js";
@@ -136,6 +136,11 @@ export interface ApiDeps {
    * besides this node's own.
    */
   alertFeed?: AlertFeed;
+  /**
+   * This node's alert changes for the live stream, handed out after the ingest turn that made them
+   * (AlertChangeQueue.on); default: straight from the alert service's bus.
+   */
+  alertChanges?: (listener: (change: AlertChange) => void) => () => void;
   /** The fault rules in force (e.g. an extinguisher's green zone drawn on its pressure chart). */
   rules?: RulesConfig;
   inspections?: InspectionService;

@@ -1,4 +1,4 @@
-import type { AlertService } from "../alerts/alert-service.js";
+import type { AlertChange, AlertService } from "../alerts/alert-service.js";
 import type { UserDirectory } from "../auth/user-directory.js";
 import type { HallwatchConfig } from "../config/config.js";
 import type { Logger } from "../logging.js";
@@ -71,6 +71,8 @@ export function startPersonalNotifier(ctx: {
   store: NotifyStore;
   dispatcher: NotificationDispatcher;
   alerts: AlertService;
+  /** The alert changes, handed out after the turn that made them (AlertChangeQueue.on). */
+  alertChanges: (listener: (change: AlertChange) => void) => () => void;
   /** Synchronous: the node's in-memory user directory. */
   users: Pick<UserDirectory, "get">;
   links: ActionLinks;
@@ -85,7 +87,7 @@ export function startPersonalNotifier(ctx: {
     sql: ctx.store.sql,
     chains: ctx.chains,
     outbox: ctx.store.outbox,
-    subscribe: (listener) => ctx.alerts.bus.on("alert_changed", listener),
+    subscribe: ctx.alertChanges,
     alerts: {
       // The chains follow open alerts only, which the alert service holds in memory: read synchronously.
       get: (id) => {

@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { Aggregator } from "../aggregator/aggregator.js";
+import { AlertChangeQueue } from "../alerts/alert-change-queue.js";
 import { publishAlertChanges } from "../alerts/alert-publisher.js";
 import { AlertService } from "../alerts/alert-service.js";
 import { buildApi } from "../api/app.js";
@@ -143,6 +144,7 @@ export class HallwatchServer {
   private personalNotifier: PersonalNotifier | null = null;
   private stopReadinessNotices: (() => void) | null = null;
   private stopAlertPublisher: (() => void) | null = null;
+  private alertChanges: AlertChangeQueue | null = null;
   private api: FastifyInstance | null = null;
   private demo: DemoSimulator | null = null;
 
@@ -421,6 +423,13 @@ export class HallwatchServer {
       ...(this.parts.now ? { now: this.parts.now } : {}),
     });
     this.alertService = alerts;
+    // What only reports alert changes (live stream, notices, MQTT, InfluxDB) gets them after the ingest turn.
+    const alertChanges = new AlertChangeQueue(
+      (listener) => alerts.bus.on("alert_changed", listener),
+      logger.child({ component: "alerts" }),
+    );
+    alertChanges.start();
+    this.alertChanges = alertChanges;
     // Subscribed before alerts start and with no await since the aggregator started, so no telemetry is missed.
     const history = config.influx.url
       ? this.startHistory(config, aggregator, alerts, halls, maintenance)
@@ -514,7 +523,7 @@ export class HallwatchServer {
       nodeId: config.cluster.nodeId,
       // Only nodes with the jobs role send; every node queues the notices of the alerts it holds.
       deliver: config.cluster.roles.includes("jobs"),
-      subscribe: (listener) => alerts.bus.on("alert_changed", listener),
+      subscribe: (listener) => alertChanges.on(listener),
       logger: logger.child({ component: "notify" }),
       linkBaseUrl: config.publicUrl,
       loadAttachment: (ref) => reportSchedules.loadFile(ref),
@@ -528,6 +537,7 @@ export class HallwatchServer {
       store: notifyStore,
       dispatcher: notifier,
       alerts,
+      alertChanges: (listener) => alertChanges.on(listener),
       users: directory,
       links: escalation.api.links,
       chains: escalation.api.chains,
@@ -574,7 +584,7 @@ export class HallwatchServer {
     await relay?.start();
     this.alertRelay = relay;
     this.stopAlertPublisher = publishAlertChanges(
-      (listener) => alerts.bus.on("alert_changed", listener),
+      (listener) => alertChanges.on(listener),
       (topic, payload) => aggregator.publish(topic, payload),
     );
 
@@ -613,6 +623,7 @@ export class HallwatchServer {
           }
         : {}),
       alerts,
+      alertChanges: (listener) => alertChanges.on(listener),
       halls,
       credentials,
       onCredentialsChanged: async () => {
@@ -691,7 +702,7 @@ export class HallwatchServer {
       logger: this.logger.child({ component: "influx" }),
       onTelemetry: (l) => aggregator.bus.on("telemetry", l),
       onDeviceConnectivity: (l) => aggregator.bus.on("device_connectivity", l),
-      onAlertChanged: (l) => alerts.bus.on("alert_changed", l),
+      onAlertChanged: (l) => (this.alertChanges as AlertChangeQueue).on(l),
       uptime: {
         aggregator,
         halls,
@@ -755,6 +766,7 @@ export class HallwatchServer {
         "alerts",
         this.alertService
           ? async () => {
+              this.alertChanges?.stop(); // hands out what is queued while its listeners still run
               this.stopAlertPublisher?.();
               this.alertRelay?.stop();
               this.alertRelay = null;

@@ -46,6 +46,19 @@ export async function registerAlertRoutes(app: TypedApp, deps: ApiDeps): Promise
   await registerAlertExportRoute(app, deps, alerts);
   await registerAlertAssignRoutes(app, deps, alerts);
 
+  const subscribeChanges =
+    deps.alertChanges ??
+    ((listener: (change: AlertChange) => void) => alerts.bus.on("alert_changed", listener));
+  const frames = new WeakMap<AlertChange, string>();
+  const frameOf = (change: AlertChange): string => {
+    let frame = frames.get(change);
+    if (frame === undefined) {
+      frame = sseFrame(alertEvent(change, Date.now()));
+      frames.set(change, frame);
+    }
+    return frame;
+  };
+
   app.get("/api/alerts/stream", async (request, reply) => {
     const p = caller(request);
     reply.hijack();
@@ -57,11 +70,11 @@ export async function registerAlertRoutes(app: TypedApp, deps: ApiDeps): Promise
       "x-accel-buffering": "no",
     });
     res.write(": hallwatch alert stream\n\n");
-    const write = (event: AlertEvent) =>
-      res.write(`event: alert\nid: ${event.alert.id}\ndata: ${JSON.stringify(event)}\n\n`);
-    // This node's changes are checked on the whole alert (who was told of it counts too).
-    const off = alerts.bus.on("alert_changed", (change: AlertChange) => {
-      if (canSeeAlert(p, change.alert)) write(alertEvent(change, Date.now()));
+    const write = (event: AlertEvent) => res.write(sseFrame(event));
+    // This node's changes are checked on the whole alert (who was told of it counts too); each is serialised
+    // once, however many streams are open.
+    const off = subscribeChanges((change: AlertChange) => {
+      if (canSeeAlert(p, change.alert)) res.write(frameOf(change));
     });
     // Several nodes: the changes of halls other nodes hold, as their owners published them (AlertRelay).
     const offFeed = deps.alertFeed?.((event) => {
@@ -155,4 +168,8 @@ export async function registerAlertRoutes(app: TypedApp, deps: ApiDeps): Promise
     async (request) =>
       act(request, "alert_commented", (by) => alerts.comment(request.params.id, by, request.body.text)),
   );
+}
+
+function sseFrame(event: AlertEvent): string {
+  return `event: alert\nid: ${event.alert.id}\ndata: ${JSON.stringify(event)}\n\n`;
 }
