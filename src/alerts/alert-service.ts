@@ -17,6 +17,7 @@ import {
   raise,
 } from "../core/alerts/alert.js";
 import { type EscalationPolicy, escalate, remind } from "../core/alerts/escalation.js";
+import { OpenStateCache } from "../core/calendar/open-state-cache.js";
 import type { OpeningHours } from "../core/calendar/opening-hours.js";
 import { openIntervals } from "../core/calendar/opening-hours.js";
 import { DEFAULT_AROUND_THE_CLOCK, isWatched } from "../core/calendar/watch-policy.js";
@@ -121,6 +122,8 @@ export class AlertService {
   private readonly unsubscribe: (() => void)[] = [];
   private timer: NodeJS.Timeout | null = null;
   private readonly hoursCache = new Map<string, OpeningHours | null>();
+  /** Open or closed per hall until its next opening or closing (asking the calendar per reading was slow). */
+  private readonly openStateKey = { cache: new OpenStateCache(), hallId: "" };
   private lastCalendarCheckMs = 0;
   private readonly escalation: EscalationPolicy;
 
@@ -240,7 +243,8 @@ export class AlertService {
       hours = this.options.openingHours(device.hallId);
       this.hoursCache.set(device.hallId, hours);
     }
-    return isWatched(device.kind, hours, nowMs, this.options.aroundTheClockKinds);
+    this.openStateKey.hallId = device.hallId; // one object reused: this runs for every reading
+    return isWatched(device.kind, hours, nowMs, this.options.aroundTheClockKinds, this.openStateKey);
   }
 
   // ---- queries and people's actions -------------------------------------------------------------
@@ -462,7 +466,8 @@ export class AlertService {
    * by the next reading: a live condition is never left without an alert (issue 12, defect 4).
    */
   private raiseUncovered(device: DeviceState, states: DeviceConditionStates): void {
-    for (const [faultType, state] of Object.entries(states)) {
+    for (const faultType in states) {
+      const state = states[faultType] as DeviceConditionStates[string];
       if (!state.active) continue;
       const key = `${device.hallId}/device/${device.deviceId}/${faultType}`;
       if (this.activeAlert(key)) continue;

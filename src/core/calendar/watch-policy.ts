@@ -1,6 +1,7 @@
 import { DEVICE_KINDS, type DeviceKind, KIND_SPECS } from "../../contract/index.js";
 import { type Interval, subtract } from "../uptime/intervals.js";
 import { type MaintenanceTarget, type MaintenanceWindow, maintenanceIntervals } from "./maintenance.js";
+import type { OpenStateCache } from "./open-state-cache.js";
 import { isOpenAt, type OpeningHours, openIntervals } from "./opening-hours.js";
 
 /**
@@ -25,9 +26,11 @@ export function isWatched(
   hours: OpeningHours | null,
   atMs: number,
   aroundTheClock: AroundTheClockKinds = DEFAULT_AROUND_THE_CLOCK,
+  /** Per reading, the hall's cached open state (OpenStateCache, keyed by hall): the calendar is slow to ask. */
+  cached?: { cache: OpenStateCache; hallId: string },
 ): boolean {
   if (aroundTheClock.has(kind) || hours === null) return true;
-  return isOpenAt(hours, atMs);
+  return cached ? cached.cache.isOpenAt(cached.hallId, hours, atMs) : isOpenAt(hours, atMs);
 }
 
 /** The periods of [fromMs, toMs) in which a device of this kind must be up, maintenance not yet removed. */
