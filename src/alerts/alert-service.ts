@@ -122,6 +122,7 @@ export class AlertService {
   private readonly unsubscribe: (() => void)[] = [];
   private timer: NodeJS.Timeout | null = null;
   private readonly hoursCache = new Map<string, OpeningHours | null>();
+  private readonly deviceKeys = new WeakMap<DeviceState, string>();
   /** Open or closed per hall until its next opening or closing (asking the calendar per reading was slow). */
   private readonly openStateKey = { cache: new OpenStateCache(), hallId: "" };
   private lastCalendarCheckMs = 0;
@@ -437,7 +438,7 @@ export class AlertService {
   /** Evaluates one device's value rules against its latest values. */
   evaluateDevice(device: DeviceState): void {
     if (device.values === null || device.retired) return;
-    const key = deviceKey(device.hallId, device.deviceId);
+    const key = this.keyOf(device);
     const prior = this.conditions.get(key) ?? {};
     const nowMs = this.now();
     const { states, signals, changed } = evaluateValues(
@@ -531,9 +532,22 @@ export class AlertService {
    * A device's rule settings. Devices with no override of their own or of their hall share their kind's (one
    * map per kind rather than one per device: about 1 KB less per device, 100 MB at 100,000 devices).
    */
+  /**
+   * The device's "hall/device" key, made once per device state rather than per reading: a string built per
+   * message had to be hashed again for every map it was looked up in.
+   */
+  private keyOf(device: DeviceState): string {
+    let key = this.deviceKeys.get(device);
+    if (key === undefined) {
+      key = deviceKey(device.hallId, device.deviceId);
+      this.deviceKeys.set(device, key);
+    }
+    return key;
+  }
+
   private settingsFor(device: DeviceState): Map<string, RuleSettings> {
     const { rules } = this.options;
-    const key = deviceKey(device.hallId, device.deviceId);
+    const key = this.keyOf(device);
     const own = rules.devices[key] !== undefined || rules.halls[device.hallId]?.[device.kind] !== undefined;
     const cacheKey = own ? key : device.kind; // a kind never contains "/", a device key always does
     let settings = this.settingsCache.get(cacheKey);

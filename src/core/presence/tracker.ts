@@ -5,7 +5,6 @@ import {
   type Connectivity,
   type ConnectivityReason,
   type DeviceState,
-  deviceKey,
   type PresenceEffect,
 } from "./types.js";
 import { keepLatestValues } from "./values-in-place.js";
@@ -29,7 +28,12 @@ export type DataResult =
  */
 export class PresenceTracker {
   private readonly agents = new Map<string, AgentState>();
-  private readonly devices = new Map<string, DeviceState>();
+  /**
+   * By hall, then device id: a lookup per reading uses the ids as they are (no "hall/device" string built and
+   * hashed per message), and no such key is kept per device.
+   */
+  private readonly devicesByHall = new Map<string, Map<string, DeviceState>>();
+  private devicesTotal = 0;
   /**
    * Silence is measured from max(lastSeen, registered, baseline): the baseline moves at start and when the broker
    * returns, so a device is never silent for longer than the aggregator could hear it.
@@ -37,7 +41,7 @@ export class PresenceTracker {
   private silenceBaselineMs: number;
   private brokerConnected = false;
   /** Where a sliced silence check goes on (see checkSilence). */
-  private silenceCursor: IterableIterator<DeviceState> | null = null;
+  private silenceCursor: Iterator<DeviceState> | null = null;
 
   constructor(
     nowMs: number,
@@ -96,10 +100,11 @@ export class PresenceTracker {
       this.agents.delete(agentId);
       agents += 1;
     }
-    for (const [key, device] of this.devices) {
-      if (device.hallId !== hallId) continue;
-      this.devices.delete(key);
-      devices += 1;
+    const hall = this.devicesByHall.get(hallId);
+    if (hall) {
+      devices = hall.size;
+      this.devicesTotal -= hall.size;
+      this.devicesByHall.delete(hallId);
     }
     return { agents, devices };
   }
@@ -109,19 +114,20 @@ export class PresenceTracker {
   }
 
   device(hallId: string, deviceId: string): DeviceState | undefined {
-    return this.devices.get(deviceKey(hallId, deviceId));
+    return this.devicesByHall.get(hallId)?.get(deviceId);
   }
 
   allAgents(): IterableIterator<AgentState> {
     return this.agents.values();
   }
 
-  allDevices(): IterableIterator<DeviceState> {
-    return this.devices.values();
+  /** Live like a Map's iterator: it survives insertions and deletions, so a pass may span calls. */
+  *allDevices(): Generator<DeviceState, void, undefined> {
+    for (const hall of this.devicesByHall.values()) yield* hall.values();
   }
 
   get deviceCount(): number {
-    return this.devices.size;
+    return this.devicesTotal;
   }
 
   onAgentStatus(
@@ -171,8 +177,7 @@ export class PresenceTracker {
     const effects: PresenceEffect[] = [];
     const listed = new Set<string>();
     for (const spec of birth.devices) {
-      const key = deviceKey(hallId, spec.id);
-      let device = this.devices.get(key);
+      let device = this.device(hallId, spec.id);
       if (device && device.agentId !== agentId) {
         effects.push({
           type: "device_conflict",
@@ -248,7 +253,7 @@ export class PresenceTracker {
     const agent = this.ensureAgent(hallId, agentId, nowMs);
     // No closure or list per message: effects are rare, and this runs for every message.
     let effects: PresenceEffect[] | null = null;
-    const device = this.devices.get(deviceKey(hallId, deviceId));
+    const device = this.device(hallId, deviceId);
     const owned = device !== undefined && device.agentId === agentId && !device.retired;
     if (envelope.session === agent.session) {
       if (agent.lastSeq !== null && envelope.seq === agent.lastSeq + 1) agent.lastSeq = envelope.seq;
@@ -309,7 +314,7 @@ export class PresenceTracker {
     deviceId: string,
     labels: { name?: string | null; zone?: string | null },
   ): DeviceState | null {
-    const device = this.devices.get(deviceKey(hallId, deviceId));
+    const device = this.device(hallId, deviceId);
     if (!device) return null;
     if (labels.name !== undefined) {
       device.labelName = labels.name;
@@ -324,7 +329,7 @@ export class PresenceTracker {
 
   /** An admin retires a device that is gone: offline for good, no silence alerts; a later birth listing it brings it back. */
   retireDevice(hallId: string, deviceId: string, nowMs: number): readonly PresenceEffect[] | null {
-    const device = this.devices.get(deviceKey(hallId, deviceId));
+    const device = this.device(hallId, deviceId);
     if (!device) return null;
     if (device.retired) return NO_EFFECTS;
     const effects: PresenceEffect[] = [];
@@ -335,7 +340,7 @@ export class PresenceTracker {
   }
 
   moveDevice(hallId: string, deviceId: string, toAgentId: string, nowMs: number): DeviceState | null {
-    const device = this.devices.get(deviceKey(hallId, deviceId));
+    const device = this.device(hallId, deviceId);
     if (!device) return null;
     const from = this.agents.get(device.agentId);
     if (from) from.deviceIds = from.deviceIds.filter((id) => id !== deviceId);
@@ -358,7 +363,7 @@ export class PresenceTracker {
     // Each device's timeout is computed here rather than kept in a map beside it: a few field reads cost less
     // than a string-keyed lookup per device per second, and nothing per device in memory (100,000 devices).
     // A Map iterator survives insertions and deletions, so a pass may span calls.
-    let cursor = this.devices.values();
+    let cursor: Iterator<DeviceState> = this.allDevices();
     if (maxDevices !== Number.POSITIVE_INFINITY) {
       this.silenceCursor ??= cursor;
       cursor = this.silenceCursor;
@@ -389,7 +394,7 @@ export class PresenceTracker {
       this.setAgentConnectivity(agent, "unknown", nowMs, effects);
       agent.lastSeq = null;
     }
-    for (const device of this.devices.values()) {
+    for (const device of this.allDevices()) {
       if (!device.retired) this.setDeviceConnectivity(device, "unknown", "broker_lost", nowMs, effects);
     }
     return effects;
@@ -457,13 +462,18 @@ export class PresenceTracker {
   }
 
   private putDevice(device: DeviceState): void {
-    const key = deviceKey(device.hallId, device.deviceId);
-    this.devices.set(key, device);
+    let hall = this.devicesByHall.get(device.hallId);
+    if (hall === undefined) {
+      hall = new Map();
+      this.devicesByHall.set(device.hallId, hall);
+    }
+    if (!hall.has(device.deviceId)) this.devicesTotal += 1;
+    hall.set(device.deviceId, device);
   }
 
   private *devicesOf(agent: AgentState): Iterable<DeviceState> {
     for (const deviceId of agent.deviceIds) {
-      const device = this.devices.get(deviceKey(agent.hallId, deviceId));
+      const device = this.device(agent.hallId, deviceId);
       if (device && device.agentId === agent.agentId) yield device;
     }
   }
