@@ -16,7 +16,10 @@ describe("load harness, short mode", () => {
     const full = parseLoadArgs(["--messages", "5000", "--node-red", "off", "--qos", "0"], false);
     expect(full).toMatchObject({
       quick: false,
-      halls: [1, 100, 1000, 4000],
+      halls: [1, 100, 1000, 4000, 10000],
+      durable: true,
+      attributeHalls: [10000],
+      steadySeconds: 60,
       messages: 5000,
       nodeRed: [],
       qos: 0,
