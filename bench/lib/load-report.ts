@@ -150,7 +150,10 @@ function targetsList(report: LoadReport): string[] {
     "",
     "Targets",
     "",
-    ...report.runs.map((r) => `- **${n(r.halls)} halls**: ${targetsLine(r, report.options.latencyRate)}`),
+    ...report.runs.map(
+      (r) =>
+        `- **${n(r.halls)} hall${r.halls === 1 ? "" : "s"}**: ${targetsLine(r, report.options.latencyRate)}`,
+    ),
   ];
 }
 

@@ -24,7 +24,12 @@ export function targetChecks(r: HallRun, latencyRate: number): TargetCheck[] {
   const cpuRatio = a.cpuUsPerMsg / r.bare.cpuUsPerMsg;
   const batch = r.nodeRed.find((red) => red.sink === "batch");
   const batchRate = batch ? Math.min(batch.msgPerSec, batch.writtenMsgPerSec) : Number.NaN;
-  const loopMaxMs = Math.max(a.burstLoopDelayMaxMs, l.loopDelayMaxMs, r.steady?.loopDelayMaxMs ?? 0);
+  // Over every phase measured (a report from before the burst's figures has only the latency phase's).
+  const loopMaxMs = Math.max(
+    ...[a.burstLoopDelayMaxMs, l.loopDelayMaxMs, r.steady?.loopDelayMaxMs].filter(
+      (ms): ms is number => ms !== undefined && Number.isFinite(ms),
+    ),
+  );
   const lost = r.bare.lost + a.lost + (r.steady?.lost ?? 0) + r.nodeRed.reduce((n, red) => n + red.lost, 0);
   const atTargetRate = latencyRate >= 10_000;
   return [
