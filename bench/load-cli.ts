@@ -1,7 +1,7 @@
 // Command line of the load harness: flags → options, then the run, its summary and its files.
 //   npm run bench -- load [--quick] [--halls 1,100,1000,4000] [--messages 100000] [--repeat 2] [--generators 2]
 //     [--fault-share 0.002] [--qos 1] [--latency-rate 10000] [--samples 200] [--node-red each,batch|none|off]
-//     [--node-red-messages 50000]
+//     [--node-red-messages 50000] [--durable on|off] [--steady-seconds 60] [--attribute largest|all|off|1,100]
 //     [--out DIR]   (writes results.json, results.md and the SVG charts there)
 //   npm run bench -- load --from DIR/results.json   (tables and charts of an earlier run, rewritten in DIR)
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -31,13 +31,26 @@ export function parseLoadArgs(
     if (!Number.isFinite(value) || value < 0) throw new Error(`--${key} must be a non-negative number`);
     return value;
   };
-  const halls = (flags.get("halls") ?? (quick ? "5" : "1,100,1000,4000")).split(",").map(Number);
+  const halls = (flags.get("halls") ?? (quick ? "5" : "1,100,1000,4000,10000")).split(",").map(Number);
   if (halls.some((h) => !Number.isInteger(h) || h < 1))
     throw new Error("--halls takes hall counts such as 1,100,1000");
   const nodeRedFlag = flags.get("node-red") ?? (quick ? "batch" : "each,batch");
   const nodeRed = nodeRedFlag === "off" ? [] : (nodeRedFlag.split(",") as NodeRedSink[]);
   if (nodeRed.some((sink) => !["each", "batch", "none"].includes(sink)))
     throw new Error("--node-red takes each, batch and/or none (comma-separated), or off");
+  const durable = flags.get("durable") ?? "on";
+  if (durable !== "on" && durable !== "off") throw new Error("--durable takes on or off");
+  const attribute = flags.get("attribute") ?? "largest";
+  const attributeHalls =
+    attribute === "off"
+      ? []
+      : attribute === "all"
+        ? halls
+        : attribute === "largest"
+          ? [Math.max(...halls)]
+          : attribute.split(",").map(Number);
+  if (attributeHalls.some((h) => !halls.includes(h)))
+    throw new Error("--attribute takes largest, all, off, or hall counts of --halls");
   return {
     quick,
     halls,
@@ -52,6 +65,9 @@ export function parseLoadArgs(
     latencySamples: num("samples", quick ? 10 : 200),
     nodeRed,
     nodeRedMessages: num("node-red-messages", quick ? 2000 : 50_000),
+    durable: durable === "on",
+    attributeHalls,
+    steadySeconds: num("steady-seconds", quick ? 5 : 60),
     out: flags.get("out") ?? null,
   };
 }

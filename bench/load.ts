@@ -5,10 +5,14 @@
 //   - Node-RED 4 running headless the peer flow (MQTT in → JSON → validate + thresholds → InfluxDB out),
 // each in its own process, measured from /proc. Then fault → alert latency on the live stream under a steady
 // background load. Repeats for each hall count and reports the figures, their ratios and how they grow.
-//   npm run bench -- load [--halls 1,100,1000,4000] [--messages 200000] [--quick] [--out docs/performance]
+// With the aggregator: GC pauses per phase, its CPU by stage (a V8 profile of one extra burst), and a steady phase
+// at the realistic rate of the size (the province), where fault → alert and keeping up are judged.
+//   npm run bench -- load [--halls 1,100,1000,4000,10000] [--messages 200000] [--quick] [--out docs/performance]
 import type { ChildProcess } from "node:child_process";
 import { type Influxd, startInfluxd } from "../test/helpers/influxd.js";
-import { ask, forkChild, waitFor } from "./lib/ipc.js";
+import { checkOpenFiles } from "./lib/fd-limit.js";
+import type { GcPauseFigures } from "./lib/gc-pauses.js";
+import { ask, forkChild, type IpcMessage, waitFor } from "./lib/ipc.js";
 import { LatencyProbe } from "./lib/latency-probe.js";
 import {
   burst,
@@ -20,12 +24,14 @@ import {
   sampleAll,
   startBroker,
   startGenerators,
+  stats,
   steadyRate,
   stopAll,
   windowRate,
 } from "./lib/load-phases.js";
-import { DEVICES_PER_HALL, PROBE_DEVICES } from "./lib/load-scenario.js";
+import { DEVICES_PER_HALL, PROBE_DEVICES, STEADY_MSG_PER_SEC_PER_HALL } from "./lib/load-scenario.js";
 import { coresUsed, type ProcSample } from "./lib/proc.js";
+import { type Stage, type StageSamples, usPerMsgByStage } from "./lib/stage-attribution.js";
 import { percentile, round, sleep } from "./lib/stats.js";
 
 export interface LoadOptions extends GeneratorOptions {
@@ -42,6 +48,12 @@ export interface LoadOptions extends GeneratorOptions {
   /** Messages per Node-RED burst (it is slower; its rate is steady well before this). */
   nodeRedMessages: number;
   quick: boolean;
+  /** The aggregator with its write-ahead ingest log (durable acknowledgements) or without. */
+  durable: boolean;
+  /** Hall counts whose aggregator gets an extra, profiled burst for the CPU by stage. */
+  attributeHalls: number[];
+  /** Length of the steady phase at the size's realistic rate; 0: none. */
+  steadySeconds: number;
 }
 
 export interface Saturation {
@@ -68,6 +80,48 @@ export interface AggregatorFigures extends Saturation {
   rssMb: number;
   rssPerDeviceBytes: number;
   heapPerDeviceBytes: number;
+  durable: boolean;
+  /** Messages acknowledged without being in the ingest log (must be 0); null without the log. */
+  messagesUnlogged: number | null;
+  /** Over all the bursts (--repeat): the event loop and the GC pauses. */
+  burstLoopDelayP99Ms: number;
+  burstLoopDelayMaxMs: number;
+  burstGc: GcPauseFigures;
+}
+
+/** The aggregator's CPU per message by stage, from a V8 profile of one extra burst (not one of the measured). */
+export interface StageAttribution {
+  msgPerSec: number;
+  /** CPU per message of the profiled burst, from /proc (the profiler costs some of it). */
+  cpuUsPerMsg: number;
+  busySamples: number;
+  idleSamples: number;
+  usPerMsgByStage: Record<Stage, number>;
+}
+
+/** The realistic rate of the size (every device at its report interval) for a while, probed for fault → alert. */
+export interface SteadyFigures {
+  rateMsgPerSec: number;
+  durationSec: number;
+  sent: number;
+  /** Counted by the aggregator when the generators stopped, and its share of what was sent. */
+  countedAtEnd: number;
+  countedShare: number;
+  backlogAtEnd: number;
+  lost: number;
+  samples: number;
+  missing: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  aggregatorCores: number;
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  gc: GcPauseFigures;
+  /** Counted ≥ 99 % of sent within 250 ms of the phase's last publish. */
+  keptUp: boolean;
+  /** Kept up and fault → alert p99 ≤ 100 ms. */
+  held: boolean;
 }
 
 export interface LatencyFigures {
@@ -88,6 +142,7 @@ export interface LatencyFigures {
   slowestAlertTickMs: number;
   slowestSilenceCheckMs: number;
   otherCores: number;
+  gc: GcPauseFigures;
 }
 
 export interface NodeRedFigures extends Saturation {
@@ -106,6 +161,8 @@ export interface HallRun {
   bare: Saturation;
   aggregator: AggregatorFigures;
   latency: LatencyFigures;
+  steady: SteadyFigures | null;
+  attribution: StageAttribution | null;
   nodeRed: NodeRedFigures[];
 }
 
@@ -226,11 +283,120 @@ async function runBare(hallCount: number, total: number, o: LoadOptions): Promis
   }
 }
 
+type LoopReply = IpcMessage & {
+  maxMs: number;
+  p99Ms: number;
+  flushMs: number;
+  alertTickMs: number;
+  silenceMs: number;
+  gc: GcPauseFigures;
+};
+
+const loopFigures = (agg: ChildProcess) => ask<LoopReply>(agg, { type: "loop_delay" }, "loop_delay");
+const resetLoop = (agg: ChildProcess) => ask(agg, { type: "loop_delay_reset" }, "loop_delay_reset");
+
+const roundGc = (g: GcPauseFigures): GcPauseFigures => ({
+  count: g.count,
+  p99PauseMs: round(g.p99PauseMs, 1),
+  maxPauseMs: round(g.maxPauseMs, 1),
+  totalPauseMs: round(g.totalPauseMs, 1),
+});
+
+/** One more burst with the aggregator's own V8 profiler running; its samples by stage × its CPU per message. */
+async function attributeBurst(
+  broker: ChildProcess,
+  agg: ChildProcess,
+  gens: Generators,
+  total: number,
+): Promise<StageAttribution> {
+  await ask(agg, { type: "profile_start" }, "profile_start");
+  const { figures } = await measureOneBurst(broker, agg, gens, total);
+  const samples = await ask<StageSamples & IpcMessage>(
+    agg,
+    { type: "profile_stop" },
+    "profile_stop",
+    300_000,
+  );
+  const byStage = usPerMsgByStage(samples, figures.cpuUsPerMsg);
+  return {
+    msgPerSec: figures.msgPerSec,
+    cpuUsPerMsg: figures.cpuUsPerMsg,
+    busySamples: samples.busySamples,
+    idleSamples: samples.idleSamples,
+    usPerMsgByStage: Object.fromEntries(
+      Object.entries(byStage).map(([stage, us]) => [stage, round(us, 2)]),
+    ) as Record<Stage, number>,
+  };
+}
+
+/** "Kept up": by this long after the last publish of the steady phase, ≥ 99 % of it was counted. */
+const KEPT_UP_GRACE_MS = 250;
+
+/** The realistic rate of `hallCount` halls (each device at its report interval), at least 1 msg/s. */
+export const steadyRateFor = (hallCount: number) =>
+  Math.max(1, Math.round(hallCount * STEADY_MSG_PER_SEC_PER_HALL));
+
+/** The steady province phase: the size's realistic rate for `steadySeconds`, the probe spread over it. */
+async function runSteady(
+  agg: ChildProcess,
+  gens: Generators,
+  probe: LatencyProbe,
+  hallCount: number,
+  o: LoadOptions,
+): Promise<SteadyFigures> {
+  const rateMsgPerSec = steadyRateFor(hallCount);
+  const durationMs = o.steadySeconds * 1000;
+  await ask(agg, { type: "window" }, "window");
+  const cpuBefore = sampleAll({ agg: agg.pid });
+  await resetLoop(agg);
+  const background = steadyRate(gens, rateMsgPerSec, durationMs);
+  await sleep(1000);
+  const samples = Math.min(o.latencySamples, probe.remaining);
+  const gapMs = Math.max(10, Math.floor((durationMs - 3000) / Math.max(1, samples)) - 5);
+  const { latencies, missing } = await probe.run(samples, gapMs);
+  const { sent } = await background;
+  await sleep(KEPT_UP_GRACE_MS); // the last tick's messages are still on their way, at any rate
+  const atEnd = await stats(agg);
+  const cpuAfter = sampleAll({ agg: agg.pid });
+  const loop = await loopFigures(agg);
+  const probes = latencies.length + missing;
+  const end = await drain(agg, sent + probes);
+  const countedAtEnd = Math.max(0, atEnd.count - latencies.length);
+  const sorted = [...latencies].sort((x, y) => x - y);
+  const p99Ms = round(percentile(sorted, 99), 1);
+  const keptUp = countedAtEnd >= 0.99 * sent;
+  return {
+    rateMsgPerSec,
+    durationSec: o.steadySeconds,
+    sent,
+    countedAtEnd,
+    countedShare: round(sent > 0 ? countedAtEnd / sent : Number.NaN, 4),
+    backlogAtEnd: Math.max(0, sent - countedAtEnd),
+    lost: Math.max(0, sent + probes - end.count),
+    samples: latencies.length,
+    missing,
+    p50Ms: round(percentile(sorted, 50), 1),
+    p99Ms,
+    maxMs: round(sorted.at(-1) ?? Number.NaN, 1),
+    aggregatorCores: round(coresUsed(cpuBefore.agg ?? null, cpuAfter.agg ?? null), 2),
+    loopDelayP99Ms: round(loop.p99Ms, 1),
+    loopDelayMaxMs: round(loop.maxMs, 1),
+    gc: roundGc(loop.gc),
+    keptUp,
+    held: keptUp && p99Ms <= 100,
+  };
+}
+
 async function runAggregator(
   hallCount: number,
   total: number,
   o: LoadOptions,
-): Promise<{ aggregator: AggregatorFigures; latency: LatencyFigures }> {
+): Promise<{
+  aggregator: AggregatorFigures;
+  latency: LatencyFigures;
+  steady: SteadyFigures | null;
+  attribution: StageAttribution | null;
+}> {
   const broker = await startBroker();
   // BENCH_PROFILE=<dir> writes a V8 CPU profile of the aggregator process there (open it in Chrome DevTools).
   const profile = process.env.BENCH_PROFILE
@@ -241,7 +407,7 @@ async function runAggregator(
   profile.push(...(process.env.BENCH_AGGREGATOR_FLAGS ?? "").split(" ").filter(Boolean));
   const agg = forkChild(
     "./aggregator-child.ts",
-    [broker.url, String(hallCount)],
+    [broker.url, String(hallCount), o.durable ? "on" : "off"],
     ["--expose-gc", ...profile],
   );
   let gens: Awaited<ReturnType<typeof startGenerators>> | null = null;
@@ -260,8 +426,15 @@ async function runAggregator(
     gens = await startGenerators(broker.url, hallCount, o);
     const devices = hallCount * DEVICES_PER_HALL;
     await drain<ConsumerStats & { devices: number }>(agg, devices, (s) => s.devices);
+    await resetLoop(agg);
     const { figures, stats: s, faults } = await measureBurst(broker.child, agg, gens, total, o.repeats);
-    const a = s as ConsumerStats & { deadLetters: number; lost: number; alertsOpened: number };
+    const burstLoop = await loopFigures(agg);
+    const a = s as ConsumerStats & {
+      deadLetters: number;
+      lost: number;
+      alertsOpened: number;
+      messagesUnlogged: number | null;
+    };
     await sleep(1200); // one flush of pending state to SQLite, so its pages count in RSS
     const mem = await ask<{ type: string; rssBytes: number; heapUsedBytes: number }>(
       agg,
@@ -277,7 +450,15 @@ async function runAggregator(
       rssMb: round(mem.rssBytes / 1e6, 1),
       rssPerDeviceBytes: round((mem.rssBytes - base.rssBytes) / devices),
       heapPerDeviceBytes: round((mem.heapUsedBytes - base.heapUsedBytes) / devices),
+      durable: o.durable,
+      messagesUnlogged: a.messagesUnlogged,
+      burstLoopDelayP99Ms: round(burstLoop.p99Ms, 1),
+      burstLoopDelayMaxMs: round(burstLoop.maxMs, 1),
+      burstGc: roundGc(burstLoop.gc),
     };
+    const attribution = o.attributeHalls.includes(hallCount)
+      ? await attributeBurst(broker.child, agg, gens, total)
+      : null;
 
     // Latency: a steady background load while the probe raises one fault after another.
     probe = new LatencyProbe(broker.url, { apiUrl: `http://127.0.0.1:${apiPort}`, token });
@@ -291,7 +472,7 @@ async function runAggregator(
       broker: broker.child.pid,
       ...Object.fromEntries(gens.children.map((g, i) => [`gen${i}`, g.pid])),
     });
-    await ask(agg, { type: "loop_delay_reset" }, "loop_delay_reset");
+    await resetLoop(agg);
     const background = steadyRate(gens, o.latencyRate, durationMs);
     await sleep(1000);
     const { latencies, missing } = await probe.run(o.latencySamples, gapMs);
@@ -303,14 +484,7 @@ async function runAggregator(
       broker: broker.child.pid,
       ...Object.fromEntries(gens.children.map((g, i) => [`gen${i}`, g.pid])),
     });
-    const loop = await ask<{
-      type: string;
-      maxMs: number;
-      p99Ms: number;
-      flushMs: number;
-      alertTickMs: number;
-      silenceMs: number;
-    }>(agg, { type: "loop_delay" }, "loop_delay");
+    const loop = await loopFigures(agg);
     const ourCores = Object.keys(cpuBefore)
       .filter((k) => k !== "machine")
       .reduce((sum, k) => sum + coresUsed(cpuBefore[k] ?? null, cpuAfter[k] ?? null), 0);
@@ -334,8 +508,13 @@ async function runAggregator(
         Math.max(0, coresUsed(cpuBefore.machine ?? null, cpuAfter.machine ?? null) - ourCores),
         2,
       ),
+      gc: roundGc(loop.gc),
     };
-    return { aggregator, latency };
+    const steady = o.steadySeconds > 0 ? await runSteady(agg, gens, probe, hallCount, o) : null;
+    // Unlogged messages are counted to the end (the steady phase too).
+    const final = await stats<ConsumerStats & { messagesUnlogged: number | null }>(agg);
+    aggregator.messagesUnlogged = final.messagesUnlogged;
+    return { aggregator, latency, steady, attribution };
   } finally {
     await probe?.stop().catch(() => undefined);
     await stopAll([...(gens?.children ?? []), agg, broker.child]);
@@ -401,6 +580,7 @@ export async function benchLoad(
     options: o,
     runs: [],
   };
+  checkOpenFiles(Math.max(...o.halls));
   const influx = o.nodeRed.some((sink) => sink !== "none") ? await startInfluxd() : null;
   try {
     for (const hallCount of o.halls) {
@@ -409,17 +589,30 @@ export async function benchLoad(
       log(`— ${hallCount} hall(s), ${devices} devices, ${total} messages per burst`);
       const bare = await runBare(hallCount, total, o);
       log(`  bare subscriber: ${bare.msgPerSec} msg/s`);
-      const { aggregator, latency } = await runAggregator(hallCount, total, o);
+      const { aggregator, latency, steady, attribution } = await runAggregator(hallCount, total, o);
       log(
-        `  aggregator: ${aggregator.msgPerSec} msg/s; fault → alert p99 ${latency.p99Ms} ms at ${latency.backgroundMsgPerSec} msg/s`,
+        `  aggregator (durable ${o.durable ? "on" : "off"}): ${aggregator.msgPerSec} msg/s; fault → alert p99 ${latency.p99Ms} ms at ${latency.backgroundMsgPerSec} msg/s`,
       );
+      if (steady)
+        log(
+          `  steady ${steady.rateMsgPerSec} msg/s for ${steady.durationSec} s: p99 ${steady.p99Ms} ms, counted ${(steady.countedShare * 100).toFixed(1)} %, held: ${steady.held ? "yes" : "no"}`,
+        );
       const nodeRed: NodeRedFigures[] = [];
       for (const sink of o.nodeRed) {
         const red = await runNodeRed(hallCount, Math.max(o.nodeRedMessages, devices), o, sink, influx);
         log(`  node-red (${sink}): ${red.msgPerSec} msg/s, written ${red.writtenMsgPerSec} msg/s`);
         nodeRed.push(red);
       }
-      report.runs.push({ halls: hallCount, devices, bare, aggregator, latency, nodeRed });
+      report.runs.push({
+        halls: hallCount,
+        devices,
+        bare,
+        aggregator,
+        latency,
+        steady,
+        attribution,
+        nodeRed,
+      });
     }
   } finally {
     await influx?.stop();

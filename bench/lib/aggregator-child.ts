@@ -20,10 +20,13 @@ import { HallStore } from "../../src/store/halls.js";
 import { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 import { UserStore } from "../../src/store/users.js";
 import { ConsumerWindow, settledMemory } from "./consumer-window.js";
+import { StageProfiler } from "./cpu-profiler.js";
+import { GcPauses } from "./gc-pauses.js";
 import { serveParent, tellParent } from "./ipc.js";
 import { agentIdOf, BENCH_PASSWORD, hallIdOf, PROBE_AGENT, PROBE_HALL } from "./load-scenario.js";
 
-const [url = "", hallsArg = "1"] = process.argv.slice(2);
+// durableArg: "on" runs the aggregator with its write-ahead ingest log (acknowledged = logged), "off" without.
+const [url = "", hallsArg = "1", durableArg = "on"] = process.argv.slice(2);
 const hallCount = Number(hallsArg);
 const dir = mkdtempSync(join(tmpdir(), "hallwatch-load-"));
 const db = openDatabase(join(dir, "hallwatch.db"));
@@ -54,6 +57,7 @@ const aggregator = new Aggregator({
   sql: new SqliteEngine(db),
   logger,
   silencePolicy: DEFAULT_SILENCE_POLICY,
+  ...(durableArg === "on" ? { ingestLogDir: join(dir, "ingest-log"), clientId: "_aggregator" } : {}),
 });
 const window = new ConsumerWindow();
 aggregator.bus.on("telemetry", () => window.hit());
@@ -109,6 +113,8 @@ function stats() {
     duplicates: s.duplicateMessages,
     alertsOpened,
     alertChanges,
+    /** Acknowledged without being in the ingest log; null when it runs without one. */
+    messagesUnlogged: s.ingestLog?.messagesUnlogged ?? null,
   };
 }
 
@@ -132,10 +138,13 @@ timed(aggregator.presence, "checkSilence", "silenceMs");
 
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 loopDelay.enable();
+const gcPauses = new GcPauses();
+const profiler = new StageProfiler();
 
 serveParent({
   loop_delay_reset: () => {
     loopDelay.reset();
+    gcPauses.reset();
     slowest.flushMs = 0;
     slowest.alertTickMs = 0;
     slowest.silenceMs = 0;
@@ -147,7 +156,13 @@ serveParent({
       maxMs: loopDelay.max / 1e6,
       p99Ms: loopDelay.percentile(99) / 1e6,
       ...slowest,
+      gc: gcPauses.figures(),
     }),
+  profile_start: async () => {
+    await profiler.start(100);
+    tellParent({ type: "profile_start" });
+  },
+  profile_stop: async () => tellParent({ type: "profile_stop", ...(await profiler.stop()) }),
   window: () => {
     window.reset();
     tellParent({ type: "window" });

@@ -103,6 +103,11 @@ export class LatencyProbe {
       this.arrivals.set(event.alert.deviceId, at);
   }
 
+  /** Fresh kiosks left for later samples. */
+  get remaining(): number {
+    return PROBE_DEVICES - this.used;
+  }
+
   /** Runs `samples` faults one after the other, `gapMs` apart; returns the latencies that arrived (ms). */
   async run(
     samples: number,

@@ -94,7 +94,10 @@ export interface Sent {
 export async function burst(g: Generators, total: number): Promise<Sent> {
   const counts = shares(g, total);
   const done = await Promise.all(
-    g.children.map((c, i) => ask(c, { type: "burst", count: counts[i] }, "burst_done", 600_000)),
+    // At least 10 minutes, more for the 520,000 messages of 10,000 halls (down to 200 msg/s on a loaded machine).
+    g.children.map((c, i) =>
+      ask(c, { type: "burst", count: counts[i] }, "burst_done", Math.max(600_000, total * 5)),
+    ),
   );
   return {
     sent: done.reduce((n, d) => n + Number(d.sent), 0),

@@ -1,5 +1,8 @@
 // The harness's outputs from one report: markdown tables, the key figures for the console, and SVG charts.
 import type { HallRun, LoadReport, NodeRedFigures } from "../load.js";
+import type { GcPauseFigures } from "./gc-pauses.js";
+import { targetsLine } from "./load-targets.js";
+import { STAGES, type Stage } from "./stage-attribution.js";
 import { lineChart } from "./svg-chart.js";
 
 const n = (v: number | undefined, digits = 0) =>
@@ -19,11 +22,33 @@ const bestNodeRed = (r: HallRun) =>
     undefined,
   );
 
+/** GC pauses: count · p99 · max · total ms ("–" for a report written before they were measured). */
+const gcText = (g: GcPauseFigures | undefined) =>
+  g ? `${g.count} · ${n(g.p99PauseMs, 1)} · ${n(g.maxPauseMs, 1)} · ${n(g.totalPauseMs, 1)}` : "–";
+
+const STAGE_LABELS: Record<Stage, string> = {
+  decode: "decode",
+  validate: "validate",
+  presence: "presence",
+  rules: "rules",
+  alerts: "alerts",
+  persistence: "persistence (SQLite, store, ingest log)",
+  mqttNetwork: "MQTT / network",
+  gc: "GC",
+  other: "other",
+};
+
+/** A durable run says so; a report from before the flag existed ran without the ingest log. */
+const durableText = (report: LoadReport) =>
+  report.options.durable === true
+    ? "durable acknowledgements on (ingest log)"
+    : "durable acknowledgements off";
+
 export function renderTable(report: LoadReport): string {
   const o = report.options;
   const sinks = o.nodeRed;
   const lines = [
-    `Throughput (bursts of ≥ ${n(o.messages)} messages, Node-RED ≥ ${n(o.nodeRedMessages)}; QoS ${o.qos}; fault share ${(o.faultShare * 100).toFixed(1)} %; ${report.machine.cpus} cores; Node ${report.machine.node})`,
+    `Throughput (bursts of ≥ ${n(o.messages)} messages, Node-RED ≥ ${n(o.nodeRedMessages)}; QoS ${o.qos}; fault share ${(o.faultShare * 100).toFixed(1)} %; aggregator with ${durableText(report)}; ${report.machine.cpus} cores; Node ${report.machine.node})`,
     "",
     `| halls | devices | bare subscriber msg/s | aggregator msg/s | aggregator / bare |${sinks.map((s) => ` Node-RED (${s}) msg/s in / written |`).join("")} aggregator / best Node-RED | CPU µs per msg: bare · aggregator${sinks.map((s) => ` · Node-RED ${s}`).join("")} | cores in the aggregator burst: aggregator · broker · generators · other work |`,
     `|---:|---:|---:|---:|---:|${sinks.map(() => "---:|").join("")}---:|---:|---:|`,
@@ -51,7 +76,85 @@ export function renderTable(report: LoadReport): string {
       `| ${n(r.halls)} | ${n(l.backgroundMsgPerSec)} | ${n(l.p50Ms, 1)} / ${n(l.p99Ms, 1)} / ${n(l.maxMs, 1)} | ${l.samples}${l.missing ? ` (${l.missing} missing)` : ""} | ${n(l.aggregatorCores, 2)} | ${n(l.loopDelayP99Ms, 1)} / ${n(l.loopDelayMaxMs, 1)} | ${n(l.slowestFlushMs, 1)} · ${n(l.slowestAlertTickMs, 1)} · ${n(l.slowestSilenceCheckMs, 1)} | ${n(l.otherCores, 2)} | ${n(a.rssMb, 1)} | ${n(a.rssPerDeviceBytes)} | ${n(a.heapPerDeviceBytes)} | ${r.bare.lost} · ${a.lost} · ${redLost} | ${a.deadLetters} | ${a.seqGaps} | ${n(a.faultsSent)} → ${n(a.alertsOpened)} |`,
     );
   }
+  lines.push(
+    "",
+    ...pausesTable(report),
+    ...steadyTable(report),
+    ...attributionTable(report),
+    ...targetsList(report),
+  );
   return lines.join("\n");
+}
+
+/** The aggregator's event loop and GC pauses in each phase, and its ingest log. */
+function pausesTable(report: LoadReport): string[] {
+  const lines = [
+    "Aggregator pauses by phase (GC: count · p99 · max · total ms; bursts: all --repeat bursts together)",
+    "",
+    "| halls | ingest log: unlogged | burst event-loop delay p99 / max ms | burst GC pauses | latency phase event-loop delay p99 / max ms | latency phase GC pauses | steady phase event-loop delay p99 / max ms | steady phase GC pauses |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const r of report.runs) {
+    const a = r.aggregator;
+    const st = r.steady ?? null;
+    lines.push(
+      `| ${n(r.halls)} | ${a.messagesUnlogged ?? "off"} | ${n(a.burstLoopDelayP99Ms, 1)} / ${n(a.burstLoopDelayMaxMs, 1)} | ${gcText(a.burstGc)} | ${n(r.latency.loopDelayP99Ms, 1)} / ${n(r.latency.loopDelayMaxMs, 1)} | ${gcText(r.latency.gc)} | ${st ? `${n(st.loopDelayP99Ms, 1)} / ${n(st.loopDelayMaxMs, 1)}` : "–"} | ${gcText(st?.gc)} |`,
+    );
+  }
+  return lines;
+}
+
+/** The steady province phase: each size at its realistic rate, probed; held = kept up and p99 ≤ 100 ms. */
+function steadyTable(report: LoadReport): string[] {
+  const runs = report.runs.filter((r) => r.steady);
+  if (runs.length === 0) return [];
+  const lines = [
+    "",
+    "Steady phase at the realistic rate of the size (mains devices every 10 s, sensors every 15 min)",
+    "",
+    "| halls | rate msg/s | seconds | sent | counted by the end | backlog at end | lost | fault → alert p50 / p99 / max ms | samples | aggregator cores | held |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+  ];
+  for (const r of runs) {
+    const st = r.steady as NonNullable<HallRun["steady"]>;
+    lines.push(
+      `| ${n(r.halls)} | ${n(st.rateMsgPerSec)} | ${st.durationSec} | ${n(st.sent)} | ${n(st.countedAtEnd)} (${n(st.countedShare * 100, 1)} %) | ${n(st.backlogAtEnd)} | ${st.lost} | ${n(st.p50Ms, 1)} / ${n(st.p99Ms, 1)} / ${n(st.maxMs, 1)} | ${st.samples}${st.missing ? ` (${st.missing} missing)` : ""} | ${n(st.aggregatorCores, 2)} | ${st.held ? "yes" : `**no** (${st.keptUp ? "p99 > 100 ms" : "fell behind"})`} |`,
+    );
+  }
+  return lines;
+}
+
+/** The aggregator's CPU µs per message by stage (V8 profile of one extra burst × its CPU per message). */
+function attributionTable(report: LoadReport): string[] {
+  const runs = report.runs.filter((r) => r.attribution);
+  if (runs.length === 0) return [];
+  const lines = [
+    "",
+    "Aggregator CPU µs per message by stage (a profiled extra burst: V8 sampling every 100 µs; each stage's share of the busy samples × the burst's CPU µs per message from /proc)",
+    "",
+    `| halls | burst msg/s | CPU µs per msg |${STAGES.map((s) => ` ${STAGE_LABELS[s]} |`).join("")} busy samples |`,
+    `|---:|---:|---:|${STAGES.map(() => "---:|").join("")}---:|`,
+  ];
+  for (const r of runs) {
+    const at = r.attribution as NonNullable<HallRun["attribution"]>;
+    lines.push(
+      `| ${n(r.halls)} | ${n(at.msgPerSec)} | ${n(at.cpuUsPerMsg, 1)} |${STAGES.map((s) => ` ${n(at.usPerMsgByStage[s], 1)} |`).join("")} ${n(at.busySamples)} |`,
+    );
+  }
+  return lines;
+}
+
+/** Issue 16's targets, one line per size. */
+function targetsList(report: LoadReport): string[] {
+  return [
+    "",
+    "Targets",
+    "",
+    ...report.runs.map(
+      (r) =>
+        `- **${n(r.halls)} hall${r.halls === 1 ? "" : "s"}**: ${targetsLine(r, report.options.latencyRate)}`,
+    ),
+  ];
 }
 
 /** The figures of every hall count, flat, for the console table of bench/run.ts. */
@@ -65,6 +168,7 @@ export function summary(report: LoadReport): Record<string, string | number> {
     for (const red of r.nodeRed) out[`${k}: Node-RED (${red.sink}) msg/s`] = nodeRedRate(red);
     out[`${k}: p99 fault→alert ms`] = r.latency.p99Ms;
     out[`${k}: RSS B/device`] = r.aggregator.rssPerDeviceBytes;
+    if (r.steady) out[`${k}: steady held`] = r.steady.held ? "yes" : "no";
     out[`${k}: lost`] = r.bare.lost + r.aggregator.lost + r.nodeRed.reduce((sum, red) => sum + red.lost, 0);
   }
   return out;

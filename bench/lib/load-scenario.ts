@@ -25,6 +25,12 @@ export function hallDevices(hallId: string): DeviceSpec[] {
 
 export const DEVICES_PER_HALL = hallDevices("hall-0001").length;
 
+/** A hall's realistic telemetry rate: each device once per its report interval (mains 10 s, sensors 15 min). */
+export const STEADY_MSG_PER_SEC_PER_HALL = hallDevices("hall-0001").reduce(
+  (rate, d) => rate + 1 / d.reportIntervalSec,
+  0,
+);
+
 export function birthPayload(hallId: string, devices: readonly DeviceSpec[] = hallDevices(hallId)): string {
   return JSON.stringify({
     v: 1,

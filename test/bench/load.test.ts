@@ -3,7 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { renderCharts, renderTable, summary } from "../../bench/lib/load-report.js";
 import { DEVICES_PER_HALL } from "../../bench/lib/load-scenario.js";
-import { benchLoad } from "../../bench/load.js";
+import { STAGES } from "../../bench/lib/stage-attribution.js";
+import { benchLoad, steadyRateFor } from "../../bench/load.js";
 import { parseLoadArgs } from "../../bench/load-cli.js";
 import { requireInCi } from "../helpers/external-servers.js";
 import { INFLUXD } from "../helpers/influxd.js";
@@ -16,13 +17,27 @@ describe("load harness, short mode", () => {
     const full = parseLoadArgs(["--messages", "5000", "--node-red", "off", "--qos", "0"], false);
     expect(full).toMatchObject({
       quick: false,
-      halls: [1, 100, 1000, 4000],
+      halls: [1, 100, 1000, 4000, 10000],
+      durable: true,
+      attributeHalls: [10000],
+      steadySeconds: 60,
       messages: 5000,
       nodeRed: [],
       qos: 0,
     });
     expect(() => parseLoadArgs(["--halls", "0"], false)).toThrow(/hall counts/);
     expect(() => parseLoadArgs(["--node-red", "maybe"], false)).toThrow(/node-red/);
+    expect(
+      parseLoadArgs(
+        ["--halls", "5,50", "--durable", "off", "--attribute", "all", "--steady-seconds", "3"],
+        false,
+      ),
+    ).toMatchObject({ durable: false, attributeHalls: [5, 50], steadySeconds: 3 });
+    expect(parseLoadArgs(["--halls", "5,50", "--attribute", "off"], false).attributeHalls).toEqual([]);
+    expect(() => parseLoadArgs(["--durable", "maybe"], false)).toThrow(/durable/);
+    expect(() => parseLoadArgs(["--halls", "5", "--attribute", "7"], false)).toThrow(/attribute/);
+    // The province's rate comes from the layout: 16 mains devices every 10 s, 10 sensors every 15 min.
+    expect(steadyRateFor(10_000)).toBe(Math.round(10_000 * (16 / 10 + 10 / 900)));
   });
 
   it("runs every phase and counts every message sent, end to end", { timeout: 180_000 }, async () => {
@@ -53,11 +68,38 @@ describe("load harness, short mode", () => {
     expect(run.latency.received).toBe(run.latency.sent);
     expect(run.latency.p50Ms).toBeLessThanOrEqual(run.latency.p99Ms);
     expect(run.latency.p99Ms).toBeLessThanOrEqual(run.latency.maxMs);
+    // Durable acknowledgements: every message was in the ingest log before its PUBACK.
+    expect(run.aggregator).toMatchObject({ durable: true, messagesUnlogged: 0 });
+    const gcShape = {
+      count: expect.any(Number),
+      p99PauseMs: expect.any(Number),
+      maxPauseMs: expect.any(Number),
+      totalPauseMs: expect.any(Number),
+    };
+    expect(run.aggregator.burstGc).toEqual(gcShape);
+    expect(run.latency.gc).toEqual(gcShape);
+    expect(Number.isFinite(run.aggregator.burstLoopDelayMaxMs)).toBe(true);
+    const steady = run.steady!;
+    expect(steady).toMatchObject({
+      rateMsgPerSec: steadyRateFor(3),
+      durationSec: options.steadySeconds,
+      lost: 0,
+    });
+    expect(steady.gc).toEqual(gcShape);
+    expect(steady.samples + steady.missing).toBeGreaterThan(0);
+    expect(typeof steady.held).toBe("boolean");
+    const attribution = run.attribution!;
+    expect(Object.keys(attribution.usPerMsgByStage)).toEqual([...STAGES]);
+    expect(attribution.busySamples).toBeGreaterThan(0);
     expect(red).toMatchObject({ sink: nodeRed, invalid: 0, writeErrors: 0 });
     expect(red.written).toBe(red.received);
 
     const table = renderTable(report);
     expect(table).toContain("| 3 | 78 |");
+    expect(table).toContain("durable acknowledgements on");
+    for (const heading of ["Aggregator pauses by phase", "Steady phase", "by stage", "Targets"])
+      expect(table).toContain(heading);
+    expect(table).toContain("- **3 halls**: aggregator/bare ≥ 80 %");
     expect(Object.keys(summary(report))).toContain("3 halls: aggregator msg/s");
     const charts = renderCharts(report);
     expect(Object.keys(charts).sort()).toEqual(["latency.svg", "memory.svg", "throughput.svg"]);
