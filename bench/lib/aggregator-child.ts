@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Aggregator } from "../../src/aggregator/aggregator.js";
+import { AlertChangeQueue } from "../../src/alerts/alert-change-queue.js";
 import { AlertService } from "../../src/alerts/alert-service.js";
 import { buildApi } from "../../src/api/app.js";
 import { createMetrics } from "../../src/api/metrics.js";
@@ -33,7 +34,18 @@ const db = openDatabase(join(dir, "hallwatch.db"));
 // As the server runs it: WAL checkpoints on a worker thread, not inside the aggregator's flushes.
 const walCheckpointer = new WalCheckpointer(db, { logger: silentLogger() });
 walCheckpointer.start();
-const addHall = db.prepare("INSERT INTO halls (id, name, created_ms) VALUES (?, ?, 0)");
+// Every hall has opening hours, as real halls do, so the rules ask whether the hall is open for every reading of
+// a kind watched only while open. Open all day, every day: the answer (watched) is the same at any hour of the run.
+const OPEN_ALL_DAY = JSON.stringify({
+  timeZone: "Asia/Shanghai",
+  weekly: Object.fromEntries(
+    ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map((d) => [d, [{ open: "00:00", close: "24:00" }]]),
+  ),
+  exceptions: [],
+});
+const addHall = db.prepare(
+  `INSERT INTO halls (id, name, created_ms, opening_hours_json) VALUES (?, ?, 0, '${OPEN_ALL_DAY}')`,
+);
 const addAgent = db.prepare(
   "INSERT INTO agents (id, hall_id, secret_hash, created_ms) VALUES (?, ?, 'x', 0)",
 );
@@ -47,6 +59,8 @@ db.transaction(() => {
   addAgent.run(PROBE_AGENT, PROBE_HALL);
 })();
 const halls = await HallDirectory.open(HallStore.onSqlite(db));
+if (hallCount > 0 && halls.openingHours(hallIdOf(0)) === null)
+  throw new Error("the bench halls have no opening hours");
 
 const logger = silentLogger();
 const baseline = settledMemory();
@@ -67,7 +81,11 @@ const alerts = new AlertService({
   aggregator,
   rules: parseRulesConfig({}),
   logger,
+  openingHours: (hallId) => halls.openingHours(hallId),
 });
+// As the server does: the live stream gets alert changes after the ingest turn (AlertChangeQueue).
+const alertQueue = new AlertChangeQueue((listener) => alerts.bus.on("alert_changed", listener), logger);
+alertQueue.start();
 await alerts.start();
 let alertsOpened = 0;
 let alertChanges = 0;
@@ -94,6 +112,7 @@ const api = await buildApi({
   },
   aggregator,
   alerts,
+  alertChanges: (listener) => alertQueue.on(listener),
   halls,
   metrics: createMetrics(aggregator, null),
   logger,
@@ -176,6 +195,7 @@ serveParent({
       baselineHeapUsedBytes: baseline.heapUsedBytes,
     }),
   stop: async () => {
+    alertQueue.stop();
     await alerts.stop();
     await api.close();
     await aggregator.stop();
