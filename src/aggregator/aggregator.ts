@@ -470,17 +470,23 @@ export class Aggregator {
    * after this, so that what the store refused (disk full, database away) is still in the log for a crash.
    */
   private async flushForCheckpoint(): Promise<void> {
-    if (!(await this.flushEverything())) throw new Error("the store refused part of the state");
+    if (!(await this.flushEverything({ sliced: true })))
+      throw new Error("the store refused part of the state");
     // Messages held behind a failed agent lookup are processed in no state yet: the log must keep them.
     if (this.agentGate.retrying) throw new Error("messages wait for an agent lookup the database refused");
   }
 
-  /** Resolves true when everything pending was written, false when the store refused some (kept for later). */
-  private flushEverything(): Promise<boolean> {
+  /**
+   * Resolves true when everything pending was written, false when the store refused some (kept for later).
+   * `sliced`: the devices that only sent data are written a slice per event-loop turn (a checkpoint, which
+   * nobody waits for) rather than in one write (a reader that must see the latest state, a stop).
+   */
+  private flushEverything(options: { sliced?: boolean } = {}): Promise<boolean> {
     return this.enqueueFlush(async () => {
       await this.agentGate.settled(); // messages received before this call, waiting for their agent's lookup
       this.stateWriteFailed = false;
-      await this.writer.flushAll(); // never rejects: a refused write sets stateWriteFailed through its onError
+      // Never rejects: a refused write sets stateWriteFailed through its onError.
+      await (options.sliced ? this.writer.flushAllInSlices() : this.writer.flushAll());
       const stateWritten = !this.stateWriteFailed;
       return (await this.flushRecords()) && stateWritten;
     });

@@ -83,6 +83,20 @@ export class PresenceWriter {
   }
 
   /**
+   * Everything seen until now, in slices one event-loop turn apart: what an ingest-log checkpoint needs written
+   * before it deletes the log, without holding the readings (and their alerts) behind a write of every device.
+   * Never rejects.
+   */
+  async flushAllInSlices(): Promise<void> {
+    this.cancelled = false;
+    await this.guard(async () => {
+      await this.writeChanged();
+      while (await this.writeSeen(this.sliceRows)) await nextTurn(); // the rest of a sliced write
+      while (await this.writeSeen(this.sliceRows)) await nextTurn(); // and what was seen since
+    });
+  }
+
+  /**
    * The periodic flush: whole rows at once (few), and every `seenEveryMs` the devices that only sent data, in
    * slices. A device reporting every second would otherwise cost a row write every second: at 1,000 halls that
    * was the aggregator's largest single cost. Their last seen and values are in memory meanwhile (the API flushes

@@ -79,6 +79,29 @@ describe("PresenceWriter", () => {
     expect(errors).toEqual([]);
   });
 
+  it("flushAllInSlices (an ingest-log checkpoint) writes every device seen so far, a slice per turn, whenever it was last written", async () => {
+    const { writer, stored } = setup(3, 60_000); // the periodic flush would not write seen devices for a minute
+    const devices = Array.from({ length: 8 }, (_, i) => device(`kiosk-${i}`, 100 + i));
+    for (const d of devices) writer.deviceChanged(d);
+    await writer.flushAll();
+    await writer.flushInSlices(); // the periodic one: seen devices wait for seenEveryMs
+    for (const d of devices) {
+      d.lastSeenMs = 700;
+      writer.deviceSeen(d);
+    }
+    let turnsBetweenSlices = 0;
+    const sliced = writer.flushAllInSlices();
+    const tick = () => {
+      turnsBetweenSlices += 1;
+      if (writer.pendingRows > 0) setImmediate(tick);
+    };
+    setImmediate(tick);
+    await sliced;
+    expect(turnsBetweenSlices).toBeGreaterThanOrEqual(2); // 8 rows in slices of 3: other work ran in between
+    expect([...(await stored()).values()].map((d) => d.lastSeenMs)).toEqual(Array(8).fill(700));
+    expect(writer.pendingRows).toBe(0);
+  });
+
   it("flushAll finishes a cancelled sliced write and what was seen since", async () => {
     const { writer, stored } = setup(2);
     const devices = Array.from({ length: 5 }, (_, i) => device(`kiosk-${i}`, 100));
