@@ -72,6 +72,10 @@ const aggregator = new Aggregator({
   logger,
   silencePolicy: DEFAULT_SILENCE_POLICY,
   ...(durableArg === "on" ? { ingestLogDir: join(dir, "ingest-log"), clientId: "_aggregator" } : {}),
+  // BENCH_CHECKPOINT_MS: how often the ingest log is checkpointed (the aggregator's default otherwise).
+  ...(process.env.BENCH_CHECKPOINT_MS
+    ? { checkpointIntervalMs: Number(process.env.BENCH_CHECKPOINT_MS) }
+    : {}),
 });
 const window = new ConsumerWindow();
 aggregator.bus.on("telemetry", () => window.hit());

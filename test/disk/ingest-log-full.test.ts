@@ -28,12 +28,14 @@ describe.runIf(disk !== null)("the ingest log on a full disk", () => {
         },
       }),
     );
-    const ingest = new DurableIngest({
-      dir: join(disk!.dir, "ingest-log"),
-      logger,
-      counters: new CounterStore(new SqliteEngine(db)),
-      flushState: async () => undefined,
-    });
+    const open = () =>
+      new DurableIngest({
+        dir: join(disk!.dir, "ingest-log"),
+        logger,
+        counters: new CounterStore(new SqliteEngine(db)),
+        flushState: async () => undefined,
+      });
+    const ingest = open();
     await ingest.open();
     // Each payload is 300 bytes: a batch of ten cannot fit in what fill() leaves (< 512 bytes).
     const record = (batch: string, n: number) => {
@@ -64,12 +66,7 @@ describe.runIf(disk !== null)("the ingest log on a full disk", () => {
     expect(lines.at(-1)?.msg).toBe("the ingest log takes writes again");
     await ingest.stop();
 
-    const next = new DurableIngest({
-      dir: join(disk!.dir, "ingest-log"),
-      logger,
-      counters: new CounterStore(new SqliteEngine(db)),
-      flushState: async () => undefined,
-    });
+    const next = open();
     await next.open();
     const replayed: string[] = [];
     next.replay((m) => replayed.push(m.topic));

@@ -1,6 +1,7 @@
 import { type OpeningHours, openIntervals } from "./opening-hours.js";
 
-const LOOK_AHEAD_MS = 8 * 86_400_000;
+/** How far a span is looked for: far enough for a night or a weekend, short because asking costs per day. */
+const LOOK_AHEAD_MS = 2 * 86_400_000;
 
 interface OpenSpan {
   hours: OpeningHours;

@@ -1,12 +1,6 @@
 import type { AgentStatus, Birth, TelemetryValues } from "../../contract/index.js";
 import { DEFAULT_SILENCE_POLICY, type SilencePolicy, silenceTimeoutMs } from "./silence.js";
-import {
-  type AgentState,
-  type Connectivity,
-  type ConnectivityReason,
-  type DeviceState,
-  type PresenceEffect,
-} from "./types.js";
+import type { AgentState, Connectivity, ConnectivityReason, DeviceState, PresenceEffect } from "./types.js";
 import { keepLatestValues } from "./values-in-place.js";
 
 const NO_EFFECTS: readonly PresenceEffect[] = Object.freeze([]);
@@ -33,7 +27,8 @@ export class PresenceTracker {
    * hashed per message), and no such key is kept per device.
    */
   private readonly devicesByHall = new Map<string, Map<string, DeviceState>>();
-  private devicesTotal = 0;
+  /** Every device once, for passes over all of them (a Set's iterator is live and cheap; a generator was not). */
+  private readonly everyDevice = new Set<DeviceState>();
   /**
    * Silence is measured from max(lastSeen, registered, baseline): the baseline moves at start and when the broker
    * returns, so a device is never silent for longer than the aggregator could hear it.
@@ -103,7 +98,7 @@ export class PresenceTracker {
     const hall = this.devicesByHall.get(hallId);
     if (hall) {
       devices = hall.size;
-      this.devicesTotal -= hall.size;
+      for (const device of hall.values()) this.everyDevice.delete(device);
       this.devicesByHall.delete(hallId);
     }
     return { agents, devices };
@@ -121,13 +116,13 @@ export class PresenceTracker {
     return this.agents.values();
   }
 
-  /** Live like a Map's iterator: it survives insertions and deletions, so a pass may span calls. */
-  *allDevices(): Generator<DeviceState, void, undefined> {
-    for (const hall of this.devicesByHall.values()) yield* hall.values();
+  /** A live iterator: it survives insertions and deletions, so a pass may span calls. */
+  allDevices(): IterableIterator<DeviceState> {
+    return this.everyDevice.values();
   }
 
   get deviceCount(): number {
-    return this.devicesTotal;
+    return this.everyDevice.size;
   }
 
   onAgentStatus(
@@ -467,8 +462,10 @@ export class PresenceTracker {
       hall = new Map();
       this.devicesByHall.set(device.hallId, hall);
     }
-    if (!hall.has(device.deviceId)) this.devicesTotal += 1;
+    const replaced = hall.get(device.deviceId);
+    if (replaced !== undefined) this.everyDevice.delete(replaced);
     hall.set(device.deviceId, device);
+    this.everyDevice.add(device);
   }
 
   private *devicesOf(agent: AgentState): Iterable<DeviceState> {
