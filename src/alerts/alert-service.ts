@@ -529,10 +529,6 @@ export class AlertService {
   }
 
   /**
-   * A device's rule settings. Devices with no override of their own or of their hall share their kind's (one
-   * map per kind rather than one per device: about 1 KB less per device, 100 MB at 100,000 devices).
-   */
-  /**
    * The device's "hall/device" key, made once per device state rather than per reading: a string built per
    * message had to be hashed again for every map it was looked up in.
    */
@@ -545,6 +541,10 @@ export class AlertService {
     return key;
   }
 
+  /**
+   * A device's rule settings. Devices with no override of their own or of their hall share their kind's (one
+   * map per kind rather than one per device: about 1 KB less per device, 100 MB at 100,000 devices).
+   */
   private settingsFor(device: DeviceState): Map<string, RuleSettings> {
     const { rules } = this.options;
     const key = this.keyOf(device);

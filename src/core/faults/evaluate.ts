@@ -26,8 +26,8 @@ const NO_SIGNALS = Object.freeze([]) as unknown as FaultSignal[];
  * Evaluates every value rule of one device against its latest values at `nowMs`. Call it on each new
  * reading and on a periodic tick (with the same latest values) so that "for 30 s" durations elapse even
  * when the device reports rarely. Pure: returns the new condition states and the signals to apply.
- * It runs for every reading: no object per rule (one context reused across the rules, the step's outcome in
- * two variables), and lists only when something changed.
+ * It runs for every reading: one context for all the rules, each rule's signal read off its change of state,
+ * and lists only when something changed.
  */
 export function evaluateValues<K extends DeviceKind>(
   input: ValueEvaluationInput<K>,
@@ -43,16 +43,17 @@ export function evaluateValues<K extends DeviceKind>(
     if (!settings) continue;
     const before = prior[definition.faultType] ?? IDLE;
     ctx.params = settings.params;
-    const state = step(definition, settings, ctx, input.watched, before, nowMs);
+    const observed = definition.observed ? definition.observed(ctx) : null;
+    const state = step(definition, settings, ctx, input.watched, observed, before, nowMs);
     if (state !== before && !(state === IDLE && prior[definition.faultType] === undefined)) {
       if (!changed) states = { ...prior };
       changed = true;
       states[definition.faultType] = state;
     }
-    if (stepSignal !== null) {
+    const type = signalOf(before, state);
+    if (type !== null) {
       if (signals === NO_SIGNALS) signals = [];
-      signals.push(stepSignal);
-      stepSignal = null;
+      signals.push({ type, faultType: definition.faultType, observed, atMs: nowMs });
     }
   }
   return { states, signals, changed };
@@ -60,38 +61,31 @@ export function evaluateValues<K extends DeviceKind>(
 
 const EMPTY_PARAMS: Record<string, number> = {};
 
-/** The signal of the last step() (set by it, taken and reset by evaluateValues, all in one synchronous call). */
-let stepSignal: FaultSignal | null = null;
+/** What a rule's change of state says: raised, cleared, or active with another observed value. */
+function signalOf(before: ConditionState, after: ConditionState): FaultSignal["type"] | null {
+  if (before.active) return after.active ? (after === before ? null : "update") : "clear";
+  return after.active ? "raise" : null;
+}
 
-/** One rule's next state; its signal, if any, in `stepSignal`. */
+/** One rule's next state. */
 function step<K extends DeviceKind>(
   definition: RuleDefinition<K>,
   settings: RuleSettings,
   ctx: RuleContext<K>,
   watched: boolean,
+  observed: ConditionState["lastObserved"],
   before: ConditionState,
   nowMs: number,
 ): ConditionState {
-  const faultType = definition.faultType;
   const applies = settings.enabled && (watched || !definition.onlyWhenWatched);
-  const observed = definition.observed ? definition.observed(ctx) : null;
   if (before.active) {
-    if (!applies || definition.clear(ctx)) {
-      stepSignal = { type: "clear", faultType, observed, atMs: nowMs };
-      return IDLE;
-    }
-    if (observed !== before.lastObserved) {
-      stepSignal = { type: "update", faultType, observed, atMs: nowMs };
-      return { ...before, lastObserved: observed };
-    }
-    return before;
+    if (!applies || definition.clear(ctx)) return IDLE;
+    return observed !== before.lastObserved ? { ...before, lastObserved: observed } : before;
   }
   if (!applies || !definition.raise(ctx)) return before.pendingSinceMs === null ? before : IDLE;
   const pendingSinceMs = before.pendingSinceMs ?? nowMs;
-  if (nowMs - pendingSinceMs >= settings.forSec * 1000) {
-    stepSignal = { type: "raise", faultType, observed, atMs: nowMs };
+  if (nowMs - pendingSinceMs >= settings.forSec * 1000)
     return { pendingSinceMs: null, active: true, lastObserved: observed };
-  }
   return before.pendingSinceMs === null ? { ...before, pendingSinceMs } : before;
 }
 
