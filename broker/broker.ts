@@ -9,6 +9,7 @@ import type { Logger } from "../src/logging.js";
 import type { CredentialLookup, Principal } from "../src/store/credentials.js";
 import { type AuthBackoffOptions, Gatekeeper } from "./gatekeeper.js";
 import { GuardedStream } from "./guarded-stream.js";
+import { IndexedMemoryPersistence } from "./indexed-persistence.js";
 import { TokenBucket } from "./rate-limiter.js";
 import { RetainedLedger } from "./retained-ledger.js";
 import { type BrokerCounters, type BrokerStats, zeroCounters } from "./stats.js";
@@ -102,7 +103,11 @@ export class HallwatchBroker {
         this.limitPublishes(client);
       },
     });
-    const aedes = await Aedes.createBroker({ maxClientsIdLength: 128, ...gatekeeper.hooks() });
+    const aedes = await Aedes.createBroker({
+      maxClientsIdLength: 128,
+      persistence: new IndexedMemoryPersistence(),
+      ...gatekeeper.hooks(),
+    });
     useFifoQueues(aedes);
     this.aedes = aedes;
     aedes.on("clientError", (client, err) =>
