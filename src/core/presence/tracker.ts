@@ -1,4 +1,5 @@
 import type { AgentStatus, Birth, TelemetryValues } from "../../contract/index.js";
+import { DeadlineWheel } from "./deadline-wheel.js";
 import { DEFAULT_SILENCE_POLICY, type SilencePolicy, silenceTimeoutMs } from "./silence.js";
 import type { AgentState, Connectivity, ConnectivityReason, DeviceState, PresenceEffect } from "./types.js";
 import { keepLatestValues } from "./values-in-place.js";
@@ -35,8 +36,13 @@ export class PresenceTracker {
    */
   private silenceBaselineMs: number;
   private brokerConnected = false;
-  /** Where a sliced silence check goes on (see checkSilence). */
-  private silenceCursor: Iterator<DeviceState> | null = null;
+  /**
+   * Each device that may fall silent, at the deadline it had when it was last looked at. Data only moves a deadline
+   * later, so it changes nothing here: the check finds the new deadline when the old one comes up.
+   */
+  private readonly silenceDue = new DeadlineWheel<DeviceState>();
+  /** Devices the silence check has looked at since start (its cost is in proportion to this). */
+  silenceChecks = 0;
 
   constructor(
     nowMs: number,
@@ -98,7 +104,10 @@ export class PresenceTracker {
     const hall = this.devicesByHall.get(hallId);
     if (hall) {
       devices = hall.size;
-      for (const device of hall.values()) this.everyDevice.delete(device);
+      for (const device of hall.values()) {
+        this.everyDevice.delete(device);
+        this.silenceDue.forget(device);
+      }
       this.devicesByHall.delete(hallId);
     }
     return { agents, devices };
@@ -214,6 +223,7 @@ export class PresenceTracker {
         device.reportIntervalSec = spec.reportIntervalSec;
       }
       device.registeredMs = nowMs;
+      this.watchSilence(device); // a shorter report interval brings the deadline forward
     }
     for (const device of this.devicesOf(agent)) {
       if (!listed.has(device.deviceId) && !device.retired) {
@@ -347,38 +357,38 @@ export class PresenceTracker {
   }
 
   /**
-   * Marks silent devices offline. Does nothing while the broker is away. With `maxDevices`, checks at most that
-   * many devices, going on from where the previous call stopped (a pass over 100,000 devices takes tens of ms,
-   * which would hold back every message and alert behind it): call it often enough that a whole pass takes
-   * about a second. Without, checks every device; call about once a second.
+   * Marks silent devices offline. Does nothing while the broker is away. Looks only at the devices whose deadline
+   * has come (see silenceDue), at most `maxDevices` of them per call; the rest wait for the next call. Call it a
+   * few times a second.
    */
   checkSilence(nowMs: number, maxDevices = Number.POSITIVE_INFINITY): readonly PresenceEffect[] {
     if (!this.brokerConnected) return NO_EFFECTS;
     let effects: PresenceEffect[] | null = null;
-    // Each device's timeout is computed here rather than kept in a map beside it: a few field reads cost less
-    // than a string-keyed lookup per device per second, and nothing per device in memory (100,000 devices).
-    // A Map iterator survives insertions and deletions, so a pass may span calls.
-    let cursor: Iterator<DeviceState> = this.allDevices();
-    if (maxDevices !== Number.POSITIVE_INFINITY) {
-      this.silenceCursor ??= cursor;
-      cursor = this.silenceCursor;
-    }
-    for (let checked = 0; checked < maxDevices; checked++) {
-      const next = cursor.next();
-      if (next.done) {
-        this.silenceCursor = null;
-        break;
-      }
-      const device = next.value;
+    const due = this.silenceDue.takeDue(nowMs, maxDevices);
+    this.silenceChecks += due.length;
+    for (const device of due) {
       if (device.connectivity === "offline" || device.retired) continue;
-      const since = Math.max(device.lastSeenMs ?? 0, device.registeredMs ?? 0, this.silenceBaselineMs);
-      const timeoutMs = silenceTimeoutMs(device.kind, device.reportIntervalSec, this.policy);
-      if (nowMs - since > timeoutMs) {
+      const deadlineMs = this.silenceDeadlineMs(device);
+      if (nowMs > deadlineMs) {
         effects ??= [];
         this.setDeviceConnectivity(device, "offline", "silence", nowMs, effects);
+      } else {
+        this.silenceDue.schedule(device, deadlineMs);
       }
     }
     return effects ?? NO_EFFECTS;
+  }
+
+  /** When the device counts as silent: its timeout after max(last data, registration, baseline). */
+  private silenceDeadlineMs(device: DeviceState): number {
+    const since = Math.max(device.lastSeenMs ?? 0, device.registeredMs ?? 0, this.silenceBaselineMs);
+    return since + silenceTimeoutMs(device.kind, device.reportIntervalSec, this.policy);
+  }
+
+  /** Puts a device that may fall silent on the schedule, or brings its deadline forward. */
+  private watchSilence(device: DeviceState): void {
+    if (device.connectivity === "offline" || device.retired) return;
+    this.silenceDue.scheduleNoLaterThan(device, this.silenceDeadlineMs(device));
   }
 
   /** The aggregator lost the broker: it cannot know anything, so everything is unknown, never offline. */
@@ -463,9 +473,13 @@ export class PresenceTracker {
       this.devicesByHall.set(device.hallId, hall);
     }
     const replaced = hall.get(device.deviceId);
-    if (replaced !== undefined) this.everyDevice.delete(replaced);
+    if (replaced !== undefined) {
+      this.everyDevice.delete(replaced);
+      this.silenceDue.forget(replaced);
+    }
     hall.set(device.deviceId, device);
     this.everyDevice.add(device);
+    this.watchSilence(device);
   }
 
   private *devicesOf(agent: AgentState): Iterable<DeviceState> {
@@ -500,6 +514,7 @@ export class PresenceTracker {
     device.connectivity = to;
     device.connectivitySinceMs = nowMs;
     device.connectivityReason = reason;
+    if (from === "offline") this.watchSilence(device);
     effects.push({ type: "device_connectivity", device, from, to, reason, atMs: nowMs });
   }
 }
