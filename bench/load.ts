@@ -10,6 +10,7 @@
 //   npm run bench -- load [--halls 1,100,1000,4000,10000] [--messages 200000] [--quick] [--out docs/performance]
 import type { ChildProcess } from "node:child_process";
 import { type Influxd, startInfluxd } from "../test/helpers/influxd.js";
+import type { SettledMemory } from "./lib/consumer-window.js";
 import { checkOpenFiles } from "./lib/fd-limit.js";
 import type { GcPauseFigures } from "./lib/gc-pauses.js";
 import { ask, forkChild, type IpcMessage, waitFor } from "./lib/ipc.js";
@@ -80,6 +81,10 @@ export interface AggregatorFigures extends Saturation {
   rssMb: number;
   rssPerDeviceBytes: number;
   heapPerDeviceBytes: number;
+  /** The V8 heap committed but not in use (free pages and fragments after the burst), per device. */
+  heapUnusedPerDeviceBytes?: number;
+  /** Buffers and other memory outside the V8 heap, per device. */
+  externalPerDeviceBytes?: number;
   durable: boolean;
   /** Messages acknowledged without being in the ingest log (must be 0); null without the log. */
   messagesUnlogged: number | null;
@@ -418,11 +423,7 @@ async function runAggregator(
       "ready",
       120_000,
     );
-    const base = await ask<{ type: string; rssBytes: number; heapUsedBytes: number }>(
-      agg,
-      { type: "memory" },
-      "memory",
-    );
+    const base = await ask<{ type: string } & SettledMemory>(agg, { type: "memory" }, "memory");
     gens = await startGenerators(broker.url, hallCount, o);
     const devices = hallCount * DEVICES_PER_HALL;
     await drain<ConsumerStats & { devices: number }>(agg, devices, (s) => s.devices);
@@ -436,11 +437,7 @@ async function runAggregator(
       messagesUnlogged: number | null;
     };
     await sleep(1200); // one flush of pending state to SQLite, so its pages count in RSS
-    const mem = await ask<{ type: string; rssBytes: number; heapUsedBytes: number }>(
-      agg,
-      { type: "memory" },
-      "memory",
-    );
+    const mem = await ask<{ type: string } & SettledMemory>(agg, { type: "memory" }, "memory");
     const aggregator: AggregatorFigures = {
       ...figures,
       deadLetters: a.deadLetters,
@@ -450,6 +447,10 @@ async function runAggregator(
       rssMb: round(mem.rssBytes / 1e6, 1),
       rssPerDeviceBytes: round((mem.rssBytes - base.rssBytes) / devices),
       heapPerDeviceBytes: round((mem.heapUsedBytes - base.heapUsedBytes) / devices),
+      heapUnusedPerDeviceBytes: round(
+        (mem.heapTotalBytes - mem.heapUsedBytes - (base.heapTotalBytes - base.heapUsedBytes)) / devices,
+      ),
+      externalPerDeviceBytes: round((mem.externalBytes - base.externalBytes) / devices),
       durable: o.durable,
       messagesUnlogged: a.messagesUnlogged,
       burstLoopDelayP99Ms: round(burstLoop.p99Ms, 1),

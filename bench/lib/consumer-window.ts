@@ -26,12 +26,26 @@ export class ConsumerWindow {
 }
 
 /** Heap and RSS after a full collection (children run with --expose-gc), for memory per device. */
-export function settledMemory(): { rssBytes: number; heapUsedBytes: number } {
+export type SettledMemory = {
+  rssBytes: number;
+  heapUsedBytes: number;
+  /** V8 heap committed (used or not). */
+  heapTotalBytes: number;
+  /** Buffers and other memory V8 objects hold outside the heap. */
+  externalBytes: number;
+};
+
+export function settledMemory(): SettledMemory {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc) {
     gc();
     gc();
   }
   const m = process.memoryUsage();
-  return { rssBytes: m.rss, heapUsedBytes: m.heapUsed };
+  return {
+    rssBytes: m.rss,
+    heapUsedBytes: m.heapUsed,
+    heapTotalBytes: m.heapTotal,
+    externalBytes: m.external,
+  };
 }

@@ -65,7 +65,7 @@ export function renderTable(report: LoadReport): string {
     "",
     "Latency, memory and losses",
     "",
-    "| halls | background msg/s | fault → alert p50 / p99 / max ms | samples | aggregator cores | aggregator event-loop delay p99 / max ms | slowest flush · alert tick · silence check ms | other work, cores | RSS MB | RSS per device B | JS heap per device B | lost (bare · aggregator · Node-RED) | dead letters | seq gaps | faults sent → alerts opened |",
+    "| halls | background msg/s | fault → alert p50 / p99 / max ms | samples | aggregator cores | aggregator event-loop delay p99 / max ms | slowest flush · alert tick · silence check ms | other work, cores | RSS MB | RSS per device B | JS heap per device B: used · committed unused · external | lost (bare · aggregator · Node-RED) | dead letters | seq gaps | faults sent → alerts opened |",
     "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   );
   for (const r of report.runs) {
@@ -73,7 +73,7 @@ export function renderTable(report: LoadReport): string {
     const l = r.latency;
     const redLost = r.nodeRed.length > 0 ? r.nodeRed.map((red) => red.lost).join(" / ") : "–";
     lines.push(
-      `| ${n(r.halls)} | ${n(l.backgroundMsgPerSec)} | ${n(l.p50Ms, 1)} / ${n(l.p99Ms, 1)} / ${n(l.maxMs, 1)} | ${l.samples}${l.missing ? ` (${l.missing} missing)` : ""} | ${n(l.aggregatorCores, 2)} | ${n(l.loopDelayP99Ms, 1)} / ${n(l.loopDelayMaxMs, 1)} | ${n(l.slowestFlushMs, 1)} · ${n(l.slowestAlertTickMs, 1)} · ${n(l.slowestSilenceCheckMs, 1)} | ${n(l.otherCores, 2)} | ${n(a.rssMb, 1)} | ${n(a.rssPerDeviceBytes)} | ${n(a.heapPerDeviceBytes)} | ${r.bare.lost} · ${a.lost} · ${redLost} | ${a.deadLetters} | ${a.seqGaps} | ${n(a.faultsSent)} → ${n(a.alertsOpened)} |`,
+      `| ${n(r.halls)} | ${n(l.backgroundMsgPerSec)} | ${n(l.p50Ms, 1)} / ${n(l.p99Ms, 1)} / ${n(l.maxMs, 1)} | ${l.samples}${l.missing ? ` (${l.missing} missing)` : ""} | ${n(l.aggregatorCores, 2)} | ${n(l.loopDelayP99Ms, 1)} / ${n(l.loopDelayMaxMs, 1)} | ${n(l.slowestFlushMs, 1)} · ${n(l.slowestAlertTickMs, 1)} · ${n(l.slowestSilenceCheckMs, 1)} | ${n(l.otherCores, 2)} | ${n(a.rssMb, 1)} | ${n(a.rssPerDeviceBytes)} | ${n(a.heapPerDeviceBytes)} · ${a.heapUnusedPerDeviceBytes === undefined ? "–" : n(a.heapUnusedPerDeviceBytes)} · ${a.externalPerDeviceBytes === undefined ? "–" : n(a.externalPerDeviceBytes)} | ${r.bare.lost} · ${a.lost} · ${redLost} | ${a.deadLetters} | ${a.seqGaps} | ${n(a.faultsSent)} → ${n(a.alertsOpened)} |`,
     );
   }
   lines.push(

@@ -655,4 +655,24 @@ export const MIGRATIONS: readonly {
       );
     `,
   },
+  {
+    version: 23,
+    // Issue 16: the chart samples as one row per device and minute with all its numeric fields, not a row per
+    // field: a third of the rows and index entries to write on the ingest path (store/telemetry-series.ts).
+    sql: `
+      CREATE TABLE telemetry_minutes (
+        hall_id TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        minute INTEGER NOT NULL,
+        ts_ms INTEGER NOT NULL,
+        values_json TEXT NOT NULL,
+        PRIMARY KEY (hall_id, device_id, minute)
+      ) WITHOUT ROWID;
+      CREATE INDEX telemetry_minutes_minute ON telemetry_minutes(minute);
+      INSERT INTO telemetry_minutes (hall_id, device_id, minute, ts_ms, values_json)
+        SELECT hall_id, device_id, minute, MIN(ts_ms), json_group_object(field, value)
+        FROM telemetry_points GROUP BY hall_id, device_id, minute;
+      DROP TABLE telemetry_points;
+    `,
+  },
 ];

@@ -4,19 +4,19 @@ import type { SqlEngine } from "./sql/engine.js";
 
 const MINUTE_MS = 60_000;
 /**
- * Past this many values waiting for a flush (storage failing: six per point), new points are dropped: a chart,
- * not a record.
+ * Past this many values waiting for a flush (storage failing: five per device-minute), new points are dropped: a
+ * chart, not a record.
  */
 const MAX_PENDING = 200_000;
-const COLUMNS = 6;
+const COLUMNS = 5;
 
 const INSERT = new BatchInsert(
-  "INSERT INTO telemetry_points (hall_id, device_id, field, minute, ts_ms, value)",
+  "INSERT INTO telemetry_minutes (hall_id, device_id, minute, ts_ms, values_json)",
   COLUMNS,
-  " ON CONFLICT (hall_id, device_id, field, minute) DO NOTHING",
+  " ON CONFLICT (hall_id, device_id, minute) DO NOTHING",
 );
-const PRUNE = "DELETE FROM telemetry_points WHERE minute < ?";
-const SELECT = `SELECT ts_ms, value FROM telemetry_points WHERE hall_id = ? AND device_id = ? AND field = ?
+const PRUNE = "DELETE FROM telemetry_minutes WHERE minute < ?";
+const SELECT = `SELECT ts_ms, values_json FROM telemetry_minutes WHERE hall_id = ? AND device_id = ?
   AND minute BETWEEN ? AND ? AND ts_ms >= ? AND ts_ms <= ? ORDER BY minute`;
 
 /** A device as the presence tracker keeps it: the same object for every message of that device. */
@@ -35,10 +35,10 @@ export interface TelemetrySeriesOptions {
 }
 
 /**
- * A bounded history of numeric telemetry for charts when there is no InfluxDB: at most one point per device,
- * field and minute (the first of the minute), kept `retentionMs`. The hot path (record) is synchronous and touches
- * only memory, one map lookup per message and nothing more within a minute; flush() writes the sampled points in
- * one transaction.
+ * A bounded history of numeric telemetry for charts when there is no InfluxDB: at most one sample per device and
+ * minute (the first of the minute, all its numeric fields in one row), kept `retentionMs`. The hot path (record)
+ * is synchronous and touches only memory, one map lookup per message and nothing more within a minute; flush()
+ * writes the samples in one transaction.
  */
 export class TelemetrySeries {
   readonly retentionMs: number;
@@ -66,12 +66,16 @@ export class TelemetrySeries {
     this.lastMinute.set(device, minute);
     const { hallId, deviceId, kind } = device;
     if (tsMs < this.now() - this.retentionMs || this.pending.length >= MAX_PENDING) return;
-    const fields = SERIES_FIELDS[kind];
-    for (const field in fields) {
+    const sample: Record<string, number> = {};
+    let numeric = false;
+    for (const field in SERIES_FIELDS[kind]) {
       const value = (values as Record<string, unknown>)[field];
-      if (typeof value === "number" && Number.isFinite(value))
-        this.pending.push(hallId, deviceId, field, minute, tsMs, value);
+      if (typeof value === "number" && Number.isFinite(value)) {
+        sample[field] = value;
+        numeric = true;
+      }
     }
+    if (numeric) this.pending.push(hallId, deviceId, minute, tsMs, JSON.stringify(sample));
   }
 
   /**
@@ -108,15 +112,19 @@ export class TelemetrySeries {
     fromMs: number,
     toMs: number,
   ): Promise<[number, number][]> {
-    const rows = await this.sql.all<{ ts_ms: number; value: number }>(SELECT, [
+    const rows = await this.sql.all<{ ts_ms: number; values_json: string }>(SELECT, [
       hallId,
       deviceId,
-      field,
       Math.floor(fromMs / MINUTE_MS),
       Math.floor(toMs / MINUTE_MS),
       fromMs,
       toMs,
     ]);
-    return rows.map((r) => [r.ts_ms, r.value]);
+    const points: [number, number][] = [];
+    for (const row of rows) {
+      const value = (JSON.parse(row.values_json) as Record<string, unknown>)[field];
+      if (typeof value === "number") points.push([row.ts_ms, value]);
+    }
+    return points;
   }
 }

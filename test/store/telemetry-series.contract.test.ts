@@ -1,6 +1,10 @@
 import { expect, it } from "vitest";
 import { SERIES_FIELDS } from "../../src/contract/index.js";
+import { migrate } from "../../src/store/database.js";
 import type { SqlEngine } from "../../src/store/sql/engine.js";
+import type { PostgresEngine } from "../../src/store/sql/postgres-engine.js";
+import { migratePostgres } from "../../src/store/sql/postgres-migrations.js";
+import type { SqliteEngine } from "../../src/store/sql/sqlite-engine.js";
 import { TelemetrySeries } from "../../src/store/telemetry-series.js";
 import { describeEachEngine } from "../helpers/engines.js";
 import { fillable } from "../helpers/failing-engine.js";
@@ -13,10 +17,11 @@ const charger = { hallId: "h1", deviceId: "charger-1", kind: "charger" } as cons
 const ext = { hallId: "h1", deviceId: "ext-1", kind: "extinguisher" } as const;
 const queue = { hallId: "h1", deviceId: "q-1", kind: "queue" } as const;
 
-const countPoints = async (sql: SqlEngine) =>
-  (await sql.get<{ n: number }>("SELECT COUNT(*) AS n FROM telemetry_points"))?.n;
+/** Rows written: one per device and minute, however many numeric fields it had. */
+const countSamples = async (sql: SqlEngine) =>
+  (await sql.get<{ n: number }>("SELECT COUNT(*) AS n FROM telemetry_minutes"))?.n;
 
-describeEachEngine("telemetry series (bounded, pruned by an injected clock)", (fresh) => {
+describeEachEngine("telemetry series (bounded, pruned by an injected clock)", (fresh, engine) => {
   it("keeps at most one point per device, field and minute, numeric fields only, written in one batch", async () => {
     let nowMs = T0;
     const series = new TelemetrySeries(await fresh(), { retentionMs: 7 * DAY_MS, now: () => nowMs });
@@ -72,7 +77,7 @@ describeEachEngine("telemetry series (bounded, pruned by an injected clock)", (f
     nowMs = T0 + 2 * DAY_MS + MIN_MS + 1; // the first point is now past 2 days
     await series.flush();
     expect(await series.range("h1", "q-1", "waitingTotal", 0, T0 + 10 * DAY_MS)).toEqual([[T0 + DAY_MS, 4]]);
-    expect(await countPoints(sql)).toBe(2);
+    expect(await countSamples(sql)).toBe(1);
   });
 
   it("records synchronously in memory; a flush writes what was recorded before it was called", async () => {
@@ -122,9 +127,38 @@ describeEachEngine("telemetry series (bounded, pruned by an injected clock)", (f
       longestWaitSec: 99,
     });
     await series.flush();
-    expect(await countPoints(sql)).toBe(1_400);
+    expect(await countSamples(sql)).toBe(700);
     expect(await series.range("h1", "q-0", "waitingTotal", 0, T0 + DAY_MS)).toEqual([[T0, 0]]);
     expect(await series.range("h1", "q-699", "longestWaitSec", 0, T0 + DAY_MS)).toEqual([[T0 + 699, 1_398]]);
+  });
+
+  it("migration 23 turns the points of a store written before it (a row per field) into one row per minute", async () => {
+    const sql = await fresh();
+    await sql.run("DROP TABLE telemetry_minutes");
+    await sql.run(`CREATE TABLE telemetry_points (hall_id TEXT NOT NULL, device_id TEXT NOT NULL, field TEXT NOT NULL,
+      minute BIGINT NOT NULL, ts_ms BIGINT NOT NULL, value DOUBLE PRECISION NOT NULL,
+      PRIMARY KEY (hall_id, device_id, field, minute))`);
+    const minute = Math.floor(T0 / MIN_MS);
+    for (const [field, value, at] of [
+      ["enclosureTempC", 40.5, 0],
+      ["totalPowerW", 300, 0],
+      ["enclosureTempC", 41, 1],
+    ] as const)
+      await sql.run(
+        "INSERT INTO telemetry_points (hall_id, device_id, field, minute, ts_ms, value) VALUES (?, ?, ?, ?, ?, ?)",
+        ["h1", "charger-1", field, minute + at, T0 + at * MIN_MS + 7, value],
+      );
+    await sql.run("DELETE FROM schema_migrations WHERE version = 23");
+    if (engine === "sqlite") migrate((sql as SqliteEngine).db);
+    else await migratePostgres(sql as PostgresEngine);
+    const series = new TelemetrySeries(sql, { now: () => T0 + DAY_MS });
+    expect(await series.range("h1", "charger-1", "enclosureTempC", 0, T0 + DAY_MS)).toEqual([
+      [T0 + 7, 40.5],
+      [T0 + MIN_MS + 7, 41],
+    ]);
+    expect(await series.range("h1", "charger-1", "totalPowerW", 0, T0 + DAY_MS)).toEqual([[T0 + 7, 300]]);
+    expect(await countSamples(sql)).toBe(2);
+    await expect(sql.get("SELECT COUNT(*) AS n FROM telemetry_points")).rejects.toThrow();
   });
 
   it("names each kind's numeric fields with their units", () => {

@@ -516,6 +516,24 @@ export const PG_MIGRATIONS: readonly { version: number; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 23,
+    sql: `
+      CREATE TABLE telemetry_minutes (
+        hall_id TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        minute BIGINT NOT NULL,
+        ts_ms BIGINT NOT NULL,
+        values_json TEXT NOT NULL,
+        PRIMARY KEY (hall_id, device_id, minute)
+      );
+      CREATE INDEX telemetry_minutes_minute ON telemetry_minutes(minute);
+      INSERT INTO telemetry_minutes (hall_id, device_id, minute, ts_ms, values_json)
+        SELECT hall_id, device_id, minute, MIN(ts_ms), jsonb_object_agg(field, value)::text
+        FROM telemetry_points GROUP BY hall_id, device_id, minute;
+      DROP TABLE telemetry_points;
+    `,
+  },
 ];
 
 /** Any fixed key: every node takes this advisory lock while it migrates, so two nodes starting at once do not race. */
