@@ -1,6 +1,7 @@
 import type { AgentState, DeviceState } from "../core/presence/types.js";
 import type { DeviceStateWrites } from "../store/device-state-writes.js";
 import type { ConnectivityTransition, PresenceStore } from "../store/presence-store.js";
+import { nextTurn } from "../util/turns.js";
 
 export type { ConnectivityTransition } from "../store/presence-store.js";
 
@@ -80,6 +81,11 @@ export class PresenceWriter {
       await this.writeSeen(Number.POSITIVE_INFINITY); // the rest of a sliced write
       await this.writeSeen(Number.POSITIVE_INFINITY); // and what was seen since
     });
+  }
+
+  /** Whole rows, agents and transitions, without the devices that only sent data. Never rejects. */
+  async flushChanged(): Promise<void> {
+    await this.guard(() => this.writeChanged());
   }
 
   /**
@@ -179,9 +185,4 @@ export class PresenceWriter {
     this.transitions = this.transitions.slice(lost);
     return lost;
   }
-}
-
-/** One event-loop turn: I/O (incoming messages) runs before the next slice. */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }

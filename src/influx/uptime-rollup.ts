@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import type { Logger } from "../logging.js";
 import { deviceAvailability, type UptimeSources } from "../reports/uptime-rows.js";
 import { isStorageError, storageErrorText } from "../store/storage-errors.js";
+import { nextTurn } from "../util/turns.js";
 import type { HistoryPoint } from "./history-point.js";
 import { uptimePoint } from "./to-points.js";
 
@@ -103,7 +104,7 @@ export class UptimeRollup {
     const { aggregator } = this.options.sources;
     for (let hourStart = from; hourStart + HOUR_MS <= lastComplete; hourStart += HOUR_MS) {
       if (this.stopped) return;
-      await aggregator.flush();
+      await aggregator.flushForReads();
       const hourEnd = hourStart + HOUR_MS;
       const computedAtMs = this.now();
       let sinceYield = 0;
@@ -111,7 +112,7 @@ export class UptimeRollup {
         if (device.retired) continue;
         // Each device is one query: let other work run now and then in large installations (SQLite answers
         // without yielding).
-        if (++sinceYield % DEVICES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+        if (++sinceYield % DEVICES_PER_TURN === 0) await nextTurn();
         const figures = await deviceAvailability(
           this.options.sources,
           device,

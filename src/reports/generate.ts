@@ -25,7 +25,7 @@ export async function generateHallReport(
   const timeZone = reportTimeZone(src.halls, hallId);
   if (!hall || !timeZone) return null;
   const { fromMs, toMs } = reportRange(period, date, timeZone);
-  await src.aggregator.flush();
+  await src.aggregator.flushForReads();
   const devices = [...src.aggregator.presence.allDevices()].filter((d) => d.hallId === hallId && !d.retired);
   const alerts = src.alerts
     ? (await src.alerts.list({ hallIds: [hallId], fromMs, toMs, limit: 10_000, offset: 0 })).items

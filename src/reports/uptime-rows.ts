@@ -9,6 +9,7 @@ import { type Availability, availability } from "../core/uptime/availability.js"
 import type { Interval } from "../core/uptime/intervals.js";
 import { type Reliability, reliability } from "../core/uptime/reliability.js";
 import type { Halls } from "../store/hall-directory.js";
+import { turnTaker } from "../util/turns.js";
 
 export interface UptimeSources {
   aroundTheClockKinds?: ReadonlySet<DeviceKind> | undefined;
@@ -75,7 +76,9 @@ export async function uptimeRows(
   nowMs: number,
 ): Promise<UptimeRow[]> {
   const rows: UptimeRow[] = [];
+  const yieldNow = turnTaker();
   for (const d of devices) {
+    await yieldNow();
     const figures = await deviceAvailability(src, d, fromMs, toMs, nowMs);
     const faults = src.alerts
       ? (

@@ -14,7 +14,7 @@ describe.runIf(disk !== null)("the uptime roll-up on a full disk", () => {
   it("defect 20: UptimeRollup.writeState at start on a full disk neither throws nor stops the roll-up", async () => {
     let nowMs = Date.UTC(2026, 10, 30, 12, 0, 30);
     const sources = {
-      aggregator: { flush: () => undefined, presence: { allDevices: () => [] } },
+      aggregator: { flushForReads: () => undefined, presence: { allDevices: () => [] } },
     } as unknown as UptimeSources;
     const stateFile = join(disk!.dir, "influx-buffer", "uptime-rollup.json");
     disk!.fill();

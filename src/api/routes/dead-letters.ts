@@ -17,7 +17,7 @@ export async function registerDeadLetterRoutes(app: TypedApp, deps: ApiDeps): Pr
     },
     async (request) => {
       requireRole(request, ["admin"]);
-      await deps.aggregator.flush();
+      await deps.aggregator.flushForReads();
       const stats = deps.aggregator.stats();
       return {
         countsByReason: stats.deadLettersByReason,

@@ -83,7 +83,7 @@ export async function registerDeviceRoutes(app: TypedApp, deps: ApiDeps): Promis
       if (!device || !canSeeHall(caller(request), hallId))
         throw new ApiError("not_found", `no device ${deviceId} in hall ${hallId}`);
       const nowMs = (deps.now ?? Date.now)();
-      await deps.aggregator.flush();
+      await deps.aggregator.flushForReads();
       return {
         ...deviceView(device),
         recentEvents: await deps.aggregator.events.recent(hallId, deviceId, request.query.eventLimit),
@@ -125,7 +125,7 @@ export async function registerDeviceRoutes(app: TypedApp, deps: ApiDeps): Promis
       const toMs = q.toMs ?? (deps.now ?? Date.now)();
       const fromMs = q.fromMs ?? toMs - DAY_MS;
       if (toMs <= fromMs) throw new ApiError("bad_request", "toMs must be after fromMs");
-      await deps.aggregator.flush();
+      await deps.aggregator.flushForReads();
       return {
         field: q.field,
         unit: fields[q.field] ?? null,

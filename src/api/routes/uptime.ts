@@ -6,6 +6,7 @@ import { deviceIdSchema, deviceKindSchema, hallIdSchema } from "../../contract/i
 import { type Availability, sumAvailability } from "../../core/uptime/availability.js";
 import { sumReliability } from "../../core/uptime/reliability.js";
 import { deviceAvailabilityPerRange, uptimeRows } from "../../reports/uptime-rows.js";
+import { turnTaker } from "../../util/turns.js";
 import type { ApiDeps } from "../app.js";
 import { ApiError } from "../errors.js";
 import { presenceOf } from "../presence-reads.js";
@@ -53,7 +54,7 @@ export async function registerUptimeRoutes(app: TypedApp, deps: ApiDeps): Promis
         throw new ApiError("bad_request", "hourly buckets for a range of at most 7 days");
       if (q.bucket && !q.hallId)
         throw new ApiError("bad_request", "bucket needs a hallId (buckets follow the hall's time zone)");
-      await deps.aggregator.flush(); // the connectivity history read below
+      await deps.aggregator.flushForReads(); // the connectivity history read below
       const presence = presenceOf(deps);
       await presence.fresh();
       const devices = [...presence.allDevices()].filter(
@@ -115,7 +116,11 @@ export async function registerUptimeRoutes(app: TypedApp, deps: ApiDeps): Promis
           start = next;
         }
         const perDevice: Availability[][] = [];
-        for (const d of devices) perDevice.push(await deviceAvailabilityPerRange(deps, d, ranges, nowMs));
+        const yieldNow = turnTaker();
+        for (const d of devices) {
+          await yieldNow();
+          perDevice.push(await deviceAvailabilityPerRange(deps, d, ranges, nowMs));
+        }
         buckets = ranges.map((r, i) => {
           const figures = perDevice.map((f) => f[i] as Availability);
           if (q.perDevice !== "true") return { ...r, totals: sumAvailability(figures) };
