@@ -1,15 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Birth } from "../../src/contract/index.js";
 import { PresenceTracker } from "../../src/core/presence/tracker.js";
-
-const birth = (ids: string[]): Birth => ({
-  v: 1,
-  session: 1,
-  seq: 0,
-  tsMs: 0,
-  agent: { id: "a1", version: "1" },
-  devices: ids.map((id) => ({ id, kind: "kiosk", model: "K", zone: "z", reportIntervalSec: 10 })),
-});
+import { kioskBirth as birth } from "../helpers/kiosk-birth.js";
 
 describe("PresenceTracker.checkSilence in slices", () => {
   it("checks at most the given number of devices per call, going on where it stopped, until every device is seen", () => {

@@ -4,6 +4,8 @@ import type { SqlEngine, SqlExecutor, SqlRunResult, SqlValue } from "./engine.js
 type Db = BetterSqlite3.Database;
 
 const MAX_CACHED_STATEMENTS = 1_000;
+/** The longest wait between two tries for the write lock. */
+const MAX_LOCK_RETRY_MS = 20;
 
 /** The transaction lock of one connection, shared by every engine made on it (a store made with `onSqlite(db)`). */
 interface ConnectionLock {
@@ -34,8 +36,12 @@ export class SqliteEngine implements SqlEngine {
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
   private readonly lock: ConnectionLock;
 
+  /** The connection's busy timeout, kept for its write-lock waits (see beginImmediate). */
+  private readonly busyTimeoutMs: number;
+
   constructor(readonly db: Db) {
     this.lock = lockOf(db);
+    this.busyTimeoutMs = db.pragma("busy_timeout", { simple: true }) as number;
   }
 
   async all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
@@ -68,7 +74,7 @@ export class SqliteEngine implements SqlEngine {
       run: async (sql: string, params: readonly SqlValue[] = []) => this.runNow(sql, params),
     };
     try {
-      this.db.exec("BEGIN IMMEDIATE");
+      await this.beginImmediate();
       try {
         const result = await fn(tx);
         this.db.exec("COMMIT");
@@ -80,6 +86,31 @@ export class SqliteEngine implements SqlEngine {
     } finally {
       this.lock.held = false;
       release();
+    }
+  }
+
+  /**
+   * Takes the write lock without blocking the event loop: the connection's busy timeout would have better-sqlite3
+   * sleep inside BEGIN while another connection holds the lock (the WAL checkpoint thread's TRUNCATE holds it for
+   * hundreds of ms under load), and every message and alert would wait behind it. So BEGIN is tried with no busy
+   * timeout and, while busy, tried again after a short async wait, up to the connection's own busy timeout.
+   */
+  private async beginImmediate(): Promise<void> {
+    const timeoutMs = this.busyTimeoutMs;
+    const giveUpAt = performance.now() + timeoutMs;
+    let waitMs = 1;
+    for (;;) {
+      this.db.pragma("busy_timeout = 0");
+      try {
+        this.db.exec("BEGIN IMMEDIATE");
+        return;
+      } catch (err) {
+        if ((err as { code?: string }).code !== "SQLITE_BUSY" || performance.now() >= giveUpAt) throw err;
+      } finally {
+        this.db.pragma(`busy_timeout = ${timeoutMs}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+      waitMs = Math.min(waitMs * 2, MAX_LOCK_RETRY_MS);
     }
   }
 

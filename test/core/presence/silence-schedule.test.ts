@@ -1,17 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { Birth } from "../../../src/contract/index.js";
 import { DeadlineWheel } from "../../../src/core/presence/deadline-wheel.js";
 import { PresenceTracker } from "../../../src/core/presence/tracker.js";
+import { kioskBirth as birth } from "../../helpers/kiosk-birth.js";
 
 const DEVICES = 2_000;
-const birth = (ids: string[]): Birth => ({
-  v: 1,
-  session: 1,
-  seq: 0,
-  tsMs: 0,
-  agent: { id: "a1", version: "1" },
-  devices: ids.map((id) => ({ id, kind: "kiosk", model: "K", zone: "z", reportIntervalSec: 10 })),
-});
 
 describe("the silence check looks only at devices whose deadline has come", () => {
   it("a busy hall costs a look per device per timeout, not one per check; a device that stops is offline on time", () => {
