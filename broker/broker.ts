@@ -2,11 +2,11 @@ import type { IncomingMessage } from "node:http";
 import { createServer, type Server } from "node:net";
 import type { Duplex } from "node:stream";
 import { Aedes, type Client } from "aedes";
-import Denque from "denque";
 import { createWebSocketStream, WebSocketServer } from "ws";
 import { MAX_PAYLOAD_BYTES } from "../src/contract/index.js";
 import type { Logger } from "../src/logging.js";
 import type { CredentialLookup, Principal } from "../src/store/credentials.js";
+import { useFifoQueues } from "./emitter-tuning.js";
 import { type AuthBackoffOptions, Gatekeeper } from "./gatekeeper.js";
 import { GuardedStream } from "./guarded-stream.js";
 import { IndexedMemoryPersistence } from "./indexed-persistence.js";
@@ -237,25 +237,6 @@ export class HallwatchBroker {
       },
     });
   }
-}
-
-/**
- * Aedes delivers at most 100 messages at a time through its mqemitter and queues the rest in two arrays that it
- * empties with shift(), which copies the array: under a backlog (a thousand halls publishing at once) that was
- * 43 % of the broker's CPU. The queues are swapped for Denque (O(1) shift) before any message flows. This reaches into
- * mqemitter's private fields, so it checks they are what it expects and fails at start-up if an upgrade changed
- * them (test/broker/fifo.test.ts runs it).
- */
-export function useFifoQueues(aedes: Aedes): void {
-  const mq = (aedes as unknown as { mq: Record<string, unknown> }).mq;
-  const queue = mq._messageQueue;
-  const callbacks = mq._messageCallbacks;
-  if (!Array.isArray(queue) || !Array.isArray(callbacks) || queue.length > 0 || callbacks.length > 0) {
-    throw new Error("Aedes' mqemitter has changed: its message queues are not where broker.ts expects them");
-  }
-  // Denque has the three operations mqemitter uses (push, shift, length), each O(1).
-  mq._messageQueue = new Denque<unknown>();
-  mq._messageCallbacks = new Denque<unknown>();
 }
 
 function listen(server: Server, host: string, port: number): Promise<number> {
