@@ -105,8 +105,8 @@ export class PresenceWriter {
   /**
    * The periodic flush: whole rows at once (few), and every `seenEveryMs` the devices that only sent data, in
    * slices. A device reporting every second would otherwise cost a row write every second: at 1,000 halls that
-   * was the aggregator's largest single cost. Their last seen and values are in memory meanwhile (the API flushes
-   * everything before it reads); a crash loses at most that much of them, never a connectivity change or alert.
+   * was the aggregator's largest single cost. Their last seen and values are in memory meanwhile (the API reads them
+   * there); a crash loses at most that much of them, never a connectivity change or alert.
    * Never rejects.
    */
   async flushInSlices(nowMs = performance.now()): Promise<void> {
