@@ -64,6 +64,8 @@ describe("load harness, short mode", () => {
     expect(run.aggregator.faultsSent).toBeGreaterThan(0);
     expect(run.aggregator.alertsOpened).toBeGreaterThan(0);
     expect(Number.isFinite(run.aggregator.rssPerDeviceBytes)).toBe(true);
+    expect(Number.isFinite(run.aggregator.heapUnusedPerDeviceBytes)).toBe(true);
+    expect(Number.isFinite(run.aggregator.externalPerDeviceBytes)).toBe(true);
     expect(run.latency).toMatchObject({ samples: options.latencySamples, missing: 0 });
     expect(run.latency.received).toBe(run.latency.sent);
     expect(run.latency.p50Ms).toBeLessThanOrEqual(run.latency.p99Ms);
