@@ -34,7 +34,9 @@ export function useFifoQueues(aedes: Aedes): void {
     typeof mq._do !== "function" ||
     typeof mq.current !== "number"
   ) {
-    throw new Error("Aedes' mqemitter has changed: its message queues are not where broker.ts expects them");
+    throw new Error(
+      "Aedes' mqemitter has changed: its message queues are not where broker/emitter-tuning.ts expects them",
+    );
   }
   // Denque has the operations used here and by mqemitter (push, shift, unshift, length), each O(1).
   mq._messageQueue = new Denque<unknown>();

@@ -469,7 +469,7 @@ export class Aggregator {
    * What a reader of the store's history needs written before it reads: connectivity transitions and the rows that
    * changed, device events, dead letters, chart samples. Not the last-seen times and values of devices that only
    * sent data: readers take those from memory, and writing them for every device of a province (flush()) on each
-   * page view held the ingest loop for about a second at 4,000 halls. Ordered with the other flushes like flush().
+   * page view held the ingest loop (554 ms for 50,000 devices in one measurement). Ordered with the other flushes like flush().
    */
   flushForReads(): Promise<void> {
     return this.enqueueFlush(async () => {

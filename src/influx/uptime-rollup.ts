@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import type { Logger } from "../logging.js";
 import { deviceAvailability, type UptimeSources } from "../reports/uptime-rows.js";
 import { isStorageError, storageErrorText } from "../store/storage-errors.js";
-import { nextTurn } from "../util/turns.js";
+import { turnTaker } from "../util/turns.js";
 import type { HistoryPoint } from "./history-point.js";
 import { uptimePoint } from "./to-points.js";
 
@@ -107,12 +107,12 @@ export class UptimeRollup {
       await aggregator.flushForReads();
       const hourEnd = hourStart + HOUR_MS;
       const computedAtMs = this.now();
-      let sinceYield = 0;
+      const yieldNow = turnTaker(DEVICES_PER_TURN);
       for (const device of [...aggregator.presence.allDevices()]) {
         if (device.retired) continue;
         // Each device is one query: let other work run now and then in large installations (SQLite answers
         // without yielding).
-        if (++sinceYield % DEVICES_PER_TURN === 0) await nextTurn();
+        await yieldNow();
         const figures = await deviceAvailability(
           this.options.sources,
           device,

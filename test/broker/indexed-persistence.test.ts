@@ -63,6 +63,9 @@ describe("a persistent session through the product broker keeps what it has not 
     subscriber.received.map((packet) => Number(String(packet.payload)));
 
   it("redelivers, in order, exactly the messages it held back, and nothing once all are acknowledged", async () => {
+    // The product broker keeps sessions in the indexed store (the behaviour below holds with either store).
+    const aedes = (h.broker as unknown as { aedes: { persistence: unknown } }).aedes;
+    expect(aedes.persistence).toBeInstanceOf(IndexedMemoryPersistence);
     const first = aggregator((seq) => seq % 2 === 0);
     expect(await first.connect()).toBe(false);
     await first.subscribe(topics.aggregatorSubscriptions()[0] as string);

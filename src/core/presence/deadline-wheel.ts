@@ -42,10 +42,6 @@ export class DeadlineWheel<T extends object> {
     this.bucketOf.delete(item);
   }
 
-  has(item: T): boolean {
-    return this.bucketOf.has(item);
-  }
-
   /**
    * Takes up to `max` items due at `nowMs`, earliest bucket first, and unschedules them. What is left over stays
    * due for the next call.

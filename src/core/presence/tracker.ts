@@ -41,8 +41,7 @@ export class PresenceTracker {
    * later, so it changes nothing here: the check finds the new deadline when the old one comes up.
    */
   private readonly silenceDue = new DeadlineWheel<DeviceState>();
-  /** Devices the silence check has looked at since start (its cost is in proportion to this). */
-  silenceChecks = 0;
+  private silenceLooks = 0;
 
   constructor(
     nowMs: number,
@@ -365,7 +364,7 @@ export class PresenceTracker {
     if (!this.brokerConnected) return NO_EFFECTS;
     let effects: PresenceEffect[] | null = null;
     const due = this.silenceDue.takeDue(nowMs, maxDevices);
-    this.silenceChecks += due.length;
+    this.silenceLooks += due.length;
     for (const device of due) {
       if (device.connectivity === "offline" || device.retired) continue;
       const deadlineMs = this.silenceDeadlineMs(device);
@@ -377,6 +376,11 @@ export class PresenceTracker {
       }
     }
     return effects ?? NO_EFFECTS;
+  }
+
+  /** Devices the silence check has looked at since start (its cost is in proportion to this). */
+  get silenceChecks(): number {
+    return this.silenceLooks;
   }
 
   /** When the device counts as silent: its timeout after max(last data, registration, baseline). */
