@@ -19,7 +19,6 @@ import {
 import { type EscalationPolicy, escalate, remind } from "../core/alerts/escalation.js";
 import { OpenStateCache } from "../core/calendar/open-state-cache.js";
 import type { OpeningHours } from "../core/calendar/opening-hours.js";
-import { openIntervals } from "../core/calendar/opening-hours.js";
 import { DEFAULT_AROUND_THE_CLOCK, isWatched } from "../core/calendar/watch-policy.js";
 import { offlineSeverity, type RulesConfig, resolveRuleSettings } from "../core/faults/config.js";
 import {
@@ -38,6 +37,8 @@ import { type AlertFilter, type AlertPort, AlertStore } from "../store/alerts.js
 import type { SqlEngine } from "../store/sql/engine.js";
 import { type AlertAction, applyAlertAction, HallMovingError, type RemoteAlerts } from "./alert-actions.js";
 import { AlertPersistence } from "./alert-persistence.js";
+import { HallRecheck } from "./hall-recheck.js";
+import { HeldAlerts } from "./held-alerts.js";
 
 export interface AlertChange {
   alert: Alert;
@@ -111,20 +112,21 @@ export class AlertService {
   private readonly store: AlertPort;
   private readonly persistence: AlertPersistence;
   private readonly now: () => number;
-  /** The latest alert per key (active, or resolved within the flap window). */
-  private readonly latestByKey = new Map<string, Alert>();
-  /** The key of each alert in `latestByKey`, so it can be found by id without the store. */
-  private readonly keyById = new Map<string, string>();
+  /** The latest alert per key (active, or resolved within the flap window), by key, id and hall. */
+  private readonly heldAlerts = new HeldAlerts();
   private readonly conditions = new Map<string, DeviceConditionStates>();
   private readonly settingsCache = new Map<string, Map<string, RuleSettings>>();
   private readonly pendingDevices = new Set<string>();
+  /** Halls whose connectivity or alerts changed: reconciled on the next tick. */
   private readonly dirtyHalls = new Set<string>();
+  /** Every hall, for opening and closing, a few hundred per tick. */
+  private readonly recheck = new HallRecheck();
   private readonly unsubscribe: (() => void)[] = [];
   private timer: NodeJS.Timeout | null = null;
   private readonly hoursCache = new Map<string, OpeningHours | null>();
   private readonly deviceKeys = new WeakMap<DeviceState, string>();
   /** Open or closed per hall until its next opening or closing (asking the calendar per reading was slow). */
-  private readonly openStateKey = { cache: new OpenStateCache(), hallId: "" };
+  private readonly openState = new OpenStateCache();
   private lastCalendarCheckMs = 0;
   private readonly escalation: EscalationPolicy;
 
@@ -162,7 +164,7 @@ export class AlertService {
       bus.on("device_connectivity", ({ device }) => this.dirtyHalls.add(device.hallId)),
       bus.on("agent_connectivity", ({ agent }) => this.dirtyHalls.add(agent.hallId)),
     );
-    for (const device of this.options.aggregator.presence.allDevices()) this.dirtyHalls.add(device.hallId);
+    this.recheck.refill(this.options.aggregator.presence.hallIds(), 0);
     this.timer = setInterval(() => this.tick(), this.options.tickIntervalMs ?? 1000);
   }
 
@@ -185,18 +187,17 @@ export class AlertService {
   /** A hall lost (taken over, lease expired): forgotten at once, nothing more of it is written. */
   forgetHalls(hallIds: readonly string[]): void {
     const halls = new Set(hallIds);
-    for (const [key, alert] of this.latestByKey) {
-      if (!halls.has(alert.hallId)) continue;
-      this.latestByKey.delete(key);
-      this.keyById.delete(alert.id);
-    }
+    for (const hallId of halls) this.heldAlerts.forgetHall(hallId);
     for (const key of this.conditions.keys()) {
       const hallId = key.slice(0, key.indexOf("/"));
       if (!halls.has(hallId)) continue;
       this.conditions.delete(key);
       this.pendingDevices.delete(key);
     }
-    for (const hallId of halls) this.dirtyHalls.delete(hallId);
+    for (const hallId of halls) {
+      this.dirtyHalls.delete(hallId);
+      this.recheck.forget(hallId);
+    }
   }
 
   private async load(hallId?: string): Promise<void> {
@@ -204,7 +205,7 @@ export class AlertService {
     const stored = await this.store.loadCurrent(since, hallId);
     // What this node decided meanwhile (while the hall was being loaded) wins over the stored state; otherwise the
     // newest alert per key, since they come oldest first.
-    const decidedHere = new Set(this.latestByKey.keys());
+    const decidedHere = new Set(this.heldAlerts.keys());
     for (const alert of stored) if (!decidedHere.has(alert.key)) this.remember(alert);
     for (const [key, states] of await this.store.loadConditions(hallId)) {
       if (this.conditions.has(key)) continue;
@@ -244,8 +245,7 @@ export class AlertService {
       hours = this.options.openingHours(device.hallId);
       this.hoursCache.set(device.hallId, hours);
     }
-    this.openStateKey.hallId = device.hallId; // one object reused: this runs for every reading
-    return isWatched(device.kind, hours, nowMs, this.options.aroundTheClockKinds, this.openStateKey);
+    return isWatched(device.kind, hours, nowMs, this.options.aroundTheClockKinds, this.openState);
   }
 
   // ---- queries and people's actions -------------------------------------------------------------
@@ -267,14 +267,12 @@ export class AlertService {
    * synchronous callers (escalation chains); null for any other.
    */
   held(id: string): Alert | null {
-    const key = this.keyById.get(id);
-    const alert = key === undefined ? undefined : this.latestByKey.get(key);
-    return alert?.id === id ? alert : null;
+    return this.heldAlerts.byId(id) ?? null;
   }
 
   /** Every active alert, from memory. */
   activeAlerts(): Alert[] {
-    return [...this.latestByKey.values()].filter(isActive);
+    return [...this.heldAlerts.values()].filter(isActive);
   }
 
   acknowledge(id: string, by: string, comment: string | null): Promise<Alert | LifecycleError | null> {
@@ -384,10 +382,10 @@ export class AlertService {
     const result = applyAlertAction(current, action, this.now(), live);
     if (isLifecycleError(result)) return result;
     this.commit(result);
-    const remembered = this.keyById.get(id) !== undefined;
+    const remembered = this.heldAlerts.byId(id) !== undefined;
     await this.persistence.flush();
     // forgetHalls (the fence refused the hall's writes) dropped it from memory meanwhile.
-    if (remote && remembered && this.keyById.get(id) === undefined)
+    if (remote && remembered && this.heldAlerts.byId(id) === undefined)
       throw new HallMovingError(result.alert.hallId, "its lease was lost while the change was written");
     if (action.type === "resolve") this.dirtyHalls.add(result.alert.hallId);
     return result.alert;
@@ -397,7 +395,7 @@ export class AlertService {
 
   /** The active alert with a key, if any. */
   activeAlert(key: string): Alert | null {
-    const latest = this.latestByKey.get(key);
+    const latest = this.heldAlerts.get(key);
     return latest && isActive(latest) ? latest : null;
   }
 
@@ -428,7 +426,7 @@ export class AlertService {
       if (changed) this.commit(changed);
       return this.activeAlert(key);
     }
-    const latest = this.latestByKey.get(key) ?? null;
+    const latest = this.heldAlerts.get(key) ?? null;
     this.commit(raise(latest, input, nowMs, this.options.rules.flapWindowSec * 1000, randomUUID()));
     return this.activeAlert(key);
   }
@@ -486,40 +484,31 @@ export class AlertService {
         const device = presence.device(hallId, deviceId);
         if (device && device.connectivity === "online") this.evaluateDevice(device);
       }
-      if (this.now() - this.lastCalendarCheckMs >= (this.options.calendarRecheckMs ?? CALENDAR_RECHECK_MS)) {
+      const recheckMs = this.options.calendarRecheckMs ?? CALENDAR_RECHECK_MS;
+      if (this.now() - this.lastCalendarCheckMs >= recheckMs) {
         this.lastCalendarCheckMs = this.now();
         this.hoursCache.clear(); // opening hours may have been changed by another process (the CLI)
-        for (const d of presence.allDevices()) this.dirtyHalls.add(d.hallId);
+        this.recheck.refill(presence.hallIds(), (this.options.tickIntervalMs ?? 1000) / recheckMs);
       }
-      if (this.dirtyHalls.size > 0 && this.options.aggregator.isBrokerConnected) {
-        // One pass over all devices and agents for every changed hall, not one pass per hall.
-        const devicesByHall = new Map<string, DeviceState[]>([...this.dirtyHalls].map((h) => [h, []]));
-        this.dirtyHalls.clear();
-        for (const d of presence.allDevices()) if (!d.retired) devicesByHall.get(d.hallId)?.push(d);
-        const agentsByHall = new Map<string, Map<string, Connectivity>>(
-          [...devicesByHall.keys()].map((h) => [h, new Map()]),
-        );
-        for (const a of presence.allAgents()) agentsByHall.get(a.hallId)?.set(a.agentId, a.connectivity);
-        for (const [hallId, devices] of devicesByHall) {
+      if (this.options.aggregator.isBrokerConnected) {
+        for (const hallId of this.recheck.nextHalls(this.dirtyHalls)) {
           try {
-            this.reconcileHall(hallId, devices, agentsByHall.get(hallId) ?? new Map());
+            this.reconcileHall(hallId);
           } catch (err) {
             this.options.logger.error({ err, hallId }, "connectivity reconcile failed");
           }
         }
       }
       const nowMs = this.now();
-      for (const alert of [...this.latestByKey.values()]) {
+      for (const alert of [...this.heldAlerts.values()]) {
         if (!isActive(alert)) {
-          if (alert.resolved && nowMs - alert.resolved.atMs > this.options.rules.flapWindowSec * 1000) {
-            this.latestByKey.delete(alert.key);
-            this.keyById.delete(alert.id);
-          }
+          if (alert.resolved && nowMs - alert.resolved.atMs > this.options.rules.flapWindowSec * 1000)
+            this.heldAlerts.forget(alert.key);
           continue;
         }
         const escalated = escalate(alert, this.escalation, nowMs);
         if (escalated) this.commit(escalated, escalated.audience);
-        const current = this.latestByKey.get(alert.key) ?? alert;
+        const current = this.heldAlerts.get(alert.key) ?? alert;
         const reminded = remind(current, this.escalation, nowMs);
         if (reminded) this.commit(reminded);
       }
@@ -560,7 +549,7 @@ export class AlertService {
 
   private applySignal(device: DeviceState, signal: FaultSignal): void {
     const key = `${device.hallId}/device/${device.deviceId}/${signal.faultType}`;
-    const latest = this.latestByKey.get(key) ?? null;
+    const latest = this.heldAlerts.get(key) ?? null;
     const nowMs = signal.atMs;
     if (signal.type === "raise") {
       const settings = this.settingsFor(device).get(signal.faultType);
@@ -604,21 +593,22 @@ export class AlertService {
     }
   }
 
-  private reconcileHall(
-    hallId: string,
-    devices: DeviceState[],
-    agentConnectivity: Map<string, Connectivity>,
-  ): void {
+  private reconcileHall(hallId: string): void {
     const nowMs = this.now();
+    const presence = this.options.aggregator.presence;
+    const devices: DeviceState[] = [];
+    for (const d of presence.hallDevices(hallId)) if (!d.retired) devices.push(d);
+    const agentConnectivity = new Map<string, Connectivity>();
+    for (const a of presence.hallAgents(hallId)) agentConnectivity.set(a.agentId, a.connectivity);
     const verdict = this.connectivityVerdict(hallId, devices, agentConnectivity, nowMs);
     // Folded alerts (an offline device under a dead agent, the gateway or the uplink) stay open: only a condition
     // that is really gone resolves its alert.
-    const active = [...this.latestByKey.values()].filter((a) => a.hallId === hallId && isActive(a));
+    const active = this.heldAlerts.activeOfHall(hallId);
     const plan = planHallConnectivity(hallId, verdict, active);
     for (const condition of plan.raise) {
       this.commit(
         raise(
-          this.latestByKey.get(condition.key) ?? null,
+          this.heldAlerts.get(condition.key) ?? null,
           this.connectivityRaise(hallId, condition),
           nowMs,
           this.options.rules.flapWindowSec * 1000,
@@ -675,8 +665,8 @@ export class AlertService {
     }
     const hours = this.hoursCache.get(device.hallId) ?? this.options.openingHours(device.hallId);
     if (!hours) return false;
-    const current = openIntervals(hours, nowMs - 86_400_000, nowMs + 1).at(-1);
-    return current !== undefined && current[1] > nowMs && device.connectivitySinceMs <= current[0];
+    const openedMs = this.openState.openedAt(hours, nowMs);
+    return openedMs !== null && device.connectivitySinceMs <= openedMs;
   }
 
   /** A dependency alert is in maintenance only when every device under it is. */
@@ -718,15 +708,12 @@ export class AlertService {
   private commit(transition: { alert: Alert; entry: HistoryEntry | null }, escalatedTo?: Role[]): void {
     const { alert, entry } = transition;
     this.persistence.saveAlert(alert, entry);
-    const latest = this.latestByKey.get(alert.key);
+    const latest = this.heldAlerts.get(alert.key);
     if (!latest || latest.id === alert.id || latest.openedMs <= alert.openedMs) this.remember(alert);
     this.bus.emit("alert_changed", { alert, entry, ...(escalatedTo ? { escalatedTo } : {}) });
   }
 
   private remember(alert: Alert): void {
-    const previous = this.latestByKey.get(alert.key);
-    if (previous && previous.id !== alert.id) this.keyById.delete(previous.id);
-    this.latestByKey.set(alert.key, alert);
-    this.keyById.set(alert.id, alert.key);
+    this.heldAlerts.remember(alert);
   }
 }

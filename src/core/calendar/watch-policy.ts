@@ -26,11 +26,11 @@ export function isWatched(
   hours: OpeningHours | null,
   atMs: number,
   aroundTheClock: AroundTheClockKinds = DEFAULT_AROUND_THE_CLOCK,
-  /** Per reading, the hall's cached open state (OpenStateCache, keyed by hall): the calendar is slow to ask. */
-  cached?: { cache: OpenStateCache; hallId: string },
+  /** Per reading, the schedule's cached open state: the calendar is slow to ask. */
+  cache?: OpenStateCache,
 ): boolean {
   if (aroundTheClock.has(kind) || hours === null) return true;
-  return cached ? cached.cache.isOpenAt(cached.hallId, hours, atMs) : isOpenAt(hours, atMs);
+  return cache ? cache.isOpenAt(hours, atMs) : isOpenAt(hours, atMs);
 }
 
 /** The periods of [fromMs, toMs) in which a device of this kind must be up, maintenance not yet removed. */

@@ -5,6 +5,8 @@ import type { AgentState, Connectivity, ConnectivityReason, DeviceState, Presenc
 import { keepLatestValues } from "./values-in-place.js";
 
 const NO_EFFECTS: readonly PresenceEffect[] = Object.freeze([]);
+const NO_DEVICES: ReadonlyMap<string, DeviceState> = new Map();
+const NO_AGENTS: ReadonlyMap<string, AgentState> = new Map();
 
 function withEffect(effects: PresenceEffect[] | null, effect: PresenceEffect): PresenceEffect[] {
   const list = effects ?? [];
@@ -23,6 +25,8 @@ export type DataResult =
  */
 export class PresenceTracker {
   private readonly agents = new Map<string, AgentState>();
+  /** The same agents by hall, for the per-hall passes of the alert service (no walk over every agent). */
+  private readonly agentsByHall = new Map<string, Map<string, AgentState>>();
   /**
    * By hall, then device id: a lookup per reading uses the ids as they are (no "hall/device" string built and
    * hashed per message), and no such key is kept per device.
@@ -52,7 +56,7 @@ export class PresenceTracker {
 
   /** Loads persisted state after a restart. lastSeq baselines are dropped: they may be stale after a crash. */
   restore(agents: Iterable<AgentState>, devices: Iterable<DeviceState>): void {
-    for (const agent of agents) this.agents.set(agent.agentId, { ...agent, lastSeq: null });
+    for (const agent of agents) this.putAgent({ ...agent, lastSeq: null });
     for (const device of devices) this.putDevice({ ...device });
   }
 
@@ -77,7 +81,7 @@ export class PresenceTracker {
     const effects: PresenceEffect[] = [];
     for (const stored of adoptedAgents) {
       const agent: AgentState = { ...stored, lastSeq: null };
-      this.agents.set(agent.agentId, agent);
+      this.putAgent(agent);
       this.setAgentConnectivity(agent, "unknown", nowMs, effects);
     }
     for (const stored of adoptedDevices) {
@@ -95,11 +99,11 @@ export class PresenceTracker {
   releaseHall(hallId: string): { agents: number; devices: number } {
     let agents = 0;
     let devices = 0;
-    for (const [agentId, agent] of this.agents) {
-      if (agent.hallId !== hallId) continue;
+    for (const agentId of this.agentsByHall.get(hallId)?.keys() ?? []) {
       this.agents.delete(agentId);
       agents += 1;
     }
+    this.agentsByHall.delete(hallId);
     const hall = this.devicesByHall.get(hallId);
     if (hall) {
       devices = hall.size;
@@ -122,6 +126,21 @@ export class PresenceTracker {
 
   allAgents(): IterableIterator<AgentState> {
     return this.agents.values();
+  }
+
+  /** The halls that have devices here. */
+  hallIds(): IterableIterator<string> {
+    return this.devicesByHall.keys();
+  }
+
+  /** One hall's devices, retired ones included; empty for a hall not known here. */
+  hallDevices(hallId: string): IterableIterator<DeviceState> {
+    return (this.devicesByHall.get(hallId) ?? NO_DEVICES).values();
+  }
+
+  /** One hall's agents; empty for a hall not known here. */
+  hallAgents(hallId: string): IterableIterator<AgentState> {
+    return (this.agentsByHall.get(hallId) ?? NO_AGENTS).values();
   }
 
   /** A live iterator: it survives insertions and deletions, so a pass may span calls. */
@@ -465,9 +484,21 @@ export class PresenceTracker {
         deviceIds: [],
         lastBirthMs: null,
       };
-      this.agents.set(agentId, agent);
+      this.putAgent(agent);
     }
     return agent;
+  }
+
+  private putAgent(agent: AgentState): void {
+    const replaced = this.agents.get(agent.agentId);
+    if (replaced !== undefined) this.agentsByHall.get(replaced.hallId)?.delete(agent.agentId);
+    this.agents.set(agent.agentId, agent);
+    let hall = this.agentsByHall.get(agent.hallId);
+    if (hall === undefined) {
+      hall = new Map();
+      this.agentsByHall.set(agent.hallId, hall);
+    }
+    hall.set(agent.agentId, agent);
   }
 
   private putDevice(device: DeviceState): void {
