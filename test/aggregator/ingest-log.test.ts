@@ -44,6 +44,51 @@ describe("the aggregator's ingest log", () => {
     expect(next.unreadableLines).toBe(1);
   });
 
+  it("replays a segment of JSON lines left by an earlier release, before the binary ones, and deletes it at a checkpoint", () => {
+    const dir = newDir();
+    const payload = Buffer.from([0, 255, 10]);
+    writeFileSync(
+      join(dir, "0000000007.log"),
+      `{"t":"old/a","p":"${payload.toString("base64")}","r":5,"k":1}\n{"t":"old/b","p":"eA==","r":6,"k":0}\n{"t":"old/c","p":"A`,
+    );
+    const log = new IngestLog({ dir });
+    log.open();
+    log.append({ topic: "new/a", payload: Buffer.from("n"), receivedMs: 7, retain: false });
+    log.commit();
+    expect(readdirSync(dir).sort()).toEqual(["0000000007.log", "0000000008.hwl"]);
+    const entries = [...log.entries()];
+    expect(entries.map((e) => [e.topic, e.receivedMs, e.retain])).toEqual([
+      ["old/a", 5, true],
+      ["old/b", 6, false],
+      ["new/a", 7, false],
+    ]);
+    expect(entries[0]!.payload.equals(payload)).toBe(true);
+    expect(log.unreadableLines).toBe(1); // old/c, cut short
+    log.removeThrough(log.rotate());
+    expect(readdirSync(dir)).toEqual(["0000000009.hwl"]);
+  });
+
+  it("keeps a burst larger than its buffer whole, and a topic and payload in any bytes", () => {
+    const dir = newDir();
+    const log = new IngestLog({ dir });
+    log.open();
+    const big = Buffer.alloc(700_000, 7);
+    for (let i = 0; i < 5; i += 1)
+      log.append({
+        topic: `营业厅/${i}`,
+        payload: i === 2 ? big : Buffer.from(`p${i}`),
+        receivedMs: 1e12 + i + 0.5,
+        retain: i === 4,
+      });
+    log.commit();
+    const entries = [...new IngestLog({ dir }).entries()];
+    expect(entries.map((e) => e.topic)).toEqual(["营业厅/0", "营业厅/1", "营业厅/2", "营业厅/3", "营业厅/4"]);
+    expect(entries[2]!.payload.equals(big)).toBe(true);
+    expect(entries[3]!.payload.toString()).toBe("p3");
+    expect(entries[4]!.receivedMs).toBe(1e12 + 4.5);
+    expect(entries[4]!.retain).toBe(true);
+  });
+
   it("a checkpoint deletes what was rotated and keeps what came after", () => {
     const dir = newDir();
     const log = new IngestLog({ dir });
