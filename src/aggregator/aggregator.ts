@@ -36,6 +36,7 @@ import { conflictsIn, DeviceMoveError, dataRejection } from "./ownership.js";
 import { PresenceWriter } from "./presence-writer.js";
 import { RebirthRequests, type RebirthRetryOptions } from "./rebirth-requests.js";
 import { SharedHalls, type SharedHallsOptions } from "./shared-halls.js";
+import { IngestTurnBudget } from "./turn-budget.js";
 import { WillGrace, type WillGraceOptions } from "./will-grace.js";
 import { coalesceWritesPerRead, commitBeforeWrites } from "./write-coalescing.js";
 
@@ -68,6 +69,11 @@ export interface AggregatorOptions {
   maxPayloadBytes?: number;
   deadLetterMaxRows?: number;
   flushIntervalMs?: number;
+  /**
+   * How long messages are handled in one event-loop turn before timers and the HTTP API get their turn (default
+   * 10 ms; see IngestTurnBudget). 0 hands every message to the next turn.
+   */
+  ingestTurnBudgetMs?: number;
   silenceCheckIntervalMs?: number;
   /** At most one episode of rebirth requests per agent in this period. */
   rebirthMinIntervalMs?: number;
@@ -153,6 +159,7 @@ export class Aggregator {
   private readonly messagesByType = new Map<string, number>();
   private rebirthRequests = 0;
   private readonly durable: DurableIngest | null;
+  private readonly turnBudget: IngestTurnBudget;
   private live = false;
   /** Replaying the ingest log: a will in it cannot be checked against a broker loss any more. */
   private replayingLog = false;
@@ -203,6 +210,7 @@ export class Aggregator {
     );
     this.deadLetters = new DeadLetterSink(options.logger);
     this.wills = new WillGrace(options.willGrace, this.now);
+    this.turnBudget = new IngestTurnBudget(options.ingestTurnBudgetMs);
     this.durable = options.ingestLogDir
       ? new DurableIngest({
           dir: options.ingestLogDir,
@@ -283,6 +291,8 @@ export class Aggregator {
       },
     });
     this.client = client;
+    // The PUBACK and the next packet wait for the turn budget (MQTT.js calls this after the "message" listener).
+    client.handleMessage = (_packet, callback) => this.turnBudget.pass(callback);
     this.cancelReconnect = applyBackoff(client, { maxDelayMs: 10_000 });
     client.on("connect", (connack) => {
       coalesceWritesPerRead(client.stream);
