@@ -40,6 +40,26 @@ describeEachEngine("hall store", (fresh) => {
     expect(await halls.openingHours("h1")).toBeNull();
   });
 
+  it("loads halls with the same hours as one schedule, and a hall with hours it cannot read as an error of its own", async () => {
+    // A chain's halls mostly share their hours: parsed once per load, and one object, so a calendar answer found for
+    // one hall holds for the others (docs/performance.md: the alert tick at a province's size).
+    const sql = await fresh();
+    const halls = new HallStore(sql);
+    for (const id of ["h1", "h2", "h3"]) {
+      await halls.upsert({ id, name: id });
+      await halls.setOpeningHours(id, HOURS);
+    }
+    await halls.upsert({ id: "h4", name: "h4" });
+    await sql.run("UPDATE halls SET opening_hours_json = ? WHERE id = 'h4'", [
+      JSON.stringify({ ...HOURS, timeZone: "Nowhere/Land" }),
+    ]);
+    const loaded = new Map((await halls.loadAll()).map((h) => [h.id, h.openingHours]));
+    expect(loaded.get("h1")).toEqual(HOURS);
+    expect(loaded.get("h2")).toBe(loaded.get("h1"));
+    expect(loaded.get("h3")).toBe(loaded.get("h1"));
+    expect(loaded.get("h4")).toBeInstanceOf(Error);
+  });
+
   it("counts every change, so a reader elsewhere knows when to reload", async () => {
     const halls = new HallStore(await fresh());
     const v0 = await halls.version();

@@ -28,12 +28,22 @@ const exceptionSchema = z.union([
 ]);
 export type OpeningException = z.infer<typeof exceptionSchema>;
 
+/** Zones already asked about: luxon's check builds an Intl formatter each time (about 0.1 ms). */
+const zoneValidity = new Map<string, boolean>();
+
+function isKnownZone(zone: string): boolean {
+  let valid = zoneValidity.get(zone);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(zone);
+    if (zoneValidity.size >= 1_000) zoneValidity.clear(); // bounded: the names come from outside
+    zoneValidity.set(zone, valid);
+  }
+  return valid;
+}
+
 /** A hall's opening hours: a weekly schedule plus dated exceptions, in the hall's own IANA time zone. */
 export const openingHoursSchema = z.strictObject({
-  timeZone: z
-    .string()
-    .refine((zone) => IANAZone.isValidZone(zone), "not an IANA time zone")
-    .default("Asia/Shanghai"),
+  timeZone: z.string().refine(isKnownZone, "not an IANA time zone").default("Asia/Shanghai"),
   weekly: z.strictObject(
     Object.fromEntries(WEEKDAYS.map((d) => [d, dayRanges])) as Record<
       (typeof WEEKDAYS)[number],
