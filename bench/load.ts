@@ -476,10 +476,12 @@ async function runAggregator(
     await resetLoop(agg);
     const background = steadyRate(gens, o.latencyRate, durationMs);
     await sleep(1000);
-    const { latencies, missing } = await probe.run(o.latencySamples, gapMs);
+    const { latencies, missing, split } = await probe.run(o.latencySamples, gapMs);
     // BENCH_LATENCIES=1: each sample in the order taken, to stderr (where in the phase an outlier fell).
     if (process.env.BENCH_LATENCIES)
-      console.error(`latency samples ms: ${latencies.map(Math.round).join(" ")}`);
+      console.error(
+        `latency samples ms: ${latencies.map(Math.round).join(" ")}\n  opened + heard: ${split.join(" ")}`,
+      );
     const { sent } = await background;
     const probes = latencies.length + missing; // the probe's own faults are telemetry too
     const end = await drain(agg, sent + probes);

@@ -23,6 +23,7 @@ export class LatencyProbe {
   private client: MqttClient | null = null;
   private readonly controller = new AbortController();
   private readonly arrivals = new Map<string, number>();
+  private readonly openedAt = new Map<string, { openedMs: number; heardMs: number }>();
   private seq = 0;
   /** Kiosks already faulted: a later run() starts past them, so each sample opens a new alert. */
   private used = 0;
@@ -99,8 +100,10 @@ export class LatencyProbe {
   }
 
   private heard(event: Pick<AlertEvent, "action" | "alert">, at: number): void {
-    if (event.alert.hallId === PROBE_HALL && event.action === "opened" && event.alert.deviceId)
+    if (event.alert.hallId === PROBE_HALL && event.action === "opened" && event.alert.deviceId) {
       this.arrivals.set(event.alert.deviceId, at);
+      this.openedAt.set(event.alert.deviceId, { openedMs: event.alert.openedMs, heardMs: Date.now() });
+    }
   }
 
   /** Fresh kiosks left for later samples. */
@@ -113,10 +116,12 @@ export class LatencyProbe {
     samples: number,
     gapMs: number,
     timeoutMs = 5000,
-  ): Promise<{ latencies: number[]; missing: number }> {
+  ): Promise<{ latencies: number[]; missing: number; split: string[] }> {
     const client = this.client;
     if (!client) throw new Error("probe not started");
     const latencies: number[] = [];
+    /** Per sample, "until the alert was opened + until it was heard" in ms (wall clock; same machine). */
+    const split: string[] = [];
     let missing = 0;
     const first = this.used + 1;
     const last = Math.min(this.used + samples, PROBE_DEVICES);
@@ -130,14 +135,17 @@ export class LatencyProbe {
         '{"appOk":true,"printerState":"jam","paperPct":50,"cpuPct":5,"memPct":5,"diskPct":5}',
       );
       const sentAt = performance.now();
+      const sentMs = Date.now();
       client.publish(topics.telemetry(PROBE_HALL, PROBE_AGENT, deviceId), payload, { qos: 1 });
       while (!this.arrivals.has(deviceId) && performance.now() - sentAt < timeoutMs) await sleep(1);
       const at = this.arrivals.get(deviceId);
       if (at === undefined) missing += 1;
       else latencies.push(at - sentAt);
+      const opened = this.openedAt.get(deviceId);
+      if (opened) split.push(`${opened.openedMs - sentMs}+${opened.heardMs - opened.openedMs}`);
       await sleep(gapMs);
     }
-    return { latencies, missing };
+    return { latencies, missing, split };
   }
 
   async stop(): Promise<void> {
