@@ -76,6 +76,10 @@ const aggregator = new Aggregator({
   ...(process.env.BENCH_CHECKPOINT_MS
     ? { checkpointIntervalMs: Number(process.env.BENCH_CHECKPOINT_MS) }
     : {}),
+  // BENCH_TURN_BUDGET_MS: the ingest's turn budget (the aggregator's default otherwise; a large value turns it off).
+  ...(process.env.BENCH_TURN_BUDGET_MS
+    ? { ingestTurnBudgetMs: Number(process.env.BENCH_TURN_BUDGET_MS) }
+    : {}),
 });
 const window = new ConsumerWindow();
 aggregator.bus.on("telemetry", () => window.hit());
