@@ -38,7 +38,7 @@ import { RebirthRequests, type RebirthRetryOptions } from "./rebirth-requests.js
 import { SharedHalls, type SharedHallsOptions } from "./shared-halls.js";
 import { IngestTurnBudget } from "./turn-budget.js";
 import { WillGrace, type WillGraceOptions } from "./will-grace.js";
-import { coalesceWritesPerRead, commitBeforeWrites } from "./write-coalescing.js";
+import { coalesceWritesPerRead, commitBeforeWrites, corkUntilNextTurn } from "./write-coalescing.js";
 
 /** The once-a-second silence check runs in this many slices, spread over the second. */
 const SILENCE_SLICES = 10;
@@ -210,7 +210,10 @@ export class Aggregator {
     );
     this.deadLetters = new DeadLetterSink(options.logger);
     this.wills = new WillGrace(options.willGrace, this.now);
-    this.turnBudget = new IngestTurnBudget(options.ingestTurnBudgetMs);
+    this.turnBudget = new IngestTurnBudget(options.ingestTurnBudgetMs, undefined, () => {
+      const stream = this.client?.stream;
+      if (stream) corkUntilNextTurn(stream);
+    });
     this.durable = options.ingestLogDir
       ? new DurableIngest({
           dir: options.ingestLogDir,

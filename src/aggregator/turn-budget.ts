@@ -20,6 +20,8 @@ export class IngestTurnBudget {
   constructor(
     private readonly budgetMs = DEFAULT_INGEST_TURN_BUDGET_MS,
     private readonly now: () => number = () => performance.now(),
+    /** Runs before each continuation, in the turn it runs in (the aggregator holds the PUBACKs for one write). */
+    private readonly beforeNext: () => void = () => undefined,
   ) {}
 
   /** Calls `next` now, or on the next turn once this one has used its budget. */
@@ -30,11 +32,15 @@ export class IngestTurnBudget {
       setImmediate(this.endTurn); // runs before a `next` deferred below, which then starts a fresh turn
     }
     if (nowMs - this.turnStartMs < this.budgetMs) {
+      this.beforeNext();
       next();
       return;
     }
     this.deferred += 1;
-    setImmediate(next);
+    setImmediate(() => {
+      this.beforeNext();
+      next();
+    });
   }
 
   /** Messages whose continuation waited for the next turn. */

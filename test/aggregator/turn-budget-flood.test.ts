@@ -84,4 +84,45 @@ describe("the ingest's turn budget, over MQTT", () => {
     expect(seen).toEqual(Array.from({ length: MESSAGES }, (_, i) => i));
     expect(harness.aggregator.stats().lostMessages).toBe(0);
   });
+
+  it("sends the PUBACKs of messages handed to a later turn together, not one write each", async () => {
+    harness.overrides = {
+      ingestTurnBudgetMs: 5,
+      ingestLogDir: join(harness.dataDir, "ingest-log"),
+      clientId: "_aggregator",
+    };
+    await harness.start();
+    let acked = 0;
+    broker.aedes.on("ack", (packet, client) => {
+      if (client.id === "_aggregator" && packet?.cmd === "publish") acked += 1;
+    });
+    publisher = await mqtt.connectAsync(broker.url, { clientId: "flood", reconnectPeriod: 0 });
+    await publisher.publishAsync(topics.birth(HALL, AGENT), JSON.stringify(kioskBirth(["k1"])), { qos: 1 });
+    await waitFor(() => acked >= 1, "the birth acknowledged");
+    const stream = (harness.aggregator as unknown as { client: MqttClient }).client.stream;
+    // Each write to the connection is a syscall, and before it one of the ingest log (commitBeforeWrites).
+    let writes = 0;
+    const methods = stream as unknown as Record<
+      "_write" | "_writev",
+      ((...args: unknown[]) => unknown) | null
+    >;
+    for (const name of ["_write", "_writev"] as const) {
+      const original = methods[name];
+      if (typeof original !== "function") continue;
+      methods[name] = function (this: unknown, ...args: unknown[]) {
+        writes += 1;
+        return original.apply(this, args);
+      };
+    }
+    stream.pause();
+    const topic = topics.telemetry(HALL, AGENT, "k1");
+    for (let i = 0; i < MESSAGES; i += 1)
+      publisher.publish(topic, JSON.stringify({ v: 1, session: 1, seq: i + 1, tsMs: 1, values: KIOSK_OK }), {
+        qos: 1,
+      });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    stream.resume();
+    await waitFor(() => acked >= MESSAGES + 1, "the backlog acknowledged", 15_000);
+    expect(writes).toBeLessThan(MESSAGES / 20); // 1,776 of 3,000 before the PUBACKs of later turns were held
+  });
 });
