@@ -19,6 +19,7 @@ import {
   burst,
   type ConsumerStats,
   drain,
+  endSteadyRate,
   type GeneratorOptions,
   type Generators,
   type NodeRedSink,
@@ -467,7 +468,9 @@ async function runAggregator(
     await drain<ConsumerStats & { devices: number }>(agg, devices + PROBE_DEVICES, (x) => x.devices);
     await ask(agg, { type: "window" }, "window");
     const gapMs = o.quick ? 10 : 40;
-    const durationMs = 1500 + o.latencySamples * (gapMs + 5) + 1000;
+    // The background runs until the last sample is in: every sample is taken under load (before, the background
+    // had a fixed length, and the samples a backlog delayed past it were taken with the generators stopped).
+    const durationMs = 3_600_000;
     const cpuBefore = sampleAll({
       agg: agg.pid,
       broker: broker.child.pid,
@@ -477,6 +480,7 @@ async function runAggregator(
     const background = steadyRate(gens, o.latencyRate, durationMs);
     await sleep(1000);
     const { latencies, missing, split } = await probe.run(o.latencySamples, gapMs);
+    endSteadyRate(gens);
     // BENCH_LATENCIES=1: each sample in the order taken, to stderr (where in the phase an outlier fell).
     if (process.env.BENCH_LATENCIES)
       console.error(

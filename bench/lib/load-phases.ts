@@ -118,6 +118,11 @@ export async function steadyRate(g: Generators, perSec: number, durationMs: numb
   };
 }
 
+/** Ends the generators' steady rates now: the promise steadyRate returned resolves with what they sent. */
+export function endSteadyRate(g: Generators): void {
+  for (const c of g.children) c.send({ type: "rate_stop" });
+}
+
 export async function stopAll(children: readonly (ChildProcess | null | undefined)[]): Promise<void> {
   await Promise.all(children.filter((c): c is ChildProcess => !!c).map((c) => stopChild(c)));
 }

@@ -23,6 +23,8 @@ let clients: MqttClient[] = [];
 let turn = 0;
 /** The steady rate's timer, cleared by "stop" so that nothing publishes on a closing connection. */
 let rateTimer: NodeJS.Timeout | null = null;
+/** Ends the steady rate now ("rate_stop"): it reports what it sent as if its duration were over. */
+let endRate: (() => void) | null = null;
 
 async function start(o: StartRequest): Promise<void> {
   options = o;
@@ -124,6 +126,11 @@ function rate(perSec: number, durationMs: number): Promise<{ sent: number; ms: n
   const started = performance.now();
   let sent = 0;
   return new Promise((resolve) => {
+    const finish = () => {
+      clearInterval(timer);
+      endRate = null;
+      resolve({ sent, ms: performance.now() - started });
+    };
     const timer = setInterval(() => {
       const elapsed = performance.now() - started;
       const due =
@@ -136,12 +143,10 @@ function rate(perSec: number, durationMs: number): Promise<{ sent: number; ms: n
         sent += 1;
       }
       uncorkAll(corked);
-      if (elapsed >= durationMs) {
-        clearInterval(timer);
-        resolve({ sent, ms: performance.now() - started });
-      }
+      if (elapsed >= durationMs) finish();
     }, 5);
     rateTimer = timer;
+    endRate = finish;
   });
 }
 
@@ -157,6 +162,7 @@ serveParent({
     const r = await rate(Number(m.perSec), Number(m.durationMs));
     tellParent({ type: "rate_done", ...r, faults: faults() });
   },
+  rate_stop: () => endRate?.(),
   stop: async () => {
     if (rateTimer) clearInterval(rateTimer);
     await Promise.all(clients.map((c) => c?.endAsync().catch(() => undefined)));
