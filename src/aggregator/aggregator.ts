@@ -71,7 +71,7 @@ export interface AggregatorOptions {
   flushIntervalMs?: number;
   /**
    * How long messages are handled in one event-loop turn before timers and the HTTP API get their turn (default
-   * 10 ms; see IngestTurnBudget). 0 hands every message to the next turn.
+   * 100 ms; see IngestTurnBudget). 0 hands every message to the next turn.
    */
   ingestTurnBudgetMs?: number;
   silenceCheckIntervalMs?: number;

@@ -1,5 +1,5 @@
 /** How long the aggregator handles messages before it lets timers, the HTTP API and the other sockets run. */
-export const DEFAULT_INGEST_TURN_BUDGET_MS = 10;
+export const DEFAULT_INGEST_TURN_BUDGET_MS = 100;
 
 /**
  * Bounds how long the ingest holds the event loop. MQTT.js handles the packets of every chunk libuv reads in one go

@@ -125,7 +125,7 @@ export class AlertService {
   private timer: NodeJS.Timeout | null = null;
   private readonly hoursCache = new Map<string, OpeningHours | null>();
   private readonly deviceKeys = new WeakMap<DeviceState, string>();
-  /** Open or closed per hall until its next opening or closing (asking the calendar per reading was slow). */
+  /** Open or closed per schedule until its next opening or closing (asking the calendar per reading was slow). */
   private readonly openState = new OpenStateCache();
   private lastCalendarCheckMs = 0;
   private readonly escalation: EscalationPolicy;
